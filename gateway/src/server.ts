@@ -1,0 +1,90 @@
+import { readFileSync } from 'node:fs';
+import { ApolloGateway } from '@apollo/gateway';
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
+import {
+  createAccessTokenVerifier,
+  RemoteJwks,
+  startHttpService,
+  unexpectedErrorLoggingPlugin,
+  type AccessTokenVerifier,
+  type Logger,
+  type RunningService,
+} from '#kit';
+import { authenticate } from './authenticate.js';
+import type { GatewaySettings } from './config.js';
+import type { GatewayContext } from './gateway-context.js';
+import { formatGatewayError } from './gateway-errors.js';
+import { responseStatusPlugin } from './response-status-plugin.js';
+import { SubgraphDataSource, subgraphFetcher } from './subgraph-data-source.js';
+
+export interface GatewayDependencies {
+  logger: Logger;
+  /** Defaults to verifying against the accounts JWKS at settings.jwksUrl. */
+  tokenVerifier?: AccessTokenVerifier;
+}
+
+export interface RunningGateway extends RunningService {
+  readonly gateway: ApolloGateway;
+}
+
+/** Starts the public endpoint: GraphQL at `/` and `/graphql`, Sandbox at `/` in development. */
+export async function startGateway(settings: GatewaySettings, deps: GatewayDependencies): Promise<RunningGateway> {
+  const { logger } = deps;
+  const tokenVerifier =
+    deps.tokenVerifier ?? createAccessTokenVerifier(new RemoteJwks({ url: settings.jwksUrl }), settings);
+  const fetcher = subgraphFetcher(settings.subgraphTimeoutMs);
+  const gateway = new ApolloGateway({
+    supergraphSdl: readFileSync(settings.supergraphPath, 'utf8'),
+    buildService: ({ name, url }) => {
+      const target = settings.subgraphUrls[name] ?? url;
+      if (target === undefined) throw new Error(`no URL for subgraph ${name}; set SUBGRAPH_${name.toUpperCase()}_URL`);
+      return new SubgraphDataSource(
+        target,
+        { gatewaySecret: settings.gatewaySecret, timeoutMs: settings.subgraphTimeoutMs },
+        fetcher,
+      );
+    },
+    logger,
+  });
+  const server = new ApolloServer<GatewayContext>({
+    gateway,
+    introspection: settings.introspection,
+    csrfPrevention: true,
+    includeStacktraceInErrorResponses: false,
+    formatError: formatGatewayError,
+    plugins: [
+      settings.landingPage
+        ? ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false })
+        : ApolloServerPluginLandingPageDisabled(),
+      responseStatusPlugin(),
+      unexpectedErrorLoggingPlugin(logger),
+    ],
+  });
+  await server.start();
+
+  const service = await startHttpService<GatewayContext>({
+    name: 'gateway',
+    logger,
+    host: settings.host,
+    port: settings.port,
+    maxBodyBytes: settings.maxBodyBytes,
+    readiness: { supergraph: async () => gateway.schema ?? Promise.reject(new Error('supergraph not loaded')) },
+    graphql: {
+      server,
+      paths: ['/', '/graphql'],
+      context: async (request, correlationId) => {
+        const requestLogger = logger.child({ correlationId });
+        const { viewer, accessToken } = await authenticate(request, tokenVerifier, requestLogger);
+        return {
+          viewer,
+          accessToken,
+          correlationId,
+          logger: viewer === null ? requestLogger : requestLogger.child({ userId: viewer.userId }),
+        };
+      },
+    },
+  });
+  return Object.assign(service, { gateway });
+}

@@ -1,0 +1,69 @@
+import jwt from 'jsonwebtoken';
+import type { KeySource } from './key-source.js';
+import { isRole, type Viewer } from './viewer.js';
+
+/** The only algorithm GasRápido access tokens are signed with. */
+export const ACCESS_TOKEN_ALGORITHM = 'RS256';
+
+export interface TokenAudience {
+  issuer: string;
+  audience: string;
+  /** Seconds of clock skew tolerated on exp, nbf and iat. */
+  clockToleranceSeconds?: number;
+}
+
+/** Why a token was refused; logged, never shown to the client beyond a generic message. */
+export class InvalidTokenError extends Error {
+  constructor(readonly reason: string) {
+    super(`invalid access token: ${reason}`);
+    this.name = 'InvalidTokenError';
+  }
+}
+
+export interface AccessTokenVerifier {
+  /** Resolves to the viewer the token proves, or rejects with InvalidTokenError. */
+  verify(token: string): Promise<Viewer>;
+}
+
+export function createAccessTokenVerifier(keys: KeySource, expected: TokenAudience): AccessTokenVerifier {
+  const clockTolerance = expected.clockToleranceSeconds ?? 5;
+  return {
+    async verify(token) {
+      const decoded = jwt.decode(token, { complete: true });
+      if (decoded === null || typeof decoded.payload === 'string') throw new InvalidTokenError('not a JWT');
+      const { alg, kid } = decoded.header;
+      if (alg !== ACCESS_TOKEN_ALGORITHM) throw new InvalidTokenError(`algorithm ${String(alg)} is not accepted`);
+      if (typeof kid !== 'string' || kid.length === 0) throw new InvalidTokenError('no key id');
+      const key = await keys.publicKey(kid);
+      if (key === undefined) throw new InvalidTokenError(`unknown key id ${kid}`);
+      let payload: jwt.JwtPayload;
+      try {
+        const verified = jwt.verify(token, key, {
+          algorithms: [ACCESS_TOKEN_ALGORITHM],
+          issuer: expected.issuer,
+          audience: expected.audience,
+          clockTolerance,
+        });
+        if (typeof verified === 'string') throw new InvalidTokenError('payload is not an object');
+        payload = verified;
+      } catch (error) {
+        if (error instanceof InvalidTokenError) throw error;
+        throw new InvalidTokenError(error instanceof Error ? error.message : 'verification failed');
+      }
+      const { sub, jti, exp, iat, roles } = payload;
+      if (typeof sub !== 'string' || sub.length === 0) throw new InvalidTokenError('no subject');
+      if (typeof jti !== 'string') throw new InvalidTokenError('no token id');
+      if (typeof exp !== 'number') throw new InvalidTokenError('no expiry');
+      if (typeof iat !== 'number') throw new InvalidTokenError('no issue time');
+      if (!Array.isArray(roles) || !roles.every(isRole)) throw new InvalidTokenError('roles claim is malformed');
+      return { userId: sub, roles, tokenId: jti, expiresAt: exp };
+    },
+  };
+}
+
+/** Extracts the token from an `Authorization: Bearer …` header; undefined when absent. */
+export function bearerToken(header: string | undefined): string | undefined | null {
+  if (header === undefined || header === '') return undefined;
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+  return match?.[1] ?? null;
+}

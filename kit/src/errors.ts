@@ -1,0 +1,92 @@
+import { GraphQLError } from 'graphql';
+
+/**
+ * The closed set of error codes a client of the GasRápido API can see in
+ * `errors[].extensions.code`. Every code has one HTTP status; docs/errors.md
+ * documents what each one means and what a client should do about it.
+ */
+export const ErrorCode = {
+  /** The request carried no valid credentials, or the credentials are invalid. */
+  UNAUTHENTICATED: 'UNAUTHENTICATED',
+  /** The caller is known but not allowed to do this. */
+  FORBIDDEN: 'FORBIDDEN',
+  /** The input failed validation; `extensions.fields` says which field and why. */
+  BAD_USER_INPUT: 'BAD_USER_INPUT',
+  /** The thing asked for does not exist, or the caller may not know that it exists. */
+  NOT_FOUND: 'NOT_FOUND',
+  /** The change conflicts with existing state (a duplicate email, a stale version). */
+  CONFLICT: 'CONFLICT',
+  /** The caller sent too many requests; retry after `Retry-After` seconds. */
+  RATE_LIMITED: 'RATE_LIMITED',
+  /** The GraphQL document could not be parsed. */
+  GRAPHQL_PARSE_FAILED: 'GRAPHQL_PARSE_FAILED',
+  /** The GraphQL document is not valid against the schema. */
+  GRAPHQL_VALIDATION_FAILED: 'GRAPHQL_VALIDATION_FAILED',
+  /** An automatic persisted query's hash is unknown; resend it with the full query. */
+  PERSISTED_QUERY_NOT_FOUND: 'PERSISTED_QUERY_NOT_FOUND',
+  /** The HTTP request itself is malformed (method, content type, body). */
+  BAD_REQUEST: 'BAD_REQUEST',
+  /** A service the request needs did not answer in time or at all. */
+  SERVICE_UNAVAILABLE: 'SERVICE_UNAVAILABLE',
+  /** An unexpected failure; the logs hold the details under the request's correlation id. */
+  INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
+} as const;
+
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+const statusByCode: Readonly<Record<ErrorCode, number>> = {
+  UNAUTHENTICATED: 401,
+  FORBIDDEN: 403,
+  BAD_USER_INPUT: 400,
+  NOT_FOUND: 404,
+  CONFLICT: 409,
+  RATE_LIMITED: 429,
+  GRAPHQL_PARSE_FAILED: 400,
+  GRAPHQL_VALIDATION_FAILED: 400,
+  PERSISTED_QUERY_NOT_FOUND: 200,
+  BAD_REQUEST: 400,
+  SERVICE_UNAVAILABLE: 503,
+  INTERNAL_SERVER_ERROR: 500,
+};
+
+export function httpStatusFor(code: ErrorCode): number {
+  return statusByCode[code];
+}
+
+export function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === 'string' && Object.hasOwn(statusByCode, value);
+}
+
+/** One invalid input field, reported in `extensions.fields`. */
+export interface FieldProblem {
+  /** Dotted path of the input field, e.g. `input.email`. */
+  field: string;
+  /** What is wrong, phrased so a client developer can act on it. */
+  message: string;
+}
+
+/**
+ * Builds the GraphQL error a client sees. `extensions.http` is read by Apollo
+ * Server to set the HTTP status and is not sent to clients.
+ */
+export function appError(
+  code: ErrorCode,
+  message: string,
+  extensions: Record<string, unknown> = {},
+): GraphQLError {
+  return new GraphQLError(message, {
+    extensions: { ...extensions, code, http: { status: httpStatusFor(code) } },
+  });
+}
+
+export function invalidInput(problems: FieldProblem[]): GraphQLError {
+  const summary = problems.map((problem) => `${problem.field}: ${problem.message}`).join('; ');
+  return appError(ErrorCode.BAD_USER_INPUT, `Invalid input. ${summary}`, { fields: problems });
+}
+
+export const unauthenticated = (message = 'Sign in to do this: send a valid access token as `Authorization: Bearer <token>`.') =>
+  appError(ErrorCode.UNAUTHENTICATED, message);
+
+export const forbidden = (message = 'You are not allowed to do this.') => appError(ErrorCode.FORBIDDEN, message);
+
+export const notFound = (what: string) => appError(ErrorCode.NOT_FOUND, `${what} was not found.`);

@@ -1,0 +1,253 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
+import { GraphQLError } from 'graphql';
+import { ErrorCode, httpStatusFor, isErrorCode } from '../errors.js';
+import { CORRELATION_HEADER, correlationIdFrom } from '../correlation.js';
+import type { Logger } from '../logger.js';
+import { BodyTooLargeError, readBody } from './body.js';
+import { sendGraphQLError, sendJson } from './json-response.js';
+
+/** A plain HTTP route served beside GraphQL (JWKS, uploads, metrics). */
+export interface Route {
+  method: 'GET' | 'POST' | 'PUT';
+  path: string;
+  handle(request: IncomingMessage, response: ServerResponse, url: URL): void | Promise<void>;
+}
+
+export interface GraphQLEndpoint<Context extends BaseContext> {
+  server: ApolloServer<Context>;
+  paths: readonly string[];
+  /**
+   * Runs before the body is read. Throwing a GraphQLError with a code from
+   * ErrorCode refuses the request with that code's status.
+   */
+  admit?(request: IncomingMessage): void;
+  context(request: IncomingMessage, correlationId: string): Promise<Context>;
+}
+
+/** A dependency whose health decides readiness; resolves when healthy, rejects with the reason otherwise. */
+export type ReadinessCheck = () => Promise<unknown>;
+
+export interface HttpServiceOptions<Context extends BaseContext> {
+  name: string;
+  logger: Logger;
+  host: string;
+  /** 0 picks a free port. */
+  port: number;
+  maxBodyBytes: number;
+  graphql: GraphQLEndpoint<Context>;
+  routes?: readonly Route[];
+  readiness: Readonly<Record<string, ReadinessCheck>>;
+  /** How long stop() waits for in-flight requests before cutting connections. */
+  shutdownGraceMs?: number;
+  /** Runs after HTTP has drained, in order, e.g. to disconnect the database. */
+  onStop?: ReadonlyArray<() => Promise<void>>;
+}
+
+export interface RunningService {
+  readonly name: string;
+  readonly url: string;
+  readonly port: number;
+  readonly httpServer: Server;
+  stop(): Promise<void>;
+}
+
+const readinessTimeoutMs = 2_000;
+
+/**
+ * Starts one service's HTTP server: GraphQL on the given paths, `/health`
+ * (liveness), `/ready` (readiness from the given checks) and extra routes.
+ * Apollo Server must already be started.
+ */
+export async function startHttpService<Context extends BaseContext>(
+  options: HttpServiceOptions<Context>,
+): Promise<RunningService> {
+  const { logger, graphql } = options;
+  const routes = new Map<string, Route>();
+  for (const route of options.routes ?? []) routes.set(`${route.method} ${route.path}`, route);
+  const graphqlPaths = new Set(graphql.paths);
+  let inFlight = 0;
+  let draining = false;
+  let drained: (() => void) | undefined;
+
+  async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const url = new URL(request.url ?? '/', 'http://service.internal');
+    const correlationId = correlationIdFrom(request.headers[CORRELATION_HEADER]);
+    response.setHeader(CORRELATION_HEADER, correlationId);
+    if (draining) response.setHeader('connection', 'close');
+
+    if (url.pathname === '/health' && request.method === 'GET') {
+      sendJson(response, 200, { status: 'ok', service: options.name });
+      return;
+    }
+    if (url.pathname === '/ready' && request.method === 'GET') {
+      const report = await checkReadiness(options.readiness);
+      sendJson(response, report.ready && !draining ? 200 : 503, { service: options.name, ...report, draining });
+      return;
+    }
+    const route = routes.get(`${request.method ?? ''} ${url.pathname}`);
+    if (route !== undefined) {
+      await route.handle(request, response, url);
+      return;
+    }
+    if (graphqlPaths.has(url.pathname)) {
+      await handleGraphQL(request, response, url, correlationId);
+      return;
+    }
+    sendJson(response, 404, { error: 'not found', path: url.pathname });
+  }
+
+  async function handleGraphQL(
+    request: IncomingMessage,
+    response: ServerResponse,
+    url: URL,
+    correlationId: string,
+  ): Promise<void> {
+    try {
+      graphql.admit?.(request);
+    } catch (error) {
+      refuse(response, error);
+      return;
+    }
+    let body: unknown;
+    if (request.method === 'POST') {
+      let text: string;
+      try {
+        text = await readBody(request, options.maxBodyBytes);
+      } catch (error) {
+        if (error instanceof BodyTooLargeError) {
+          response.setHeader('connection', 'close');
+          sendJson(response, 413, { errors: [{ message: error.message, extensions: { code: ErrorCode.BAD_REQUEST } }] });
+          return;
+        }
+        throw error;
+      }
+      const contentType = request.headers['content-type'] ?? '';
+      if (contentType.includes('json')) {
+        try {
+          body = text.length === 0 ? undefined : JSON.parse(text);
+        } catch {
+          sendGraphQLError(response, ErrorCode.BAD_REQUEST, 'The request body is not valid JSON.');
+          return;
+        }
+      } else {
+        body = text;
+      }
+    }
+    const headers = new HeaderMap();
+    for (const [name, value] of Object.entries(request.headers)) {
+      if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
+    }
+    const result = await graphql.server.executeHTTPGraphQLRequest({
+      httpGraphQLRequest: { method: request.method ?? 'GET', headers, search: url.search, body },
+      context: () => graphql.context(request, correlationId),
+    });
+    for (const [name, value] of result.headers) response.setHeader(name, value);
+    response.statusCode = result.status ?? 200;
+    if (result.body.kind === 'complete') {
+      response.end(result.body.string);
+      return;
+    }
+    for await (const chunk of result.body.asyncIterator) response.write(chunk);
+    response.end();
+  }
+
+  const httpServer = createServer((request, response) => {
+    inFlight += 1;
+    const startedAt = performance.now();
+    response.on('close', () => {
+      inFlight -= 1;
+      if (request.url !== '/health' && request.url !== '/ready') {
+        logger.debug(
+          {
+            correlationId: response.getHeader(CORRELATION_HEADER),
+            method: request.method,
+            path: request.url,
+            status: response.statusCode,
+            durationMs: Math.round((performance.now() - startedAt) * 100) / 100,
+          },
+          'request',
+        );
+      }
+      if (draining && inFlight === 0) drained?.();
+    });
+    handle(request, response).catch((error: unknown) => {
+      logger.error({ err: error, path: request.url }, 'request failed');
+      if (!response.headersSent) {
+        sendGraphQLError(response, ErrorCode.INTERNAL_SERVER_ERROR, 'Unexpected error. Quote the x-correlation-id header when reporting it.');
+      } else {
+        response.destroy();
+      }
+    });
+  });
+  httpServer.keepAliveTimeout = 65_000;
+  httpServer.headersTimeout = 66_000;
+
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once('error', reject);
+    httpServer.listen(options.port, options.host, () => {
+      httpServer.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (httpServer.address() as AddressInfo).port;
+  const url = `http://${options.host.includes(':') ? `[${options.host}]` : options.host}:${port}`;
+  logger.info({ url }, `${options.name} listening`);
+
+  let stopping: Promise<void> | undefined;
+  async function stop(): Promise<void> {
+    draining = true;
+    const allDone = new Promise<void>((resolve) => {
+      drained = resolve;
+      if (inFlight === 0) resolve();
+    });
+    const closed = new Promise<void>((resolve) => httpServer.close(() => resolve()));
+    httpServer.closeIdleConnections();
+    const grace = options.shutdownGraceMs ?? 10_000;
+    const timer = setTimeout(() => httpServer.closeAllConnections(), grace);
+    await allDone;
+    httpServer.closeAllConnections();
+    await closed;
+    clearTimeout(timer);
+    await graphql.server.stop();
+    for (const hook of options.onStop ?? []) await hook();
+    logger.info(`${options.name} stopped`);
+  }
+
+  return {
+    name: options.name,
+    url,
+    port,
+    httpServer,
+    stop: () => (stopping ??= stop()),
+  };
+}
+
+function refuse(response: ServerResponse, error: unknown): void {
+  if (error instanceof GraphQLError && isErrorCode(error.extensions['code'])) {
+    const code = error.extensions['code'];
+    sendJson(response, httpStatusFor(code), { errors: [{ message: error.message, extensions: { code } }] });
+    return;
+  }
+  throw error;
+}
+
+async function checkReadiness(
+  checks: Readonly<Record<string, ReadinessCheck>>,
+): Promise<{ ready: boolean; checks: Record<string, { ok: boolean; error?: string }> }> {
+  const entries = await Promise.all(
+    Object.entries(checks).map(async ([name, check]) => {
+      try {
+        await Promise.race([
+          check(),
+          new Promise((_, reject) => setTimeout(() => reject(new Error('timed out')), readinessTimeoutMs).unref()),
+        ]);
+        return [name, { ok: true }] as const;
+      } catch (error) {
+        return [name, { ok: false, error: error instanceof Error ? error.message : String(error) }] as const;
+      }
+    }),
+  );
+  return { ready: entries.every(([, result]) => result.ok), checks: Object.fromEntries(entries) };
+}

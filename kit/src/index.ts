@@ -1,0 +1,43 @@
+// The service kit's public surface. Services import from '#kit' only; anything
+// not exported here is an internal detail of the kit.
+export { ErrorCode, httpStatusFor, isErrorCode, appError, invalidInput, unauthenticated, forbidden, notFound } from './errors.js';
+export type { FieldProblem } from './errors.js';
+export { ConfigError, parseEnvironment, loadConfigOrExit, env } from './config.js';
+export type { Environment } from './config.js';
+export { createLogger } from './logger.js';
+export type { Logger, LoggerOptions } from './logger.js';
+export { CORRELATION_HEADER, correlationIdFrom } from './correlation.js';
+export { GATEWAY_CREDENTIAL_HEADER, gatewayCredentialCheck } from './gateway-credential.js';
+export { Role, allRoles, isRole, hasRole, requireViewer, requireRole, requireSelfOrAdmin } from './auth/viewer.js';
+export type { Viewer } from './auth/viewer.js';
+export type { KeySource, JwksDocument, RsaPublicJwk } from './auth/key-source.js';
+export { RemoteJwks } from './auth/remote-jwks.js';
+export type { RemoteJwksOptions } from './auth/remote-jwks.js';
+export {
+  ACCESS_TOKEN_ALGORITHM,
+  InvalidTokenError,
+  createAccessTokenVerifier,
+  bearerToken,
+} from './auth/access-token-verifier.js';
+export type { AccessTokenVerifier, TokenAudience } from './auth/access-token-verifier.js';
+export { formatClientError, unexpectedErrorLoggingPlugin, UNEXPECTED_ERROR_MESSAGE } from './graphql/error-policy.js';
+export { startHttpService } from './http/service-server.js';
+export type { Route, GraphQLEndpoint, ReadinessCheck, HttpServiceOptions, RunningService } from './http/service-server.js';
+export { sendJson, sendGraphQLError } from './http/json-response.js';
+export { readBody, BodyTooLargeError } from './http/body.js';
+export { startSubgraph } from './subgraph.js';
+export type { RequestContext, SubgraphDefinition, SubgraphRuntime } from './subgraph.js';
+export { encodeCursor, decodeCursor, pageSize, connection, MAX_PAGE_SIZE } from './graphql/pagination.js';
+export type { KeysetCursor } from './graphql/pagination.js';
+export { openDatabase } from './database.js';
+export type { Database, DatabaseOptions, PrismaLike, PrismaClientConstructor } from './database.js';
+export { readMigrations, applyMigrations, ensureDatabase, databaseUrl } from './migrations.js';
+export type { Migration, MigrationReport } from './migrations.js';
+export { sharedEnvironmentShape, DEVELOPMENT_GATEWAY_SECRET } from './platform-settings.js';
+export type { IdentitySettings } from './platform-settings.js';
+export { loadTypeDefs } from './schema-file.js';
+export { projectRoot, subgraphSchemaPath, migrationsDirectory, supergraphPath } from './project-paths.js';
+export { onShutdownSignal } from './shutdown.js';
+export { startSubgraphModule, runSubgraphProcess } from './subgraph-module.js';
+export type { SubgraphModule, SubgraphProcessSettings, AssembledSubgraph, StartOptions, StartedSubgraph } from './subgraph-module.js';
+export { subgraphEnvironmentShape, subgraphProcessSettings } from './subgraph-settings.js';

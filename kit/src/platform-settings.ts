@@ -1,0 +1,25 @@
+import { z } from 'zod';
+import { env } from './config.js';
+
+/** Development-only defaults for secrets; production refuses to start without real ones. */
+export const DEVELOPMENT_GATEWAY_SECRET = 'development-gateway-secret-change-me';
+
+/**
+ * Settings every GasRápido process shares: how it logs and how it recognises
+ * the gateway and the accounts service's tokens. Spread into each service's
+ * own environment shape.
+ */
+export const sharedEnvironmentShape = {
+  NODE_ENV: env.nodeEnv(),
+  LOG_LEVEL: env.logLevel(),
+  /** Interface to listen on. */
+  HOST: z.string().default('127.0.0.1'),
+  GATEWAY_SHARED_SECRET: env.secret(DEVELOPMENT_GATEWAY_SECRET),
+  JWT_ISSUER: z.string().min(1).default('https://accounts.gasrapido.local'),
+  JWT_AUDIENCE: z.string().min(1).default('gasrapido-api'),
+};
+
+export interface IdentitySettings {
+  issuer: string;
+  audience: string;
+}

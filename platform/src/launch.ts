@@ -1,0 +1,90 @@
+import {
+  createLogger,
+  databaseUrl,
+  ensureDatabase,
+  startSubgraphModule,
+  type Environment,
+  type Logger,
+  type StartedSubgraph,
+  type PrismaLike,
+} from '#kit';
+import { parseGatewaySettings } from '../../gateway/src/config.js';
+import { startGateway, type RunningGateway } from '../../gateway/src/server.js';
+import { subgraphModules } from './subgraph-modules.js';
+
+export interface PlatformOptions {
+  /** A PostgreSQL server URL; each subgraph gets its own database on it. */
+  postgresServerUrl: string;
+  /** Prefix of the subgraphs' database names: `<prefix>_accounts`, … */
+  databasePrefix?: string;
+  /** Variables given to every process, e.g. secrets, LOG_LEVEL, NODE_ENV. */
+  environment?: Environment;
+  gatewayPort?: number;
+  /** Port of each subgraph by name; 0 or absent picks a free port. */
+  subgraphPorts?: Readonly<Record<string, number>>;
+  /** Observes the SQL of each subgraph by name; tests count statements with it. */
+  onStatement?: (subgraph: string, sql: string) => void;
+  /** Where log lines go; standard output by default. */
+  logDestination?: NodeJS.WritableStream;
+}
+
+export interface RunningPlatform {
+  readonly gateway: RunningGateway;
+  readonly subgraphs: ReadonlyMap<string, StartedSubgraph<PrismaLike>>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Runs the whole supergraph in one process: every subgraph on its own port
+ * with its own database, and the gateway in front. `npm start` and the
+ * integration tests both use it; containers run each service's main.ts instead.
+ */
+export async function launchPlatform(options: PlatformOptions): Promise<RunningPlatform> {
+  const base = options.environment ?? {};
+  const logLevel = (base['LOG_LEVEL'] ?? 'info') as 'info';
+  const loggerFor = (service: string): Logger =>
+    createLogger({ service, level: logLevel, ...(options.logDestination ? { destination: options.logDestination } : {}) });
+  const prefix = options.databasePrefix ?? 'gasrapido';
+  const started = new Map<string, StartedSubgraph<PrismaLike>>();
+  let gateway: RunningGateway | undefined;
+
+  async function stop(): Promise<void> {
+    await gateway?.stop();
+    for (const service of [...started.values()].reverse()) await service.stop();
+  }
+
+  try {
+    let jwksUrl: string | undefined;
+    for (const module of subgraphModules) {
+      const name = `${prefix}_${module.name}`;
+      await ensureDatabase(options.postgresServerUrl, name);
+      const settings = module.parseSettings({
+        ...base,
+        ...(jwksUrl ? { ACCOUNTS_JWKS_URL: jwksUrl } : {}),
+        MIGRATE_ON_START: 'true',
+        [`${module.environmentPrefix}_PORT`]: String(options.subgraphPorts?.[module.name] ?? 0),
+        [`${module.environmentPrefix}_DATABASE_URL`]: databaseUrl(options.postgresServerUrl, name),
+      });
+      const observe = options.onStatement;
+      const service = await startSubgraphModule(module, settings, {
+        logger: loggerFor(module.name),
+        ...(observe ? { onStatement: (sql: string) => observe(module.name, sql) } : {}),
+      });
+      started.set(module.name, service);
+      if (module.name === 'accounts') jwksUrl = `${service.url}/.well-known/jwks.json`;
+    }
+    const gatewaySettings = parseGatewaySettings({
+      ...base,
+      GATEWAY_PORT: String(options.gatewayPort ?? 0),
+      ...(jwksUrl ? { ACCOUNTS_JWKS_URL: jwksUrl } : {}),
+      ...Object.fromEntries(
+        [...started].map(([name, service]) => [`SUBGRAPH_${name.toUpperCase()}_URL`, `${service.url}/graphql`]),
+      ),
+    });
+    gateway = await startGateway(gatewaySettings, { logger: loggerFor('gateway') });
+    return { gateway, subgraphs: started, stop };
+  } catch (error) {
+    await stop().catch(() => {});
+    throw error;
+  }
+}

@@ -1,0 +1,12 @@
+import type { PrismaLike, SubgraphModule, SubgraphProcessSettings } from '#kit';
+import { accountsModule } from '../../subgraphs/accounts/src/module.js';
+import { productsModule } from '../../subgraphs/products/src/module.js';
+
+export type AnySubgraphModule = SubgraphModule<SubgraphProcessSettings, PrismaLike>;
+
+/**
+ * Every subgraph the platform runs, in start order. Accounts comes first: the
+ * others verify tokens against its JWKS. Adding a subgraph means adding its
+ * module here and its schema to rover.yaml.
+ */
+export const subgraphModules: readonly AnySubgraphModule[] = [accountsModule, productsModule];

@@ -1,0 +1,37 @@
+// `npm start`: the whole supergraph in one process on embedded defaults.
+// PostgreSQL is embedded (data in .data/postgres) unless DATABASE_URL names a server.
+import { createLogger, loadConfigOrExit, onShutdownSignal } from '#kit';
+import { startEmbeddedPostgres, type RunningPostgres } from '../platform/src/embedded-postgres.js';
+import { launchPlatform } from '../platform/src/launch.js';
+import { parsePlatformSettings } from '../platform/src/settings.js';
+
+const startedAt = performance.now();
+const settings = loadConfigOrExit(() => parsePlatformSettings(process.env));
+const logger = createLogger({ service: 'platform', level: 'info' });
+
+let postgres: RunningPostgres | undefined;
+let serverUrl = settings.DATABASE_URL;
+if (serverUrl === undefined) {
+  postgres = await startEmbeddedPostgres({ dataDirectory: settings.EMBEDDED_POSTGRES_DIR, port: settings.EMBEDDED_POSTGRES_PORT });
+  serverUrl = postgres.serverUrl;
+  logger.info({ dataDirectory: settings.EMBEDDED_POSTGRES_DIR, port: settings.EMBEDDED_POSTGRES_PORT }, 'embedded PostgreSQL started');
+}
+
+try {
+  const platform = await launchPlatform({
+    postgresServerUrl: serverUrl,
+    environment: process.env,
+    gatewayPort: settings.GATEWAY_PORT,
+    subgraphPorts: { accounts: settings.ACCOUNTS_PORT, products: settings.PRODUCTS_PORT },
+  });
+  const url = `http://localhost:${platform.gateway.port}`;
+  logger.info(
+    { startupMs: Math.round(performance.now() - startedAt), sandbox: `${url}/`, graphql: `${url}/graphql` },
+    `GasRápido is up: open ${url}/ for Apollo Sandbox`,
+  );
+  onShutdownSignal(logger, [platform.stop, async () => postgres?.stop()]);
+} catch (error) {
+  logger.error({ err: error }, 'start failed');
+  await postgres?.stop();
+  process.exit(1);
+}

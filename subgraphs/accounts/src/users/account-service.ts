@@ -1,0 +1,141 @@
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { appError, ErrorCode, invalidInput, notFound, Role, unauthenticated } from '#kit';
+import { hashPassword, verifyAgainstDummy, verifyPassword, type ScryptCost } from '../credentials/password-hasher.js';
+import type { NewRefreshToken, RefreshTokenStore } from '../credentials/refresh-token-store.js';
+import type { AccessTokenIssuer } from '../signing/access-token-issuer.js';
+import { DuplicateUserFieldError, type User, type UserStore } from './user-store.js';
+import { normaliseEmail, validateProfile, type ProfileFields } from './user-input.js';
+
+export interface Session {
+  accessToken: string;
+  expiresIn: number;
+  refreshToken: string;
+  user: User;
+}
+
+export interface AccountServiceDependencies {
+  users: UserStore;
+  refreshTokens: RefreshTokenStore;
+  accessTokens: AccessTokenIssuer;
+  refreshTokenTtlSeconds: number;
+  scryptCost?: ScryptCost;
+  now?: () => Date;
+}
+
+const hashRefreshToken = (token: string) => createHash('sha256').update(token).digest('hex');
+
+const invalidCredentials = () => unauthenticated('The email or password is incorrect.');
+const invalidRefreshToken = () =>
+  unauthenticated('The refresh token is invalid, expired or already used. Sign in again.');
+
+/** Registration, sign-in, session rotation and profile changes: the accounts domain's write side. */
+export class AccountService {
+  private readonly now: () => Date;
+
+  constructor(private readonly deps: AccountServiceDependencies) {
+    this.now = deps.now ?? (() => new Date());
+  }
+
+  async register(input: ProfileFields & { role: Role }): Promise<Session> {
+    const user = await this.createAccount(input, [input.role]);
+    return this.openSession(user, randomUUID());
+  }
+
+  /** Creates an account with any roles; authorisation is the caller's job. */
+  async createAccount(input: ProfileFields, roles: Role[]): Promise<User> {
+    const profile = validateProfile(input);
+    const missing = (['email', 'phone', 'name', 'password'] as const).filter((field) => profile[field] === undefined);
+    if (missing.length > 0) {
+      throw invalidInput(missing.map((field) => ({ field: `input.${field}`, message: 'is required' })));
+    }
+    if (roles.length === 0) throw invalidInput([{ field: 'input.roles', message: 'must hold at least one role' }]);
+    const passwordHash = await hashPassword(profile.password!, this.deps.scryptCost);
+    try {
+      return await this.deps.users.create({
+        id: randomUUID(),
+        email: profile.email!,
+        phone: profile.phone!,
+        name: profile.name!,
+        passwordHash,
+        roles: [...new Set(roles)],
+      });
+    } catch (error) {
+      throw duplicateAsConflict(error);
+    }
+  }
+
+  async login(email: string, password: string): Promise<Session> {
+    const user = await this.deps.users.findByEmail(normaliseEmail(email));
+    if (user === null) {
+      await verifyAgainstDummy(password);
+      throw invalidCredentials();
+    }
+    if (!(await verifyPassword(password, user.passwordHash))) throw invalidCredentials();
+    return this.openSession(user, randomUUID());
+  }
+
+  async refresh(refreshToken: string): Promise<Session> {
+    const next = this.newRefreshToken();
+    const outcome = await this.deps.refreshTokens.rotate(
+      hashRefreshToken(refreshToken),
+      (userId, familyId) => ({ ...next.row, userId, familyId }),
+      this.now(),
+    );
+    if (outcome.kind !== 'rotated') throw invalidRefreshToken();
+    const user = await this.deps.users.findById(outcome.userId);
+    if (user === null) throw invalidRefreshToken();
+    const access = await this.deps.accessTokens.issue(user);
+    return { accessToken: access.token, expiresIn: access.expiresIn, refreshToken: next.token, user };
+  }
+
+  logout(refreshToken: string): Promise<boolean> {
+    return this.deps.refreshTokens.revokeFamilyOf(hashRefreshToken(refreshToken), this.now());
+  }
+
+  async updateProfile(userId: string, patch: ProfileFields): Promise<User> {
+    const profile = validateProfile({ name: patch.name, email: patch.email, phone: patch.phone });
+    try {
+      const updated = await this.deps.users.update(userId, profile);
+      if (updated === null) throw notFound('User');
+      return updated;
+    } catch (error) {
+      throw duplicateAsConflict(error);
+    }
+  }
+
+  async setRoles(userId: string, roles: Role[]): Promise<User> {
+    if (roles.length === 0) throw invalidInput([{ field: 'roles', message: 'must hold at least one role' }]);
+    const updated = await this.deps.users.update(userId, { roles: [...new Set(roles)] });
+    if (updated === null) throw notFound('User');
+    return updated;
+  }
+
+  private async openSession(user: User, familyId: string): Promise<Session> {
+    const next = this.newRefreshToken();
+    await this.deps.refreshTokens.insert({ ...next.row, userId: user.id, familyId });
+    const access = await this.deps.accessTokens.issue(user);
+    return { accessToken: access.token, expiresIn: access.expiresIn, refreshToken: next.token, user };
+  }
+
+  private newRefreshToken(): { token: string; row: Omit<NewRefreshToken, 'userId' | 'familyId'> } {
+    const token = randomBytes(32).toString('base64url');
+    return {
+      token,
+      row: {
+        id: randomUUID(),
+        tokenHash: hashRefreshToken(token),
+        expiresAt: new Date(this.now().getTime() + this.deps.refreshTokenTtlSeconds * 1000),
+      },
+    };
+  }
+}
+
+function duplicateAsConflict(error: unknown): unknown {
+  if (error instanceof DuplicateUserFieldError) {
+    return appError(ErrorCode.CONFLICT, `This ${error.field} is already registered. Sign in instead, or use another ${error.field}.`, {
+      fields: [{ field: `input.${error.field}`, message: 'is already registered' }],
+    });
+  }
+  return error;
+}
+

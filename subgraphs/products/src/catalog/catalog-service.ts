@@ -1,0 +1,69 @@
+import { randomUUID } from 'node:crypto';
+import { forbidden, hasRole, invalidInput, notFound, requireRole, requireViewer, Role, type Viewer } from '#kit';
+import type { CylinderType } from '../database.js';
+import { nominalSizeKg, validateProductFields, type ProductFields } from './product-input.js';
+import type { Product, ProductStore } from './product-store.js';
+
+export interface CreateProductInput extends ProductFields {
+  name: string;
+  cylinderType: CylinderType;
+  priceAmount: number;
+  stockQuantity: number;
+  supplierId?: string | null;
+}
+
+/** May this viewer see an inactive product, or change a product? Only its supplier and admins. */
+export function managesProduct(viewer: Viewer | null, product: Pick<Product, 'supplierId'>): boolean {
+  return viewer !== null && (viewer.userId === product.supplierId || hasRole(viewer, Role.ADMIN));
+}
+
+/** The catalog's write side: who may change what, and the rules a product obeys. */
+export class CatalogService {
+  constructor(private readonly products: ProductStore) {}
+
+  async create(viewer: Viewer | null, input: CreateProductInput): Promise<Product> {
+    const actor = requireRole(viewer, Role.SUPPLIER, Role.ADMIN);
+    const isAdmin = hasRole(actor, Role.ADMIN);
+    if (input.supplierId && !isAdmin && input.supplierId !== actor.userId) {
+      throw forbidden('Suppliers can only create products in their own catalog; leave supplierId out.');
+    }
+    const supplierId = input.supplierId ?? (hasRole(actor, Role.SUPPLIER) ? actor.userId : undefined);
+    if (supplierId === undefined) {
+      throw invalidInput([{ field: 'input.supplierId', message: 'is required when an admin creates a product' }]);
+    }
+    const fields = validateProductFields(input);
+    return this.products.create({
+      id: randomUUID(),
+      supplierId,
+      name: fields.name!,
+      description: fields.description ?? '',
+      cylinderType: input.cylinderType,
+      sizeGrams: fields.sizeGrams ?? nominalSizeKg[input.cylinderType] * 1000,
+      priceCents: fields.priceCents!,
+      currency: fields.currency ?? 'BRL',
+      stockQuantity: fields.stockQuantity!,
+      active: fields.active ?? true,
+    });
+  }
+
+  async update(viewer: Viewer | null, id: string, input: ProductFields): Promise<Product> {
+    await this.requireManaged(viewer, id);
+    const updated = await this.products.update(id, validateProductFields(input));
+    if (updated === null) throw notFound('Product');
+    return updated;
+  }
+
+  async delete(viewer: Viewer | null, id: string): Promise<string> {
+    await this.requireManaged(viewer, id);
+    if (!(await this.products.delete(id))) throw notFound('Product');
+    return id;
+  }
+
+  private async requireManaged(viewer: Viewer | null, id: string): Promise<Product> {
+    const actor = requireViewer(viewer);
+    const product = await this.products.findById(id);
+    if (product === null) throw notFound('Product');
+    if (!managesProduct(actor, product)) throw forbidden('Only the product’s supplier or an admin may change it.');
+    return product;
+  }
+}

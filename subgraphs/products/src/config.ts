@@ -1,0 +1,22 @@
+import { z } from 'zod';
+import { parseEnvironment, subgraphEnvironmentShape, subgraphProcessSettings, type Environment, type IdentitySettings, type SubgraphProcessSettings } from '#kit';
+
+const productsEnvironmentShape = {
+  ...subgraphEnvironmentShape('PRODUCTS', 4002),
+  /** Where the accounts service publishes its signing keys. */
+  ACCOUNTS_JWKS_URL: z.url().default('http://127.0.0.1:4001/.well-known/jwks.json'),
+};
+
+export interface ProductsProcessSettings extends SubgraphProcessSettings, IdentitySettings {
+  jwksUrl: string;
+}
+
+export function parseProductsSettings(environment: Environment): ProductsProcessSettings {
+  const parsed = parseEnvironment(productsEnvironmentShape, environment);
+  return {
+    ...subgraphProcessSettings('PRODUCTS', parsed),
+    issuer: parsed.JWT_ISSUER,
+    audience: parsed.JWT_AUDIENCE,
+    jwksUrl: parsed.ACCOUNTS_JWKS_URL,
+  };
+}

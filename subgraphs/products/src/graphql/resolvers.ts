@@ -1,0 +1,71 @@
+import { connection, decodeCursor, hasRole, pageSize, Role } from '#kit';
+import { managesProduct, type CreateProductInput } from '../catalog/catalog-service.js';
+import type { ProductFields } from '../catalog/product-input.js';
+import type { Product } from '../catalog/product-store.js';
+import type { CylinderType } from '../database.js';
+import type { ProductsContext } from './context.js';
+
+interface ProductFilterInput {
+  search?: string | null;
+  cylinderType?: CylinderType | null;
+  supplierId?: string | null;
+}
+
+interface PageArgs {
+  first?: number | null;
+  after?: string | null;
+}
+
+async function visibleProduct(id: string, context: ProductsContext): Promise<Product | null> {
+  const product = await context.productById.load(id);
+  return product !== null && (product.active || managesProduct(context.viewer, product)) ? product : null;
+}
+
+export const resolvers = {
+  Query: {
+    product: (_root: unknown, { id }: { id: string }, context: ProductsContext) => visibleProduct(id, context),
+    products: async (
+      _root: unknown,
+      { filter, ...page }: PageArgs & { filter?: ProductFilterInput | null },
+      context: ProductsContext,
+    ) => {
+      const search = filter?.search?.trim();
+      const result = await context.products.list({
+        first: pageSize(page.first),
+        ...(page.after ? { after: decodeCursor(page.after) } : {}),
+        ...(search ? { search } : {}),
+        ...(filter?.cylinderType ? { cylinderType: filter.cylinderType } : {}),
+        ...(filter?.supplierId ? { supplierId: filter.supplierId } : {}),
+      });
+      return connection(result.products, result.hasNextPage, result.totalCount);
+    },
+  },
+  Mutation: {
+    createProduct: (_root: unknown, { input }: { input: CreateProductInput }, context: ProductsContext) =>
+      context.catalog.create(context.viewer, input),
+    updateProduct: (_root: unknown, { id, input }: { id: string; input: ProductFields }, context: ProductsContext) =>
+      context.catalog.update(context.viewer, id, input),
+    deleteProduct: (_root: unknown, { id }: { id: string }, context: ProductsContext) =>
+      context.catalog.delete(context.viewer, id),
+  },
+  Product: {
+    __resolveReference: (reference: { id: string }, context: ProductsContext) => visibleProduct(reference.id, context),
+    sizeKg: (product: Product) => product.sizeGrams / 1000,
+    price: (product: Product) => ({ amount: product.priceCents, currency: product.currency }),
+    supplier: (product: Product) => ({ __typename: 'User', id: product.supplierId }),
+    createdAt: (product: Product) => product.createdAt.toISOString(),
+    updatedAt: (product: Product) => product.updatedAt.toISOString(),
+  },
+  User: {
+    products: async ({ id }: { id: string }, page: PageArgs, context: ProductsContext) => {
+      const first = pageSize(page.first);
+      if (!page.after) {
+        const result = await context.firstPageBySupplier.load({ supplierId: id, first });
+        return connection(result.products, result.hasNextPage, result.totalCount);
+      }
+      const includeInactive = hasRole(context.viewer, Role.ADMIN) || context.viewer?.userId === id;
+      const result = await context.products.list({ supplierId: id, includeInactive, first, after: decodeCursor(page.after) });
+      return connection(result.products, result.hasNextPage, result.totalCount);
+    },
+  },
+};
