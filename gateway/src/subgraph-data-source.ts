@@ -1,6 +1,7 @@
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { Agent, fetch as undiciFetch } from 'undici';
-import { CORRELATION_HEADER, GATEWAY_CREDENTIAL_HEADER } from '#kit';
+import { GraphQLError } from 'graphql';
+import { CORRELATION_HEADER, ErrorCode, GATEWAY_CREDENTIAL_HEADER, isErrorCode } from '#kit';
 import type { GatewayContext } from './gateway-context.js';
 
 export interface SubgraphConnectionSettings {
@@ -48,5 +49,26 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     if ('accessToken' in context && typeof context.accessToken === 'string') {
       headers.set('authorization', `Bearer ${context.accessToken}`);
     }
+  }
+
+  /**
+   * A subgraph answered with a non-2xx status: it refused the request before
+   * executing it. Keep its first error's code and message when it sent one
+   * from the closed set, and never pass its raw response on to the client.
+   */
+  override async errorFromResponse(response: { status: number; text(): Promise<string> }): Promise<GraphQLError> {
+    let first: { message?: unknown; extensions?: { code?: unknown } } | undefined;
+    try {
+      first = (JSON.parse(await response.text()) as { errors?: Array<typeof first> }).errors?.[0];
+    } catch {
+      first = undefined;
+    }
+    const code = first?.extensions?.code;
+    if (isErrorCode(code) && typeof first?.message === 'string') {
+      return new GraphQLError(first.message, { extensions: { code } });
+    }
+    return new GraphQLError(`A service needed for this request failed with HTTP ${response.status}.`, {
+      extensions: { code: response.status >= 500 ? ErrorCode.SERVICE_UNAVAILABLE : ErrorCode.INTERNAL_SERVER_ERROR },
+    });
   }
 }

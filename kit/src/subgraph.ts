@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import { ApolloServer } from '@apollo/server';
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
@@ -66,6 +66,7 @@ export async function startSubgraph<Context extends RequestContext>(
       ApolloServerPluginLandingPageDisabled(),
       ApolloServerPluginInlineTraceDisabled(),
       unexpectedErrorLoggingPlugin(logger),
+      executionResultsAnswerOk(),
     ],
   });
   await server.start();
@@ -94,6 +95,24 @@ export async function startSubgraph<Context extends RequestContext>(
       },
     },
   });
+}
+
+/**
+ * Between gateway and subgraph, an executed operation is a 200 whatever its
+ * errors say: the gateway reads codes from the errors and sets the client's
+ * HTTP status itself. A non-2xx answer would make the gateway discard the
+ * subgraph's errors and report a transport failure instead.
+ */
+function executionResultsAnswerOk(): ApolloServerPlugin {
+  return {
+    async requestDidStart() {
+      return {
+        async willSendResponse({ response }) {
+          if (response.body.kind === 'single' && 'data' in response.body.singleResult) response.http.status = 200;
+        },
+      };
+    },
+  };
 }
 
 async function authenticate(request: IncomingMessage, verifier: AccessTokenVerifier): Promise<Viewer | null> {

@@ -20,7 +20,9 @@ export const UNEXPECTED_ERROR_MESSAGE =
  */
 export function formatClientError(formatted: GraphQLFormattedError): GraphQLFormattedError {
   const code = formatted.extensions?.['code'];
-  const { stacktrace: _stacktrace, exception: _exception, http: _http, ...extensions } = formatted.extensions ?? {};
+  // Transport details (a subgraph's raw response, stack traces) never reach clients.
+  const { stacktrace: _stacktrace, exception: _exception, http: _http, response: _response, ...extensions } =
+    formatted.extensions ?? {};
   if (isErrorCode(code) && code !== ErrorCode.INTERNAL_SERVER_ERROR) {
     return { ...formatted, extensions: { ...extensions, code } };
   }

@@ -22,9 +22,16 @@ interface CreateUserArgs {
   input: ProfileFields & { roles: Role[] };
 }
 
+/**
+ * Users returned inside a Session: the caller just proved they own the
+ * account (registration, login, refresh) but holds no token in this request yet.
+ */
+const sessionOwners = new WeakSet<User>();
+
 /** Personal fields are shown only to the user themself and to admins. */
 const personal = (field: 'email' | 'phone') => (user: User, _args: unknown, context: AccountsContext) =>
-  context.viewer !== null && (context.viewer.userId === user.id || hasRole(context.viewer, Role.ADMIN))
+  sessionOwners.has(user) ||
+  (context.viewer !== null && (context.viewer.userId === user.id || hasRole(context.viewer, Role.ADMIN)))
     ? user[field]
     : null;
 
@@ -80,6 +87,12 @@ export const resolvers = {
     rotateSigningKey: (_root: unknown, _args: unknown, context: AccountsContext) => {
       requireRole(context.viewer, Role.ADMIN);
       return context.keyRing.rotate();
+    },
+  },
+  Session: {
+    user: ({ user }: { user: User }) => {
+      sessionOwners.add(user);
+      return user;
     },
   },
   User: {

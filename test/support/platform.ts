@@ -1,0 +1,63 @@
+import { randomBytes } from 'node:crypto';
+import { Writable } from 'node:stream';
+import { inject } from 'vitest';
+import { launchPlatform, type RunningPlatform } from '../../platform/src/launch.js';
+import { postGraphQL, type GraphQLExchange, type RequestOptions } from './graphql-client.js';
+
+export const TEST_GATEWAY_SECRET = 'test-gateway-secret-0123456789';
+
+export interface TestPlatform {
+  readonly platform: RunningPlatform;
+  readonly gatewayUrl: string;
+  subgraphUrl(name: string): string;
+  /** Sends an operation through the gateway. */
+  query<Data = Record<string, any>>(query: string, options?: RequestOptions): Promise<GraphQLExchange<Data>>;
+  /** SQL statements each subgraph has sent since the last reset. */
+  readonly statements: Map<string, string[]>;
+  /** Every log line written, parsed. */
+  readonly logLines: Array<Record<string, unknown>>;
+  stop(): Promise<void>;
+}
+
+/**
+ * The whole supergraph on ephemeral ports, with databases of its own on the
+ * suite's PostgreSQL server. Call stop() in afterAll.
+ */
+export async function startTestPlatform(environment: Record<string, string> = {}): Promise<TestPlatform> {
+  const statements = new Map<string, string[]>();
+  const logLines: Array<Record<string, unknown>> = [];
+  const logDestination = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      for (const line of chunk.toString('utf8').split('\n')) {
+        if (line.trim().length > 0) logLines.push(JSON.parse(line) as Record<string, unknown>);
+      }
+      done();
+    },
+  });
+  const platform = await launchPlatform({
+    postgresServerUrl: inject('postgresServerUrl'),
+    databasePrefix: `t${randomBytes(5).toString('hex')}`,
+    environment: {
+      NODE_ENV: 'test',
+      LOG_LEVEL: 'info',
+      GATEWAY_SHARED_SECRET: TEST_GATEWAY_SECRET,
+      ...environment,
+    },
+    onStatement: (subgraph, sql) => {
+      const list = statements.get(subgraph) ?? [];
+      list.push(sql);
+      statements.set(subgraph, list);
+    },
+    logDestination,
+  });
+  const gatewayUrl = `${platform.gateway.url}/graphql`;
+  return {
+    platform,
+    gatewayUrl,
+    subgraphUrl: (name) => `${platform.subgraphs.get(name)?.url ?? 'http://missing'}/graphql`,
+    query: (query, options) => postGraphQL(gatewayUrl, query, options),
+    statements,
+    logLines,
+    stop: () => platform.stop(),
+  };
+}
