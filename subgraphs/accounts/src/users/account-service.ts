@@ -42,26 +42,8 @@ export class AccountService {
   }
 
   /** Creates an account with any roles; authorisation is the caller's job. */
-  async createAccount(input: ProfileFields, roles: Role[]): Promise<User> {
-    const profile = validateProfile(input);
-    const missing = (['email', 'phone', 'name', 'password'] as const).filter((field) => profile[field] === undefined);
-    if (missing.length > 0) {
-      throw invalidInput(missing.map((field) => ({ field: `input.${field}`, message: 'is required' })));
-    }
-    if (roles.length === 0) throw invalidInput([{ field: 'input.roles', message: 'must hold at least one role' }]);
-    const passwordHash = await hashPassword(profile.password!, this.deps.scryptCost);
-    try {
-      return await this.deps.users.create({
-        id: randomUUID(),
-        email: profile.email!,
-        phone: profile.phone!,
-        name: profile.name!,
-        passwordHash,
-        roles: [...new Set(roles)],
-      });
-    } catch (error) {
-      throw duplicateAsConflict(error);
-    }
+  createAccount(input: ProfileFields, roles: Role[]): Promise<User> {
+    return createAccount(this.deps.users, input, roles, this.deps.scryptCost);
   }
 
   async login(email: string, password: string): Promise<Session> {
@@ -127,6 +109,32 @@ export class AccountService {
         expiresAt: new Date(this.now().getTime() + this.deps.refreshTokenTtlSeconds * 1000),
       },
     };
+  }
+}
+
+/**
+ * Validates and stores a new account. Shared by registration, admins'
+ * createUser and the admin bootstrap command.
+ */
+export async function createAccount(users: UserStore, input: ProfileFields, roles: Role[], scryptCost?: ScryptCost): Promise<User> {
+  const profile = validateProfile(input);
+  const missing = (['email', 'phone', 'name', 'password'] as const).filter((field) => profile[field] === undefined);
+  if (missing.length > 0) {
+    throw invalidInput(missing.map((field) => ({ field: `input.${field}`, message: 'is required' })));
+  }
+  if (roles.length === 0) throw invalidInput([{ field: 'input.roles', message: 'must hold at least one role' }]);
+  const passwordHash = await hashPassword(profile.password!, scryptCost);
+  try {
+    return await users.create({
+      id: randomUUID(),
+      email: profile.email!,
+      phone: profile.phone!,
+      name: profile.name!,
+      passwordHash,
+      roles: [...new Set(roles)],
+    });
+  } catch (error) {
+    throw duplicateAsConflict(error);
   }
 }
 

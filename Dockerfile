@@ -1,0 +1,34 @@
+# One image for every GasRápido service; docker-compose.yml and the Kubernetes
+# manifests pick the process with SERVICE (gateway, accounts, products).
+
+# ---- build: install, generate Prisma clients, compile TypeScript ----
+FROM node:22-bookworm-slim AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --ignore-scripts
+COPY tsconfig.json tsconfig.build.json rover.yaml ./
+COPY kit ./kit
+COPY gateway ./gateway
+COPY subgraphs ./subgraphs
+COPY platform ./platform
+COPY scripts ./scripts
+COPY prisma ./prisma
+COPY schema ./schema
+RUN npm run build && npm prune --omit=dev --ignore-scripts
+
+# ---- runtime: compiled code, production dependencies, schemas and migrations ----
+FROM node:22-bookworm-slim AS runtime
+ENV NODE_ENV=production HOST=0.0.0.0
+WORKDIR /app
+COPY --from=build /app/package.json ./
+COPY --from=build /app/node_modules ./node_modules
+COPY --from=build /app/dist ./dist
+COPY --from=build /app/prisma ./prisma
+COPY --from=build /app/schema ./schema
+COPY --from=build /app/subgraphs/accounts/schema.graphql ./subgraphs/accounts/schema.graphql
+COPY --from=build /app/subgraphs/products/schema.graphql ./subgraphs/products/schema.graphql
+USER node
+ARG SERVICE=gateway
+ENV SERVICE=${SERVICE}
+# dist/<gateway|subgraphs/NAME>/src/main.js; `--conditions=production` maps '#kit' to the compiled kit.
+CMD ["sh", "-c", "if [ \"$SERVICE\" = gateway ]; then exec node --conditions=production dist/gateway/src/main.js; else exec node --conditions=production dist/subgraphs/$SERVICE/src/main.js; fi"]

@@ -1,0 +1,3 @@
+-- One database per subgraph on the compose stack's PostgreSQL server.
+CREATE DATABASE gasrapido_accounts;
+CREATE DATABASE gasrapido_products;

@@ -1,0 +1,80 @@
+// `npm run admin:create -- --email ana@example.com --phone +5511999990000 --name "Ana Admin"`
+// Creates an administrator: the only way to get the first admin. The password
+// comes from ADMIN_PASSWORD or is asked for on the terminal, never from argv
+// (which other users of the machine can read).
+//
+// The accounts database is ACCOUNTS_DATABASE_URL, or the embedded server of
+// `npm start` (started here for the moment if it is not running).
+import { createInterface } from 'node:readline/promises';
+import { parseArgs } from 'node:util';
+import { databaseUrl, ensureDatabase, migrationsDirectory, applyMigrations, readMigrations, openDatabase, Role } from '#kit';
+import pg from 'pg';
+import { AccountsDatabase } from '../subgraphs/accounts/src/database.js';
+import { createAccount } from '../subgraphs/accounts/src/users/account-service.js';
+import { userStore } from '../subgraphs/accounts/src/users/user-store.js';
+import { startEmbeddedPostgres, type RunningPostgres } from '../platform/src/embedded-postgres.js';
+import { parsePlatformSettings } from '../platform/src/settings.js';
+
+const { values } = parseArgs({
+  options: { email: { type: 'string' }, phone: { type: 'string' }, name: { type: 'string' } },
+});
+if (!values.email || !values.phone || !values.name) {
+  process.stderr.write('usage: npm run admin:create -- --email <email> --phone <E.164 phone> --name <name>\n');
+  process.exit(64);
+}
+
+async function readPassword(): Promise<string> {
+  const fromEnvironment = process.env['ADMIN_PASSWORD'];
+  if (fromEnvironment) return fromEnvironment;
+  const prompt = createInterface({ input: process.stdin, output: process.stderr });
+  const answer = await prompt.question('Password for the new admin: ');
+  prompt.close();
+  return answer;
+}
+
+async function reachable(url: string): Promise<boolean> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 1_000 });
+  try {
+    await client.connect();
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
+
+let embedded: RunningPostgres | undefined;
+let accountsUrl = process.env['ACCOUNTS_DATABASE_URL'];
+if (!accountsUrl) {
+  const settings = parsePlatformSettings(process.env);
+  let serverUrl = settings.DATABASE_URL ?? `postgresql://postgres:postgres@127.0.0.1:${settings.EMBEDDED_POSTGRES_PORT}/postgres`;
+  if (settings.DATABASE_URL === undefined && !(await reachable(serverUrl))) {
+    embedded = await startEmbeddedPostgres({ dataDirectory: settings.EMBEDDED_POSTGRES_DIR, port: settings.EMBEDDED_POSTGRES_PORT });
+    serverUrl = embedded.serverUrl;
+  }
+  await ensureDatabase(serverUrl, 'gasrapido_accounts');
+  accountsUrl = databaseUrl(serverUrl, 'gasrapido_accounts');
+}
+
+try {
+  await applyMigrations(accountsUrl, await readMigrations(migrationsDirectory('accounts')));
+  const database = openDatabase(AccountsDatabase, { url: accountsUrl, maxConnections: 2 });
+  try {
+    const admin = await createAccount(
+      userStore(database.client),
+      { email: values.email, phone: values.phone, name: values.name, password: await readPassword() },
+      [Role.ADMIN],
+    );
+    process.stdout.write(`created admin ${admin.email} (${admin.id})\n`);
+  } catch (error) {
+    const problems = (error as { extensions?: { fields?: Array<{ field: string; message: string }> } }).extensions?.fields;
+    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+    if (problems === undefined) throw error;
+    process.exitCode = 65;
+  } finally {
+    await database.close();
+  }
+} finally {
+  await embedded?.stop();
+}
