@@ -7,8 +7,8 @@ const gatewayEnvironmentShape = {
   SUPERGRAPH_PATH: z.string().default(supergraphPath),
   ACCOUNTS_JWKS_URL: z.url().default('http://127.0.0.1:4001/.well-known/jwks.json'),
   /** Sandbox and introspection; on by default outside production. */
-  GATEWAY_INTROSPECTION: env.flag(true).optional(),
-  GATEWAY_LANDING_PAGE: env.flag(true).optional(),
+  GATEWAY_INTROSPECTION: env.optionalFlag(),
+  GATEWAY_LANDING_PAGE: env.optionalFlag(),
   SUBGRAPH_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
   MAX_REQUEST_BODY_BYTES: z.coerce.number().int().min(1024).default(1_000_000),
 };
@@ -20,6 +20,7 @@ export interface GatewaySettings {
   port: number;
   supergraphPath: string;
   jwksUrl: string;
+  jwksMinRefreshSeconds: number;
   issuer: string;
   audience: string;
   gatewaySecret: string;
@@ -58,6 +59,7 @@ export function parseGatewaySettings(environment: Environment): GatewaySettings 
     port: parsed.GATEWAY_PORT,
     supergraphPath: parsed.SUPERGRAPH_PATH,
     jwksUrl: parsed.ACCOUNTS_JWKS_URL,
+    jwksMinRefreshSeconds: parsed.JWKS_MIN_REFRESH_SECONDS,
     issuer: parsed.JWT_ISSUER,
     audience: parsed.JWT_AUDIENCE,
     gatewaySecret: parsed.GATEWAY_SHARED_SECRET,

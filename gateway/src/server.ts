@@ -33,7 +33,7 @@ export interface RunningGateway extends RunningService {
 export async function startGateway(settings: GatewaySettings, deps: GatewayDependencies): Promise<RunningGateway> {
   const { logger } = deps;
   const tokenVerifier =
-    deps.tokenVerifier ?? createAccessTokenVerifier(new RemoteJwks({ url: settings.jwksUrl }), settings);
+    deps.tokenVerifier ?? createAccessTokenVerifier(new RemoteJwks({ url: settings.jwksUrl, minRefreshIntervalMs: settings.jwksMinRefreshSeconds * 1000 }), settings);
   const fetcher = subgraphFetcher(settings.subgraphTimeoutMs);
   const gateway = new ApolloGateway({
     supergraphSdl: readFileSync(settings.supergraphPath, 'utf8'),

@@ -69,6 +69,12 @@ export const env = {
       .enum(['true', 'false', '1', '0', 'yes', 'no'])
       .transform((value) => value === 'true' || value === '1' || value === 'yes')
       .default(fallback),
+  /** A flag that stays undefined when unset, for defaults that depend on other settings. */
+  optionalFlag: () =>
+    z
+      .enum(['true', 'false', '1', '0', 'yes', 'no'])
+      .transform((value) => value === 'true' || value === '1' || value === 'yes')
+      .optional(),
   nodeEnv: () => z.enum(['development', 'test', 'production']).default('development'),
   logLevel: () => z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
   /** A secret with a development default; required when NODE_ENV=production. */

@@ -19,9 +19,9 @@ export function gatewayCredentialCheck(sharedSecret: string): GatewayCredentialC
   const expected = digest(sharedSecret);
   return {
     assert(header) {
-      const presented = Array.isArray(header) ? header[0] : header;
+      // A repeated header is refused outright: only one credential can be the gateway's.
       // Comparing fixed-length digests keeps the comparison constant-time whatever the input length.
-      if (presented === undefined || !timingSafeEqual(digest(presented), expected)) {
+      if (typeof header !== 'string' || !timingSafeEqual(digest(header), expected)) {
         throw forbidden('This service accepts GraphQL requests only through the GasRápido gateway.');
       }
     },

@@ -41,3 +41,4 @@ export { onShutdownSignal } from './shutdown.js';
 export { startSubgraphModule, runSubgraphProcess } from './subgraph-module.js';
 export type { SubgraphModule, SubgraphProcessSettings, AssembledSubgraph, StartOptions, StartedSubgraph } from './subgraph-module.js';
 export { subgraphEnvironmentShape, subgraphProcessSettings } from './subgraph-settings.js';
+export { isUuid, escapeLikePattern } from './identifiers.js';

@@ -90,8 +90,8 @@ export async function ensureDatabase(serverUrl: string, name: string): Promise<v
     const { rowCount } = await client.query('select 1 from pg_database where datname = $1', [name]);
     if (rowCount === 0) {
       await client.query(`create database ${name}`).catch((error: { code?: string }) => {
-        // 42P04: created concurrently by another process.
-        if (error.code !== '42P04') throw error;
+        // Created meanwhile by another process: 42P04 if it had committed, 23505 if both raced in the catalog.
+        if (error.code !== '42P04' && error.code !== '23505') throw error;
       });
     }
   } finally {

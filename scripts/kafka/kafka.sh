@@ -19,7 +19,7 @@ set -euo pipefail
 KAFKA_VERSION="${GASRAPIDO_KAFKA_VERSION:-4.3.1}"
 SLF4J_VERSION="1.7.36"   # Kafka 4.x is built against slf4j-api 1.7.x
 DEPENDENCY_PLUGIN="org.apache.maven.plugins:maven-dependency-plugin:3.6.1"
-CACHE_ROOT="${GASRAPIDO_CACHE_DIR:-$HOME/.cache/gasrapido}"
+CACHE_ROOT="${GASRAPIDO_CACHE_DIR:-${HOME:?set HOME or GASRAPIDO_CACHE_DIR}/.cache/gasrapido}"
 KAFKA_HOME_DIR="$CACHE_ROOT/kafka-$KAFKA_VERSION"
 KAFKA_LIB="$KAFKA_HOME_DIR/lib"
 KAFKA_CP_FILE="$KAFKA_HOME_DIR/classpath"
@@ -131,7 +131,7 @@ fetch_jars() {
   tmp="$(mktemp -d "$KAFKA_HOME_DIR/fetch.XXXXXX")"
   write_pom "$tmp/pom.xml"
   mvn_log="$KAFKA_HOME_DIR/fetch.log"
-  local -a mvn_args=(-B -q -ntp -f "$tmp/pom.xml"
+  local -a mvn_args=(-B -q -ntp -Dstyle.color=never -f "$tmp/pom.xml"
     "$DEPENDENCY_PLUGIN:copy-dependencies"
     -DincludeScope=runtime -DoutputDirectory="$tmp/lib")
   if [[ -n "${GASRAPIDO_MAVEN_REPO_LOCAL:-}" ]]; then
@@ -156,6 +156,15 @@ fetch_jars() {
   log "cached $(find "$KAFKA_LIB" -name '*.jar' | wc -l) jars in $KAFKA_LIB ($(( $(now_ms) - started )) ms)"
 }
 
+# A damaged archive makes the JVM abort (not just skip it), so only archives
+# that the JVM maps with -Xshare:on are installed.
+cds_archive_ok() {
+  [[ -s "$1" ]] || return 1
+  # shellcheck disable=SC2086
+  "$(java_bin)" $JAVA_OPTS_STR -Xshare:on -XX:SharedArchiveFile="$1" \
+    -cp "$(<"$KAFKA_CP_FILE")" -version >/dev/null 2>&1
+}
+
 # Boots a throw-away broker with -XX:ArchiveClassesAtExit so that later
 # formatter and broker JVMs can map the already-parsed Kafka classes.
 record_cds() {
@@ -167,7 +176,7 @@ record_cds() {
   CDS_DUMP_DIR="$work"
   # Subshell: a failed warm-up start must not abort the fetch.
   if (start_in_dir "$work/broker" >/dev/null) && stop_dir "$work/broker" \
-      && [[ -s "$work/broker.jsa" && -s "$work/storage.jsa" ]]; then
+      && cds_archive_ok "$work/broker.jsa" && cds_archive_ok "$work/storage.jsa"; then
     mkdir -p "$target"
     mv "$work/storage.jsa" "$work/broker.jsa" "$target/"
     log "AppCDS archives in $target ($(( $(now_ms) - started )) ms)"
@@ -282,18 +291,19 @@ alive() {
   [[ -n "$state" && "$state" != Z && "$state" != X ]]
 }
 
+# True if $1 is a live broker started for directory $2 (guards against PID reuse).
 is_kafka_pid() {
-  local pid="$1"
+  local pid="$1" dir="$2"
   [[ "$pid" =~ ^[0-9]+$ ]] || return 1
   alive "$pid" || return 1
-  tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q 'kafka\.Kafka'
+  tr '\0' '\n' <"/proc/$pid/cmdline" 2>/dev/null | grep -qxF "$dir/server.properties"
 }
 
 running_pid() {
   local dir="$1" pid
   [[ -f "$dir/kafka.pid" ]] || return 1
   pid="$(<"$dir/kafka.pid")"
-  is_kafka_pid "$pid" || return 1
+  is_kafka_pid "$pid" "$dir" || return 1
   printf '%s\n' "$pid"
 }
 
@@ -492,7 +502,7 @@ cmd_stop() {
 cmd_status() {
   [[ $# -eq 1 ]] || usage
   local pid
-  if [[ -d "$1" ]] && pid="$(running_pid "$1")"; then
+  if [[ -d "$1" ]] && pid="$(running_pid "$(cd "$1" && pwd -P)")"; then
     echo "running $(cat "$1/bootstrap") pid $pid"
   else
     echo "stopped"

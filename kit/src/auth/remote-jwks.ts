@@ -41,6 +41,9 @@ export class RemoteJwks implements KeySource {
   }
 
   async publicKey(kid: string): Promise<KeyObject | undefined> {
+    // A lookup that arrives while a fetch is under way waits for it rather than
+    // judging the keys that fetch is about to replace.
+    if (this.inFlight !== undefined) await this.inFlight;
     const age = this.now() - this.fetchedAt;
     const known = this.keys.get(kid);
     if (known !== undefined && age < this.maxAgeMs) return known;

@@ -1,4 +1,5 @@
 import { invalidInput } from '../errors.js';
+import { isUuid } from '../identifiers.js';
 
 /** A keyset position: the last row of the previous page, newest-first by (createdAt, id). */
 export interface KeysetCursor {
@@ -16,7 +17,7 @@ export function decodeCursor(cursor: string | null | undefined, argument = 'afte
   if (cursor === null || cursor === undefined) return undefined;
   const [time, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
   const createdAt = new Date(time ?? '');
-  if (id === undefined || id.length === 0 || Number.isNaN(createdAt.getTime())) {
+  if (id === undefined || !isUuid(id) || Number.isNaN(createdAt.getTime())) {
     throw invalidInput([{ field: argument, message: 'is not a cursor returned by this API (use pageInfo.endCursor)' }]);
   }
   return { createdAt, id };

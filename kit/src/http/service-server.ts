@@ -23,6 +23,7 @@ export interface GraphQLEndpoint<Context extends BaseContext> {
    * ErrorCode refuses the request with that code's status.
    */
   admit?(request: IncomingMessage): void;
+  /** Builds the request's context; a GraphQLError with a known code refuses the request the same way. */
   context(request: IncomingMessage, correlationId: string): Promise<Context>;
 }
 
@@ -139,9 +140,18 @@ export async function startHttpService<Context extends BaseContext>(
     for (const [name, value] of Object.entries(request.headers)) {
       if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
     }
+    // Built before execution so that a refusal (an invalid token) is answered
+    // with its own code and status, not as Apollo's "Context creation failed".
+    let contextValue: Context;
+    try {
+      contextValue = await graphql.context(request, correlationId);
+    } catch (error) {
+      refuse(response, error);
+      return;
+    }
     const result = await graphql.server.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method: request.method ?? 'GET', headers, search: url.search, body },
-      context: () => graphql.context(request, correlationId),
+      context: async () => contextValue,
     });
     for (const [name, value] of result.headers) response.setHeader(name, value);
     response.statusCode = result.status ?? 200;

@@ -26,6 +26,8 @@ export interface AccountsSettings extends IdentitySettings {
   accessTokenTtlSeconds: number;
   refreshTokenTtlSeconds: number;
   signingKeyEncryptionSecret: string;
+  /** How long a rotated-in key is published before it signs; must exceed verifiers' JWKS refresh interval. */
+  signingKeyActivationDelaySeconds: number;
   scryptCost?: ScryptCost;
 }
 
@@ -47,6 +49,7 @@ export async function createAccountsSubgraph(
     cipher: new PrivateKeyCipher(settings.signingKeyEncryptionSecret),
     // A retired key must outlive every token it signed, plus clock skew.
     retentionMs: (settings.accessTokenTtlSeconds + 60) * 1000,
+    activationDelayMs: settings.signingKeyActivationDelaySeconds * 1000,
   });
   await keyRing.initialise();
   const users = userStore(database.client);

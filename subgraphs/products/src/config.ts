@@ -17,6 +17,7 @@ export function parseProductsSettings(environment: Environment): ProductsProcess
     ...subgraphProcessSettings('PRODUCTS', parsed),
     issuer: parsed.JWT_ISSUER,
     audience: parsed.JWT_AUDIENCE,
+    jwksMinRefreshSeconds: parsed.JWKS_MIN_REFRESH_SECONDS,
     jwksUrl: parsed.ACCOUNTS_JWKS_URL,
   };
 }

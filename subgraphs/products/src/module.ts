@@ -10,6 +10,6 @@ export const productsModule: SubgraphModule<ProductsProcessSettings, ProductsDat
   parseSettings: parseProductsSettings,
   assemble: async (database, settings) => ({
     definition: createProductsSubgraph(database),
-    tokenVerifier: createAccessTokenVerifier(new RemoteJwks({ url: settings.jwksUrl }), settings),
+    tokenVerifier: createAccessTokenVerifier(new RemoteJwks({ url: settings.jwksUrl, minRefreshIntervalMs: settings.jwksMinRefreshSeconds * 1000 }), settings),
   }),
 };

@@ -84,9 +84,11 @@ export const resolvers = {
       requireRole(context.viewer, Role.ADMIN);
       return context.accounts.setRoles(userId, roles);
     },
-    rotateSigningKey: (_root: unknown, _args: unknown, context: AccountsContext) => {
+    rotateSigningKey: async (_root: unknown, _args: unknown, context: AccountsContext) => {
       requireRole(context.viewer, Role.ADMIN);
-      return context.keyRing.rotate();
+      const rotation = await context.keyRing.rotate();
+      context.logger.info({ kid: rotation.kid, activatesAt: rotation.activatesAt }, 'signing key rotation scheduled');
+      return { kid: rotation.kid, activatesAt: rotation.activatesAt.toISOString() };
     },
   },
   Session: {

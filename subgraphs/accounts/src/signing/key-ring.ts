@@ -11,8 +11,14 @@ interface LoadedKey {
   publicKey: KeyObject;
   privateKey: KeyObject;
   jwk: RsaPublicJwk;
-  createdAt: Date;
+  activatesAt: Date;
   retiredAt: Date | null;
+}
+
+export interface KeyRotation {
+  kid: string;
+  /** When the new key starts signing; until then the previous key signs. */
+  activatesAt: Date;
 }
 
 export interface KeyRingOptions {
@@ -20,14 +26,21 @@ export interface KeyRingOptions {
   cipher: PrivateKeyCipher;
   /** Retired keys stay published this long, so the tokens they signed verify until they expire. */
   retentionMs: number;
+  /**
+   * A new key is published this long before it signs. It must exceed the
+   * verifiers' minimum JWKS refresh interval, so that any verifier meeting
+   * the new `kid` is allowed to fetch it.
+   */
+  activationDelayMs: number;
   /** Other instances' rotations are picked up at least this often. */
   reloadIntervalMs?: number;
   now?: () => number;
 }
 
 /**
- * The accounts service's RS256 keys. The newest unretired key signs; every key
- * that may still have unexpired tokens is published in the JWKS document.
+ * The accounts service's RS256 keys. One key signs at a time; the JWKS
+ * document publishes the next key before it signs and every retired key that
+ * may still have unexpired tokens.
  */
 export class KeyRing implements KeySource {
   private keys: LoadedKey[] = [];
@@ -38,30 +51,31 @@ export class KeyRing implements KeySource {
     this.now = options.now ?? Date.now;
   }
 
-  /** Loads the keys, creating the first one on a new database. */
+  /** Loads the keys, creating the first one, active at once, on a new database. */
   async initialise(): Promise<void> {
     await this.reload();
-    if (this.signingKeyOrUndefined() === undefined) await this.rotate();
+    if (this.keys.length === 0) await this.rotate(0);
   }
 
-  /** Generates a new signing key and retires the previous one. */
-  async rotate(): Promise<string> {
+  /** Generates a new signing key that replaces the current one after the activation delay. */
+  async rotate(activationDelayMs = this.options.activationDelayMs): Promise<KeyRotation> {
     const { publicKey, privateKey } = await generateRsaKeyPair('rsa', { modulusLength: 2048 });
     const kid = `${new Date(this.now()).toISOString().slice(0, 10)}-${randomUUID().slice(0, 8)}`;
+    const activatesAt = new Date(this.now() + activationDelayMs);
     await this.options.store.insertAndRetireOthers({
       kid,
       publicKeyPem: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
       encryptedPrivateKey: this.options.cipher.encrypt(privateKey.export({ type: 'pkcs8', format: 'pem' }).toString()),
-      retiredAt: new Date(this.now()),
+      activatesAt,
     });
     await this.reload();
-    return kid;
+    return { kid, activatesAt };
   }
 
   async signingKey(): Promise<{ kid: string; privateKey: KeyObject }> {
     await this.reloadIfStale();
     const key = this.signingKeyOrUndefined();
-    if (key === undefined) throw new Error('no active signing key; call initialise() first');
+    if (key === undefined) throw new Error('no signing key is active; call initialise() first');
     return { kid: key.kid, privateKey: key.privateKey };
   }
 
@@ -81,7 +95,10 @@ export class KeyRing implements KeySource {
   }
 
   private signingKeyOrUndefined(): LoadedKey | undefined {
-    return this.keys.find((key) => key.retiredAt === null);
+    const now = this.now();
+    return this.keys
+      .filter((key) => key.activatesAt.getTime() <= now && (key.retiredAt === null || key.retiredAt.getTime() > now))
+      .sort((a, b) => b.activatesAt.getTime() - a.activatesAt.getTime())[0];
   }
 
   private async reloadIfStale(): Promise<void> {
@@ -103,7 +120,7 @@ export class KeyRing implements KeySource {
       publicKey,
       privateKey: createPrivateKey(this.options.cipher.decrypt(row.encryptedPrivateKey)),
       jwk: { kty: 'RSA', kid: row.kid, use: 'sig', alg: 'RS256', n, e },
-      createdAt: row.createdAt,
+      activatesAt: row.activatesAt,
       retiredAt: row.retiredAt,
     };
   }

@@ -1,4 +1,4 @@
-import type { Role } from '#kit';
+import { isUuid, type Role } from '#kit';
 import { Prisma, type AccountsDatabase, type UserRow } from '../database.js';
 
 export type User = Omit<UserRow, 'roles'> & { roles: Role[] };
@@ -44,8 +44,8 @@ export interface UserStore {
 export function userStore(database: AccountsDatabase): UserStore {
   return {
     create: (user) => translateUniqueViolation(() => database.user.create({ data: user })),
-    findById: (id) => database.user.findUnique({ where: { id } }),
-    findByIds: (ids) => database.user.findMany({ where: { id: { in: [...ids] } } }),
+    findById: async (id) => (isUuid(id) ? database.user.findUnique({ where: { id } }) : null),
+    findByIds: (ids) => database.user.findMany({ where: { id: { in: ids.filter(isUuid) } } }),
     findByEmail: (email) => database.user.findUnique({ where: { email } }),
     async list({ first, after, role }) {
       const filter: Prisma.UserWhereInput = role === undefined ? {} : { roles: { has: role } };
@@ -63,6 +63,7 @@ export function userStore(database: AccountsDatabase): UserStore {
       return { users: rows.slice(0, first), hasNextPage: rows.length > first, totalCount };
     },
     async update(id, patch) {
+      if (!isUuid(id)) return null;
       try {
         return await translateUniqueViolation(() => database.user.update({ where: { id }, data: patch }));
       } catch (error) {

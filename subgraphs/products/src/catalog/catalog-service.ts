@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { forbidden, hasRole, invalidInput, notFound, requireRole, requireViewer, Role, type Viewer } from '#kit';
+import { forbidden, hasRole, invalidInput, isUuid, notFound, requireRole, requireViewer, Role, type Viewer } from '#kit';
 import type { CylinderType } from '../database.js';
 import { nominalSizeKg, validateProductFields, type ProductFields } from './product-input.js';
 import type { Product, ProductStore } from './product-store.js';
@@ -31,6 +31,7 @@ export class CatalogService {
     if (supplierId === undefined) {
       throw invalidInput([{ field: 'input.supplierId', message: 'is required when an admin creates a product' }]);
     }
+    if (!isUuid(supplierId)) throw invalidInput([{ field: 'input.supplierId', message: 'is not a user id' }]);
     const fields = validateProductFields(input);
     return this.products.create({
       id: randomUUID(),

@@ -1,4 +1,4 @@
-import type { KeysetCursor } from '#kit';
+import { escapeLikePattern, isUuid, type KeysetCursor } from '#kit';
 import { Prisma, type CylinderType, type ProductRow, type ProductsDatabase } from '../database.js';
 
 export type Product = ProductRow;
@@ -50,12 +50,13 @@ export function productStore(database: ProductsDatabase): ProductStore {
     ...(query.includeInactive ? {} : { active: true }),
     ...(query.supplierId === undefined ? {} : { supplierId: query.supplierId }),
     ...(query.cylinderType === undefined ? {} : { cylinderType: query.cylinderType }),
-    ...(query.search === undefined ? {} : { name: { contains: query.search, mode: 'insensitive' } }),
+    // Prisma passes `contains` to ILIKE unescaped: without this, "100%" would also match "1000".
+    ...(query.search === undefined ? {} : { name: { contains: escapeLikePattern(query.search), mode: 'insensitive' } }),
   });
   return {
     create: (product) => database.product.create({ data: product }),
-    findById: (id) => database.product.findUnique({ where: { id } }),
-    findByIds: (ids) => database.product.findMany({ where: { id: { in: [...ids] } } }),
+    findById: async (id) => (isUuid(id) ? database.product.findUnique({ where: { id } }) : null),
+    findByIds: (ids) => database.product.findMany({ where: { id: { in: ids.filter(isUuid) } } }),
     async list(query) {
       const filter = filterOf(query);
       const where: Prisma.ProductWhereInput =
@@ -79,7 +80,7 @@ export function productStore(database: ProductsDatabase): ProductStore {
       return { products: rows.slice(0, query.first), hasNextPage: rows.length > query.first, totalCount };
     },
     async firstPagesBySupplier(supplierIds, first, includeInactive) {
-      const ids = [...new Set(supplierIds)];
+      const ids = [...new Set(supplierIds)].filter(isUuid);
       const [rows, counts] = await Promise.all([
         database.$queryRaw<Array<{ id: string }>>`
           select page.id from unnest(${ids}::uuid[]) as supplier(id)
@@ -112,6 +113,7 @@ export function productStore(database: ProductsDatabase): ProductStore {
       return pages;
     },
     async update(id, patch) {
+      if (!isUuid(id)) return null;
       try {
         return await database.product.update({ where: { id }, data: patch });
       } catch (error) {
@@ -120,6 +122,7 @@ export function productStore(database: ProductsDatabase): ProductStore {
       }
     },
     async delete(id) {
+      if (!isUuid(id)) return false;
       const { count } = await database.product.deleteMany({ where: { id } });
       return count === 1;
     },

@@ -1,4 +1,4 @@
-import { connection, decodeCursor, hasRole, pageSize, Role } from '#kit';
+import { connection, decodeCursor, hasRole, invalidInput, isUuid, pageSize, Role } from '#kit';
 import { managesProduct, type CreateProductInput } from '../catalog/catalog-service.js';
 import type { ProductFields } from '../catalog/product-input.js';
 import type { Product } from '../catalog/product-store.js';
@@ -30,6 +30,9 @@ export const resolvers = {
       context: ProductsContext,
     ) => {
       const search = filter?.search?.trim();
+      if (filter?.supplierId && !isUuid(filter.supplierId)) {
+        throw invalidInput([{ field: 'filter.supplierId', message: 'is not a user id' }]);
+      }
       const result = await context.products.list({
         first: pageSize(page.first),
         ...(page.after ? { after: decodeCursor(page.after) } : {}),

@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "signing_keys" ADD COLUMN     "activates_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP;
+
