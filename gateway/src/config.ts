@@ -9,6 +9,8 @@ const gatewayEnvironmentShape = {
   /** Sandbox and introspection; on by default outside production. */
   GATEWAY_INTROSPECTION: env.optionalFlag(),
   GATEWAY_LANDING_PAGE: env.optionalFlag(),
+  /** Lets @apollo/gateway send its anonymous usage metrics to Apollo; off by default. */
+  GATEWAY_APOLLO_TELEMETRY: env.flag(false),
   SUBGRAPH_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
   MAX_REQUEST_BODY_BYTES: z.coerce.number().int().min(1024).default(1_000_000),
 };
@@ -28,6 +30,7 @@ export interface GatewaySettings {
   landingPage: boolean;
   subgraphTimeoutMs: number;
   maxBodyBytes: number;
+  apolloTelemetry: boolean;
   /** Per-subgraph URL overrides (`SUBGRAPH_<NAME>_URL`); otherwise the supergraph's URLs apply. */
   subgraphUrls: Record<string, string>;
 }
@@ -67,6 +70,7 @@ export function parseGatewaySettings(environment: Environment): GatewaySettings 
     landingPage: parsed.GATEWAY_LANDING_PAGE ?? !production,
     subgraphTimeoutMs: parsed.SUBGRAPH_TIMEOUT_MS,
     maxBodyBytes: parsed.MAX_REQUEST_BODY_BYTES,
+    apolloTelemetry: parsed.GATEWAY_APOLLO_TELEMETRY,
     subgraphUrls,
   };
 }

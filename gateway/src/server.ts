@@ -35,6 +35,11 @@ export async function startGateway(settings: GatewaySettings, deps: GatewayDepen
   const tokenVerifier =
     deps.tokenVerifier ?? createAccessTokenVerifier(new RemoteJwks({ url: settings.jwksUrl, minRefreshIntervalMs: settings.jwksMinRefreshSeconds * 1000 }), settings);
   const fetcher = subgraphFetcher(settings.subgraphTimeoutMs);
+  if (!settings.apolloTelemetry) {
+    // @apollo/gateway otherwise reports usage metrics to Apollo and probes cloud metadata
+    // endpoints (AWS, GCP, Azure) from its constructor; this variable is its only switch.
+    process.env['APOLLO_TELEMETRY_DISABLED'] = 'true';
+  }
   const gateway = new ApolloGateway({
     supergraphSdl: readFileSync(settings.supergraphPath, 'utf8'),
     buildService: ({ name, url }) => {
