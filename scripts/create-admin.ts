@@ -4,7 +4,9 @@
 // (which other users of the machine can read).
 //
 // The accounts database is ACCOUNTS_DATABASE_URL, or the embedded server of
-// `npm start` (started here for the moment if it is not running).
+// `npm start` (started here for the moment if it is not running). The account's
+// user.created event goes to the outbox like any other; the accounts service's
+// relay publishes it when it next runs.
 import { createInterface } from 'node:readline/promises';
 import { parseArgs } from 'node:util';
 import { databaseUrl, ensureDatabase, migrationsDirectory, applyMigrations, readMigrations, openDatabase, Role } from '#kit';
@@ -65,6 +67,7 @@ try {
       userStore(database.client),
       { email: values.email, phone: values.phone, name: values.name, password: await readPassword() },
       [Role.ADMIN],
+      { source: 'accounts', correlationId: `admin-bootstrap-${Date.now()}` },
     );
     process.stdout.write(`created admin ${admin.email} (${admin.id})\n`);
   } catch (error) {

@@ -49,3 +49,12 @@ export type { EventEnvelope, EnvelopeParseResult, NewEvent } from './events/enve
 export { Topic, allTopics } from './events/topics.js';
 export { Events, eventDefinition } from './events/catalogue.js';
 export type { EventDefinition, EventData } from './events/catalogue.js';
+export { pendingEvent, recordEvents } from './events/outbox.js';
+export type { PendingEvent, EventOrigin, RawSqlExecutor } from './events/outbox.js';
+export { startOutboxRelay } from './events/outbox-relay.js';
+export type { OutboxRelay, OutboxRelayOptions } from './events/outbox-relay.js';
+export { startEventConsumer } from './events/event-consumer.js';
+export type { EventConsumer, EventConsumerOptions, EventHandlers, HandlerContext, TransactionRunner, ConsumerStats } from './events/event-consumer.js';
+export { prismaTransactions } from './events/prisma-transactions.js';
+export { backoffDelay } from './events/backoff.js';
+export type { ConsumerDefinition } from './subgraph-module.js';

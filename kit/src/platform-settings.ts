@@ -17,6 +17,8 @@ export const sharedEnvironmentShape = {
   GATEWAY_SHARED_SECRET: env.secret(DEVELOPMENT_GATEWAY_SECRET),
   JWT_ISSUER: z.string().min(1).default('https://accounts.gasrapido.local'),
   JWT_AUDIENCE: z.string().min(1).default('gasrapido-api'),
+  /** Kafka bootstrap servers, comma-separated; unset uses the in-memory bus (one process only). */
+  KAFKA_BROKERS: env.list().default([]),
   /** A token with an unknown key id makes a verifier refetch the JWKS at most this often. */
   JWKS_MIN_REFRESH_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
 };

@@ -7,6 +7,9 @@ import { migrationsDirectory } from './project-paths.js';
 import { onShutdownSignal } from './shutdown.js';
 import { startSubgraph, type SubgraphDefinition } from './subgraph.js';
 import type { RunningService } from './http/service-server.js';
+import type { EventBus } from './events/event-bus.js';
+import { startEventConsumer, type EventConsumer, type EventConsumerOptions } from './events/event-consumer.js';
+import { startOutboxRelay, type OutboxRelay } from './events/outbox-relay.js';
 
 /** The settings the kit itself needs from every subgraph's configuration. */
 export interface SubgraphProcessSettings {
@@ -17,12 +20,20 @@ export interface SubgraphProcessSettings {
   databaseUrl: string;
   gatewaySecret: string;
   migrateOnStart: boolean;
+  /** Kafka bootstrap servers; empty runs on the in-memory bus (single-process development only). */
+  kafkaBrokers: readonly string[];
 }
+
+/** A consumer the kit starts beside the subgraph and stops before its database closes. */
+export type ConsumerDefinition = Omit<EventConsumerOptions<any>, 'bus' | 'logger'>;
 
 export interface AssembledSubgraph {
   // Each subgraph has its own context type; the kit only passes it through.
   definition: SubgraphDefinition<any>;
   tokenVerifier: AccessTokenVerifier;
+  /** The subgraph writes events to its outbox; the kit runs the relay that publishes them. */
+  publishesEvents?: boolean;
+  consumers?: readonly ConsumerDefinition[];
 }
 
 /**
@@ -40,6 +51,8 @@ export interface SubgraphModule<Settings extends SubgraphProcessSettings, Client
 }
 
 export interface StartOptions {
+  /** The bus the outbox relay publishes to and consumers read from. */
+  eventBus: EventBus;
   logger?: Logger;
   /** Observes every SQL statement the subgraph sends; for tests that count statements. */
   onStatement?: (sql: string) => void;
@@ -48,12 +61,14 @@ export interface StartOptions {
 export interface StartedSubgraph<Client extends PrismaLike> extends RunningService {
   readonly database: Database<Client>;
   readonly assembled: AssembledSubgraph;
+  readonly relay: OutboxRelay | undefined;
+  readonly consumers: readonly EventConsumer[];
 }
 
 export async function startSubgraphModule<Settings extends SubgraphProcessSettings, Client extends PrismaLike>(
   module: SubgraphModule<Settings, Client>,
   settings: Settings,
-  options: StartOptions = {},
+  options: StartOptions,
 ): Promise<StartedSubgraph<Client>> {
   const logger = options.logger ?? createLogger({ service: module.name, level: settings.logLevel });
   if (settings.migrateOnStart) {
@@ -65,8 +80,32 @@ export async function startSubgraphModule<Settings extends SubgraphProcessSettin
     ...(options.onStatement ? { onStatement: options.onStatement } : {}),
   });
   const assembled = await module.assemble(database, settings, logger);
+  const relay = assembled.publishesEvents
+    ? await startOutboxRelay({ databaseUrl: settings.databaseUrl, pool: database.pool, bus: options.eventBus, logger })
+    : undefined;
+  const consumers = await Promise.all(
+    (assembled.consumers ?? []).map((consumer) => startEventConsumer({ ...consumer, bus: options.eventBus, logger })),
+  );
+  const definition = assembled.definition;
   const service = await startSubgraph(
-    { ...assembled.definition, onStop: [...(assembled.definition.onStop ?? []), () => database.close()] },
+    {
+      ...definition,
+      readiness: {
+        ...definition.readiness,
+        events: async () => ({
+          outboxPending: relay === undefined ? 0 : await relay.pending(),
+          consumers: Object.fromEntries(consumers.map((consumer) => [consumer.name, { lag: consumer.lag(), ...consumer.stats() }])),
+        }),
+      },
+      onStop: [
+        ...(definition.onStop ?? []),
+        async () => {
+          await Promise.all(consumers.map((consumer) => consumer.stop()));
+          await relay?.stop();
+        },
+        () => database.close(),
+      ],
+    },
     {
       logger,
       host: settings.host,
@@ -76,7 +115,7 @@ export async function startSubgraphModule<Settings extends SubgraphProcessSettin
       introspection: settings.nodeEnv !== 'production',
     },
   );
-  return Object.assign(service, { database, assembled });
+  return Object.assign(service, { database, assembled, relay, consumers });
 }
 
 /** A subgraph's whole entry point: parse the environment, start, stop on SIGTERM. */
@@ -85,6 +124,9 @@ export async function runSubgraphProcess<Settings extends SubgraphProcessSetting
 ): Promise<void> {
   const settings = loadConfigOrExit(() => module.parseSettings(process.env));
   const logger = createLogger({ service: module.name, level: settings.logLevel });
-  const service = await startSubgraphModule(module, settings, { logger });
-  onShutdownSignal(logger, [service.stop]);
+  // Loaded here only: the Kafka client is needed by processes that run on their own, not by the kit's importers.
+  const { createEventBus } = await import('./events/create-event-bus.js');
+  const eventBus = createEventBus({ brokers: [...settings.kafkaBrokers], clientId: module.name, logger });
+  const service = await startSubgraphModule(module, settings, { logger, eventBus });
+  onShutdownSignal(logger, [service.stop, () => eventBus.close()]);
 }

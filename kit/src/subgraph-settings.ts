@@ -32,5 +32,6 @@ export function subgraphProcessSettings(
     databaseUrl: parsed[`${prefix}_DATABASE_URL`] as string,
     gatewaySecret: parsed.GATEWAY_SHARED_SECRET,
     migrateOnStart: parsed.MIGRATE_ON_START,
+    kafkaBrokers: parsed.KAFKA_BROKERS,
   };
 }

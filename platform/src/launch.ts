@@ -1,9 +1,11 @@
 import {
+  MemoryEventBus,
   createLogger,
   databaseUrl,
   ensureDatabase,
   startSubgraphModule,
   type Environment,
+  type EventBus,
   type Logger,
   type StartedSubgraph,
   type PrismaLike,
@@ -26,10 +28,16 @@ export interface PlatformOptions {
   onStatement?: (subgraph: string, sql: string) => void;
   /** Where log lines go; standard output by default. */
   logDestination?: NodeJS.WritableStream;
+  /**
+   * The bus every service shares. Absent: Kafka when KAFKA_BROKERS is set,
+   * otherwise an in-memory bus (which works because everything runs in this process).
+   */
+  eventBus?: EventBus;
 }
 
 export interface RunningPlatform {
   readonly gateway: RunningGateway;
+  readonly eventBus: EventBus;
   readonly subgraphs: ReadonlyMap<string, StartedSubgraph<PrismaLike>>;
   stop(): Promise<void>;
 }
@@ -47,10 +55,14 @@ export async function launchPlatform(options: PlatformOptions): Promise<RunningP
   const prefix = options.databasePrefix ?? 'gasrapido';
   const started = new Map<string, StartedSubgraph<PrismaLike>>();
   let gateway: RunningGateway | undefined;
+  const brokers = (base['KAFKA_BROKERS'] ?? '').split(',').map((broker) => broker.trim()).filter((broker) => broker.length > 0);
+  const ownsBus = options.eventBus === undefined;
+  const eventBus = options.eventBus ?? (brokers.length > 0 ? await kafkaBus(brokers, loggerFor('event-bus')) : new MemoryEventBus());
 
   async function stop(): Promise<void> {
     await gateway?.stop();
     for (const service of [...started.values()].reverse()) await service.stop();
+    if (ownsBus) await eventBus.close();
   }
 
   try {
@@ -67,6 +79,7 @@ export async function launchPlatform(options: PlatformOptions): Promise<RunningP
       });
       const observe = options.onStatement;
       const service = await startSubgraphModule(module, settings, {
+        eventBus,
         logger: loggerFor(module.name),
         ...(observe ? { onStatement: (sql: string) => observe(module.name, sql) } : {}),
       });
@@ -81,10 +94,16 @@ export async function launchPlatform(options: PlatformOptions): Promise<RunningP
         [...started].map(([name, service]) => [`SUBGRAPH_${name.toUpperCase()}_URL`, `${service.url}/graphql`]),
       ),
     });
-    gateway = await startGateway(gatewaySettings, { logger: loggerFor('gateway') });
-    return { gateway, subgraphs: started, stop };
+    gateway = await startGateway(gatewaySettings, { logger: loggerFor('gateway'), eventBus });
+    return { gateway, eventBus, subgraphs: started, stop };
   } catch (error) {
     await stop().catch(() => {});
     throw error;
   }
+}
+
+async function kafkaBus(brokers: string[], logger: Logger): Promise<EventBus> {
+  // Loaded only when Kafka is configured: `npm start` on embedded defaults never needs it.
+  const { createEventBus } = await import('../../kit/src/events/create-event-bus.js');
+  return createEventBus({ brokers, clientId: 'gasrapido-platform', logger });
 }

@@ -50,6 +50,7 @@ export async function createAdmin(test: TestPlatform, roles: Role[] = ['ADMIN'])
   await accountsInternals(test).accounts.createAccount(
     { ...contact, name: 'Ana Admin', password: STRONG_PASSWORD },
     roles,
+    { source: 'accounts', correlationId: 'test-admin-bootstrap' },
   );
   const result = await test.query<{ login: { accessToken: string; refreshToken: string; user: { id: string; email: string } } }>(
     `mutation ($input: LoginInput!) { login(input: $input) { ${sessionFields} } }`,

@@ -27,7 +27,10 @@ export interface GraphQLEndpoint<Context extends BaseContext> {
   context(request: IncomingMessage, correlationId: string): Promise<Context>;
 }
 
-/** A dependency whose health decides readiness; resolves when healthy, rejects with the reason otherwise. */
+/**
+ * A dependency whose health decides readiness; resolves when healthy (an object it resolves to is
+ * shown as `detail`, e.g. consumer lag), rejects with the reason otherwise.
+ */
 export type ReadinessCheck = () => Promise<unknown>;
 
 export interface HttpServiceOptions<Context extends BaseContext> {
@@ -245,15 +248,15 @@ function refuse(response: ServerResponse, error: unknown): void {
 
 async function checkReadiness(
   checks: Readonly<Record<string, ReadinessCheck>>,
-): Promise<{ ready: boolean; checks: Record<string, { ok: boolean; error?: string }> }> {
+): Promise<{ ready: boolean; checks: Record<string, { ok: boolean; error?: string; detail?: unknown }> }> {
   const entries = await Promise.all(
     Object.entries(checks).map(async ([name, check]) => {
       try {
-        await Promise.race([
+        const detail = await Promise.race([
           check(),
           new Promise((_, reject) => setTimeout(() => reject(new Error('timed out')), readinessTimeoutMs).unref()),
         ]);
-        return [name, { ok: true }] as const;
+        return [name, typeof detail === 'object' && detail !== null ? { ok: true, detail } : { ok: true }] as const;
       } catch (error) {
         return [name, { ok: false, error: error instanceof Error ? error.message : String(error) }] as const;
       }

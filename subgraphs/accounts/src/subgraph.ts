@@ -4,6 +4,7 @@ import {
   sendJson,
   subgraphSchemaPath,
   type AccessTokenVerifier,
+  type AssembledSubgraph,
   type Database,
   type IdentitySettings,
   type SubgraphDefinition,
@@ -31,7 +32,7 @@ export interface AccountsSettings extends IdentitySettings {
   scryptCost?: ScryptCost;
 }
 
-export interface AccountsSubgraph {
+export interface AccountsSubgraph extends AssembledSubgraph {
   definition: SubgraphDefinition<AccountsContext>;
   /** Verifies tokens against the key ring directly: accounts never fetches its own JWKS. */
   tokenVerifier: AccessTokenVerifier;
@@ -81,6 +82,7 @@ export async function createAccountsSubgraph(
   };
   return {
     definition,
+    publishesEvents: true,
     tokenVerifier: createAccessTokenVerifier(keyRing, settings),
     keyRing,
     accounts,

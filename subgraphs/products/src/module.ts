@@ -1,4 +1,6 @@
-import { createAccessTokenVerifier, RemoteJwks, type SubgraphModule } from '#kit';
+import { createAccessTokenVerifier, prismaTransactions, RemoteJwks, type SubgraphModule } from '#kit';
+import { productStore } from './catalog/product-store.js';
+import { supplierDeletionConsumer } from './catalog/supplier-deletion.js';
 import { parseProductsSettings, type ProductsProcessSettings } from './config.js';
 import { ProductsDatabase } from './database.js';
 import { createProductsSubgraph } from './subgraph.js';
@@ -10,6 +12,11 @@ export const productsModule: SubgraphModule<ProductsProcessSettings, ProductsDat
   parseSettings: parseProductsSettings,
   assemble: async (database, settings) => ({
     definition: createProductsSubgraph(database),
-    tokenVerifier: createAccessTokenVerifier(new RemoteJwks({ url: settings.jwksUrl, minRefreshIntervalMs: settings.jwksMinRefreshSeconds * 1000 }), settings),
+    tokenVerifier: createAccessTokenVerifier(
+      new RemoteJwks({ url: settings.jwksUrl, minRefreshIntervalMs: settings.jwksMinRefreshSeconds * 1000 }),
+      settings,
+    ),
+    publishesEvents: true,
+    consumers: [supplierDeletionConsumer(productStore(database.client), prismaTransactions(database.client))],
   }),
 };

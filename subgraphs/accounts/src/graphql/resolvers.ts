@@ -7,6 +7,7 @@ import {
   requireSelfOrAdmin,
   requireViewer,
   Role,
+  type EventOrigin,
 } from '#kit';
 import type { AccountsContext } from './context.js';
 import type { User } from '../users/user-store.js';
@@ -21,6 +22,9 @@ interface LoginArgs {
 interface CreateUserArgs {
   input: ProfileFields & { roles: Role[] };
 }
+
+/** Events caused by this request carry its correlation id. */
+const origin = (context: AccountsContext): EventOrigin => ({ source: 'accounts', correlationId: context.correlationId });
 
 /**
  * Users returned inside a Session: the caller just proved they own the
@@ -59,7 +63,7 @@ export const resolvers = {
   },
   Mutation: {
     register: (_root: unknown, { input }: RegisterArgs, context: AccountsContext) =>
-      context.accounts.register(input),
+      context.accounts.register(input, origin(context)),
     login: (_root: unknown, { input }: LoginArgs, context: AccountsContext) =>
       context.accounts.login(input.email, input.password),
     refreshSession: (_root: unknown, { refreshToken }: { refreshToken: string }, context: AccountsContext) =>
@@ -74,15 +78,22 @@ export const resolvers = {
       const viewer = requireViewer(context.viewer);
       const target = userId ?? viewer.userId;
       requireSelfOrAdmin(viewer, target, 'this profile');
-      return context.accounts.updateProfile(target, input);
+      return context.accounts.updateProfile(target, input, origin(context));
+    },
+    deleteAccount: async (_root: unknown, { userId }: { userId?: string | null }, context: AccountsContext) => {
+      const viewer = requireViewer(context.viewer);
+      const target = userId ?? viewer.userId;
+      requireSelfOrAdmin(viewer, target, 'this account');
+      await context.accounts.deleteAccount(target, origin(context));
+      return true;
     },
     createUser: (_root: unknown, { input }: CreateUserArgs, context: AccountsContext) => {
       requireRole(context.viewer, Role.ADMIN);
-      return context.accounts.createAccount(input, input.roles);
+      return context.accounts.createAccount(input, input.roles, origin(context));
     },
     setUserRoles: (_root: unknown, { userId, roles }: { userId: string; roles: Role[] }, context: AccountsContext) => {
       requireRole(context.viewer, Role.ADMIN);
-      return context.accounts.setRoles(userId, roles);
+      return context.accounts.setRoles(userId, roles, origin(context));
     },
     rotateSigningKey: async (_root: unknown, _args: unknown, context: AccountsContext) => {
       requireRole(context.viewer, Role.ADMIN);

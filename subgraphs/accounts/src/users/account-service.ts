@@ -1,5 +1,5 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { appError, ErrorCode, invalidInput, notFound, Role, unauthenticated } from '#kit';
+import { appError, ErrorCode, Events, invalidInput, notFound, pendingEvent, Role, unauthenticated, type EventOrigin } from '#kit';
 import { hashPassword, verifyAgainstDummy, verifyPassword, type ScryptCost } from '../credentials/password-hasher.js';
 import type { NewRefreshToken, RefreshTokenStore } from '../credentials/refresh-token-store.js';
 import type { AccessTokenIssuer } from '../signing/access-token-issuer.js';
@@ -36,14 +36,14 @@ export class AccountService {
     this.now = deps.now ?? (() => new Date());
   }
 
-  async register(input: ProfileFields & { role: Role }): Promise<Session> {
-    const user = await this.createAccount(input, [input.role]);
+  async register(input: ProfileFields & { role: Role }, origin: EventOrigin): Promise<Session> {
+    const user = await this.createAccount(input, [input.role], origin);
     return this.openSession(user, randomUUID());
   }
 
   /** Creates an account with any roles; authorisation is the caller's job. */
-  createAccount(input: ProfileFields, roles: Role[]): Promise<User> {
-    return createAccount(this.deps.users, input, roles, this.deps.scryptCost);
+  createAccount(input: ProfileFields, roles: Role[], origin: EventOrigin): Promise<User> {
+    return createAccount(this.deps.users, input, roles, origin, this.deps.scryptCost);
   }
 
   async login(email: string, password: string): Promise<Session> {
@@ -74,10 +74,11 @@ export class AccountService {
     return this.deps.refreshTokens.revokeFamilyOf(hashRefreshToken(refreshToken), this.now());
   }
 
-  async updateProfile(userId: string, patch: ProfileFields): Promise<User> {
+  async updateProfile(userId: string, patch: ProfileFields, origin: EventOrigin): Promise<User> {
     const profile = validateProfile({ name: patch.name, email: patch.email, phone: patch.phone });
+    const changed = (['name', 'email', 'phone'] as const).filter((field) => profile[field] !== undefined);
     try {
-      const updated = await this.deps.users.update(userId, profile);
+      const updated = await this.deps.users.update(userId, profile, (user) => [userUpdated(user, changed, origin)]);
       if (updated === null) throw notFound('User');
       return updated;
     } catch (error) {
@@ -85,11 +86,25 @@ export class AccountService {
     }
   }
 
-  async setRoles(userId: string, roles: Role[]): Promise<User> {
+  async setRoles(userId: string, roles: Role[], origin: EventOrigin): Promise<User> {
     if (roles.length === 0) throw invalidInput([{ field: 'roles', message: 'must hold at least one role' }]);
-    const updated = await this.deps.users.update(userId, { roles: [...new Set(roles)] });
+    const updated = await this.deps.users.update(userId, { roles: [...new Set(roles)] }, (user) => [
+      userUpdated(user, ['roles'], origin),
+    ]);
     if (updated === null) throw notFound('User');
     return updated;
+  }
+
+  /**
+   * Deletes an account: personal data is anonymised at once, sessions are
+   * revoked, and `user.deleted` tells every other service to forget the user.
+   * Access tokens already issued stop working when they expire.
+   */
+  async deleteAccount(userId: string, origin: EventOrigin): Promise<void> {
+    const deleted = await this.deps.users.markDeleted(userId, this.now(), (user) => [
+      pendingEvent(Events.userDeleted, origin, user.id, { userId: user.id, roles: user.roles }),
+    ]);
+    if (deleted === null) throw notFound('User');
   }
 
   private async openSession(user: User, familyId: string): Promise<Session> {
@@ -116,7 +131,13 @@ export class AccountService {
  * Validates and stores a new account. Shared by registration, admins'
  * createUser and the admin bootstrap command.
  */
-export async function createAccount(users: UserStore, input: ProfileFields, roles: Role[], scryptCost?: ScryptCost): Promise<User> {
+export async function createAccount(
+  users: UserStore,
+  input: ProfileFields,
+  roles: Role[],
+  origin: EventOrigin,
+  scryptCost?: ScryptCost,
+): Promise<User> {
   const profile = validateProfile(input);
   const missing = (['email', 'phone', 'name', 'password'] as const).filter((field) => profile[field] === undefined);
   if (missing.length > 0) {
@@ -132,10 +153,14 @@ export async function createAccount(users: UserStore, input: ProfileFields, role
       name: profile.name!,
       passwordHash,
       roles: [...new Set(roles)],
-    });
+    }, (user) => [pendingEvent(Events.userCreated, origin, user.id, { userId: user.id, roles: user.roles, name: user.name })]);
   } catch (error) {
     throw duplicateAsConflict(error);
   }
+}
+
+function userUpdated(user: User, changed: Array<'name' | 'email' | 'phone' | 'roles'>, origin: EventOrigin) {
+  return pendingEvent(Events.userUpdated, origin, user.id, { userId: user.id, roles: user.roles, name: user.name, changed });
 }
 
 function duplicateAsConflict(error: unknown): unknown {

@@ -1,4 +1,4 @@
-import { isUuid, type Role } from '#kit';
+import { isUuid, recordEvents, type PendingEvent, type Role } from '#kit';
 import { Prisma, type AccountsDatabase, type UserRow } from '../database.js';
 
 export type User = Omit<UserRow, 'roles'> & { roles: Role[] };
@@ -31,24 +31,39 @@ export interface PageCursor {
   id: string;
 }
 
+/** The events a change causes, built from the changed row; written in the change's transaction. */
+export type EventsOf = (user: User) => PendingEvent[];
+
 export interface UserStore {
-  create(user: NewUser): Promise<User>;
+  create(user: NewUser, events: EventsOf): Promise<User>;
   findById(id: string): Promise<User | null>;
   findByIds(ids: readonly string[]): Promise<User[]>;
   findByEmail(email: string): Promise<User | null>;
   /** Newest first, keyset-paginated. */
   list(options: { first: number; after?: PageCursor; role?: Role }): Promise<UserPage>;
-  update(id: string, patch: Partial<Pick<User, 'name' | 'email' | 'phone' | 'roles'>>): Promise<User | null>;
+  update(id: string, patch: Partial<Pick<User, 'name' | 'email' | 'phone' | 'roles'>>, events: EventsOf): Promise<User | null>;
+  /**
+   * Anonymises the account's personal data, marks it deleted and revokes its
+   * sessions; null when there is no such live account.
+   */
+  markDeleted(id: string, at: Date, events: EventsOf): Promise<User | null>;
 }
 
 export function userStore(database: AccountsDatabase): UserStore {
   return {
-    create: (user) => translateUniqueViolation(() => database.user.create({ data: user })),
-    findById: async (id) => (isUuid(id) ? database.user.findUnique({ where: { id } }) : null),
-    findByIds: (ids) => database.user.findMany({ where: { id: { in: ids.filter(isUuid) } } }),
-    findByEmail: (email) => database.user.findUnique({ where: { email } }),
+    create: (user, events) =>
+      translateUniqueViolation(() =>
+        database.$transaction(async (transaction) => {
+          const created = await transaction.user.create({ data: user });
+          await recordEvents(transaction, events(created));
+          return created;
+        }),
+      ),
+    findById: async (id) => (isUuid(id) ? database.user.findFirst({ where: { id, deletedAt: null } }) : null),
+    findByIds: (ids) => database.user.findMany({ where: { id: { in: ids.filter(isUuid) }, deletedAt: null } }),
+    findByEmail: (email) => database.user.findFirst({ where: { email, deletedAt: null } }),
     async list({ first, after, role }) {
-      const filter: Prisma.UserWhereInput = role === undefined ? {} : { roles: { has: role } };
+      const filter: Prisma.UserWhereInput = { deletedAt: null, ...(role === undefined ? {} : { roles: { has: role } }) };
       const page: Prisma.UserWhereInput =
         after === undefined
           ? filter
@@ -62,14 +77,38 @@ export function userStore(database: AccountsDatabase): UserStore {
       ]);
       return { users: rows.slice(0, first), hasNextPage: rows.length > first, totalCount };
     },
-    async update(id, patch) {
+    async update(id, patch, events) {
       if (!isUuid(id)) return null;
-      try {
-        return await translateUniqueViolation(() => database.user.update({ where: { id }, data: patch }));
-      } catch (error) {
-        if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2025') return null;
-        throw error;
-      }
+      return translateUniqueViolation(() =>
+        database.$transaction(async (transaction) => {
+          const { count } = await transaction.user.updateMany({ where: { id, deletedAt: null }, data: patch });
+          if (count === 0) return null;
+          const updated = await transaction.user.findUniqueOrThrow({ where: { id } });
+          await recordEvents(transaction, events(updated));
+          return updated;
+        }),
+      );
+    },
+    async markDeleted(id, at, events) {
+      if (!isUuid(id)) return null;
+      return database.$transaction(async (transaction) => {
+        const { count } = await transaction.user.updateMany({
+          where: { id, deletedAt: null },
+          data: {
+            // Unique placeholders keep the unique indexes satisfied and free the real email and phone.
+            email: `deleted+${id}@deleted.invalid`,
+            phone: `deleted:${id}`,
+            name: 'Deleted user',
+            passwordHash: '!',
+            deletedAt: at,
+          },
+        });
+        if (count === 0) return null;
+        await transaction.refreshToken.updateMany({ where: { userId: id, revokedAt: null }, data: { revokedAt: at } });
+        const deleted = await transaction.user.findUniqueOrThrow({ where: { id } });
+        await recordEvents(transaction, events(deleted));
+        return deleted;
+      });
     },
   };
 }

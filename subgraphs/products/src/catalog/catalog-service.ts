@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { forbidden, hasRole, invalidInput, isUuid, notFound, requireRole, requireViewer, Role, type Viewer } from '#kit';
+import { forbidden, hasRole, invalidInput, isUuid, notFound, requireRole, requireViewer, Role, type EventOrigin, type Viewer } from '#kit';
+import { productChangeEvents } from './product-events.js';
 import type { CylinderType } from '../database.js';
 import { nominalSizeKg, validateProductFields, type ProductFields } from './product-input.js';
 import type { Product, ProductStore } from './product-store.js';
@@ -21,7 +22,7 @@ export function managesProduct(viewer: Viewer | null, product: Pick<Product, 'su
 export class CatalogService {
   constructor(private readonly products: ProductStore) {}
 
-  async create(viewer: Viewer | null, input: CreateProductInput): Promise<Product> {
+  async create(viewer: Viewer | null, input: CreateProductInput, origin: EventOrigin): Promise<Product> {
     const actor = requireRole(viewer, Role.SUPPLIER, Role.ADMIN);
     const isAdmin = hasRole(actor, Role.ADMIN);
     if (input.supplierId && !isAdmin && input.supplierId !== actor.userId) {
@@ -43,20 +44,21 @@ export class CatalogService {
       priceCents: fields.priceCents!,
       currency: fields.currency ?? 'BRL',
       stockQuantity: fields.stockQuantity!,
+      lowStockThreshold: fields.lowStockThreshold ?? null,
       active: fields.active ?? true,
-    });
+    }, productChangeEvents(origin));
   }
 
-  async update(viewer: Viewer | null, id: string, input: ProductFields): Promise<Product> {
+  async update(viewer: Viewer | null, id: string, input: ProductFields, origin: EventOrigin): Promise<Product> {
     await this.requireManaged(viewer, id);
-    const updated = await this.products.update(id, validateProductFields(input));
+    const updated = await this.products.update(id, validateProductFields(input), productChangeEvents(origin));
     if (updated === null) throw notFound('Product');
     return updated;
   }
 
-  async delete(viewer: Viewer | null, id: string): Promise<string> {
+  async delete(viewer: Viewer | null, id: string, origin: EventOrigin): Promise<string> {
     await this.requireManaged(viewer, id);
-    if (!(await this.products.delete(id))) throw notFound('Product');
+    if (!(await this.products.delete(id, productChangeEvents(origin)))) throw notFound('Product');
     return id;
   }
 

@@ -24,6 +24,7 @@ export interface ProductFields {
   priceAmount?: number | null;
   currency?: string | null;
   stockQuantity?: number | null;
+  lowStockThreshold?: number | null;
   active?: boolean | null;
 }
 
@@ -60,6 +61,11 @@ export function validateProductFields(input: ProductFields): ProductPatch {
     if (!Number.isInteger(input.stockQuantity) || input.stockQuantity < 0 || input.stockQuantity > MAX_STOCK) {
       problems.push({ field: 'input.stockQuantity', message: `must be a whole number between 0 and ${MAX_STOCK}` });
     } else patch.stockQuantity = input.stockQuantity;
+  }
+  if (input.lowStockThreshold !== undefined && input.lowStockThreshold !== null) {
+    if (!Number.isInteger(input.lowStockThreshold) || input.lowStockThreshold < 0 || input.lowStockThreshold > MAX_STOCK) {
+      problems.push({ field: 'input.lowStockThreshold', message: `must be a whole number between 0 and ${MAX_STOCK}` });
+    } else patch.lowStockThreshold = input.lowStockThreshold;
   }
   if (input.active !== undefined && input.active !== null) patch.active = input.active;
   if (problems.length > 0) throw invalidInput(problems);

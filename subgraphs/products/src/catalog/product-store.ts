@@ -1,4 +1,4 @@
-import { escapeLikePattern, isUuid, type KeysetCursor } from '#kit';
+import { escapeLikePattern, isUuid, recordEvents, type KeysetCursor, type PendingEvent } from '#kit';
 import { Prisma, type CylinderType, type ProductRow, type ProductsDatabase } from '../database.js';
 
 export type Product = ProductRow;
@@ -13,6 +13,7 @@ export interface NewProduct {
   priceCents: number;
   currency: string;
   stockQuantity: number;
+  lowStockThreshold: number | null;
   active: boolean;
 }
 
@@ -34,16 +35,23 @@ export interface ProductPage {
   totalCount: number;
 }
 
+/** The events a change causes, from the row before and after it; written in the change's transaction. */
+export type ChangeEvents = (before: Product | null, after: Product | null) => PendingEvent[];
+
 export interface ProductStore {
-  create(product: NewProduct): Promise<Product>;
+  create(product: NewProduct, events: ChangeEvents): Promise<Product>;
   findById(id: string): Promise<Product | null>;
   findByIds(ids: readonly string[]): Promise<Product[]>;
   list(query: CatalogQuery): Promise<ProductPage>;
   /** One page per supplier in a single statement, for batched `User.products`. */
   firstPagesBySupplier(supplierIds: readonly string[], first: number, includeInactive: boolean): Promise<Map<string, ProductPage>>;
-  update(id: string, patch: ProductPatch): Promise<Product | null>;
-  delete(id: string): Promise<boolean>;
+  update(id: string, patch: ProductPatch, events: ChangeEvents): Promise<Product | null>;
+  delete(id: string, events: ChangeEvents): Promise<boolean>;
+  /** Deactivates every active product of a supplier; returns the products it changed. */
+  deactivateAllOf(supplierId: string, transaction: ProductsTransaction, events: ChangeEvents): Promise<Product[]>;
 }
+
+export type ProductsTransaction = Parameters<Parameters<ProductsDatabase['$transaction']>[0]>[0];
 
 export function productStore(database: ProductsDatabase): ProductStore {
   const filterOf = (query: Omit<CatalogQuery, 'first' | 'after'>): Prisma.ProductWhereInput => ({
@@ -54,7 +62,12 @@ export function productStore(database: ProductsDatabase): ProductStore {
     ...(query.search === undefined ? {} : { name: { contains: escapeLikePattern(query.search), mode: 'insensitive' } }),
   });
   return {
-    create: (product) => database.product.create({ data: product }),
+    create: (product, events) =>
+      database.$transaction(async (transaction) => {
+        const created = await transaction.product.create({ data: product });
+        await recordEvents(transaction, events(null, created));
+        return created;
+      }),
     findById: async (id) => (isUuid(id) ? database.product.findUnique({ where: { id } }) : null),
     findByIds: (ids) => database.product.findMany({ where: { id: { in: ids.filter(isUuid) } } }),
     async list(query) {
@@ -112,19 +125,37 @@ export function productStore(database: ProductsDatabase): ProductStore {
       }
       return pages;
     },
-    async update(id, patch) {
+    async update(id, patch, events) {
       if (!isUuid(id)) return null;
-      try {
-        return await database.product.update({ where: { id }, data: patch });
-      } catch (error) {
-        if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2025') return null;
-        throw error;
-      }
+      return database.$transaction(async (transaction) => {
+        // Locks the row, so the events' "before" is the state this update really replaced.
+        const locked = await transaction.$queryRaw<Array<{ id: string }>>`select id from products where id = ${id}::uuid for update`;
+        if (locked.length === 0) return null;
+        const before = await transaction.product.findUniqueOrThrow({ where: { id } });
+        const after = await transaction.product.update({ where: { id }, data: patch });
+        await recordEvents(transaction, events(before, after));
+        return after;
+      });
     },
-    async delete(id) {
+    async delete(id, events) {
       if (!isUuid(id)) return false;
-      const { count } = await database.product.deleteMany({ where: { id } });
-      return count === 1;
+      return database.$transaction(async (transaction) => {
+        const before = await transaction.product.findUnique({ where: { id } });
+        if (before === null) return false;
+        const { count } = await transaction.product.deleteMany({ where: { id } });
+        if (count === 0) return false;
+        await recordEvents(transaction, events(before, null));
+        return true;
+      });
+    },
+    async deactivateAllOf(supplierId, transaction, events) {
+      const targets = await transaction.product.findMany({ where: { supplierId, active: true } });
+      if (targets.length === 0) return [];
+      await transaction.product.updateMany({ where: { id: { in: targets.map((product) => product.id) } }, data: { active: false } });
+      const changed = await transaction.product.findMany({ where: { id: { in: targets.map((product) => product.id) } } });
+      const before = new Map(targets.map((product) => [product.id, product]));
+      await recordEvents(transaction, changed.flatMap((product) => events(before.get(product.id) ?? null, product)));
+      return changed;
     },
   };
 }

@@ -1,4 +1,4 @@
-import { connection, decodeCursor, hasRole, invalidInput, isUuid, pageSize, Role } from '#kit';
+import { connection, decodeCursor, hasRole, invalidInput, isUuid, pageSize, Role, type EventOrigin } from '#kit';
 import { managesProduct, type CreateProductInput } from '../catalog/catalog-service.js';
 import type { ProductFields } from '../catalog/product-input.js';
 import type { Product } from '../catalog/product-store.js';
@@ -15,6 +15,9 @@ interface PageArgs {
   first?: number | null;
   after?: string | null;
 }
+
+/** Events caused by this request carry its correlation id. */
+const origin = (context: ProductsContext): EventOrigin => ({ source: 'products', correlationId: context.correlationId });
 
 async function visibleProduct(id: string, context: ProductsContext): Promise<Product | null> {
   const product = await context.productById.load(id);
@@ -45,15 +48,17 @@ export const resolvers = {
   },
   Mutation: {
     createProduct: (_root: unknown, { input }: { input: CreateProductInput }, context: ProductsContext) =>
-      context.catalog.create(context.viewer, input),
+      context.catalog.create(context.viewer, input, origin(context)),
     updateProduct: (_root: unknown, { id, input }: { id: string; input: ProductFields }, context: ProductsContext) =>
-      context.catalog.update(context.viewer, id, input),
+      context.catalog.update(context.viewer, id, input, origin(context)),
     deleteProduct: (_root: unknown, { id }: { id: string }, context: ProductsContext) =>
-      context.catalog.delete(context.viewer, id),
+      context.catalog.delete(context.viewer, id, origin(context)),
   },
   Product: {
     __resolveReference: (reference: { id: string }, context: ProductsContext) => visibleProduct(reference.id, context),
     sizeKg: (product: Product) => product.sizeGrams / 1000,
+    lowStockThreshold: (product: Product, _args: unknown, context: ProductsContext) =>
+      managesProduct(context.viewer, product) ? product.lowStockThreshold : null,
     price: (product: Product) => ({ amount: product.priceCents, currency: product.currency }),
     supplier: (product: Product) => ({ __typename: 'User', id: product.supplierId }),
     createdAt: (product: Product) => product.createdAt.toISOString(),

@@ -1,0 +1,144 @@
+import type { Logger } from '../logger.js';
+import { backoffDelay, sleep } from './backoff.js';
+import { eventDefinition } from './catalogue.js';
+import { parseEnvelope, type EventEnvelope } from './envelope.js';
+import type { BusSubscription, EventBus, IncomingMessage } from './event-bus.js';
+import { Topic } from './topics.js';
+
+export interface HandlerContext<Transaction> {
+  /** The transaction the handler's effect must be written in: it also records the event as processed. */
+  transaction: Transaction;
+  envelope: EventEnvelope;
+  logger: Logger;
+}
+
+/** Handlers by event type; the data has been validated against the catalogue. */
+export type EventHandlers<Transaction> = Readonly<
+  Record<string, (data: unknown, context: HandlerContext<Transaction>) => Promise<void>>
+>;
+
+/** How a consumer makes "effect + processed marker" atomic in its own database. */
+export interface TransactionRunner<Transaction> {
+  run<T>(work: (transaction: Transaction) => Promise<T>): Promise<T>;
+  /** Records the event for this consumer; false when it was recorded before (a duplicate). */
+  markProcessed(transaction: Transaction, consumer: string, eventId: string): Promise<boolean>;
+}
+
+export interface EventConsumerOptions<Transaction> {
+  /** The consumer's name: its group id on the bus and its key in processed_events. */
+  name: string;
+  bus: EventBus;
+  topics: readonly string[];
+  handlers: EventHandlers<Transaction>;
+  transactions: TransactionRunner<Transaction>;
+  logger: Logger;
+  /** Attempts before an event goes to the dead-letter topic. */
+  maxAttempts?: number;
+  retryBaseMs?: number;
+  retryMaxMs?: number;
+}
+
+export interface ConsumerStats {
+  handled: number;
+  duplicates: number;
+  retries: number;
+  deadLettered: number;
+  ignored: number;
+}
+
+export interface EventConsumer {
+  readonly name: string;
+  stats(): Readonly<ConsumerStats>;
+  lag(): number;
+  stop(): Promise<void>;
+}
+
+/**
+ * An idempotent consumer. Each event is handled in one database transaction
+ * that also records its id, so a redelivered or duplicated event has no
+ * second effect. A failing handler is retried with back-off; after the last
+ * attempt, or at once for a malformed event, the event goes to the
+ * dead-letter topic with the reason, and the consumer moves on: one poison
+ * message never stops a partition.
+ */
+export async function startEventConsumer<Transaction>(options: EventConsumerOptions<Transaction>): Promise<EventConsumer> {
+  const { name, bus, logger, transactions } = options;
+  const maxAttempts = options.maxAttempts ?? 5;
+  const stats: ConsumerStats = { handled: 0, duplicates: 0, retries: 0, deadLettered: 0, ignored: 0 };
+  let stopping = false;
+
+  async function deadLetter(message: IncomingMessage, reason: string, attempts: number): Promise<void> {
+    stats.deadLettered += 1;
+    logger.warn({ consumer: name, topic: message.topic, offset: message.offset, reason, attempts }, 'event sent to the dead-letter topic');
+    await bus.publish([
+      {
+        topic: Topic.DEAD_LETTER,
+        key: message.key ?? 'unkeyed',
+        value: message.value ?? '',
+        headers: {
+          'x-dead-letter-reason': reason.slice(0, 1_000),
+          'x-dead-letter-consumer': name,
+          'x-original-topic': message.topic,
+          'x-original-partition': String(message.partition),
+          'x-original-offset': message.offset,
+          'x-attempts': String(attempts),
+        },
+      },
+    ]);
+  }
+
+  async function handle(message: IncomingMessage): Promise<void> {
+    const parsed = parseEnvelope(message.value);
+    if (!parsed.ok) return deadLetter(message, parsed.reason, 0);
+    const { envelope } = parsed;
+    const handler = options.handlers[envelope.type];
+    if (handler === undefined) {
+      stats.ignored += 1;
+      return;
+    }
+    const definition = eventDefinition(envelope.type);
+    let data: unknown = envelope.data;
+    if (definition !== undefined) {
+      if (envelope.schemaVersion !== definition.version) {
+        return deadLetter(message, `unsupported schema version ${envelope.schemaVersion} of ${envelope.type}`, 0);
+      }
+      const checked = definition.data.safeParse(envelope.data);
+      if (!checked.success) {
+        return deadLetter(message, `data invalid for ${envelope.type}: ${checked.error.issues.map((issue) => `${issue.path.join('.')} ${issue.message}`).join('; ')}`, 0);
+      }
+      data = checked.data;
+    }
+    const eventLogger = logger.child({ consumer: name, eventId: envelope.id, eventType: envelope.type, correlationId: envelope.correlationId });
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        const outcome = await transactions.run(async (transaction) => {
+          if (!(await transactions.markProcessed(transaction, name, envelope.id))) return 'duplicate' as const;
+          await handler(data, { transaction, envelope, logger: eventLogger });
+          return 'handled' as const;
+        });
+        if (outcome === 'duplicate') stats.duplicates += 1;
+        else stats.handled += 1;
+        return;
+      } catch (error) {
+        const reason = error instanceof Error ? error.message : String(error);
+        if (attempt >= maxAttempts) return deadLetter(message, `handler failed ${attempt} times: ${reason}`, attempt);
+        // A stopping consumer leaves the event unacknowledged: the next member handles it.
+        if (stopping) throw error;
+        stats.retries += 1;
+        eventLogger.warn({ err: error, attempt }, 'event handler failed; retrying');
+        await sleep(backoffDelay(attempt, options.retryBaseMs ?? 200, options.retryMaxMs ?? 10_000));
+      }
+    }
+  }
+
+  const subscription: BusSubscription = await bus.subscribe({ groupId: name, topics: options.topics, fromBeginning: true, handle });
+  return {
+    name,
+    stats: () => ({ ...stats }),
+    lag: () => subscription.lag(),
+    async stop() {
+      stopping = true;
+      await subscription.stop();
+    },
+  };
+}

@@ -1,0 +1,58 @@
+import { Events, pendingEvent, type EventOrigin, type PendingEvent } from '#kit';
+import type { ChangeEvents, Product } from './product-store.js';
+
+const snapshot = (product: Product) => ({
+  productId: product.id,
+  supplierId: product.supplierId,
+  name: product.name,
+  cylinderType: product.cylinderType,
+  priceAmount: product.priceCents,
+  currency: product.currency,
+  stockQuantity: product.stockQuantity,
+  lowStockThreshold: product.lowStockThreshold,
+  active: product.active,
+});
+
+/** Public names of the columns that changed, as consumers see them. */
+const watchedFields: ReadonlyArray<[keyof Product, string]> = [
+  ['name', 'name'],
+  ['description', 'description'],
+  ['cylinderType', 'cylinderType'],
+  ['sizeGrams', 'sizeKg'],
+  ['priceCents', 'price'],
+  ['currency', 'price'],
+  ['stockQuantity', 'stockQuantity'],
+  ['lowStockThreshold', 'lowStockThreshold'],
+  ['active', 'active'],
+];
+
+/**
+ * The catalog's events for one change: product.created, product.updated
+ * (with the fields that changed) and product.deleted, plus inventory.updated
+ * whenever the stock moved, saying whether it crossed the low-stock threshold.
+ */
+export function productChangeEvents(origin: EventOrigin): ChangeEvents {
+  return (before, after) => {
+    if (after === null) {
+      return before === null ? [] : [pendingEvent(Events.productDeleted, origin, before.id, { productId: before.id, supplierId: before.supplierId })];
+    }
+    if (before === null) return [pendingEvent(Events.productCreated, origin, after.id, snapshot(after))];
+    const changed = [...new Set(watchedFields.filter(([column]) => before[column] !== after[column]).map(([, name]) => name))];
+    if (changed.length === 0) return [];
+    const events: PendingEvent[] = [pendingEvent(Events.productUpdated, origin, after.id, { ...snapshot(after), changed })];
+    if (before.stockQuantity !== after.stockQuantity) {
+      const threshold = after.lowStockThreshold;
+      events.push(
+        pendingEvent(Events.inventoryUpdated, origin, after.id, {
+          productId: after.id,
+          supplierId: after.supplierId,
+          previousQuantity: before.stockQuantity,
+          stockQuantity: after.stockQuantity,
+          lowStockThreshold: threshold,
+          crossedLowThreshold: threshold !== null && before.stockQuantity > threshold && after.stockQuantity <= threshold,
+        }),
+      );
+    }
+    return events;
+  };
+}
