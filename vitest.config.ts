@@ -1,6 +1,13 @@
+import { createRequire } from 'node:module';
 import { defineConfig } from 'vitest/config';
 
+const require = createRequire(import.meta.url);
+
 export default defineConfig({
+  // Our sources must get the same graphql module as the libraries: Vite would pick graphql's
+  // ESM build for our files while Node gives Apollo and graphql-ws its CommonJS build, and
+  // graphql refuses schemas and errors "from another module or realm".
+  resolve: { alias: [{ find: /^graphql$/, replacement: require.resolve('graphql') }] },
   test: {
     include: ['test/**/*.test.ts'],
     globalSetup: ['test/support/global-setup.ts'],

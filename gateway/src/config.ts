@@ -13,7 +13,19 @@ const gatewayEnvironmentShape = {
   GATEWAY_APOLLO_TELEMETRY: env.flag(false),
   SUBGRAPH_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
   MAX_REQUEST_BODY_BYTES: z.coerce.number().int().min(1024).default(1_000_000),
+  /** How long a new WebSocket may take to send connection_init before it is closed with 4408. */
+  SUBSCRIPTION_INIT_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(3_000),
+  SUBSCRIPTION_MAX_PER_CONNECTION: z.coerce.number().int().min(1).max(1_000).default(50),
+  /** The largest WebSocket message a client may send; a bigger one closes the socket with 1009. */
+  SUBSCRIPTION_MAX_MESSAGE_BYTES: z.coerce.number().int().min(1024).max(10 * 1024 * 1024).default(64 * 1024),
 };
+
+/** Limits of the GraphQL-over-WebSocket endpoint (docs/subscriptions.md). */
+export interface SubscriptionLimits {
+  initTimeoutMs: number;
+  maxPerConnection: number;
+  maxMessageBytes: number;
+}
 
 export interface GatewaySettings {
   nodeEnv: 'development' | 'test' | 'production';
@@ -31,6 +43,9 @@ export interface GatewaySettings {
   subgraphTimeoutMs: number;
   maxBodyBytes: number;
   apolloTelemetry: boolean;
+  /** Kafka bootstrap servers the subscription events come from; empty: no bus of its own. */
+  kafkaBrokers: string[];
+  subscriptions: SubscriptionLimits;
   /** Per-subgraph URL overrides (`SUBGRAPH_<NAME>_URL`); otherwise the supergraph's URLs apply. */
   subgraphUrls: Record<string, string>;
 }
@@ -71,6 +86,12 @@ export function parseGatewaySettings(environment: Environment): GatewaySettings 
     subgraphTimeoutMs: parsed.SUBGRAPH_TIMEOUT_MS,
     maxBodyBytes: parsed.MAX_REQUEST_BODY_BYTES,
     apolloTelemetry: parsed.GATEWAY_APOLLO_TELEMETRY,
+    kafkaBrokers: parsed.KAFKA_BROKERS,
+    subscriptions: {
+      initTimeoutMs: parsed.SUBSCRIPTION_INIT_TIMEOUT_MS,
+      maxPerConnection: parsed.SUBSCRIPTION_MAX_PER_CONNECTION,
+      maxMessageBytes: parsed.SUBSCRIPTION_MAX_MESSAGE_BYTES,
+    },
     subgraphUrls,
   };
 }

@@ -9,6 +9,7 @@ import {
   startHttpService,
   unexpectedErrorLoggingPlugin,
   type AccessTokenVerifier,
+  type EventBus,
   type Logger,
   type RunningService,
 } from '#kit';
@@ -18,18 +19,42 @@ import type { GatewayContext } from './gateway-context.js';
 import { formatGatewayError } from './gateway-errors.js';
 import { responseStatusPlugin } from './response-status-plugin.js';
 import { SubgraphDataSource, subgraphFetcher } from './subgraph-data-source.js';
+import {
+  attachSubscriptionServer,
+  refuseSubscriptions,
+  startEventFanout,
+  subscriptionFields,
+  topicsOf,
+  type EventFanout,
+  type SubscriptionServer,
+} from './subscriptions/index.js';
 
 export interface GatewayDependencies {
   logger: Logger;
   /** Defaults to verifying against the accounts JWKS at settings.jwksUrl. */
   tokenVerifier?: AccessTokenVerifier;
+  /** Where subscription events come from; without one, WebSocket upgrades are answered 503. */
+  eventBus?: EventBus;
+}
+
+/** What metrics may read about the WebSocket endpoint. */
+export interface SubscriptionStatistics {
+  openConnections(): number;
+  openSubscriptions(): number;
 }
 
 export interface RunningGateway extends RunningService {
   readonly gateway: ApolloGateway;
+  readonly subscriptions: SubscriptionStatistics;
 }
 
-/** Starts the public endpoint: GraphQL at `/` and `/graphql`, Sandbox at `/` in development. */
+const graphqlPaths = ['/', '/graphql'] as const;
+
+/**
+ * Starts the public endpoint: GraphQL at `/` and `/graphql` over HTTP, and
+ * subscriptions over WebSocket on the same paths (docs/subscriptions.md);
+ * Sandbox at `/` in development.
+ */
 export async function startGateway(settings: GatewaySettings, deps: GatewayDependencies): Promise<RunningGateway> {
   const { logger } = deps;
   const tokenVerifier =
@@ -69,27 +94,73 @@ export async function startGateway(settings: GatewaySettings, deps: GatewayDepen
   });
   await server.start();
 
-  const service = await startHttpService<GatewayContext>({
-    name: 'gateway',
-    logger,
-    host: settings.host,
-    port: settings.port,
-    maxBodyBytes: settings.maxBodyBytes,
-    readiness: { supergraph: async () => gateway.schema ?? Promise.reject(new Error('supergraph not loaded')) },
-    graphql: {
-      server,
-      paths: ['/', '/graphql'],
-      context: async (request, correlationId) => {
-        const requestLogger = logger.child({ correlationId });
-        const { viewer, accessToken } = await authenticate(request, tokenVerifier, requestLogger);
-        return {
-          viewer,
-          accessToken,
-          correlationId,
-          logger: viewer === null ? requestLogger : requestLogger.child({ userId: viewer.userId }),
-        };
+  // Consuming starts before the port opens, so a client never subscribes to a gateway that hears nothing.
+  const fanout: EventFanout | undefined = deps.eventBus
+    ? await startEventFanout({ bus: deps.eventBus, topics: topicsOf(subscriptionFields), logger })
+    : undefined;
+  let service: RunningService;
+  try {
+    service = await startHttpService<GatewayContext>({
+      name: 'gateway',
+      logger,
+      host: settings.host,
+      port: settings.port,
+      maxBodyBytes: settings.maxBodyBytes,
+      readiness: { supergraph: async () => gateway.schema ?? Promise.reject(new Error('supergraph not loaded')) },
+      graphql: {
+        server,
+        paths: graphqlPaths,
+        context: async (request, correlationId) => {
+          const requestLogger = logger.child({ correlationId });
+          const { viewer, accessToken } = await authenticate(request, tokenVerifier, requestLogger);
+          return {
+            viewer,
+            accessToken,
+            correlationId,
+            logger: viewer === null ? requestLogger : requestLogger.child({ userId: viewer.userId }),
+          };
+        },
       },
+    });
+  } catch (error) {
+    await fanout?.stop();
+    throw error;
+  }
+
+  let subscriptionServer: SubscriptionServer | undefined;
+  if (fanout === undefined) {
+    logger.warn('no event bus: subscriptions are disabled');
+    refuseSubscriptions(service.httpServer);
+  } else {
+    subscriptionServer = attachSubscriptionServer({
+      httpServer: service.httpServer,
+      paths: graphqlPaths,
+      apolloServer: server,
+      schema: () => gateway.schema,
+      tokenVerifier,
+      fanout,
+      registry: subscriptionFields,
+      limits: settings.subscriptions,
+      logger: logger.child({ component: 'subscriptions' }),
+      production: settings.nodeEnv === 'production',
+    });
+  }
+
+  // WebSocket clients first, with 1012 so they reconnect (to another instance), then
+  // the bus consumer they were fed by, then HTTP drains as before.
+  const stopHttp = service.stop;
+  let stopping: Promise<void> | undefined;
+  const stop = async (): Promise<void> => {
+    await subscriptionServer?.close();
+    await fanout?.stop();
+    await stopHttp();
+  };
+  return Object.assign(service, {
+    gateway,
+    subscriptions: {
+      openConnections: () => subscriptionServer?.openConnections() ?? 0,
+      openSubscriptions: () => subscriptionServer?.openSubscriptions() ?? 0,
     },
+    stop: () => (stopping ??= stop()),
   });
-  return Object.assign(service, { gateway });
 }

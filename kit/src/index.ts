@@ -58,3 +58,7 @@ export type { EventConsumer, EventConsumerOptions, EventHandlers, HandlerContext
 export { prismaTransactions } from './events/prisma-transactions.js';
 export { backoffDelay } from './events/backoff.js';
 export type { ConsumerDefinition } from './subgraph-module.js';
+export { KafkaEventBus } from './events/kafka-event-bus.js';
+export type { KafkaEventBusOptions, EnsureTopicsOptions } from './events/kafka-event-bus.js';
+export { createEventBus } from './events/create-event-bus.js';
+export type { EventBusSettings, ConfiguredEventBus } from './events/create-event-bus.js';

@@ -10,6 +10,7 @@ import type { RunningService } from './http/service-server.js';
 import type { EventBus } from './events/event-bus.js';
 import { startEventConsumer, type EventConsumer, type EventConsumerOptions } from './events/event-consumer.js';
 import { startOutboxRelay, type OutboxRelay } from './events/outbox-relay.js';
+import { createEventBus } from './events/create-event-bus.js';
 
 /** The settings the kit itself needs from every subgraph's configuration. */
 export interface SubgraphProcessSettings {
@@ -124,8 +125,6 @@ export async function runSubgraphProcess<Settings extends SubgraphProcessSetting
 ): Promise<void> {
   const settings = loadConfigOrExit(() => module.parseSettings(process.env));
   const logger = createLogger({ service: module.name, level: settings.logLevel });
-  // Loaded here only: the Kafka client is needed by processes that run on their own, not by the kit's importers.
-  const { createEventBus } = await import('./events/create-event-bus.js');
   const eventBus = createEventBus({ brokers: [...settings.kafkaBrokers], clientId: module.name, logger });
   const service = await startSubgraphModule(module, settings, { logger, eventBus });
   onShutdownSignal(logger, [service.stop, () => eventBus.close()]);

@@ -1,5 +1,7 @@
 import {
+  KafkaEventBus,
   MemoryEventBus,
+  allTopics,
   createLogger,
   databaseUrl,
   ensureDatabase,
@@ -103,7 +105,8 @@ export async function launchPlatform(options: PlatformOptions): Promise<RunningP
 }
 
 async function kafkaBus(brokers: string[], logger: Logger): Promise<EventBus> {
-  // Loaded only when Kafka is configured: `npm start` on embedded defaults never needs it.
-  const { createEventBus } = await import('../../kit/src/events/create-event-bus.js');
-  return createEventBus({ brokers, clientId: 'gasrapido-platform', logger });
+  const bus = new KafkaEventBus({ brokers, clientId: 'gasrapido-platform', logger });
+  // Created up front with enough partitions, rather than by the broker's defaults on first use.
+  await bus.ensureTopics(allTopics, { partitions: 6 });
+  return bus;
 }

@@ -21,7 +21,8 @@ export interface TestPlatform {
 
 /**
  * The whole supergraph on ephemeral ports, with databases of its own on the
- * suite's PostgreSQL server. Call stop() in afterAll.
+ * suite's PostgreSQL server and its events on the suite's real Kafka broker
+ * (pass KAFKA_BROKERS to use another). Call stop() in afterAll.
  */
 export async function startTestPlatform(environment: Record<string, string> = {}): Promise<TestPlatform> {
   const statements = new Map<string, string[]>();
@@ -41,6 +42,7 @@ export async function startTestPlatform(environment: Record<string, string> = {}
       NODE_ENV: 'test',
       LOG_LEVEL: 'info',
       GATEWAY_SHARED_SECRET: TEST_GATEWAY_SECRET,
+      KAFKA_BROKERS: inject('kafkaBrokers').join(','),
       ...environment,
     },
     onStatement: (subgraph, sql) => {

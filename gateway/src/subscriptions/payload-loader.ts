@@ -1,0 +1,64 @@
+import type { ApolloServer, GraphQLResponse } from '@apollo/server';
+import type { FormattedExecutionResult, GraphQLFormattedError } from 'graphql';
+import { correlationIdFrom, ErrorCode, UNEXPECTED_ERROR_MESSAGE, type EventEnvelope, type Logger, type Viewer } from '#kit';
+import type { GatewayContext } from '../gateway-context.js';
+import { ENTITY_ID_VARIABLE, type PreparedSubscription } from './payload-query.js';
+import type { PayloadLoader } from './subscription-events.js';
+
+export interface Subscriber {
+  readonly viewer: Viewer | null;
+  readonly accessToken: string | undefined;
+  readonly logger: Logger;
+}
+
+/**
+ * Errors that mean "this subscriber may not see this entity" rather than
+ * "something broke": the event is simply not theirs to receive.
+ */
+const notForThisSubscriber = new Set<unknown>([ErrorCode.NOT_FOUND, ErrorCode.FORBIDDEN, ErrorCode.UNAUTHENTICATED]);
+
+/**
+ * Loads payloads by running the subscription's payload query through the
+ * gateway's own Apollo Server, as the subscriber: their token goes to every
+ * subgraph, so each applies its visibility rules exactly as for an HTTP
+ * query, and fields of any subgraph can be selected. An entity that comes
+ * back null (an inactive product someone else owns) is not sent at all.
+ */
+export function payloadLoader(
+  server: ApolloServer<GatewayContext>,
+  subscription: PreparedSubscription,
+  subscriber: Subscriber,
+  limit: <T>(task: () => Promise<T>) => Promise<T>,
+): PayloadLoader {
+  return async (entityId: string, envelope: EventEnvelope) => {
+    // The event's correlation id ties each delivery to the request that caused it.
+    const correlationId = correlationIdFrom(envelope.correlationId);
+    const logger = subscriber.logger.child({ correlationId, eventId: envelope.id });
+    const contextValue: GatewayContext = { viewer: subscriber.viewer, accessToken: subscriber.accessToken, correlationId, logger };
+    let response: GraphQLResponse<Record<string, unknown>>;
+    try {
+      response = await limit(() =>
+        server.executeOperation<Record<string, unknown>>(
+          { query: subscription.payloadQuery, variables: { ...subscription.variables, [ENTITY_ID_VARIABLE]: entityId } },
+          { contextValue },
+        ),
+      );
+    } catch (error) {
+      logger.error({ err: error, field: subscription.fieldName }, 'subscription payload failed to load');
+      return failed([{ message: UNEXPECTED_ERROR_MESSAGE, extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } }]);
+    }
+    if (response.body.kind !== 'single') return null;
+    const { data, errors } = response.body.singleResult;
+    const entity = data?.[subscription.responseKey];
+    if (entity !== null && entity !== undefined) return { data, ...(errors ? { errors } : {}) };
+    if (errors === undefined || errors.every((error) => notForThisSubscriber.has(error.extensions?.['code']))) {
+      logger.debug({ field: subscription.fieldName, entityId }, 'subscription payload not visible to the subscriber; nothing sent');
+      return null;
+    }
+    // The field is non-null in the Subscription type, so a failed load nulls the whole result.
+    logger.warn({ field: subscription.fieldName, entityId, codes: errors.map((error) => error.extensions?.['code']) }, 'subscription payload failed');
+    return failed(errors);
+  };
+}
+
+const failed = (errors: readonly GraphQLFormattedError[]): FormattedExecutionResult => ({ data: null, errors });

@@ -1,0 +1,92 @@
+import type { z } from 'zod';
+import { Events, type EventData, type EventDefinition, type EventEnvelope, type Topic, type Viewer } from '#kit';
+
+/**
+ * How the gateway serves one root field of the supergraph's `Subscription`
+ * type. The subgraphs only declare these fields (for composition and
+ * introspection); @apollo/gateway cannot execute them, so the gateway turns
+ * events from the bus into payloads itself: it picks the events, decides who
+ * receives each, and loads the payload through an ordinary root Query field,
+ * as the subscriber, so every subgraph's visibility rules still apply.
+ */
+export interface SubscriptionField {
+  /** The bus topic the events arrive on. */
+  readonly topic: Topic;
+  /** Envelope types (`product.updated`) that may concern this field. */
+  readonly eventTypes: readonly string[];
+  /** Refuse the subscription to connections without a signed-in viewer. */
+  readonly requiresViewer: boolean;
+  /**
+   * Whether this subscriber is told about this event at all. Runs for every
+   * subscriber and event, before any subgraph is asked: keep it cheap.
+   * `args` are the field's coerced arguments.
+   */
+  filter(envelope: EventEnvelope, args: Readonly<Record<string, unknown>>, viewer: Viewer | null): boolean;
+  /** Root Query field that loads the payload by id, e.g. `product` for `product(id: ID!)`. */
+  readonly entityField: string;
+  /** The argument of `entityField` that takes the id. */
+  readonly entityArgument: string;
+  /** The id to load for an event that passed the filter. */
+  entityId(envelope: EventEnvelope): string;
+}
+
+export type SubscriptionFieldRegistry = Readonly<Record<string, SubscriptionField>>;
+
+interface FieldSpec<Definition extends EventDefinition<z.ZodType>> {
+  events: readonly [Definition, ...Definition[]];
+  requiresViewer: boolean;
+  filter(data: EventData<Definition>, args: Readonly<Record<string, unknown>>, viewer: Viewer | null): boolean;
+  entityField: string;
+  entityArgument?: string;
+  entityId(data: EventData<Definition>): string;
+}
+
+/**
+ * Builds a registry entry from catalogue definitions, so filters read typed
+ * data. The event fanout has already validated `data` against the catalogue
+ * schema of its type (it drops envelopes whose data does not match), which is
+ * what makes the cast below safe.
+ */
+function field<Definition extends EventDefinition<z.ZodType>>(spec: FieldSpec<Definition>): SubscriptionField {
+  const topics = new Set(spec.events.map((definition) => definition.topic));
+  if (topics.size !== 1) throw new Error('a subscription field reads events of one topic');
+  const eventTypes = spec.events.map((definition) => definition.type);
+  const data = (envelope: EventEnvelope) => envelope.data as EventData<Definition>;
+  return {
+    topic: spec.events[0].topic,
+    eventTypes,
+    requiresViewer: spec.requiresViewer,
+    // Other types share the topic (product.created, inventory.updated, …); their data has another shape.
+    filter: (envelope, args, viewer) => eventTypes.includes(envelope.type) && spec.filter(data(envelope), args, viewer),
+    entityField: spec.entityField,
+    entityArgument: spec.entityArgument ?? 'id',
+    entityId: (envelope) => spec.entityId(data(envelope)),
+  };
+}
+
+/**
+ * Every subscription the gateway serves. Adding one (orders, payments,
+ * notifications) is one entry here plus the field in its subgraph's schema.
+ */
+export const subscriptionFields: SubscriptionFieldRegistry = {
+  productUpdated: field({
+    events: [Events.productUpdated],
+    // Anyone may ask; whether they see the product is decided by loading it as them.
+    requiresViewer: false,
+    filter: (data, args) => data.productId === args['productId'],
+    entityField: 'product',
+    entityId: (data) => data.productId,
+  }),
+  inventoryLow: field({
+    events: [Events.inventoryUpdated],
+    requiresViewer: true,
+    filter: (data, _args, viewer) => viewer !== null && data.supplierId === viewer.userId && data.crossedLowThreshold,
+    entityField: 'product',
+    entityId: (data) => data.productId,
+  }),
+};
+
+/** The topics the registry reads, each once. */
+export function topicsOf(registry: SubscriptionFieldRegistry): Topic[] {
+  return [...new Set(Object.values(registry).map((entry) => entry.topic))];
+}

@@ -1,0 +1,187 @@
+import { randomUUID } from 'node:crypto';
+import { setTimeout as delay } from 'node:timers/promises';
+import type { FormattedExecutionResult } from 'graphql';
+import { describe, expect, it } from 'vitest';
+import { createEnvelope, createLogger, Events, type EventEnvelope, type Viewer } from '#kit';
+import type { EnvelopeListener, EventFanout } from '../../gateway/src/subscriptions/event-fanout.js';
+import type { PreparedSubscription } from '../../gateway/src/subscriptions/payload-query.js';
+import { SubscriptionEvents } from '../../gateway/src/subscriptions/subscription-events.js';
+import { subscriptionFields, topicsOf } from '../../gateway/src/subscriptions/subscription-fields.js';
+
+const logger = createLogger({ service: 'gateway', level: 'silent' });
+
+/** An in-process fanout: what the bus would hand the gateway, delivered by hand. */
+class HandFanout implements EventFanout {
+  readonly groupId = 'gateway-test';
+  readonly listeners = new Set<EnvelopeListener>();
+  listen(_topic: string, listener: EnvelopeListener) {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+  deliver(envelope: EventEnvelope) {
+    for (const listener of this.listeners) listener(envelope);
+  }
+  async stop() {}
+}
+
+const viewer = (userId: string = randomUUID()): Viewer => ({ userId, roles: ['SUPPLIER'], tokenId: randomUUID(), expiresAt: Date.now() / 1000 + 900 });
+
+function envelope(type: string, data: Record<string, unknown>): EventEnvelope {
+  return createEnvelope({ type, source: 'products', subject: String(data['productId']), schemaVersion: 1, correlationId: 'test-correlation', data });
+}
+
+const updated = (productId: string, supplierId: string = randomUUID()) =>
+  envelope(Events.productUpdated.type, { productId, supplierId, changed: ['priceAmount'] });
+const inventory = (productId: string, supplierId: string, crossedLowThreshold: boolean) =>
+  envelope(Events.inventoryUpdated.type, { productId, supplierId, previousQuantity: 5, stockQuantity: 1, lowStockThreshold: 2, crossedLowThreshold });
+
+function prepared(fieldName: 'productUpdated' | 'inventoryLow', args: Record<string, unknown> = {}): PreparedSubscription {
+  const field = subscriptionFields[fieldName]!;
+  return { document: { kind: 'Document' as never, definitions: [] }, fieldName, responseKey: fieldName, field, args, payloadQuery: '', variables: {} };
+}
+
+describe('the subscription registry', () => {
+  it('reads every field from product.events', () => {
+    expect(topicsOf(subscriptionFields)).toEqual(['product.events']);
+  });
+
+  it('productUpdated matches product.updated events of the product asked for, and nothing else', () => {
+    const field = subscriptionFields['productUpdated']!;
+    const productId = randomUUID();
+    expect(field.filter(updated(productId), { productId }, null)).toBe(true);
+    expect(field.filter(updated(randomUUID()), { productId }, null)).toBe(false);
+    expect(field.filter(inventory(productId, randomUUID(), true), { productId }, null)).toBe(false);
+    expect(field.entityId(updated(productId))).toBe(productId);
+  });
+
+  it('inventoryLow matches only the viewer’s own products that just crossed the threshold', () => {
+    const field = subscriptionFields['inventoryLow']!;
+    const supplier = viewer();
+    const productId = randomUUID();
+    expect(field.requiresViewer).toBe(true);
+    expect(field.filter(inventory(productId, supplier.userId, true), {}, supplier)).toBe(true);
+    expect(field.filter(inventory(productId, supplier.userId, false), {}, supplier)).toBe(false);
+    expect(field.filter(inventory(productId, randomUUID(), true), {}, supplier)).toBe(false);
+    expect(field.filter(inventory(productId, supplier.userId, true), {}, null)).toBe(false);
+    expect(field.filter(updated(productId, supplier.userId), {}, supplier)).toBe(false);
+  });
+});
+
+describe('a subscription’s event stream', () => {
+  it('loads one payload per matching event, skipping those the loader finds invisible', async () => {
+    const fanout = new HandFanout();
+    const productId = randomUUID();
+    let visible = false;
+    const loads: string[] = [];
+    const events = new SubscriptionEvents({
+      fanout,
+      subscription: prepared('productUpdated', { productId }),
+      viewer: null,
+      logger,
+      load: async (entityId, event): Promise<FormattedExecutionResult | null> => {
+        loads.push(event.id);
+        return visible ? { data: { productUpdated: { id: entityId } } } : null;
+      },
+    });
+    const next = events.next();
+    fanout.deliver(updated(randomUUID())); // another product: not even loaded
+    fanout.deliver(updated(productId)); // loaded, but invisible to this subscriber
+    await delay(10);
+    visible = true;
+    fanout.deliver(updated(productId));
+    expect(await next).toEqual({ done: false, value: { data: { productUpdated: { id: productId } } } });
+    expect(loads).toHaveLength(2);
+    await events.return();
+  });
+
+  it('coalesces events for an entity already waiting to be loaded: the fresh load covers them all', async () => {
+    const fanout = new HandFanout();
+    const productId = randomUUID();
+    let loads = 0;
+    const events = new SubscriptionEvents({
+      fanout,
+      subscription: prepared('productUpdated', { productId }),
+      viewer: null,
+      logger,
+      load: async () => ({ data: { productUpdated: { load: ++loads } } }),
+    });
+    for (let count = 0; count < 5; count += 1) fanout.deliver(updated(productId));
+    expect(await events.next()).toEqual({ done: false, value: { data: { productUpdated: { load: 1 } } } });
+    const pending = events.next();
+    await delay(20);
+    expect(loads).toBe(1);
+    fanout.deliver(updated(productId));
+    expect(await pending).toEqual({ done: false, value: { data: { productUpdated: { load: 2 } } } });
+    await events.return();
+  });
+
+  it('ends at once when returned while waiting, stops listening, and reports its end once', async () => {
+    const fanout = new HandFanout();
+    let ended = 0;
+    const events = new SubscriptionEvents({
+      fanout,
+      subscription: prepared('inventoryLow'),
+      viewer: viewer(),
+      logger,
+      load: async () => ({ data: {} }),
+      onEnd: () => {
+        ended += 1;
+      },
+    });
+    expect(fanout.listeners.size).toBe(1);
+    const waiting = events.next();
+    await events.return();
+    await events.return();
+    expect(await waiting).toEqual({ done: true, value: undefined });
+    expect(fanout.listeners.size).toBe(0);
+    expect(ended).toBe(1);
+  });
+
+  it('drops events of new entities beyond the pending limit, keeping those already queued', async () => {
+    const fanout = new HandFanout();
+    const supplier = viewer();
+    const loaded: string[] = [];
+    const events = new SubscriptionEvents({
+      fanout,
+      subscription: prepared('inventoryLow'),
+      viewer: supplier,
+      logger,
+      maxPending: 2,
+      load: async (entityId) => {
+        loaded.push(entityId);
+        return { data: { inventoryLow: { id: entityId } } };
+      },
+    });
+    const ids = [randomUUID(), randomUUID(), randomUUID()];
+    for (const id of ids) fanout.deliver(inventory(id, supplier.userId, true));
+    await events.next();
+    await events.next();
+    const third = events.next();
+    await delay(20);
+    expect(loaded).toEqual(ids.slice(0, 2));
+    await events.return();
+    expect(await third).toEqual({ done: true, value: undefined });
+  });
+
+  it('ends, stops listening and reports its end when a load fails unexpectedly', async () => {
+    const fanout = new HandFanout();
+    const productId = randomUUID();
+    let ended = 0;
+    const events = new SubscriptionEvents({
+      fanout,
+      subscription: prepared('productUpdated', { productId }),
+      viewer: null,
+      logger,
+      load: async () => {
+        throw new Error('planner exploded');
+      },
+      onEnd: () => {
+        ended += 1;
+      },
+    });
+    fanout.deliver(updated(productId));
+    await expect(events.next()).rejects.toThrow('planner exploded');
+    expect(fanout.listeners.size).toBe(0);
+    expect(ended).toBe(1);
+  });
+});
