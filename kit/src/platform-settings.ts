@@ -19,6 +19,8 @@ export const sharedEnvironmentShape = {
   JWT_AUDIENCE: z.string().min(1).default('gasrapido-api'),
   /** Kafka bootstrap servers, comma-separated; unset uses the in-memory bus (one process only). */
   KAFKA_BROKERS: env.list().default([]),
+  /** Prefix of every Kafka topic and consumer group, for deployments that share a cluster. */
+  KAFKA_NAMESPACE: z.string().regex(/^[A-Za-z0-9._-]*$/, 'letters, digits, dots, dashes and underscores only').default(''),
   /** A token with an unknown key id makes a verifier refetch the JWKS at most this often. */
   JWKS_MIN_REFRESH_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
 };

@@ -11,6 +11,7 @@ import type { EventBus } from './events/event-bus.js';
 import { startEventConsumer, type EventConsumer, type EventConsumerOptions } from './events/event-consumer.js';
 import { startOutboxRelay, type OutboxRelay } from './events/outbox-relay.js';
 import { createEventBus } from './events/create-event-bus.js';
+import { allTopics } from './events/topics.js';
 
 /** The settings the kit itself needs from every subgraph's configuration. */
 export interface SubgraphProcessSettings {
@@ -23,6 +24,7 @@ export interface SubgraphProcessSettings {
   migrateOnStart: boolean;
   /** Kafka bootstrap servers; empty runs on the in-memory bus (single-process development only). */
   kafkaBrokers: readonly string[];
+  kafkaNamespace: string;
 }
 
 /** A consumer the kit starts beside the subgraph and stops before its database closes. */
@@ -125,7 +127,8 @@ export async function runSubgraphProcess<Settings extends SubgraphProcessSetting
 ): Promise<void> {
   const settings = loadConfigOrExit(() => module.parseSettings(process.env));
   const logger = createLogger({ service: module.name, level: settings.logLevel });
-  const eventBus = createEventBus({ brokers: [...settings.kafkaBrokers], clientId: module.name, logger });
+  const eventBus = createEventBus({ brokers: settings.kafkaBrokers, clientId: module.name, logger, namespace: settings.kafkaNamespace });
+  await eventBus.ensureTopics(allTopics, { partitions: 6 });
   const service = await startSubgraphModule(module, settings, { logger, eventBus });
   onShutdownSignal(logger, [service.stop, () => eventBus.close()]);
 }

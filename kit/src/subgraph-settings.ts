@@ -33,5 +33,6 @@ export function subgraphProcessSettings(
     gatewaySecret: parsed.GATEWAY_SHARED_SECRET,
     migrateOnStart: parsed.MIGRATE_ON_START,
     kafkaBrokers: parsed.KAFKA_BROKERS,
+    kafkaNamespace: parsed.KAFKA_NAMESPACE,
   };
 }

@@ -1,7 +1,6 @@
 import {
-  KafkaEventBus,
-  MemoryEventBus,
   allTopics,
+  createEventBus,
   createLogger,
   databaseUrl,
   ensureDatabase,
@@ -59,7 +58,10 @@ export async function launchPlatform(options: PlatformOptions): Promise<RunningP
   let gateway: RunningGateway | undefined;
   const brokers = (base['KAFKA_BROKERS'] ?? '').split(',').map((broker) => broker.trim()).filter((broker) => broker.length > 0);
   const ownsBus = options.eventBus === undefined;
-  const eventBus = options.eventBus ?? (brokers.length > 0 ? await kafkaBus(brokers, loggerFor('event-bus')) : new MemoryEventBus());
+  const eventBus =
+    options.eventBus ?? createEventBus({ brokers, clientId: 'gasrapido-platform', logger: loggerFor('event-bus'), namespace: base['KAFKA_NAMESPACE'] });
+  // Created up front with enough partitions, rather than by the broker's defaults on first use.
+  await eventBus.ensureTopics(allTopics, { partitions: 6 });
 
   async function stop(): Promise<void> {
     await gateway?.stop();
@@ -104,9 +106,3 @@ export async function launchPlatform(options: PlatformOptions): Promise<RunningP
   }
 }
 
-async function kafkaBus(brokers: string[], logger: Logger): Promise<EventBus> {
-  const bus = new KafkaEventBus({ brokers, clientId: 'gasrapido-platform', logger });
-  // Created up front with enough partitions, rather than by the broker's defaults on first use.
-  await bus.ensureTopics(allTopics, { partitions: 6 });
-  return bus;
-}

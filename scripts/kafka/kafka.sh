@@ -352,7 +352,7 @@ format_storage() {
   cluster_id="$(head -c 16 /dev/urandom | base64 | tr '+/' '-_' | cut -c1-22)"
   java_args storage
   if ! "$(java_bin)" "${JAVA_ARGS[@]}" kafka.tools.StorageTool format \
-      --cluster-id "$cluster_id" --config "$dir/server.properties" --ignore-formatted \
+      --cluster-id="$cluster_id" --config "$dir/server.properties" --ignore-formatted \
       </dev/null >"$dir/format.log" 2>&1 9>&-; then
     cat "$dir/format.log" >&2
     die "formatting the KRaft storage in $dir/data failed"

@@ -43,6 +43,8 @@ export async function startTestPlatform(environment: Record<string, string> = {}
       LOG_LEVEL: 'info',
       GATEWAY_SHARED_SECRET: TEST_GATEWAY_SECRET,
       KAFKA_BROKERS: inject('kafkaBrokers').join(','),
+      // Platforms share the suite's broker; their own topics and groups keep them apart.
+      KAFKA_NAMESPACE: `${randomBytes(4).toString('hex')}.`,
       ...environment,
     },
     onStatement: (subgraph, sql) => {

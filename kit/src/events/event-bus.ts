@@ -33,7 +33,11 @@ export interface SubscribeOptions {
   /** Consumers sharing a group id share the work; each group sees every message. */
   groupId: string;
   topics: readonly string[];
-  /** A new group starts at the oldest retained message instead of new ones only. */
+  /**
+   * A new group starts at the oldest retained message instead of new ones
+   * only; an existing group resumes where it left off either way.
+   * subscribe() resolves once the start position is fixed.
+   */
   fromBeginning?: boolean;
   /**
    * Resolving acknowledges the message. Rejecting redelivers it after a pause
@@ -46,7 +50,10 @@ export interface SubscribeOptions {
 export interface BusSubscription {
   /** Stops after the message in progress and acknowledges what was handled, nothing more. */
   stop(): Promise<void>;
-  /** Messages published to the subscribed topics but not yet handled by this group, as last seen. */
+  /**
+   * Messages published to the subscribed topics but not yet handled, as last
+   * seen: on Kafka, over this member's assigned partitions; in memory, the group's.
+   */
   lag(): number;
 }
 
@@ -55,6 +62,11 @@ export interface EventBus {
   /** Resolves once every message is durably accepted; rejects if any was not. */
   publish(messages: readonly OutgoingMessage[]): Promise<void>;
   subscribe(options: SubscribeOptions): Promise<BusSubscription>;
+  /**
+   * Creates the topics that do not exist yet, with this many partitions
+   * (partitions bound a consumer group's parallelism). A no-op in memory.
+   */
+  ensureTopics(topics: readonly string[], options?: { partitions?: number }): Promise<void>;
   /** Stops every subscription and releases connections. */
   close(): Promise<void>;
 }

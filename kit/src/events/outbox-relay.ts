@@ -72,7 +72,7 @@ export async function startOutboxRelay(options: OutboxRelayOptions): Promise<Out
     signalled = false;
     const { rows } = await pool.query<OutboxRow>(
       `select seq::text, topic, key, envelope::text as envelope from outbox_events
-       where published_at is null order by seq limit $1`,
+       where published_at is null order by outbox_events.seq limit $1`,
       [batchSize],
     );
     if (rows.length === 0) return 0;

@@ -1,0 +1,24 @@
+import type { Logger } from '../logger.js';
+import type { EventBus } from './event-bus.js';
+import { KafkaEventBus } from './kafka-event-bus.js';
+import { MemoryEventBus } from './memory-event-bus.js';
+import { NamespacedEventBus } from './namespaced-event-bus.js';
+
+export interface EventBusSettings {
+  /** Kafka bootstrap addresses; none (or an empty list) means the in-memory bus. */
+  brokers?: readonly string[] | undefined;
+  clientId: string;
+  logger?: Logger;
+  /** Prefix of every topic and consumer group, for deployments sharing a cluster. */
+  namespace?: string | undefined;
+}
+
+/**
+ * The process's event bus: Kafka when brokers are configured, otherwise one in
+ * memory (the embedded default of `npm start`). Connections open on first use.
+ */
+export function createEventBus({ brokers, clientId, logger, namespace }: EventBusSettings): EventBus {
+  const bus: EventBus =
+    brokers !== undefined && brokers.length > 0 ? new KafkaEventBus({ brokers, clientId, logger }) : new MemoryEventBus();
+  return namespace ? new NamespacedEventBus(bus, namespace) : bus;
+}
