@@ -10,6 +10,9 @@ export class ConfigError extends Error {
 
 export type Environment = Readonly<Record<string, string | undefined>>;
 
+export type NodeEnvironment = 'development' | 'test' | 'production';
+export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal' | 'silent';
+
 const productionSecrets = new WeakSet<z.ZodType>();
 
 /**

@@ -3,7 +3,7 @@
 export { ErrorCode, httpStatusFor, isErrorCode, appError, invalidInput, unauthenticated, forbidden, notFound } from './errors.js';
 export type { FieldProblem } from './errors.js';
 export { ConfigError, parseEnvironment, loadConfigOrExit, env } from './config.js';
-export type { Environment } from './config.js';
+export type { Environment, NodeEnvironment, LogLevel } from './config.js';
 export { createLogger } from './logger.js';
 export type { Logger, LoggerOptions } from './logger.js';
 export { CORRELATION_HEADER, correlationIdFrom } from './correlation.js';
@@ -40,7 +40,7 @@ export { projectRoot, subgraphSchemaPath, migrationsDirectory, supergraphPath } 
 export { onShutdownSignal } from './shutdown.js';
 export { startSubgraphModule, runSubgraphProcess } from './subgraph-module.js';
 export type { SubgraphModule, SubgraphProcessSettings, AssembledSubgraph, StartOptions, StartedSubgraph } from './subgraph-module.js';
-export { subgraphEnvironmentShape, subgraphProcessSettings } from './subgraph-settings.js';
+export { subgraphEnvironmentShape, subgraphProcessSettings, identitySettings } from './subgraph-settings.js';
 export { isUuid, escapeLikePattern } from './identifiers.js';
 export type { EventBus, OutgoingMessage, IncomingMessage as BusMessage, SubscribeOptions, BusSubscription } from './events/event-bus.js';
 export { MemoryEventBus } from './events/memory-event-bus.js';

@@ -1,5 +1,5 @@
 import type { AccessTokenVerifier } from './auth/access-token-verifier.js';
-import { loadConfigOrExit, type Environment } from './config.js';
+import { loadConfigOrExit, type Environment, type LogLevel, type NodeEnvironment } from './config.js';
 import { openDatabase, type Database, type PrismaClientConstructor, type PrismaLike } from './database.js';
 import { createLogger, type Logger } from './logger.js';
 import { applyMigrations, readMigrations } from './migrations.js';
@@ -15,8 +15,8 @@ import { allTopics } from './events/topics.js';
 
 /** The settings the kit itself needs from every subgraph's configuration. */
 export interface SubgraphProcessSettings {
-  nodeEnv: 'development' | 'test' | 'production';
-  logLevel: 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal' | 'silent';
+  nodeEnv: NodeEnvironment;
+  logLevel: LogLevel;
   host: string;
   port: number;
   databaseUrl: string;

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { env } from './config.js';
-import { sharedEnvironmentShape } from './platform-settings.js';
+import { sharedEnvironmentShape, type IdentitySettings } from './platform-settings.js';
 import type { SubgraphProcessSettings } from './subgraph-module.js';
 
 /**
@@ -17,6 +17,13 @@ export function subgraphEnvironmentShape<Name extends string>(prefix: Name, defa
     MIGRATE_ON_START: ReturnType<typeof env.flag>;
   } & Record<`${Name}_PORT`, ReturnType<typeof env.port>> &
     Record<`${Name}_DATABASE_URL`, z.ZodString>;
+}
+
+type SharedParsed = z.infer<z.ZodObject<typeof sharedEnvironmentShape>>;
+
+/** The token-verification settings every service takes from the shared variables. */
+export function identitySettings(parsed: SharedParsed): IdentitySettings {
+  return { issuer: parsed.JWT_ISSUER, audience: parsed.JWT_AUDIENCE, jwksMinRefreshSeconds: parsed.JWKS_MIN_REFRESH_SECONDS };
 }
 
 /** Maps the parsed shared variables onto the kit's settings. */

@@ -1,4 +1,4 @@
-import { ConfigError, env, parseEnvironment, subgraphEnvironmentShape, subgraphProcessSettings, type Environment, type SubgraphProcessSettings } from '#kit';
+import { ConfigError, env, parseEnvironment, subgraphEnvironmentShape, subgraphProcessSettings, identitySettings, type Environment, type SubgraphProcessSettings } from '#kit';
 import type { AccountsSettings } from './subgraph.js';
 
 const accountsEnvironmentShape = {
@@ -20,9 +20,7 @@ export function parseAccountsSettings(environment: Environment): AccountsProcess
   }
   return {
     ...subgraphProcessSettings('ACCOUNTS', parsed),
-    issuer: parsed.JWT_ISSUER,
-    audience: parsed.JWT_AUDIENCE,
-    jwksMinRefreshSeconds: parsed.JWKS_MIN_REFRESH_SECONDS,
+    ...identitySettings(parsed),
     accessTokenTtlSeconds: parsed.ACCESS_TOKEN_TTL_SECONDS,
     refreshTokenTtlSeconds: parsed.REFRESH_TOKEN_TTL_SECONDS,
     signingKeyEncryptionSecret: parsed.SIGNING_KEY_ENCRYPTION_SECRET,

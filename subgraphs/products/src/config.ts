@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { parseEnvironment, subgraphEnvironmentShape, subgraphProcessSettings, type Environment, type IdentitySettings, type SubgraphProcessSettings } from '#kit';
+import { parseEnvironment, subgraphEnvironmentShape, subgraphProcessSettings, identitySettings, type Environment, type IdentitySettings, type SubgraphProcessSettings } from '#kit';
 
 const productsEnvironmentShape = {
   ...subgraphEnvironmentShape('PRODUCTS', 4002),
@@ -15,9 +15,7 @@ export function parseProductsSettings(environment: Environment): ProductsProcess
   const parsed = parseEnvironment(productsEnvironmentShape, environment);
   return {
     ...subgraphProcessSettings('PRODUCTS', parsed),
-    issuer: parsed.JWT_ISSUER,
-    audience: parsed.JWT_AUDIENCE,
-    jwksMinRefreshSeconds: parsed.JWKS_MIN_REFRESH_SECONDS,
+    ...identitySettings(parsed),
     jwksUrl: parsed.ACCOUNTS_JWKS_URL,
   };
 }
