@@ -87,7 +87,7 @@ try {
       variables: { id: productId, p: price },
     });
     const committedAt = performance.now();
-    const timeout = new Promise<void>((_, reject) => setTimeout(() => reject(new Error(`no message for price ${price} within 10 s`)), 10_000));
+    const timeout = new Promise<void>((_, reject) => setTimeout(() => reject(new Error(`no message for price ${price} within 60 s`)), 60_000));
     if (!arrivals.has(price)) await Promise.race([arrived, timeout]);
     const at = arrivals.get(price)!;
     if (index > warmUp) {
