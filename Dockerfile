@@ -27,7 +27,8 @@ COPY --from=build /app/prisma ./prisma
 COPY --from=build /app/schema ./schema
 COPY --from=build /app/subgraphs/accounts/schema.graphql ./subgraphs/accounts/schema.graphql
 COPY --from=build /app/subgraphs/products/schema.graphql ./subgraphs/products/schema.graphql
-USER node
+# The image's "node" user, by number so Kubernetes can verify runAsNonRoot.
+USER 1000:1000
 ARG SERVICE=gateway
 ENV SERVICE=${SERVICE}
 # dist/<gateway|subgraphs/NAME>/src/main.js; `--conditions=production` maps '#kit' to the compiled kit.

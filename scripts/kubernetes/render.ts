@@ -1,0 +1,54 @@
+// Renders a kustomization offline: `kubectl kustomize` (kustomize is built into kubectl, which
+// every machine of this project has) or a standalone `kustomize`. Neither contacts a cluster.
+import { execFileSync } from 'node:child_process';
+import { parseAllDocuments } from 'yaml';
+
+/** A rendered Kubernetes object: only what every object has is typed. */
+export interface KubernetesObject {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> };
+  [field: string]: unknown;
+}
+
+export class RenderError extends Error {}
+
+/** The commands tried, in order; the first one found on PATH renders. */
+const renderers: ReadonlyArray<{ command: string; args: (dir: string) => string[] }> = [
+  { command: 'kubectl', args: (dir) => ['kustomize', dir] },
+  { command: 'kustomize', args: (dir) => ['build', dir] },
+];
+
+export function renderKustomization(dir: string): KubernetesObject[] {
+  for (const renderer of renderers) {
+    let output: string;
+    try {
+      output = execFileSync(renderer.command, renderer.args(dir), {
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'pipe'],
+        maxBuffer: 64 * 1024 * 1024,
+      });
+    } catch (error) {
+      const failure = error as NodeJS.ErrnoException & { stderr?: string };
+      if (failure.code === 'ENOENT') continue;
+      throw new RenderError(`${renderer.command} could not render ${dir}: ${(failure.stderr ?? failure.message).trim()}`);
+    }
+    return parseObjects(output, dir);
+  }
+  throw new RenderError(`neither kubectl nor kustomize is on PATH: install one to render ${dir}`);
+}
+
+function parseObjects(output: string, dir: string): KubernetesObject[] {
+  const objects: KubernetesObject[] = [];
+  for (const document of parseAllDocuments(output)) {
+    if (document.errors.length > 0) throw new RenderError(`${dir} rendered unparsable YAML: ${document.errors[0]?.message}`);
+    const value = document.toJS() as unknown;
+    if (value === null || value === undefined) continue;
+    objects.push(value as KubernetesObject);
+  }
+  return objects;
+}
+
+export function describe(object: KubernetesObject): string {
+  return `${object.kind}/${object.metadata?.name ?? '(no name)'}`;
+}
