@@ -23,20 +23,21 @@ const gasrapido = ['accounts', 'gateway', 'products'];
 
 /** The metric names the services export (issue 4), which the dashboard may use. */
 const agreedMetrics = [
-  'gasrapido_http_requests_total',
+  // The names kit/src/observability exports (docs/observability.md).
   'gasrapido_http_request_duration_seconds',
-  'gasrapido_graphql_operations_total',
-  'gasrapido_graphql_operation_duration_seconds',
+  'gasrapido_graphql_requests_total',
+  'gasrapido_graphql_errors_total',
+  'gasrapido_graphql_request_duration_seconds',
   'gasrapido_subgraph_fetch_duration_seconds',
   'gasrapido_subgraph_fetch_errors_total',
-  'gasrapido_event_publish_total',
-  'gasrapido_event_consume_total',
+  'gasrapido_events_published_total',
+  'gasrapido_events_consumed_total',
   'gasrapido_event_consumer_lag',
   'gasrapido_event_retries_total',
-  'gasrapido_event_dead_letters_total',
-  'gasrapido_open_subscriptions',
+  'gasrapido_events_dead_lettered_total',
+  'gasrapido_subscriptions_open',
   'gasrapido_db_pool_connections',
-  'gasrapido_circuit_breaker_state',
+  'gasrapido_circuit_state',
 ];
 
 /** A service's environment as Compose gives it with no .env file: `${VAR:-default}` and `${VAR-default}` take the default. */
@@ -109,7 +110,7 @@ describe('docker-compose.yml', () => {
         promql.parse(query).iterate({
           enter: (node) => {
             if (node.type.isError) valid = false;
-            if (node.name === 'Identifier') used.add(query.slice(node.from, node.to).replace(/_bucket$/, ''));
+            if (node.name === 'Identifier') used.add(query.slice(node.from, node.to).replace(/_(bucket|count|sum)$/, ''));
           },
         });
         expect(valid, `${panel.title}: ${query}`).toBe(true);
