@@ -1,6 +1,6 @@
 // `npm start`: the whole supergraph in one process on embedded defaults.
 // PostgreSQL is embedded (data in .data/postgres) unless DATABASE_URL names a server.
-import { createLogger, loadConfigOrExit, onShutdownSignal } from '#kit';
+import { createLogger, loadConfigOrExit, onShutdownSignal, parseTracingSettings, startTracing } from '#kit';
 import { startEmbeddedPostgres, type RunningPostgres } from '../platform/src/embedded-postgres.js';
 import { launchPlatform } from '../platform/src/launch.js';
 import { parsePlatformSettings } from '../platform/src/settings.js';
@@ -8,6 +8,8 @@ import { parsePlatformSettings } from '../platform/src/settings.js';
 const startedAt = performance.now();
 const settings = loadConfigOrExit(() => parsePlatformSettings(process.env));
 const logger = createLogger({ service: 'platform', level: 'info' });
+// Exports traces only when OTEL_EXPORTER_OTLP_ENDPOINT is set; otherwise a no-op.
+const tracing = startTracing(loadConfigOrExit(() => parseTracingSettings(process.env, 'gasrapido-platform')));
 
 let postgres: RunningPostgres | undefined;
 let serverUrl = settings.DATABASE_URL;
@@ -29,7 +31,7 @@ try {
     { startupMs: Math.round(performance.now() - startedAt), sandbox: `${url}/`, graphql: `${url}/graphql` },
     `GasRápido is up: open ${url}/ for Apollo Sandbox`,
   );
-  onShutdownSignal(logger, [platform.stop, async () => postgres?.stop()]);
+  onShutdownSignal(logger, [platform.stop, async () => postgres?.stop(), () => tracing.shutdown()]);
 } catch (error) {
   logger.error({ err: error }, 'start failed');
   await postgres?.stop();

@@ -63,3 +63,35 @@ export type { KafkaEventBusOptions, EnsureTopicsOptions } from './events/kafka-e
 export { createEventBus } from './events/create-event-bus.js';
 export type { EventBusSettings } from './events/create-event-bus.js';
 export { NamespacedEventBus } from './events/namespaced-event-bus.js';
+export {
+  createServiceMetrics,
+  ObservedGauge,
+  createServiceTelemetry,
+  operationObservabilityPlugin,
+  operationNameLabels,
+  ANONYMOUS_OPERATION,
+  OTHER_OPERATION,
+  UNRESOLVED_OPERATION,
+  observePool,
+  startTracing,
+  parseTracingSettings,
+  tracingEnvironmentShape,
+  currentTraceContext,
+  contextFromCarrier,
+  injectTraceContext,
+  SERVICE_ATTRIBUTE,
+  CORRELATION_ATTRIBUTE,
+} from './observability/index.js';
+export type {
+  ServiceMetrics,
+  ServiceMetricsOptions,
+  MetricGroupFactory,
+  GaugeSample,
+  GaugeSource,
+  ServiceTelemetry,
+  OperationObservabilityOptions,
+  Tracing,
+  TracingOptions,
+  TracingSettings,
+  TraceContext,
+} from './observability/index.js';

@@ -1,4 +1,5 @@
 import { pino, type Logger, type LevelWithSilent } from 'pino';
+import { activeTraceIds } from './observability/trace-context.js';
 
 export type { Logger };
 
@@ -36,7 +37,11 @@ export interface LoggerOptions {
   destination?: NodeJS.WritableStream;
 }
 
-/** Structured JSON logs: one object per line, with the service name on every line. */
+/**
+ * Structured JSON logs: one object per line, with the service name on every
+ * line, and the trace and span ids (`traceId`, `spanId`) of the span active
+ * when the line is written, if any; request loggers add `correlationId`.
+ */
 export function createLogger({ service, level, destination }: LoggerOptions): Logger {
   return pino(
     {
@@ -46,6 +51,7 @@ export function createLogger({ service, level, destination }: LoggerOptions): Lo
       timestamp: pino.stdTimeFunctions.isoTime,
       formatters: { level: (label) => ({ level: label }) },
       redact: { paths: redactedPaths, remove: true },
+      mixin: activeTraceIds,
     },
     destination ?? pino.destination({ sync: false }),
   );

@@ -11,6 +11,10 @@ import type { EventBus } from './events/event-bus.js';
 import { startEventConsumer, type EventConsumer, type EventConsumerOptions } from './events/event-consumer.js';
 import { startOutboxRelay, type OutboxRelay } from './events/outbox-relay.js';
 import { createEventBus } from './events/create-event-bus.js';
+import { observePool } from './observability/pool-metrics.js';
+import { createServiceTelemetry } from './observability/telemetry.js';
+import { startTracing } from './observability/tracing.js';
+import { parseTracingSettings } from './observability/tracing-settings.js';
 import { allTopics } from './events/topics.js';
 
 /** The settings the kit itself needs from every subgraph's configuration. */
@@ -28,7 +32,7 @@ export interface SubgraphProcessSettings {
 }
 
 /** A consumer the kit starts beside the subgraph and stops before its database closes. */
-export type ConsumerDefinition = Omit<EventConsumerOptions<any>, 'bus' | 'logger'>;
+export type ConsumerDefinition = Omit<EventConsumerOptions<any>, 'bus' | 'logger' | 'telemetry'>;
 
 export interface AssembledSubgraph {
   // Each subgraph has its own context type; the kit only passes it through.
@@ -82,12 +86,15 @@ export async function startSubgraphModule<Settings extends SubgraphProcessSettin
     url: settings.databaseUrl,
     ...(options.onStatement ? { onStatement: options.onStatement } : {}),
   });
+  // One registry per service instance, served at its /metrics; spans carry the service's name.
+  const telemetry = createServiceTelemetry(module.name);
+  const stopObservingPool = observePool(telemetry.metrics, database.pool);
   const assembled = await module.assemble(database, settings, logger);
   const relay = assembled.publishesEvents
-    ? await startOutboxRelay({ databaseUrl: settings.databaseUrl, pool: database.pool, bus: options.eventBus, logger })
+    ? await startOutboxRelay({ databaseUrl: settings.databaseUrl, pool: database.pool, bus: options.eventBus, logger, telemetry })
     : undefined;
   const consumers = await Promise.all(
-    (assembled.consumers ?? []).map((consumer) => startEventConsumer({ ...consumer, bus: options.eventBus, logger })),
+    (assembled.consumers ?? []).map((consumer) => startEventConsumer({ ...consumer, bus: options.eventBus, logger, telemetry })),
   );
   const definition = assembled.definition;
   const service = await startSubgraph(
@@ -106,7 +113,10 @@ export async function startSubgraphModule<Settings extends SubgraphProcessSettin
           await Promise.all(consumers.map((consumer) => consumer.stop()));
           await relay?.stop();
         },
-        () => database.close(),
+        async () => {
+          stopObservingPool();
+          await database.close();
+        },
       ],
     },
     {
@@ -116,6 +126,7 @@ export async function startSubgraphModule<Settings extends SubgraphProcessSettin
       gatewaySecret: settings.gatewaySecret,
       tokenVerifier: assembled.tokenVerifier,
       introspection: settings.nodeEnv !== 'production',
+      telemetry,
     },
   );
   return Object.assign(service, { database, assembled, relay, consumers });
@@ -126,9 +137,10 @@ export async function runSubgraphProcess<Settings extends SubgraphProcessSetting
   module: SubgraphModule<Settings, Client>,
 ): Promise<void> {
   const settings = loadConfigOrExit(() => module.parseSettings(process.env));
+  const tracing = startTracing(loadConfigOrExit(() => parseTracingSettings(process.env, module.name)));
   const logger = createLogger({ service: module.name, level: settings.logLevel });
   const eventBus = createEventBus({ brokers: settings.kafkaBrokers, clientId: module.name, logger, namespace: settings.kafkaNamespace });
   await eventBus.ensureTopics(allTopics, { partitions: 6 });
   const service = await startSubgraphModule(module, settings, { logger, eventBus });
-  onShutdownSignal(logger, [service.stop, () => eventBus.close()]);
+  onShutdownSignal(logger, [service.stop, () => eventBus.close(), () => tracing.shutdown()]);
 }

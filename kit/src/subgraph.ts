@@ -12,6 +12,8 @@ import { gatewayCredentialCheck } from './gateway-credential.js';
 import { formatClientError, unexpectedErrorLoggingPlugin } from './graphql/error-policy.js';
 import { startHttpService, type ReadinessCheck, type Route, type RunningService } from './http/service-server.js';
 import type { Logger } from './logger.js';
+import { operationObservabilityPlugin } from './observability/operation-plugin.js';
+import { createServiceTelemetry, type ServiceTelemetry } from './observability/telemetry.js';
 
 /** What every subgraph resolver receives, before the domain adds its own dependencies. */
 export interface RequestContext {
@@ -45,6 +47,8 @@ export interface SubgraphRuntime {
   maxBodyBytes?: number;
   /** Allows introspection on the subgraph itself; off in production. */
   introspection?: boolean;
+  /** The subgraph's metrics registry and trace identity; a new one by default. */
+  telemetry?: ServiceTelemetry;
 }
 
 /** Builds and starts one subgraph. The only bootstrap code a subgraph needs. */
@@ -53,6 +57,7 @@ export async function startSubgraph<Context extends RequestContext>(
   runtime: SubgraphRuntime,
 ): Promise<RunningService> {
   const logger = runtime.logger;
+  const telemetry = runtime.telemetry ?? createServiceTelemetry(definition.name);
   const server = new ApolloServer<Context>({
     schema: buildSubgraphSchema({
       typeDefs: definition.typeDefs,
@@ -67,6 +72,7 @@ export async function startSubgraph<Context extends RequestContext>(
       ApolloServerPluginInlineTraceDisabled(),
       unexpectedErrorLoggingPlugin(logger),
       executionResultsAnswerOk(),
+      operationObservabilityPlugin(telemetry.metrics),
     ],
   });
   await server.start();
@@ -81,6 +87,7 @@ export async function startSubgraph<Context extends RequestContext>(
     routes: definition.routes ?? [],
     readiness: definition.readiness,
     onStop: definition.onStop ?? [],
+    telemetry,
     graphql: {
       server,
       paths: ['/graphql'],

@@ -1,4 +1,6 @@
 import type { Logger } from '../logger.js';
+import { consumerInstrumentation, type ConsumeOutcome } from '../observability/event-instrumentation.js';
+import type { ServiceTelemetry } from '../observability/telemetry.js';
 import { backoffDelay, sleep } from './backoff.js';
 import { eventDefinition } from './catalogue.js';
 import { parseEnvelope, type EventEnvelope } from './envelope.js';
@@ -36,6 +38,8 @@ export interface EventConsumerOptions<Transaction> {
   maxAttempts?: number;
   retryBaseMs?: number;
   retryMaxMs?: number;
+  /** Where the consumer's metrics go (gasrapido_event*); its spans are traced either way. */
+  telemetry?: ServiceTelemetry;
 }
 
 export interface ConsumerStats {
@@ -66,9 +70,11 @@ export async function startEventConsumer<Transaction>(options: EventConsumerOpti
   const maxAttempts = options.maxAttempts ?? 5;
   const stats: ConsumerStats = { handled: 0, duplicates: 0, retries: 0, deadLettered: 0, ignored: 0 };
   let stopping = false;
+  const observed = consumerInstrumentation(name, options.topics, bus.kind, options.telemetry);
 
-  async function deadLetter(message: IncomingMessage, reason: string, attempts: number): Promise<void> {
+  async function deadLetter(message: IncomingMessage, reason: string, attempts: number): Promise<'dead_lettered'> {
     stats.deadLettered += 1;
+    observed.deadLettered(message, attempts === 0 ? 'rejected' : 'handler_failed');
     logger.warn({ consumer: name, topic: message.topic, offset: message.offset, reason, attempts }, 'event sent to the dead-letter topic');
     await bus.publish([
       {
@@ -85,16 +91,23 @@ export async function startEventConsumer<Transaction>(options: EventConsumerOpti
         },
       },
     ]);
+    return 'dead_lettered';
   }
 
   async function handle(message: IncomingMessage): Promise<void> {
     const parsed = parseEnvelope(message.value);
-    if (!parsed.ok) return deadLetter(message, parsed.reason, 0);
-    const { envelope } = parsed;
+    if (!parsed.ok) {
+      await observed.consume(message, undefined, () => deadLetter(message, parsed.reason, 0));
+      return;
+    }
+    await observed.consume(message, parsed.envelope, () => handleEnvelope(message, parsed.envelope));
+  }
+
+  async function handleEnvelope(message: IncomingMessage, envelope: EventEnvelope): Promise<ConsumeOutcome> {
     const handler = options.handlers[envelope.type];
     if (handler === undefined) {
       stats.ignored += 1;
-      return;
+      return 'ignored';
     }
     const definition = eventDefinition(envelope.type);
     let data: unknown = envelope.data;
@@ -118,13 +131,14 @@ export async function startEventConsumer<Transaction>(options: EventConsumerOpti
         });
         if (outcome === 'duplicate') stats.duplicates += 1;
         else stats.handled += 1;
-        return;
+        return outcome;
       } catch (error) {
         const reason = error instanceof Error ? error.message : String(error);
         if (attempt >= maxAttempts) return deadLetter(message, `handler failed ${attempt} times: ${reason}`, attempt);
         // A stopping consumer leaves the event unacknowledged: the next member handles it.
         if (stopping) throw error;
         stats.retries += 1;
+        observed.retried(message);
         eventLogger.warn({ err: error, attempt }, 'event handler failed; retrying');
         await sleep(backoffDelay(attempt, options.retryBaseMs ?? 200, options.retryMaxMs ?? 10_000));
       }
@@ -132,12 +146,14 @@ export async function startEventConsumer<Transaction>(options: EventConsumerOpti
   }
 
   const subscription: BusSubscription = await bus.subscribe({ groupId: name, topics: options.topics, fromBeginning: true, handle });
+  const stopObservingLag = observed.observeLag(() => subscription.lag());
   return {
     name,
     stats: () => ({ ...stats }),
     lag: () => subscription.lag(),
     async stop() {
       stopping = true;
+      stopObservingLag();
       await subscription.stop();
     },
   };

@@ -1,5 +1,7 @@
 import pg from 'pg';
 import type { Logger } from '../logger.js';
+import { relayInstrumentation } from '../observability/event-instrumentation.js';
+import type { ServiceTelemetry } from '../observability/telemetry.js';
 import { backoffDelay, sleep } from './backoff.js';
 import type { EventBus } from './event-bus.js';
 
@@ -14,6 +16,8 @@ export interface OutboxRelayOptions {
   pollIntervalMs?: number;
   /** How long published rows are kept, for inspection, before they are deleted. */
   retentionMs?: number;
+  /** Where the relay's metrics go (gasrapido_events_published_total, outbox backlog); its spans are traced either way. */
+  telemetry?: ServiceTelemetry;
 }
 
 export interface OutboxRelay {
@@ -33,6 +37,9 @@ interface OutboxRow {
   topic: string;
   key: string;
   envelope: string;
+  /** The producing request's trace context, from the envelope. */
+  traceparent: string | null;
+  tracestate: string | null;
 }
 
 /**
@@ -52,6 +59,7 @@ export async function startOutboxRelay(options: OutboxRelayOptions): Promise<Out
   /** A notification arrived since the last read of the outbox; checked so none is missed mid-batch. */
   let signalled = false;
   let lastCleanup = 0;
+  const observed = relayInstrumentation(bus.kind, options.telemetry);
   const listener = new pg.Client({ connectionString: options.databaseUrl });
   listener.on('error', (error) => logger.warn({ err: error }, 'outbox listener connection failed'));
 
@@ -71,12 +79,14 @@ export async function startOutboxRelay(options: OutboxRelayOptions): Promise<Out
   async function publishBatch(): Promise<number> {
     signalled = false;
     const { rows } = await pool.query<OutboxRow>(
-      `select seq::text, topic, key, envelope::text as envelope from outbox_events
+      `select seq::text, topic, key, envelope::text as envelope,
+              envelope->'traceContext'->>'traceparent' as traceparent, envelope->'traceContext'->>'tracestate' as tracestate
+       from outbox_events
        where published_at is null order by outbox_events.seq limit $1`,
       [batchSize],
     );
     if (rows.length === 0) return 0;
-    await bus.publish(rows.map((row) => ({ topic: row.topic, key: row.key, value: row.envelope })));
+    await observed.publish(rows, (messages) => bus.publish(messages));
     await pool.query('update outbox_events set published_at = now() where seq = any($1::bigint[])', [rows.map((row) => row.seq)]);
     return rows.length;
   }
@@ -128,6 +138,7 @@ export async function startOutboxRelay(options: OutboxRelayOptions): Promise<Out
     const { rows } = await pool.query<{ count: string }>('select count(*)::text as count from outbox_events where published_at is null');
     return Number(rows[0]?.count ?? 0);
   };
+  const stopObservingPending = observed.observePending(pending);
 
   return {
     pending,
@@ -140,6 +151,7 @@ export async function startOutboxRelay(options: OutboxRelayOptions): Promise<Out
     },
     async stop() {
       stopped = true;
+      stopObservingPending();
       wake?.();
       await running;
       await listener.end().catch(() => {});

@@ -1,3 +1,4 @@
+import { currentTraceContext } from '../observability/trace-context.js';
 import { createEnvelope, type EventEnvelope } from './envelope.js';
 import type { EventData, EventDefinition } from './catalogue.js';
 import type { z } from 'zod';
@@ -18,13 +19,16 @@ export interface EventOrigin {
   source: string;
   /** The request (or consumed event) that caused this one. */
   correlationId: string;
+  /** The trace the event continues; by default the active span's (the request or consumed event being handled). */
   traceContext?: EventEnvelope['traceContext'];
 }
 
 /**
  * Builds an event of a catalogued type. The payload is checked against the
  * catalogue's schema here, so a producer bug fails the write that caused it
- * instead of reaching every consumer's dead-letter topic.
+ * instead of reaching every consumer's dead-letter topic. The envelope
+ * carries the trace context of the span active here unless the origin names
+ * one, so consumers continue the trace of the request that caused the event.
  */
 export function pendingEvent<Schema extends z.ZodType>(
   definition: EventDefinition<Schema>,
@@ -41,7 +45,7 @@ export function pendingEvent<Schema extends z.ZodType>(
       subject,
       schemaVersion: definition.version,
       correlationId: origin.correlationId,
-      ...(origin.traceContext ? { traceContext: origin.traceContext } : {}),
+      traceContext: origin.traceContext ?? currentTraceContext(),
       data: checked,
     }),
   };

@@ -1,14 +1,18 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
+import { context, trace } from '@opentelemetry/api';
 import { GraphQLError } from 'graphql';
 import { ErrorCode, httpStatusFor, isErrorCode } from '../errors.js';
 import { CORRELATION_HEADER, correlationIdFrom } from '../correlation.js';
 import type { Logger } from '../logger.js';
+import { httpMetrics, methodLabel } from '../observability/http-metrics.js';
+import { CORRELATION_ATTRIBUTE, startRequestSpan } from '../observability/request-span.js';
+import { createServiceTelemetry, type ServiceTelemetry } from '../observability/telemetry.js';
 import { BodyTooLargeError, readBody } from './body.js';
 import { sendGraphQLError, sendJson } from './json-response.js';
 
-/** A plain HTTP route served beside GraphQL (JWKS, uploads, metrics). */
+/** A plain HTTP route served beside GraphQL (JWKS, uploads). */
 export interface Route {
   method: 'GET' | 'POST' | 'PUT';
   path: string;
@@ -47,6 +51,8 @@ export interface HttpServiceOptions<Context extends BaseContext> {
   shutdownGraceMs?: number;
   /** Runs after HTTP has drained, in order, e.g. to disconnect the database. */
   onStop?: ReadonlyArray<() => Promise<void>>;
+  /** The service's metrics registry (served at `/metrics`) and trace identity; a new one by default. */
+  telemetry?: ServiceTelemetry;
 }
 
 export interface RunningService {
@@ -54,14 +60,19 @@ export interface RunningService {
   readonly url: string;
   readonly port: number;
   readonly httpServer: Server;
+  readonly telemetry: ServiceTelemetry;
   stop(): Promise<void>;
 }
 
 const readinessTimeoutMs = 2_000;
+/** Probed every few seconds: measured, but not traced. */
+const probePaths = new Set(['/health', '/ready', '/metrics']);
 
 /**
  * Starts one service's HTTP server: GraphQL on the given paths, `/health`
- * (liveness), `/ready` (readiness from the given checks) and extra routes.
+ * (liveness), `/ready` (readiness from the given checks), `/metrics`
+ * (Prometheus) and extra routes. Every request is measured
+ * (gasrapido_http_*) and, apart from the probes, traced as a server span.
  * Apollo Server must already be started.
  */
 export async function startHttpService<Context extends BaseContext>(
@@ -71,14 +82,16 @@ export async function startHttpService<Context extends BaseContext>(
   const routes = new Map<string, Route>();
   for (const route of options.routes ?? []) routes.set(`${route.method} ${route.path}`, route);
   const graphqlPaths = new Set(graphql.paths);
+  const telemetry = options.telemetry ?? createServiceTelemetry(options.name);
+  const measured = telemetry.metrics.group(httpMetrics);
   let inFlight = 0;
   let draining = false;
   let drained: (() => void) | undefined;
 
-  async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
-    const url = new URL(request.url ?? '/', 'http://service.internal');
+  async function handle(request: IncomingMessage, response: ServerResponse, url: URL): Promise<void> {
     const correlationId = correlationIdFrom(request.headers[CORRELATION_HEADER]);
     response.setHeader(CORRELATION_HEADER, correlationId);
+    trace.getActiveSpan()?.setAttribute(CORRELATION_ATTRIBUTE, correlationId);
     if (draining) response.setHeader('connection', 'close');
 
     if (url.pathname === '/health' && request.method === 'GET') {
@@ -88,6 +101,12 @@ export async function startHttpService<Context extends BaseContext>(
     if (url.pathname === '/ready' && request.method === 'GET') {
       const report = await checkReadiness(options.readiness);
       sendJson(response, report.ready && !draining ? 200 : 503, { service: options.name, ...report, draining });
+      return;
+    }
+    if (url.pathname === '/metrics' && request.method === 'GET') {
+      const body = await telemetry.metrics.render();
+      response.writeHead(200, { 'content-type': telemetry.metrics.contentType });
+      response.end(body);
       return;
     }
     const route = routes.get(`${request.method ?? ''} ${url.pathname}`);
@@ -166,17 +185,35 @@ export async function startHttpService<Context extends BaseContext>(
     response.end();
   }
 
+  /** The path as a metric label: known paths only, so a scan of random URLs adds no series. */
+  function routeOf(pathname: string): string {
+    if (graphqlPaths.has(pathname) || probePaths.has(pathname)) return pathname;
+    for (const route of routes.values()) if (route.path === pathname) return pathname;
+    return 'unmatched';
+  }
+
   const httpServer = createServer((request, response) => {
     inFlight += 1;
+    measured.inFlight.inc();
     const startedAt = performance.now();
-    response.on('close', () => {
+    const url = requestUrl(request.url);
+    const route = routeOf(url.pathname);
+    const span = probePaths.has(url.pathname) ? undefined : startRequestSpan(options.name, request, route, url.pathname);
+    const onClose = () => {
       inFlight -= 1;
-      if (request.url !== '/health' && request.url !== '/ready') {
+      measured.inFlight.dec();
+      measured.duration.observe(
+        { method: methodLabel(request.method), route, status: String(response.statusCode) },
+        (performance.now() - startedAt) / 1000,
+      );
+      span?.end(response.statusCode);
+      if (span !== undefined) {
         logger.debug(
           {
             correlationId: response.getHeader(CORRELATION_HEADER),
             method: request.method,
-            path: request.url,
+            // Never the query string: a GET request can carry an operation's variables there.
+            path: url.pathname,
             status: response.statusCode,
             durationMs: Math.round((performance.now() - startedAt) * 100) / 100,
           },
@@ -184,9 +221,12 @@ export async function startHttpService<Context extends BaseContext>(
         );
       }
       if (draining && inFlight === 0) drained?.();
-    });
-    handle(request, response).catch((error: unknown) => {
-      logger.error({ err: error, path: request.url }, 'request failed');
+    };
+    // Bound to the request's span, so the closing log line carries its trace id.
+    response.on('close', span === undefined ? onClose : context.bind(span.context, onClose));
+    const handled = span === undefined ? handle(request, response, url) : context.with(span.context, () => handle(request, response, url));
+    handled.catch((error: unknown) => {
+      logger.error({ err: error, path: url.pathname }, 'request failed');
       if (!response.headersSent) {
         sendGraphQLError(response, ErrorCode.INTERNAL_SERVER_ERROR, 'Unexpected error. Quote the x-correlation-id header when reporting it.');
       } else {
@@ -233,8 +273,18 @@ export async function startHttpService<Context extends BaseContext>(
     url,
     port,
     httpServer,
+    telemetry,
     stop: () => (stopping ??= stop()),
   };
+}
+
+/** The request target as a URL; one that cannot be parsed becomes a path no route matches (a 404). */
+function requestUrl(target: string | undefined): URL {
+  try {
+    return new URL(target ?? '/', 'http://service.internal');
+  } catch {
+    return new URL('/invalid-request-target', 'http://service.internal');
+  }
 }
 
 function refuse(response: ServerResponse, error: unknown): void {
