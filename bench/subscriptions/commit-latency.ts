@@ -31,7 +31,9 @@ const dataDirectory = mkdtempSync(join(tmpdir(), 'gasrapido-bench-pg-'));
 const postgres = await startEmbeddedPostgres({ dataDirectory, port: await freePort(), ephemeral: true });
 const platform = await launchPlatform({
   postgresServerUrl: postgres.serverUrl,
-  environment: { NODE_ENV: 'test', LOG_LEVEL: 'warn', KAFKA_BROKERS: broker.bootstrap },
+  // One supplier sends every mutation, faster than the default per-user rate limit allows:
+  // the limit is raised (not turned off) so that it measures latency, not refusals.
+  environment: { NODE_ENV: 'test', LOG_LEVEL: 'warn', KAFKA_BROKERS: broker.bootstrap, GATEWAY_RATE_LIMIT_USER_PER_SECOND: '10000', GATEWAY_RATE_LIMIT_USER_BURST: '10000' },
 });
 
 try {
@@ -82,10 +84,11 @@ try {
       waiting = { price, resolve };
     });
     const sentAt = performance.now();
-    await postGraphQL(graphqlUrl, `mutation ($id: ID!, $p: Int!) { updateProduct(id: $id, input: { priceAmount: $p }) { id } }`, {
+    const mutation = await postGraphQL(graphqlUrl, `mutation ($id: ID!, $p: Int!) { updateProduct(id: $id, input: { priceAmount: $p }) { id } }`, {
       token: supplier,
       variables: { id: productId, p: price },
     });
+    if (mutation.errors !== undefined) throw new Error(`mutation ${index} failed: ${JSON.stringify(mutation.errors)}`);
     const committedAt = performance.now();
     const timeout = new Promise<void>((_, reject) => setTimeout(() => reject(new Error(`no message for price ${price} within 60 s`)), 60_000));
     if (!arrivals.has(price)) await Promise.race([arrived, timeout]);

@@ -7,4 +7,9 @@ export interface GatewayContext {
   readonly accessToken: string | undefined;
   readonly correlationId: string;
   readonly logger: Logger;
+  /**
+   * The client's address as rate limits count it (IPv6 by /64); set for HTTP
+   * requests, absent for operations the gateway runs itself (subscription payloads).
+   */
+  readonly clientAddress?: string;
 }

@@ -1,12 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { ApolloGateway } from '@apollo/gateway';
-import { ApolloServer } from '@apollo/server';
+import { InMemoryLRUCache } from '@apollo/utils.keyvaluecache';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import {
   createAccessTokenVerifier,
+  createServiceTelemetry,
+  operationObservabilityPlugin,
   RemoteJwks,
   startHttpService,
+  Topic,
   unexpectedErrorLoggingPlugin,
   type AccessTokenVerifier,
   type EventBus,
@@ -18,7 +21,22 @@ import type { GatewaySettings } from './config.js';
 import type { GatewayContext } from './gateway-context.js';
 import { formatGatewayError } from './gateway-errors.js';
 import { responseStatusPlugin } from './response-status-plugin.js';
-import { SubgraphDataSource, subgraphFetcher } from './subgraph-data-source.js';
+import {
+  clientAddress,
+  costLimitPlugin,
+  FrontDoor,
+  GuardedApolloServer,
+  MemoryRateLimitStore,
+  RateLimiter,
+  RedisRateLimitStore,
+  Safelist,
+  sharedResponseCache,
+  signedInResponsesArePrivate,
+  type RateLimitStore,
+} from './protection/index.js';
+import type { CircuitState } from './resilience/index.js';
+import { subgraphServices } from './subgraph-services.js';
+import { observeCircuitStates, observeSubscriptions } from './observability/index.js';
 import {
   attachSubscriptionServer,
   refuseSubscriptions,
@@ -35,6 +53,8 @@ export interface GatewayDependencies {
   tokenVerifier?: AccessTokenVerifier;
   /** Where subscription events come from; without one, WebSocket upgrades are answered 503. */
   eventBus?: EventBus;
+  /** Where rate-limit counters live; defaults to Redis at settings' REDIS_URL, else memory. */
+  rateLimitStore?: RateLimitStore;
 }
 
 /** What metrics may read about the WebSocket endpoint. */
@@ -46,6 +66,8 @@ export interface SubscriptionStatistics {
 export interface RunningGateway extends RunningService {
   readonly gateway: ApolloGateway;
   readonly subscriptions: SubscriptionStatistics;
+  /** The circuit breaker of each subgraph, by name, for metrics and health pages. */
+  circuitStates(): Record<string, CircuitState>;
 }
 
 const graphqlPaths = ['/', '/graphql'] as const;
@@ -59,7 +81,17 @@ export async function startGateway(settings: GatewaySettings, deps: GatewayDepen
   const { logger } = deps;
   const tokenVerifier =
     deps.tokenVerifier ?? createAccessTokenVerifier(new RemoteJwks({ url: settings.jwksUrl, minRefreshIntervalMs: settings.jwksMinRefreshSeconds * 1000 }), settings);
-  const fetcher = subgraphFetcher(settings.subgraphTimeoutMs);
+  const { protection } = settings;
+  const safelist = protection.safelistPath === undefined ? undefined : Safelist.load(protection.safelistPath);
+  const rateLimitLogger = logger.child({ component: 'rate-limits' });
+  const rateLimitStore =
+    deps.rateLimitStore ??
+    (protection.rateLimits.redisUrl === undefined
+      ? new MemoryRateLimitStore()
+      : await RedisRateLimitStore.connect({ url: protection.rateLimits.redisUrl, logger: rateLimitLogger }));
+  const rateLimiter = new RateLimiter(rateLimitStore, protection.rateLimits, rateLimitLogger);
+  const telemetry = createServiceTelemetry('gateway');
+  const subgraphs = subgraphServices(settings, rateLimiter, logger, telemetry.metrics);
   if (!settings.apolloTelemetry) {
     // @apollo/gateway otherwise reports usage metrics to Apollo and probes cloud metadata
     // endpoints (AWS, GCP, Azure) from its constructor; this variable is its only switch.
@@ -67,45 +99,66 @@ export async function startGateway(settings: GatewaySettings, deps: GatewayDepen
   }
   const gateway = new ApolloGateway({
     supergraphSdl: readFileSync(settings.supergraphPath, 'utf8'),
-    buildService: ({ name, url }) => {
-      const target = settings.subgraphUrls[name] ?? url;
-      if (target === undefined) throw new Error(`no URL for subgraph ${name}; set SUBGRAPH_${name.toUpperCase()}_URL`);
-      return new SubgraphDataSource(
-        target,
-        { gatewaySecret: settings.gatewaySecret, timeoutMs: settings.subgraphTimeoutMs },
-        fetcher,
-      );
-    },
+    buildService: (definition) => subgraphs.buildService(definition),
     logger,
   });
-  const server = new ApolloServer<GatewayContext>({
-    gateway,
-    introspection: settings.introspection,
-    csrfPrevention: true,
-    includeStacktraceInErrorResponses: false,
-    formatError: formatGatewayError,
-    plugins: [
-      settings.landingPage
-        ? ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false })
-        : ApolloServerPluginLandingPageDisabled(),
-      responseStatusPlugin(),
-      unexpectedErrorLoggingPlugin(logger),
-    ],
+  const frontDoor = new FrontDoor({
+    rateLimiter,
+    limits: protection.operationLimits,
+    allowBatching: protection.allowBatching,
+    maxBatchSize: protection.maxBatchSize,
+    safelist,
   });
-  await server.start();
-
-  // Consuming starts before the port opens, so a client never subscribes to a gateway that hears nothing.
-  const fanout: EventFanout | undefined = deps.eventBus
-    ? await startEventFanout({ bus: deps.eventBus, topics: topicsOf(subscriptionFields), logger })
-    : undefined;
+  const responseCache = protection.responseCache ? sharedResponseCache(protection.responseCacheMaxBytes) : undefined;
+  const server = new GuardedApolloServer(
+    {
+      gateway,
+      introspection: settings.introspection,
+      csrfPrevention: true,
+      includeStacktraceInErrorResponses: false,
+      formatError: formatGatewayError,
+      // "Did you mean …?" in validation errors maps the schema out for whoever probes it.
+      hideSchemaDetailsFromClientErrors: !protection.fieldSuggestions,
+      allowBatchedHttpRequests: protection.allowBatching,
+      // The front door already refused longer documents; this bounds in-process operations too.
+      parseOptions: { maxTokens: protection.operationLimits.maxTokens },
+      persistedQueries:
+        safelist !== undefined
+          ? { cache: safelist.persistedQueryCache() }
+          : protection.persistedQueries
+            ? { cache: new InMemoryLRUCache<string>({ maxSize: protection.apqCacheMaxBytes }) }
+            : false,
+      plugins: [
+        operationObservabilityPlugin(telemetry.metrics),
+        settings.landingPage
+          ? ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false })
+          : ApolloServerPluginLandingPageDisabled(),
+        responseStatusPlugin(),
+        unexpectedErrorLoggingPlugin(logger),
+        costLimitPlugin(protection.operationLimits.maxCost),
+        signedInResponsesArePrivate(),
+        ...(responseCache?.plugins ?? []),
+      ],
+    },
+    frontDoor,
+  );
+  let fanout: EventFanout | undefined;
   let service: RunningService;
   try {
+    await server.start();
+    // Consuming starts before the port opens, so a client never subscribes to a gateway that hears nothing.
+    fanout = deps.eventBus ? await startEventFanout({ bus: deps.eventBus, topics: topicsOf(subscriptionFields), logger }) : undefined;
+    // A catalog change makes cached catalog responses stale: with events, the cache is dropped at
+    // once instead of serving them until their max-age runs out.
+    if (responseCache !== undefined) fanout?.listen(Topic.PRODUCT, () => responseCache.clear());
     service = await startHttpService<GatewayContext>({
       name: 'gateway',
+      telemetry,
       logger,
       host: settings.host,
       port: settings.port,
       maxBodyBytes: settings.maxBodyBytes,
+      shutdownGraceMs: settings.shutdownGraceMs,
       readiness: { supergraph: async () => gateway.schema ?? Promise.reject(new Error('supergraph not loaded')) },
       graphql: {
         server,
@@ -118,12 +171,15 @@ export async function startGateway(settings: GatewaySettings, deps: GatewayDepen
             accessToken,
             correlationId,
             logger: viewer === null ? requestLogger : requestLogger.child({ userId: viewer.userId }),
+            clientAddress: clientAddress(request, protection.rateLimits.trustedProxyHops),
           };
         },
       },
     });
   } catch (error) {
     await fanout?.stop();
+    await server.stop().catch(() => {});
+    await rateLimiter.close();
     throw error;
   }
 
@@ -147,20 +203,23 @@ export async function startGateway(settings: GatewaySettings, deps: GatewayDepen
   }
 
   // WebSocket clients first, with 1012 so they reconnect (to another instance), then
-  // the bus consumer they were fed by, then HTTP drains as before.
+  // the bus consumer they were fed by, then HTTP drains: in-flight requests finish
+  // (up to the grace period) while new connections are refused. The rate-limit store
+  // goes last, as requests still draining may count against it.
   const stopHttp = service.stop;
   let stopping: Promise<void> | undefined;
   const stop = async (): Promise<void> => {
     await subscriptionServer?.close();
     await fanout?.stop();
     await stopHttp();
+    await rateLimiter.close();
   };
-  return Object.assign(service, {
-    gateway,
-    subscriptions: {
-      openConnections: () => subscriptionServer?.openConnections() ?? 0,
-      openSubscriptions: () => subscriptionServer?.openSubscriptions() ?? 0,
-    },
-    stop: () => (stopping ??= stop()),
-  });
+  const subscriptions: SubscriptionStatistics = {
+    openConnections: () => subscriptionServer?.openConnections() ?? 0,
+    openSubscriptions: () => subscriptionServer?.openSubscriptions() ?? 0,
+  };
+  const circuitStates = () => subgraphs.circuitStates();
+  observeSubscriptions(telemetry.metrics, subscriptions);
+  observeCircuitStates(telemetry.metrics, circuitStates);
+  return Object.assign(service, { gateway, subscriptions, circuitStates, stop: () => (stopping ??= stop()) });
 }

@@ -30,6 +30,20 @@ export const ErrorCode = {
   SERVICE_UNAVAILABLE: 'SERVICE_UNAVAILABLE',
   /** An unexpected failure; the logs hold the details under the request's correlation id. */
   INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
+  /** The request body is larger than the gateway accepts (`MAX_REQUEST_BODY_BYTES`). */
+  REQUEST_TOO_LARGE: 'REQUEST_TOO_LARGE',
+  /** The operation nests fields deeper than the gateway allows; `extensions.maxDepth` says how deep. */
+  QUERY_TOO_DEEP: 'QUERY_TOO_DEEP',
+  /** The operation uses more field aliases than the gateway allows. */
+  TOO_MANY_ALIASES: 'TOO_MANY_ALIASES',
+  /** The operation selects more root fields than the gateway allows in one request. */
+  TOO_MANY_ROOT_FIELDS: 'TOO_MANY_ROOT_FIELDS',
+  /** The document has more lexical tokens than the gateway parses; parsing stopped early. */
+  TOO_MANY_TOKENS: 'TOO_MANY_TOKENS',
+  /** The operation's estimated cost (list sizes from `first`) is above the gateway's limit. */
+  QUERY_TOO_COSTLY: 'QUERY_TOO_COSTLY',
+  /** Safelist mode: the operation is not in the registered persisted-query manifest. */
+  PERSISTED_QUERY_NOT_IN_LIST: 'PERSISTED_QUERY_NOT_IN_LIST',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
@@ -47,6 +61,13 @@ const statusByCode: Readonly<Record<ErrorCode, number>> = {
   BAD_REQUEST: 400,
   SERVICE_UNAVAILABLE: 503,
   INTERNAL_SERVER_ERROR: 500,
+  REQUEST_TOO_LARGE: 413,
+  QUERY_TOO_DEEP: 400,
+  TOO_MANY_ALIASES: 400,
+  TOO_MANY_ROOT_FIELDS: 400,
+  TOO_MANY_TOKENS: 400,
+  QUERY_TOO_COSTLY: 400,
+  PERSISTED_QUERY_NOT_IN_LIST: 400,
 };
 
 export function httpStatusFor(code: ErrorCode): number {

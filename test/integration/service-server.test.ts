@@ -57,12 +57,12 @@ describe('the kit’s HTTP service', () => {
     expect((await fetch(`${service.url}/health`)).status).toBe(200);
   });
 
-  it('refuses a body over the limit with 413 and a GraphQL error', async () => {
+  it('refuses a body over the limit with 413 and REQUEST_TOO_LARGE', async () => {
     const { service } = await startSlowService();
     running = service;
     const response = await post(service, JSON.stringify({ query: `{ fast } # ${'x'.repeat(5_000)}` }));
     expect(response.status).toBe(413);
-    expect(await response.json()).toMatchObject({ errors: [{ extensions: { code: 'BAD_REQUEST' } }] });
+    expect(await response.json()).toMatchObject({ errors: [{ extensions: { code: 'REQUEST_TOO_LARGE' } }] });
   });
 
   it('refuses a body that is not JSON with BAD_REQUEST', async () => {

@@ -141,7 +141,7 @@ export async function startHttpService<Context extends BaseContext>(
       } catch (error) {
         if (error instanceof BodyTooLargeError) {
           response.setHeader('connection', 'close');
-          sendJson(response, 413, { errors: [{ message: error.message, extensions: { code: ErrorCode.BAD_REQUEST } }] });
+          sendGraphQLError(response, ErrorCode.REQUEST_TOO_LARGE, error.message);
           return;
         }
         throw error;

@@ -1,3 +1,5 @@
+import type { GraphQLResolveInfo } from 'graphql';
+import { cacheControlFromInfo } from '@apollo/cache-control-types';
 import { connection, decodeCursor, hasRole, invalidInput, isUuid, pageSize, Role, type EventOrigin } from '#kit';
 import { managesProduct, type CreateProductInput } from '../catalog/catalog-service.js';
 import type { ProductFields } from '../catalog/product-input.js';
@@ -24,14 +26,24 @@ async function visibleProduct(id: string, context: ProductsContext): Promise<Pro
   return product !== null && (product.active || managesProduct(context.viewer, product)) ? product : null;
 }
 
+/** A signed-in viewer may see more (inactive products, thresholds): never a shared cache entry. */
+function privateToSignedInViewers(context: ProductsContext, info: GraphQLResolveInfo): void {
+  if (context.viewer !== null) cacheControlFromInfo(info).setCacheHint({ scope: 'PRIVATE' });
+}
+
 export const resolvers = {
   Query: {
-    product: (_root: unknown, { id }: { id: string }, context: ProductsContext) => visibleProduct(id, context),
+    product: (_root: unknown, { id }: { id: string }, context: ProductsContext, info: GraphQLResolveInfo) => {
+      privateToSignedInViewers(context, info);
+      return visibleProduct(id, context);
+    },
     products: async (
       _root: unknown,
       { filter, ...page }: PageArgs & { filter?: ProductFilterInput | null },
       context: ProductsContext,
+      info: GraphQLResolveInfo,
     ) => {
+      privateToSignedInViewers(context, info);
       const search = filter?.search?.trim();
       if (filter?.supplierId && !isUuid(filter.supplierId)) {
         throw invalidInput([{ field: 'filter.supplierId', message: 'is not a user id' }]);

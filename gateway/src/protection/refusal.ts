@@ -1,0 +1,32 @@
+import { HeaderMap, type HTTPGraphQLResponse } from '@apollo/server';
+import { GraphQLError } from 'graphql';
+import { httpStatusFor, type ErrorCode } from '#kit';
+
+/** A request the gateway answers itself, before Apollo Server sees it. */
+export interface Refusal {
+  code: ErrorCode;
+  message: string;
+  /** Shown to the client beside the code, e.g. the limit that was exceeded. */
+  details?: Record<string, unknown>;
+  headers?: Record<string, string>;
+}
+
+/** The refusal as a GraphQL-over-HTTP response, with its code's status. */
+export function refusalResponse(refusal: Refusal): HTTPGraphQLResponse {
+  const headers = new HeaderMap([['content-type', 'application/json; charset=utf-8']]);
+  for (const [name, value] of Object.entries(refusal.headers ?? {})) headers.set(name, value);
+  const error = { message: refusal.message, extensions: { ...refusal.details, code: refusal.code } };
+  return {
+    status: httpStatusFor(refusal.code),
+    headers,
+    body: { kind: 'complete', string: JSON.stringify({ errors: [error] }) },
+  };
+}
+
+/** The refusal as an error thrown inside Apollo Server's pipeline, which sets its status. */
+export function refusalError(refusal: Refusal): GraphQLError {
+  const headers = new HeaderMap(Object.entries(refusal.headers ?? {}));
+  return new GraphQLError(refusal.message, {
+    extensions: { ...refusal.details, code: refusal.code, http: { status: httpStatusFor(refusal.code), headers } },
+  });
+}

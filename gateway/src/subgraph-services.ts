@@ -1,0 +1,55 @@
+import type { ServiceEndpointDefinition } from '@apollo/gateway';
+import type { Logger, ServiceMetrics } from '#kit';
+import { measureSubgraphFetches, recordCircuitTransition } from './observability/index.js';
+import type { GatewaySettings } from './config.js';
+import type { RateLimiter } from './protection/index.js';
+import { CircuitBreaker, createSubgraphFetcher, type CircuitState } from './resilience/index.js';
+import { SubgraphDataSource } from './subgraph-data-source.js';
+
+export interface SubgraphServices {
+  /** @apollo/gateway's `buildService`: one data source per subgraph of the supergraph. */
+  buildService(definition: ServiceEndpointDefinition): SubgraphDataSource;
+  /** Each built subgraph's circuit state, by name. */
+  circuitStates(): Record<string, CircuitState>;
+}
+
+/**
+ * How the gateway reaches its subgraphs: one connection pool for all, and for
+ * each subgraph its URL (`SUBGRAPH_<NAME>_URL` over the supergraph's), its
+ * time budget, its circuit breaker and the shared rate limiter.
+ */
+export function subgraphServices(
+  settings: GatewaySettings,
+  rateLimiter: RateLimiter,
+  logger: Logger,
+  metrics: ServiceMetrics,
+): SubgraphServices {
+  const { resilience } = settings;
+  const longestTimeoutMs = Math.max(settings.subgraphTimeoutMs, ...Object.values(resilience.subgraphTimeouts));
+  const fetcher = createSubgraphFetcher(settings.subgraphTimeoutMs, longestTimeoutMs);
+  const breakers = new Map<string, CircuitBreaker>();
+  return {
+    buildService({ name, url }) {
+      const target = settings.subgraphUrls[name] ?? url;
+      if (target === undefined) throw new Error(`no URL for subgraph ${name}; set SUBGRAPH_${name.toUpperCase()}_URL`);
+      const subgraphLogger = logger.child({ subgraph: name });
+      const breaker = new CircuitBreaker(resilience.circuit, (from, to) => {
+        recordCircuitTransition(metrics, name, to);
+        subgraphLogger[to === 'closed' ? 'info' : 'warn']({ from, to }, `circuit of subgraph ${name} is ${to}`);
+      });
+      breakers.set(name, breaker);
+      return new SubgraphDataSource({
+        name,
+        url: target,
+        gatewaySecret: settings.gatewaySecret,
+        timeoutMs: resilience.subgraphTimeouts[name] ?? settings.subgraphTimeoutMs,
+        retry: { retries: resilience.retries, baseDelayMs: resilience.retryBaseDelayMs, maxDelayMs: resilience.retryMaxDelayMs },
+        breaker,
+        rateLimiter,
+        fetcher: measureSubgraphFetches(fetcher, metrics, name),
+        logger: subgraphLogger,
+      });
+    },
+    circuitStates: () => Object.fromEntries([...breakers].map(([name, breaker]) => [name, breaker.state])),
+  };
+}
