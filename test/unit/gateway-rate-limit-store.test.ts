@@ -1,6 +1,5 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { delimiter, join } from 'node:path';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { setTimeout as delay } from 'node:timers/promises';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,8 +13,8 @@ import { freePort } from '../support/free-port.js';
 
 /*
  * One contract for every RateLimitStore, run against the memory store and
- * against the Redis store on a real redis-server of its own (skipped only
- * when no redis-server binary is installed).
+ * against the Redis store on a real redis-server of its own (provisioned by
+ * scripts/redis/ensure-redis-server.sh).
  */
 
 const logger = createLogger({ service: 'rate-limit-test', level: 'silent' });
@@ -100,10 +99,11 @@ describe('the memory rate-limit store', () => {
 // Redis: a real redis-server on a free port, started and stopped by this file.
 // ---------------------------------------------------------------------------
 
-const redisBinary = (process.env['PATH'] ?? '')
-  .split(delimiter)
-  .map((directory) => join(directory, 'redis-server'))
-  .find((candidate) => existsSync(candidate));
+/** The project's script finds redis-server, installing Debian's package when it is missing. */
+function provisionRedisServer(): string {
+  const script = fileURLToPath(new URL('../../scripts/redis/ensure-redis-server.sh', import.meta.url));
+  return execFileSync('bash', [script], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], timeout: 300_000 }).trim();
+}
 
 async function startRedisServer(binary: string): Promise<{ url: string; process: ChildProcess }> {
   const port = await freePort();
@@ -130,11 +130,13 @@ async function stopProcess(child: ChildProcess): Promise<void> {
   await exited;
 }
 
-describe.skipIf(redisBinary === undefined)('with a real redis-server', () => {
+describe('with a real redis-server', () => {
   let server: { url: string; process: ChildProcess };
+  let redisBinary: string;
   beforeAll(async () => {
-    server = await startRedisServer(redisBinary!);
-  });
+    redisBinary = provisionRedisServer();
+    server = await startRedisServer(redisBinary);
+  }, 300_000);
   afterAll(async () => {
     if (server) await stopProcess(server.process);
   });
@@ -172,7 +174,7 @@ describe.skipIf(redisBinary === undefined)('with a real redis-server', () => {
   });
 
   it('lets requests through uncounted, at once, while Redis is unreachable', async () => {
-    const stopped = await startRedisServer(redisBinary!);
+    const stopped = await startRedisServer(redisBinary);
     const store = await RedisRateLimitStore.connect({ url: stopped.url, logger });
     await stopProcess(stopped.process);
     const limiter = new RateLimiter(
