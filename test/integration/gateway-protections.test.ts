@@ -7,11 +7,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLogger } from '#kit';
-import { parseGatewaySettings } from '../../gateway/src/config.js';
-import { startGateway, type RunningGateway } from '../../gateway/src/server.js';
+import type { RunningGateway } from '../../gateway/src/server.js';
 import { firstCode, postGraphQL, type GraphQLExchange } from '../support/graphql-client.js';
-import { startTestPlatform, TEST_GATEWAY_SECRET, type TestPlatform } from '../support/platform.js';
+import { startExtraGateway } from '../support/extra-gateway.js';
+import { startTestPlatform, type TestPlatform } from '../support/platform.js';
 import { registerUser, type SignedInUser } from '../support/users.js';
 
 /*
@@ -30,20 +29,7 @@ const sha256 = (text: string) => createHash('sha256').update(text).digest('hex')
 const runningGateways = new Set<RunningGateway>();
 
 async function startOwnGateway(test: TestPlatform, environment: Record<string, string>): Promise<RunningGateway> {
-  const accounts = test.platform.subgraphs.get('accounts')!;
-  const products = test.platform.subgraphs.get('products')!;
-  const gateway = await startGateway(
-    parseGatewaySettings({
-      NODE_ENV: 'test',
-      GATEWAY_PORT: '0',
-      GATEWAY_SHARED_SECRET: TEST_GATEWAY_SECRET,
-      ACCOUNTS_JWKS_URL: `${accounts.url}/.well-known/jwks.json`,
-      SUBGRAPH_ACCOUNTS_URL: `${accounts.url}/graphql`,
-      SUBGRAPH_PRODUCTS_URL: `${products.url}/graphql`,
-      ...environment,
-    }),
-    { logger: createLogger({ service: 'gateway-under-test', level: 'silent' }) },
-  );
+  const gateway = await startExtraGateway(test, environment);
   runningGateways.add(gateway);
   return gateway;
 }

@@ -2,10 +2,9 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { createClient, type Client, type ClientOptions, type FormattedExecutionResult } from 'graphql-ws';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { createEnvelope, createLogger, Events, Topic } from '#kit';
-import { parseGatewaySettings } from '../../gateway/src/config.js';
-import { startGateway } from '../../gateway/src/server.js';
-import { startTestPlatform, TEST_GATEWAY_SECRET, type TestPlatform } from '../support/platform.js';
+import { createEnvelope, Events, Topic } from '#kit';
+import { startExtraGateway } from '../support/extra-gateway.js';
+import { startTestPlatform, type TestPlatform } from '../support/platform.js';
 import { registerUser, STRONG_PASSWORD, type SignedInUser } from '../support/users.js';
 
 /*
@@ -260,19 +259,7 @@ describe('the subscription endpoint', () => {
 
   describe('several gateway instances', () => {
     it('each deliver every event to their own clients, whichever instance a client is on', async () => {
-      const accounts = test.platform.subgraphs.get('accounts')!;
-      const products = test.platform.subgraphs.get('products')!;
-      const second = await startGateway(
-        parseGatewaySettings({
-          NODE_ENV: 'test',
-          GATEWAY_PORT: '0',
-          GATEWAY_SHARED_SECRET: TEST_GATEWAY_SECRET,
-          ACCOUNTS_JWKS_URL: `${accounts.url}/.well-known/jwks.json`,
-          SUBGRAPH_ACCOUNTS_URL: `${accounts.url}/graphql`,
-          SUBGRAPH_PRODUCTS_URL: `${products.url}/graphql`,
-        }),
-        { logger: createLogger({ service: 'gateway-2', level: 'silent' }), eventBus: test.platform.eventBus },
-      );
+      const second = await startExtraGateway(test, {}, { withEvents: true, logService: 'gateway-2' });
       try {
         const productId = await createProduct(test, supplier);
         const onFirst = subscribe(connect(wsUrl(test), withToken(customer.accessToken)).client, productUpdated, { id: productId });

@@ -137,16 +137,23 @@ export class KafkaEventBus implements EventBus {
    */
   async ensureTopics(topics: readonly string[], options: EnsureTopicsOptions = {}): Promise<void> {
     const admin = await this.connectedAdmin();
-    const existing = new Set(await admin.listTopics());
-    const missing = [...new Set(topics)].filter((topic) => !existing.has(topic));
-    if (missing.length === 0) return;
-    await admin.createTopics({
-      topics: missing.map((topic) => ({
-        topic,
-        numPartitions: options.partitions ?? 3,
-        replicationFactor: options.replicationFactor ?? -1,
-      })),
-      waitForLeaders: true,
+    const wanted = [...new Set(topics)];
+    // Right after creation the broker may not yet host a new topic's partitions, which kafkajs
+    // reports as a retriable error: list, create and wait again until every topic answers.
+    await retrying(async () => {
+      const existing = new Set(await admin.listTopics());
+      const missing = wanted.filter((topic) => !existing.has(topic));
+      if (missing.length > 0) {
+        await admin.createTopics({
+          topics: missing.map((topic) => ({
+            topic,
+            numPartitions: options.partitions ?? 3,
+            replicationFactor: options.replicationFactor ?? -1,
+          })),
+          waitForLeaders: true,
+        });
+      }
+      await admin.fetchTopicMetadata({ topics: wanted });
     });
   }
 
