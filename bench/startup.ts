@@ -17,7 +17,7 @@ async function timeOneStart(dataDirectory: string): Promise<number> {
   const startedAt = performance.now();
   const child = spawn(process.execPath, ['--import', 'tsx', join(projectRoot, 'scripts', 'start.ts')], {
     cwd: projectRoot,
-    stdio: 'ignore',
+    stdio: ['ignore', 'ignore', 'inherit'],
     env: {
       ...process.env,
       LOG_LEVEL: 'warn',
@@ -36,9 +36,10 @@ async function timeOneStart(dataDirectory: string): Promise<number> {
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
   } finally {
-    const exited = new Promise((resolve) => child.once('exit', resolve));
+    const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve(signal ?? code)));
     child.kill('SIGTERM');
-    await exited;
+    const outcome = await exited;
+    if (outcome !== 0) process.stderr.write(`start script ended with ${String(outcome)}\n`);
   }
 }
 

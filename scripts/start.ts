@@ -2,7 +2,7 @@
 // PostgreSQL is embedded (data in .data/postgres) unless DATABASE_URL names a server.
 import { createLogger, loadConfigOrExit, onShutdownSignal, parseTracingSettings, startTracing } from '#kit';
 import { startEmbeddedPostgres, type RunningPostgres } from '../platform/src/embedded-postgres.js';
-import { launchPlatform } from '../platform/src/launch.js';
+import { launchPlatform, type RunningPlatform } from '../platform/src/launch.js';
 import { parsePlatformSettings } from '../platform/src/settings.js';
 
 const startedAt = performance.now();
@@ -12,6 +12,10 @@ const logger = createLogger({ service: 'platform', level: 'info' });
 const tracing = startTracing(loadConfigOrExit(() => parseTracingSettings(process.env, 'gasrapido-platform')));
 
 let postgres: RunningPostgres | undefined;
+let platform: RunningPlatform | undefined;
+// Installed before anything starts, so a signal during start-up still stops the embedded server.
+onShutdownSignal(logger, [async () => platform?.stop(), async () => postgres?.stop(), () => tracing.shutdown()]);
+
 let serverUrl = settings.DATABASE_URL;
 if (serverUrl === undefined) {
   postgres = await startEmbeddedPostgres({ dataDirectory: settings.EMBEDDED_POSTGRES_DIR, port: settings.EMBEDDED_POSTGRES_PORT });
@@ -20,7 +24,7 @@ if (serverUrl === undefined) {
 }
 
 try {
-  const platform = await launchPlatform({
+  platform = await launchPlatform({
     postgresServerUrl: serverUrl,
     environment: process.env,
     gatewayPort: settings.GATEWAY_PORT,
@@ -31,7 +35,6 @@ try {
     { startupMs: Math.round(performance.now() - startedAt), sandbox: `${url}/`, graphql: `${url}/graphql` },
     `GasRápido is up: open ${url}/ for Apollo Sandbox`,
   );
-  onShutdownSignal(logger, [platform.stop, async () => postgres?.stop(), () => tracing.shutdown()]);
 } catch (error) {
   logger.error({ err: error }, 'start failed');
   await postgres?.stop();

@@ -2,12 +2,18 @@ import type { Logger } from './logger.js';
 
 /**
  * Runs the given stoppers in order on SIGTERM or SIGINT, then exits. A second
- * signal exits at once, for an operator who does not want to wait.
+ * Ctrl-C (SIGINT) exits at once, for an operator who does not want to wait;
+ * a repeated SIGTERM is ignored, because some children (embedded PostgreSQL's
+ * `su` wrapper) signal their whole process group while they stop, and that
+ * must not cut our own shutdown short.
  */
-export function onShutdownSignal(logger: Logger, stoppers: ReadonlyArray<() => Promise<void>>): void {
+export function onShutdownSignal(logger: Logger, stoppers: ReadonlyArray<() => Promise<unknown>>): void {
   let stopping = false;
   const shutdown = (signal: NodeJS.Signals) => {
-    if (stopping) process.exit(1);
+    if (stopping) {
+      if (signal === 'SIGINT') process.exit(130);
+      return;
+    }
     stopping = true;
     logger.info({ signal }, 'shutting down');
     (async () => {
@@ -23,6 +29,6 @@ export function onShutdownSignal(logger: Logger, stoppers: ReadonlyArray<() => P
         process.exit(1);
       });
   };
-  process.once('SIGTERM', shutdown);
-  process.once('SIGINT', shutdown);
+  process.on('SIGTERM', shutdown);
+  process.on('SIGINT', shutdown);
 }

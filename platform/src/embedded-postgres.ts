@@ -59,6 +59,15 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   }
   return {
     serverUrl: `postgresql://${user}:${password}@127.0.0.1:${options.port}/postgres`,
-    stop: () => server.stop(),
+    async stop() {
+      await server.stop();
+      // As root, the package runs PostgreSQL under another user through a wrapper process, which
+      // exits before the server has finished shutting down. Starting again on this data before
+      // then fails on postmaster.pid, so wait for the server itself to go.
+      const lockFile = join(options.dataDirectory, 'postmaster.pid');
+      for (const deadline = Date.now() + 15_000; existsSync(lockFile) && Date.now() < deadline; ) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    },
   };
 }
