@@ -1,5 +1,5 @@
 // The gateway as its own process: the single public endpoint of GasRápido.
-import { createEventBus, createLogger, loadConfigOrExit, onShutdownSignal, parseTracingSettings, startTracing } from '#kit';
+import { createLogger, openEventBus, loadConfigOrExit, onShutdownSignal, parseTracingSettings, startTracing } from '#kit';
 import { parseGatewaySettings } from './config.js';
 import { startGateway } from './server.js';
 
@@ -10,6 +10,8 @@ const tracing = startTracing(loadConfigOrExit(() => parseTracingSettings(process
 // On its own, the gateway hears the subgraphs' events only through Kafka; an in-memory
 // bus would stay silent, so without brokers subscriptions are off (upgrades answer 503).
 const eventBus =
-  settings.kafkaBrokers.length > 0 ? createEventBus({ brokers: settings.kafkaBrokers, clientId: 'gateway', logger, namespace: settings.kafkaNamespace }) : undefined;
+  settings.kafkaBrokers.length > 0
+    ? await openEventBus({ brokers: settings.kafkaBrokers, clientId: 'gateway', logger, namespace: settings.kafkaNamespace })
+    : undefined;
 const gateway = await startGateway(settings, { logger, ...(eventBus ? { eventBus } : {}) });
 onShutdownSignal(logger, [gateway.stop, ...(eventBus ? [() => eventBus.close()] : []), () => tracing.shutdown()]);

@@ -60,7 +60,7 @@ export { backoffDelay } from './events/backoff.js';
 export type { ConsumerDefinition } from './subgraph-module.js';
 export { KafkaEventBus } from './events/kafka-event-bus.js';
 export type { KafkaEventBusOptions, EnsureTopicsOptions } from './events/kafka-event-bus.js';
-export { createEventBus } from './events/create-event-bus.js';
+export { createEventBus, openEventBus, TOPIC_PARTITIONS } from './events/create-event-bus.js';
 export type { EventBusSettings } from './events/create-event-bus.js';
 export { NamespacedEventBus } from './events/namespaced-event-bus.js';
 export {

@@ -10,12 +10,11 @@ import type { RunningService } from './http/service-server.js';
 import type { EventBus } from './events/event-bus.js';
 import { startEventConsumer, type EventConsumer, type EventConsumerOptions } from './events/event-consumer.js';
 import { startOutboxRelay, type OutboxRelay } from './events/outbox-relay.js';
-import { createEventBus } from './events/create-event-bus.js';
+import { openEventBus } from './events/create-event-bus.js';
 import { observePool } from './observability/pool-metrics.js';
 import { createServiceTelemetry } from './observability/telemetry.js';
 import { startTracing } from './observability/tracing.js';
 import { parseTracingSettings } from './observability/tracing-settings.js';
-import { allTopics } from './events/topics.js';
 
 /** The settings the kit itself needs from every subgraph's configuration. */
 export interface SubgraphProcessSettings {
@@ -139,8 +138,7 @@ export async function runSubgraphProcess<Settings extends SubgraphProcessSetting
   const settings = loadConfigOrExit(() => module.parseSettings(process.env));
   const tracing = startTracing(loadConfigOrExit(() => parseTracingSettings(process.env, module.name)));
   const logger = createLogger({ service: module.name, level: settings.logLevel });
-  const eventBus = createEventBus({ brokers: settings.kafkaBrokers, clientId: module.name, logger, namespace: settings.kafkaNamespace });
-  await eventBus.ensureTopics(allTopics, { partitions: 6 });
+  const eventBus = await openEventBus({ brokers: settings.kafkaBrokers, clientId: module.name, logger, namespace: settings.kafkaNamespace });
   const service = await startSubgraphModule(module, settings, { logger, eventBus });
   onShutdownSignal(logger, [service.stop, () => eventBus.close(), () => tracing.shutdown()]);
 }

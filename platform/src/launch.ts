@@ -1,6 +1,7 @@
 import {
-  allTopics,
-  createEventBus,
+  openEventBus,
+  parseEnvironment,
+  sharedEnvironmentShape,
   createLogger,
   databaseUrl,
   ensureDatabase,
@@ -56,12 +57,14 @@ export async function launchPlatform(options: PlatformOptions): Promise<RunningP
   const prefix = options.databasePrefix ?? 'gasrapido';
   const started = new Map<string, StartedSubgraph<PrismaLike>>();
   let gateway: RunningGateway | undefined;
-  const brokers = (base['KAFKA_BROKERS'] ?? '').split(',').map((broker) => broker.trim()).filter((broker) => broker.length > 0);
   const ownsBus = options.eventBus === undefined;
+  const kafka = parseEnvironment(
+    { KAFKA_BROKERS: sharedEnvironmentShape.KAFKA_BROKERS, KAFKA_NAMESPACE: sharedEnvironmentShape.KAFKA_NAMESPACE },
+    base,
+  );
   const eventBus =
-    options.eventBus ?? createEventBus({ brokers, clientId: 'gasrapido-platform', logger: loggerFor('event-bus'), namespace: base['KAFKA_NAMESPACE'] });
-  // Created up front with enough partitions, rather than by the broker's defaults on first use.
-  await eventBus.ensureTopics(allTopics, { partitions: 6 });
+    options.eventBus ??
+    (await openEventBus({ brokers: kafka.KAFKA_BROKERS, clientId: 'gasrapido-platform', logger: loggerFor('event-bus'), namespace: kafka.KAFKA_NAMESPACE }));
 
   async function stop(): Promise<void> {
     await gateway?.stop();

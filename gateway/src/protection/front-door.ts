@@ -22,8 +22,32 @@ export interface FrontDoorOptions {
  * limit first, so that a flood of anything is cut short, then batches, then
  * each operation against the safelist and the limits on its text.
  */
+/** Verdicts remembered per document text; clients send the same few documents over and over. */
+const rememberedVerdicts = 1_000;
+/** Longer documents are checked every time rather than kept as cache keys. */
+const longestRememberedDocument = 10_000;
+
 export class FrontDoor {
+  /** The limit verdict of recently seen documents (undefined: within the limits), oldest first. */
+  private readonly verdicts = new Map<string, Refusal | undefined>();
+
   constructor(private readonly options: FrontDoorOptions) {}
+
+  /**
+   * The limits depend on the document text alone, so a document seen before
+   * is not parsed again on every request: Apollo Server caches its own parse,
+   * and this check would otherwise be the one parse each request repeats.
+   */
+  private limitVerdict(query: string): Refusal | undefined {
+    if (this.verdicts.has(query)) return this.verdicts.get(query);
+    const checked = checkOperationLimits(query, this.options.limits);
+    const verdict = checked.ok ? undefined : checked.refusal;
+    if (query.length <= longestRememberedDocument) {
+      if (this.verdicts.size >= rememberedVerdicts) this.verdicts.delete(this.verdicts.keys().next().value!);
+      this.verdicts.set(query, verdict);
+    }
+    return verdict;
+  }
 
   async admit(request: HTTPGraphQLRequest, context: GatewayContext): Promise<Refusal | undefined> {
     const { batch, operations } = readOperations(request);
@@ -64,8 +88,8 @@ export class FrontDoor {
       }
       // An APQ hash alone names a query that passed these checks when it was registered.
       if (operation.query === undefined) continue;
-      const checked = checkOperationLimits(operation.query, this.options.limits);
-      if (!checked.ok) return checked.refusal;
+      const refusal = this.limitVerdict(operation.query);
+      if (refusal !== undefined) return refusal;
     }
     return undefined;
   }

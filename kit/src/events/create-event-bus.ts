@@ -3,6 +3,7 @@ import type { EventBus } from './event-bus.js';
 import { KafkaEventBus } from './kafka-event-bus.js';
 import { MemoryEventBus } from './memory-event-bus.js';
 import { NamespacedEventBus } from './namespaced-event-bus.js';
+import { allTopics } from './topics.js';
 
 export interface EventBusSettings {
   /** Kafka bootstrap addresses; none (or an empty list) means the in-memory bus. */
@@ -21,4 +22,18 @@ export function createEventBus({ brokers, clientId, logger, namespace }: EventBu
   const bus: EventBus =
     brokers !== undefined && brokers.length > 0 ? new KafkaEventBus({ brokers, clientId, logger }) : new MemoryEventBus();
   return namespace ? new NamespacedEventBus(bus, namespace) : bus;
+}
+
+/** Partitions of each catalogue topic a deployment creates; they bound each consumer group's parallelism. */
+export const TOPIC_PARTITIONS = 6;
+
+/**
+ * A process's bus, ready to use: created as above, with every catalogue topic
+ * made to exist with TOPIC_PARTITIONS partitions rather than by the broker's
+ * defaults on first use.
+ */
+export async function openEventBus(settings: EventBusSettings): Promise<EventBus> {
+  const bus = createEventBus(settings);
+  await bus.ensureTopics(allTopics, { partitions: TOPIC_PARTITIONS });
+  return bus;
 }
