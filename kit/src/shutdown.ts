@@ -2,19 +2,22 @@ import type { Logger } from './logger.js';
 
 /**
  * Runs the given stoppers in order on SIGTERM or SIGINT, then exits. A second
- * Ctrl-C (SIGINT) exits at once, for an operator who does not want to wait;
- * a repeated SIGTERM is ignored, because some children (embedded PostgreSQL's
- * `su` wrapper) signal their whole process group while they stop, and that
- * must not cut our own shutdown short.
+ * Ctrl-C (SIGINT) a moment later exits at once, for an operator who does not
+ * want to wait. Signals repeated within that moment are the same request seen
+ * twice: a terminal's Ctrl-C reaches both this process and the `npm`/`tsx`
+ * parents that relay it, and embedded PostgreSQL's `su` wrapper signals the
+ * whole process group while it stops; none of that may cut shutdown short.
  */
+const repeatWindowMs = 1_000;
+
 export function onShutdownSignal(logger: Logger, stoppers: ReadonlyArray<() => Promise<unknown>>): void {
-  let stopping = false;
+  let stoppingSince: number | undefined;
   const shutdown = (signal: NodeJS.Signals) => {
-    if (stopping) {
-      if (signal === 'SIGINT') process.exit(130);
+    if (stoppingSince !== undefined) {
+      if (signal === 'SIGINT' && Date.now() - stoppingSince > repeatWindowMs) process.exit(130);
       return;
     }
-    stopping = true;
+    stoppingSince = Date.now();
     logger.info({ signal }, 'shutting down');
     (async () => {
       for (const stop of stoppers) await stop();
