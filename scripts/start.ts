@@ -3,7 +3,7 @@
 import { createLogger, loadConfigOrExit, onShutdownSignal, parseTracingSettings, startTracing } from '#kit';
 import { startEmbeddedPostgres, type RunningPostgres } from '../platform/src/embedded-postgres.js';
 import { launchPlatform, type RunningPlatform } from '../platform/src/launch.js';
-import { parsePlatformSettings } from '../platform/src/settings.js';
+import { parsePlatformSettings, subgraphPortsFrom } from '../platform/src/settings.js';
 
 const startedAt = performance.now();
 const settings = loadConfigOrExit(() => parsePlatformSettings(process.env));
@@ -28,7 +28,7 @@ try {
     postgresServerUrl: serverUrl,
     environment: process.env,
     gatewayPort: settings.GATEWAY_PORT,
-    subgraphPorts: { accounts: settings.ACCOUNTS_PORT, products: settings.PRODUCTS_PORT },
+    subgraphPorts: loadConfigOrExit(() => subgraphPortsFrom(process.env)),
   });
   const url = `http://localhost:${platform.gateway.port}`;
   logger.info(

@@ -36,6 +36,7 @@ import {
 } from './protection/index.js';
 import type { CircuitState } from './resilience/index.js';
 import { subgraphServices } from './subgraph-services.js';
+import { documentForwardingRoutes, verificationBaseUrl } from './document-forwarding.js';
 import { observeCircuitStates, observeSubscriptions } from './observability/index.js';
 import {
   attachSubscriptionServer,
@@ -97,8 +98,10 @@ export async function startGateway(settings: GatewaySettings, deps: GatewayDepen
     // endpoints (AWS, GCP, Azure) from its constructor; this variable is its only switch.
     process.env['APOLLO_TELEMETRY_DISABLED'] = 'true';
   }
+  const supergraphSdl = readFileSync(settings.supergraphPath, 'utf8');
+  const verificationUrl = verificationBaseUrl(supergraphSdl, settings.subgraphUrls);
   const gateway = new ApolloGateway({
-    supergraphSdl: readFileSync(settings.supergraphPath, 'utf8'),
+    supergraphSdl,
     buildService: (definition) => subgraphs.buildService(definition),
     logger,
   });
@@ -160,6 +163,7 @@ export async function startGateway(settings: GatewaySettings, deps: GatewayDepen
       maxBodyBytes: settings.maxBodyBytes,
       shutdownGraceMs: settings.shutdownGraceMs,
       readiness: { supergraph: async () => gateway.schema ?? Promise.reject(new Error('supergraph not loaded')) },
+      routes: verificationUrl === undefined ? [] : documentForwardingRoutes(verificationUrl, logger),
       graphql: {
         server,
         paths: graphqlPaths,

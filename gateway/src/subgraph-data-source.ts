@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { GraphQLError, Kind } from 'graphql';
-import { CORRELATION_HEADER, ErrorCode, GATEWAY_CREDENTIAL_HEADER, isErrorCode, type Logger } from '#kit';
+import { CLIENT_ADDRESS_HEADER, CORRELATION_HEADER, ErrorCode, GATEWAY_CREDENTIAL_HEADER, isErrorCode, type Logger } from '#kit';
 import type { GatewayContext } from './gateway-context.js';
 import type { RateLimiter } from './protection/index.js';
 import { callDeadline, classifySubgraphFailure, failedFetch, retryDelayMs, SubgraphStatusError, type CircuitBreaker, type RetryPolicy, type SubgraphResponse } from './resilience/index.js';
@@ -94,6 +94,9 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     headers.set(GATEWAY_CREDENTIAL_HEADER, this.options.gatewaySecret);
     if ('correlationId' in context && typeof context.correlationId === 'string') {
       headers.set(CORRELATION_HEADER, context.correlationId);
+    }
+    if ('clientAddress' in context && typeof context.clientAddress === 'string') {
+      headers.set(CLIENT_ADDRESS_HEADER, context.clientAddress);
     }
     if ('accessToken' in context && typeof context.accessToken === 'string') {
       headers.set('authorization', `Bearer ${context.accessToken}`);

@@ -44,6 +44,15 @@ export const ErrorCode = {
   QUERY_TOO_COSTLY: 'QUERY_TOO_COSTLY',
   /** Safelist mode: the operation is not in the registered persisted-query manifest. */
   PERSISTED_QUERY_NOT_IN_LIST: 'PERSISTED_QUERY_NOT_IN_LIST',
+  /**
+   * The operation needs multi-factor authentication: the account must enrol (`extensions.reason`
+   * ENROLMENT_REQUIRED), or the session's second factor is missing or too old (STEP_UP_REQUIRED).
+   */
+  MFA_REQUIRED: 'MFA_REQUIRED',
+  /** The caller's supplier or courier documents have not been approved yet. */
+  VERIFICATION_REQUIRED: 'VERIFICATION_REQUIRED',
+  /** An uploaded file is not one of the accepted types (judged by its bytes, not its name). */
+  UNSUPPORTED_MEDIA_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
@@ -68,6 +77,9 @@ const statusByCode: Readonly<Record<ErrorCode, number>> = {
   TOO_MANY_TOKENS: 400,
   QUERY_TOO_COSTLY: 400,
   PERSISTED_QUERY_NOT_IN_LIST: 400,
+  MFA_REQUIRED: 403,
+  VERIFICATION_REQUIRED: 403,
+  UNSUPPORTED_MEDIA_TYPE: 415,
 };
 
 export function httpStatusFor(code: ErrorCode): number {
@@ -111,3 +123,10 @@ export const unauthenticated = (message = 'Sign in to do this: send a valid acce
 export const forbidden = (message = 'You are not allowed to do this.') => appError(ErrorCode.FORBIDDEN, message);
 
 export const notFound = (what: string) => appError(ErrorCode.NOT_FOUND, `${what} was not found.`);
+
+/**
+ * RATE_LIMITED with `extensions.retryAfter` in whole seconds, from which the
+ * gateway sets the client's `Retry-After` header.
+ */
+export const rateLimited = (message: string, retryAfterSeconds: number) =>
+  appError(ErrorCode.RATE_LIMITED, message, { retryAfter: Math.max(1, Math.ceil(retryAfterSeconds)) });

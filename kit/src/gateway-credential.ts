@@ -8,6 +8,13 @@ import { forbidden } from './errors.js';
  */
 export const GATEWAY_CREDENTIAL_HEADER = 'x-gateway-credential';
 
+/**
+ * The caller's address as the gateway determined it (behind its trusted
+ * proxies), for subgraphs that limit anonymous abuse such as guessing codes.
+ * Trusted only on requests that carry the gateway credential.
+ */
+export const CLIENT_ADDRESS_HEADER = 'x-client-address';
+
 export interface GatewayCredentialCheck {
   /** Throws FORBIDDEN unless the header holds the shared secret. */
   assert(header: string | string[] | undefined): void;

@@ -1,20 +1,21 @@
 // The service kit's public surface. Services import from '#kit' only; anything
 // not exported here is an internal detail of the kit.
-export { ErrorCode, httpStatusFor, isErrorCode, appError, invalidInput, unauthenticated, forbidden, notFound } from './errors.js';
+export { ErrorCode, httpStatusFor, isErrorCode, appError, invalidInput, unauthenticated, forbidden, notFound, rateLimited } from './errors.js';
 export type { FieldProblem } from './errors.js';
 export { ConfigError, parseEnvironment, loadConfigOrExit, env } from './config.js';
 export type { Environment, NodeEnvironment, LogLevel } from './config.js';
 export { createLogger } from './logger.js';
 export type { Logger, LoggerOptions } from './logger.js';
 export { CORRELATION_HEADER, correlationIdFrom } from './correlation.js';
-export { GATEWAY_CREDENTIAL_HEADER, gatewayCredentialCheck } from './gateway-credential.js';
-export { Role, allRoles, isRole, hasRole, requireViewer, requireRole, requireSelfOrAdmin } from './auth/viewer.js';
+export { GATEWAY_CREDENTIAL_HEADER, CLIENT_ADDRESS_HEADER, gatewayCredentialCheck } from './gateway-credential.js';
+export { Role, allRoles, isRole, hasRole, requireViewer, requireRole, requireSelfOrAdmin, requireRecentMfa, requireVerified } from './auth/viewer.js';
 export type { Viewer } from './auth/viewer.js';
 export type { KeySource, JwksDocument, RsaPublicJwk } from './auth/key-source.js';
 export { RemoteJwks } from './auth/remote-jwks.js';
 export type { RemoteJwksOptions } from './auth/remote-jwks.js';
 export {
   ACCESS_TOKEN_ALGORITHM,
+  SECOND_FACTOR_METHOD,
   InvalidTokenError,
   createAccessTokenVerifier,
   bearerToken,
@@ -27,7 +28,7 @@ export { sendJson, sendGraphQLError } from './http/json-response.js';
 export { readBody, BodyTooLargeError } from './http/body.js';
 export { startSubgraph } from './subgraph.js';
 export type { RequestContext, SubgraphDefinition, SubgraphRuntime } from './subgraph.js';
-export { encodeCursor, decodeCursor, pageSize, connection, MAX_PAGE_SIZE } from './graphql/pagination.js';
+export { encodeCursor, decodeCursor, pageSize, connection, newestFirstPage, pageOf, MAX_PAGE_SIZE } from './graphql/pagination.js';
 export type { KeysetCursor } from './graphql/pagination.js';
 export { openDatabase } from './database.js';
 export type { Database, DatabaseOptions, PrismaLike, PrismaClientConstructor } from './database.js';
@@ -39,6 +40,8 @@ export { loadTypeDefs } from './schema-file.js';
 export { projectRoot, subgraphSchemaPath, migrationsDirectory, supergraphPath } from './project-paths.js';
 export { onShutdownSignal } from './shutdown.js';
 export { startSubgraphModule, runSubgraphProcess } from './subgraph-module.js';
+export { startScheduledJobs } from './scheduled-job.js';
+export type { ScheduledJob, RunningJobs } from './scheduled-job.js';
 export type { SubgraphModule, SubgraphProcessSettings, AssembledSubgraph, StartOptions, StartedSubgraph } from './subgraph-module.js';
 export { subgraphEnvironmentShape, subgraphProcessSettings, identitySettings } from './subgraph-settings.js';
 export { isUuid, escapeLikePattern } from './identifiers.js';

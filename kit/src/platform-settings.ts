@@ -23,10 +23,14 @@ export const sharedEnvironmentShape = {
   KAFKA_NAMESPACE: z.string().regex(/^[A-Za-z0-9._-]*$/, 'letters, digits, dots, dashes and underscores only').default(''),
   /** A token with an unknown key id makes a verifier refetch the JWKS at most this often. */
   JWKS_MIN_REFRESH_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
+  /** Sensitive operations (document review, role changes, refunds) need a second factor entered this recently. */
+  MFA_MAX_AGE_SECONDS: z.coerce.number().int().min(30).max(86_400).default(900),
 };
 
 export interface IdentitySettings {
   issuer: string;
   audience: string;
   jwksMinRefreshSeconds: number;
+  /** See MFA_MAX_AGE_SECONDS; pass to requireRecentMfa. */
+  mfaMaxAgeSeconds: number;
 }

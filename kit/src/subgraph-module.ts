@@ -5,6 +5,7 @@ import { createLogger, type Logger } from './logger.js';
 import { applyMigrations, readMigrations } from './migrations.js';
 import { migrationsDirectory } from './project-paths.js';
 import { onShutdownSignal } from './shutdown.js';
+import { startScheduledJobs, type ScheduledJob } from './scheduled-job.js';
 import { startSubgraph, type SubgraphDefinition } from './subgraph.js';
 import type { RunningService } from './http/service-server.js';
 import type { EventBus } from './events/event-bus.js';
@@ -40,6 +41,8 @@ export interface AssembledSubgraph {
   /** The subgraph writes events to its outbox; the kit runs the relay that publishes them. */
   publishesEvents?: boolean;
   consumers?: readonly ConsumerDefinition[];
+  /** Timed work the kit runs beside the subgraph and stops before its consumers. */
+  jobs?: readonly ScheduledJob[];
 }
 
 /**
@@ -51,6 +54,8 @@ export interface SubgraphModule<Settings extends SubgraphProcessSettings, Client
   name: string;
   /** Prefix of the subgraph's own variables: `<prefix>_PORT`, `<prefix>_DATABASE_URL`. */
   environmentPrefix: string;
+  /** The port `npm start` and the containers use unless `<prefix>_PORT` says otherwise. */
+  defaultPort: number;
   PrismaClient: PrismaClientConstructor<Client>;
   parseSettings(environment: Environment): Settings;
   assemble(database: Database<Client>, settings: Settings, logger: Logger): Promise<AssembledSubgraph>;
@@ -95,6 +100,7 @@ export async function startSubgraphModule<Settings extends SubgraphProcessSettin
   const consumers = await Promise.all(
     (assembled.consumers ?? []).map((consumer) => startEventConsumer({ ...consumer, bus: options.eventBus, logger, telemetry })),
   );
+  const jobs = startScheduledJobs(assembled.jobs ?? [], logger);
   const definition = assembled.definition;
   const service = await startSubgraph(
     {
@@ -109,6 +115,7 @@ export async function startSubgraphModule<Settings extends SubgraphProcessSettin
       onStop: [
         ...(definition.onStop ?? []),
         async () => {
+          await jobs.stop();
           await Promise.all(consumers.map((consumer) => consumer.stop()));
           await relay?.stop();
         },

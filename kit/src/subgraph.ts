@@ -8,7 +8,7 @@ import type { DocumentNode } from 'graphql';
 import { bearerToken, InvalidTokenError, type AccessTokenVerifier } from './auth/access-token-verifier.js';
 import type { Viewer } from './auth/viewer.js';
 import { unauthenticated } from './errors.js';
-import { gatewayCredentialCheck } from './gateway-credential.js';
+import { CLIENT_ADDRESS_HEADER, gatewayCredentialCheck } from './gateway-credential.js';
 import { formatClientError, unexpectedErrorLoggingPlugin } from './graphql/error-policy.js';
 import { startHttpService, type ReadinessCheck, type Route, type RunningService } from './http/service-server.js';
 import type { Logger } from './logger.js';
@@ -20,6 +20,8 @@ export interface RequestContext {
   readonly viewer: Viewer | null;
   readonly correlationId: string;
   readonly logger: Logger;
+  /** The caller's address as the gateway saw it; null when the request did not say. */
+  readonly clientAddress: string | null;
 }
 
 /** What a subgraph is: its schema, resolvers and dependencies. Nothing here listens or reads the environment. */
@@ -94,9 +96,11 @@ export async function startSubgraph<Context extends RequestContext>(
       admit: (request) => credential.assert(request.headers['x-gateway-credential']),
       context: async (request, correlationId) => {
         const viewer = await authenticate(request, runtime.tokenVerifier);
+        const forwardedAddress = request.headers[CLIENT_ADDRESS_HEADER];
         return definition.createContext({
           viewer,
           correlationId,
+          clientAddress: typeof forwardedAddress === 'string' && forwardedAddress.length > 0 ? forwardedAddress : null,
           logger: logger.child({ correlationId, ...(viewer ? { userId: viewer.userId } : {}) }),
         });
       },

@@ -14,6 +14,7 @@ import {
 } from '#kit';
 import { parseGatewaySettings } from '../../gateway/src/config.js';
 import { startGateway, type RunningGateway } from '../../gateway/src/server.js';
+import { freePort } from './free-port.js';
 import { subgraphModules } from './subgraph-modules.js';
 
 export interface PlatformOptions {
@@ -74,14 +75,27 @@ export async function launchPlatform(options: PlatformOptions): Promise<RunningP
 
   try {
     let jwksUrl: string | undefined;
+    // Ports are chosen before anything starts: services call each other
+    // (accounts claims invitation codes), so each must know the others' URLs up front.
+    const ports = new Map<string, number>();
+    for (const module of subgraphModules) ports.set(module.name, options.subgraphPorts?.[module.name] || (await freePort()));
+    const gatewayPort = options.gatewayPort || (await freePort());
+    const serviceUrls = {
+      ...Object.fromEntries(
+        subgraphModules.map((module) => [`${module.environmentPrefix}_SERVICE_URL`, `http://127.0.0.1:${ports.get(module.name)}`]),
+      ),
+      // Clients upload documents to signed URLs on the public endpoint, which forwards them.
+      VERIFICATION_PUBLIC_URL: `http://127.0.0.1:${gatewayPort}`,
+    };
     for (const module of subgraphModules) {
       const name = `${prefix}_${module.name}`;
       await ensureDatabase(options.postgresServerUrl, name);
       const settings = module.parseSettings({
+        ...serviceUrls,
         ...base,
         ...(jwksUrl ? { ACCOUNTS_JWKS_URL: jwksUrl } : {}),
         MIGRATE_ON_START: 'true',
-        [`${module.environmentPrefix}_PORT`]: String(options.subgraphPorts?.[module.name] ?? 0),
+        [`${module.environmentPrefix}_PORT`]: String(ports.get(module.name)),
         [`${module.environmentPrefix}_DATABASE_URL`]: databaseUrl(options.postgresServerUrl, name),
       });
       const observe = options.onStatement;
@@ -95,7 +109,7 @@ export async function launchPlatform(options: PlatformOptions): Promise<RunningP
     }
     const gatewaySettings = parseGatewaySettings({
       ...base,
-      GATEWAY_PORT: String(options.gatewayPort ?? 0),
+      GATEWAY_PORT: String(gatewayPort),
       ...(jwksUrl ? { ACCOUNTS_JWKS_URL: jwksUrl } : {}),
       ...Object.fromEntries(
         [...started].map(([name, service]) => [`SUBGRAPH_${name.toUpperCase()}_URL`, `${service.url}/graphql`]),

@@ -1,6 +1,9 @@
 import type { PrismaLike, SubgraphModule, SubgraphProcessSettings } from '#kit';
 import { accountsModule } from '../../subgraphs/accounts/src/module.js';
 import { productsModule } from '../../subgraphs/products/src/module.js';
+import { invitationsModule } from '../../subgraphs/invitations/src/module.js';
+import { verificationModule } from '../../subgraphs/verification/src/module.js';
+import { couriersModule } from '../../subgraphs/couriers/src/module.js';
 
 export type AnySubgraphModule = SubgraphModule<SubgraphProcessSettings, PrismaLike>;
 
@@ -9,4 +12,4 @@ export type AnySubgraphModule = SubgraphModule<SubgraphProcessSettings, PrismaLi
  * others verify tokens against its JWKS. Adding a subgraph means adding its
  * module here and its schema to rover.yaml.
  */
-export const subgraphModules: readonly AnySubgraphModule[] = [accountsModule, productsModule];
+export const subgraphModules: readonly AnySubgraphModule[] = [accountsModule, productsModule, invitationsModule, verificationModule, couriersModule];

@@ -82,7 +82,15 @@ describe('createAccessTokenVerifier', () => {
     const viewer = await verifier().verify(
       token({ payload: { sub: 'user-9', jti: 'jti-9', exp, roles: ['SUPPLIER', 'COURIER'] } }),
     );
-    expect(viewer).toEqual({ userId: 'user-9', roles: ['SUPPLIER', 'COURIER'], tokenId: 'jti-9', expiresAt: exp });
+    expect(viewer).toEqual({
+      userId: 'user-9',
+      roles: ['SUPPLIER', 'COURIER'],
+      tokenId: 'jti-9',
+      issuedAt: expect.any(Number),
+      expiresAt: exp,
+      mfaAuthenticatedAt: null,
+      verified: false,
+    });
   });
 
   it('accepts a token with no roles', async () => {
@@ -188,6 +196,33 @@ describe('createAccessTokenVerifier', () => {
   it('refuses text that is not a JWT', async () => {
     expect((await refusal('not-a-token')).reason).toBe('not a JWT');
     expect((await refusal(randomUUID())).reason).toBe('not a JWT');
+  });
+
+  it('reads a second factor from amr and auth_time', async () => {
+    const provedAt = nowSeconds() - 60;
+    const viewer = await verifier().verify(token({ payload: { amr: ['pwd', 'otp'], auth_time: provedAt, verified: true } }));
+    expect(viewer.mfaAuthenticatedAt).toBe(provedAt);
+    expect(viewer.verified).toBe(true);
+  });
+
+  it('treats a password-only session as having no second factor and an absent verified claim as unverified', async () => {
+    const viewer = await verifier().verify(token({ payload: { amr: ['pwd'], auth_time: nowSeconds() } }));
+    expect(viewer.mfaAuthenticatedAt).toBeNull();
+    expect(viewer.verified).toBe(false);
+  });
+
+  it('ignores otp in amr without an auth_time', async () => {
+    const viewer = await verifier().verify(token({ payload: { amr: ['pwd', 'otp'] } }));
+    expect(viewer.mfaAuthenticatedAt).toBeNull();
+  });
+
+  it.each([
+    ['amr is not an array', { amr: 'otp' }],
+    ['amr holds a non-string', { amr: ['pwd', 7] }],
+    ['auth_time is not a number', { amr: ['otp'], auth_time: 'yesterday' }],
+    ['verified is not a boolean', { verified: 'yes' }],
+  ])('refuses a token whose %s', async (_case, payload) => {
+    await expect(verifier().verify(token({ payload }))).rejects.toBeInstanceOf(InvalidTokenError);
   });
 
   it('describes the refusal in its message and names the error', async () => {

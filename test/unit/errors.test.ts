@@ -34,6 +34,9 @@ describe('error codes', () => {
     ['RATE_LIMITED', 429],
     ['SERVICE_UNAVAILABLE', 503],
     ['INTERNAL_SERVER_ERROR', 500],
+    ['MFA_REQUIRED', 403],
+    ['VERIFICATION_REQUIRED', 403],
+    ['UNSUPPORTED_MEDIA_TYPE', 415],
   ] as const)('answers %s with HTTP %i', (code, status) => {
     expect(httpStatusFor(code)).toBe(status);
   });

@@ -24,7 +24,7 @@ const rateLimits: RateLimitSettings = {
 const anonymous: GatewayContext = { viewer: null, accessToken: undefined, correlationId: 'c', logger, clientAddress: '203.0.113.1' };
 const signedIn = (userId: string): GatewayContext => ({
   ...anonymous,
-  viewer: { userId, roles: ['CUSTOMER'], tokenId: 't', expiresAt: 0 } satisfies Viewer,
+  viewer: { userId, roles: ['CUSTOMER'], tokenId: 't', issuedAt: 0, expiresAt: 0, mfaAuthenticatedAt: null, verified: false } satisfies Viewer,
 });
 
 const post = (body: unknown): HTTPGraphQLRequest => ({ method: 'POST', headers: new HeaderMap(), search: '', body });

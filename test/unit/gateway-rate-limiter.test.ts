@@ -18,7 +18,7 @@ const settings: RateLimitSettings = {
   redisUrl: undefined,
 };
 
-const viewer = (userId: string): Viewer => ({ userId, roles: ['CUSTOMER'], tokenId: `token-of-${userId}`, expiresAt: Math.floor(Date.now() / 1000) + 900 });
+const viewer = (userId: string): Viewer => ({ userId, roles: ['CUSTOMER'], tokenId: `token-of-${userId}`, issuedAt: 0, expiresAt: Math.floor(Date.now() / 1000) + 900, mfaAuthenticatedAt: null, verified: false });
 const limiter = (overrides: Partial<RateLimitSettings> = {}) => new RateLimiter(new MemoryRateLimitStore(), { ...settings, ...overrides }, logger);
 
 describe('the rate limiter', () => {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { GraphQLError } from 'graphql';
 import { describe, expect, it } from 'vitest';
-import { connection, decodeCursor, encodeCursor, MAX_PAGE_SIZE, pageSize } from '../../kit/src/graphql/pagination.js';
+import { connection, decodeCursor, encodeCursor, MAX_PAGE_SIZE, newestFirstPage, pageOf, pageSize } from '../../kit/src/graphql/pagination.js';
 
 function thrown(run: () => unknown): GraphQLError {
   try {
@@ -89,5 +89,31 @@ describe('connection', () => {
 
   it('has no endCursor for an empty page', () => {
     expect(connection([], false, 0).pageInfo).toEqual({ hasNextPage: false, endCursor: null });
+  });
+});
+
+describe('newestFirstPage and pageOf', () => {
+  const position = { createdAt: new Date('2026-11-21T12:00:00.000Z'), id: '3f1f1f0b-5a10-4c61-9a55-6f1c2d0e0b7e' };
+
+  it('asks for one row more than the page, newest first with the id breaking ties', () => {
+    expect(newestFirstPage({ active: true }, undefined, 20)).toEqual({
+      where: { active: true },
+      orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+      take: 21,
+    });
+  });
+
+  it('continues strictly after the cursor, keeping the filter', () => {
+    expect(newestFirstPage({ active: true }, position, 5).where).toEqual({
+      AND: [
+        { active: true },
+        { OR: [{ createdAt: { lt: position.createdAt } }, { createdAt: position.createdAt, id: { lt: position.id } }] },
+      ],
+    });
+  });
+
+  it('tells from the extra row whether another page follows', () => {
+    expect(pageOf([1, 2, 3], 2)).toEqual({ nodes: [1, 2], hasNextPage: true });
+    expect(pageOf([1, 2], 2)).toEqual({ nodes: [1, 2], hasNextPage: false });
   });
 });

@@ -24,7 +24,7 @@ class HandFanout implements EventFanout {
   async stop() {}
 }
 
-const viewer = (userId: string = randomUUID()): Viewer => ({ userId, roles: ['SUPPLIER'], tokenId: randomUUID(), expiresAt: Date.now() / 1000 + 900 });
+const viewer = (userId: string = randomUUID()): Viewer => ({ userId, roles: ['SUPPLIER'], tokenId: randomUUID(), issuedAt: 0, expiresAt: Date.now() / 1000 + 900, mfaAuthenticatedAt: null, verified: true });
 
 function envelope(type: string, data: Record<string, unknown>): EventEnvelope {
   return createEnvelope({ type, source: 'products', subject: String(data['productId']), schemaVersion: 1, correlationId: 'test-correlation', data });

@@ -5,6 +5,12 @@ import { isRole, type Viewer } from './viewer.js';
 /** The only algorithm GasRápido access tokens are signed with. */
 export const ACCESS_TOKEN_ALGORITHM = 'RS256';
 
+/**
+ * The `amr` value (RFC 8176) of a session that proved a one-time password; with it,
+ * `auth_time` is when the code was entered.
+ */
+export const SECOND_FACTOR_METHOD = 'otp';
+
 export interface TokenAudience {
   issuer: string;
   audience: string;
@@ -50,13 +56,27 @@ export function createAccessTokenVerifier(keys: KeySource, expected: TokenAudien
         if (error instanceof InvalidTokenError) throw error;
         throw new InvalidTokenError(error instanceof Error ? error.message : 'verification failed');
       }
-      const { sub, jti, exp, iat, roles } = payload;
+      const { sub, jti, exp, iat, roles, amr, auth_time: authTime, verified } = payload;
       if (typeof sub !== 'string' || sub.length === 0) throw new InvalidTokenError('no subject');
       if (typeof jti !== 'string') throw new InvalidTokenError('no token id');
       if (typeof exp !== 'number') throw new InvalidTokenError('no expiry');
       if (typeof iat !== 'number') throw new InvalidTokenError('no issue time');
       if (!Array.isArray(roles) || !roles.every(isRole)) throw new InvalidTokenError('roles claim is malformed');
-      return { userId: sub, roles, tokenId: jti, expiresAt: exp };
+      if (amr !== undefined && (!Array.isArray(amr) || !amr.every((method) => typeof method === 'string'))) {
+        throw new InvalidTokenError('amr claim is malformed');
+      }
+      if (authTime !== undefined && typeof authTime !== 'number') throw new InvalidTokenError('auth_time claim is malformed');
+      if (verified !== undefined && typeof verified !== 'boolean') throw new InvalidTokenError('verified claim is malformed');
+      const secondFactor = Array.isArray(amr) && amr.includes(SECOND_FACTOR_METHOD) && typeof authTime === 'number';
+      return {
+        userId: sub,
+        roles,
+        tokenId: jti,
+        issuedAt: iat,
+        expiresAt: exp,
+        mfaAuthenticatedAt: secondFactor ? authTime : null,
+        verified: verified === true,
+      };
     },
   };
 }

@@ -17,6 +17,9 @@ export interface EventDefinition<Schema extends z.ZodType> {
 const define = <Schema extends z.ZodType>(definition: EventDefinition<Schema>) => definition;
 
 const role = z.enum(['CUSTOMER', 'SUPPLIER', 'COURIER', 'ADMIN']);
+const invitedRole = z.enum(['CUSTOMER', 'SUPPLIER', 'COURIER']);
+const verifiedRole = z.enum(['SUPPLIER', 'COURIER']);
+const timestamp = z.iso.datetime({ offset: true });
 const userData = z.object({ userId: z.uuid(), roles: z.array(role), name: z.string() });
 
 const productSnapshot = z.object({
@@ -37,7 +40,7 @@ export const Events = {
     type: 'user.updated',
     topic: Topic.USER,
     version: 1,
-    data: userData.extend({ changed: z.array(z.enum(['name', 'email', 'phone', 'roles'])) }),
+    data: userData.extend({ changed: z.array(z.enum(['name', 'email', 'phone', 'roles', 'verified'])) }),
   }),
   userDeleted: define({ type: 'user.deleted', topic: Topic.USER, version: 1, data: z.object({ userId: z.uuid(), roles: z.array(role) }) }),
   productCreated: define({ type: 'product.created', topic: Topic.PRODUCT, version: 1, data: productSnapshot }),
@@ -65,6 +68,92 @@ export const Events = {
       lowStockThreshold: z.number().int().nonnegative().nullable(),
       /** True when this change took stock from above the threshold to at or below it. */
       crossedLowThreshold: z.boolean(),
+    }),
+  }),
+  invitationCreated: define({
+    type: 'invitation.created',
+    topic: Topic.INVITATION,
+    version: 1,
+    data: z.object({
+      invitationId: z.uuid(),
+      role: invitedRole,
+      channel: z.enum(['EMAIL', 'SMS']),
+      /** The email address or E.164 phone number the invitation goes to. */
+      recipient: z.string(),
+      /** The code itself, for the notification that delivers it; only its hash is stored. */
+      code: z.string(),
+      invitedBy: z.uuid(),
+      expiresAt: timestamp,
+      maxUses: z.number().int().positive(),
+    }),
+  }),
+  invitationAccepted: define({
+    type: 'invitation.accepted',
+    topic: Topic.INVITATION,
+    version: 1,
+    data: z.object({
+      invitationId: z.uuid(),
+      userId: z.uuid(),
+      role: invitedRole,
+      invitedBy: z.uuid(),
+      /** The inviter's roles when inviting: a courier invited by a supplier works for that supplier. */
+      inviterRoles: z.array(role),
+      acceptedAt: timestamp,
+    }),
+  }),
+  invitationExpired: define({
+    type: 'invitation.expired',
+    topic: Topic.INVITATION,
+    version: 1,
+    data: z.object({ invitationId: z.uuid(), role: invitedRole, invitedBy: z.uuid(), uses: z.number().int().nonnegative(), expiredAt: timestamp }),
+  }),
+  documentUploaded: define({
+    type: 'document.uploaded',
+    topic: Topic.VERIFICATION,
+    version: 1,
+    data: z.object({
+      documentId: z.uuid(),
+      userId: z.uuid(),
+      documentType: z.string(),
+      contentType: z.enum(['application/pdf', 'image/jpeg', 'image/png']),
+      sizeBytes: z.number().int().positive(),
+      sha256: z.string().regex(/^[0-9a-f]{64}$/),
+      /** 1 for the first upload of this document type; each replacement adds one. */
+      version: z.number().int().positive(),
+    }),
+  }),
+  verificationRequested: define({
+    type: 'verification.requested',
+    topic: Topic.VERIFICATION,
+    version: 1,
+    data: z.object({
+      requestId: z.uuid(),
+      userId: z.uuid(),
+      role: verifiedRole,
+      requiredDocuments: z.array(z.string()),
+      /** Why the user is (again) waiting for a review. */
+      reason: z.enum(['INVITATION_ACCEPTED', 'SELF_REQUESTED', 'DOCUMENT_REPLACED']),
+    }),
+  }),
+  verificationApproved: define({
+    type: 'verification.approved',
+    topic: Topic.VERIFICATION,
+    version: 1,
+    data: z.object({ requestId: z.uuid(), userId: z.uuid(), role: verifiedRole, reviewedBy: z.uuid(), approvedAt: timestamp }),
+  }),
+  verificationRejected: define({
+    type: 'verification.rejected',
+    topic: Topic.VERIFICATION,
+    version: 1,
+    data: z.object({
+      requestId: z.uuid(),
+      userId: z.uuid(),
+      role: verifiedRole,
+      documentId: z.uuid(),
+      documentType: z.string(),
+      reason: z.string(),
+      reviewedBy: z.uuid(),
+      rejectedAt: timestamp,
     }),
   }),
 } as const;

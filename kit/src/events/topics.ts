@@ -1,10 +1,11 @@
 /**
- * Kafka topics, named after the seeds' design (004) plus `product.events`,
- * which the catalog needs. EVENTS.md lists what travels on each.
+ * Kafka topics, named after the seeds' design (004) plus `product.events` and
+ * `invitation.events`, which the catalog and onboarding need. EVENTS.md lists what travels on each.
  */
 export const Topic = {
   USER: 'user.events',
   PRODUCT: 'product.events',
+  INVITATION: 'invitation.events',
   ORDER: 'order.events',
   VERIFICATION: 'verification.events',
   NOTIFICATION: 'notification.events',

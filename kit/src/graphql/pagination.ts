@@ -39,3 +39,21 @@ export function connection<Node extends KeysetCursor>(nodes: Node[], hasNextPage
     pageInfo: { hasNextPage, endCursor: last === undefined ? null : encodeCursor(last) },
   };
 }
+
+/**
+ * The Prisma arguments of one newest-first page after a cursor, ordered by
+ * (createdAt, id); one row more than asked is taken to learn whether another
+ * page follows (see pageOf).
+ */
+export function newestFirstPage<Where extends object>(filter: Where, after: KeysetCursor | undefined, first: number) {
+  const where =
+    after === undefined
+      ? filter
+      : { AND: [filter, { OR: [{ createdAt: { lt: after.createdAt } }, { createdAt: after.createdAt, id: { lt: after.id } }] }] };
+  return { where, orderBy: [{ createdAt: 'desc' as const }, { id: 'desc' as const }], take: first + 1 };
+}
+
+/** Splits the rows of newestFirstPage into the page and whether another follows. */
+export function pageOf<Row>(rows: Row[], first: number): { nodes: Row[]; hasNextPage: boolean } {
+  return { nodes: rows.slice(0, first), hasNextPage: rows.length > first };
+}
