@@ -3,6 +3,10 @@
 // comes from ADMIN_PASSWORD or is asked for on the terminal, never from argv
 // (which other users of the machine can read).
 //
+// Admin powers need a session with a second factor, so the new admin's next
+// step is to sign in and enrol an authenticator app (docs/mfa.md); until then
+// their sessions act as nobody special.
+//
 // The accounts database is ACCOUNTS_DATABASE_URL, or the embedded server of
 // `npm start` (started here for the moment if it is not running). The account's
 // user.created event goes to the outbox like any other; the accounts service's
@@ -69,7 +73,18 @@ try {
       [Role.ADMIN],
       { source: 'accounts', correlationId: `admin-bootstrap-${Date.now()}` },
     );
-    process.stdout.write(`created admin ${admin.email} (${admin.id})\n`);
+    process.stdout.write(
+      [
+        `created admin ${admin.email} (${admin.id})`,
+        '',
+        'Admin powers need multi-factor authentication. Next, through the API:',
+        '  1. login(input: { email, password })            -> a Session (no second factor yet)',
+        '  2. beginMfaEnrolment with that access token      -> scan provisioningUri into an authenticator app',
+        '  3. confirmMfaEnrolment(code: <6-digit code>)     -> store the recovery codes; its session has admin powers',
+        'Later sign-ins take two steps: login, then verifyMfaLogin(challengeToken, code). See docs/mfa.md.',
+        '',
+      ].join('\n'),
+    );
   } catch (error) {
     const problems = (error as { extensions?: { fields?: Array<{ field: string; message: string }> } }).extensions?.fields;
     process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);

@@ -1,7 +1,10 @@
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Events } from '#kit';
+import { eventually, publishEvent } from '../support/event-probe.js';
 import { firstCode } from '../support/graphql-client.js';
 import { startTestPlatform, type TestPlatform } from '../support/platform.js';
-import { createAdmin, registerUser, STRONG_PASSWORD, uniqueContact } from '../support/users.js';
+import { createAdmin, registerUser, STRONG_PASSWORD, uniqueContact, type SignedInUser } from '../support/users.js';
 
 let test: TestPlatform;
 beforeAll(async () => {
@@ -12,7 +15,7 @@ afterAll(async () => {
 });
 
 const register = `mutation ($input: RegisterInput!) { register(input: $input) { accessToken refreshToken expiresIn user { id name email phone roles } } }`;
-const login = `mutation ($input: LoginInput!) { login(input: $input) { accessToken refreshToken user { id } } }`;
+const login = `mutation ($input: LoginInput!) { login(input: $input) { ... on Session { accessToken refreshToken user { id } } } }`;
 const refresh = `mutation ($token: String!) { refreshSession(refreshToken: $token) { accessToken refreshToken } }`;
 
 describe('registration', () => {
@@ -83,7 +86,15 @@ describe('login', () => {
     const [header, payload] = user.accessToken.split('.').slice(0, 2).map((part) => JSON.parse(Buffer.from(part, 'base64url').toString()));
     expect(header).toMatchObject({ alg: 'RS256', typ: 'JWT' });
     expect(typeof header.kid).toBe('string');
-    expect(payload).toMatchObject({ sub: user.id, roles: ['SUPPLIER'], iss: 'https://accounts.gasrapido.local', aud: 'gasrapido-api' });
+    expect(payload).toMatchObject({
+      sub: user.id,
+      roles: ['SUPPLIER'],
+      verified: false,
+      amr: ['pwd'],
+      iss: 'https://accounts.gasrapido.local',
+      aud: 'gasrapido-api',
+    });
+    expect(Math.abs(payload.auth_time - payload.iat)).toBeLessThanOrEqual(1);
     expect(payload.exp - payload.iat).toBe(900);
     expect(typeof payload.jti).toBe('string');
   });
@@ -180,7 +191,8 @@ describe('profiles and roles', () => {
   });
 
   it('hides email and phone from everybody but the user and admins', async () => {
-    const supplier = await registerUser(test, 'SUPPLIER', 'Gás Bom');
+    // Only a verified supplier's products are on sale, and visible to everyone.
+    const supplier = await verified(await registerUser(test, 'SUPPLIER', 'Gás Bom'));
     const product = await test.query(
       `mutation { createProduct(input: { name: "Botijão P13", cylinderType: P13, priceAmount: 11000, stockQuantity: 5 }) { id } }`,
       { token: supplier.accessToken },
@@ -192,3 +204,18 @@ describe('profiles and roles', () => {
     expect(own.data!['product'].supplier.email).toBe(supplier.email);
   });
 });
+
+/** The supplier after the verification service approved them, with a token that says so. */
+async function verified(supplier: SignedInUser): Promise<SignedInUser> {
+  const data = { requestId: randomUUID(), userId: supplier.id, role: 'SUPPLIER' as const, reviewedBy: randomUUID(), approvedAt: new Date().toISOString() };
+  await publishEvent(test.platform.eventBus, Events.verificationApproved, supplier.id, data, 'verification');
+  return eventually(async () => {
+    const refreshed = await test.query(`mutation ($token: String!) { refreshSession(refreshToken: $token) { accessToken refreshToken user { verified } } }`, {
+      variables: { token: supplier.refreshToken },
+    });
+    const session = refreshed.data?.['refreshSession'];
+    if (session === undefined || session === null) throw new Error(`refresh failed: ${JSON.stringify(refreshed.errors)}`);
+    supplier = { ...supplier, accessToken: session.accessToken, refreshToken: session.refreshToken };
+    return session.user.verified ? supplier : undefined;
+  }, 15_000, 'the supplier’s verification');
+}

@@ -1,12 +1,13 @@
 import type { SubgraphModule } from '#kit';
-import { parseAccountsSettings, type AccountsProcessSettings } from './config.js';
+import { ACCOUNTS_DEFAULT_PORT, parseAccountsSettings, type AccountsProcessSettings } from './config.js';
 import { AccountsDatabase } from './database.js';
 import { createAccountsSubgraph } from './subgraph.js';
 
 export const accountsModule: SubgraphModule<AccountsProcessSettings, AccountsDatabase> = {
   name: 'accounts',
   environmentPrefix: 'ACCOUNTS',
+  defaultPort: ACCOUNTS_DEFAULT_PORT,
   PrismaClient: AccountsDatabase,
   parseSettings: parseAccountsSettings,
-  assemble: (database, settings) => createAccountsSubgraph(database, settings),
+  assemble: (database, settings, logger) => createAccountsSubgraph(database, settings, logger),
 };

@@ -1,4 +1,5 @@
 import type { AccountsDatabase } from '../database.js';
+import type { SessionAuthentication } from '../signing/access-token-issuer.js';
 
 export interface NewRefreshToken {
   id: string;
@@ -6,10 +7,13 @@ export interface NewRefreshToken {
   familyId: string;
   userId: string;
   expiresAt: Date;
+  /** The family's authentication; a successor inherits it, so MFA recency decays across refreshes. */
+  amr: string[];
+  authTime: Date;
 }
 
 export type RotationOutcome =
-  | { kind: 'rotated'; userId: string }
+  | { kind: 'rotated'; userId: string; authentication: SessionAuthentication }
   /** The token had already been used: somebody holds a copy, so the whole family was revoked. */
   | { kind: 'reused' }
   /** Unknown, expired or revoked. */
@@ -21,7 +25,11 @@ export interface RefreshTokenStore {
    * Marks the presented token used and stores its successor in the same family,
    * atomically: of two concurrent uses of one token, exactly one rotates.
    */
-  rotate(presentedHash: string, successor: (userId: string, familyId: string) => NewRefreshToken, now: Date): Promise<RotationOutcome>;
+  rotate(
+    presentedHash: string,
+    successor: (userId: string, familyId: string, authentication: SessionAuthentication) => NewRefreshToken,
+    now: Date,
+  ): Promise<RotationOutcome>;
   /** Revokes the family of the presented token; false when the token is unknown. */
   revokeFamilyOf(presentedHash: string, now: Date): Promise<boolean>;
 }
@@ -40,8 +48,9 @@ export function refreshTokenStore(database: AccountsDatabase): RefreshTokenStore
         const token = await tx.refreshToken.findUnique({ where: { tokenHash: presentedHash } });
         if (token === null) return { kind: 'invalid' } as const;
         if (claimed.count === 1) {
-          await tx.refreshToken.create({ data: successor(token.userId, token.familyId) });
-          return { kind: 'rotated', userId: token.userId } as const;
+          const authentication = { amr: token.amr, authTime: token.authTime };
+          await tx.refreshToken.create({ data: successor(token.userId, token.familyId, authentication) });
+          return { kind: 'rotated', userId: token.userId, authentication } as const;
         }
         if (token.rotatedAt !== null && token.revokedAt === null) {
           await tx.refreshToken.updateMany({ where: { familyId: token.familyId, revokedAt: null }, data: { revokedAt: now } });

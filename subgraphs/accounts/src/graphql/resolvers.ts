@@ -3,6 +3,7 @@ import {
   decodeCursor,
   hasRole,
   pageSize,
+  requireRecentMfa,
   requireRole,
   requireSelfOrAdmin,
   requireViewer,
@@ -11,10 +12,11 @@ import {
 } from '#kit';
 import type { AccountsContext } from './context.js';
 import type { User } from '../users/user-store.js';
+import type { RegistrationInput } from '../users/account-service.js';
 import type { ProfileFields } from '../users/user-input.js';
 
 interface RegisterArgs {
-  input: ProfileFields & { role: Role };
+  input: RegistrationInput;
 }
 interface LoginArgs {
   input: { email: string; password: string };
@@ -33,11 +35,14 @@ const origin = (context: AccountsContext): EventOrigin => ({ source: 'accounts',
 const sessionOwners = new WeakSet<User>();
 
 /** Personal fields are shown only to the user themself and to admins. */
-const personal = (field: 'email' | 'phone') => (user: User, _args: unknown, context: AccountsContext) =>
+const maySee = (user: User, context: AccountsContext) =>
   sessionOwners.has(user) ||
-  (context.viewer !== null && (context.viewer.userId === user.id || hasRole(context.viewer, Role.ADMIN)))
-    ? user[field]
-    : null;
+  (context.viewer !== null && (context.viewer.userId === user.id || hasRole(context.viewer, Role.ADMIN)));
+
+const personal = (field: 'email' | 'phone') => (user: User, _args: unknown, context: AccountsContext) =>
+  maySee(user, context) ? user[field] : null;
+
+type CodeArgs = { code: string };
 
 export const resolvers = {
   Query: {
@@ -63,9 +68,25 @@ export const resolvers = {
   },
   Mutation: {
     register: (_root: unknown, { input }: RegisterArgs, context: AccountsContext) =>
-      context.accounts.register(input, origin(context)),
+      context.accounts.register(input, origin(context), context.clientAddress),
     login: (_root: unknown, { input }: LoginArgs, context: AccountsContext) =>
       context.accounts.login(input.email, input.password),
+    verifyMfaLogin: (_root: unknown, args: { challengeToken: string; code: string }, context: AccountsContext) =>
+      context.mfa.completeSignIn(args.challengeToken, args.code),
+    beginMfaEnrolment: (_root: unknown, _args: unknown, context: AccountsContext) =>
+      context.mfa.begin(requireViewer(context.viewer).userId),
+    confirmMfaEnrolment: (_root: unknown, { code }: CodeArgs, context: AccountsContext) =>
+      context.mfa.confirm(requireViewer(context.viewer).userId, code),
+    regenerateRecoveryCodes: (_root: unknown, { code }: CodeArgs, context: AccountsContext) =>
+      context.mfa.regenerateRecoveryCodes(requireViewer(context.viewer).userId, code),
+    disableMfa: async (_root: unknown, args: { password: string; code: string }, context: AccountsContext) => {
+      const viewer = requireViewer(context.viewer);
+      await context.mfa.disable(viewer.userId, args.password, args.code);
+      context.logger.info({ userId: viewer.userId }, 'multi-factor authentication disabled');
+      return true;
+    },
+    stepUpMfa: (_root: unknown, { code }: CodeArgs, context: AccountsContext) =>
+      context.mfa.stepUp(requireViewer(context.viewer).userId, code),
     refreshSession: (_root: unknown, { refreshToken }: { refreshToken: string }, context: AccountsContext) =>
       context.accounts.refresh(refreshToken),
     logout: (_root: unknown, { refreshToken }: { refreshToken: string }, context: AccountsContext) =>
@@ -88,11 +109,13 @@ export const resolvers = {
       return true;
     },
     createUser: (_root: unknown, { input }: CreateUserArgs, context: AccountsContext) => {
-      requireRole(context.viewer, Role.ADMIN);
+      const admin = requireRole(context.viewer, Role.ADMIN);
+      // Making an admin is a role change.
+      if (input.roles.includes(Role.ADMIN)) requireRecentMfa(admin, context.mfaMaxAgeSeconds);
       return context.accounts.createAccount(input, input.roles, origin(context));
     },
     setUserRoles: (_root: unknown, { userId, roles }: { userId: string; roles: Role[] }, context: AccountsContext) => {
-      requireRole(context.viewer, Role.ADMIN);
+      requireRecentMfa(requireRole(context.viewer, Role.ADMIN), context.mfaMaxAgeSeconds);
       return context.accounts.setRoles(userId, roles, origin(context));
     },
     rotateSigningKey: async (_root: unknown, _args: unknown, context: AccountsContext) => {
@@ -101,6 +124,9 @@ export const resolvers = {
       context.logger.info({ kid: rotation.kid, activatesAt: rotation.activatesAt }, 'signing key rotation scheduled');
       return { kid: rotation.kid, activatesAt: rotation.activatesAt.toISOString() };
     },
+  },
+  LoginResult: {
+    __resolveType: (result: object) => ('challengeToken' in result ? 'MfaChallenge' : 'Session'),
   },
   Session: {
     user: ({ user }: { user: User }) => {
@@ -113,6 +139,8 @@ export const resolvers = {
       (await context.userById.load(reference.id)) ?? null,
     email: personal('email'),
     phone: personal('phone'),
+    mfaEnabled: (user: User, _args: unknown, context: AccountsContext) =>
+      maySee(user, context) ? context.mfaEnabled.load(user.id) : null,
     createdAt: (user: User) => user.createdAt.toISOString(),
   },
 };

@@ -14,16 +14,36 @@ export interface IssuedAccessToken {
   expiresIn: number;
 }
 
-/** Signs access tokens with the key ring's current key. Claims: sub, roles, iss, aud, iat, exp, jti. */
+/** How and when a session was authenticated; kept for the session's whole refresh family. */
+export interface SessionAuthentication {
+  /** RFC 8176 methods: `['pwd']`, or `['pwd', 'otp']` once a second factor was proven. */
+  amr: readonly string[];
+  /** When the session was authenticated: its second factor's time when `amr` holds `otp`. */
+  authTime: Date;
+}
+
+/**
+ * Signs access tokens with the key ring's current key. Claims: sub, roles,
+ * verified, amr, auth_time (seconds), iss, aud, iat, exp, jti.
+ */
 export class AccessTokenIssuer {
   constructor(
     private readonly keys: KeyRing,
     private readonly settings: AccessTokenSettings,
   ) {}
 
-  async issue(user: { id: string; roles: readonly Role[] }): Promise<IssuedAccessToken> {
+  async issue(
+    user: { id: string; roles: readonly Role[]; verified: boolean },
+    authentication: SessionAuthentication,
+  ): Promise<IssuedAccessToken> {
     const { kid, privateKey } = await this.keys.signingKey();
-    const token = jwt.sign({ roles: user.roles }, privateKey, {
+    const claims = {
+      roles: user.roles,
+      verified: user.verified,
+      amr: authentication.amr,
+      auth_time: Math.floor(authentication.authTime.getTime() / 1000),
+    };
+    const token = jwt.sign(claims, privateKey, {
       algorithm: ACCESS_TOKEN_ALGORITHM,
       keyid: kid,
       subject: user.id,

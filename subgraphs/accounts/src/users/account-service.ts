@@ -1,32 +1,34 @@
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { appError, ErrorCode, Events, invalidInput, notFound, pendingEvent, Role, unauthenticated, type EventOrigin } from '#kit';
+import { randomUUID } from 'node:crypto';
+import { appError, ErrorCode, Events, invalidInput, notFound, pendingEvent, Role, unauthenticated, type EventOrigin, type Logger } from '#kit';
 import { hashPassword, verifyAgainstDummy, verifyPassword, type ScryptCost } from '../credentials/password-hasher.js';
-import type { NewRefreshToken, RefreshTokenStore } from '../credentials/refresh-token-store.js';
-import type { AccessTokenIssuer } from '../signing/access-token-issuer.js';
-import { DuplicateUserFieldError, type User, type UserStore } from './user-store.js';
+import { PASSWORD_METHOD, type Session, type SessionIssuer } from '../credentials/session-issuer.js';
+import type { InvitationClaims, InvitedRole } from '../invitations/invitation-claims.js';
+import { claimInvitation } from '../invitations/claim-invitation.js';
+import type { MfaChallenge, MfaService } from '../mfa/mfa-service.js';
+import { DuplicateUserFieldError, type NewUser, type User, type UserStore } from './user-store.js';
 import { normaliseEmail, validateProfile, type ProfileFields } from './user-input.js';
 
-export interface Session {
-  accessToken: string;
-  expiresIn: number;
-  refreshToken: string;
-  user: User;
+export type { Session } from '../credentials/session-issuer.js';
+
+export interface RegistrationInput extends ProfileFields {
+  role: InvitedRole;
+  invitationCode?: string | null;
 }
 
 export interface AccountServiceDependencies {
   users: UserStore;
-  refreshTokens: RefreshTokenStore;
-  accessTokens: AccessTokenIssuer;
-  refreshTokenTtlSeconds: number;
+  sessions: SessionIssuer;
+  mfa: MfaService;
+  invitations: InvitationClaims;
+  logger: Logger;
   scryptCost?: ScryptCost;
   now?: () => Date;
 }
 
-const hashRefreshToken = (token: string) => createHash('sha256').update(token).digest('hex');
+/** Suppliers and couriers join only by invitation; customers may bring a referral code. */
+const rolesNeedingInvitation: ReadonlySet<InvitedRole> = new Set([Role.SUPPLIER, Role.COURIER] as const);
 
 const invalidCredentials = () => unauthenticated('The email or password is incorrect.');
-const invalidRefreshToken = () =>
-  unauthenticated('The refresh token is invalid, expired or already used. Sign in again.');
 
 /** Registration, sign-in, session rotation and profile changes: the accounts domain's write side. */
 export class AccountService {
@@ -36,9 +38,30 @@ export class AccountService {
     this.now = deps.now ?? (() => new Date());
   }
 
-  async register(input: ProfileFields & { role: Role }, origin: EventOrigin): Promise<Session> {
-    const user = await this.createAccount(input, [input.role], origin);
-    return this.openSession(user, randomUUID());
+  /**
+   * Registers a customer, supplier or courier. The input is validated (and
+   * the password hashed) before an invitation use is claimed, so a typo does
+   * not spend one; a claim whose account then cannot be stored is released.
+   */
+  async register(input: RegistrationInput, origin: EventOrigin, clientAddress: string | null): Promise<Session> {
+    const code = input.invitationCode?.trim() ?? '';
+    const missingCode =
+      code.length === 0 && rolesNeedingInvitation.has(input.role)
+        ? [{ field: 'input.invitationCode', message: `is required to register as a ${input.role.toLowerCase()}; ask who invited you for the code` }]
+        : [];
+    const account = await prepareAccount(input, [input.role], this.deps.scryptCost, missingCode);
+    if (code.length > 0) {
+      const claim = await claimInvitation(this.deps.invitations, { code, userId: account.id, role: input.role, clientAddress });
+      account.invitationId = claim.invitationId;
+    }
+    let user: User;
+    try {
+      user = await storeAccount(this.deps.users, account, origin);
+    } catch (error) {
+      if (account.invitationId) await this.releaseClaim(account.id);
+      throw error;
+    }
+    return this.deps.sessions.open(user, { amr: [PASSWORD_METHOD], authTime: this.now() });
   }
 
   /** Creates an account with any roles; authorisation is the caller's job. */
@@ -46,32 +69,24 @@ export class AccountService {
     return createAccount(this.deps.users, input, roles, origin, this.deps.scryptCost);
   }
 
-  async login(email: string, password: string): Promise<Session> {
+  /** A session, or, with MFA on, the challenge the second step answers. */
+  async login(email: string, password: string): Promise<Session | MfaChallenge> {
     const user = await this.deps.users.findByEmail(normaliseEmail(email));
     if (user === null) {
       await verifyAgainstDummy(password);
       throw invalidCredentials();
     }
     if (!(await verifyPassword(password, user.passwordHash))) throw invalidCredentials();
-    return this.openSession(user, randomUUID());
+    if (await this.deps.mfa.isEnabled(user.id)) return this.deps.mfa.challenge(user);
+    return this.deps.sessions.open(user, { amr: [PASSWORD_METHOD], authTime: this.now() });
   }
 
-  async refresh(refreshToken: string): Promise<Session> {
-    const next = this.newRefreshToken();
-    const outcome = await this.deps.refreshTokens.rotate(
-      hashRefreshToken(refreshToken),
-      (userId, familyId) => ({ ...next.row, userId, familyId }),
-      this.now(),
-    );
-    if (outcome.kind !== 'rotated') throw invalidRefreshToken();
-    const user = await this.deps.users.findById(outcome.userId);
-    if (user === null) throw invalidRefreshToken();
-    const access = await this.deps.accessTokens.issue(user);
-    return { accessToken: access.token, expiresIn: access.expiresIn, refreshToken: next.token, user };
+  refresh(refreshToken: string): Promise<Session> {
+    return this.deps.sessions.refresh(refreshToken);
   }
 
   logout(refreshToken: string): Promise<boolean> {
-    return this.deps.refreshTokens.revokeFamilyOf(hashRefreshToken(refreshToken), this.now());
+    return this.deps.sessions.close(refreshToken);
   }
 
   async updateProfile(userId: string, patch: ProfileFields, origin: EventOrigin): Promise<User> {
@@ -96,9 +111,9 @@ export class AccountService {
   }
 
   /**
-   * Deletes an account: personal data is anonymised at once, sessions are
-   * revoked, and `user.deleted` tells every other service to forget the user.
-   * Access tokens already issued stop working when they expire.
+   * Deletes an account: personal data and second factors are erased at once,
+   * sessions are revoked, and `user.deleted` tells every other service to
+   * forget the user. Access tokens already issued stop working when they expire.
    */
   async deleteAccount(userId: string, origin: EventOrigin): Promise<void> {
     const deleted = await this.deps.users.markDeleted(userId, this.now(), (user) => [
@@ -107,29 +122,19 @@ export class AccountService {
     if (deleted === null) throw notFound('User');
   }
 
-  private async openSession(user: User, familyId: string): Promise<Session> {
-    const next = this.newRefreshToken();
-    await this.deps.refreshTokens.insert({ ...next.row, userId: user.id, familyId });
-    const access = await this.deps.accessTokens.issue(user);
-    return { accessToken: access.token, expiresIn: access.expiresIn, refreshToken: next.token, user };
-  }
-
-  private newRefreshToken(): { token: string; row: Omit<NewRefreshToken, 'userId' | 'familyId'> } {
-    const token = randomBytes(32).toString('base64url');
-    return {
-      token,
-      row: {
-        id: randomUUID(),
-        tokenHash: hashRefreshToken(token),
-        expiresAt: new Date(this.now().getTime() + this.deps.refreshTokenTtlSeconds * 1000),
-      },
-    };
+  private async releaseClaim(userId: string): Promise<void> {
+    try {
+      await this.deps.invitations.release(userId);
+    } catch (error) {
+      // The invitations service's timeout job releases unconfirmed claims anyway.
+      this.deps.logger.warn({ userId, err: error }, 'could not release an invitation claim after a failed registration');
+    }
   }
 }
 
 /**
- * Validates and stores a new account. Shared by registration, admins'
- * createUser and the admin bootstrap command.
+ * Validates and stores a new account. Shared by admins' createUser and the
+ * admin bootstrap command.
  */
 export async function createAccount(
   users: UserStore,
@@ -138,28 +143,56 @@ export async function createAccount(
   origin: EventOrigin,
   scryptCost?: ScryptCost,
 ): Promise<User> {
-  const profile = validateProfile(input);
-  const missing = (['email', 'phone', 'name', 'password'] as const).filter((field) => profile[field] === undefined);
-  if (missing.length > 0) {
-    throw invalidInput(missing.map((field) => ({ field: `input.${field}`, message: 'is required' })));
-  }
-  if (roles.length === 0) throw invalidInput([{ field: 'input.roles', message: 'must hold at least one role' }]);
-  const passwordHash = await hashPassword(profile.password!, scryptCost);
+  return storeAccount(users, await prepareAccount(input, roles, scryptCost), origin);
+}
+
+/**
+ * Checks every field (reporting all problems at once, with any the caller
+ * adds) and hashes the password: everything that can fail before the account
+ * is stored. The id is chosen here, so it can be promised to others first.
+ */
+async function prepareAccount(
+  input: ProfileFields,
+  roles: Role[],
+  scryptCost: ScryptCost | undefined,
+  otherProblems: Array<{ field: string; message: string }> = [],
+): Promise<NewUser> {
+  let profile: ReturnType<typeof validateProfile> = {};
+  const problems = [...otherProblems];
   try {
-    return await users.create({
-      id: randomUUID(),
-      email: profile.email!,
-      phone: profile.phone!,
-      name: profile.name!,
-      passwordHash,
-      roles: [...new Set(roles)],
-    }, (user) => [pendingEvent(Events.userCreated, origin, user.id, { userId: user.id, roles: user.roles, name: user.name })]);
+    profile = validateProfile(input);
+  } catch (error) {
+    const fields = (error as { extensions?: { fields?: typeof problems } }).extensions?.fields;
+    if (fields === undefined) throw error;
+    problems.unshift(...fields);
+  }
+  for (const field of ['email', 'phone', 'name', 'password'] as const) {
+    const given = input[field] !== undefined && input[field] !== null;
+    if (!given) problems.push({ field: `input.${field}`, message: 'is required' });
+  }
+  if (roles.length === 0) problems.push({ field: 'input.roles', message: 'must hold at least one role' });
+  if (problems.length > 0) throw invalidInput(problems);
+  return {
+    id: randomUUID(),
+    email: profile.email!,
+    phone: profile.phone!,
+    name: profile.name!,
+    passwordHash: await hashPassword(profile.password!, scryptCost),
+    roles: [...new Set(roles)],
+  };
+}
+
+async function storeAccount(users: UserStore, account: NewUser, origin: EventOrigin): Promise<User> {
+  try {
+    return await users.create(account, (user) => [
+      pendingEvent(Events.userCreated, origin, user.id, { userId: user.id, roles: user.roles, name: user.name }),
+    ]);
   } catch (error) {
     throw duplicateAsConflict(error);
   }
 }
 
-function userUpdated(user: User, changed: Array<'name' | 'email' | 'phone' | 'roles'>, origin: EventOrigin) {
+export function userUpdated(user: User, changed: Array<'name' | 'email' | 'phone' | 'roles' | 'verified'>, origin: EventOrigin) {
   return pendingEvent(Events.userUpdated, origin, user.id, { userId: user.id, roles: user.roles, name: user.name, changed });
 }
 

@@ -1,5 +1,5 @@
-import { isUuid, recordEvents, type PendingEvent, type Role } from '#kit';
-import { Prisma, type AccountsDatabase, type UserRow } from '../database.js';
+import { isUuid, newestFirstPage, pageOf, recordEvents, type PendingEvent, type Role } from '#kit';
+import { Prisma, type AccountsDatabase, type AccountsTransaction, type UserRow } from '../database.js';
 
 export type User = Omit<UserRow, 'roles'> & { roles: Role[] };
 
@@ -10,6 +10,8 @@ export interface NewUser {
   name: string;
   passwordHash: string;
   roles: Role[];
+  /** The invitation or referral the user registered with. */
+  invitationId?: string | null;
 }
 
 export interface UserPage {
@@ -43,8 +45,13 @@ export interface UserStore {
   list(options: { first: number; after?: PageCursor; role?: Role }): Promise<UserPage>;
   update(id: string, patch: Partial<Pick<User, 'name' | 'email' | 'phone' | 'roles'>>, events: EventsOf): Promise<User | null>;
   /**
-   * Anonymises the account's personal data, marks it deleted and revokes its
-   * sessions; null when there is no such live account.
+   * Sets the verification outcome inside a consumer's transaction; the
+   * updated user when the value changed, null when it did not (or no such live user).
+   */
+  setVerified(id: string, verified: boolean, transaction: AccountsTransaction, events: EventsOf): Promise<User | null>;
+  /**
+   * Anonymises the account's personal data, marks it deleted, revokes its
+   * sessions and erases its second factor; null when there is no such live account.
    */
   markDeleted(id: string, at: Date, events: EventsOf): Promise<User | null>;
 }
@@ -64,18 +71,12 @@ export function userStore(database: AccountsDatabase): UserStore {
     findByEmail: (email) => database.user.findFirst({ where: { email, deletedAt: null } }),
     async list({ first, after, role }) {
       const filter: Prisma.UserWhereInput = { deletedAt: null, ...(role === undefined ? {} : { roles: { has: role } }) };
-      const page: Prisma.UserWhereInput =
-        after === undefined
-          ? filter
-          : {
-              ...filter,
-              OR: [{ createdAt: { lt: after.createdAt } }, { createdAt: after.createdAt, id: { lt: after.id } }],
-            };
       const [rows, totalCount] = await Promise.all([
-        database.user.findMany({ where: page, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], take: first + 1 }),
+        database.user.findMany(newestFirstPage(filter, after, first)),
         database.user.count({ where: filter }),
       ]);
-      return { users: rows.slice(0, first), hasNextPage: rows.length > first, totalCount };
+      const { nodes, hasNextPage } = pageOf(rows, first);
+      return { users: nodes, hasNextPage, totalCount };
     },
     async update(id, patch, events) {
       if (!isUuid(id)) return null;
@@ -89,6 +90,14 @@ export function userStore(database: AccountsDatabase): UserStore {
         }),
       );
     },
+    async setVerified(id, verified, transaction, events) {
+      if (!isUuid(id)) return null;
+      const { count } = await transaction.user.updateMany({ where: { id, deletedAt: null, verified: !verified }, data: { verified } });
+      if (count === 0) return null;
+      const updated = await transaction.user.findUniqueOrThrow({ where: { id } });
+      await recordEvents(transaction, events(updated));
+      return updated;
+    },
     async markDeleted(id, at, events) {
       if (!isUuid(id)) return null;
       return database.$transaction(async (transaction) => {
@@ -100,11 +109,18 @@ export function userStore(database: AccountsDatabase): UserStore {
             phone: `deleted:${id}`,
             name: 'Deleted user',
             passwordHash: '!',
+            verified: false,
+            invitationId: null,
             deletedAt: at,
           },
         });
         if (count === 0) return null;
         await transaction.refreshToken.updateMany({ where: { userId: id, revokedAt: null }, data: { revokedAt: at } });
+        await transaction.mfaLoginChallenge.deleteMany({ where: { userId: id } });
+        await transaction.mfaRecoveryCode.deleteMany({ where: { userId: id } });
+        await transaction.mfaFactor.deleteMany({ where: { userId: id } });
+        // Published events about the user (user.created carries the name) need not wait for the outbox's retention.
+        await transaction.$executeRaw`delete from outbox_events where key = ${id} and published_at is not null`;
         const deleted = await transaction.user.findUniqueOrThrow({ where: { id } });
         await recordEvents(transaction, events(deleted));
         return deleted;
