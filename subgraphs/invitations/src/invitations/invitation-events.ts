@@ -1,0 +1,42 @@
+import { Events, pendingEvent, type EventOrigin, type PendingEvent } from '#kit';
+import type { InvitationRow } from '../database.js';
+import type { ExpiredInvitation, Invitation } from './invitation-store.js';
+
+/**
+ * invitation.created carries the code: the notification that delivers it
+ * needs it, and this is the only place it exists after the response.
+ */
+export const invitationCreatedEvent = (origin: EventOrigin, code: string) => (invitation: Invitation): PendingEvent[] => [
+  pendingEvent(Events.invitationCreated, origin, invitation.id, {
+    invitationId: invitation.id,
+    role: invitation.role,
+    channel: invitation.channel,
+    recipient: invitation.recipient ?? '',
+    code,
+    invitedBy: invitation.invitedBy,
+    expiresAt: invitation.expiresAt.toISOString(),
+    maxUses: invitation.maxUses,
+  }),
+];
+
+export function invitationAcceptedEvent(origin: EventOrigin, invitation: InvitationRow, userId: string, acceptedAt: Date): PendingEvent {
+  return pendingEvent(Events.invitationAccepted, origin, invitation.id, {
+    invitationId: invitation.id,
+    userId,
+    role: invitation.role,
+    invitedBy: invitation.invitedBy,
+    inviterRoles: invitation.inviterRoles,
+    acceptedAt: acceptedAt.toISOString(),
+  });
+}
+
+export const invitationExpiredEvents = (origin: EventOrigin) => (expired: ExpiredInvitation[]): PendingEvent[] =>
+  expired.map((invitation) =>
+    pendingEvent(Events.invitationExpired, origin, invitation.id, {
+      invitationId: invitation.id,
+      role: invitation.role,
+      invitedBy: invitation.invitedBy,
+      uses: invitation.uses,
+      expiredAt: invitation.expiredAt.toISOString(),
+    }),
+  );

@@ -1,0 +1,19 @@
+import { createAccessTokenVerifier, RemoteJwks, type SubgraphModule } from '#kit';
+import { INVITATIONS_DEFAULT_PORT, parseInvitationsSettings, type InvitationsProcessSettings } from './config.js';
+import { InvitationsDatabase } from './database.js';
+import { createInvitationsSubgraph } from './subgraph.js';
+
+export const invitationsModule: SubgraphModule<InvitationsProcessSettings, InvitationsDatabase> = {
+  name: 'invitations',
+  environmentPrefix: 'INVITATIONS',
+  defaultPort: INVITATIONS_DEFAULT_PORT,
+  PrismaClient: InvitationsDatabase,
+  parseSettings: parseInvitationsSettings,
+  assemble: async (database, settings, logger) => ({
+    ...createInvitationsSubgraph(database, settings, logger),
+    tokenVerifier: createAccessTokenVerifier(
+      new RemoteJwks({ url: settings.jwksUrl, minRefreshIntervalMs: settings.jwksMinRefreshSeconds * 1000 }),
+      settings,
+    ),
+  }),
+};
