@@ -1,0 +1,30 @@
+import { Events, type ConsumerDefinition, type EventData, type TransactionRunner } from '#kit';
+import type { VerificationService } from '../verification/verification-service.js';
+import { verificationStore, type VerificationTransaction } from '../verification/verification-store.js';
+
+/**
+ * A supplier or courier who registered with an invitation has a verification
+ * request opened for them, so they can upload documents straight away.
+ * Customers' invitations (referrals) need no verification.
+ */
+export function invitationAcceptanceConsumer(
+  verification: VerificationService,
+  transactions: TransactionRunner<VerificationTransaction>,
+): ConsumerDefinition {
+  return {
+    name: 'verification.invitation-acceptances',
+    topics: [Events.invitationAccepted.topic],
+    transactions,
+    handlers: {
+      [Events.invitationAccepted.type]: async (data, { transaction, envelope, logger }) => {
+        const { userId, role } = data as EventData<typeof Events.invitationAccepted>;
+        if (role !== 'SUPPLIER' && role !== 'COURIER') return;
+        const { request, opened } = await verification.open(verificationStore(transaction as VerificationTransaction), userId, role, 'INVITATION_ACCEPTED', {
+          source: 'verification',
+          correlationId: envelope.correlationId,
+        });
+        if (opened) logger.info({ userId, role, requestId: request.id }, 'verification request opened for an accepted invitation');
+      },
+    },
+  };
+}

@@ -1,0 +1,26 @@
+import { Events, type ConsumerDefinition, type EventData, type TransactionRunner } from '#kit';
+import type { DocumentStorage } from '../storage/document-storage.js';
+import { verificationStore, type VerificationTransaction } from '../verification/verification-store.js';
+
+/**
+ * A deleted user's files go: the bytes leave the storage and the rows forget
+ * their keys. The rows themselves stay, with their hashes and the admins'
+ * decisions, as the audit trail of who was verified on what evidence.
+ * Deleting is idempotent, so a retried event deletes nothing twice.
+ */
+export function userDeletionConsumer(storage: DocumentStorage, transactions: TransactionRunner<VerificationTransaction>): ConsumerDefinition {
+  return {
+    name: 'verification.user-deletions',
+    topics: [Events.userDeleted.topic],
+    transactions,
+    handlers: {
+      [Events.userDeleted.type]: async (data, { transaction, logger }) => {
+        const { userId } = data as EventData<typeof Events.userDeleted>;
+        const keys = await verificationStore(transaction as VerificationTransaction).eraseFilesOf(userId);
+        // Inside the transaction: if a deletion fails, the keys are kept and the event is retried.
+        for (const key of keys) await storage.delete(key);
+        if (keys.length > 0) logger.info({ userId, files: keys.length }, 'deleted user’s document files removed');
+      },
+    },
+  };
+}
