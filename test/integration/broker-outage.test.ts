@@ -4,6 +4,7 @@ import { probeEvents, type EventProbe } from '../support/event-probe.js';
 import { startKafkaBroker, type KafkaBroker } from '../support/kafka-broker.js';
 import { startTestPlatform, type TestPlatform } from '../support/platform.js';
 import { registerUser } from '../support/users.js';
+import { verifiedUser } from '../support/onboarding.js';
 
 // This file stops and restarts a broker, so it runs one of its own rather than the suite's.
 let broker: KafkaBroker;
@@ -23,7 +24,7 @@ afterAll(async () => {
 
 describe('the outbox during a broker outage', () => {
   it('keeps events while Kafka is down and delivers each exactly once, in order, when it returns', async () => {
-    const supplier = await registerUser(test, 'SUPPLIER');
+    const supplier = await verifiedUser(test, 'SUPPLIER');
     const created = await test.query(
       `mutation { createProduct(input: { name: "Botijão P13 apagão", cylinderType: P13, priceAmount: 11000, stockQuantity: 0 }) { id } }`,
       { token: supplier.accessToken },

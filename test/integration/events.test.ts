@@ -5,6 +5,7 @@ import { firstCode } from '../support/graphql-client.js';
 import { eventually, probeEvents, type EventProbe } from '../support/event-probe.js';
 import { startTestPlatform, type TestPlatform } from '../support/platform.js';
 import { createAdmin, registerUser, STRONG_PASSWORD, uniqueContact } from '../support/users.js';
+import { verifiedUser } from '../support/onboarding.js';
 
 let test: TestPlatform;
 let probe: EventProbe;
@@ -47,7 +48,7 @@ describe('publishing through the outbox', () => {
     const contact = uniqueContact();
     const registered = await test.query(`mutation ($input: RegisterInput!) { register(input: $input) { user { id } } }`, {
       headers: { 'x-correlation-id': correlationId },
-      variables: { input: { ...contact, name: 'Carla Costa', password: STRONG_PASSWORD, role: 'SUPPLIER' } },
+      variables: { input: { ...contact, name: 'Carla Costa', password: STRONG_PASSWORD, role: 'CUSTOMER' } },
     });
     const userId = registered.data!['register'].user.id as string;
     const [event] = await probe.waitFor((candidate) => candidate.envelope?.type === 'user.created' && candidate.envelope.subject === userId);
@@ -56,7 +57,7 @@ describe('publishing through the outbox', () => {
       source: 'accounts',
       schemaVersion: 1,
       correlationId,
-      data: { userId, roles: ['SUPPLIER'], name: 'Carla Costa' },
+      data: { userId, roles: ['CUSTOMER'], name: 'Carla Costa' },
     });
     expect(JSON.stringify(event!.envelope!.data)).not.toContain(contact.email);
   });
@@ -72,7 +73,7 @@ describe('publishing through the outbox', () => {
   });
 
   it('publishes product.updated with what changed, and inventory.updated saying when stock crossed the low threshold', async () => {
-    const supplier = await registerUser(test, 'SUPPLIER');
+    const supplier = await verifiedUser(test, 'SUPPLIER');
     const productId = await createProduct(supplier.accessToken, 'Botijão P13 Ultragaz', { stockQuantity: 10, lowStockThreshold: 3 });
     await probe.waitFor((event) => event.envelope?.type === 'product.created' && event.envelope.subject === productId);
 
@@ -97,7 +98,7 @@ describe('publishing through the outbox', () => {
   });
 
   it('keeps one aggregate’s events in the order they were written', async () => {
-    const supplier = await registerUser(test, 'SUPPLIER');
+    const supplier = await verifiedUser(test, 'SUPPLIER');
     const productId = await createProduct(supplier.accessToken, 'Botijão P45 ordem');
     for (let quantity = 1; quantity <= 15; quantity += 1) {
       await test.query(`mutation ($id: ID!, $q: Int!) { updateProduct(id: $id, input: { stockQuantity: $q }) { id } }`, {
@@ -112,7 +113,7 @@ describe('publishing through the outbox', () => {
 
 describe('consuming user.deleted in products', () => {
   it('deactivates a deleted supplier’s products and announces each change', async () => {
-    const supplier = await registerUser(test, 'SUPPLIER');
+    const supplier = await verifiedUser(test, 'SUPPLIER');
     const first = await createProduct(supplier.accessToken, 'Botijão P13 A');
     const second = await createProduct(supplier.accessToken, 'Botijão P13 B');
     const deleted = await test.query(`mutation { deleteAccount }`, { token: supplier.accessToken });
@@ -129,14 +130,14 @@ describe('consuming user.deleted in products', () => {
 
     const catalog = await test.query(`query ($id: ID!) { products(filter: { supplierId: $id }) { totalCount } }`, { variables: { id: supplier.id } });
     expect(catalog.data!['products'].totalCount).toBe(0);
-    const login = await test.query(`mutation ($input: LoginInput!) { login(input: $input) { accessToken } }`, {
+    const login = await test.query(`mutation ($input: LoginInput!) { login(input: $input) { ... on Session { accessToken } } }`, {
       variables: { input: { email: supplier.email, password: STRONG_PASSWORD } },
     });
     expect(firstCode(login)).toBe('UNAUTHENTICATED');
   });
 
   it('has no second effect when the same user.deleted arrives twice', async () => {
-    const supplier = await registerUser(test, 'SUPPLIER');
+    const supplier = await verifiedUser(test, 'SUPPLIER');
     const admin = await createAdmin(test);
     await createProduct(supplier.accessToken, 'Botijão P8 duplicado');
     await test.query(`mutation ($id: ID!) { deleteAccount(userId: $id) }`, { token: admin.accessToken, variables: { id: supplier.id } });
@@ -163,7 +164,7 @@ describe('consuming user.deleted in products', () => {
     expect(letters[1]!.headers['x-dead-letter-reason']).toMatch(/data invalid for user\.deleted: userId/);
 
     // The partition is not stuck: a later deletion is still handled.
-    const supplier = await registerUser(test, 'SUPPLIER');
+    const supplier = await verifiedUser(test, 'SUPPLIER');
     await createProduct(supplier.accessToken, 'Botijão P2 depois');
     await test.query(`mutation { deleteAccount }`, { token: supplier.accessToken });
     await probe.waitFor((event) => event.envelope?.type === 'product.updated' && event.envelope.data.supplierId === supplier.id);

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { firstCode, postGraphQL } from '../support/graphql-client.js';
 import { startTestPlatform, TEST_GATEWAY_SECRET, type TestPlatform } from '../support/platform.js';
 import { accountsInternals, createAdmin, registerUser, STRONG_PASSWORD, type SignedInUser } from '../support/users.js';
+import { verifiedUser } from '../support/onboarding.js';
 
 /*
  * The security perimeter of the supergraph: what the gateway refuses before
@@ -108,7 +109,7 @@ describe('on a development platform', () => {
   beforeAll(async () => {
     test = await startTestPlatform({ LOG_LEVEL: 'debug' });
     customer = await registerUser(test, 'CUSTOMER');
-    supplier = await registerUser(test, 'SUPPLIER', 'Gás Seguro');
+    supplier = await verifiedUser(test, 'SUPPLIER', 'Gás Seguro');
     const claims = jwtPayload(customer.accessToken);
     issuer = typeof claims['iss'] === 'string' ? claims['iss'] : ISSUER_FALLBACK;
     audience = typeof claims['aud'] === 'string' ? claims['aud'] : AUDIENCE_FALLBACK;
@@ -429,7 +430,7 @@ describe('on a development platform', () => {
 // depends on when the gateway's JWKS cache (RemoteJwks) was last loaded.
 // ===========================================================================
 
-const login = `mutation ($input: LoginInput!) { login(input: $input) { accessToken } }`;
+const login = `mutation ($input: LoginInput!) { login(input: $input) { ... on Session { accessToken } } }`;
 
 async function logInAgain(platform: TestPlatform, email: string): Promise<string> {
   const result = await platform.query<{ login: { accessToken: string } }>(login, { variables: { input: { email, password: STRONG_PASSWORD } } });
@@ -503,6 +504,7 @@ describe('on a production platform', () => {
       NODE_ENV: 'production',
       GATEWAY_SHARED_SECRET: TEST_GATEWAY_SECRET,
       SIGNING_KEY_ENCRYPTION_SECRET: 'production-test-signing-secret-0123',
+      VERIFICATION_UPLOAD_SIGNING_SECRET: 'production-test-upload-secret-0123',
     });
   });
   afterAll(async () => {

@@ -7,6 +7,7 @@ import { startTracing, Topic, type Tracing } from '#kit';
 import { eventually } from '../support/event-probe.js';
 import { startTestPlatform, type TestPlatform } from '../support/platform.js';
 import { registerUser, STRONG_PASSWORD, uniqueContact, type SignedInUser } from '../support/users.js';
+import { verifiedUser } from '../support/onboarding.js';
 
 /** One span as an OTLP/HTTP JSON export delivers it, with its resource's service.name. */
 interface ReceivedSpan {
@@ -152,7 +153,7 @@ const spanById = (spanId: string | undefined) => receiver.spans.find((span) => s
 
 describe('tracing', () => {
   it('follows a mutation from the gateway into accounts, across Kafka and into the products consumer, as one trace', async () => {
-    const supplier = await registerUser(test, 'SUPPLIER');
+    const supplier = await verifiedUser(test, 'SUPPLIER');
     await createProduct(supplier, 'Botijão P13 rastreado');
     const traceId = randomBytes(16).toString('hex');
     const clientSpanId = randomBytes(8).toString('hex');
@@ -192,7 +193,7 @@ describe('tracing', () => {
   });
 
   it('gives a query that touches products and accounts one trace, with a server span in each subgraph under the gateway’s fetch for it', async () => {
-    const supplier = await registerUser(test, 'SUPPLIER', 'Fornecedora Rastreada');
+    const supplier = await verifiedUser(test, 'SUPPLIER', 'Fornecedora Rastreada');
     await createProduct(supplier, 'Botijão P45 rastreado');
     const result = await test.query(`query CatalogWithSuppliers { products(first: 5) { nodes { name supplier { name } } } }`);
     expect(result.errors).toBeUndefined();
@@ -230,7 +231,7 @@ describe('metrics', () => {
     const before = { gateway: await scrape('gateway'), accounts: await scrape('accounts'), products: await scrape('products') };
     const consumedBefore = total(before.products, 'gasrapido_events_consumed_total', { consumer: 'products.user-deletions', outcome: 'handled' }) ?? 0;
 
-    const supplier = await registerUser(test, 'SUPPLIER');
+    const supplier = await verifiedUser(test, 'SUPPLIER');
     await createProduct(supplier, 'Botijão P8 medido');
     const refused = await test.query(`query AdminUsers { users { nodes { id } } }`, { token: supplier.accessToken });
     expect(refused.errors?.[0]?.extensions?.['code']).toBe('FORBIDDEN');
@@ -295,10 +296,10 @@ describe('logs', () => {
       { variables: { input: { ...contact, name: 'Paula Privada', password: STRONG_PASSWORD, role: 'CUSTOMER' } } },
     );
     const loggedIn = await test.query<{ login: { accessToken: string; refreshToken: string } }>(
-      `mutation Login($input: LoginInput!) { login(input: $input) { ${session} } }`,
+      `mutation Login($input: LoginInput!) { login(input: $input) { ... on Session { ${session} } } }`,
       { variables: { input: { email: contact.email, password: STRONG_PASSWORD } } },
     );
-    const refused = await test.query(`mutation Login($input: LoginInput!) { login(input: $input) { ${session} } }`, {
+    const refused = await test.query(`mutation Login($input: LoginInput!) { login(input: $input) { ... on Session { ${session} } } }`, {
       variables: { input: { email: contact.email, password: wrongPassword } },
     });
     expect(refused.errors).toBeDefined();

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { firstCode, type GraphQLExchange } from '../support/graphql-client.js';
 import { startTestPlatform, type TestPlatform } from '../support/platform.js';
 import { createAdmin, registerUser, type SignedInUser } from '../support/users.js';
+import { verifiedUser } from '../support/onboarding.js';
 
 let test: TestPlatform;
 beforeAll(async () => {
@@ -113,9 +114,33 @@ const statementsOf = (subgraph: string) => test.statements.get(subgraph) ?? [];
 // Tests
 // ---------------------------------------------------------------------------
 
+describe('a supplier under review', () => {
+  it('prepares inactive products, and cannot activate one until its documents are approved', async () => {
+    const unverified = await registerUser(test, 'SUPPLIER', 'Gás em Análise');
+    const draft = await createProduct(unverified, { name: 'Botijão rascunho' });
+    expect(draft.active).toBe(false);
+    const anonymous = await productAs(undefined, draft.id);
+    expect(anonymous.data!.product).toBeNull();
+
+    const activeAtOnce = await test.query(createMutation, as(unverified, { input: { name: 'Botijão já', cylinderType: 'P13', priceAmount: 11_000, stockQuantity: 1, active: true } }));
+    expect(activeAtOnce.status).toBe(403);
+    expect(activeAtOnce.errors?.[0]?.extensions?.['code']).toBe('VERIFICATION_REQUIRED');
+
+    const activation = await test.query(updateMutation, as(unverified, { id: draft.id, input: { active: true } }));
+    expect(activation.errors?.[0]?.extensions?.['code']).toBe('VERIFICATION_REQUIRED');
+    // Other changes to a draft stay possible while the review runs.
+    const repriced = await test.query<{ updateProduct: ProductView }>(updateMutation, as(unverified, { id: draft.id, input: { priceAmount: 10_500 } }));
+    expect(repriced.data?.updateProduct).toMatchObject({ active: false, price: { amount: 10_500 } });
+
+    const admin = await createAdmin(test);
+    const byAdmin = await test.query<{ updateProduct: ProductView }>(updateMutation, as(admin, { id: draft.id, input: { active: true } }));
+    expect(byAdmin.data?.updateProduct.active).toBe(true);
+  });
+});
+
 describe('creating and browsing the catalog', () => {
   it('lets a supplier create a product with BRL, the nominal size and active as defaults, and see it', async () => {
-    const supplier = await registerUser(test, 'SUPPLIER', 'Gás Bom');
+    const supplier = await verifiedUser(test, 'SUPPLIER', 'Gás Bom');
     const created = await createProduct(supplier, { name: '  Botijão   P13  ', cylinderType: 'P13', priceAmount: 11_000, stockQuantity: 25 });
     expect(created).toMatchObject({
       name: 'Botijão P13',
@@ -144,8 +169,8 @@ describe('creating and browsing the catalog', () => {
 
   it('lets anonymous callers search the active catalog by name, case-insensitively, by cylinder type and by supplier', async () => {
     const tag = uniqueTag();
-    const first = await registerUser(test, 'SUPPLIER', 'Distribuidora Norte');
-    const second = await registerUser(test, 'SUPPLIER', 'Distribuidora Sul');
+    const first = await verifiedUser(test, 'SUPPLIER', 'Distribuidora Norte');
+    const second = await verifiedUser(test, 'SUPPLIER', 'Distribuidora Sul');
     const a = await createProduct(first, { name: `Botijão Azul ${tag}`, cylinderType: 'P13' });
     const b = await createProduct(first, { name: `Cilindro Industrial ${tag}`, cylinderType: 'P45' });
     const c = await createProduct(second, { name: `BOTIJÃO VERDE ${tag}`, cylinderType: 'P13' });
@@ -180,7 +205,7 @@ describe('creating and browsing the catalog', () => {
   });
 
   it('pages through the catalog newest first without overlaps or gaps', async () => {
-    const supplier = await registerUser(test, 'SUPPLIER', 'Gás Paginado');
+    const supplier = await verifiedUser(test, 'SUPPLIER', 'Gás Paginado');
     const created: ProductView[] = [];
     for (let index = 0; index < 7; index += 1) created.push(await createProduct(supplier, { name: `Botijão número ${index}` }));
     const expectedOrder = [...created].sort(newestFirst).map((product) => product.id);
@@ -204,7 +229,7 @@ describe('creating and browsing the catalog', () => {
 
   it('pages through a search as well, and uses 20 as the default page size', async () => {
     const tag = uniqueTag();
-    const supplier = await registerUser(test, 'SUPPLIER', 'Gás Vinte e Dois');
+    const supplier = await verifiedUser(test, 'SUPPLIER', 'Gás Vinte e Dois');
     const created = await inBatches(
       Array.from({ length: 22 }, (_, index) => () => createProduct(supplier, { name: `Carga ${tag} ${index}`, cylinderType: 'P8' })),
       11,
@@ -233,8 +258,8 @@ describe('inactive products', () => {
   beforeAll(async () => {
     tag = uniqueTag();
     [owner, otherSupplier, customer, admin] = await Promise.all([
-      registerUser(test, 'SUPPLIER', 'Gás Reservado'),
-      registerUser(test, 'SUPPLIER', 'Concorrente'),
+      verifiedUser(test, 'SUPPLIER', 'Gás Reservado'),
+      verifiedUser(test, 'SUPPLIER', 'Concorrente'),
       registerUser(test, 'CUSTOMER'),
       createAdmin(test),
     ]);
@@ -309,8 +334,8 @@ describe('who may change the catalog', () => {
 
   beforeAll(async () => {
     [owner, otherSupplier, customer, admin] = await Promise.all([
-      registerUser(test, 'SUPPLIER', 'Gás do Dono'),
-      registerUser(test, 'SUPPLIER', 'Gás Alheio'),
+      verifiedUser(test, 'SUPPLIER', 'Gás do Dono'),
+      verifiedUser(test, 'SUPPLIER', 'Gás Alheio'),
       registerUser(test, 'CUSTOMER'),
       createAdmin(test),
     ]);
@@ -426,7 +451,7 @@ describe('input validation', () => {
   const valid = { name: 'Botijão P13', cylinderType: 'P13', priceAmount: 11_000, stockQuantity: 10 };
 
   beforeAll(async () => {
-    supplier = await registerUser(test, 'SUPPLIER', 'Gás Validado');
+    supplier = await verifiedUser(test, 'SUPPLIER', 'Gás Validado');
     product = await createProduct(supplier);
   });
 
@@ -521,7 +546,7 @@ describe('input validation', () => {
 
 describe('federation with accounts', () => {
   it('resolves a product’s supplier name from the accounts subgraph', async () => {
-    const supplier = await registerUser(test, 'SUPPLIER', 'Ultragás Centro');
+    const supplier = await verifiedUser(test, 'SUPPLIER', 'Ultragás Centro');
     const product = await createProduct(supplier);
     const result = await test.query(`query ($id: ID!) { product(id: $id) { name supplier { id name roles } } }`, as(undefined, { id: product.id }));
     expect(result.errors).toBeUndefined();
@@ -529,7 +554,7 @@ describe('federation with accounts', () => {
   });
 
   it('adds products to me for a supplier, and an empty list for a customer', async () => {
-    const supplier = await registerUser(test, 'SUPPLIER', 'Liquigás Leste');
+    const supplier = await verifiedUser(test, 'SUPPLIER', 'Liquigás Leste');
     const older = await createProduct(supplier, { name: 'Botijão P5', cylinderType: 'P5' });
     const newer = await createProduct(supplier, { name: 'Botijão P20', cylinderType: 'P20' });
     const me = await test.query(`{ me { id name products { totalCount nodes { id name sizeKg } pageInfo { hasNextPage } } } }`, { token: supplier.accessToken });
@@ -553,7 +578,7 @@ describe('federation with accounts', () => {
   });
 
   it('pages through a supplier’s products under User.products with after', async () => {
-    const supplier = await registerUser(test, 'SUPPLIER', 'Gás em Páginas');
+    const supplier = await verifiedUser(test, 'SUPPLIER', 'Gás em Páginas');
     const created: ProductView[] = [];
     for (let index = 0; index < 5; index += 1) created.push(await createProduct(supplier, { name: `Botijão ${index}` }));
     const query = `query ($after: String) { me { products(first: 2, after: $after) { totalCount nodes { id } pageInfo { endCursor hasNextPage } } } }`;
@@ -573,7 +598,7 @@ describe('federation with accounts', () => {
 
   it('crosses the boundary both ways: products to their supplier and back to the supplier’s products', async () => {
     const tag = uniqueTag();
-    const supplier = await registerUser(test, 'SUPPLIER', 'Gás Circular');
+    const supplier = await verifiedUser(test, 'SUPPLIER', 'Gás Circular');
     await createProduct(supplier, { name: `Botijão ${tag} 1` });
     await createProduct(supplier, { name: `Botijão ${tag} 2` });
     await createProduct(supplier, { name: `Botijão ${tag} 3`, active: false });
@@ -602,7 +627,7 @@ describe('batched entity resolution', () => {
     suppliers = await Promise.all(
       Array.from({ length: supplierCount }, async (_, index) => {
         const name = `Fornecedor ${index + 1} ${tag}`;
-        return { ...(await registerUser(test, 'SUPPLIER', name)), name };
+        return { ...(await verifiedUser(test, 'SUPPLIER', name)), name };
       }),
     );
     const tasks = suppliers.flatMap((supplier, index) =>
@@ -671,7 +696,7 @@ describe('batched entity resolution', () => {
 
 describe('deleting products', () => {
   it('removes the product: deleteProduct returns its id and product(id) is null afterwards', async () => {
-    const supplier = await registerUser(test, 'SUPPLIER', 'Gás Descontinuado');
+    const supplier = await verifiedUser(test, 'SUPPLIER', 'Gás Descontinuado');
     const product = await createProduct(supplier, { name: 'Botijão antigo' });
     const kept = await createProduct(supplier, { name: 'Botijão novo' });
 
@@ -694,7 +719,7 @@ describe('deleting products', () => {
   });
 
   it('lets an admin delete any supplier’s product, including an inactive one', async () => {
-    const supplier = await registerUser(test, 'SUPPLIER', 'Gás Fiscalizado');
+    const supplier = await verifiedUser(test, 'SUPPLIER', 'Gás Fiscalizado');
     const admin = await createAdmin(test);
     const product = await createProduct(supplier, { active: false });
     const removed = await test.query(deleteMutation, as(admin, { id: product.id }));
@@ -705,7 +730,7 @@ describe('deleting products', () => {
 
 describe('searching with LIKE wildcards', () => {
   it('treats %, _ and \\ in a search as literal characters of the name', async () => {
-    const supplier = await registerUser(test, 'SUPPLIER', 'Gás Literal');
+    const supplier = await verifiedUser(test, 'SUPPLIER', 'Gás Literal');
     // Ends in %, so an unescaped backslash (LIKE '%\\%') would match it.
     const percent = await createProduct(supplier, { name: 'Botijão cheio 100%' });
     const thousand = await createProduct(supplier, { name: 'Botijão 1000 gramas' });
@@ -733,7 +758,7 @@ describe('searching with LIKE wildcards', () => {
 
 describe('malformed ids', () => {
   it('treats a product id that is not a UUID as an unknown product, not as an internal error', async () => {
-    const supplier = await registerUser(test, 'SUPPLIER', 'Gás Curioso');
+    const supplier = await verifiedUser(test, 'SUPPLIER', 'Gás Curioso');
     const lookup = await productAs(undefined, 'not-a-uuid');
     const update = await test.query(updateMutation, as(supplier, { id: 'not-a-uuid', input: { priceAmount: 1 } }));
     const removal = await test.query(deleteMutation, as(supplier, { id: 'not-a-uuid' }));

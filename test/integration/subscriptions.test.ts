@@ -6,6 +6,7 @@ import { createEnvelope, Events, Topic } from '#kit';
 import { startExtraGateway } from '../support/extra-gateway.js';
 import { startTestPlatform, type TestPlatform } from '../support/platform.js';
 import { registerUser, STRONG_PASSWORD, type SignedInUser } from '../support/users.js';
+import { verifiedUser } from '../support/onboarding.js';
 
 /*
  * Subscriptions at the gateway: GraphQL over WebSocket (graphql-ws) on the
@@ -169,7 +170,7 @@ async function updateProduct(test: TestPlatform, supplier: SignedInUser, id: str
 }
 
 async function logIn(test: TestPlatform, email: string): Promise<string> {
-  const result = await test.query<{ login: { accessToken: string } }>(`mutation ($input: LoginInput!) { login(input: $input) { accessToken } }`, {
+  const result = await test.query<{ login: { accessToken: string } }>(`mutation ($input: LoginInput!) { login(input: $input) { ... on Session { accessToken } } }`, {
     variables: { input: { email, password: STRONG_PASSWORD } },
   });
   if (!result.data?.login) throw new Error(`login failed: ${JSON.stringify(result.errors)}`);
@@ -200,7 +201,7 @@ describe('the subscription endpoint', () => {
       SUBSCRIPTION_MAX_MESSAGE_BYTES: '4096',
     });
     customer = await registerUser(test, 'CUSTOMER', 'Carla Cliente');
-    supplier = await registerUser(test, 'SUPPLIER', 'Gás Seguro');
+    supplier = await verifiedUser(test, 'SUPPLIER', 'Gás Seguro');
   });
   afterAll(async () => {
     await test?.stop();
@@ -372,8 +373,8 @@ describe('the subscription endpoint', () => {
 
   describe('per-user filtering', () => {
     it('inventoryLow tells each supplier about their own products only', async () => {
-      const supplierA = await registerUser(test, 'SUPPLIER', 'Gás A');
-      const supplierB = await registerUser(test, 'SUPPLIER', 'Gás B');
+      const supplierA = await verifiedUser(test, 'SUPPLIER', 'Gás A');
+      const supplierB = await verifiedUser(test, 'SUPPLIER', 'Gás B');
       const productA = await createProduct(test, supplierA, { stockQuantity: 5, lowStockThreshold: 2 });
       const productB = await createProduct(test, supplierB, { stockQuantity: 5, lowStockThreshold: 2 });
       const a = subscribe<{ inventoryLow: { id: string; stockQuantity: number } }>(connect(wsUrl(test), withToken(supplierA.accessToken)).client, inventoryLow);
@@ -441,7 +442,7 @@ describe('connection lifetime', () => {
 
   beforeAll(async () => {
     test = await startTestPlatform({ ACCESS_TOKEN_TTL_SECONDS: String(ttlSeconds) });
-    supplier = await registerUser(test, 'SUPPLIER', 'Gás Breve');
+    supplier = await verifiedUser(test, 'SUPPLIER', 'Gás Breve');
     customer = await registerUser(test, 'CUSTOMER');
   });
   afterAll(async () => {

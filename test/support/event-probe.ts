@@ -1,5 +1,6 @@
-import { randomBytes } from 'node:crypto';
-import { parseEnvelope, type BusSubscription, type EventBus, type EventEnvelope } from '#kit';
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { z } from 'zod';
+import { createEnvelope, parseEnvelope, type BusSubscription, type EventBus, type EventData, type EventDefinition, type EventEnvelope } from '#kit';
 
 export interface ReceivedEvent {
   envelope: EventEnvelope<any> | undefined;
@@ -55,4 +56,27 @@ export async function eventually<T>(check: () => Promise<T | undefined>, timeout
     if (Date.now() > deadline) throw new Error(`${what} not reached within ${timeoutMs} ms`);
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
+}
+
+/**
+ * Publishes one catalogued event on the bus as its producer would (validated
+ * against the catalogue first), for tests that stand in for another service.
+ */
+export async function publishEvent<Schema extends z.ZodType>(
+  bus: EventBus,
+  definition: EventDefinition<Schema>,
+  subject: string,
+  data: EventData<EventDefinition<Schema>>,
+  source = 'test',
+): Promise<EventEnvelope> {
+  const envelope = createEnvelope({
+    type: definition.type,
+    source,
+    subject,
+    schemaVersion: definition.version,
+    correlationId: `test-${randomUUID()}`,
+    data: definition.data.parse(data),
+  });
+  await bus.publish([{ topic: definition.topic, key: subject, value: JSON.stringify(envelope) }]);
+  return envelope;
 }

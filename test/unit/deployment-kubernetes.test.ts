@@ -10,8 +10,7 @@ import { ensureSchemas, KubernetesSchemas } from '../../scripts/kubernetes/schem
 import type { KubernetesObject } from '../../scripts/kubernetes/render.js';
 import type { Container } from '../../scripts/kubernetes/pod-types.js';
 import { supportedKubernetesVersions, validateKustomization } from '../../scripts/kubernetes/validate.js';
-import { parseAccountsSettings } from '../../subgraphs/accounts/src/config.js';
-import { parseProductsSettings } from '../../subgraphs/products/src/config.js';
+import { subgraphModules } from '../../platform/src/subgraph-modules.js';
 
 const manifests = join(projectRoot, 'deploy', 'kubernetes');
 const production = join(manifests, 'overlays', 'production');
@@ -56,9 +55,10 @@ describe('the Kubernetes manifests', () => {
   it('give each service a Deployment, an autoscaler and a disruption budget, and run migrations as a Job', () => {
     const { objects } = validateKustomization(production, schemas);
     const names = (kind: string) => objects.filter((object) => object.kind === kind).map((object) => object.metadata.name).sort();
-    expect(names('Deployment')).toEqual(['accounts', 'gateway', 'products']);
-    expect(names('HorizontalPodAutoscaler')).toEqual(['accounts', 'gateway', 'products']);
-    expect(names('PodDisruptionBudget')).toEqual(['accounts', 'gateway', 'products']);
+    const services = ['gateway', ...subgraphModules.map((module) => module.name)].sort();
+    expect(names('Deployment')).toEqual(services);
+    expect(names('HorizontalPodAutoscaler')).toEqual(services);
+    expect(names('PodDisruptionBudget')).toEqual(services);
     const job = objects.find((object) => object.kind === 'Job');
     const container = (job?.['spec'] as { template: { spec: { containers: Array<{ command?: string[] }> } } }).template.spec.containers[0];
     expect(container?.command).toEqual(['node', '--conditions=production', 'dist/scripts/deploy-migrations.js']);
@@ -68,8 +68,7 @@ describe('the Kubernetes manifests', () => {
     const { objects } = validateKustomization(production, schemas);
     const parsers: Record<string, (environment: Record<string, string>) => unknown> = {
       gateway: parseGatewaySettings,
-      accounts: parseAccountsSettings,
-      products: parseProductsSettings,
+      ...Object.fromEntries(subgraphModules.map((module) => [module.name, module.parseSettings])),
     };
     for (const deployment of objects.filter((object) => object.kind === 'Deployment')) {
       const environment = containerEnvironment(objects, deployment);
@@ -80,7 +79,9 @@ describe('the Kubernetes manifests', () => {
       expect(() => parse?.(environment)).not.toThrow();
     }
     const gateway = parseGatewaySettings(containerEnvironment(objects, objects.find((object) => object.kind === 'Deployment' && object.metadata.name === 'gateway')!));
-    expect(gateway.subgraphUrls).toEqual({ accounts: 'http://accounts:4001/graphql', products: 'http://products:4002/graphql' });
+    expect(gateway.subgraphUrls).toEqual(
+      Object.fromEntries(subgraphModules.map((module) => [module.name, `http://${module.name}:${module.defaultPort}/graphql`])),
+    );
     expect(gateway.kafkaBrokers.length).toBeGreaterThan(0);
     expect(gateway.host).toBe('0.0.0.0');
   });

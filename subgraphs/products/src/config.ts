@@ -1,8 +1,10 @@
 import { z } from 'zod';
 import { parseEnvironment, subgraphEnvironmentShape, subgraphProcessSettings, identitySettings, type Environment, type IdentitySettings, type SubgraphProcessSettings } from '#kit';
 
+export const PRODUCTS_DEFAULT_PORT = 4002;
+
 const productsEnvironmentShape = {
-  ...subgraphEnvironmentShape('PRODUCTS', 4002),
+  ...subgraphEnvironmentShape('PRODUCTS', PRODUCTS_DEFAULT_PORT),
   /** Where the accounts service publishes its signing keys. */
   ACCOUNTS_JWKS_URL: z.url().default('http://127.0.0.1:4001/.well-known/jwks.json'),
 };

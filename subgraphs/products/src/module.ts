@@ -1,13 +1,14 @@
 import { createAccessTokenVerifier, prismaTransactions, RemoteJwks, type SubgraphModule } from '#kit';
 import { productStore } from './catalog/product-store.js';
 import { supplierDeletionConsumer } from './catalog/supplier-deletion.js';
-import { parseProductsSettings, type ProductsProcessSettings } from './config.js';
+import { PRODUCTS_DEFAULT_PORT, parseProductsSettings, type ProductsProcessSettings } from './config.js';
 import { ProductsDatabase } from './database.js';
 import { createProductsSubgraph } from './subgraph.js';
 
 export const productsModule: SubgraphModule<ProductsProcessSettings, ProductsDatabase> = {
   name: 'products',
   environmentPrefix: 'PRODUCTS',
+  defaultPort: PRODUCTS_DEFAULT_PORT,
   PrismaClient: ProductsDatabase,
   parseSettings: parseProductsSettings,
   assemble: async (database, settings) => ({

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { forbidden, hasRole, invalidInput, isUuid, notFound, requireRole, requireViewer, Role, type EventOrigin, type Viewer } from '#kit';
+import { forbidden, hasRole, invalidInput, isUuid, notFound, requireRole, requireVerified, requireViewer, Role, type EventOrigin, type Viewer } from '#kit';
 import { productChangeEvents } from './product-events.js';
 import type { CylinderType } from '../database.js';
 import { nominalSizeKg, validateProductFields, type ProductFields } from './product-input.js';
@@ -34,6 +34,8 @@ export class CatalogService {
     }
     if (!isUuid(supplierId)) throw invalidInput([{ field: 'input.supplierId', message: 'is not a user id' }]);
     const fields = validateProductFields(input);
+    const sellsNow = fields.active ?? (isAdmin || actor.verified);
+    if (sellsNow) requireVerifiedUnlessAdmin(actor);
     return this.products.create({
       id: randomUUID(),
       supplierId,
@@ -45,13 +47,15 @@ export class CatalogService {
       currency: fields.currency ?? 'BRL',
       stockQuantity: fields.stockQuantity!,
       lowStockThreshold: fields.lowStockThreshold ?? null,
-      active: fields.active ?? true,
+      active: sellsNow,
     }, productChangeEvents(origin));
   }
 
   async update(viewer: Viewer | null, id: string, input: ProductFields, origin: EventOrigin): Promise<Product> {
-    await this.requireManaged(viewer, id);
-    const updated = await this.products.update(id, validateProductFields(input), productChangeEvents(origin));
+    const actor = (await this.requireManaged(viewer, id)).actor;
+    const fields = validateProductFields(input);
+    if (fields.active === true) requireVerifiedUnlessAdmin(actor);
+    const updated = await this.products.update(id, fields, productChangeEvents(origin));
     if (updated === null) throw notFound('Product');
     return updated;
   }
@@ -62,11 +66,19 @@ export class CatalogService {
     return id;
   }
 
-  private async requireManaged(viewer: Viewer | null, id: string): Promise<Product> {
+  private async requireManaged(viewer: Viewer | null, id: string): Promise<{ actor: Viewer; product: Product }> {
     const actor = requireViewer(viewer);
     const product = await this.products.findById(id);
     if (product === null) throw notFound('Product');
     if (!managesProduct(actor, product)) throw forbidden('Only the product’s supplier or an admin may change it.');
-    return product;
+    return { actor, product };
   }
+}
+
+/**
+ * A supplier sells only once an admin has approved its documents; until then
+ * it may prepare inactive products. Admins act for suppliers and are trusted.
+ */
+function requireVerifiedUnlessAdmin(actor: Viewer): void {
+  if (!hasRole(actor, Role.ADMIN)) requireVerified(actor, 'activate products');
 }

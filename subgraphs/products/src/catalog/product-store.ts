@@ -1,4 +1,4 @@
-import { escapeLikePattern, isUuid, recordEvents, type KeysetCursor, type PendingEvent } from '#kit';
+import { escapeLikePattern, isUuid, newestFirstPage, pageOf, recordEvents, type KeysetCursor, type PendingEvent } from '#kit';
 import { Prisma, type CylinderType, type ProductRow, type ProductsDatabase } from '../database.js';
 
 export type Product = ProductRow;
@@ -72,25 +72,12 @@ export function productStore(database: ProductsDatabase): ProductStore {
     findByIds: (ids) => database.product.findMany({ where: { id: { in: ids.filter(isUuid) } } }),
     async list(query) {
       const filter = filterOf(query);
-      const where: Prisma.ProductWhereInput =
-        query.after === undefined
-          ? filter
-          : {
-              AND: [
-                filter,
-                {
-                  OR: [
-                    { createdAt: { lt: query.after.createdAt } },
-                    { createdAt: query.after.createdAt, id: { lt: query.after.id } },
-                  ],
-                },
-              ],
-            };
       const [rows, totalCount] = await Promise.all([
-        database.product.findMany({ where, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], take: query.first + 1 }),
+        database.product.findMany(newestFirstPage(filter, query.after, query.first)),
         database.product.count({ where: filter }),
       ]);
-      return { products: rows.slice(0, query.first), hasNextPage: rows.length > query.first, totalCount };
+      const { nodes, hasNextPage } = pageOf(rows, query.first);
+      return { products: nodes, hasNextPage, totalCount };
     },
     async firstPagesBySupplier(supplierIds, first, includeInactive) {
       const ids = [...new Set(supplierIds)].filter(isUuid);
