@@ -1,5 +1,5 @@
 # One image for every GasRápido service; docker-compose.yml and the Kubernetes
-# manifests pick the process with SERVICE (gateway, accounts, products).
+# manifests pick the process with SERVICE (gateway or a subgraph's name, e.g. accounts).
 
 # ---- build: install, generate Prisma clients, compile TypeScript ----
 FROM node:22-bookworm-slim AS build
@@ -14,7 +14,8 @@ COPY platform ./platform
 COPY scripts ./scripts
 COPY prisma ./prisma
 COPY schema ./schema
-RUN npm run build && npm prune --omit=dev --ignore-scripts
+RUN npm run build && npm prune --omit=dev --ignore-scripts \
+  && for schema in subgraphs/*/schema.graphql; do mkdir -p "/schemas/$(dirname "$schema")" && cp "$schema" "/schemas/$schema"; done
 
 # ---- runtime: compiled code, production dependencies, schemas and migrations ----
 FROM node:22-bookworm-slim AS runtime
@@ -25,8 +26,10 @@ COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY --from=build /app/prisma ./prisma
 COPY --from=build /app/schema ./schema
-COPY --from=build /app/subgraphs/accounts/schema.graphql ./subgraphs/accounts/schema.graphql
-COPY --from=build /app/subgraphs/products/schema.graphql ./subgraphs/products/schema.graphql
+# Each subgraph reads its own schema file at start; only the schemas, not the sources.
+COPY --from=build /schemas/subgraphs ./subgraphs
+# Where verification keeps documents with local storage; a volume mounted here inherits the owner.
+RUN mkdir -p /var/lib/gasrapido/verification-documents && chown 1000:1000 /var/lib/gasrapido/verification-documents
 # The image's "node" user, by number so Kubernetes can verify runAsNonRoot.
 USER 1000:1000
 ARG SERVICE=gateway

@@ -1,3 +1,6 @@
 -- One database per subgraph on the compose stack's PostgreSQL server.
 CREATE DATABASE gasrapido_accounts;
 CREATE DATABASE gasrapido_products;
+CREATE DATABASE gasrapido_invitations;
+CREATE DATABASE gasrapido_verification;
+CREATE DATABASE gasrapido_couriers;

@@ -9,7 +9,15 @@ import { checkWorkload } from './workload-rules.js';
 export const supportedKubernetesVersions = ['1.30.0', '1.37.0'] as const;
 
 /** Secrets an installation creates itself, outside Git (docs/deployment.md). */
-export const externalSecrets = ['gasrapido-gateway-credential', 'gasrapido-accounts', 'gasrapido-products', 'gasrapido-api-tls'] as const;
+export const externalSecrets = [
+  'gasrapido-gateway-credential',
+  'gasrapido-accounts',
+  'gasrapido-products',
+  'gasrapido-invitations',
+  'gasrapido-verification',
+  'gasrapido-couriers',
+  'gasrapido-api-tls',
+] as const;
 
 export interface KustomizationReport {
   dir: string;
