@@ -67,16 +67,27 @@ export async function launchPlatform(options: PlatformOptions): Promise<RunningP
     options.eventBus ??
     (await openEventBus({ brokers: kafka.KAFKA_BROKERS, clientId: 'gasrapido-platform', logger: loggerFor('event-bus'), namespace: kafka.KAFKA_NAMESPACE }));
 
-  async function stop(): Promise<void> {
+  async function stopServices(): Promise<void> {
     await gateway?.stop();
+    gateway = undefined;
     for (const service of [...started.values()].reverse()) await service.stop();
+    started.clear();
+  }
+
+  async function stop(): Promise<void> {
+    await stopServices();
     if (ownsBus) await eventBus.close();
   }
 
-  try {
+  /**
+   * Ports are chosen before anything starts: services call each other
+   * (accounts claims invitation codes), so each must know the others' URLs up
+   * front. A port found free can be taken by another process before the
+   * service binds it; then everything started is stopped and tried again on
+   * other ports.
+   */
+  async function startServices(): Promise<void> {
     let jwksUrl: string | undefined;
-    // Ports are chosen before anything starts: services call each other
-    // (accounts claims invitation codes), so each must know the others' URLs up front.
     const ports = new Map<string, number>();
     for (const module of subgraphModules) ports.set(module.name, options.subgraphPorts?.[module.name] || (await freePort()));
     const gatewayPort = options.gatewayPort || (await freePort());
@@ -116,10 +127,26 @@ export async function launchPlatform(options: PlatformOptions): Promise<RunningP
       ),
     });
     gateway = await startGateway(gatewaySettings, { logger: loggerFor('gateway'), eventBus });
-    return { gateway, eventBus, subgraphs: started, stop };
+  }
+
+  try {
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        await startServices();
+        return { gateway: gateway!, eventBus, subgraphs: started, stop };
+      } catch (error) {
+        const portsChosenHere = !options.gatewayPort || subgraphModules.some((module) => !options.subgraphPorts?.[module.name]);
+        if (!portsChosenHere || !isAddressInUse(error) || attempt >= PORT_ATTEMPTS) throw error;
+        await stopServices();
+      }
+    }
   } catch (error) {
     await stop().catch(() => {});
     throw error;
   }
 }
+
+const PORT_ATTEMPTS = 5;
+
+const isAddressInUse = (error: unknown) => typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 'EADDRINUSE';
 
