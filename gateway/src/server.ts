@@ -4,10 +4,9 @@ import { InMemoryLRUCache } from '@apollo/utils.keyvaluecache';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import {
-  createAccessTokenVerifier,
   createServiceTelemetry,
   operationObservabilityPlugin,
-  RemoteJwks,
+  remoteTokenVerifier,
   startHttpService,
   Topic,
   unexpectedErrorLoggingPlugin,
@@ -81,7 +80,7 @@ const graphqlPaths = ['/', '/graphql'] as const;
 export async function startGateway(settings: GatewaySettings, deps: GatewayDependencies): Promise<RunningGateway> {
   const { logger } = deps;
   const tokenVerifier =
-    deps.tokenVerifier ?? createAccessTokenVerifier(new RemoteJwks({ url: settings.jwksUrl, minRefreshIntervalMs: settings.jwksMinRefreshSeconds * 1000 }), settings);
+    deps.tokenVerifier ?? remoteTokenVerifier(settings);
   const { protection } = settings;
   const safelist = protection.safelistPath === undefined ? undefined : Safelist.load(protection.safelistPath);
   const rateLimitLogger = logger.child({ component: 'rate-limits' });

@@ -18,6 +18,7 @@ export {
   SECOND_FACTOR_METHOD,
   InvalidTokenError,
   createAccessTokenVerifier,
+  remoteTokenVerifier,
   bearerToken,
 } from './auth/access-token-verifier.js';
 export type { AccessTokenVerifier, TokenAudience } from './auth/access-token-verifier.js';

@@ -1,4 +1,5 @@
 import jwt from 'jsonwebtoken';
+import { RemoteJwks } from './remote-jwks.js';
 import type { KeySource } from './key-source.js';
 import { isRole, type Viewer } from './viewer.js';
 
@@ -86,4 +87,12 @@ export function bearerToken(header: string | undefined): string | undefined | nu
   if (header === undefined || header === '') return undefined;
   const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
   return match?.[1] ?? null;
+}
+
+/**
+ * The verifier of every service but accounts: keys from accounts' JWKS document
+ * at `jwksUrl`, cached and refetched at most every `jwksMinRefreshSeconds`.
+ */
+export function remoteTokenVerifier(settings: TokenAudience & { jwksUrl: string; jwksMinRefreshSeconds: number }): AccessTokenVerifier {
+  return createAccessTokenVerifier(new RemoteJwks({ url: settings.jwksUrl, minRefreshIntervalMs: settings.jwksMinRefreshSeconds * 1000 }), settings);
 }

@@ -1,4 +1,4 @@
-import { createAccessTokenVerifier, prismaTransactions, RemoteJwks, type SubgraphModule } from '#kit';
+import { prismaTransactions, remoteTokenVerifier, type SubgraphModule } from '#kit';
 import { COURIERS_DEFAULT_PORT, parseCouriersSettings, type CouriersProcessSettings } from './config.js';
 import { CouriersDatabase } from './database.js';
 import { eligibilityWithdrawalConsumer } from './profiles/eligibility-withdrawal.js';
@@ -17,10 +17,7 @@ export const couriersModule: SubgraphModule<CouriersProcessSettings, CouriersDat
     const transactions = prismaTransactions(database.client);
     return {
       definition: createCouriersSubgraph(database),
-      tokenVerifier: createAccessTokenVerifier(
-        new RemoteJwks({ url: settings.jwksUrl, minRefreshIntervalMs: settings.jwksMinRefreshSeconds * 1000 }),
-        settings,
-      ),
+      tokenVerifier: remoteTokenVerifier(settings),
       // The outbox table exists for issue 7's events (courier.assigned, …); nothing is published yet.
       publishesEvents: false,
       consumers: [profileErasureConsumer(profiles, transactions), eligibilityWithdrawalConsumer(profiles, transactions)],

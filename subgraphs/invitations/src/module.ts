@@ -1,4 +1,4 @@
-import { createAccessTokenVerifier, RemoteJwks, type SubgraphModule } from '#kit';
+import { remoteTokenVerifier, type SubgraphModule } from '#kit';
 import { INVITATIONS_DEFAULT_PORT, parseInvitationsSettings, type InvitationsProcessSettings } from './config.js';
 import { InvitationsDatabase } from './database.js';
 import { createInvitationsSubgraph } from './subgraph.js';
@@ -11,9 +11,6 @@ export const invitationsModule: SubgraphModule<InvitationsProcessSettings, Invit
   parseSettings: parseInvitationsSettings,
   assemble: async (database, settings, logger) => ({
     ...createInvitationsSubgraph(database, settings, logger),
-    tokenVerifier: createAccessTokenVerifier(
-      new RemoteJwks({ url: settings.jwksUrl, minRefreshIntervalMs: settings.jwksMinRefreshSeconds * 1000 }),
-      settings,
-    ),
+    tokenVerifier: remoteTokenVerifier(settings),
   }),
 };

@@ -1,4 +1,4 @@
-import { createAccessTokenVerifier, prismaTransactions, RemoteJwks, type SubgraphModule } from '#kit';
+import { prismaTransactions, remoteTokenVerifier, type SubgraphModule } from '#kit';
 import { invitationAcceptanceConsumer } from './consumers/invitation-acceptance.js';
 import { userDeletionConsumer } from './consumers/user-deletion.js';
 import { parseVerificationSettings, VERIFICATION_DEFAULT_PORT, type VerificationProcessSettings } from './config.js';
@@ -19,10 +19,7 @@ export const verificationModule: SubgraphModule<VerificationProcessSettings, Ver
     const transactions = prismaTransactions(database.client);
     return {
       definition: subgraph.definition,
-      tokenVerifier: createAccessTokenVerifier(
-        new RemoteJwks({ url: settings.jwksUrl, minRefreshIntervalMs: settings.jwksMinRefreshSeconds * 1000 }),
-        settings,
-      ),
+      tokenVerifier: remoteTokenVerifier(settings),
       publishesEvents: true,
       consumers: [invitationAcceptanceConsumer(subgraph.verification, transactions), userDeletionConsumer(storage, transactions)],
       jobs: [unusedUploadSlotsJob(subgraph.verification.store, settings.uploadUrlTtlSeconds)],
