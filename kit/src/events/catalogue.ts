@@ -20,6 +20,15 @@ const role = z.enum(['CUSTOMER', 'SUPPLIER', 'COURIER', 'ADMIN']);
 const invitedRole = z.enum(['CUSTOMER', 'SUPPLIER', 'COURIER']);
 const verifiedRole = z.enum(['SUPPLIER', 'COURIER']);
 const timestamp = z.iso.datetime({ offset: true });
+/** Integer minor units (centavos); never a float. */
+const money = z.number().int().nonnegative();
+const currency = z.string().length(3);
+const paymentMethod = z.enum(['PIX', 'CARD', 'CASH_ON_DELIVERY']);
+const location = z.object({ latitude: z.number().min(-90).max(90), longitude: z.number().min(-180).max(180) });
+const orderLine = z.object({ productId: z.uuid(), quantity: z.number().int().positive() });
+const orderStatus = z.enum(['PENDING_PAYMENT', 'CONFIRMED', 'IN_TRANSIT', 'DELIVERED', 'CANCELLED']);
+/** Who an order concerns: every order event says it, so consumers and subscriptions can route it. */
+const orderParties = z.object({ orderId: z.uuid(), customerId: z.uuid(), supplierId: z.uuid() });
 const userData = z.object({ userId: z.uuid(), roles: z.array(role), name: z.string() });
 
 const productSnapshot = z.object({
@@ -154,6 +163,135 @@ export const Events = {
       reason: z.string(),
       reviewedBy: z.uuid(),
       rejectedAt: timestamp,
+    }),
+  }),
+  orderCreated: define({
+    type: 'order.created',
+    topic: Topic.ORDER,
+    version: 1,
+    data: orderParties.extend({
+      items: z.array(orderLine.extend({ unitPriceAmount: money, lineTotalAmount: money })).min(1),
+      subtotalAmount: money,
+      deliveryFeeAmount: money,
+      totalAmount: money,
+      currency,
+      paymentMethod,
+      deliveryLocation: location,
+      createdAt: timestamp,
+    }),
+  }),
+  orderConfirmed: define({
+    type: 'order.confirmed',
+    topic: Topic.ORDER,
+    version: 1,
+    data: orderParties.extend({
+      totalAmount: money,
+      currency,
+      paymentMethod,
+      /** Cylinders to carry, for matching a courier's capacity. */
+      cylinderCount: z.number().int().positive(),
+      deliveryLocation: location,
+      confirmedAt: timestamp,
+    }),
+  }),
+  orderInTransit: define({
+    type: 'order.in_transit',
+    topic: Topic.ORDER,
+    version: 1,
+    data: orderParties.extend({ courierId: z.uuid().nullable(), at: timestamp }),
+  }),
+  orderDelivered: define({
+    type: 'order.delivered',
+    topic: Topic.ORDER,
+    version: 1,
+    data: orderParties.extend({
+      courierId: z.uuid().nullable(),
+      paymentMethod,
+      totalAmount: money,
+      currency,
+      deliveredAt: timestamp,
+    }),
+  }),
+  orderCancelled: define({
+    type: 'order.cancelled',
+    topic: Topic.ORDER,
+    version: 1,
+    data: orderParties.extend({
+      previousStatus: orderStatus,
+      reasonCode: z.enum(['CUSTOMER_REQUEST', 'SUPPLIER_REQUEST', 'ADMIN_REQUEST', 'STOCK_UNAVAILABLE', 'PAYMENT_EXPIRED']),
+      reason: z.string(),
+      /** Who cancelled; null when the saga did (stock unavailable, payment expired). */
+      cancelledBy: z.uuid().nullable(),
+      items: z.array(orderLine),
+      cancelledAt: timestamp,
+    }),
+  }),
+  stockReserved: define({
+    type: 'stock.reserved',
+    topic: Topic.PRODUCT,
+    version: 1,
+    data: z.object({ orderId: z.uuid(), items: z.array(orderLine).min(1) }),
+  }),
+  stockReservationFailed: define({
+    type: 'stock.reservation_failed',
+    topic: Topic.PRODUCT,
+    version: 1,
+    data: z.object({ orderId: z.uuid(), reason: z.string(), productId: z.uuid().nullable() }),
+  }),
+  stockReleased: define({
+    type: 'stock.released',
+    topic: Topic.PRODUCT,
+    version: 1,
+    data: z.object({ orderId: z.uuid(), items: z.array(orderLine).min(1) }),
+  }),
+  paymentProcessed: define({
+    type: 'payment.processed',
+    topic: Topic.PAYMENT,
+    version: 1,
+    data: z.object({
+      paymentId: z.uuid(),
+      orderId: z.uuid(),
+      customerId: z.uuid(),
+      supplierId: z.uuid(),
+      amount: money,
+      currency,
+      method: paymentMethod,
+      providerReference: z.string(),
+      capturedAt: timestamp,
+    }),
+  }),
+  paymentFailed: define({
+    type: 'payment.failed',
+    topic: Topic.PAYMENT,
+    version: 1,
+    data: z.object({
+      paymentId: z.uuid(),
+      orderId: z.uuid(),
+      customerId: z.uuid(),
+      method: paymentMethod,
+      reasonCode: z.enum(['DECLINED', 'INSUFFICIENT_FUNDS', 'PROVIDER_ERROR', 'EXPIRED']),
+      reason: z.string(),
+      failedAt: timestamp,
+    }),
+  }),
+  refundProcessed: define({
+    type: 'refund.processed',
+    topic: Topic.PAYMENT,
+    version: 1,
+    data: z.object({
+      refundId: z.uuid(),
+      paymentId: z.uuid(),
+      orderId: z.uuid(),
+      customerId: z.uuid(),
+      amount: money,
+      currency,
+      /** Everything refunded on this payment so far, this refund included. */
+      refundedTotal: money,
+      capturedAmount: money,
+      reason: z.string(),
+      /** The admin who refunded; null for the automatic refund of a cancelled paid order. */
+      initiatedBy: z.uuid().nullable(),
+      processedAt: timestamp,
     }),
   }),
 } as const;

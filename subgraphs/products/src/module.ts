@@ -1,6 +1,8 @@
-import { createAccessTokenVerifier, prismaTransactions, RemoteJwks, type SubgraphModule } from '#kit';
+import { prismaTransactions, remoteTokenVerifier, type SubgraphModule } from '#kit';
 import { productStore } from './catalog/product-store.js';
 import { supplierDeletionConsumer } from './catalog/supplier-deletion.js';
+import { stockReservationStore } from './stock/stock-reservation-store.js';
+import { stockReservationConsumer } from './stock/stock-reservations.js';
 import { PRODUCTS_DEFAULT_PORT, parseProductsSettings, type ProductsProcessSettings } from './config.js';
 import { ProductsDatabase } from './database.js';
 import { createProductsSubgraph } from './subgraph.js';
@@ -13,11 +15,11 @@ export const productsModule: SubgraphModule<ProductsProcessSettings, ProductsDat
   parseSettings: parseProductsSettings,
   assemble: async (database, settings) => ({
     definition: createProductsSubgraph(database),
-    tokenVerifier: createAccessTokenVerifier(
-      new RemoteJwks({ url: settings.jwksUrl, minRefreshIntervalMs: settings.jwksMinRefreshSeconds * 1000 }),
-      settings,
-    ),
+    tokenVerifier: remoteTokenVerifier(settings),
     publishesEvents: true,
-    consumers: [supplierDeletionConsumer(productStore(database.client), prismaTransactions(database.client))],
+    consumers: [
+      supplierDeletionConsumer(productStore(database.client), prismaTransactions(database.client)),
+      stockReservationConsumer(stockReservationStore, prismaTransactions(database.client)),
+    ],
   }),
 };
