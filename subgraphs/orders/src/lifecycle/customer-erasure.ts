@@ -1,0 +1,24 @@
+import { Events, type ConsumerDefinition, type EventData, type TransactionRunner } from '#kit';
+import type { OrdersTransaction } from '../database.js';
+import type { OrderStore } from '../orders/order-store.js';
+
+/**
+ * orders reacts to user.deleted by erasing what in a deleted customer's orders points at their
+ * home: street, number, complement and CEP (a CEP often names a single street), and the
+ * coordinates' precision beyond about a kilometre. The orders themselves stay, with district,
+ * city and state: they are the platform's and the supplier's record of money that changed hands.
+ */
+export function customerErasureConsumer(orders: OrderStore, transactions: TransactionRunner<OrdersTransaction>): ConsumerDefinition {
+  return {
+    name: 'orders.user-deletions',
+    topics: [Events.userDeleted.topic],
+    transactions,
+    handlers: {
+      [Events.userDeleted.type]: async (data, { transaction, logger }) => {
+        const { userId } = data as EventData<typeof Events.userDeleted>;
+        const erased = await orders.eraseAddressesOf(userId, transaction as OrdersTransaction);
+        if (erased > 0) logger.info({ customerId: userId, orders: erased }, 'deleted customer’s delivery addresses erased');
+      },
+    },
+  };
+}

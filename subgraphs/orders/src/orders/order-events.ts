@@ -1,0 +1,79 @@
+import { Events, pendingEvent, type EventOrigin, type PendingEvent } from '#kit';
+import type { OrderStatus } from '../database.js';
+import type { MoveEvents, Order } from './order-store.js';
+
+const location = (order: Order) => ({ latitude: order.latitude, longitude: order.longitude });
+const lines = (order: Order) => order.items.map((item) => ({ productId: item.productId, quantity: item.quantity }));
+
+/** order.created: everything products needs to reserve stock and payments to open a payment. */
+export const orderCreatedEvents = (origin: EventOrigin) => (order: Order): PendingEvent[] => [
+  pendingEvent(Events.orderCreated, origin, order.id, {
+    orderId: order.id,
+    customerId: order.customerId,
+    supplierId: order.supplierId,
+    items: order.items.map((item) => ({
+      productId: item.productId,
+      quantity: item.quantity,
+      unitPriceAmount: item.unitPriceAmount,
+      lineTotalAmount: item.lineTotalAmount,
+    })),
+    subtotalAmount: order.subtotalAmount,
+    deliveryFeeAmount: order.deliveryFeeAmount,
+    totalAmount: order.totalAmount,
+    currency: order.currency,
+    paymentMethod: order.paymentMethod,
+    deliveryLocation: location(order),
+    createdAt: order.createdAt.toISOString(),
+  }),
+];
+
+/** The one event each status announces itself with; its time is the move's. */
+export const statusEvents = (origin: EventOrigin): MoveEvents => (order: Order, previousStatus: OrderStatus): PendingEvent[] => {
+  const at = order.updatedAt.toISOString();
+  const parties = { orderId: order.id, customerId: order.customerId, supplierId: order.supplierId };
+  switch (order.status) {
+    case 'CONFIRMED':
+      return [
+        pendingEvent(Events.orderConfirmed, origin, order.id, {
+          ...parties,
+          totalAmount: order.totalAmount,
+          currency: order.currency,
+          paymentMethod: order.paymentMethod,
+          cylinderCount: order.items.reduce((sum, item) => sum + item.quantity, 0),
+          deliveryLocation: location(order),
+          confirmedAt: at,
+        }),
+      ];
+    case 'IN_TRANSIT':
+      // Issue 7 assigns couriers; until then the supplier delivers.
+      return [pendingEvent(Events.orderInTransit, origin, order.id, { ...parties, courierId: null, at })];
+    case 'DELIVERED':
+      return [
+        pendingEvent(Events.orderDelivered, origin, order.id, {
+          ...parties,
+          courierId: null,
+          paymentMethod: order.paymentMethod,
+          totalAmount: order.totalAmount,
+          currency: order.currency,
+          deliveredAt: at,
+        }),
+      ];
+    case 'CANCELLED': {
+      // The database's CHECK makes these present on every cancelled order.
+      if (order.cancellationReasonCode === null || order.cancelledAt === null) throw new Error(`order ${order.id} is cancelled without a reason`);
+      return [
+        pendingEvent(Events.orderCancelled, origin, order.id, {
+          ...parties,
+          previousStatus,
+          reasonCode: order.cancellationReasonCode,
+          reason: order.cancellationReason ?? '',
+          cancelledBy: order.cancelledBy,
+          items: lines(order),
+          cancelledAt: order.cancelledAt.toISOString(),
+        }),
+      ];
+    }
+    case 'PENDING_PAYMENT':
+      return [];
+  }
+};

@@ -1,0 +1,223 @@
+import { isUuid, newestFirstPage, pageOf, recordEvents, type KeysetCursor, type PendingEvent } from '#kit';
+import type {
+  CancellationReasonCode,
+  OrderActorRole,
+  OrderItemRow,
+  OrderRow,
+  OrdersDatabase,
+  OrderStatus,
+  OrdersTransaction,
+  PaymentFailureCode,
+  PaymentMethod,
+  Prisma,
+  StatusChangeRow,
+} from '../database.js';
+import type { DeliveryAddress } from './order-input.js';
+import type { PricedOrder } from './order-pricing.js';
+
+/** An order with its lines, in the order they were placed. */
+export type Order = OrderRow & { items: OrderItemRow[] };
+export type StatusChange = StatusChangeRow;
+
+export interface NewOrder extends PricedOrder {
+  id: string;
+  customerId: string;
+  paymentMethod: PaymentMethod;
+  address: DeliveryAddress;
+  createdAt: Date;
+  paymentDueAt: Date | null;
+}
+
+/** One move of the status machine, as the store records it. */
+export interface StatusMove {
+  to: OrderStatus;
+  /** Null when the saga moves the order. */
+  actorId: string | null;
+  actorRole: OrderActorRole;
+  reason: string | null;
+  cancellation?: { code: CancellationReasonCode; reason: string; cancelledBy: string | null };
+}
+
+/** The events a move causes, from the order after it; written in the move's transaction. */
+export type MoveEvents = (after: Order, previousStatus: OrderStatus) => PendingEvent[];
+
+export interface OrderQuery {
+  /** Only orders this user placed or supplies; absent for admins, who see all. */
+  participantId?: string;
+  status?: OrderStatus;
+  first: number;
+  after?: KeysetCursor;
+}
+
+export interface OrderPage {
+  orders: Order[];
+  hasNextPage: boolean;
+  totalCount: number;
+}
+
+export interface PaymentFailure {
+  code: PaymentFailureCode;
+  reason: string;
+  failedAt: Date;
+}
+
+export interface OrderStore {
+  create(order: NewOrder, events: (created: Order) => PendingEvent[]): Promise<Order>;
+  findById(id: string): Promise<Order | null>;
+  findByIds(ids: readonly string[]): Promise<Order[]>;
+  list(query: OrderQuery): Promise<OrderPage>;
+  /** The status history of each order, oldest first. */
+  historyOf(orderIds: readonly string[]): Promise<StatusChange[]>;
+  /**
+   * Applies a move if the order is still in the status it was read in (`order.status`), with
+   * its history row and events, in `transaction`. Null when another move got there first.
+   */
+  move(transaction: OrdersTransaction, order: Order, move: StatusMove, events: MoveEvents): Promise<Order | null>;
+  /** The same in a transaction of its own. */
+  moveNow(order: Order, move: StatusMove, events: MoveEvents): Promise<Order | null>;
+  /** Reads an order and locks it until `transaction` ends, so saga facts and the moves they cause apply one at a time. */
+  lock(transaction: OrdersTransaction, id: string): Promise<Order | null>;
+  markStockReserved(transaction: OrdersTransaction, id: string): Promise<Order>;
+  markPaid(transaction: OrdersTransaction, id: string): Promise<Order>;
+  recordPaymentFailure(transaction: OrdersTransaction, id: string, failure: PaymentFailure): Promise<void>;
+  /** Keeps the highest refunded total seen: refund events carry the running total, so an older one changes nothing. */
+  recordRefundedTotal(transaction: OrdersTransaction, id: string, refundedTotal: number): Promise<void>;
+  /**
+   * Locks up to `limit` unpaid orders past their payment deadline, skipping those another
+   * instance (or a saga event) holds, so each is expired once.
+   */
+  lockOverdue(transaction: OrdersTransaction, limit: number): Promise<Order[]>;
+  /** user.deleted: the personal parts of the customer's delivery addresses go; the orders stay. */
+  eraseAddressesOf(customerId: string, transaction: OrdersTransaction): Promise<number>;
+}
+
+const withItems = { items: { orderBy: { position: 'asc' } } } as const satisfies Prisma.OrderInclude;
+
+export function orderStore(database: OrdersDatabase): OrderStore {
+  const move: OrderStore['move'] = async (transaction, order, change, events) => {
+    const at = new Date();
+    const { count } = await transaction.order.updateMany({
+      where: { id: order.id, status: order.status },
+      data: {
+        status: change.to,
+        updatedAt: at,
+        ...(change.cancellation === undefined
+          ? {}
+          : {
+              cancellationReasonCode: change.cancellation.code,
+              cancellationReason: change.cancellation.reason,
+              cancelledBy: change.cancellation.cancelledBy,
+              cancelledAt: at,
+            }),
+      },
+    });
+    if (count === 0) return null;
+    await transaction.orderStatusChange.create({
+      data: { orderId: order.id, fromStatus: order.status, toStatus: change.to, at, actorId: change.actorId, actorRole: change.actorRole, reason: change.reason },
+    });
+    const after = await transaction.order.findUniqueOrThrow({ where: { id: order.id }, include: withItems });
+    await recordEvents(transaction, events(after, order.status));
+    return after;
+  };
+
+  return {
+    create: (order, events) =>
+      database.$transaction(async (transaction) => {
+        const { address } = order;
+        await transaction.order.create({
+          data: {
+            id: order.id,
+            customerId: order.customerId,
+            supplierId: order.supplierId,
+            paymentMethod: order.paymentMethod,
+            currency: order.currency,
+            subtotalAmount: order.subtotalAmount,
+            deliveryFeeAmount: order.deliveryFeeAmount,
+            totalAmount: order.totalAmount,
+            street: address.street,
+            number: address.number,
+            complement: address.complement,
+            district: address.district,
+            city: address.city,
+            state: address.state,
+            postalCode: address.postalCode,
+            latitude: address.latitude,
+            longitude: address.longitude,
+            paymentDueAt: order.paymentDueAt,
+            createdAt: order.createdAt,
+            updatedAt: order.createdAt,
+            items: {
+              create: order.items.map((item) => ({
+                productId: item.productId,
+                position: item.position,
+                productName: item.productName,
+                quantity: item.quantity,
+                unitPriceAmount: item.unitPriceAmount,
+                lineTotalAmount: item.lineTotalAmount,
+              })),
+            },
+            history: {
+              create: { fromStatus: null, toStatus: 'PENDING_PAYMENT', at: order.createdAt, actorId: order.customerId, actorRole: 'CUSTOMER', reason: null },
+            },
+          },
+        });
+        const created = await transaction.order.findUniqueOrThrow({ where: { id: order.id }, include: withItems });
+        await recordEvents(transaction, events(created));
+        return created;
+      }),
+    findById: async (id) => (isUuid(id) ? database.order.findUnique({ where: { id }, include: withItems }) : null),
+    findByIds: (ids) => database.order.findMany({ where: { id: { in: ids.filter(isUuid) } }, include: withItems }),
+    async list(query) {
+      const filter: Prisma.OrderWhereInput = {
+        ...(query.participantId === undefined ? {} : { OR: [{ customerId: query.participantId }, { supplierId: query.participantId }] }),
+        ...(query.status === undefined ? {} : { status: query.status }),
+      };
+      const [rows, totalCount] = await Promise.all([
+        database.order.findMany({ ...newestFirstPage(filter, query.after, query.first), include: withItems }),
+        database.order.count({ where: filter }),
+      ]);
+      const { nodes, hasNextPage } = pageOf(rows, query.first);
+      return { orders: nodes, hasNextPage, totalCount };
+    },
+    historyOf: (orderIds) =>
+      database.orderStatusChange.findMany({ where: { orderId: { in: orderIds.filter(isUuid) } }, orderBy: { seq: 'asc' } }),
+    move,
+    moveNow: (order, change, events) => database.$transaction((transaction) => move(transaction, order, change, events)),
+    async lock(transaction, id) {
+      if (!isUuid(id)) return null;
+      const locked = await transaction.$queryRaw<Array<{ id: string }>>`select id from orders where id = ${id}::uuid for update`;
+      if (locked.length === 0) return null;
+      return transaction.order.findUniqueOrThrow({ where: { id }, include: withItems });
+    },
+    markStockReserved: (transaction, id) =>
+      transaction.order.update({ where: { id }, data: { stockReserved: true }, include: withItems }),
+    markPaid: (transaction, id) => transaction.order.update({ where: { id }, data: { paid: true }, include: withItems }),
+    async recordPaymentFailure(transaction, id, failure) {
+      await transaction.order.update({
+        where: { id },
+        data: { lastPaymentFailureCode: failure.code, lastPaymentFailureReason: failure.reason, lastPaymentFailedAt: failure.failedAt },
+      });
+    },
+    async recordRefundedTotal(transaction, id, refundedTotal) {
+      await transaction.order.updateMany({ where: { id, refundedAmount: { lt: refundedTotal } }, data: { refundedAmount: refundedTotal } });
+    },
+    async lockOverdue(transaction, limit) {
+      const rows = await transaction.$queryRaw<Array<{ id: string }>>`
+        select id from orders
+        where status = 'PENDING_PAYMENT' and not paid and payment_due_at <= now()
+        order by payment_due_at
+        limit ${limit}
+        for update skip locked`;
+      if (rows.length === 0) return [];
+      return transaction.order.findMany({ where: { id: { in: rows.map((row) => row.id) } }, include: withItems });
+    },
+    eraseAddressesOf: (customerId, transaction) =>
+      // Two decimals of a degree is about a kilometre: enough for delivery statistics, not a home.
+      transaction.$executeRaw`
+        update orders set
+          street = null, number = null, complement = null, postal_code = null,
+          latitude = round(latitude::numeric, 2)::float8, longitude = round(longitude::numeric, 2)::float8,
+          address_erased_at = now(), updated_at = now()
+        where customer_id = ${customerId}::uuid and address_erased_at is null`,
+  };
+}

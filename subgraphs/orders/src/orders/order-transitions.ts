@@ -1,0 +1,79 @@
+import { appError, ErrorCode, forbidden } from '#kit';
+import type { OrderActorRole, OrderStatus } from '../database.js';
+
+export interface Transition {
+  from: OrderStatus;
+  to: OrderStatus;
+  by: readonly OrderActorRole[];
+}
+
+/**
+ * Every move an order can make, and who may make it. CUSTOMER and SUPPLIER mean the order's own
+ * customer and supplier, not anyone holding the role; SYSTEM is the saga (stock and payment
+ * events, the payment deadline). Nothing else changes an order's status: the service checks
+ * this table before a change and the store applies it conditionally on `from`, so two
+ * concurrent moves cannot both win. (Issue 7 adds the assigned courier to the
+ * delivery rows.)
+ */
+export const transitions: readonly Transition[] = [
+  { from: 'PENDING_PAYMENT', to: 'CONFIRMED', by: ['SYSTEM'] },
+  { from: 'CONFIRMED', to: 'IN_TRANSIT', by: ['SUPPLIER', 'ADMIN'] },
+  { from: 'IN_TRANSIT', to: 'DELIVERED', by: ['SUPPLIER', 'ADMIN'] },
+  { from: 'PENDING_PAYMENT', to: 'CANCELLED', by: ['CUSTOMER', 'SUPPLIER', 'ADMIN', 'SYSTEM'] },
+  { from: 'CONFIRMED', to: 'CANCELLED', by: ['CUSTOMER', 'SUPPLIER', 'ADMIN'] },
+];
+
+type RefusalCode = typeof ErrorCode.CONFLICT | typeof ErrorCode.FORBIDDEN;
+
+export type TransitionCheck = { allowed: true; actor: OrderActorRole } | { allowed: false; code: RefusalCode; message: string };
+
+export const movesFrom = (status: OrderStatus): Transition[] => transitions.filter((move) => move.from === status);
+
+/**
+ * Whether someone standing in `actors` (in order of preference: the first that the move allows
+ * is the one recorded) may move an order from `from` to `to`. Someone who may never make such
+ * a move is FORBIDDEN whatever the status; a move the status does not allow is a CONFLICT that
+ * says what is possible from here; a move the status allows, but not to this actor, is FORBIDDEN.
+ */
+export function checkTransition(from: OrderStatus, to: OrderStatus, actors: readonly OrderActorRole[]): TransitionCheck {
+  const towards = transitions.filter((move) => move.to === to);
+  if (!towards.some((move) => move.by.some((actor) => actors.includes(actor)))) {
+    return refusal(ErrorCode.FORBIDDEN, `Only ${describeActors(unionOf(towards))} may move an order to ${to}.`);
+  }
+  const move = transitions.find((candidate) => candidate.from === from && candidate.to === to);
+  if (move === undefined) return refusal(ErrorCode.CONFLICT, illegalMoveMessage(from, to));
+  const actor = actors.find((candidate) => move.by.includes(candidate));
+  if (actor === undefined) return refusal(ErrorCode.FORBIDDEN, `Only ${describeActors(move.by)} may move this order from ${from} to ${to}.`);
+  return { allowed: true, actor };
+}
+
+/** The client's error for a refused move, with the statuses in `extensions` for a CONFLICT. */
+export function transitionError(check: Extract<TransitionCheck, { allowed: false }>, from: OrderStatus, to: OrderStatus) {
+  return check.code === ErrorCode.CONFLICT
+    ? appError(ErrorCode.CONFLICT, check.message, { currentStatus: from, requestedStatus: to })
+    : forbidden(check.message);
+}
+
+function illegalMoveMessage(from: OrderStatus, to: OrderStatus): string {
+  if (from === to) return `This order is already ${from}.`;
+  const moves = movesFrom(from);
+  if (moves.length === 0) return `This order is ${from}, a final status: it cannot move to ${to}, nor anywhere else.`;
+  const options = moves.map((move) => `${move.to} (by ${describeActors(move.by)})`).join(' or ');
+  return `This order is ${from} and cannot move to ${to}; from ${from} it can move to ${options}.`;
+}
+
+const actorNames: Readonly<Record<OrderActorRole, string>> = {
+  CUSTOMER: 'its customer',
+  SUPPLIER: 'its supplier',
+  ADMIN: 'an admin',
+  SYSTEM: 'the payment and stock process',
+};
+
+function describeActors(actors: readonly OrderActorRole[]): string {
+  const names = actors.map((actor) => actorNames[actor]);
+  return names.length <= 1 ? (names[0] ?? 'nobody') : `${names.slice(0, -1).join(', ')} or ${names.at(-1)}`;
+}
+
+const unionOf = (moves: readonly Transition[]): OrderActorRole[] => [...new Set(moves.flatMap((move) => move.by))];
+
+const refusal = (code: RefusalCode, message: string): TransitionCheck => ({ allowed: false, code, message });

@@ -1,0 +1,41 @@
+import type { EventOrigin, Logger } from '#kit';
+import type { OrdersTransaction, OrderStatus } from '../database.js';
+import { statusEvents } from '../orders/order-events.js';
+import type { Order, OrderStore, StatusMove } from '../orders/order-store.js';
+import { checkTransition } from '../orders/order-transitions.js';
+
+export interface SystemMoves {
+  /** Moves a locked order as the saga, if the transition table lets SYSTEM do it from its status. */
+  move(
+    transaction: OrdersTransaction,
+    order: Order,
+    to: OrderStatus,
+    origin: EventOrigin,
+    logger: Logger,
+    details?: Pick<StatusMove, 'reason' | 'cancellation'>,
+  ): Promise<Order | null>;
+  /** Confirms a pending order once products reserved its stock and its payment is settled (or is cash, collected at the door). */
+  confirmIfReady(transaction: OrdersTransaction, order: Order, origin: EventOrigin, logger: Logger): Promise<Order>;
+}
+
+/** The moves the saga and the payment timeout make, under the same table as people's. */
+export function systemMoves(orders: OrderStore): SystemMoves {
+  const move: SystemMoves['move'] = async (transaction, order, to, origin, logger, details = { reason: null }) => {
+    const check = checkTransition(order.status, to, ['SYSTEM']);
+    if (!check.allowed) {
+      logger.warn({ orderId: order.id, status: order.status, requested: to }, `the saga cannot move this order: ${check.message}`);
+      return null;
+    }
+    const moved = await orders.move(transaction, order, { to, actorId: null, actorRole: 'SYSTEM', ...details }, statusEvents(origin));
+    if (moved !== null) logger.info({ orderId: order.id, from: order.status, to }, 'order moved by the saga');
+    return moved;
+  };
+  return {
+    move,
+    async confirmIfReady(transaction, order, origin, logger) {
+      const settled = order.paid || order.paymentMethod === 'CASH_ON_DELIVERY';
+      if (order.status !== 'PENDING_PAYMENT' || !order.stockReserved || !settled) return order;
+      return (await move(transaction, order, 'CONFIRMED', origin, logger)) ?? order;
+    },
+  };
+}

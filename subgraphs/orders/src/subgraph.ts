@@ -1,0 +1,40 @@
+import { loadTypeDefs, prismaTransactions, subgraphSchemaPath, type AssembledSubgraph, type Database, type Logger, type SubgraphDefinition } from '#kit';
+import { catalogProjectionConsumer } from './catalog/catalog-projection.js';
+import { catalogStore } from './catalog/catalog-store.js';
+import type { OrdersSettings } from './config.js';
+import type { OrdersDatabase } from './database.js';
+import { historyLoader, orderLoader, type OrdersContext } from './graphql/context.js';
+import { resolvers } from './graphql/resolvers.js';
+import { customerErasureConsumer } from './lifecycle/customer-erasure.js';
+import { OrderService } from './orders/order-service.js';
+import { orderStore } from './orders/order-store.js';
+import { orderSagaConsumer } from './saga/order-saga.js';
+import { paymentTimeoutJob } from './saga/payment-timeout.js';
+import { systemMoves } from './saga/system-moves.js';
+
+export type OrdersSubgraph = Omit<AssembledSubgraph, 'tokenVerifier'> & { definition: SubgraphDefinition<OrdersContext> };
+
+/** Assembles the orders subgraph: schema, consumers and the payment-timeout job. Starts nothing. */
+export function createOrdersSubgraph(database: Database<OrdersDatabase>, settings: OrdersSettings, logger: Logger): OrdersSubgraph {
+  const orders = orderStore(database.client);
+  const catalog = catalogStore(database.client);
+  const service = new OrderService(orders, catalog, settings);
+  const moves = systemMoves(orders);
+  const transactions = prismaTransactions(database.client);
+  return {
+    definition: {
+      name: 'orders',
+      typeDefs: loadTypeDefs(subgraphSchemaPath('orders')),
+      resolvers,
+      createContext: (request) => ({ ...request, service, orderById: orderLoader(orders), historyByOrder: historyLoader(orders) }),
+      readiness: { database: () => database.ping() },
+    },
+    publishesEvents: true,
+    consumers: [
+      catalogProjectionConsumer(catalog, transactions),
+      orderSagaConsumer(orders, moves, transactions),
+      customerErasureConsumer(orders, transactions),
+    ],
+    jobs: [paymentTimeoutJob(orders, moves, transactions, logger, settings.paymentTimeoutSweepSeconds)],
+  };
+}
