@@ -9,11 +9,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { projectRoot } from '#kit';
 import { freePort } from '../test/support/free-port.js';
+import { subgraphModules } from '../platform/src/subgraph-modules.js';
 
 const runs = Number(process.argv[2] ?? 5);
 
 async function timeOneStart(dataDirectory: string): Promise<number> {
-  const [gateway, accounts, products, postgres] = await Promise.all([freePort(), freePort(), freePort(), freePort()]);
+  const [gateway, postgres] = [await freePort(), await freePort()];
+  const subgraphPorts: Record<string, string> = {};
+  for (const module of subgraphModules) subgraphPorts[`${module.environmentPrefix}_PORT`] = String(await freePort());
   const startedAt = performance.now();
   const child = spawn(process.execPath, ['--import', 'tsx', join(projectRoot, 'scripts', 'start.ts')], {
     cwd: projectRoot,
@@ -22,8 +25,7 @@ async function timeOneStart(dataDirectory: string): Promise<number> {
       ...process.env,
       LOG_LEVEL: 'warn',
       GATEWAY_PORT: String(gateway),
-      ACCOUNTS_PORT: String(accounts),
-      PRODUCTS_PORT: String(products),
+      ...subgraphPorts,
       EMBEDDED_POSTGRES_PORT: String(postgres),
       EMBEDDED_POSTGRES_DIR: dataDirectory,
     },

@@ -12,42 +12,20 @@
 // - after commit: from the mutation's HTTP response (sent after its commit) to the message;
 //   the message can arrive first, so this slightly under-states;
 // - end to end: from sending the mutation to the message.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
-import { startEmbeddedPostgres } from '../../platform/src/embedded-postgres.js';
-import { launchPlatform } from '../../platform/src/launch.js';
 import { postGraphQL } from '../../test/support/graphql-client.js';
-import { freePort } from '../../test/support/free-port.js';
-import { startKafkaBroker } from '../../test/support/kafka-broker.js';
+import { percentile, startBenchPlatform } from '../support/bench-platform.js';
 
 const events = Number(process.argv[2] ?? 1000);
 const warmUp = 50;
 
-const broker = await startKafkaBroker();
-const dataDirectory = mkdtempSync(join(tmpdir(), 'gasrapido-bench-pg-'));
-const postgres = await startEmbeddedPostgres({ dataDirectory, port: await freePort(), ephemeral: true });
-const platform = await launchPlatform({
-  postgresServerUrl: postgres.serverUrl,
-  // One supplier sends every mutation, faster than the default per-user rate limit allows:
-  // the limit is raised (not turned off) so that it measures latency, not refusals.
-  environment: { NODE_ENV: 'test', LOG_LEVEL: 'warn', KAFKA_BROKERS: broker.bootstrap, GATEWAY_RATE_LIMIT_USER_PER_SECOND: '10000', GATEWAY_RATE_LIMIT_USER_BURST: '10000' },
-});
+const bench = await startBenchPlatform();
 
 try {
-  const graphqlUrl = `${platform.gateway.url}/graphql`;
-  const session = async (role: string, email: string) => {
-    const result = await postGraphQL(
-      graphqlUrl,
-      `mutation ($input: RegisterInput!) { register(input: $input) { accessToken } }`,
-      { variables: { input: { email, phone: `+55119${String(Math.floor(Math.random() * 1e8)).padStart(8, '0')}`, name: 'Load Tester', password: 'Str0ng-Passw0rd!', role } } },
-    );
-    return (result.data as { register: { accessToken: string } }).register.accessToken;
-  };
-  const supplier = await session('SUPPLIER', 'bench-supplier@example.com');
-  const customer = await session('CUSTOMER', 'bench-customer@example.com');
+  const { graphqlUrl } = bench;
+  const supplier = await bench.userToken('SUPPLIER');
+  const customer = await bench.userToken('CUSTOMER');
   const created = await postGraphQL(
     graphqlUrl,
     `mutation { createProduct(input: { name: "Botijão P13 bench", cylinderType: P13, priceAmount: 10000, stockQuantity: 10 }) { id } }`,
@@ -100,18 +78,11 @@ try {
   }
   await client.dispose();
 
-  const percentile = (values: number[], p: number) => {
-    const sorted = [...values].sort((a, b) => a - b);
-    return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
-  };
   const row = (label: string, values: number[]) =>
     `| ${label} | ${values.length} | ${percentile(values, 50).toFixed(1)} | ${percentile(values, 90).toFixed(1)} | ${percentile(values, 99).toFixed(1)} | ${Math.max(...values).toFixed(1)} |`;
   process.stdout.write(`\ncommit-to-subscriber latency, ${events} events after ${warmUp} warm-up, real Kafka broker (ms)\n\n`);
   process.stdout.write('| clock | events | p50 | p90 | p99 | max |\n| --- | --- | --- | --- | --- | --- |\n');
   process.stdout.write(`${row('after commit (mutation response → message)', afterCommit)}\n${row('end to end (mutation sent → message)', endToEnd)}\n`);
 } finally {
-  await platform.stop();
-  await postgres.stop();
-  rmSync(dataDirectory, { recursive: true, force: true });
-  await broker.dispose();
+  await bench.stop();
 }

@@ -16,6 +16,8 @@ export const externalSecrets = [
   'gasrapido-invitations',
   'gasrapido-verification',
   'gasrapido-couriers',
+  'gasrapido-orders',
+  'gasrapido-payments',
   'gasrapido-api-tls',
 ] as const;
 

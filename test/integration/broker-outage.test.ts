@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Topic } from '#kit';
-import { probeEvents, type EventProbe } from '../support/event-probe.js';
+import { eventually, probeEvents, type EventProbe } from '../support/event-probe.js';
 import { startKafkaBroker, type KafkaBroker } from '../support/kafka-broker.js';
 import { startTestPlatform, type TestPlatform } from '../support/platform.js';
 import { registerUser } from '../support/users.js';
@@ -14,7 +14,7 @@ let probe: EventProbe;
 beforeAll(async () => {
   broker = await startKafkaBroker();
   test = await startTestPlatform({ KAFKA_BROKERS: broker.bootstrap });
-  probe = await probeEvents(test.platform.eventBus, [Topic.PRODUCT, Topic.USER]);
+  probe = await probeEvents(test.platform.eventBus, [Topic.PRODUCT, Topic.USER, Topic.ORDER]);
 }, 120_000);
 afterAll(async () => {
   await probe?.stop();
@@ -56,4 +56,69 @@ describe('the outbox during a broker outage', () => {
     }
     expect([...firstSeen.values()]).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
   }, 120_000);
+});
+
+describe('the order saga during a broker outage', () => {
+  const deliveryAddress = {
+    street: 'Rua da Consolação', number: '100', district: 'Centro', city: 'São Paulo', state: 'SP', postalCode: '01302000',
+    latitude: -23.55, longitude: -46.64,
+  };
+
+  const orderState = async (orderId: string, token: string) => {
+    const result = await test.query<{ order: { status: string; payment: { status: string } | null } }>(
+      'query ($id: ID!) { order(id: $id) { status payment { status } } }',
+      { token, variables: { id: orderId } },
+    );
+    return result.data!.order;
+  };
+
+  it('captures a payment while Kafka is down and confirms the order once it returns, nothing lost or doubled', async () => {
+    const [supplier, customer] = [await verifiedUser(test, 'SUPPLIER', 'Gás no Escuro'), await registerUser(test)];
+    const created = await test.query<{ createProduct: { id: string } }>(
+      'mutation { createProduct(input: { name: "Botijão P13", cylinderType: P13, priceAmount: 12000, stockQuantity: 3 }) { id } }',
+      { token: supplier.accessToken },
+    );
+    const productId = created.data!.createProduct.id;
+    const orderId = await eventually(async () => {
+      const placed = await test.query<{ placeOrder: { id: string } }>(
+        'mutation ($input: PlaceOrderInput!) { placeOrder(input: $input) { id } }',
+        { token: customer.accessToken, variables: { input: { items: [{ productId, quantity: 1 }], deliveryAddress, paymentMethod: 'CARD' } } },
+      );
+      return placed.data?.placeOrder.id;
+    }, 30_000, 'the product in the orders catalog');
+    // The payment is open and the stock reserved before the outage.
+    await eventually(async () => ((await orderState(orderId, customer.accessToken)).payment?.status === 'AWAITING_PAYMENT' ? true : undefined), 30_000, 'payment opened');
+    await probe.waitFor((event) => event.envelope?.type === 'stock.reserved' && event.envelope.data.orderId === orderId, 1, 30_000);
+
+    await broker.stop();
+    const paid = await test.query<{ payOrder: { status: string } }>(
+      'mutation ($input: PayOrderInput!) { payOrder(input: $input) { status } }',
+      { token: customer.accessToken, variables: { input: { orderId, idempotencyKey: `outage-${orderId}`, card: { token: 'tok_success' } } } },
+    );
+    expect(paid.data?.payOrder.status).toBe('PAID');
+    // The capture and its event are committed together; the event waits in the outbox.
+    const paymentsRelay = test.platform.subgraphs.get('payments')!.relay!;
+    expect(await paymentsRelay.pending()).toBeGreaterThanOrEqual(1);
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    expect((await orderState(orderId, customer.accessToken)).status).toBe('PENDING_PAYMENT');
+
+    await broker.start();
+    await paymentsRelay.drained(60_000);
+    await eventually(async () => ((await orderState(orderId, customer.accessToken)).status === 'CONFIRMED' ? true : undefined), 60_000, 'the order confirmed');
+
+    // Exactly one charge at the provider, one capture in the ledger, and the books balance.
+    const payments = test.platform.subgraphs.get('payments')!.database.pool;
+    const charges = await payments.query(
+      `select count(*)::int as n from sandbox_provider_transactions t join payments p on p.id = t.payment_id where p.order_id = $1 and t.kind = 'CHARGE' and t.status = 'CAPTURED'`,
+      [orderId],
+    );
+    expect(charges.rows[0].n).toBe(1);
+    const books = await payments.query(
+      `select coalesce(sum(case when direction = 'DEBIT' then amount else -amount end), 0)::int as imbalance from ledger_entries`,
+    );
+    expect(books.rows[0].imbalance).toBe(0);
+    await probe.waitFor((event) => event.envelope?.type === 'order.confirmed' && event.envelope.data.orderId === orderId, 1, 30_000);
+    const confirmations = new Set(probe.ofType('order.confirmed').filter((event) => event.envelope!.data.orderId === orderId).map((event) => event.envelope!.id));
+    expect(confirmations.size).toBe(1);
+  }, 180_000);
 });

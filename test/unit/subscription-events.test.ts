@@ -41,8 +41,44 @@ function prepared(fieldName: 'productUpdated' | 'inventoryLow', args: Record<str
 }
 
 describe('the subscription registry', () => {
-  it('reads every field from product.events', () => {
-    expect(topicsOf(subscriptionFields)).toEqual(['product.events']);
+  it('reads each topic its fields need, once', () => {
+    expect(topicsOf(subscriptionFields).sort()).toEqual(['order.events', 'payment.events', 'product.events']);
+  });
+
+  it('orderStatusChanged tells the order’s customer and supplier, narrowed to one order when asked', () => {
+    const field = subscriptionFields['orderStatusChanged']!;
+    const [customer, supplier, stranger] = [viewer(), viewer(), viewer()];
+    const orderId = randomUUID();
+    const confirmed = createEnvelope({
+      type: Events.orderConfirmed.type,
+      source: 'orders',
+      subject: orderId,
+      schemaVersion: 1,
+      correlationId: 'c',
+      data: { orderId, customerId: customer.userId, supplierId: supplier.userId },
+    });
+    expect(field.filter(confirmed, {}, customer)).toBe(true);
+    expect(field.filter(confirmed, { orderId }, supplier)).toBe(true);
+    expect(field.filter(confirmed, { orderId: randomUUID() }, customer)).toBe(false);
+    expect(field.filter(confirmed, {}, stranger)).toBe(false);
+    expect(field.filter(confirmed, {}, null)).toBe(false);
+    expect(field.entityField).toBe('order');
+    expect(field.entityId(confirmed)).toBe(orderId);
+  });
+
+  it('paymentUpdated tells only the payer, about processed, failed and refunded payments', () => {
+    const field = subscriptionFields['paymentUpdated']!;
+    const payer = viewer();
+    const [orderId, paymentId] = [randomUUID(), randomUUID()];
+    const of = (type: string) =>
+      createEnvelope({ type, source: 'payments', subject: orderId, schemaVersion: 1, correlationId: 'c', data: { orderId, paymentId, customerId: payer.userId } });
+    for (const type of [Events.paymentProcessed.type, Events.paymentFailed.type, Events.refundProcessed.type]) {
+      expect(field.filter(of(type), { orderId }, payer), type).toBe(true);
+      expect(field.filter(of(type), {}, viewer()), type).toBe(false);
+    }
+    expect(field.filter(of('payment.opened'), {}, payer)).toBe(false);
+    expect(field.entityField).toBe('payment');
+    expect(field.entityId(of(Events.refundProcessed.type))).toBe(paymentId);
   });
 
   it('productUpdated matches product.updated events of the product asked for, and nothing else', () => {

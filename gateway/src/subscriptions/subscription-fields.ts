@@ -64,6 +64,14 @@ function field<Definition extends EventDefinition<z.ZodType>>(spec: FieldSpec<De
   };
 }
 
+type OrderEvent =
+  | typeof Events.orderCreated
+  | typeof Events.orderConfirmed
+  | typeof Events.orderInTransit
+  | typeof Events.orderDelivered
+  | typeof Events.orderCancelled;
+type PaymentEvent = typeof Events.paymentProcessed | typeof Events.paymentFailed | typeof Events.refundProcessed;
+
 /**
  * Every subscription the gateway serves. Adding one (orders, payments,
  * notifications) is one entry here plus the field in its subgraph's schema.
@@ -83,6 +91,28 @@ export const subscriptionFields: SubscriptionFieldRegistry = {
     filter: (data, _args, viewer) => viewer !== null && data.supplierId === viewer.userId && data.crossedLowThreshold,
     entityField: 'product',
     entityId: (data) => data.productId,
+  }),
+  orderStatusChanged: field<OrderEvent>({
+    events: [Events.orderCreated, Events.orderConfirmed, Events.orderInTransit, Events.orderDelivered, Events.orderCancelled],
+    requiresViewer: true,
+    // The order's customer and supplier hear of it; `orderId`, when given, narrows to one order.
+    filter: (data, args, viewer) =>
+      viewer !== null &&
+      (data.customerId === viewer.userId || data.supplierId === viewer.userId) &&
+      (args['orderId'] === undefined || args['orderId'] === null || args['orderId'] === data.orderId),
+    entityField: 'order',
+    entityId: (data) => data.orderId,
+  }),
+  paymentUpdated: field<PaymentEvent>({
+    events: [Events.paymentProcessed, Events.paymentFailed, Events.refundProcessed],
+    requiresViewer: true,
+    // Only the payer: processed, failed, refunded.
+    filter: (data, args, viewer) =>
+      viewer !== null &&
+      data.customerId === viewer.userId &&
+      (args['orderId'] === undefined || args['orderId'] === null || args['orderId'] === data.orderId),
+    entityField: 'payment',
+    entityId: (data) => data.paymentId,
   }),
 };
 

@@ -1,0 +1,77 @@
+// The whole supergraph for a benchmark: its own embedded PostgreSQL and Kafka
+// broker, and users made the way the tests make them (no onboarding round trip).
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startEmbeddedPostgres } from '../../platform/src/embedded-postgres.js';
+import { launchPlatform, type RunningPlatform } from '../../platform/src/launch.js';
+import type { AccountsSubgraph } from '../../subgraphs/accounts/src/subgraph.js';
+import { postGraphQL } from '../../test/support/graphql-client.js';
+import { freePort } from '../../test/support/free-port.js';
+import { startKafkaBroker } from '../../test/support/kafka-broker.js';
+
+export interface BenchPlatform {
+  readonly platform: RunningPlatform;
+  readonly graphqlUrl: string;
+  /** Signs a new user in and returns the access token; suppliers and couriers come out verified. */
+  userToken(role: 'CUSTOMER' | 'SUPPLIER' | 'COURIER', name?: string): Promise<string>;
+  stop(): Promise<void>;
+}
+
+const PASSWORD = 'Str0ng-Passw0rd!';
+
+export async function startBenchPlatform(environment: Record<string, string> = {}): Promise<BenchPlatform> {
+  const broker = await startKafkaBroker();
+  const dataDirectory = mkdtempSync(join(tmpdir(), 'gasrapido-bench-pg-'));
+  const postgres = await startEmbeddedPostgres({ dataDirectory, port: await freePort(), ephemeral: true });
+  const platform = await launchPlatform({
+    postgresServerUrl: postgres.serverUrl,
+    // Benchmarks send faster than the default per-user rate limit allows: the limit is raised (not
+    // turned off) so that they measure latency, not refusals.
+    environment: {
+      NODE_ENV: 'test',
+      LOG_LEVEL: 'warn',
+      KAFKA_BROKERS: broker.bootstrap,
+      GATEWAY_RATE_LIMIT_USER_PER_SECOND: '10000',
+      GATEWAY_RATE_LIMIT_USER_BURST: '10000',
+      ...environment,
+    },
+  });
+  const graphqlUrl = `${platform.gateway.url}/graphql`;
+  const accounts = platform.subgraphs.get('accounts')!;
+  let sequence = 0;
+  return {
+    platform,
+    graphqlUrl,
+    async userToken(role, name = 'Load Tester') {
+      sequence += 1;
+      const email = `bench-${role.toLowerCase()}-${sequence}-${Date.now()}@example.com`;
+      const phone = `+55119${String(Math.floor(Math.random() * 1e8)).padStart(8, '0')}`;
+      const user = await (accounts.assembled as unknown as AccountsSubgraph).accounts.createAccount({ email, phone, name, password: PASSWORD }, [role], {
+        source: 'accounts',
+        correlationId: 'bench-user',
+      });
+      // Benchmarks are not about onboarding: suppliers and couriers start verified.
+      if (role !== 'CUSTOMER') await accounts.database.pool.query('UPDATE users SET verified = true WHERE id = $1', [user.id]);
+      const login = await postGraphQL<{ login: { accessToken?: string } }>(
+        graphqlUrl,
+        'mutation ($input: LoginInput!) { login(input: $input) { ... on Session { accessToken } } }',
+        { variables: { input: { email, password: PASSWORD } } },
+      );
+      const token = login.data?.login.accessToken;
+      if (token === undefined) throw new Error(`login failed: ${JSON.stringify(login.errors)}`);
+      return token;
+    },
+    async stop() {
+      await platform.stop();
+      await postgres.stop();
+      rmSync(dataDirectory, { recursive: true, force: true });
+      await broker.dispose();
+    },
+  };
+}
+
+export function percentile(values: readonly number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
