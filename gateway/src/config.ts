@@ -22,6 +22,10 @@ const gatewayEnvironmentShape = {
   SUBSCRIPTION_MAX_MESSAGE_BYTES: count(1024, 10 * 1024 * 1024, 64 * 1024),
   /** How long stop() waits for in-flight HTTP requests before cutting connections. */
   GATEWAY_SHUTDOWN_GRACE_MS: count(0, 300_000, 10_000),
+  /** Identical subgraph reads in flight for the same token share one request. */
+  GATEWAY_DEDUPLICATE_FETCHES: env.flag(true),
+  /** Worker processes sharing the port (node:cluster); `auto`: one per core. 1 runs no cluster. */
+  GATEWAY_WORKERS: z.union([z.literal('auto'), z.coerce.number().int().min(1).max(64)]).default(1),
 
   // Protections (docs/gateway-protections.md).
   GATEWAY_RATE_LIMITS: env.flag(true),
@@ -153,6 +157,10 @@ export interface GatewaySettings {
   maxBodyBytes: number;
   shutdownGraceMs: number;
   apolloTelemetry: boolean;
+  /** Identical subgraph reads in flight for the same token share one request (GATEWAY_DEDUPLICATE_FETCHES). */
+  deduplicateFetches: boolean;
+  /** Worker processes (GATEWAY_WORKERS), 'auto' resolved to the core count by the primary. */
+  workers: number | 'auto';
   /** Kafka bootstrap servers the subscription events come from; empty: no bus of its own. */
   kafkaBrokers: string[];
   /** Prefix of topics and consumer groups (KAFKA_NAMESPACE). */
@@ -232,6 +240,8 @@ export function parseGatewaySettings(environment: Environment): GatewaySettings 
     maxBodyBytes: parsed.MAX_REQUEST_BODY_BYTES,
     shutdownGraceMs: parsed.GATEWAY_SHUTDOWN_GRACE_MS,
     apolloTelemetry: parsed.GATEWAY_APOLLO_TELEMETRY,
+    deduplicateFetches: parsed.GATEWAY_DEDUPLICATE_FETCHES,
+    workers: parsed.GATEWAY_WORKERS,
     kafkaBrokers: parsed.KAFKA_BROKERS,
     kafkaNamespace: parsed.KAFKA_NAMESPACE,
     subscriptions: {

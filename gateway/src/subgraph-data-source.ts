@@ -1,10 +1,23 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { GraphQLError, Kind } from 'graphql';
-import { CLIENT_ADDRESS_HEADER, CORRELATION_HEADER, ErrorCode, GATEWAY_CREDENTIAL_HEADER, isErrorCode, type Logger } from '#kit';
+import { CLIENT_ADDRESS_HEADER, CORRELATION_HEADER, ErrorCode, GATEWAY_CREDENTIAL_HEADER, isErrorCode, type Logger, type ServiceMetrics } from '#kit';
 import type { GatewayContext } from './gateway-context.js';
+import { recordSharedSubgraphFetch } from './observability/index.js';
 import type { RateLimiter } from './protection/index.js';
-import { callDeadline, classifySubgraphFailure, failedFetch, retryDelayMs, SubgraphStatusError, type CircuitBreaker, type RetryPolicy, type SubgraphResponse } from './resilience/index.js';
+import {
+  classifySubgraphFailure,
+  failedFetch,
+  InFlightRequests,
+  retryDelayMs,
+  subgraphCall,
+  SubgraphStatusError,
+  type CircuitBreaker,
+  type RetryPolicy,
+  type SubgraphHttpResponse,
+  type SubgraphResponse,
+  type SubgraphTransport,
+} from './resilience/index.js';
 
 export interface SubgraphDataSourceOptions {
   name: string;
@@ -15,11 +28,17 @@ export interface SubgraphDataSourceOptions {
   retry: RetryPolicy;
   breaker: CircuitBreaker;
   rateLimiter: RateLimiter | undefined;
-  fetcher: typeof fetch;
+  /** This subgraph's measured transport (measureSubgraphTransport). */
+  transport: SubgraphTransport;
+  metrics: ServiceMetrics;
+  /** Whether identical reads in flight for the same caller share one request (GATEWAY_DEDUPLICATE_FETCHES). */
+  deduplicate: boolean;
   logger: Logger;
 }
 
 type ProcessOptions = GraphQLDataSourceProcessOptions<GatewayContext>;
+type GatewayGraphQLRequest = Parameters<RemoteGraphQLDataSource['sendRequest']>[0];
+type GatewayGraphQLResponse = Awaited<ReturnType<RemoteGraphQLDataSource['sendRequest']>>;
 /** A fetch made for a client's operation, as opposed to health checks and schema loading. */
 type OperationFetch = Extract<ProcessOptions, { incomingRequestContext: unknown }>;
 
@@ -36,13 +55,18 @@ const unavailableMessage = 'A service needed for this field is unavailable. Retr
  * its circuit breaker, a deadline, and retries with backoff for queries.
  * A call that fails answers with errors on the fields it was to fill, so the
  * rest of the response keeps its data.
+ *
+ * Reads made for a client's query that are byte-identical, to the same
+ * subgraph, with the same token, share one request while it is in flight
+ * (many clients asking for the same page at once cost the subgraph one call).
+ * Different tokens never share: each identity's answer is its own.
  */
 export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
   private readonly options: SubgraphDataSourceOptions;
 
   constructor(options: SubgraphDataSourceOptions) {
-    // @apollo/gateway types its fetcher after node-fetch; undici's fetch is call-compatible.
-    super({ url: options.url, fetcher: options.fetcher as never });
+    // @apollo/gateway types its fetcher after node-fetch; it reads only what SubgraphFetchResponse has.
+    super({ url: options.url, fetcher: subgraphFetcher(options) as never });
     this.options = options;
   }
 
@@ -66,7 +90,7 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
         return failedFetch(options.request, { code: ErrorCode.SERVICE_UNAVAILABLE, message: unavailableMessage });
       }
       try {
-        const response = await callDeadline.run(deadline, () => super.process(options));
+        const response = await subgraphCall.run({ deadline, shareable: this.options.deduplicate && idempotent }, () => super.process(options));
         permit.success();
         return response;
       } catch (error) {
@@ -125,8 +149,55 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
   }
 }
 
+/** What RemoteGraphQLDataSource reads of a fetch response; `json()` parses anew for each reader. */
+interface SubgraphFetchResponse {
+  ok: boolean;
+  status: number;
+  statusText: string;
+  url: string;
+  headers: { get(name: string): string | null };
+  text(): Promise<string>;
+  json(): Promise<unknown>;
+}
+
 /**
- * Only reads are retried: the client's operation and this fetch must both be
+ * The data source's fetcher: the transport (undici's request API, no fetch
+ * objects), with identical reads in flight shared when the call allows it.
+ * The key is the token and the whole body (the subgraph is fixed per data
+ * source): callers share only when the subgraph could not tell them apart.
+ */
+function subgraphFetcher(options: SubgraphDataSourceOptions) {
+  const target = new URL(options.url);
+  const inFlight = new InFlightRequests<SubgraphHttpResponse>();
+  return async (_url: string, init: { headers: Record<string, string>; body: string }): Promise<SubgraphFetchResponse> => {
+    const { headers, body } = init;
+    const shareable = subgraphCall.getStore()?.shareable === true;
+    const answer = shareable
+      ? await inFlight.run(`${headers['authorization'] ?? ''}\n${body}`, () => options.transport.post(target, headers, body))
+      : await options.transport.post(target, headers, body);
+    if (inFlight.joined > 0) {
+      recordSharedSubgraphFetch(options.metrics, options.name, inFlight.joined);
+      inFlight.joined = 0;
+    }
+    return {
+      ok: answer.status >= 200 && answer.status < 300,
+      status: answer.status,
+      statusText: '',
+      url: options.url,
+      headers: {
+        get: (name) => {
+          const lower = name.toLowerCase();
+          return (lower === 'content-type' ? answer.contentType : lower === 'cache-control' ? answer.cacheControl : undefined) ?? null;
+        },
+      },
+      text: async () => answer.text,
+      json: async () => JSON.parse(answer.text) as unknown,
+    };
+  };
+}
+
+/**
+ * Only reads are retried (and shared): the client's operation and this fetch must both be
  * queries. A mutation might have been applied before its response was lost.
  */
 function isQuery(options: OperationFetch): boolean {

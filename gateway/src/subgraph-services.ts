@@ -1,9 +1,9 @@
 import type { ServiceEndpointDefinition } from '@apollo/gateway';
 import type { Logger, ServiceMetrics } from '#kit';
-import { measureSubgraphFetches, recordCircuitTransition } from './observability/index.js';
+import { measureSubgraphTransport, recordCircuitTransition } from './observability/index.js';
 import type { GatewaySettings } from './config.js';
 import type { RateLimiter } from './protection/index.js';
-import { CircuitBreaker, createSubgraphFetcher, type CircuitState } from './resilience/index.js';
+import { CircuitBreaker, createSubgraphTransport, type CircuitState } from './resilience/index.js';
 import { SubgraphDataSource } from './subgraph-data-source.js';
 
 export interface SubgraphServices {
@@ -26,7 +26,7 @@ export function subgraphServices(
 ): SubgraphServices {
   const { resilience } = settings;
   const longestTimeoutMs = Math.max(settings.subgraphTimeoutMs, ...Object.values(resilience.subgraphTimeouts));
-  const fetcher = createSubgraphFetcher(settings.subgraphTimeoutMs, longestTimeoutMs);
+  const transport = createSubgraphTransport(settings.subgraphTimeoutMs, longestTimeoutMs);
   const breakers = new Map<string, CircuitBreaker>();
   return {
     buildService({ name, url }) {
@@ -46,7 +46,9 @@ export function subgraphServices(
         retry: { retries: resilience.retries, baseDelayMs: resilience.retryBaseDelayMs, maxDelayMs: resilience.retryMaxDelayMs },
         breaker,
         rateLimiter,
-        fetcher: measureSubgraphFetches(fetcher, metrics, name),
+        transport: measureSubgraphTransport(transport, metrics, name),
+        metrics,
+        deduplicate: settings.deduplicateFetches,
         logger: subgraphLogger,
       });
     },

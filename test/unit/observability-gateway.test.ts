@@ -1,9 +1,9 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { fetch as undiciFetch } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServiceMetrics, type ServiceMetrics } from '#kit';
-import { measureSubgraphFetches, observeCircuitStates, observeSubscriptions, recordCircuitTransition, type CircuitStateName } from '../../gateway/src/observability/index.js';
+import { createSubgraphTransport } from '../../gateway/src/resilience/index.js';
+import { measureSubgraphTransport, observeCircuitStates, observeSubscriptions, recordCircuitTransition, type CircuitStateName } from '../../gateway/src/observability/index.js';
 
 /** The series of one metric in the exposition, without the service label, as `name{labels} value` lines. */
 async function seriesOf(metrics: ServiceMetrics, name: string): Promise<string[]> {
@@ -33,14 +33,15 @@ describe('subgraph fetch metrics', () => {
 
   it('time every request to a subgraph and count failures by kind', async () => {
     const metrics = createServiceMetrics({ service: 'gateway', processMetrics: false });
-    const fetcher = ((input: string, init?: RequestInit) =>
-      undiciFetch(input, { ...(init as object), signal: AbortSignal.timeout(200) })) as unknown as typeof fetch;
-    const accounts = measureSubgraphFetches(fetcher, metrics, 'accounts');
-    const products = measureSubgraphFetches(fetcher, metrics, 'products');
-    expect((await accounts(`${base}/ok`)).status).toBe(200);
-    expect((await accounts(`${base}/broken`)).status).toBe(503);
-    await expect(products(`${base}/hang`)).rejects.toMatchObject({ name: 'TimeoutError' });
-    await expect(products('http://127.0.0.1:1/')).rejects.toThrow();
+    const transport = createSubgraphTransport(200, 1_000);
+    const accounts = measureSubgraphTransport(transport, metrics, 'accounts');
+    const products = measureSubgraphTransport(transport, metrics, 'products');
+    const post = (target: typeof accounts, url: string) => target.post(new URL(url), {}, '{}');
+    expect((await post(accounts, `${base}/ok`)).status).toBe(200);
+    expect((await post(accounts, `${base}/broken`)).status).toBe(503);
+    await expect(post(products, `${base}/hang`)).rejects.toMatchObject({ name: 'TimeoutError' });
+    await expect(post(products, 'http://127.0.0.1:1/')).rejects.toThrow();
+    await transport.close();
 
     expect(await seriesOf(metrics, 'gasrapido_subgraph_fetch_duration_seconds_count')).toEqual([
       'gasrapido_subgraph_fetch_duration_seconds_count{subgraph="accounts"} 2',

@@ -1,5 +1,6 @@
 import { Counter, Histogram, type Registry } from 'prom-client';
 import type { ServiceMetrics } from '#kit';
+import type { SubgraphTransport } from '../resilience/index.js';
 
 /** Why a fetch to a subgraph failed, as a label. */
 export type SubgraphFetchFailure = 'timeout' | 'aborted' | 'network' | 'http_4xx' | 'http_5xx';
@@ -11,6 +12,12 @@ function subgraphFetchMetrics(registry: Registry) {
       help: 'HTTP requests from the gateway to a subgraph (each retry counts), by subgraph, until the response headers or the failure.',
       labelNames: ['subgraph'] as const,
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers: [registry],
+    }),
+    shared: new Counter({
+      name: 'gasrapido_subgraph_fetches_shared_total',
+      help: 'Subgraph reads answered by an identical request (same subgraph, token and body) already in flight, by subgraph.',
+      labelNames: ['subgraph'] as const,
       registers: [registry],
     }),
     errors: new Counter({
@@ -29,26 +36,33 @@ export function recordSubgraphFetch(metrics: ServiceMetrics, subgraph: string, s
   if (failure !== undefined) instruments.errors.inc({ subgraph, kind: failure });
 }
 
+/** Counts subgraph reads that joined an identical request in flight instead of sending their own. */
+export function recordSharedSubgraphFetch(metrics: ServiceMetrics, subgraph: string, count: number): void {
+  metrics.group(subgraphFetchMetrics).shared.inc({ subgraph }, count);
+}
+
 /**
- * Wraps one subgraph's fetcher so that every request it sends is measured
- * (gasrapido_subgraph_fetch_*). Errors a subgraph reports inside a 200
+ * Wraps the transport for one subgraph so that every request it sends is
+ * measured (gasrapido_subgraph_fetch_*). Errors a subgraph reports inside a 200
  * GraphQL response are not transport failures: the subgraph's own
  * gasrapido_graphql_errors_total counts them.
  */
-export function measureSubgraphFetches(fetcher: typeof fetch, metrics: ServiceMetrics, subgraph: string): typeof fetch {
-  return (async (input: string | URL | Request, init?: RequestInit) => {
-    const startedAt = performance.now();
-    const seconds = () => (performance.now() - startedAt) / 1000;
-    let response: Response;
-    try {
-      response = await fetcher(input, init);
-    } catch (error) {
-      recordSubgraphFetch(metrics, subgraph, seconds(), failureOf(error));
-      throw error;
-    }
-    recordSubgraphFetch(metrics, subgraph, seconds(), response.status >= 500 ? 'http_5xx' : response.status >= 400 ? 'http_4xx' : undefined);
-    return response;
-  }) as typeof fetch;
+export function measureSubgraphTransport(transport: SubgraphTransport, metrics: ServiceMetrics, subgraph: string): SubgraphTransport {
+  return {
+    async post(url, headers, body) {
+      const startedAt = performance.now();
+      const seconds = () => (performance.now() - startedAt) / 1000;
+      try {
+        const response = await transport.post(url, headers, body);
+        recordSubgraphFetch(metrics, subgraph, seconds(), response.status >= 500 ? 'http_5xx' : response.status >= 400 ? 'http_4xx' : undefined);
+        return response;
+      } catch (error) {
+        recordSubgraphFetch(metrics, subgraph, seconds(), failureOf(error));
+        throw error;
+      }
+    },
+    close: () => transport.close(),
+  };
 }
 
 function failureOf(error: unknown): SubgraphFetchFailure {

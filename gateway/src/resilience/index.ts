@@ -7,4 +7,6 @@ export { classifySubgraphFailure, SubgraphStatusError } from './subgraph-failure
 export type { SubgraphFailure } from './subgraph-failure.js';
 export { failedFetch } from './failed-fetch.js';
 export type { FetchFailure, SubgraphResponse } from './failed-fetch.js';
-export { callDeadline, createSubgraphFetcher } from './subgraph-fetcher.js';
+export { createSubgraphTransport, subgraphCall } from './subgraph-transport.js';
+export type { SubgraphCall, SubgraphHttpResponse, SubgraphTransport } from './subgraph-transport.js';
+export { InFlightRequests } from './in-flight-requests.js';
