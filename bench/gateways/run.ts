@@ -3,7 +3,7 @@
 // closed-model load generator in its own process. See BENCHMARKS.md.
 //
 //   npx tsx bench/gateways/run.ts [--variants plain,jwt,vus300] [--gateways ours,stock,hive,hive-fork2,hive-router]
-//                                 [--warm-up 10] [--duration 30] [--vus 50] [--tokens 30000]
+//                                 [--warm-up 10] [--duration 30] [--vus 50] [--tokens 6000]
 //
 // A native router is measured when its binary is given: HIVE_ROUTER_BIN=/path/to/hive_router.
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -23,7 +23,7 @@ const variants = argument('variants', 'plain,jwt,vus300').split(',');
 const warmUpSeconds = Number(argument('warm-up', '10'));
 const durationSeconds = Number(argument('duration', '30'));
 const baseVus = Number(argument('vus', '50'));
-const tokenCount = Number(argument('tokens', '30000'));
+const tokenCount = Number(argument('tokens', '6000'));
 const hiveRouterBin = process.env['HIVE_ROUTER_BIN'];
 const gatewayNames = argument('gateways', `stock,ours,hive,hive-fork2${hiveRouterBin ? ',hive-router' : ''}`).split(',');
 
@@ -71,8 +71,8 @@ async function stopProcess(child: ChildProcess): Promise<void> {
   }
 }
 
-/** The resident memory of a process and all its descendants, in bytes. */
-function treeRss(pid: number): number {
+/** A process and all its descendants. */
+function processTree(pid: number): Set<number> {
   const parents = new Map<number, number>();
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
@@ -88,8 +88,13 @@ function treeRss(pid: number): number {
     grew = false;
     for (const [child, parent] of parents) if (tree.has(parent) && !tree.has(child)) (tree.add(child), (grew = true));
   }
+  return tree;
+}
+
+/** The resident memory of a process and all its descendants, in bytes. */
+function treeRss(pid: number): number {
   let total = 0;
-  for (const member of tree) {
+  for (const member of processTree(pid)) {
     try {
       const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${member}/status`, 'utf8'));
       total += Number(match?.[1] ?? 0) * 1024;
@@ -98,6 +103,25 @@ function treeRss(pid: number): number {
     }
   }
   return total;
+}
+
+/**
+ * CPU seconds (user + system) spent so far by a process and its descendants.
+ * On a shared machine this is the robust measure of a gateway's efficiency:
+ * wall-clock throughput depends on how much CPU the other tenants leave over.
+ */
+function treeCpuSeconds(pid: number): number {
+  let ticks = 0;
+  for (const member of processTree(pid)) {
+    try {
+      const stat = readFileSync(`/proc/${member}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      ticks += Number(fields[11]) + Number(fields[12]);
+    } catch {
+      /* exited */
+    }
+  }
+  return ticks / 100;
 }
 
 async function waitUntilCorrect(url: string, expectedData: unknown, timeoutMs = 90_000): Promise<void> {
@@ -190,7 +214,22 @@ const ourEnvironment = (port: number): Record<string, string> => ({
 
 const gateways: Record<string, GatewayUnderTest> = {
   stock: { label: 'stock @apollo/gateway 2.14 + @apollo/server 5 (1 process)', start: (port) => start(tsx, [join(root, 'bench/gateways/stock-apollo-gateway.ts'), supergraphPath, String(port)], {}, 'stock') },
-  ours: { label: 'GasRápido gateway (production settings)', start: (port) => start(tsx, [join(root, 'gateway/src/main.ts')], ourEnvironment(port), 'ours') },
+  ours: {
+    label: 'GasRápido gateway (production settings, GATEWAY_WORKERS=auto: 2)',
+    start: (port) => start(tsx, [join(root, 'gateway/src/main.ts')], { ...ourEnvironment(port), GATEWAY_WORKERS: 'auto' }, 'ours'),
+  },
+  'ours-1-semi64': {
+    label: 'GasRápido gateway (1 process, --max-semi-space-size=64)',
+    start: (port) => start(tsx, [join(root, 'gateway/src/main.ts')], { ...ourEnvironment(port), GATEWAY_WORKERS: '1', NODE_OPTIONS: '--max-semi-space-size=64' }, 'ours-1-semi64'),
+  },
+  'ours-1-nodedup': {
+    label: 'GasRápido gateway (1 process, GATEWAY_DEDUPLICATE_FETCHES=false)',
+    start: (port) => start(tsx, [join(root, 'gateway/src/main.ts')], { ...ourEnvironment(port), GATEWAY_WORKERS: '1', GATEWAY_DEDUPLICATE_FETCHES: 'false' }, 'ours-1-nodedup'),
+  },
+  'ours-1': {
+    label: 'GasRápido gateway (production settings, 1 process)',
+    start: (port) => start(tsx, [join(root, 'gateway/src/main.ts')], { ...ourEnvironment(port), GATEWAY_WORKERS: '1' }, 'ours-1'),
+  },
   hive: {
     label: '@graphql-hive/gateway 2.15 (default: 1 worker)',
     start: (port) => start(join(root, 'node_modules/.bin/hive-gateway'), ['supergraph', supergraphPath, '--host', '127.0.0.1', '--port', String(port)], { NODE_ENV: 'production' }, 'hive'),
@@ -209,7 +248,7 @@ const gateways: Record<string, GatewayUnderTest> = {
   },
 };
 
-interface Row { variant: string; gateway: string; result: LoadResult; peakRss: number; load: string }
+interface Row { variant: string; gateway: string; result: LoadResult; peakRss: number; cpuMsPerRequest: number; load: string }
 const rows: Row[] = [];
 const uptime = () => loadavg().map((value) => value.toFixed(2)).join(' ');
 
@@ -227,6 +266,9 @@ try {
         let peakRss = 0;
         const sampler = setInterval(() => (peakRss = Math.max(peakRss, treeRss(child.pid!))), 250);
         const loadBefore = uptime();
+        // The measured window starts after the warm-up; CPU is read at its start and end.
+        let cpuAtStart = 0;
+        const windowStart = setTimeout(() => (cpuAtStart = treeCpuSeconds(child.pid!)), warmUpSeconds * 1000);
         const result = await runLoad({
           url,
           query: benchQuery,
@@ -237,9 +279,11 @@ try {
           ...(variant === 'jwt' ? { tokensPath } : {}),
         });
         clearInterval(sampler);
-        const row = { variant, gateway: name, result, peakRss, load: `${loadBefore} → ${uptime()}` };
+        clearTimeout(windowStart);
+        const cpuMsPerRequest = ((treeCpuSeconds(child.pid!) - cpuAtStart) * 1000) / Math.max(1, result.requests);
+        const row = { variant, gateway: name, result, peakRss, cpuMsPerRequest, load: `${loadBefore} → ${uptime()}` };
         rows.push(row);
-        process.stderr.write(`${variant} ${name}: ${JSON.stringify({ ...result, peakRssMiB: Math.round(peakRss / 2 ** 20) })} load ${row.load}\n`);
+        process.stderr.write(`${variant} ${name}: ${JSON.stringify({ ...result, peakRssMiB: Math.round(peakRss / 2 ** 20), cpuMsPerRequest })} load ${row.load}\n`);
       } finally {
         await stopProcess(child);
       }
@@ -260,13 +304,14 @@ try {
   for (const variant of variants) {
     const stock = rows.find((row) => row.variant === variant && row.gateway === 'stock');
     report += `\n### ${variant === 'jwt' ? `distinct JWT per request, ${baseVus} VUs` : variant === 'vus300' ? '300 VUs' : `plain, ${baseVus} VUs`}\n\n`;
-    report += '| gateway | RPS | vs stock | p50 ms | p95 ms | p99 ms | peak RSS MiB | requests | errors | incorrect | load avg |\n| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n';
+    report += '| gateway | RPS | vs stock | p50 ms | p95 ms | p99 ms | CPU ms / request | vs stock | peak RSS MiB | requests | errors | incorrect | load avg |\n| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n';
     for (const row of rows.filter((candidate) => candidate.variant === variant)) {
       const { result } = row;
       const ratio = stock === undefined ? '—' : `${(result.rps / stock.result.rps).toFixed(2)}×`;
-      report += `| ${gateways[row.gateway]!.label} | ${result.rps.toFixed(1)} | ${ratio} | ${ms(result.p50)} | ${ms(result.p95)} | ${ms(result.p99)} | ${(row.peakRss / 2 ** 20).toFixed(0)} | ${result.requests} | ${result.errors} | ${result.incorrect} | ${row.load} |\n`;
-      if (result.firstProblem) report += `|  ↳ first problem: ${result.firstProblem.replaceAll('|', '/').replaceAll('\n', ' ').slice(0, 200)} | | | | | | | | | | |\n`;
-      if (result.tokensReused) report += `|  ↳ the ${tokenCount} tokens ran out and were reused (raise --tokens) | | | | | | | | | | |\n`;
+      const cpuRatio = stock === undefined ? '—' : `${(stock.cpuMsPerRequest / row.cpuMsPerRequest).toFixed(2)}×`;
+      report += `| ${gateways[row.gateway]!.label} | ${result.rps.toFixed(1)} | ${ratio} | ${ms(result.p50)} | ${ms(result.p95)} | ${ms(result.p99)} | ${row.cpuMsPerRequest.toFixed(1)} | ${cpuRatio} | ${(row.peakRss / 2 ** 20).toFixed(0)} | ${result.requests} | ${result.errors} | ${result.incorrect} | ${row.load} |\n`;
+      if (result.firstProblem) report += `|  ↳ first problem: ${result.firstProblem.replaceAll('|', '/').replaceAll('\n', ' ').slice(0, 200)} | | | | | | | | | | | | |\n`;
+      if (result.tokensReused) report += `|  ↳ the ${tokenCount} tokens ran out and were reused (raise --tokens) | | | | | | | | | | | | |\n`;
     }
   }
   report += `\n### each bench subgraph alone (${baseVus} VUs, 5 s, the bodies the gateways sent it, in turn)\n\n| subgraph | distinct bodies | RPS | p50 ms | p99 ms | errors |\n| --- | --- | --- | --- | --- | --- |\n${alone.join('\n')}\n`;
