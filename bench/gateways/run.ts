@@ -248,6 +248,16 @@ const gateways: Record<string, GatewayUnderTest> = {
   },
 };
 
+// Interrupted: stop what was started (the gateways run in process groups of their own).
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    void Promise.all(children.map((child) => stopProcess(child))).finally(() => {
+      rmSync(work, { recursive: true, force: true });
+      process.exit(130);
+    });
+  });
+}
+
 interface Row { variant: string; gateway: string; result: LoadResult; peakRss: number; cpuMsPerRequest: number; load: string }
 const rows: Row[] = [];
 const uptime = () => loadavg().map((value) => value.toFixed(2)).join(' ');
