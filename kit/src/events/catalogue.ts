@@ -294,6 +294,56 @@ export const Events = {
       processedAt: timestamp,
     }),
   }),
+  courierOffered: define({
+    type: 'courier.offered',
+    topic: Topic.ORDER,
+    version: 1,
+    data: orderParties.extend({ courierId: z.uuid(), offerId: z.uuid(), distanceMeters: z.number().int().nonnegative(), expiresAt: timestamp }),
+  }),
+  courierAssigned: define({
+    type: 'courier.assigned',
+    topic: Topic.ORDER,
+    version: 1,
+    data: orderParties.extend({ courierId: z.uuid(), offerId: z.uuid(), assignedAt: timestamp }),
+  }),
+  courierNotFound: define({
+    type: 'courier.not_found',
+    topic: Topic.ORDER,
+    version: 1,
+    data: orderParties.extend({ offersMade: z.number().int().nonnegative(), searchedSince: timestamp, at: timestamp }),
+  }),
+  courierLocationUpdated: define({
+    type: 'courier.location.updated',
+    topic: Topic.ORDER,
+    version: 1,
+    data: orderParties.extend({ courierId: z.uuid(), latitude: z.number().min(-90).max(90), longitude: z.number().min(-180).max(180), recordedAt: timestamp }),
+  }),
+  deliveryCompleted: define({
+    type: 'delivery.completed',
+    topic: Topic.ORDER,
+    version: 1,
+    data: orderParties.extend({ courierId: z.uuid(), completedAt: timestamp }),
+  }),
+  notificationSent: define({
+    type: 'notification.sent',
+    topic: Topic.NOTIFICATION,
+    version: 1,
+    data: z.object({ notificationId: z.uuid(), userId: z.uuid(), channel: z.enum(['IN_APP', 'EMAIL', 'SMS', 'PUSH']), category: z.string(), sentAt: timestamp }),
+  }),
+  notificationFailed: define({
+    type: 'notification.failed',
+    topic: Topic.NOTIFICATION,
+    version: 1,
+    data: z.object({
+      notificationId: z.uuid(),
+      userId: z.uuid(),
+      channel: z.enum(['IN_APP', 'EMAIL', 'SMS', 'PUSH']),
+      category: z.string(),
+      attempts: z.number().int().positive(),
+      reason: z.string(),
+      failedAt: timestamp,
+    }),
+  }),
 } as const;
 
 export type EventData<Definition> = Definition extends EventDefinition<infer Schema> ? z.infer<Schema> : never;
