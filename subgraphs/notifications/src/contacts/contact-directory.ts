@@ -1,0 +1,34 @@
+import type { NotificationsDatabase, NotificationsTransaction } from '../database.js';
+import { DEFAULT_LOCALE, isLocale, type Locale } from '../templates/template.js';
+import type { ContactDetails, ContactSource } from './contact-source.js';
+
+type Client = NotificationsDatabase | NotificationsTransaction;
+
+/**
+ * Contact details cached from the source for `ttlSeconds`. The cache is dropped when accounts
+ * announces a change of email or phone (user.updated) and when the user is deleted.
+ */
+export function contactDirectory(client: NotificationsDatabase, source: ContactSource, ttlSeconds: number, now: () => Date = () => new Date()) {
+  return {
+    async lookup(userId: string): Promise<ContactDetails | null> {
+      const cached = await client.contact.findUnique({ where: { userId } });
+      if (cached !== null && now().getTime() - cached.fetchedAt.getTime() < ttlSeconds * 1000) {
+        return { email: cached.email, phone: cached.phone, locale: isLocale(cached.locale) ? cached.locale : DEFAULT_LOCALE };
+      }
+      const fresh = await source.contactOf(userId);
+      if (fresh === null) return null;
+      const row = { email: fresh.email, phone: fresh.phone, locale: fresh.locale, fetchedAt: now() };
+      await client.contact.upsert({ where: { userId }, create: { userId, ...row }, update: row });
+      return fresh;
+    },
+    /** The locale each user reads in, as far as the cache knows; pt-BR otherwise. Never calls the source. */
+    async localesOf(transaction: Client, userIds: readonly string[]): Promise<Map<string, Locale>> {
+      const rows = await transaction.contact.findMany({ where: { userId: { in: [...userIds] } }, select: { userId: true, locale: true } });
+      const known = new Map(rows.map((row) => [row.userId, isLocale(row.locale) ? row.locale : DEFAULT_LOCALE]));
+      return new Map(userIds.map((id) => [id, known.get(id) ?? DEFAULT_LOCALE]));
+    },
+    forget: (transaction: Client, userId: string) => transaction.contact.deleteMany({ where: { userId } }),
+  };
+}
+
+export type ContactDirectory = ReturnType<typeof contactDirectory>;

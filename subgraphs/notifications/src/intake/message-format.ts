@@ -1,0 +1,44 @@
+import type { Locale } from '../templates/template.js';
+
+/** An amount in minor units as money in the reader's locale; the division is for display only. */
+export function formatMoney(amountMinor: number, currency: string, locale: Locale): string {
+  const digits = new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
+  return new Intl.NumberFormat(locale, { style: 'currency', currency }).format(amountMinor / 10 ** digits);
+}
+
+/** The short order reference people read: the first eight characters of its id. */
+export const orderRef = (orderId: string) => `#${orderId.slice(0, 8).toUpperCase()}`;
+
+export function formatDate(iso: string, locale: Locale): string {
+  return new Intl.DateTimeFormat(locale, { dateStyle: 'short', timeStyle: 'short', timeZone: 'America/Sao_Paulo' }).format(new Date(iso));
+}
+
+const roleNames: Record<Locale, Record<string, string>> = {
+  'pt-BR': { CUSTOMER: 'cliente', SUPPLIER: 'revendedor', COURIER: 'entregador' },
+  en: { CUSTOMER: 'customer', SUPPLIER: 'supplier', COURIER: 'courier' },
+};
+export const roleName = (role: string, locale: Locale) => roleNames[locale][role] ?? role;
+
+const cancellationReasons: Record<Locale, Record<string, string>> = {
+  'pt-BR': {
+    CUSTOMER_REQUEST: 'a pedido do cliente.',
+    SUPPLIER_REQUEST: 'a pedido da revenda.',
+    ADMIN_REQUEST: 'pela administração.',
+    STOCK_UNAVAILABLE: 'sem estoque disponível.',
+    PAYMENT_EXPIRED: 'o pagamento não foi feito a tempo.',
+  },
+  en: {
+    CUSTOMER_REQUEST: 'at the customer’s request.',
+    SUPPLIER_REQUEST: 'at the supplier’s request.',
+    ADMIN_REQUEST: 'by an administrator.',
+    STOCK_UNAVAILABLE: 'the stock is not available.',
+    PAYMENT_EXPIRED: 'the payment was not made in time.',
+  },
+};
+export const cancellationReason = (code: string, locale: Locale) => cancellationReasons[locale][code] ?? code;
+
+const paymentFailures: Record<Locale, Record<string, string>> = {
+  'pt-BR': { DECLINED: 'recusado.', INSUFFICIENT_FUNDS: 'saldo insuficiente.', PROVIDER_ERROR: 'erro no provedor.', EXPIRED: 'prazo expirado.' },
+  en: { DECLINED: 'declined.', INSUFFICIENT_FUNDS: 'insufficient funds.', PROVIDER_ERROR: 'provider error.', EXPIRED: 'expired.' },
+};
+export const paymentFailure = (code: string, locale: Locale) => paymentFailures[locale][code] ?? code;
