@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { env, parseEnvironment, sharedEnvironmentShape, supergraphPath, ConfigError, type Environment } from '#kit';
+import { env, identitySettings, parseEnvironment, sharedEnvironmentShape, supergraphPath, ConfigError, type Environment } from '#kit';
 
 const count = (min: number, max: number, fallback: number) => z.coerce.number().int().min(min).max(max).default(fallback);
 const perSecond = (fallback: number) => z.coerce.number().min(0).max(1_000_000).default(fallback);
@@ -8,7 +8,6 @@ const gatewayEnvironmentShape = {
   ...sharedEnvironmentShape,
   GATEWAY_PORT: env.port(4000),
   SUPERGRAPH_PATH: z.string().default(supergraphPath),
-  ACCOUNTS_JWKS_URL: z.url().default('http://127.0.0.1:4001/.well-known/jwks.json'),
   /** Sandbox and introspection; on by default outside production. */
   GATEWAY_INTROSPECTION: env.optionalFlag(),
   GATEWAY_LANDING_PAGE: env.optionalFlag(),
@@ -225,10 +224,7 @@ export function parseGatewaySettings(environment: Environment): GatewaySettings 
     host: parsed.HOST,
     port: parsed.GATEWAY_PORT,
     supergraphPath: parsed.SUPERGRAPH_PATH,
-    jwksUrl: parsed.ACCOUNTS_JWKS_URL,
-    jwksMinRefreshSeconds: parsed.JWKS_MIN_REFRESH_SECONDS,
-    issuer: parsed.JWT_ISSUER,
-    audience: parsed.JWT_AUDIENCE,
+    ...identitySettings(parsed),
     gatewaySecret: parsed.GATEWAY_SHARED_SECRET,
     introspection: parsed.GATEWAY_INTROSPECTION ?? !production,
     landingPage: parsed.GATEWAY_LANDING_PAGE ?? !production,

@@ -21,6 +21,8 @@ export const sharedEnvironmentShape = {
   KAFKA_BROKERS: env.list().default([]),
   /** Prefix of every Kafka topic and consumer group, for deployments that share a cluster. */
   KAFKA_NAMESPACE: z.string().regex(/^[A-Za-z0-9._-]*$/, 'letters, digits, dots, dashes and underscores only').default(''),
+  /** Where accounts publishes its signing keys; every verifier but accounts itself reads them there. */
+  ACCOUNTS_JWKS_URL: z.url().default('http://127.0.0.1:4001/.well-known/jwks.json'),
   /** A token with an unknown key id makes a verifier refetch the JWKS at most this often. */
   JWKS_MIN_REFRESH_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
   /** Sensitive operations (document review, role changes, refunds) need a second factor entered this recently. */
@@ -30,6 +32,8 @@ export const sharedEnvironmentShape = {
 export interface IdentitySettings {
   issuer: string;
   audience: string;
+  /** ACCOUNTS_JWKS_URL. */
+  jwksUrl: string;
   jwksMinRefreshSeconds: number;
   /** See MFA_MAX_AGE_SECONDS; pass to requireRecentMfa. */
   mfaMaxAgeSeconds: number;

@@ -23,7 +23,13 @@ type SharedParsed = z.infer<z.ZodObject<typeof sharedEnvironmentShape>>;
 
 /** The token-verification settings every service takes from the shared variables. */
 export function identitySettings(parsed: SharedParsed): IdentitySettings {
-  return { issuer: parsed.JWT_ISSUER, audience: parsed.JWT_AUDIENCE, jwksMinRefreshSeconds: parsed.JWKS_MIN_REFRESH_SECONDS, mfaMaxAgeSeconds: parsed.MFA_MAX_AGE_SECONDS };
+  return {
+    issuer: parsed.JWT_ISSUER,
+    audience: parsed.JWT_AUDIENCE,
+    jwksUrl: parsed.ACCOUNTS_JWKS_URL,
+    jwksMinRefreshSeconds: parsed.JWKS_MIN_REFRESH_SECONDS,
+    mfaMaxAgeSeconds: parsed.MFA_MAX_AGE_SECONDS,
+  };
 }
 
 /** Maps the parsed shared variables onto the kit's settings. */

@@ -229,6 +229,24 @@ describe('signing in with MFA on', () => {
     expect(challenge.attempts).toBe(5);
   });
 
+  it('checks at most ten codes per lock period however many guesses arrive at once, across challenges', async () => {
+    const user = await enrolledCustomer();
+    const challenges = [];
+    for (let index = 0; index < 6; index += 1) challenges.push(await challengeFor(user.email));
+    const wrong = wrongCodeFor(user.totpSecret);
+    // 30 guesses at once, five per challenge: each challenge alone would allow them all.
+    const answers = await Promise.all(challenges.flatMap((token) => Array.from({ length: 5 }, () => answer(token, wrong))));
+    const locked = answers.filter((exchange) => firstCode(exchange) === 'RATE_LIMITED');
+    const checked = answers.filter((exchange) => firstCode(exchange) === 'UNAUTHENTICATED');
+    expect(checked.length + locked.length).toBe(30);
+    expect(checked.length).toBeLessThanOrEqual(9);
+    expect(locked.length).toBeGreaterThanOrEqual(21);
+    expect(locked[0]!.errors![0]!.extensions!['retryAfter']).toBeGreaterThan(0);
+    // While locked, even the right code is not checked.
+    const right = await answer(await challengeFor(user.email), totpCode(user.totpSecret, Date.now() + 30_000));
+    expect(firstCode(right)).toBe('RATE_LIMITED');
+  });
+
   it('keeps the second factor and its time across refreshes', async () => {
     const user = await enrolledCustomer();
     const session = await signIn(test, user.email, STRONG_PASSWORD, user.totpSecret);
@@ -345,6 +363,11 @@ describe('recovery codes and disabling', () => {
     const next = await test.query(login, { variables: { input: { email: user.email, password: STRONG_PASSWORD } } });
     expect(next.data!['login'].__typename).toBe('Session');
     expect(await accountsDatabase().mfaRecoveryCode.count({ where: { userId: user.id } })).toBe(0);
+    // Sessions that proved the removed factor end with it: none may keep counting as second-factor sessions.
+    const refreshed = await test.query('mutation ($token: String!) { refreshSession(refreshToken: $token) { accessToken } }', {
+      variables: { token: user.refreshToken },
+    });
+    expect(firstCode(refreshed)).toBe('UNAUTHENTICATED');
   });
 });
 

@@ -5,8 +5,6 @@ export const COURIERS_DEFAULT_PORT = 4007;
 
 const couriersEnvironmentShape = {
   ...subgraphEnvironmentShape('COURIERS', COURIERS_DEFAULT_PORT),
-  /** Where the accounts service publishes its signing keys. */
-  ACCOUNTS_JWKS_URL: z.url().default('http://127.0.0.1:4001/.well-known/jwks.json'),
   /** How long a courier has to accept an offer before it goes to the next courier. */
   COURIERS_OFFER_SECONDS: env.seconds(60),
   /** After this long without an accepting courier, courier.not_found is published and the search stops. */
@@ -30,16 +28,13 @@ export interface DeliverySettings {
   deliveryCodeSecret: string;
 }
 
-export interface CouriersProcessSettings extends SubgraphProcessSettings, IdentitySettings, DeliverySettings {
-  jwksUrl: string;
-}
+export interface CouriersProcessSettings extends SubgraphProcessSettings, IdentitySettings, DeliverySettings {}
 
 export function parseCouriersSettings(environment: Environment): CouriersProcessSettings {
   const parsed = parseEnvironment(couriersEnvironmentShape, environment);
   return {
     ...subgraphProcessSettings('COURIERS', parsed),
     ...identitySettings(parsed),
-    jwksUrl: parsed.ACCOUNTS_JWKS_URL,
     offerSeconds: parsed.COURIERS_OFFER_SECONDS,
     assignmentTimeoutSeconds: parsed.COURIERS_ASSIGNMENT_TIMEOUT_SECONDS,
     assignmentSweepMs: parsed.COURIERS_ASSIGNMENT_SWEEP_MS,

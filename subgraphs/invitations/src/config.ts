@@ -5,8 +5,6 @@ export const INVITATIONS_DEFAULT_PORT = 4003;
 
 const invitationsEnvironmentShape = {
   ...subgraphEnvironmentShape('INVITATIONS', INVITATIONS_DEFAULT_PORT),
-  /** Where the accounts service publishes its signing keys. */
-  ACCOUNTS_JWKS_URL: z.url().default('http://127.0.0.1:4001/.well-known/jwks.json'),
   /** Code lookups plus failed claims one client address may make per minute. */
   INVITATIONS_CODE_ATTEMPTS_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).default(10),
   /** How often the housekeeping jobs run: expiring invitations, releasing stale claims, purging counters. */
@@ -23,16 +21,13 @@ export interface InvitationsSettings {
   gatewaySecret: string;
 }
 
-export interface InvitationsProcessSettings extends SubgraphProcessSettings, IdentitySettings, InvitationsSettings {
-  jwksUrl: string;
-}
+export interface InvitationsProcessSettings extends SubgraphProcessSettings, IdentitySettings, InvitationsSettings {}
 
 export function parseInvitationsSettings(environment: Environment): InvitationsProcessSettings {
   const parsed = parseEnvironment(invitationsEnvironmentShape, environment);
   return {
     ...subgraphProcessSettings('INVITATIONS', parsed),
     ...identitySettings(parsed),
-    jwksUrl: parsed.ACCOUNTS_JWKS_URL,
     codeAttemptsPerMinute: parsed.INVITATIONS_CODE_ATTEMPTS_PER_MINUTE,
     expirySweepSeconds: parsed.INVITATIONS_EXPIRY_SWEEP_SECONDS,
     claimTimeoutSeconds: parsed.INVITATIONS_CLAIM_TIMEOUT_SECONDS,

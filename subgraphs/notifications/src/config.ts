@@ -5,8 +5,6 @@ export const NOTIFICATIONS_DEFAULT_PORT = 4008;
 
 const notificationsEnvironmentShape = {
   ...subgraphEnvironmentShape('NOTIFICATIONS', NOTIFICATIONS_DEFAULT_PORT),
-  /** Where the accounts service publishes its signing keys. */
-  ACCOUNTS_JWKS_URL: z.url().default('http://127.0.0.1:4001/.well-known/jwks.json'),
   /** Where contact details (email, phone, locale) are asked for, over accounts' private route. */
   ACCOUNTS_SERVICE_URL: z.url().default('http://127.0.0.1:4001'),
   ACCOUNTS_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(3_000),
@@ -41,16 +39,13 @@ export interface NotificationsSettings {
   contactTtlSeconds: number;
 }
 
-export interface NotificationsProcessSettings extends SubgraphProcessSettings, IdentitySettings, NotificationsSettings {
-  jwksUrl: string;
-}
+export interface NotificationsProcessSettings extends SubgraphProcessSettings, IdentitySettings, NotificationsSettings {}
 
 export function parseNotificationsSettings(environment: Environment): NotificationsProcessSettings {
   const parsed = parseEnvironment(notificationsEnvironmentShape, environment);
   return {
     ...subgraphProcessSettings('NOTIFICATIONS', parsed),
     ...identitySettings(parsed),
-    jwksUrl: parsed.ACCOUNTS_JWKS_URL,
     delivery: {
       maxAttempts: parsed.NOTIFICATIONS_MAX_ATTEMPTS,
       retryBaseMs: parsed.NOTIFICATIONS_RETRY_BASE_MS,

@@ -8,8 +8,6 @@ export const MAX_DELIVERY_FEE_AMOUNT = 1_000_000;
 
 const ordersEnvironmentShape = {
   ...subgraphEnvironmentShape('ORDERS', ORDERS_DEFAULT_PORT),
-  /** Where the accounts service publishes its signing keys. */
-  ACCOUNTS_JWKS_URL: z.url().default('http://127.0.0.1:4001/.well-known/jwks.json'),
   /** Flat fee added to every order, in minor units of the order's currency. */
   ORDERS_DELIVERY_FEE_AMOUNT: z.coerce.number().int().min(0).max(MAX_DELIVERY_FEE_AMOUNT).default(0),
   /** A card or Pix order still unpaid this long after it was placed is cancelled (PAYMENT_EXPIRED). */
@@ -24,16 +22,13 @@ export interface OrdersSettings {
   paymentTimeoutSweepSeconds: number;
 }
 
-export interface OrdersProcessSettings extends SubgraphProcessSettings, IdentitySettings, OrdersSettings {
-  jwksUrl: string;
-}
+export interface OrdersProcessSettings extends SubgraphProcessSettings, IdentitySettings, OrdersSettings {}
 
 export function parseOrdersSettings(environment: Environment): OrdersProcessSettings {
   const parsed = parseEnvironment(ordersEnvironmentShape, environment);
   return {
     ...subgraphProcessSettings('ORDERS', parsed),
     ...identitySettings(parsed),
-    jwksUrl: parsed.ACCOUNTS_JWKS_URL,
     deliveryFeeAmount: parsed.ORDERS_DELIVERY_FEE_AMOUNT,
     paymentTimeoutMinutes: parsed.ORDERS_PAYMENT_TIMEOUT_MINUTES,
     paymentTimeoutSweepSeconds: parsed.ORDERS_PAYMENT_TIMEOUT_SWEEP_SECONDS,

@@ -6,8 +6,6 @@ export const PAYMENTS_DEFAULT_PORT = 4006;
 
 const paymentsEnvironmentShape = {
   ...subgraphEnvironmentShape('PAYMENTS', PAYMENTS_DEFAULT_PORT),
-  /** Where the accounts service publishes its signing keys. */
-  ACCOUNTS_JWKS_URL: z.url().default('http://127.0.0.1:4001/.well-known/jwks.json'),
   /** The platform's share of every capture, a decimal fraction with at most four places ("0.10" is 10 %). */
   PAYMENTS_COMMISSION_RATE: z
     .string()
@@ -40,16 +38,13 @@ export interface PaymentsSettings {
   mfaMaxAgeSeconds: number;
 }
 
-export interface PaymentsProcessSettings extends SubgraphProcessSettings, IdentitySettings, PaymentsSettings {
-  jwksUrl: string;
-}
+export interface PaymentsProcessSettings extends SubgraphProcessSettings, IdentitySettings, PaymentsSettings {}
 
 export function parsePaymentsSettings(environment: Environment): PaymentsProcessSettings {
   const parsed = parseEnvironment(paymentsEnvironmentShape, environment);
   return {
     ...subgraphProcessSettings('PAYMENTS', parsed),
     ...identitySettings(parsed),
-    jwksUrl: parsed.ACCOUNTS_JWKS_URL,
     commissionBasisPoints: parsed.PAYMENTS_COMMISSION_RATE,
     recoverySeconds: parsed.PAYMENTS_RECOVERY_SECONDS,
     pixConfirmationSeconds: parsed.PAYMENTS_PIX_CONFIRMATION_SECONDS,

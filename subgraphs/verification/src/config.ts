@@ -33,8 +33,6 @@ const documentTypeList = (fallback: string) =>
 
 const verificationEnvironmentShape = {
   ...subgraphEnvironmentShape('VERIFICATION', VERIFICATION_DEFAULT_PORT),
-  /** Where the accounts service publishes its signing keys. */
-  ACCOUNTS_JWKS_URL: z.url().default('http://127.0.0.1:4001/.well-known/jwks.json'),
   /** This service's own address; the platform sets it. */
   /**
    * The public address signed upload and download URLs point at: the gateway, which forwards
@@ -81,9 +79,7 @@ export interface VerificationSettings extends IdentitySettings {
   storage: StorageSettings;
 }
 
-export interface VerificationProcessSettings extends SubgraphProcessSettings, VerificationSettings {
-  jwksUrl: string;
-}
+export interface VerificationProcessSettings extends SubgraphProcessSettings, VerificationSettings {}
 
 const s3Variables = ['VERIFICATION_S3_ENDPOINT', 'VERIFICATION_S3_BUCKET', 'VERIFICATION_S3_ACCESS_KEY_ID', 'VERIFICATION_S3_SECRET_ACCESS_KEY'] as const;
 
@@ -118,7 +114,6 @@ export function parseVerificationSettings(environment: Environment): Verificatio
   return {
     ...subgraphProcessSettings('VERIFICATION', parsed),
     ...identitySettings(parsed),
-    jwksUrl: parsed.ACCOUNTS_JWKS_URL,
     publicUrl: parsed.VERIFICATION_PUBLIC_URL.replace(/\/+$/, ''),
     signingSecret: parsed.VERIFICATION_UPLOAD_SIGNING_SECRET,
     uploadUrlTtlSeconds: parsed.VERIFICATION_UPLOAD_URL_TTL_SECONDS,

@@ -81,7 +81,7 @@ export class MfaService {
     const step = matchTotp(this.secretOf(factor), code.trim(), now.getTime(), factor.lastUsedStep);
     if (step === undefined) throw wrongCode();
     const recoveryCodes = Array.from({ length: RECOVERY_CODE_COUNT }, generateRecoveryCode);
-    if (!(await this.deps.store.confirm(user.id, step, recoveryCodes.map(hashRecoveryCode), now))) {
+    if (!(await this.deps.store.confirm(user.id, factor.encryptedSecret, step, recoveryCodes.map(hashRecoveryCode), now))) {
       throw appError(ErrorCode.CONFLICT, 'The enrolment changed meanwhile; start again with beginMfaEnrolment.');
     }
     return { recoveryCodes, session: await this.openSecondFactorSession(user, now) };
@@ -102,11 +102,11 @@ export class MfaService {
       throw forbidden('Admins must keep multi-factor authentication on. Another admin can remove your ADMIN role first.');
     }
     const factor = await this.enabledFactor(user.id);
-    this.refuseWhileLocked(factor);
+    const attempt = await this.reserveAttempt(user.id);
     const passwordOk = await verifyPassword(password, user.passwordHash);
     const check = passwordOk ? await this.checkCode(user.id, factor, code) : { ok: false as const, replayed: false };
     if (!check.ok) {
-      await this.countFailure(user.id);
+      this.refuseIfNowLocked(attempt);
       throw appError(ErrorCode.BAD_USER_INPUT, 'The password or the code is incorrect.', {
         fields: [
           { field: 'password', message: 'must be your current password' },
@@ -114,7 +114,7 @@ export class MfaService {
         ],
       });
     }
-    await this.deps.store.remove(user.id);
+    await this.deps.store.remove(user.id, this.deps.now());
   }
 
   /** The first step of a sign-in with MFA on: the password was right, now a code is due. */
@@ -138,10 +138,10 @@ export class MfaService {
     const user = await this.deps.users.findById(attempt.userId);
     const factor = user === null ? null : await this.deps.store.findFactor(user.id);
     if (user === null || factor === null || factor.confirmedAt === null) throw invalidChallenge();
-    this.refuseWhileLocked(factor);
+    const reserved = await this.reserveAttempt(user.id);
     const check = await this.checkCode(user.id, factor, code);
     if (!check.ok) {
-      await this.countFailure(user.id);
+      this.refuseIfNowLocked(reserved);
       const left = MFA_CHALLENGE_MAX_ATTEMPTS - attempt.attempts;
       if (left <= 0) throw challengeBurned();
       throw unauthenticated(
@@ -170,10 +170,10 @@ export class MfaService {
   }
 
   private async requireCode(userId: string, factor: StoredFactor, code: string): Promise<void> {
-    this.refuseWhileLocked(factor);
+    const reserved = await this.reserveAttempt(userId);
     const check = await this.checkCode(userId, factor, code);
     if (check.ok) return;
-    await this.countFailure(userId);
+    this.refuseIfNowLocked(reserved);
     if (check.replayed) throw invalidInput([{ field: 'code', message: 'was already used; wait for your authenticator to show the next one' }]);
     throw wrongCode();
   }
@@ -199,18 +199,21 @@ export class MfaService {
     return { ok: true };
   }
 
-  private async countFailure(userId: string): Promise<void> {
-    const lockedUntil = await this.deps.store.recordFailure(
-      userId,
-      MFA_MAX_CONSECUTIVE_FAILURES,
-      new Date(this.deps.now().getTime() + MFA_LOCK_SECONDS * 1000),
-    );
-    if (lockedUntil !== null) throw lockedError(lockedUntil, this.deps.now());
+  /**
+   * Counts the attempt before its code is checked (refusing it while the
+   * factor is locked), so however many guesses arrive at once, at most
+   * MFA_MAX_CONSECUTIVE_FAILURES are checked per lock period.
+   */
+  private async reserveAttempt(userId: string): Promise<{ lockedUntil: Date | null }> {
+    const now = this.deps.now();
+    const reserved = await this.deps.store.reserveAttempt(userId, MFA_MAX_CONSECUTIVE_FAILURES, new Date(now.getTime() + MFA_LOCK_SECONDS * 1000), now);
+    if (reserved.kind === 'locked') throw lockedError(reserved.lockedUntil, now);
+    return reserved;
   }
 
-  private refuseWhileLocked(factor: StoredFactor): void {
-    const now = this.deps.now();
-    if (factor.lockedUntil !== null && factor.lockedUntil > now) throw lockedError(factor.lockedUntil, now);
+  /** A wrong code on the attempt that used up the run locks the factor: say so instead of "wrong code". */
+  private refuseIfNowLocked(attempt: { lockedUntil: Date | null }): void {
+    if (attempt.lockedUntil !== null) throw lockedError(attempt.lockedUntil, this.deps.now());
   }
 
   private async enabledFactor(userId: string): Promise<StoredFactor> {

@@ -36,21 +36,29 @@ export interface MfaStore {
    * Turns MFA on with the step of the code that proved the enrolment and a
    * first set of recovery codes; false when no enrolment was pending (or the step was used).
    */
-  confirm(userId: string, step: number, recoveryCodeHashes: readonly string[], now: Date): Promise<boolean>;
+  /** Turns the pending secret on; false when it is no longer the secret the code was checked against. */
+  confirm(userId: string, encryptedSecret: string, step: number, recoveryCodeHashes: readonly string[], now: Date): Promise<boolean>;
   /** Records an accepted TOTP step; false when that step (or a newer one) was accepted before. */
   acceptStep(userId: string, step: number): Promise<boolean>;
   /** Spends a recovery code; false when it is not one of the user's unused codes. */
   useRecoveryCode(userId: string, codeHash: string, now: Date): Promise<boolean>;
   replaceRecoveryCodes(userId: string, codeHashes: readonly string[]): Promise<void>;
   /**
-   * Counts a wrong code. The `maxFailures`-th in a row locks the factor until
-   * `lockUntil` and starts the count again. Returns the lock, if one applies.
+   * Counts an attempt before its code is checked, atomically with the lock
+   * test, so concurrent guesses cannot outrun the limit: `locked` when the
+   * factor is locked (nothing counted); otherwise the attempt is counted, and
+   * the `maxFailures`-th in a row sets the lock (`lockedUntil`) for the
+   * attempts that follow. A correct code then clears the count.
    */
-  recordFailure(userId: string, maxFailures: number, lockUntil: Date): Promise<Date | null>;
-  /** A correct code ends a run of failures. */
+  reserveAttempt(userId: string, maxFailures: number, lockUntil: Date, now: Date): Promise<{ kind: 'locked'; lockedUntil: Date } | { kind: 'counted'; lockedUntil: Date | null }>;
+  /** A correct code ends a run of failures, and any lock its own attempt set. */
   clearFailures(userId: string): Promise<void>;
-  /** Removes the factor, its recovery codes and open challenges. */
-  remove(userId: string): Promise<void>;
+  /**
+   * Removes the factor, its recovery codes and open challenges, and revokes the
+   * user's sessions: a session that proved the removed factor must not keep
+   * counting as one with a second factor.
+   */
+  remove(userId: string, now: Date): Promise<void>;
 
   createChallenge(challenge: NewChallenge): Promise<void>;
   /**
@@ -94,10 +102,10 @@ export function mfaStore(database: AccountsDatabase): MfaStore {
           where mfa_factors.confirmed_at is null`;
       return written === 1;
     },
-    confirm: (userId, step, recoveryCodeHashes, now) =>
+    confirm: (userId, encryptedSecret, step, recoveryCodeHashes, now) =>
       database.$transaction(async (transaction) => {
         const { count } = await transaction.mfaFactor.updateMany({
-          where: { userId, confirmedAt: null, OR: [{ lastUsedStep: null }, { lastUsedStep: { lt: step } }] },
+          where: { userId, encryptedSecret, confirmedAt: null, OR: [{ lastUsedStep: null }, { lastUsedStep: { lt: step } }] },
           data: { confirmedAt: now, lastUsedStep: step, failedAttempts: 0, lockedUntil: null },
         });
         if (count === 0) return false;
@@ -127,24 +135,27 @@ export function mfaStore(database: AccountsDatabase): MfaStore {
         database.mfaRecoveryCode.createMany({ data: codeHashes.map((codeHash) => ({ id: randomUUID(), userId, codeHash })) }),
       ]);
     },
-    async recordFailure(userId, maxFailures, lockUntil) {
+    async reserveAttempt(userId, maxFailures, lockUntil, now) {
       const rows = await database.$queryRaw<Array<{ locked_until: Date | null }>>`
         update mfa_factors
           set failed_attempts = case when failed_attempts + 1 >= ${maxFailures} then 0 else failed_attempts + 1 end,
-              locked_until = case when failed_attempts + 1 >= ${maxFailures} then ${lockUntil} else locked_until end
-          where user_id = ${userId}::uuid
+              locked_until = case when failed_attempts + 1 >= ${maxFailures} then ${lockUntil}::timestamptz else null end
+          where user_id = ${userId}::uuid and (locked_until is null or locked_until <= ${now}::timestamptz)
           returning locked_until`;
-      const lockedUntil = rows[0]?.locked_until ?? null;
-      return lockedUntil !== null && lockedUntil.getTime() === lockUntil.getTime() ? lockedUntil : null;
+      const counted = rows[0];
+      if (counted !== undefined) return { kind: 'counted', lockedUntil: counted.locked_until };
+      const factor = await database.mfaFactor.findUnique({ where: { userId }, select: { lockedUntil: true } });
+      return { kind: 'locked', lockedUntil: factor?.lockedUntil ?? lockUntil };
     },
     async clearFailures(userId) {
-      await database.mfaFactor.updateMany({ where: { userId, failedAttempts: { gt: 0 } }, data: { failedAttempts: 0 } });
+      await database.mfaFactor.updateMany({ where: { userId }, data: { failedAttempts: 0, lockedUntil: null } });
     },
-    async remove(userId) {
+    async remove(userId, now) {
       await database.$transaction([
         database.mfaLoginChallenge.deleteMany({ where: { userId } }),
         database.mfaRecoveryCode.deleteMany({ where: { userId } }),
         database.mfaFactor.deleteMany({ where: { userId } }),
+        database.refreshToken.updateMany({ where: { userId, revokedAt: null }, data: { revokedAt: now } }),
       ]);
     },
 
