@@ -1,6 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Events, Topic } from '#kit';
+import { Events, Topic, createLogger, type PrismaLike, type StartedSubgraph } from '#kit';
+import { assignment } from '../../subgraphs/couriers/src/delivery/assignment.js';
+import { deliveryStore } from '../../subgraphs/couriers/src/delivery/delivery-store.js';
+import type { CouriersDatabase } from '../../subgraphs/couriers/src/database.js';
 import { deliveryCode } from '../../subgraphs/couriers/src/delivery/delivery-code.js';
 import { eventually, probeEvents, publishEvent, type EventProbe } from '../support/event-probe.js';
 import { firstCode } from '../support/graphql-client.js';
@@ -183,6 +186,29 @@ describe('offering a confirmed order', () => {
     expect(accepted.data?.['acceptDeliveryOffer']).toMatchObject({ status: 'ASSIGNED', courier: { id: third.id } });
     const [assigned] = await orderEvents.waitFor(ofOrder('courier.assigned', orderId));
     expect(assigned!.envelope!.data).toMatchObject({ courierId: third.id, offerId: toThird!.offerId });
+  });
+
+  it('should offer one free courier to one of two orders searched at the same moment, never to both', async () => {
+    const point = region();
+    const courier = await onlineCourier(north(point, 500));
+    const client = (test.platform.subgraphs.get('couriers') as StartedSubgraph<PrismaLike>).database.client as unknown as CouriersDatabase;
+    const deliveries = deliveryStore(client);
+    const offers = assignment(deliveries, { offerSeconds: 60, assignmentTimeoutSeconds: 600 });
+    const logger = createLogger({ service: 'race-test', level: 'silent' });
+    // Each order is written and searched in a transaction of its own, both open at once: neither
+    // sees the other's offer until it commits, which is the race the database must settle.
+    const search = () =>
+      client.$transaction(async (transaction) => {
+        const orderId = randomUUID();
+        await deliveries.createDelivery(transaction, { orderId, customerId: randomUUID(), supplierId: randomUUID(), cylinderCount: 1, location: point, searchStartedAt: new Date() });
+        const delivery = await deliveries.lockDelivery(transaction, orderId);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        return offers.offerNext(transaction, delivery!, { source: 'couriers', correlationId: randomUUID() }, logger);
+      });
+    const outcomes = await Promise.all([search(), search()]);
+    expect(outcomes.sort()).toEqual(['offered', 'waiting']);
+    const open = await client.deliveryOffer.count({ where: { courierId: courier.id, status: 'PENDING' } });
+    expect(open).toBe(1);
   });
 
   it('should publish courier.not_found when nobody accepts within the assignment time', async () => {

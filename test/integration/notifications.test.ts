@@ -54,12 +54,11 @@ const notifications = () => test.platform.subgraphs.get('notifications') as Star
 /** Arrange and inspect steps on the notifications database. */
 const sql = (text: string, values: unknown[] = []) => notifications().database.pool.query(text, values);
 
-/**
- * Accounts does not serve contact details yet (docs/notifications.md names the route it will);
- * the test puts a fresh entry in the contact cache, which the delivery job trusts.
- */
-const cacheContact = (userId: string, email: string, locale = 'pt-BR') =>
-  sql('INSERT INTO contacts (user_id, email, phone, locale, fetched_at) VALUES ($1, $2, NULL, $3, now())', [userId, email, locale]);
+/** The language a user chose for notifications, through the gateway like an app would. */
+async function chooseLocale(user: SignedInUser, locale: string) {
+  const chosen = await test.query(`mutation ($locale: String!) { setNotificationLocale(locale: $locale) }`, { token: user.accessToken, variables: { locale } });
+  expect(chosen.errors).toBeUndefined();
+}
 
 const paymentProcessed = (customerId: string) => ({
   paymentId: randomUUID(),
@@ -116,9 +115,10 @@ describe('notifications', () => {
   });
 
   it('stores an in-app notification, emails it and publishes notification.sent for each channel', async () => {
+    // Contact details come from accounts over its private route: the address the user registered.
     const customer = await registerUser(test, 'CUSTOMER');
-    const email = `customer-${randomUUID().slice(0, 8)}@example.com`;
-    await cacheContact(customer.id, email, 'en');
+    const { email } = customer;
+    await chooseLocale(customer, 'en');
 
     await publishEvent(test.platform.eventBus, Events.paymentProcessed, randomUUID(), paymentProcessed(customer.id), 'payments');
 
@@ -141,7 +141,6 @@ describe('notifications', () => {
 
   it('writes nothing new when an event is delivered again', async () => {
     const customer = await registerUser(test, 'CUSTOMER');
-    await cacheContact(customer.id, `again-${randomUUID().slice(0, 8)}@example.com`);
     const envelope: EventEnvelope = await publishEvent(test.platform.eventBus, Events.paymentProcessed, randomUUID(), paymentProcessed(customer.id), 'payments');
     await probe.waitFor((event) => event.envelope?.type === Events.notificationSent.type && event.envelope.data.userId === customer.id, 2, 20_000);
 
@@ -187,7 +186,6 @@ describe('notifications', () => {
 
   it('retries while the SMTP server is down and publishes notification.failed after the last attempt', async () => {
     const customer = await registerUser(test, 'CUSTOMER');
-    await cacheContact(customer.id, `down-${randomUUID().slice(0, 8)}@example.com`);
     await smtp.close();
 
     await publishEvent(test.platform.eventBus, Events.paymentProcessed, randomUUID(), paymentProcessed(customer.id), 'payments');
@@ -203,6 +201,18 @@ describe('notifications', () => {
       variables: { id: failed!.envelope!.data.notificationId },
     });
     expect(one.data!['notification']).toEqual({ status: 'FAILED', attempts: MAX_ATTEMPTS, channel: 'EMAIL' });
+  });
+
+  it('refuses a language it has no templates for, and answers the chosen one', async () => {
+    const customer = await registerUser(test, 'CUSTOMER');
+    const refused = await test.query(`mutation { setNotificationLocale(locale: "fr") }`, { token: customer.accessToken });
+    expect(refused.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT' });
+    expect(refused.errors?.[0]?.message).toMatch(/pt-BR, en/);
+    const before = await test.query(`{ notificationLocale }`, { token: customer.accessToken });
+    expect(before.data!['notificationLocale']).toBe('pt-BR');
+    await chooseLocale(customer, 'en');
+    const after = await test.query(`{ notificationLocale }`, { token: customer.accessToken });
+    expect(after.data!['notificationLocale']).toBe('en');
   });
 
   it('keeps transactional categories on and lets others be switched off', async () => {

@@ -18,10 +18,10 @@ beforeAll(async () => {
   accounts = createServer((request: IncomingMessage, response: ServerResponse) => {
     seen.push({ url: request.url, credential: request.headers[GATEWAY_CREDENTIAL_HEADER] as string | undefined });
     if (request.headers[GATEWAY_CREDENTIAL_HEADER] !== CREDENTIAL) return void response.writeHead(401).end();
-    if (request.url === `/internal/users/${known}/contact`) {
-      return void response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ email: 'ana@example.com', phone: null, locale: 'en' }));
+    if (request.url === `/internal/users/contact?id=${known}`) {
+      return void response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ email: 'ana@example.com', phone: null }));
     }
-    if (request.url === `/internal/users/${broken}/contact`) return void response.writeHead(200, { 'content-type': 'application/json' }).end('{"email":');
+    if (request.url === `/internal/users/contact?id=${broken}`) return void response.writeHead(200, { 'content-type': 'application/json' }).end('{"email":');
     response.writeHead(404).end();
   });
   await new Promise<void>((resolve) => accounts.listen(0, '127.0.0.1', resolve));
@@ -33,8 +33,8 @@ afterAll(() => new Promise<void>((resolve) => accounts.close(() => resolve())));
 describe('the HTTP contact source', () => {
   it('asks accounts with the private credential and returns the details', async () => {
     const source = httpContactSource({ baseUrl: `${baseUrl}/`, credential: CREDENTIAL, timeoutMs: 2_000 });
-    expect(await source.contactOf(known)).toEqual({ email: 'ana@example.com', phone: null, locale: 'en' });
-    expect(seen.at(-1)).toEqual({ url: `/internal/users/${known}/contact`, credential: CREDENTIAL });
+    expect(await source.contactOf(known)).toEqual({ email: 'ana@example.com', phone: null });
+    expect(seen.at(-1)).toEqual({ url: `/internal/users/contact?id=${known}`, credential: CREDENTIAL });
   });
 
   it('answers null for a user accounts does not know', async () => {

@@ -73,8 +73,8 @@ type OrderEvent =
 type PaymentEvent = typeof Events.paymentProcessed | typeof Events.paymentFailed | typeof Events.refundProcessed;
 
 /**
- * Every subscription the gateway serves. Adding one (orders, payments,
- * notifications) is one entry here plus the field in its subgraph's schema.
+ * Every subscription the gateway serves. Adding one is one entry here plus
+ * the field in its subgraph's schema.
  */
 export const subscriptionFields: SubscriptionFieldRegistry = {
   productUpdated: field({
@@ -113,6 +113,24 @@ export const subscriptionFields: SubscriptionFieldRegistry = {
       (args['orderId'] === undefined || args['orderId'] === null || args['orderId'] === data.orderId),
     entityField: 'payment',
     entityId: (data) => data.paymentId,
+  }),
+  courierLocation: field({
+    events: [Events.courierLocationUpdated],
+    requiresViewer: true,
+    // The order's customer only; couriers answers NOT_FOUND to anybody else as well, and null
+    // outside transit, so nothing reaches them either way.
+    filter: (data, args, viewer) => viewer !== null && data.customerId === viewer.userId && args['orderId'] === data.orderId,
+    entityField: 'courierLocation',
+    entityArgument: 'orderId',
+    entityId: (data) => data.orderId,
+  }),
+  notificationReceived: field({
+    events: [Events.notificationSent],
+    requiresViewer: true,
+    // In-app messages are "sent" when stored; the other channels are not the app's to show.
+    filter: (data, _args, viewer) => viewer !== null && data.channel === 'IN_APP' && data.userId === viewer.userId,
+    entityField: 'notification',
+    entityId: (data) => data.notificationId,
   }),
 };
 

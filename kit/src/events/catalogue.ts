@@ -306,6 +306,22 @@ export const Events = {
     version: 1,
     data: orderParties.extend({ courierId: z.uuid(), offerId: z.uuid(), assignedAt: timestamp }),
   }),
+  /**
+   * The code the customer gives the courier at the door, for notifications to deliver. Like
+   * invitation.created it carries a secret: order.events must stay confidential to services.
+   */
+  deliveryCodeIssued: define({
+    type: 'delivery.code_issued',
+    topic: Topic.ORDER,
+    version: 1,
+    data: orderParties.extend({ courierId: z.uuid(), code: z.string().regex(/^\d{6}$/), issuedAt: timestamp }),
+  }),
+  courierPickedUp: define({
+    type: 'courier.picked_up',
+    topic: Topic.ORDER,
+    version: 1,
+    data: orderParties.extend({ courierId: z.uuid(), pickedUpAt: timestamp }),
+  }),
   courierNotFound: define({
     type: 'courier.not_found',
     topic: Topic.ORDER,

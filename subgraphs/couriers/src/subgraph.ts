@@ -6,6 +6,8 @@ import { assignmentJob } from './delivery/assignment-job.js';
 import { DeliveryService } from './delivery/delivery-service.js';
 import { deliveryStore } from './delivery/delivery-store.js';
 import { orderIntakeConsumer } from './delivery/order-intake.js';
+import { trackRecorderConsumer } from './delivery/track-recorder.js';
+import { trackStore } from './delivery/track-store.js';
 import { deliveryLoader, profileLoader, type CouriersContext } from './graphql/context.js';
 import { resolvers } from './graphql/resolvers.js';
 import { eligibilityWithdrawalConsumer } from './profiles/eligibility-withdrawal.js';
@@ -20,7 +22,8 @@ export function createCouriersSubgraph(database: Database<CouriersDatabase>, set
   const profiles = courierProfileStore(database.client);
   const couriers = new CourierProfileService(profiles);
   const deliveryRows = deliveryStore(database.client);
-  const deliveries = new DeliveryService(deliveryRows, settings);
+  const tracks = trackStore(database.client);
+  const deliveries = new DeliveryService(deliveryRows, tracks, settings);
   const offers = assignment(deliveryRows, settings);
   const transactions = prismaTransactions(database.client);
   return {
@@ -42,6 +45,7 @@ export function createCouriersSubgraph(database: Database<CouriersDatabase>, set
       profileErasureConsumer(profiles, transactions),
       eligibilityWithdrawalConsumer(profiles, transactions),
       orderIntakeConsumer(deliveryRows, offers, transactions),
+      trackRecorderConsumer(tracks, transactions),
     ],
     jobs: [assignmentJob(deliveryRows, offers, logger, settings.assignmentSweepMs)],
   };

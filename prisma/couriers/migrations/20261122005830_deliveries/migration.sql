@@ -76,3 +76,5 @@ ALTER TABLE "delivery_offers" ADD CONSTRAINT "delivery_offers_deadline_after_off
 ALTER TABLE "delivery_offers" ADD CONSTRAINT "delivery_offers_distance_nonnegative" CHECK ("distance_meters" >= 0);
 -- At most one open offer per order: the assignment job and a decline cannot both offer it.
 CREATE UNIQUE INDEX "delivery_offers_one_pending_per_order" ON "delivery_offers" ("order_id") WHERE "status" = 'PENDING';
+-- At most one open offer per courier: two orders searched at once cannot both offer the same courier.
+CREATE UNIQUE INDEX "delivery_offers_one_pending_per_courier" ON "delivery_offers" ("courier_id") WHERE "status" = 'PENDING';

@@ -17,20 +17,22 @@ export interface RankedCourier {
 }
 
 /**
- * The nearest candidate whose service area contains the point. Nearness is measured from the
- * courier's live position when there is one (where they are now), else from the area's centre.
- * Ties go to the lower id, so every instance chooses the same courier.
+ * The candidates whose service area contains the point, nearest first. Nearness is measured from
+ * the courier's live position when there is one (where they are now), else from the area's
+ * centre. Ties go to the lower id, so every instance ranks couriers the same way.
  */
-export function nearestCourier(candidates: readonly CandidateCourier[], point: { latitude: number; longitude: number }): RankedCourier | null {
-  let best: RankedCourier | null = null;
+export function rankCouriers(candidates: readonly CandidateCourier[], point: { latitude: number; longitude: number }): RankedCourier[] {
+  const ranked: RankedCourier[] = [];
   for (const candidate of candidates) {
     if (greatCircleMeters(candidate.areaCentre, point) > candidate.radiusMeters) continue;
-    const distanceMeters = Math.round(greatCircleMeters(candidate.position ?? candidate.areaCentre, point));
-    if (best === null || distanceMeters < best.distanceMeters || (distanceMeters === best.distanceMeters && candidate.userId < best.userId)) {
-      best = { userId: candidate.userId, distanceMeters };
-    }
+    ranked.push({ userId: candidate.userId, distanceMeters: Math.round(greatCircleMeters(candidate.position ?? candidate.areaCentre, point)) });
   }
-  return best;
+  return ranked.sort((a, b) => a.distanceMeters - b.distanceMeters || (a.userId < b.userId ? -1 : a.userId > b.userId ? 1 : 0));
+}
+
+/** The nearest candidate whose service area contains the point, or null. */
+export function nearestCourier(candidates: readonly CandidateCourier[], point: { latitude: number; longitude: number }): RankedCourier | null {
+  return rankCouriers(candidates, point)[0] ?? null;
 }
 
 export interface Assignment {
@@ -53,19 +55,23 @@ export function assignment(deliveries: DeliveryStore, settings: AssignmentSettin
         return 'not_found';
       }
       const point = { latitude: delivery.latitude, longitude: delivery.longitude };
-      const nearest = nearestCourier(await deliveries.candidates(transaction, delivery.orderId, point, delivery.cylinderCount), point);
-      if (nearest === null) return 'waiting';
-      const offer = {
-        id: randomUUID(),
-        orderId: delivery.orderId,
-        courierId: nearest.userId,
-        distanceMeters: nearest.distanceMeters,
-        offeredAt: now,
-        expiresAt: new Date(now.getTime() + settings.offerSeconds * 1000),
-      };
-      await deliveries.createOffer(transaction, offer, [offeredEvent(origin, delivery, offer)]);
-      logger.info({ orderId: delivery.orderId, courierId: nearest.userId, distanceMeters: nearest.distanceMeters }, 'delivery offered');
-      return 'offered';
+      // Two orders searched at the same moment can rank the same free courier first. A courier
+      // holds at most one open offer (a partial unique index), so the second order's offer is
+      // not written and it goes to its next courier instead.
+      for (const courier of rankCouriers(await deliveries.candidates(transaction, delivery.orderId, point, delivery.cylinderCount), point)) {
+        const offer = {
+          id: randomUUID(),
+          orderId: delivery.orderId,
+          courierId: courier.userId,
+          distanceMeters: courier.distanceMeters,
+          offeredAt: now,
+          expiresAt: new Date(now.getTime() + settings.offerSeconds * 1000),
+        };
+        if (!(await deliveries.createOffer(transaction, offer, [offeredEvent(origin, delivery, offer)]))) continue;
+        logger.info({ orderId: delivery.orderId, courierId: courier.userId, distanceMeters: courier.distanceMeters }, 'delivery offered');
+        return 'offered';
+      }
+      return 'waiting';
     },
   };
 }

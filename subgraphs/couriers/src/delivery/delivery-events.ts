@@ -1,6 +1,5 @@
 import { Events, pendingEvent, type EventOrigin, type PendingEvent } from '#kit';
 import type { Delivery, DeliveryOffer } from './delivery-store.js';
-import { courierPickedUp } from './pickup-event.js';
 
 const parties = (delivery: Delivery) => ({ orderId: delivery.orderId, customerId: delivery.customerId, supplierId: delivery.supplierId });
 
@@ -24,8 +23,11 @@ export const notFoundEvent = (origin: EventOrigin, delivery: Delivery, offersMad
 export const assignedEvent = (origin: EventOrigin, delivery: Delivery, courierId: string, offerId: string, at: Date): PendingEvent =>
   pendingEvent(Events.courierAssigned, origin, delivery.orderId, { ...parties(delivery), courierId, offerId, assignedAt: at.toISOString() });
 
+export const codeIssuedEvent = (origin: EventOrigin, delivery: Delivery, courierId: string, code: string, at: Date): PendingEvent =>
+  pendingEvent(Events.deliveryCodeIssued, origin, delivery.orderId, { ...parties(delivery), courierId, code, issuedAt: at.toISOString() });
+
 export const pickedUpEvent = (origin: EventOrigin, delivery: Delivery, courierId: string, at: Date): PendingEvent =>
-  pendingEvent(courierPickedUp, origin, delivery.orderId, { ...parties(delivery), courierId, pickedUpAt: at.toISOString() });
+  pendingEvent(Events.courierPickedUp, origin, delivery.orderId, { ...parties(delivery), courierId, pickedUpAt: at.toISOString() });
 
 export const completedEvent = (origin: EventOrigin, delivery: Delivery, courierId: string, at: Date): PendingEvent =>
   pendingEvent(Events.deliveryCompleted, origin, delivery.orderId, { ...parties(delivery), courierId, completedAt: at.toISOString() });

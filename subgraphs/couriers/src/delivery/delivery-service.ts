@@ -1,9 +1,10 @@
 import { appError, ErrorCode, hasRole, invalidInput, notFound, rateLimited, requireRole, requireViewer, Role, type EventOrigin, type FieldProblem, type Viewer } from '#kit';
 import type { DeliverySettings } from '../config.js';
 import { deliveryCode, hashDeliveryCode, matchesDeliveryCode } from './delivery-code.js';
-import { assignedEvent, completedEvent, locationEvent, pickedUpEvent } from './delivery-events.js';
+import { assignedEvent, codeIssuedEvent, completedEvent, locationEvent, pickedUpEvent } from './delivery-events.js';
 import type { Delivery, DeliveryOffer, DeliveryStore } from './delivery-store.js';
 import { isPlausiblePosition } from './distance.js';
+import { routeLengthMeters, type TrackPoint, type TrackStore } from './track-store.js';
 
 /** The courier's latest position on a delivery, as customers and couriers read it. */
 export interface CourierLocation {
@@ -18,6 +19,7 @@ export interface CourierLocation {
 export class DeliveryService {
   constructor(
     private readonly deliveries: DeliveryStore,
+    private readonly tracks: TrackStore,
     private readonly settings: DeliverySettings,
   ) {}
 
@@ -44,7 +46,7 @@ export class DeliveryService {
         offer.orderId,
         'SEARCHING',
         { status: 'ASSIGNED', courierId: courier.userId, codeHash: hashDeliveryCode(code), assignedAt: at },
-        [assignedEvent(origin, delivery, courier.userId, offer.id, at)],
+        [assignedEvent(origin, delivery, courier.userId, offer.id, at), codeIssuedEvent(origin, delivery, courier.userId, code, at)],
       );
       if (!moved) throw appError(ErrorCode.CONFLICT, `This order no longer needs a courier (it is ${delivery.status}).`);
       return { ...delivery, status: 'ASSIGNED' as const, courierId: courier.userId, assignedAt: at };
@@ -131,6 +133,15 @@ export class DeliveryService {
     const position = await this.deliveries.positionOf(delivery.courierId);
     if (position === null) return null;
     return { orderId, courierId: delivery.courierId, ...position };
+  }
+
+  /** The route of a delivery the caller already may see (its parties and admins). */
+  route(delivery: Delivery): Promise<TrackPoint[]> {
+    return this.tracks.routeOf(delivery.orderId);
+  }
+
+  async distanceTravelledMeters(delivery: Delivery): Promise<number> {
+    return routeLengthMeters(await this.tracks.routeOf(delivery.orderId));
   }
 
   /** The delivery code, for the order's customer only, from assignment until delivery. */

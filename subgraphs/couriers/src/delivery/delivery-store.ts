@@ -49,7 +49,11 @@ export interface DeliveryStore {
    * holding another offer nor carrying another delivery.
    */
   candidates(transaction: CouriersTransaction, orderId: string, point: Point, cylinderCount: number): Promise<CandidateCourier[]>;
-  createOffer(transaction: CouriersTransaction, offer: Omit<DeliveryOffer, 'status' | 'respondedAt'>, events: PendingEvent[]): Promise<void>;
+  /**
+   * Writes an open offer and its events; false, writing nothing, when the courier already holds
+   * an open offer (another order took them first).
+   */
+  createOffer(transaction: CouriersTransaction, offer: Omit<DeliveryOffer, 'status' | 'respondedAt'>, events: PendingEvent[]): Promise<boolean>;
   countOffers(transaction: CouriersTransaction, orderId: string): Promise<number>;
   findOffer(offerId: string): Promise<DeliveryOffer | null>;
   pendingOffersOf(courierId: string): Promise<DeliveryOffer[]>;
@@ -143,8 +147,11 @@ export function deliveryStore(database: CouriersDatabase): DeliveryStore {
       }));
     },
     async createOffer(transaction, offer, events) {
-      await transaction.deliveryOffer.create({ data: offer });
+      // ON CONFLICT DO NOTHING: a unique violation would abort the whole transaction.
+      const { count } = await transaction.deliveryOffer.createMany({ data: [offer], skipDuplicates: true });
+      if (count === 0) return false;
       await recordEvents(transaction, events);
+      return true;
     },
     countOffers: (transaction, orderId) => transaction.deliveryOffer.count({ where: { orderId } }),
     findOffer: async (offerId) => (isUuid(offerId) ? database.deliveryOffer.findUnique({ where: { id: offerId } }) : null),

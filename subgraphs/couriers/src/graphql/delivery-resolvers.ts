@@ -1,6 +1,7 @@
 import type { EventOrigin } from '#kit';
 import { seesDelivery, type CourierLocation } from '../delivery/delivery-service.js';
 import type { Delivery, DeliveryOffer } from '../delivery/delivery-store.js';
+import type { TrackPoint } from '../delivery/track-store.js';
 import type { CouriersContext } from './context.js';
 
 /** Events caused by this request carry its correlation id. */
@@ -53,6 +54,11 @@ export const deliveryResolvers = {
     assignedAt: (delivery: Delivery) => iso(delivery.assignedAt),
     pickedUpAt: (delivery: Delivery) => iso(delivery.pickedUpAt),
     deliveredAt: (delivery: Delivery) => iso(delivery.deliveredAt),
+    route: (delivery: Delivery, _args: unknown, context: CouriersContext) => context.deliveries.route(delivery),
+    distanceTravelledMeters: (delivery: Delivery, _args: unknown, context: CouriersContext) => context.deliveries.distanceTravelledMeters(delivery),
+  },
+  TrackPoint: {
+    recordedAt: (point: TrackPoint) => point.recordedAt.toISOString(),
   },
   DeliveryOffer: {
     order: (offer: DeliveryOffer) => order(offer.orderId),

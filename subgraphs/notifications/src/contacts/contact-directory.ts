@@ -1,5 +1,4 @@
 import type { NotificationsDatabase, NotificationsTransaction } from '../database.js';
-import { DEFAULT_LOCALE, isLocale, type Locale } from '../templates/template.js';
 import type { ContactDetails, ContactSource } from './contact-source.js';
 
 type Client = NotificationsDatabase | NotificationsTransaction;
@@ -13,19 +12,13 @@ export function contactDirectory(client: NotificationsDatabase, source: ContactS
     async lookup(userId: string): Promise<ContactDetails | null> {
       const cached = await client.contact.findUnique({ where: { userId } });
       if (cached !== null && now().getTime() - cached.fetchedAt.getTime() < ttlSeconds * 1000) {
-        return { email: cached.email, phone: cached.phone, locale: isLocale(cached.locale) ? cached.locale : DEFAULT_LOCALE };
+        return { email: cached.email, phone: cached.phone };
       }
       const fresh = await source.contactOf(userId);
       if (fresh === null) return null;
-      const row = { email: fresh.email, phone: fresh.phone, locale: fresh.locale, fetchedAt: now() };
+      const row = { email: fresh.email, phone: fresh.phone, fetchedAt: now() };
       await client.contact.upsert({ where: { userId }, create: { userId, ...row }, update: row });
       return fresh;
-    },
-    /** The locale each user reads in, as far as the cache knows; pt-BR otherwise. Never calls the source. */
-    async localesOf(transaction: Client, userIds: readonly string[]): Promise<Map<string, Locale>> {
-      const rows = await transaction.contact.findMany({ where: { userId: { in: [...userIds] } }, select: { userId: true, locale: true } });
-      const known = new Map(rows.map((row) => [row.userId, isLocale(row.locale) ? row.locale : DEFAULT_LOCALE]));
-      return new Map(userIds.map((id) => [id, known.get(id) ?? DEFAULT_LOCALE]));
     },
     forget: (transaction: Client, userId: string) => transaction.contact.deleteMany({ where: { userId } }),
   };

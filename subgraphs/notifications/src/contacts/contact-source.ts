@@ -1,10 +1,7 @@
-import type { Locale } from '../templates/template.js';
-
 /** How a user is reached outside the app. Accounts owns these; its events do not carry them. */
 export interface ContactDetails {
   email: string | null;
   phone: string | null;
-  locale: Locale;
 }
 
 /** Where contact details come from (accounts, over its private route). */

@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import { GATEWAY_CREDENTIAL_HEADER } from '#kit';
-import { DEFAULT_LOCALE, LOCALES } from '../templates/template.js';
 import { ContactsUnavailableError, type ContactDetails, type ContactSource } from './contact-source.js';
 
 export interface HttpContactSourceOptions {
@@ -12,15 +11,14 @@ export interface HttpContactSourceOptions {
 }
 
 /** The path accounts serves a user's contact details on; see docs/notifications.md. */
-export const contactPath = (userId: string) => `/internal/users/${encodeURIComponent(userId)}/contact`;
+export const contactPath = (userId: string) => `/internal/users/contact?id=${encodeURIComponent(userId)}`;
 
 const answer = z.object({
   email: z.string().nullable(),
   phone: z.string().nullable(),
-  locale: z.enum(LOCALES).nullable().optional(),
 });
 
-/** accounts' `GET /internal/users/:id/contact`: 200 with the details, 404 for an unknown user. */
+/** accounts' `GET /internal/users/contact?id=`: 200 with the details, 404 for an unknown user. */
 export function httpContactSource(options: HttpContactSourceOptions): ContactSource {
   const base = options.baseUrl.replace(/\/+$/, '');
   return {
@@ -38,7 +36,7 @@ export function httpContactSource(options: HttpContactSourceOptions): ContactSou
       if (response.status === 404) return null;
       const body = response.status === 200 ? answer.safeParse(await response.json().catch(() => undefined)) : undefined;
       if (body === undefined || !body.success) throw new ContactsUnavailableError(`accounts answered the contact lookup with ${response.status}`);
-      return { email: body.data.email, phone: body.data.phone, locale: body.data.locale ?? DEFAULT_LOCALE };
+      return { email: body.data.email, phone: body.data.phone };
     },
   };
 }

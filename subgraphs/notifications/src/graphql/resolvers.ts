@@ -24,6 +24,7 @@ export const resolvers = {
     },
     notification: async (_root: unknown, { id }: { id: string }, context: NotificationsContext) => context.service.visible(context.viewer, await load(context, id)),
     notificationPreferences: (_root: unknown, _args: unknown, context: NotificationsContext) => context.service.preferences(context.viewer),
+    notificationLocale: (_root: unknown, _args: unknown, context: NotificationsContext) => context.service.locale(context.viewer),
   },
   Mutation: {
     markNotificationRead: (_root: unknown, { id }: { id: string }, context: NotificationsContext) => context.service.markRead(context.viewer, id),
@@ -32,6 +33,7 @@ export const resolvers = {
       args: { channel: NotificationChannel; category: NotificationCategory; enabled: boolean },
       context: NotificationsContext,
     ) => context.service.setPreference(context.viewer, args.channel, args.category, args.enabled),
+    setNotificationLocale: (_root: unknown, { locale }: { locale: string }, context: NotificationsContext) => context.service.setLocale(context.viewer, locale),
     broadcastNotification: (_root: unknown, { input }: { input: BroadcastInput }, context: NotificationsContext) =>
       context.service.broadcast(context.viewer, input, origin(context)),
   },

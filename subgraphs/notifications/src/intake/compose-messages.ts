@@ -25,7 +25,7 @@ export async function composeMessages(
   intents: readonly Intent[],
 ): Promise<NewNotification[]> {
   const userIds = [...new Set(intents.flatMap((intent) => ('userId' in intent.recipient ? [intent.recipient.userId] : [])))];
-  const locales = await dependencies.contacts.localesOf(transaction, userIds);
+  const locales = await dependencies.preferences.localesOf(transaction, userIds);
   const disabled = new Set(
     (await dependencies.preferences.disabledFor(transaction, userIds)).map((row) => key(row.userId, row.channel, row.category)),
   );

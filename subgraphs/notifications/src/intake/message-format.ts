@@ -9,6 +9,12 @@ export function formatMoney(amountMinor: number, currency: string, locale: Local
 /** The short order reference people read: the first eight characters of its id. */
 export const orderRef = (orderId: string) => `#${orderId.slice(0, 8).toUpperCase()}`;
 
+/** A distance for people: metres below one kilometre, else kilometres with one decimal. */
+export function formatDistance(meters: number, locale: Locale): string {
+  if (meters < 1000) return `${new Intl.NumberFormat(locale).format(Math.round(meters))} m`;
+  return `${new Intl.NumberFormat(locale, { maximumFractionDigits: 1 }).format(meters / 1000)} km`;
+}
+
 export function formatDate(iso: string, locale: Locale): string {
   return new Intl.DateTimeFormat(locale, { dateStyle: 'short', timeStyle: 'short', timeZone: 'America/Sao_Paulo' }).format(new Date(iso));
 }

@@ -2,7 +2,7 @@ import { Events, type EventData } from '#kit';
 import type { NotificationCategory, NotificationChannel } from '../database.js';
 import type { TemplateKey } from '../templates/message-templates.js';
 import type { Locale } from '../templates/template.js';
-import { cancellationReason, formatDate, formatMoney, orderRef, paymentFailure, roleName } from './message-format.js';
+import { cancellationReason, formatDate, formatDistance, formatMoney, orderRef, paymentFailure, roleName } from './message-format.js';
 
 /** Someone an event should reach: a user, or an address the event itself gives (an invitee). */
 export type Recipient = { userId: string } | { address: string; channel: NotificationChannel };
@@ -19,6 +19,8 @@ export interface Intent {
 
 const APP_AND_EMAIL: readonly NotificationChannel[] = ['IN_APP', 'EMAIL'];
 const ON_THE_ROAD: readonly NotificationChannel[] = ['IN_APP', 'EMAIL', 'PUSH'];
+/** A courier deciding on an offer is on the road: the phone, not the mailbox. */
+const ON_THE_PHONE: readonly NotificationChannel[] = ['IN_APP', 'PUSH'];
 
 type Rule = (data: any) => Intent[];
 
@@ -37,9 +39,32 @@ export const notificationRules: Readonly<Record<string, Rule>> = {
   [Events.orderConfirmed.type]: (data: EventData<typeof Events.orderConfirmed>) => [
     { recipient: { userId: data.customerId }, category: 'ORDER', template: 'order.confirmed', channels: APP_AND_EMAIL, values: () => ({ orderRef: orderRef(data.orderId) }) },
   ],
-  [Events.courierAssigned.type]: (data: EventData<typeof Events.courierAssigned>) => [
-    { recipient: { userId: data.customerId }, category: 'DELIVERY', template: 'courier.assigned', channels: ON_THE_ROAD, values: () => ({ orderRef: orderRef(data.orderId) }) },
+  [Events.courierOffered.type]: (data: EventData<typeof Events.courierOffered>) => [
+    {
+      recipient: { userId: data.courierId },
+      category: 'DELIVERY',
+      template: 'courier.offered',
+      channels: ON_THE_PHONE,
+      values: (locale) => ({ orderRef: orderRef(data.orderId), distance: formatDistance(data.distanceMeters, locale), deadline: formatDate(data.expiresAt, locale) }),
+    },
   ],
+  // The customer hears of the courier with the code (delivery.code_issued), in one message.
+  [Events.courierAssigned.type]: (data: EventData<typeof Events.courierAssigned>) => [
+    { recipient: { userId: data.supplierId }, category: 'DELIVERY', template: 'courier.assigned', channels: APP_AND_EMAIL, values: () => ({ orderRef: orderRef(data.orderId) }) },
+  ],
+  [Events.deliveryCodeIssued.type]: (data: EventData<typeof Events.deliveryCodeIssued>) => [
+    {
+      recipient: { userId: data.customerId },
+      category: 'DELIVERY',
+      template: 'delivery.code',
+      channels: ON_THE_ROAD,
+      values: () => ({ orderRef: orderRef(data.orderId), code: data.code }),
+    },
+  ],
+  [Events.courierNotFound.type]: (data: EventData<typeof Events.courierNotFound>) =>
+    [data.customerId, data.supplierId].map(
+      (userId): Intent => ({ recipient: { userId }, category: 'DELIVERY', template: 'courier.not_found', channels: APP_AND_EMAIL, values: () => ({ orderRef: orderRef(data.orderId) }) }),
+    ),
   [Events.orderInTransit.type]: (data: EventData<typeof Events.orderInTransit>) => [
     { recipient: { userId: data.customerId }, category: 'DELIVERY', template: 'order.in_transit', channels: ON_THE_ROAD, values: () => ({ orderRef: orderRef(data.orderId) }) },
   ],

@@ -6,6 +6,7 @@ import type { KnownUserStore } from '../lifecycle/known-user-store.js';
 import { CATEGORIES, CHANNELS, isTransactional } from './categories.js';
 import { notificationSentEvent } from './notification-events.js';
 import type { Notification, NotificationStore } from './notification-store.js';
+import { LOCALES, isLocale, type Locale } from '../templates/template.js';
 
 export interface NotificationListArgs {
   first: number;
@@ -69,6 +70,18 @@ export class NotificationService {
     }
     const saved = await this.compose.preferences.set(userId, { channel, category, enabled });
     return { channel: saved.channel, category: saved.category, enabled: saved.enabled, locked: isTransactional(saved.category) };
+  }
+
+  locale(viewer: Viewer | null): Promise<Locale> {
+    return this.compose.preferences.localeOf(requireViewer(viewer).userId);
+  }
+
+  /** The language later notifications are written in; those already written keep theirs. */
+  async setLocale(viewer: Viewer | null, locale: string): Promise<Locale> {
+    const { userId } = requireViewer(viewer);
+    if (!isLocale(locale)) throw invalidInput([{ field: 'locale', message: `must be one of ${LOCALES.join(', ')}` }]);
+    await this.compose.preferences.setLocale(userId, locale);
+    return locale;
   }
 
   /**

@@ -1,4 +1,5 @@
 import type { NotificationCategory, NotificationChannel, NotificationsDatabase, NotificationsTransaction } from '../database.js';
+import { DEFAULT_LOCALE, isLocale, type Locale } from '../templates/template.js';
 
 export interface Preference {
   channel: NotificationChannel;
@@ -8,7 +9,7 @@ export interface Preference {
 
 type Client = NotificationsDatabase | NotificationsTransaction;
 
-/** Users' channel choices. A channel and category without a row is enabled. */
+/** Users' choices: channels per category (a pair without a row is enabled) and the language they read in (pt-BR unless chosen). */
 export function preferenceStore(client: NotificationsDatabase) {
   return {
     async disabledFor(transaction: Client, userIds: readonly string[]): Promise<Array<{ userId: string; channel: NotificationChannel; category: NotificationCategory }>> {
@@ -26,7 +27,21 @@ export function preferenceStore(client: NotificationsDatabase) {
         create: { userId, ...preference },
         update: { enabled: preference.enabled },
       }),
-    deleteOf: (transaction: Client, userId: string) => transaction.notificationPreference.deleteMany({ where: { userId } }),
+    async localesOf(transaction: Client, userIds: readonly string[]): Promise<Map<string, Locale>> {
+      const rows = userIds.length === 0 ? [] : await transaction.languagePreference.findMany({ where: { userId: { in: [...userIds] } } });
+      const chosen = new Map(rows.map((row) => [row.userId, isLocale(row.locale) ? row.locale : DEFAULT_LOCALE]));
+      return new Map(userIds.map((id) => [id, chosen.get(id) ?? DEFAULT_LOCALE]));
+    },
+    async localeOf(userId: string): Promise<Locale> {
+      const row = await client.languagePreference.findUnique({ where: { userId } });
+      return row !== null && isLocale(row.locale) ? row.locale : DEFAULT_LOCALE;
+    },
+    setLocale: (userId: string, locale: Locale) =>
+      client.languagePreference.upsert({ where: { userId }, create: { userId, locale }, update: { locale } }),
+    async deleteOf(transaction: Client, userId: string) {
+      await transaction.notificationPreference.deleteMany({ where: { userId } });
+      await transaction.languagePreference.deleteMany({ where: { userId } });
+    },
   };
 }
 

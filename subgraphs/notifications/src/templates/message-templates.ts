@@ -27,11 +27,38 @@ export const messageTemplates = {
       en: { title: 'Order {{orderRef}} confirmed', body: 'Your order {{orderRef}} is confirmed and will be on its way soon.' },
     },
   },
+  'courier.offered': {
+    variables: ['orderRef', 'distance', 'deadline'],
+    text: {
+      'pt-BR': { title: 'Nova entrega para você', body: 'Pedido {{orderRef}} a {{distance}} de você. Aceite até {{deadline}}.' },
+      en: { title: 'A delivery for you', body: 'Order {{orderRef}}, {{distance}} from you. Accept it by {{deadline}}.' },
+    },
+  },
   'courier.assigned': {
     variables: ['orderRef'],
     text: {
-      'pt-BR': { title: 'Entregador a caminho da revenda', body: 'Um entregador aceitou o pedido {{orderRef}}.' },
-      en: { title: 'A courier took your order', body: 'A courier accepted order {{orderRef}}.' },
+      'pt-BR': { title: 'Entregador a caminho da revenda', body: 'Um entregador aceitou o pedido {{orderRef}} e vai retirá-lo com você.' },
+      en: { title: 'A courier is coming for an order', body: 'A courier accepted order {{orderRef}} and will collect it from you.' },
+    },
+  },
+  'delivery.code': {
+    variables: ['orderRef', 'code'],
+    text: {
+      'pt-BR': {
+        title: 'Código de entrega do pedido {{orderRef}}',
+        body: 'Um entregador aceitou seu pedido {{orderRef}}. Seu código de entrega é {{code}}: informe-o ao entregador só depois de receber o gás.',
+      },
+      en: {
+        title: 'Delivery code for order {{orderRef}}',
+        body: 'A courier accepted your order {{orderRef}}. Your delivery code is {{code}}: give it to the courier only once you have the gas.',
+      },
+    },
+  },
+  'courier.not_found': {
+    variables: ['orderRef'],
+    text: {
+      'pt-BR': { title: 'Procurando entregador', body: 'Ainda não encontramos um entregador para o pedido {{orderRef}}. Nossa equipe foi avisada.' },
+      en: { title: 'Still looking for a courier', body: 'We have not found a courier for order {{orderRef}} yet. Our team has been told.' },
     },
   },
   'order.in_transit': {

@@ -1,15 +1,7 @@
-import { z } from 'zod';
 import { Events, Topic, type ConsumerDefinition, type EventData, type HandlerContext, type TransactionRunner } from '#kit';
 import type { OrdersTransaction } from '../database.js';
 import type { OrderStore } from '../orders/order-store.js';
 import type { SystemMoves } from './system-moves.js';
-
-/**
- * couriers' `courier.picked_up`, not yet in kit's catalogue, so the kit does not validate it:
- * it is checked here against the same shape couriers publishes.
- */
-const COURIER_PICKED_UP = 'courier.picked_up';
-const pickedUp = z.object({ orderId: z.uuid(), courierId: z.uuid(), pickedUpAt: z.iso.datetime({ offset: true }) });
 
 /**
  * The assigned courier moves the order along: pickup → IN_TRANSIT (order.in_transit), the
@@ -38,8 +30,8 @@ export function deliveryProgressConsumer(
     topics: [Topic.ORDER],
     transactions,
     handlers: {
-      [COURIER_PICKED_UP]: async (data, context) => {
-        const { orderId, courierId } = pickedUp.parse(data);
+      [Events.courierPickedUp.type]: async (data, context) => {
+        const { orderId, courierId } = data as EventData<typeof Events.courierPickedUp>;
         await moveTo(orderId, courierId, 'IN_TRANSIT', context);
       },
       [Events.deliveryCompleted.type]: async (data, context) => {

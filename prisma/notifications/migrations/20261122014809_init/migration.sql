@@ -59,10 +59,18 @@ CREATE TABLE "contacts" (
     "user_id" UUID NOT NULL,
     "email" TEXT,
     "phone" TEXT,
-    "locale" TEXT NOT NULL,
     "fetched_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
 
     CONSTRAINT "contacts_pkey" PRIMARY KEY ("user_id")
+);
+
+-- CreateTable
+CREATE TABLE "language_preferences" (
+    "user_id" UUID NOT NULL,
+    "locale" TEXT NOT NULL,
+    "updated_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+
+    CONSTRAINT "language_preferences_pkey" PRIMARY KEY ("user_id")
 );
 
 -- CreateTable
@@ -110,7 +118,7 @@ ALTER TABLE "notifications" ADD CONSTRAINT "notifications_attempts_non_negative"
 ALTER TABLE "notifications" ADD CONSTRAINT "notifications_sent_recorded" CHECK (("status" = 'SENT') = ("sent_at" IS NOT NULL));
 ALTER TABLE "notifications" ADD CONSTRAINT "notifications_pending_scheduled" CHECK ("status" <> 'PENDING' OR "next_attempt_at" IS NOT NULL);
 ALTER TABLE "notifications" ADD CONSTRAINT "notifications_locale_known" CHECK ("locale" IN ('pt-BR', 'en'));
-ALTER TABLE "contacts" ADD CONSTRAINT "contacts_locale_known" CHECK ("locale" IN ('pt-BR', 'en'));
+ALTER TABLE "language_preferences" ADD CONSTRAINT "language_preferences_locale_known" CHECK ("locale" IN ('pt-BR', 'en'));
 
 -- Written by hand: wake the outbox relay as soon as a transaction with events commits
 -- (NOTIFY is delivered at commit, never for a rolled-back transaction).
