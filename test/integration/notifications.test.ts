@@ -1,52 +1,17 @@
 import { randomUUID } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
-import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Events, Topic, type EventEnvelope, type PrismaLike, type StartedSubgraph } from '#kit';
 import { eventually, probeEvents, publishEvent, type EventProbe } from '../support/event-probe.js';
 import { notificationStore } from '../../subgraphs/notifications/src/notifications/notification-store.js';
 import type { NotificationsDatabase } from '../../subgraphs/notifications/src/database.js';
 import { startTestPlatform, type TestPlatform } from '../support/platform.js';
+import { decodeQuotedPrintable, startSmtpServer, type SmtpServer } from '../support/smtp-server.js';
 import { createAdmin, registerUser, type SignedInUser } from '../support/users.js';
-
-/** A message the local SMTP server accepted. */
-interface ReceivedMail {
-  to: string[];
-  raw: string;
-}
-
-/** A real SMTP server (the nodemailer project's) on an ephemeral port, keeping what it receives. */
-async function startSmtpServer(port = 0): Promise<{ server: SMTPServer; port: number; mails: ReceivedMail[]; close(): Promise<void> }> {
-  const mails: ReceivedMail[] = [];
-  const server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS', 'AUTH'],
-    logger: false,
-    onData(stream, session, callback) {
-      const chunks: Buffer[] = [];
-      stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-      stream.on('end', () => {
-        mails.push({ to: session.envelope.rcptTo.map((address) => address.address), raw: Buffer.concat(chunks).toString('utf8') });
-        callback();
-      });
-    },
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, '127.0.0.1', () => resolve());
-  });
-  const address = server.server.address() as AddressInfo;
-  return { server, port: address.port, mails, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
-}
-
-/** The text of a quoted-printable body, soft line breaks joined. */
-const decodeQuotedPrintable = (text: string) =>
-  Buffer.from(text.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/g, (_match, hex: string) => String.fromCharCode(parseInt(hex, 16))), 'latin1').toString('utf8');
 
 const MAX_ATTEMPTS = 3;
 
 let test: TestPlatform;
-let smtp: Awaited<ReturnType<typeof startSmtpServer>>;
+let smtp: SmtpServer;
 let probe: EventProbe;
 let admin: SignedInUser;
 
