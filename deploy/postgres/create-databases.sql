@@ -4,5 +4,6 @@ CREATE DATABASE gasrapido_products;
 CREATE DATABASE gasrapido_invitations;
 CREATE DATABASE gasrapido_verification;
 CREATE DATABASE gasrapido_couriers;
+CREATE DATABASE gasrapido_notifications;
 CREATE DATABASE gasrapido_orders;
 CREATE DATABASE gasrapido_payments;

@@ -18,6 +18,7 @@ export const externalSecrets = [
   'gasrapido-couriers',
   'gasrapido-orders',
   'gasrapido-payments',
+  'gasrapido-notifications',
   'gasrapido-api-tls',
 ] as const;
 
