@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { env, parseEnvironment, subgraphEnvironmentShape, subgraphProcessSettings, identitySettings, type Environment, type IdentitySettings, type SubgraphProcessSettings } from '#kit';
+import { ConfigError, env, parseEnvironment, subgraphEnvironmentShape, subgraphProcessSettings, identitySettings, type Environment, type IdentitySettings, type SubgraphProcessSettings } from '#kit';
 
 export const NOTIFICATIONS_DEFAULT_PORT = 4008;
 
@@ -8,8 +8,11 @@ const notificationsEnvironmentShape = {
   /** Where contact details (email, phone, locale) are asked for, over accounts' private route. */
   ACCOUNTS_SERVICE_URL: z.url().default('http://127.0.0.1:4001'),
   ACCOUNTS_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(3_000),
-  /** The SMTP server email goes through, e.g. smtp://user:pass@mail.example:587 (smtps:// for implicit TLS). */
-  NOTIFICATIONS_SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL').default('smtp://127.0.0.1:1025'),
+  /**
+   * The SMTP server email goes through, e.g. smtp://user:pass@mail.example:587 (smtps:// for
+   * implicit TLS). Unset, email goes to the logging provider like SMS and push (development only).
+   */
+  NOTIFICATIONS_SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL').optional(),
   NOTIFICATIONS_SMTP_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
   NOTIFICATIONS_EMAIL_FROM: z.string().min(3).default('GasRápido <no-reply@gasrapido.example>'),
   /** Delivery attempts per message before it is given up as FAILED (notification.failed). */
@@ -34,7 +37,8 @@ export interface DeliverySettings {
 
 export interface NotificationsSettings {
   delivery: DeliverySettings;
-  smtp: { url: string; timeoutMs: number; from: string };
+  /** Null: email is written to the log instead of sent. */
+  smtp: { url: string; timeoutMs: number; from: string } | null;
   accounts: { baseUrl: string; credential: string; timeoutMs: number };
   contactTtlSeconds: number;
 }
@@ -43,6 +47,9 @@ export interface NotificationsProcessSettings extends SubgraphProcessSettings, I
 
 export function parseNotificationsSettings(environment: Environment): NotificationsProcessSettings {
   const parsed = parseEnvironment(notificationsEnvironmentShape, environment);
+  if (parsed.NODE_ENV === 'production' && parsed.NOTIFICATIONS_SMTP_URL === undefined) {
+    throw new ConfigError(['NOTIFICATIONS_SMTP_URL: must be set when NODE_ENV=production (email would only be logged)']);
+  }
   return {
     ...subgraphProcessSettings('NOTIFICATIONS', parsed),
     ...identitySettings(parsed),
@@ -54,7 +61,10 @@ export function parseNotificationsSettings(environment: Environment): Notificati
       // Connecting, the greeting and the exchange each have the SMTP timeout; a margin on top.
       leaseMs: Math.max(60_000, 4 * parsed.NOTIFICATIONS_SMTP_TIMEOUT_MS),
     },
-    smtp: { url: parsed.NOTIFICATIONS_SMTP_URL, timeoutMs: parsed.NOTIFICATIONS_SMTP_TIMEOUT_MS, from: parsed.NOTIFICATIONS_EMAIL_FROM },
+    smtp:
+      parsed.NOTIFICATIONS_SMTP_URL === undefined
+        ? null
+        : { url: parsed.NOTIFICATIONS_SMTP_URL, timeoutMs: parsed.NOTIFICATIONS_SMTP_TIMEOUT_MS, from: parsed.NOTIFICATIONS_EMAIL_FROM },
     accounts: { baseUrl: parsed.ACCOUNTS_SERVICE_URL, credential: parsed.GATEWAY_SHARED_SECRET, timeoutMs: parsed.ACCOUNTS_TIMEOUT_MS },
     contactTtlSeconds: parsed.NOTIFICATIONS_CONTACT_TTL_SECONDS,
   };

@@ -26,9 +26,13 @@ export interface NotificationsPorts {
   contactSource: ContactSource;
 }
 
-/** Email over SMTP; SMS and push through the logging provider until real ones are configured. */
+/** Email over SMTP when a server is configured; SMS and push (and email without one) through the logging provider. */
 export function productionChannels(settings: NotificationsSettings, logger: Logger): DeliveryChannels {
-  return { EMAIL: smtpEmailChannel(settings.smtp), SMS: loggingChannel('SMS', logger), PUSH: loggingChannel('PUSH', logger) };
+  return {
+    EMAIL: settings.smtp === null ? loggingChannel('EMAIL', logger) : smtpEmailChannel(settings.smtp),
+    SMS: loggingChannel('SMS', logger),
+    PUSH: loggingChannel('PUSH', logger),
+  };
 }
 
 /** Assembles the notifications subgraph: schema, consumers and the delivery job. Starts nothing. */
