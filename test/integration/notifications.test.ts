@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Events, Topic, type EventEnvelope, type PrismaLike, type StartedSubgraph } from '#kit';
+import { Events, GATEWAY_CREDENTIAL_HEADER, Topic, type EventEnvelope, type PrismaLike, type StartedSubgraph } from '#kit';
 import { eventually, probeEvents, publishEvent, type EventProbe } from '../support/event-probe.js';
 import { notificationStore } from '../../subgraphs/notifications/src/notifications/notification-store.js';
 import type { NotificationsDatabase } from '../../subgraphs/notifications/src/database.js';
-import { startTestPlatform, type TestPlatform } from '../support/platform.js';
+import { startTestPlatform, TEST_GATEWAY_SECRET, type TestPlatform } from '../support/platform.js';
 import { decodeQuotedPrintable, startSmtpServer, type SmtpServer } from '../support/smtp-server.js';
 import { createAdmin, registerUser, type SignedInUser } from '../support/users.js';
 
@@ -166,6 +166,20 @@ describe('notifications', () => {
       variables: { id: failed!.envelope!.data.notificationId },
     });
     expect(one.data!['notification']).toEqual({ status: 'FAILED', attempts: MAX_ATTEMPTS, channel: 'EMAIL' });
+  });
+
+  it('gets contact details from accounts only with the private-network credential', async () => {
+    const customer = await registerUser(test, 'CUSTOMER');
+    const accounts = test.platform.subgraphs.get('accounts')!.url;
+    const ask = (id: string, credential?: string) =>
+      fetch(`${accounts}/internal/users/contact?id=${id}`, { headers: credential === undefined ? {} : { [GATEWAY_CREDENTIAL_HEADER]: credential } });
+    expect((await ask(customer.id)).status).toBe(403);
+    expect((await ask(customer.id, 'not-the-credential')).status).toBe(403);
+    const answer = await ask(customer.id, TEST_GATEWAY_SECRET);
+    expect(answer.status).toBe(200);
+    expect(await answer.json()).toEqual({ email: customer.email, phone: expect.stringMatching(/^\+\d+$/) });
+    expect((await ask('not-a-uuid', TEST_GATEWAY_SECRET)).status).toBe(400);
+    expect((await ask(randomUUID(), TEST_GATEWAY_SECRET)).status).toBe(404);
   });
 
   it('refuses a language it has no templates for, and answers the chosen one', async () => {
