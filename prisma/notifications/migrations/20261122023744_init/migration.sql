@@ -2,7 +2,7 @@
 CREATE SCHEMA IF NOT EXISTS "public";
 
 -- CreateEnum
-CREATE TYPE "NotificationCategory" AS ENUM ('ORDER', 'PAYMENT', 'DELIVERY', 'ACCOUNT', 'MARKETING');
+CREATE TYPE "NotificationCategory" AS ENUM ('ORDER', 'PAYMENT', 'DELIVERY', 'ACCOUNT', 'MARKETING', 'OPERATIONS');
 
 -- CreateEnum
 CREATE TYPE "NotificationChannel" AS ENUM ('IN_APP', 'EMAIL', 'SMS', 'PUSH');
@@ -109,7 +109,6 @@ CREATE UNIQUE INDEX "outbox_events_id_key" ON "outbox_events"("id");
 
 -- CreateIndex
 CREATE INDEX "outbox_events_published_at_seq_idx" ON "outbox_events"("published_at", "seq");
-
 
 -- Written by hand: invariants the database enforces whatever the code does.
 ALTER TABLE "notifications" ADD CONSTRAINT "notifications_has_recipient" CHECK ("user_id" IS NOT NULL OR "address" IS NOT NULL);
