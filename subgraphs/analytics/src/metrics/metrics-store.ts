@@ -1,0 +1,158 @@
+import type { AnalyticsDatabase } from '../database.js';
+import { granularitySeconds, type MetricsQuery } from './metrics-input.js';
+
+/** Buckets are aligned on this instant: whole UTC minutes, hours and days. */
+const ORIGIN = '2000-01-01T00:00:00Z';
+
+export interface Figures {
+  ordersPlaced: number;
+  ordersDelivered: number;
+  grossMerchandiseValue: number;
+  platformRevenue: number;
+  averageDeliverySeconds: number | null;
+  p90DeliverySeconds: number | null;
+  paymentsSucceeded: number;
+  paymentsFailed: number;
+  paymentSuccessRate: number | null;
+}
+
+export interface Metrics {
+  totals: Figures;
+  series: Array<{ start: Date; figures: Figures }>;
+  topProducts: Array<{ productId: string; name: string | null; quantity: number; revenue: number }>;
+  courierUtilisation: { activeCouriers: number; busySeconds: number; utilisation: number | null };
+}
+
+type Row = Record<string, unknown>;
+const num = (value: unknown): number => (value === null || value === undefined ? 0 : Number(value));
+const maybe = (value: unknown): number | null => (value === null || value === undefined ? null : Number(value));
+
+/**
+ * The metrics queries. Each reads one fact table over [from, to) through a covering index and
+ * groups by bucket (date_bin) in PostgreSQL, so a month of minutes returns aggregates only.
+ * A grouping of null gives the totals over the whole range.
+ */
+export class MetricsStore {
+  constructor(
+    private readonly client: AnalyticsDatabase,
+    private readonly commissionBasisPoints: number,
+  ) {}
+
+  async metrics(query: MetricsQuery): Promise<Metrics> {
+    const [placed, delivered, payments, bucketPlaced, bucketDelivered, bucketPayments, topProducts, couriers] = await Promise.all([
+      this.placed(query, false),
+      this.delivered(query, false),
+      this.payments(query, false),
+      this.placed(query, true),
+      this.delivered(query, true),
+      this.payments(query, true),
+      this.topProducts(query, query.topProducts),
+      this.courierUtilisation(query),
+    ]);
+    const totals = this.figures(placed[0], delivered[0], payments[0]);
+    const buckets = new Map<number, { placed?: Row; delivered?: Row; payments?: Row }>();
+    const slot = (row: Row) => {
+      const key = (row['bucket'] as Date).getTime();
+      const entry = buckets.get(key) ?? {};
+      buckets.set(key, entry);
+      return entry;
+    };
+    for (const row of bucketPlaced) slot(row).placed = row;
+    for (const row of bucketDelivered) slot(row).delivered = row;
+    for (const row of bucketPayments) slot(row).payments = row;
+    const series = [...buckets.entries()]
+      .sort(([a], [b]) => a - b)
+      .map(([start, rows]) => ({ start: new Date(start), figures: this.figures(rows.placed, rows.delivered, rows.payments) }));
+    return { totals, series, topProducts, courierUtilisation: couriers };
+  }
+
+  /** Revenue is the commission on GMV, rounded down to a whole centavo. */
+  revenueOf(grossMerchandiseValue: number): number {
+    return Math.floor((grossMerchandiseValue * this.commissionBasisPoints) / 10_000);
+  }
+
+  private figures(placed: Row | undefined, delivered: Row | undefined, payments: Row | undefined): Figures {
+    const gmv = num(delivered?.['gmv']);
+    const succeeded = num(payments?.['succeeded']);
+    const failed = num(payments?.['failed']);
+    return {
+      ordersPlaced: num(placed?.['placed']),
+      ordersDelivered: num(delivered?.['delivered']),
+      grossMerchandiseValue: gmv,
+      platformRevenue: this.revenueOf(gmv),
+      averageDeliverySeconds: maybe(delivered?.['average_seconds']),
+      p90DeliverySeconds: maybe(delivered?.['p90_seconds']),
+      paymentsSucceeded: succeeded,
+      paymentsFailed: failed,
+      paymentSuccessRate: succeeded + failed === 0 ? null : succeeded / (succeeded + failed),
+    };
+  }
+
+  private bucket(query: MetricsQuery, grouped: boolean, column: string): { select: string; group: string } {
+    if (!grouped) return { select: '', group: '' };
+    return {
+      select: `date_bin('${granularitySeconds[query.granularity]} seconds'::interval, ${column}, '${ORIGIN}'::timestamptz) as bucket, `,
+      group: ' group by 1',
+    };
+  }
+
+  private placed(query: MetricsQuery, grouped: boolean): Promise<Row[]> {
+    const { select, group } = this.bucket(query, grouped, 'placed_at');
+    return this.client.$queryRawUnsafe<Row[]>(
+      `select ${select}count(*)::int as placed from order_facts
+       where placed_at >= $1 and placed_at < $2 and ($3::uuid is null or supplier_id = $3::uuid)${group}`,
+      query.from, query.to, query.supplierId,
+    );
+  }
+
+  private delivered(query: MetricsQuery, grouped: boolean): Promise<Row[]> {
+    const { select, group } = this.bucket(query, grouped, 'delivered_at');
+    const seconds = 'extract(epoch from delivered_at - confirmed_at)';
+    return this.client.$queryRawUnsafe<Row[]>(
+      `select ${select}count(*)::int as delivered, coalesce(sum(total_amount), 0)::bigint as gmv,
+              avg(${seconds}) filter (where confirmed_at is not null)::float8 as average_seconds,
+              percentile_cont(0.9) within group (order by ${seconds}) filter (where confirmed_at is not null) as p90_seconds
+       from order_facts
+       where delivered_at >= $1 and delivered_at < $2 and ($3::uuid is null or supplier_id = $3::uuid)${group}`,
+      query.from, query.to, query.supplierId,
+    );
+  }
+
+  private payments(query: MetricsQuery, grouped: boolean): Promise<Row[]> {
+    const { select, group } = this.bucket(query, grouped, 'p.at');
+    // payment.failed does not name the supplier; the order's fact row does.
+    const scope = query.supplierId === null ? '' : ' and coalesce(p.supplier_id, o.supplier_id) = $3::uuid';
+    const join = query.supplierId === null ? '' : ' left join order_facts o on o.order_id = p.order_id';
+    return this.client.$queryRawUnsafe<Row[]>(
+      `select ${select}count(*) filter (where p.succeeded)::int as succeeded, count(*) filter (where not p.succeeded)::int as failed
+       from payment_outcomes p${join}
+       where p.at >= $1 and p.at < $2${scope}${group}`,
+      query.from, query.to, ...(query.supplierId === null ? [] : [query.supplierId]),
+    );
+  }
+
+  async topProducts(query: Pick<MetricsQuery, 'from' | 'to' | 'supplierId'>, limit: number): Promise<Metrics['topProducts']> {
+    const rows = await this.client.$queryRawUnsafe<Row[]>(
+      `select i.product_id, p.name, sum(i.quantity)::int as quantity, sum(i.line_total_amount)::bigint as revenue
+       from order_facts o join order_item_facts i on i.order_id = o.order_id left join product_facts p on p.product_id = i.product_id
+       where o.delivered_at >= $1 and o.delivered_at < $2 and ($3::uuid is null or o.supplier_id = $3::uuid)
+       group by i.product_id, p.name order by quantity desc, revenue desc, i.product_id limit $4`,
+      query.from, query.to, query.supplierId, limit,
+    );
+    return rows.map((row) => ({ productId: String(row['product_id']), name: (row['name'] as string | null) ?? null, quantity: num(row['quantity']), revenue: num(row['revenue']) }));
+  }
+
+  private async courierUtilisation(query: MetricsQuery): Promise<Metrics['courierUtilisation']> {
+    const [row] = await this.client.$queryRawUnsafe<Row[]>(
+      `select count(distinct courier_id)::int as couriers,
+              coalesce(sum(extract(epoch from delivered_at - coalesce(courier_assigned_at, in_transit_at))), 0)::float8 as busy
+       from order_facts
+       where delivered_at >= $1 and delivered_at < $2 and courier_id is not null and ($3::uuid is null or supplier_id = $3::uuid)`,
+      query.from, query.to, query.supplierId,
+    );
+    const activeCouriers = num(row?.['couriers']);
+    const busySeconds = num(row?.['busy']);
+    const rangeSeconds = (query.to.getTime() - query.from.getTime()) / 1000;
+    return { activeCouriers, busySeconds, utilisation: activeCouriers === 0 ? null : Math.min(1, busySeconds / (activeCouriers * rangeSeconds)) };
+  }
+}
