@@ -18,6 +18,8 @@ export const externalSecrets = [
   'gasrapido-couriers',
   'gasrapido-orders',
   'gasrapido-payments',
+  'gasrapido-analytics',
+  'gasrapido-alerts',
   'gasrapido-api-tls',
 ] as const;
 
