@@ -15,7 +15,7 @@ export type AnalyticsSubgraph = Omit<AssembledSubgraph, 'tokenVerifier'> & { def
 
 /** Assembles the analytics subgraph: schema, the ingest consumer, the report job and the download route. Starts nothing. */
 export function createAnalyticsSubgraph(database: Database<AnalyticsDatabase>, settings: AnalyticsSettings, logger: Logger): AnalyticsSubgraph {
-  const metrics = new MetricsStore(database.client, settings.commissionBasisPoints);
+  const metrics = new MetricsStore(database.pool, settings.commissionBasisPoints);
   const reports = reportStore(database.client);
   const links = new ReportLinkSigner(settings.reports.signingSecret);
   const service = new ReportService(reports, links, settings.reports);
