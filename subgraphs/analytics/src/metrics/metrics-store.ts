@@ -57,7 +57,7 @@ export class MetricsStore {
     const totals = this.figures(total(placed), total(delivered), total(payments));
     const buckets = new Map<number, { placed?: Row; delivered?: Row; payments?: Row }>();
     const slot = (row: Row) => {
-      const key = (row['bucket'] as Date).getTime();
+      const key = (row['bucket'] as number) * 1000;
       const entry = buckets.get(key) ?? {};
       buckets.set(key, entry);
       return entry;
@@ -96,7 +96,8 @@ export class MetricsStore {
   /** `select <bucket>, …` and `group by grouping sets ((bucket), ())`: buckets and the range's total in one scan. */
   private bucket(query: MetricsQuery, column: string): { select: string; group: string } {
     return {
-      select: `date_bin('${granularitySeconds[query.granularity]} seconds'::interval, ${column}, '${ORIGIN}'::timestamptz) as bucket, `,
+      // Epoch seconds, not timestamptz: parsing 43,200 dates per statement costs more than the query.
+      select: `extract(epoch from date_bin('${granularitySeconds[query.granularity]} seconds'::interval, ${column}, '${ORIGIN}'::timestamptz))::float8 as bucket, `,
       group: ' group by grouping sets ((1), ())',
     };
   }
@@ -137,15 +138,15 @@ export class MetricsStore {
     // Counts, sums and averages hash-aggregate in one pass. The p90 needs its values sorted:
     // per bucket for hours and days, over the range only for minutes (a minute holds a handful
     // of deliveries, whose p90 says nothing, and sorting 43,200 groups is what costs).
-    const percentileGroup = query.granularity === 'MINUTE' ? { select: 'null::timestamptz as bucket, ', group: '' } : { select, group };
+    const percentileGroup = query.granularity === 'MINUTE' ? { select: 'null::float8 as bucket, ', group: '' } : { select, group };
     const [sums, percentiles] = await Promise.all([
       this.rows(`select ${select}count(*)::int as delivered, coalesce(sum(total_amount), 0)::float8 as gmv,
                         avg(${seconds}) filter (where confirmed_at is not null) as average_seconds ${range}${group}`, [query.from, query.to, query.supplierId]),
       this.rows(`select ${percentileGroup.select}percentile_cont(0.9) within group (order by ${seconds}) filter (where confirmed_at is not null) as p90_seconds
                  ${range}${percentileGroup.group}`, [query.from, query.to, query.supplierId]),
     ]);
-    const p90 = new Map(percentiles.map((row) => [(row['bucket'] as Date | null)?.getTime() ?? null, row['p90_seconds']]));
-    return sums.map((row) => ({ ...row, p90_seconds: p90.get((row['bucket'] as Date | null)?.getTime() ?? null) ?? null }));
+    const p90 = new Map(percentiles.map((row) => [row['bucket'] as number | null, row['p90_seconds']]));
+    return sums.map((row) => ({ ...row, p90_seconds: p90.get(row['bucket'] as number | null) ?? null }));
   }
 
   private payments(query: MetricsQuery): Promise<Row[]> {
