@@ -45,11 +45,18 @@ export class ReportService {
     return report;
   }
 
-  /** A fresh signed link each time it is asked for; null until the report is READY. */
+  /** Links already signed for a report object, so `downloadUrl` and `downloadUrlExpiresAt` of one answer agree. */
+  private readonly signed = new WeakMap<Report, { url: string; expiresAt: Date }>();
+
+  /** A fresh signed link for each answer; null until the report is READY. */
   download(report: Report): { url: string; expiresAt: Date } | null {
     if (report.status !== 'READY') return null;
+    const known = this.signed.get(report);
+    if (known !== undefined) return known;
     const expiresAtSeconds = Math.floor(this.now() / 1000) + this.settings.urlTtlSeconds;
     const token = this.links.sign(report.id, expiresAtSeconds);
-    return { url: `${this.settings.publicUrl}${REPORT_DOWNLOAD_PATH}?token=${token}`, expiresAt: new Date(expiresAtSeconds * 1000) };
+    const link = { url: `${this.settings.publicUrl}${REPORT_DOWNLOAD_PATH}?token=${token}`, expiresAt: new Date(expiresAtSeconds * 1000) };
+    this.signed.set(report, link);
+    return link;
   }
 }
