@@ -48,8 +48,10 @@ try {
            case when n % 10 = 9 then t + interval '10 minutes' else null end
     from (select n, '${MONTH_START.toISOString()}'::timestamptz + (n * interval '60 seconds') / ${ordersPerMinute} as t
           from generate_series(0, ${minutes * ordersPerMinute - 1}) as n) s`);
-  await sql(`insert into order_item_facts (order_id, product_id, quantity, line_total_amount)
-             select order_id, md5('p' || (('x' || substr(supplier_id::text, 1, 4))::bit(16)::int % 10) || supplier_id::text)::uuid, cylinder_count, total_amount from order_facts`);
+  // Ten products per supplier; each order has one line.
+  await sql(`insert into order_item_facts (order_id, product_id, quantity, line_total_amount, supplier_id, delivered_at)
+             select order_id, md5('p' || (('x' || substr(order_id::text, 1, 4))::bit(16)::int % 10) || supplier_id::text)::uuid, cylinder_count, total_amount,
+                    supplier_id, delivered_at from order_facts`);
   await sql(`insert into payment_outcomes (event_id, payment_id, order_id, supplier_id, succeeded, amount, at)
              select md5('e' || order_id::text)::uuid, md5('y' || order_id::text)::uuid, order_id, supplier_id, true, total_amount, placed_at + interval '1 minute' from order_facts`);
   await sql(`insert into payment_outcomes (event_id, payment_id, order_id, supplier_id, succeeded, amount, at)

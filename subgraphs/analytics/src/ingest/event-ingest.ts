@@ -1,6 +1,6 @@
 import { Events, Topic, type ConsumerDefinition, type EventData, type EventEnvelope, type EventHandlers, type HandlerContext, type TransactionRunner } from '#kit';
 import type { AnalyticsTransaction } from '../database.js';
-import { recordOrderFacts, recordOrderItems } from './order-facts.js';
+import { recordItemsDelivered, recordOrderFacts, recordOrderItems } from './order-facts.js';
 
 type Data<Key extends keyof typeof Events> = EventData<(typeof Events)[Key]>;
 type Fact = (data: any, transaction: AnalyticsTransaction, envelope: EventEnvelope) => Promise<void>;
@@ -21,8 +21,10 @@ const facts: Partial<Record<keyof typeof Events, Fact>> = {
     recordOrderFacts(tx, data, { total_amount: data.totalAmount, currency: data.currency, payment_method: data.paymentMethod, cylinder_count: data.cylinderCount, confirmed_at: data.confirmedAt }),
   courierAssigned: (data: Data<'courierAssigned'>, tx) => recordOrderFacts(tx, data, { courier_id: data.courierId, courier_assigned_at: data.assignedAt }),
   orderInTransit: (data: Data<'orderInTransit'>, tx) => recordOrderFacts(tx, data, { courier_id: data.courierId, in_transit_at: data.at }),
-  orderDelivered: (data: Data<'orderDelivered'>, tx) =>
-    recordOrderFacts(tx, data, { courier_id: data.courierId, total_amount: data.totalAmount, currency: data.currency, payment_method: data.paymentMethod, delivered_at: data.deliveredAt }),
+  orderDelivered: async (data: Data<'orderDelivered'>, tx) => {
+    await recordOrderFacts(tx, data, { courier_id: data.courierId, total_amount: data.totalAmount, currency: data.currency, payment_method: data.paymentMethod, delivered_at: data.deliveredAt });
+    await recordItemsDelivered(tx, data.orderId, data.deliveredAt);
+  },
   deliveryCompleted: (data: Data<'deliveryCompleted'>, tx) => recordOrderFacts(tx, data, { courier_id: data.courierId }),
   orderCancelled: (data: Data<'orderCancelled'>, tx) => recordOrderFacts(tx, data, { cancelled_at: data.cancelledAt }),
   paymentProcessed: (data: Data<'paymentProcessed'>, tx, envelope) =>

@@ -70,8 +70,21 @@ export async function recordOrderItems(
     values.push(item.productId, item.quantity, item.lineTotalAmount);
     return `($1::uuid, $${index * 3 + 2}::uuid, $${index * 3 + 3}::int, $${index * 3 + 4}::int)`;
   });
+  // The order's row exists (its facts are recorded first): its supplier, and its delivery if already known.
   await transaction.$executeRawUnsafe(
-    `insert into order_item_facts (order_id, product_id, quantity, line_total_amount) values ${rows.join(', ')} on conflict do nothing`,
+    `insert into order_item_facts (order_id, product_id, quantity, line_total_amount, supplier_id, delivered_at)
+     select v.order_id, v.product_id, v.quantity, v.line_total_amount, o.supplier_id, o.delivered_at
+     from (values ${rows.join(', ')}) as v (order_id, product_id, quantity, line_total_amount) join order_facts o on o.order_id = v.order_id
+     on conflict do nothing`,
     ...values,
+  );
+}
+
+/** Copies an order's delivery time onto its lines (first value kept, like the order's own). */
+export async function recordItemsDelivered(transaction: AnalyticsTransaction, orderId: string, deliveredAt: string): Promise<void> {
+  await transaction.$executeRawUnsafe(
+    'update order_item_facts set delivered_at = $2::timestamptz where order_id = $1::uuid and delivered_at is null',
+    orderId,
+    deliveredAt,
   );
 }
