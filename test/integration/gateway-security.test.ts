@@ -505,6 +505,7 @@ describe('on a production platform', () => {
       GATEWAY_SHARED_SECRET: TEST_GATEWAY_SECRET,
       SIGNING_KEY_ENCRYPTION_SECRET: 'production-test-signing-secret-0123',
       VERIFICATION_UPLOAD_SIGNING_SECRET: 'production-test-upload-secret-0123',
+      ANALYTICS_REPORT_SIGNING_SECRET: 'production-test-report-secret-0123',
     });
   });
   afterAll(async () => {
