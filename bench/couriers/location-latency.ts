@@ -41,7 +41,7 @@ try {
   });
   await call('mutation { setCourierAvailability(availability: ONLINE) { availability } }', courier);
   const { createProduct } = await call<{ createProduct: { id: string } }>(
-    'mutation { createProduct(input: { name: "Botijão P13 bench", cylinderType: "P13", priceAmount: 11500, stockQuantity: 10 }) { id } }',
+    'mutation { createProduct(input: { name: "Botijão P13 bench", cylinderType: P13, priceAmount: 11500, stockQuantity: 10 }) { id } }',
     supplier,
   );
   const address = { street: 'Rua Augusta', number: '1500', district: 'Consolação', city: 'São Paulo', state: 'SP', postalCode: '01304001', latitude: -23.5587, longitude: -46.6603 };

@@ -7,3 +7,5 @@ CREATE DATABASE gasrapido_couriers;
 CREATE DATABASE gasrapido_notifications;
 CREATE DATABASE gasrapido_orders;
 CREATE DATABASE gasrapido_payments;
+CREATE DATABASE gasrapido_analytics;
+CREATE DATABASE gasrapido_alerts;

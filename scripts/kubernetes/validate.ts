@@ -19,6 +19,8 @@ export const externalSecrets = [
   'gasrapido-orders',
   'gasrapido-payments',
   'gasrapido-notifications',
+  'gasrapido-analytics',
+  'gasrapido-alerts',
   'gasrapido-api-tls',
 ] as const;
 

@@ -508,6 +508,7 @@ describe('on a production platform', () => {
       COURIERS_DELIVERY_CODE_SECRET: 'production-test-delivery-code-secret-0123',
       // Nothing here sends email; production only requires a server to be named.
       NOTIFICATIONS_SMTP_URL: 'smtp://127.0.0.1:2525',
+      ANALYTICS_REPORT_SIGNING_SECRET: 'production-test-report-secret-0123',
     });
   });
   afterAll(async () => {

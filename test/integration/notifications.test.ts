@@ -194,6 +194,47 @@ describe('notifications', () => {
     expect(after.data!['notificationLocale']).toBe('en');
   });
 
+  it('tells every admin of an escalation level about the alert, and an admin that their report is ready', async () => {
+    const onCall = await createAdmin(test);
+    const alertId = randomUUID();
+    await publishEvent(test.platform.eventBus, Events.alertEscalated, alertId, {
+      alertId,
+      ruleId: randomUUID(),
+      ruleName: 'Pagamentos falhando',
+      severity: 'CRITICAL',
+      level: 2,
+      summary: 'Falha em 35% dos pagamentos nos últimos 10 minutos.',
+      // A repeated recipient is told once.
+      recipientUserIds: [admin.id, onCall.id, onCall.id],
+      escalatedAt: new Date().toISOString(),
+    });
+    const reportId = randomUUID();
+    await publishEvent(test.platform.eventBus, Events.reportGenerated, reportId, {
+      reportId,
+      requestedBy: onCall.id,
+      kind: 'METRICS_DAILY',
+      format: 'CSV',
+      periodStart: '2026-11-01T03:00:00.000Z',
+      periodEnd: '2026-12-01T03:00:00.000Z',
+      generatedAt: new Date().toISOString(),
+    });
+    const inbox = async (user: SignedInUser, count: number) =>
+      eventually(async () => {
+        const list = await test.query(`{ notifications(first: 10) { nodes { category channel eventType title body } } }`, { token: user.accessToken });
+        const nodes = list.data!['notifications'].nodes as Array<{ eventType: string }>;
+        return nodes.filter((node) => node.eventType === 'alert.escalated' || node.eventType === 'report.generated').length >= count ? nodes : undefined;
+      }, 20_000, 'the operations notifications');
+    const [first] = (await inbox(admin, 1)).filter((node) => node.eventType === 'alert.escalated');
+    expect(first).toMatchObject({ category: 'OPERATIONS', channel: 'IN_APP', title: 'Alerta crítico: Pagamentos falhando' });
+    expect(first!['body' as keyof typeof first]).toContain('nível 2');
+    const second = await inbox(onCall, 2);
+    expect(second.filter((node) => node.eventType === 'alert.escalated')).toHaveLength(1);
+    expect(second.find((node) => node.eventType === 'report.generated')).toMatchObject({ category: 'OPERATIONS', body: expect.stringContaining('01/11/2026 – 30/11/2026') });
+    // Email and SMS go out as well, on call.
+    const { rows } = await sql(`SELECT channel::text FROM notifications WHERE user_id = $1 AND event_type = 'alert.escalated' ORDER BY 1`, [onCall.id]);
+    expect(rows.map((row: { channel: string }) => row.channel)).toEqual(['EMAIL', 'IN_APP', 'SMS']);
+  });
+
   it('keeps transactional categories on and lets others be switched off', async () => {
     const customer = await registerUser(test, 'CUSTOMER');
     const set = `mutation ($channel: NotificationChannel!, $category: NotificationCategory!, $enabled: Boolean!) {

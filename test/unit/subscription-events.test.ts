@@ -42,7 +42,24 @@ function prepared(fieldName: 'productUpdated' | 'inventoryLow', args: Record<str
 
 describe('the subscription registry', () => {
   it('reads each topic its fields need, once', () => {
-    expect(topicsOf(subscriptionFields).sort()).toEqual(['notification.events', 'order.events', 'payment.events', 'product.events']);
+    expect(topicsOf(subscriptionFields).sort()).toEqual(['alert.events', 'notification.events', 'order.events', 'payment.events', 'product.events']);
+  });
+
+  it('alertUpdated tells admins signed in with a second factor about every alert event, and nobody else', () => {
+    const field = subscriptionFields['alertUpdated']!;
+    const alertId = randomUUID();
+    const triggered = createEnvelope({
+      type: Events.alertTriggered.type, source: 'alerts', subject: alertId, schemaVersion: 1, correlationId: 'test-correlation',
+      data: { alertId, ruleId: randomUUID(), ruleName: 'Pagamentos', severity: 'CRITICAL', summary: 's', triggeredAt: new Date().toISOString() },
+    });
+    const admin = { ...viewer(), roles: ['ADMIN' as const], mfaAuthenticatedAt: Math.floor(Date.now() / 1000) };
+    const passwordOnlyAdmin = { ...admin, mfaAuthenticatedAt: null };
+    expect(field.filter(triggered, {}, admin)).toBe(true);
+    expect(field.filter(triggered, {}, passwordOnlyAdmin)).toBe(false);
+    expect(field.filter(triggered, {}, viewer())).toBe(false);
+    expect(field.entityField).toBe('alert');
+    expect(field.entityId(triggered)).toBe(alertId);
+    expect(field.eventTypes).toEqual(['alert.triggered', 'alert.escalated', 'alert.acknowledged', 'alert.resolved']);
   });
 
   it('orderStatusChanged tells the order’s customer and supplier, narrowed to one order when asked', () => {

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { Events, type EventData, type EventDefinition, type EventEnvelope, type Topic, type Viewer } from '#kit';
+import { Events, hasRole, Role, type EventData, type EventDefinition, type EventEnvelope, type Topic, type Viewer } from '#kit';
 
 /**
  * How the gateway serves one root field of the supergraph's `Subscription`
@@ -71,6 +71,7 @@ type OrderEvent =
   | typeof Events.orderDelivered
   | typeof Events.orderCancelled;
 type PaymentEvent = typeof Events.paymentProcessed | typeof Events.paymentFailed | typeof Events.refundProcessed;
+type AlertEvent = typeof Events.alertTriggered | typeof Events.alertEscalated | typeof Events.alertAcknowledged | typeof Events.alertResolved;
 
 /**
  * Every subscription the gateway serves. Adding one is one entry here plus
@@ -131,6 +132,14 @@ export const subscriptionFields: SubscriptionFieldRegistry = {
     filter: (data, _args, viewer) => viewer !== null && data.channel === 'IN_APP' && data.userId === viewer.userId,
     entityField: 'notification',
     entityId: (data) => data.notificationId,
+  }),
+  alertUpdated: field<AlertEvent>({
+    events: [Events.alertTriggered, Events.alertEscalated, Events.alertAcknowledged, Events.alertResolved],
+    requiresViewer: true,
+    // Admins with a second factor, as for every alerts operation; alerts' own check runs again on loading.
+    filter: (_data, _args, viewer) => hasRole(viewer, Role.ADMIN),
+    entityField: 'alert',
+    entityId: (data) => data.alertId,
   }),
 };
 

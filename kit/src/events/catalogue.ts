@@ -29,6 +29,7 @@ const orderLine = z.object({ productId: z.uuid(), quantity: z.number().int().pos
 const orderStatus = z.enum(['PENDING_PAYMENT', 'CONFIRMED', 'IN_TRANSIT', 'DELIVERED', 'CANCELLED']);
 /** Who an order concerns: every order event says it, so consumers and subscriptions can route it. */
 const orderParties = z.object({ orderId: z.uuid(), customerId: z.uuid(), supplierId: z.uuid() });
+const alertSeverity = z.enum(['INFO', 'WARNING', 'CRITICAL']);
 const userData = z.object({ userId: z.uuid(), roles: z.array(role), name: z.string() });
 
 const productSnapshot = z.object({
@@ -358,6 +359,55 @@ export const Events = {
       attempts: z.number().int().positive(),
       reason: z.string(),
       failedAt: timestamp,
+    }),
+  }),
+  alertTriggered: define({
+    type: 'alert.triggered',
+    topic: Topic.ALERT,
+    version: 1,
+    data: z.object({ alertId: z.uuid(), ruleId: z.uuid(), ruleName: z.string(), severity: alertSeverity, summary: z.string(), triggeredAt: timestamp }),
+  }),
+  alertEscalated: define({
+    type: 'alert.escalated',
+    topic: Topic.ALERT,
+    version: 1,
+    data: z.object({
+      alertId: z.uuid(),
+      ruleId: z.uuid(),
+      ruleName: z.string(),
+      severity: alertSeverity,
+      /** 1 when the policy's first level is told; each further level adds one. */
+      level: z.number().int().min(1),
+      summary: z.string(),
+      recipientUserIds: z.array(z.uuid()),
+      escalatedAt: timestamp,
+    }),
+  }),
+  alertAcknowledged: define({
+    type: 'alert.acknowledged',
+    topic: Topic.ALERT,
+    version: 1,
+    data: z.object({ alertId: z.uuid(), ruleId: z.uuid(), ruleName: z.string(), acknowledgedBy: z.uuid(), acknowledgedAt: timestamp }),
+  }),
+  alertResolved: define({
+    type: 'alert.resolved',
+    topic: Topic.ALERT,
+    version: 1,
+    /** resolvedBy: the admin who resolved it; null when the condition cleared by itself. */
+    data: z.object({ alertId: z.uuid(), ruleId: z.uuid(), ruleName: z.string(), resolvedAt: timestamp, resolvedBy: z.uuid().nullable() }),
+  }),
+  reportGenerated: define({
+    type: 'report.generated',
+    topic: Topic.ANALYTICS,
+    version: 1,
+    data: z.object({
+      reportId: z.uuid(),
+      requestedBy: z.uuid(),
+      kind: z.string(),
+      format: z.enum(['CSV', 'JSON']),
+      periodStart: timestamp,
+      periodEnd: timestamp,
+      generatedAt: timestamp,
     }),
   }),
 } as const;

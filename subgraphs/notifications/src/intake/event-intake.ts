@@ -33,7 +33,7 @@ export function eventIntakeConsumer(
   );
   return {
     name: 'notifications.intake',
-    topics: [Topic.ORDER, Topic.PAYMENT, Events.invitationCreated.topic],
+    topics: [Topic.ORDER, Topic.PAYMENT, Events.invitationCreated.topic, Events.alertEscalated.topic, Events.reportGenerated.topic],
     transactions,
     handlers,
   };

@@ -15,6 +15,19 @@ export function formatDistance(meters: number, locale: Locale): string {
   return `${new Intl.NumberFormat(locale, { maximumFractionDigits: 1 }).format(meters / 1000)} km`;
 }
 
+const severities: Record<Locale, Record<string, string>> = {
+  'pt-BR': { INFO: 'informativo', WARNING: 'de atenção', CRITICAL: 'crítico' },
+  en: { INFO: 'Informational', WARNING: 'Warning', CRITICAL: 'Critical' },
+};
+export const severityName = (severity: string, locale: Locale) => severities[locale][severity] ?? severity;
+
+/** A report's period as people read it: its first and last day in São Paulo's calendar. */
+export function formatPeriod(startIso: string, endIso: string, locale: Locale): string {
+  const day = new Intl.DateTimeFormat(locale, { dateStyle: 'short', timeZone: 'America/Sao_Paulo' });
+  // The period's end is exclusive: its last day is the one before.
+  return `${day.format(new Date(startIso))} – ${day.format(new Date(new Date(endIso).getTime() - 1))}`;
+}
+
 export function formatDate(iso: string, locale: Locale): string {
   return new Intl.DateTimeFormat(locale, { dateStyle: 'short', timeStyle: 'short', timeZone: 'America/Sao_Paulo' }).format(new Date(iso));
 }

@@ -2,7 +2,7 @@ import { Events, type EventData } from '#kit';
 import type { NotificationCategory, NotificationChannel } from '../database.js';
 import type { TemplateKey } from '../templates/message-templates.js';
 import type { Locale } from '../templates/template.js';
-import { cancellationReason, formatDate, formatDistance, formatMoney, orderRef, paymentFailure, roleName } from './message-format.js';
+import { cancellationReason, formatDate, formatDistance, formatMoney, formatPeriod, orderRef, paymentFailure, roleName, severityName } from './message-format.js';
 
 /** Someone an event should reach: a user, or an address the event itself gives (an invitee). */
 export type Recipient = { userId: string } | { address: string; channel: NotificationChannel };
@@ -19,6 +19,8 @@ export interface Intent {
 
 const APP_AND_EMAIL: readonly NotificationChannel[] = ['IN_APP', 'EMAIL'];
 const ON_THE_ROAD: readonly NotificationChannel[] = ['IN_APP', 'EMAIL', 'PUSH'];
+/** Whoever is on call is reached everywhere. */
+const ON_CALL: readonly NotificationChannel[] = ['IN_APP', 'EMAIL', 'SMS'];
 /** A courier deciding on an offer is on the road: the phone, not the mailbox. */
 const ON_THE_PHONE: readonly NotificationChannel[] = ['IN_APP', 'PUSH'];
 
@@ -109,6 +111,26 @@ export const notificationRules: Readonly<Record<string, Rule>> = {
       template: 'refund.processed',
       channels: APP_AND_EMAIL,
       values: (locale) => ({ orderRef: orderRef(data.orderId), amount: formatMoney(data.amount, data.currency, locale) }),
+    },
+  ],
+  // Alerts name the admins of the escalation level reached; each hears of it, whoever they are.
+  [Events.alertEscalated.type]: (data: EventData<typeof Events.alertEscalated>) =>
+    [...new Set(data.recipientUserIds)].map(
+      (userId): Intent => ({
+        recipient: { userId },
+        category: 'OPERATIONS',
+        template: 'alert.escalated',
+        channels: ON_CALL,
+        values: (locale) => ({ severity: severityName(data.severity, locale), ruleName: data.ruleName, summary: data.summary, level: String(data.level) }),
+      }),
+    ),
+  [Events.reportGenerated.type]: (data: EventData<typeof Events.reportGenerated>) => [
+    {
+      recipient: { userId: data.requestedBy },
+      category: 'OPERATIONS',
+      template: 'report.generated',
+      channels: APP_AND_EMAIL,
+      values: (locale) => ({ kind: data.kind, period: formatPeriod(data.periodStart, data.periodEnd, locale) }),
     },
   ],
   [Events.invitationCreated.type]: (data: EventData<typeof Events.invitationCreated>) =>

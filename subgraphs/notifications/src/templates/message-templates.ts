@@ -110,6 +110,20 @@ export const messageTemplates = {
       en: { title: 'Your GasRápido invitation', body: 'You were invited as {{role}}. Use the code {{code}} when you register, before {{expiresAt}}.' },
     },
   },
+  'alert.escalated': {
+    variables: ['severity', 'ruleName', 'summary', 'level'],
+    text: {
+      'pt-BR': { title: 'Alerta {{severity}}: {{ruleName}}', body: '{{summary}} Escalonamento nível {{level}}: reconheça o alerta se você está cuidando dele.' },
+      en: { title: '{{severity}} alert: {{ruleName}}', body: '{{summary}} Escalation level {{level}}: acknowledge the alert if you are handling it.' },
+    },
+  },
+  'report.generated': {
+    variables: ['kind', 'period'],
+    text: {
+      'pt-BR': { title: 'Relatório pronto', body: 'O relatório {{kind}} de {{period}} está pronto para baixar.' },
+      en: { title: 'Report ready', body: 'The {{kind}} report for {{period}} is ready to download.' },
+    },
+  },
   broadcast: {
     variables: ['title', 'body'],
     text: {
