@@ -36,6 +36,7 @@ import {
 import type { CircuitState } from './resilience/index.js';
 import { subgraphServices } from './subgraph-services.js';
 import { documentForwardingRoutes, verificationBaseUrl } from './document-forwarding.js';
+import { analyticsBaseUrl, reportForwardingRoute } from './report-forwarding.js';
 import { observeCircuitStates, observeSubscriptions } from './observability/index.js';
 import {
   attachSubscriptionServer,
@@ -99,6 +100,7 @@ export async function startGateway(settings: GatewaySettings, deps: GatewayDepen
   }
   const supergraphSdl = readFileSync(settings.supergraphPath, 'utf8');
   const verificationUrl = verificationBaseUrl(supergraphSdl, settings.subgraphUrls);
+  const analyticsUrl = analyticsBaseUrl(supergraphSdl, settings.subgraphUrls);
   const gateway = new ApolloGateway({
     supergraphSdl,
     buildService: (definition) => subgraphs.buildService(definition),
@@ -162,7 +164,10 @@ export async function startGateway(settings: GatewaySettings, deps: GatewayDepen
       maxBodyBytes: settings.maxBodyBytes,
       shutdownGraceMs: settings.shutdownGraceMs,
       readiness: { supergraph: async () => gateway.schema ?? Promise.reject(new Error('supergraph not loaded')) },
-      routes: verificationUrl === undefined ? [] : documentForwardingRoutes(verificationUrl, logger),
+      routes: [
+        ...(verificationUrl === undefined ? [] : documentForwardingRoutes(verificationUrl, logger)),
+        ...(analyticsUrl === undefined ? [] : [reportForwardingRoute(analyticsUrl, logger)]),
+      ],
       graphql: {
         server,
         paths: graphqlPaths,

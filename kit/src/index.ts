@@ -43,7 +43,7 @@ export { onShutdownSignal } from './shutdown.js';
 export { startSubgraphModule, runSubgraphProcess } from './subgraph-module.js';
 export { startScheduledJobs } from './scheduled-job.js';
 export type { ScheduledJob, RunningJobs } from './scheduled-job.js';
-export type { SubgraphModule, SubgraphProcessSettings, AssembledSubgraph, StartOptions, StartedSubgraph } from './subgraph-module.js';
+export type { SubgraphModule, SubgraphProcessSettings, AssembledSubgraph, StartOptions, StartedSubgraph, TopicObserver } from './subgraph-module.js';
 export { subgraphEnvironmentShape, subgraphProcessSettings, identitySettings } from './subgraph-settings.js';
 export { isUuid, escapeLikePattern } from './identifiers.js';
 export type { EventBus, OutgoingMessage, IncomingMessage as BusMessage, SubscribeOptions, BusSubscription } from './events/event-bus.js';

@@ -8,7 +8,7 @@ import { onShutdownSignal } from './shutdown.js';
 import { startScheduledJobs, type ScheduledJob } from './scheduled-job.js';
 import { startSubgraph, type SubgraphDefinition } from './subgraph.js';
 import type { RunningService } from './http/service-server.js';
-import type { EventBus } from './events/event-bus.js';
+import type { BusSubscription, EventBus, IncomingMessage } from './events/event-bus.js';
 import { startEventConsumer, type EventConsumer, type EventConsumerOptions } from './events/event-consumer.js';
 import { startOutboxRelay, type OutboxRelay } from './events/outbox-relay.js';
 import { openEventBus } from './events/create-event-bus.js';
@@ -34,6 +34,19 @@ export interface SubgraphProcessSettings {
 /** A consumer the kit starts beside the subgraph and stops before its database closes. */
 export type ConsumerDefinition = Omit<EventConsumerOptions<any>, 'bus' | 'logger' | 'telemetry'>;
 
+/**
+ * A plain subscription for a topic whose messages are not events to handle by type: the
+ * dead-letter topic, whose values may be anything a consumer refused. No envelope check and no
+ * dead-lettering (that would loop); a handle that rejects is redelivered by the bus, so it must
+ * be idempotent on the message's partition and offset.
+ */
+export interface TopicObserver {
+  /** Its group id on the bus. */
+  name: string;
+  topics: readonly string[];
+  handle(message: IncomingMessage): Promise<void>;
+}
+
 export interface AssembledSubgraph {
   // Each subgraph has its own context type; the kit only passes it through.
   definition: SubgraphDefinition<any>;
@@ -41,6 +54,7 @@ export interface AssembledSubgraph {
   /** The subgraph writes events to its outbox; the kit runs the relay that publishes them. */
   publishesEvents?: boolean;
   consumers?: readonly ConsumerDefinition[];
+  observers?: readonly TopicObserver[];
   /** Timed work the kit runs beside the subgraph and stops before its consumers. */
   jobs?: readonly ScheduledJob[];
 }
@@ -100,6 +114,11 @@ export async function startSubgraphModule<Settings extends SubgraphProcessSettin
   const consumers = await Promise.all(
     (assembled.consumers ?? []).map((consumer) => startEventConsumer({ ...consumer, bus: options.eventBus, logger, telemetry })),
   );
+  const observers: BusSubscription[] = await Promise.all(
+    (assembled.observers ?? []).map((observer) =>
+      options.eventBus.subscribe({ groupId: observer.name, topics: observer.topics, fromBeginning: true, handle: (message) => observer.handle(message) }),
+    ),
+  );
   const jobs = startScheduledJobs(assembled.jobs ?? [], logger);
   const definition = assembled.definition;
   const service = await startSubgraph(
@@ -116,7 +135,7 @@ export async function startSubgraphModule<Settings extends SubgraphProcessSettin
         ...(definition.onStop ?? []),
         async () => {
           await jobs.stop();
-          await Promise.all(consumers.map((consumer) => consumer.stop()));
+          await Promise.all([...consumers.map((consumer) => consumer.stop()), ...observers.map((observer) => observer.stop())]);
           await relay?.stop();
         },
         async () => {

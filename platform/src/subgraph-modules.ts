@@ -6,6 +6,9 @@ import { verificationModule } from '../../subgraphs/verification/src/module.js';
 import { couriersModule } from '../../subgraphs/couriers/src/module.js';
 import { ordersModule } from '../../subgraphs/orders/src/module.js';
 import { paymentsModule } from '../../subgraphs/payments/src/module.js';
+import { notificationsModule } from '../../subgraphs/notifications/src/module.js';
+import { analyticsModule } from '../../subgraphs/analytics/src/module.js';
+import { alertsModule } from '../../subgraphs/alerts/src/module.js';
 
 export type AnySubgraphModule = SubgraphModule<SubgraphProcessSettings, PrismaLike>;
 
@@ -14,4 +17,4 @@ export type AnySubgraphModule = SubgraphModule<SubgraphProcessSettings, PrismaLi
  * others verify tokens against its JWKS. Adding a subgraph means adding its
  * module here and its schema to rover.yaml.
  */
-export const subgraphModules: readonly AnySubgraphModule[] = [accountsModule, productsModule, invitationsModule, verificationModule, couriersModule, ordersModule, paymentsModule];
+export const subgraphModules: readonly AnySubgraphModule[] = [accountsModule, productsModule, invitationsModule, verificationModule, couriersModule, ordersModule, paymentsModule, notificationsModule, analyticsModule, alertsModule];

@@ -18,6 +18,9 @@ export const externalSecrets = [
   'gasrapido-couriers',
   'gasrapido-orders',
   'gasrapido-payments',
+  'gasrapido-notifications',
+  'gasrapido-analytics',
+  'gasrapido-alerts',
   'gasrapido-api-tls',
 ] as const;
 

@@ -159,10 +159,10 @@ describe('gateway protections', () => {
 
     it('answer a caller over their burst with 429, RATE_LIMITED and Retry-After, and let them in once it has passed', async () => {
       const address = ownAddress();
-      const answers: GraphQLExchange[] = [];
-      for (let index = 0; index < 4; index += 1) answers.push(await ask(gateway, `{ products { totalCount } }`, { headers: address }));
-      expect(answers.map((answer) => answer.status)).toEqual([200, 200, 200, 429]);
-      const refused = answers[3]!;
+      // Sent together, so that no token is refilled between them however slow the machine is.
+      const answers: GraphQLExchange[] = await Promise.all(Array.from({ length: 4 }, () => ask(gateway, `{ products { totalCount } }`, { headers: address })));
+      expect(answers.map((answer) => answer.status).sort()).toEqual([200, 200, 200, 429]);
+      const refused = answers.find((answer) => answer.status === 429)!;
       expect(firstCode(refused)).toBe('RATE_LIMITED');
       expect(refused.errors?.[0]?.extensions?.['retryAfter']).toBe(1);
       expect(refused.headers.get('retry-after')).toBe('1');

@@ -505,6 +505,10 @@ describe('on a production platform', () => {
       GATEWAY_SHARED_SECRET: TEST_GATEWAY_SECRET,
       SIGNING_KEY_ENCRYPTION_SECRET: 'production-test-signing-secret-0123',
       VERIFICATION_UPLOAD_SIGNING_SECRET: 'production-test-upload-secret-0123',
+      COURIERS_DELIVERY_CODE_SECRET: 'production-test-delivery-code-secret-0123',
+      // Nothing here sends email; production only requires a server to be named.
+      NOTIFICATIONS_SMTP_URL: 'smtp://127.0.0.1:2525',
+      ANALYTICS_REPORT_SIGNING_SECRET: 'production-test-report-secret-0123',
     });
   });
   afterAll(async () => {

@@ -163,7 +163,13 @@ describe('the Kubernetes manifests', () => {
 function containerEnvironment(objects: readonly KubernetesObject[], deployment: KubernetesObject): Record<string, string> {
   const container = (deployment['spec'] as { template: { spec: { containers: Container[] } } }).template.spec.containers[0]!;
   const configMap = (name: string) => (objects.find((object) => object.kind === 'ConfigMap' && object.metadata.name === name)?.['data'] ?? {}) as Record<string, string>;
-  const secret = (key: string) => (key.endsWith('DATABASE_URL') ? `postgresql://gasrapido:secret@db.example/${key.toLowerCase()}` : `stand-in-${key.toLowerCase()}-0123456789`);
+  // Stand-ins shaped like what each secret holds: a connection URL where one is expected.
+  const secret = (key: string) =>
+    key.endsWith('DATABASE_URL')
+      ? `postgresql://gasrapido:secret@db.example/${key.toLowerCase()}`
+      : key.endsWith('SMTP_URL')
+        ? 'smtps://gasrapido:secret@smtp.example:465'
+        : `stand-in-${key.toLowerCase()}-0123456789`;
   const environment: Record<string, string> = {};
   for (const source of container.envFrom ?? []) if (source.configMapRef) Object.assign(environment, configMap(source.configMapRef.name));
   for (const variable of container.env ?? []) {

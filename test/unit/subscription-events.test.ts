@@ -42,7 +42,24 @@ function prepared(fieldName: 'productUpdated' | 'inventoryLow', args: Record<str
 
 describe('the subscription registry', () => {
   it('reads each topic its fields need, once', () => {
-    expect(topicsOf(subscriptionFields).sort()).toEqual(['order.events', 'payment.events', 'product.events']);
+    expect(topicsOf(subscriptionFields).sort()).toEqual(['alert.events', 'notification.events', 'order.events', 'payment.events', 'product.events']);
+  });
+
+  it('alertUpdated tells admins signed in with a second factor about every alert event, and nobody else', () => {
+    const field = subscriptionFields['alertUpdated']!;
+    const alertId = randomUUID();
+    const triggered = createEnvelope({
+      type: Events.alertTriggered.type, source: 'alerts', subject: alertId, schemaVersion: 1, correlationId: 'test-correlation',
+      data: { alertId, ruleId: randomUUID(), ruleName: 'Pagamentos', severity: 'CRITICAL', summary: 's', triggeredAt: new Date().toISOString() },
+    });
+    const admin = { ...viewer(), roles: ['ADMIN' as const], mfaAuthenticatedAt: Math.floor(Date.now() / 1000) };
+    const passwordOnlyAdmin = { ...admin, mfaAuthenticatedAt: null };
+    expect(field.filter(triggered, {}, admin)).toBe(true);
+    expect(field.filter(triggered, {}, passwordOnlyAdmin)).toBe(false);
+    expect(field.filter(triggered, {}, viewer())).toBe(false);
+    expect(field.entityField).toBe('alert');
+    expect(field.entityId(triggered)).toBe(alertId);
+    expect(field.eventTypes).toEqual(['alert.triggered', 'alert.escalated', 'alert.acknowledged', 'alert.resolved']);
   });
 
   it('orderStatusChanged tells the order’s customer and supplier, narrowed to one order when asked', () => {
@@ -64,6 +81,45 @@ describe('the subscription registry', () => {
     expect(field.filter(confirmed, {}, null)).toBe(false);
     expect(field.entityField).toBe('order');
     expect(field.entityId(confirmed)).toBe(orderId);
+  });
+
+  it('courierLocation tells only the order’s customer, about that order, and loads the position by order', () => {
+    const field = subscriptionFields['courierLocation']!;
+    const [customer, supplier, courier] = [viewer(), viewer(), viewer()];
+    const orderId = randomUUID();
+    const moved = createEnvelope({
+      type: Events.courierLocationUpdated.type,
+      source: 'couriers',
+      subject: orderId,
+      schemaVersion: 1,
+      correlationId: 'c',
+      data: { orderId, customerId: customer.userId, supplierId: supplier.userId, courierId: courier.userId, latitude: -23.5, longitude: -46.6, recordedAt: new Date().toISOString() },
+    });
+    expect(field.filter(moved, { orderId }, customer)).toBe(true);
+    expect(field.filter(moved, { orderId: randomUUID() }, customer)).toBe(false);
+    expect(field.filter(moved, { orderId }, supplier)).toBe(false);
+    expect(field.filter(moved, { orderId }, courier)).toBe(false);
+    expect(field.filter(moved, { orderId }, null)).toBe(false);
+    expect([field.entityField, field.entityArgument, field.entityId(moved)]).toEqual(['courierLocation', 'orderId', orderId]);
+  });
+
+  it('notificationReceived tells the recipient of in-app notifications only', () => {
+    const field = subscriptionFields['notificationReceived']!;
+    const [recipient, other] = [viewer(), viewer()];
+    const notificationId = randomUUID();
+    const sent = (channel: string) =>
+      createEnvelope({
+        type: Events.notificationSent.type,
+        source: 'notifications',
+        subject: recipient.userId,
+        schemaVersion: 1,
+        correlationId: 'c',
+        data: { notificationId, userId: recipient.userId, channel, category: 'ORDER', sentAt: new Date().toISOString() },
+      });
+    expect(field.filter(sent('IN_APP'), {}, recipient)).toBe(true);
+    expect(field.filter(sent('EMAIL'), {}, recipient)).toBe(false);
+    expect(field.filter(sent('IN_APP'), {}, other)).toBe(false);
+    expect([field.entityField, field.entityId(sent('IN_APP'))]).toEqual(['notification', notificationId]);
   });
 
   it('paymentUpdated tells only the payer, about processed, failed and refunded payments', () => {

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { Events, type EventData, type EventDefinition, type EventEnvelope, type Topic, type Viewer } from '#kit';
+import { Events, hasRole, Role, type EventData, type EventDefinition, type EventEnvelope, type Topic, type Viewer } from '#kit';
 
 /**
  * How the gateway serves one root field of the supergraph's `Subscription`
@@ -71,10 +71,11 @@ type OrderEvent =
   | typeof Events.orderDelivered
   | typeof Events.orderCancelled;
 type PaymentEvent = typeof Events.paymentProcessed | typeof Events.paymentFailed | typeof Events.refundProcessed;
+type AlertEvent = typeof Events.alertTriggered | typeof Events.alertEscalated | typeof Events.alertAcknowledged | typeof Events.alertResolved;
 
 /**
- * Every subscription the gateway serves. Adding one (orders, payments,
- * notifications) is one entry here plus the field in its subgraph's schema.
+ * Every subscription the gateway serves. Adding one is one entry here plus
+ * the field in its subgraph's schema.
  */
 export const subscriptionFields: SubscriptionFieldRegistry = {
   productUpdated: field({
@@ -113,6 +114,32 @@ export const subscriptionFields: SubscriptionFieldRegistry = {
       (args['orderId'] === undefined || args['orderId'] === null || args['orderId'] === data.orderId),
     entityField: 'payment',
     entityId: (data) => data.paymentId,
+  }),
+  courierLocation: field({
+    events: [Events.courierLocationUpdated],
+    requiresViewer: true,
+    // The order's customer only; couriers answers NOT_FOUND to anybody else as well, and null
+    // outside transit, so nothing reaches them either way.
+    filter: (data, args, viewer) => viewer !== null && data.customerId === viewer.userId && args['orderId'] === data.orderId,
+    entityField: 'courierLocation',
+    entityArgument: 'orderId',
+    entityId: (data) => data.orderId,
+  }),
+  notificationReceived: field({
+    events: [Events.notificationSent],
+    requiresViewer: true,
+    // In-app messages are "sent" when stored; the other channels are not the app's to show.
+    filter: (data, _args, viewer) => viewer !== null && data.channel === 'IN_APP' && data.userId === viewer.userId,
+    entityField: 'notification',
+    entityId: (data) => data.notificationId,
+  }),
+  alertUpdated: field<AlertEvent>({
+    events: [Events.alertTriggered, Events.alertEscalated, Events.alertAcknowledged, Events.alertResolved],
+    requiresViewer: true,
+    // Admins with a second factor, as for every alerts operation; alerts' own check runs again on loading.
+    filter: (_data, _args, viewer) => hasRole(viewer, Role.ADMIN),
+    entityField: 'alert',
+    entityId: (data) => data.alertId,
   }),
 };
 

@@ -29,6 +29,7 @@ const orderLine = z.object({ productId: z.uuid(), quantity: z.number().int().pos
 const orderStatus = z.enum(['PENDING_PAYMENT', 'CONFIRMED', 'IN_TRANSIT', 'DELIVERED', 'CANCELLED']);
 /** Who an order concerns: every order event says it, so consumers and subscriptions can route it. */
 const orderParties = z.object({ orderId: z.uuid(), customerId: z.uuid(), supplierId: z.uuid() });
+const alertSeverity = z.enum(['INFO', 'WARNING', 'CRITICAL']);
 const userData = z.object({ userId: z.uuid(), roles: z.array(role), name: z.string() });
 
 const productSnapshot = z.object({
@@ -292,6 +293,121 @@ export const Events = {
       /** The admin who refunded; null for the automatic refund of a cancelled paid order. */
       initiatedBy: z.uuid().nullable(),
       processedAt: timestamp,
+    }),
+  }),
+  courierOffered: define({
+    type: 'courier.offered',
+    topic: Topic.ORDER,
+    version: 1,
+    data: orderParties.extend({ courierId: z.uuid(), offerId: z.uuid(), distanceMeters: z.number().int().nonnegative(), expiresAt: timestamp }),
+  }),
+  courierAssigned: define({
+    type: 'courier.assigned',
+    topic: Topic.ORDER,
+    version: 1,
+    data: orderParties.extend({ courierId: z.uuid(), offerId: z.uuid(), assignedAt: timestamp }),
+  }),
+  /**
+   * The code the customer gives the courier at the door, for notifications to deliver. Like
+   * invitation.created it carries a secret: order.events must stay confidential to services.
+   */
+  deliveryCodeIssued: define({
+    type: 'delivery.code_issued',
+    topic: Topic.ORDER,
+    version: 1,
+    data: orderParties.extend({ courierId: z.uuid(), code: z.string().regex(/^\d{6}$/), issuedAt: timestamp }),
+  }),
+  courierPickedUp: define({
+    type: 'courier.picked_up',
+    topic: Topic.ORDER,
+    version: 1,
+    data: orderParties.extend({ courierId: z.uuid(), pickedUpAt: timestamp }),
+  }),
+  courierNotFound: define({
+    type: 'courier.not_found',
+    topic: Topic.ORDER,
+    version: 1,
+    data: orderParties.extend({ offersMade: z.number().int().nonnegative(), searchedSince: timestamp, at: timestamp }),
+  }),
+  courierLocationUpdated: define({
+    type: 'courier.location.updated',
+    topic: Topic.ORDER,
+    version: 1,
+    data: orderParties.extend({ courierId: z.uuid(), latitude: z.number().min(-90).max(90), longitude: z.number().min(-180).max(180), recordedAt: timestamp }),
+  }),
+  deliveryCompleted: define({
+    type: 'delivery.completed',
+    topic: Topic.ORDER,
+    version: 1,
+    data: orderParties.extend({ courierId: z.uuid(), completedAt: timestamp }),
+  }),
+  notificationSent: define({
+    type: 'notification.sent',
+    topic: Topic.NOTIFICATION,
+    version: 1,
+    data: z.object({ notificationId: z.uuid(), userId: z.uuid(), channel: z.enum(['IN_APP', 'EMAIL', 'SMS', 'PUSH']), category: z.string(), sentAt: timestamp }),
+  }),
+  notificationFailed: define({
+    type: 'notification.failed',
+    topic: Topic.NOTIFICATION,
+    version: 1,
+    data: z.object({
+      notificationId: z.uuid(),
+      userId: z.uuid(),
+      channel: z.enum(['IN_APP', 'EMAIL', 'SMS', 'PUSH']),
+      category: z.string(),
+      attempts: z.number().int().positive(),
+      reason: z.string(),
+      failedAt: timestamp,
+    }),
+  }),
+  alertTriggered: define({
+    type: 'alert.triggered',
+    topic: Topic.ALERT,
+    version: 1,
+    data: z.object({ alertId: z.uuid(), ruleId: z.uuid(), ruleName: z.string(), severity: alertSeverity, summary: z.string(), triggeredAt: timestamp }),
+  }),
+  alertEscalated: define({
+    type: 'alert.escalated',
+    topic: Topic.ALERT,
+    version: 1,
+    data: z.object({
+      alertId: z.uuid(),
+      ruleId: z.uuid(),
+      ruleName: z.string(),
+      severity: alertSeverity,
+      /** 1 when the policy's first level is told; each further level adds one. */
+      level: z.number().int().min(1),
+      summary: z.string(),
+      recipientUserIds: z.array(z.uuid()),
+      escalatedAt: timestamp,
+    }),
+  }),
+  alertAcknowledged: define({
+    type: 'alert.acknowledged',
+    topic: Topic.ALERT,
+    version: 1,
+    data: z.object({ alertId: z.uuid(), ruleId: z.uuid(), ruleName: z.string(), acknowledgedBy: z.uuid(), acknowledgedAt: timestamp }),
+  }),
+  alertResolved: define({
+    type: 'alert.resolved',
+    topic: Topic.ALERT,
+    version: 1,
+    /** resolvedBy: the admin who resolved it; null when the condition cleared by itself. */
+    data: z.object({ alertId: z.uuid(), ruleId: z.uuid(), ruleName: z.string(), resolvedAt: timestamp, resolvedBy: z.uuid().nullable() }),
+  }),
+  reportGenerated: define({
+    type: 'report.generated',
+    topic: Topic.ANALYTICS,
+    version: 1,
+    data: z.object({
+      reportId: z.uuid(),
+      requestedBy: z.uuid(),
+      kind: z.string(),
+      format: z.enum(['CSV', 'JSON']),
+      periodStart: timestamp,
+      periodEnd: timestamp,
+      generatedAt: timestamp,
     }),
   }),
 } as const;

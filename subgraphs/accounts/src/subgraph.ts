@@ -27,6 +27,7 @@ import { KeyRing } from './signing/key-ring.js';
 import { PrivateKeyCipher } from './signing/private-key-cipher.js';
 import { signingKeyStore } from './signing/signing-key-store.js';
 import { AccountService } from './users/account-service.js';
+import { contactRoute } from './users/contact-route.js';
 import { userStore } from './users/user-store.js';
 import { verificationOutcomeConsumer } from './users/verification-outcomes.js';
 
@@ -41,6 +42,8 @@ export interface AccountsSettings extends IdentitySettings {
   signingKeyActivationDelaySeconds: number;
   /** Where registrations claim invitation codes. */
   invitations: HttpInvitationClaimsOptions;
+  /** The private-network credential other services present on accounts' internal routes. */
+  gatewaySecret: string;
   scryptCost?: ScryptCost;
 }
 
@@ -126,6 +129,7 @@ export async function createAccountsSubgraph(
         handle: async (_request, response) =>
           sendJson(response, 200, await keyRing.jwks(), { 'cache-control': 'public, max-age=300' }),
       },
+      contactRoute(users, settings.gatewaySecret),
     ],
     readiness: { database: () => database.ping() },
   };

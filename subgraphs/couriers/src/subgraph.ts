@@ -1,19 +1,52 @@
-import { loadTypeDefs, subgraphSchemaPath, type Database, type SubgraphDefinition } from '#kit';
+import { loadTypeDefs, prismaTransactions, subgraphSchemaPath, type AssembledSubgraph, type Database, type Logger, type SubgraphDefinition } from '#kit';
+import type { DeliverySettings } from './config.js';
 import type { CouriersDatabase } from './database.js';
-import { profileLoader, type CouriersContext } from './graphql/context.js';
+import { assignment } from './delivery/assignment.js';
+import { assignmentJob } from './delivery/assignment-job.js';
+import { DeliveryService } from './delivery/delivery-service.js';
+import { deliveryStore } from './delivery/delivery-store.js';
+import { orderIntakeConsumer } from './delivery/order-intake.js';
+import { trackRecorderConsumer } from './delivery/track-recorder.js';
+import { trackStore } from './delivery/track-store.js';
+import { deliveryLoader, profileLoader, type CouriersContext } from './graphql/context.js';
 import { resolvers } from './graphql/resolvers.js';
+import { eligibilityWithdrawalConsumer } from './profiles/eligibility-withdrawal.js';
+import { profileErasureConsumer } from './profiles/profile-erasure.js';
 import { CourierProfileService } from './profiles/profile-service.js';
 import { courierProfileStore } from './profiles/profile-store.js';
 
-/** Assembles the couriers subgraph from its database. Starts nothing. */
-export function createCouriersSubgraph(database: Database<CouriersDatabase>): SubgraphDefinition<CouriersContext> {
+export type CouriersSubgraph = Omit<AssembledSubgraph, 'tokenVerifier'> & { definition: SubgraphDefinition<CouriersContext> };
+
+/** Assembles the couriers subgraph: schema, consumers and the assignment job. Starts nothing. */
+export function createCouriersSubgraph(database: Database<CouriersDatabase>, settings: DeliverySettings, logger: Logger): CouriersSubgraph {
   const profiles = courierProfileStore(database.client);
   const couriers = new CourierProfileService(profiles);
+  const deliveryRows = deliveryStore(database.client);
+  const tracks = trackStore(database.client);
+  const deliveries = new DeliveryService(deliveryRows, tracks, settings);
+  const offers = assignment(deliveryRows, settings);
+  const transactions = prismaTransactions(database.client);
   return {
-    name: 'couriers',
-    typeDefs: loadTypeDefs(subgraphSchemaPath('couriers')),
-    resolvers,
-    createContext: (request) => ({ ...request, couriers, profileByUserId: profileLoader(profiles) }),
-    readiness: { database: () => database.ping() },
+    definition: {
+      name: 'couriers',
+      typeDefs: loadTypeDefs(subgraphSchemaPath('couriers')),
+      resolvers,
+      createContext: (request) => ({
+        ...request,
+        couriers,
+        deliveries,
+        profileByUserId: profileLoader(profiles),
+        deliveryByOrderId: deliveryLoader(deliveryRows),
+      }),
+      readiness: { database: () => database.ping() },
+    },
+    publishesEvents: true,
+    consumers: [
+      profileErasureConsumer(profiles, transactions),
+      eligibilityWithdrawalConsumer(profiles, transactions),
+      orderIntakeConsumer(deliveryRows, offers, transactions),
+      trackRecorderConsumer(tracks, transactions),
+    ],
+    jobs: [assignmentJob(deliveryRows, offers, logger, settings.assignmentSweepMs)],
   };
 }

@@ -8,6 +8,7 @@ import { resolvers } from './graphql/resolvers.js';
 import { customerErasureConsumer } from './lifecycle/customer-erasure.js';
 import { OrderService } from './orders/order-service.js';
 import { orderStore } from './orders/order-store.js';
+import { deliveryProgressConsumer } from './saga/delivery-progress.js';
 import { orderSagaConsumer } from './saga/order-saga.js';
 import { paymentTimeoutJob } from './saga/payment-timeout.js';
 import { systemMoves } from './saga/system-moves.js';
@@ -34,6 +35,7 @@ export function createOrdersSubgraph(database: Database<OrdersDatabase>, setting
       catalogProjectionConsumer(catalog, transactions),
       orderSagaConsumer(orders, moves, transactions),
       customerErasureConsumer(orders, transactions),
+      deliveryProgressConsumer(orders, moves, transactions),
     ],
     jobs: [paymentTimeoutJob(orders, moves, transactions, logger, settings.paymentTimeoutSweepSeconds)],
   };

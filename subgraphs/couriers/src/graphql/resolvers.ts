@@ -3,17 +3,20 @@ import type { CourierProfileInput } from '../profiles/profile-input.js';
 import { seesPrivateDetails } from '../profiles/profile-service.js';
 import type { CourierProfile } from '../profiles/profile-store.js';
 import type { CouriersContext } from './context.js';
+import { deliveryResolvers } from './delivery-resolvers.js';
 
 export const resolvers = {
   Query: {
     myCourierProfile: (_root: unknown, _args: unknown, context: CouriersContext) => context.couriers.mine(context.viewer),
     courier: (_root: unknown, { id }: { id: string }, context: CouriersContext) => context.couriers.byId(context.viewer, id),
+    ...deliveryResolvers.Query,
   },
   Mutation: {
     saveCourierProfile: (_root: unknown, { input }: { input: CourierProfileInput }, context: CouriersContext) =>
       context.couriers.save(context.viewer, input),
     setCourierAvailability: (_root: unknown, { availability }: { availability: CourierAvailability }, context: CouriersContext) =>
       context.couriers.setAvailability(context.viewer, availability),
+    ...deliveryResolvers.Mutation,
   },
   Courier: {
     // Other subgraphs (orders, in issue 7) show a courier to the people an order concerns; the
@@ -29,6 +32,10 @@ export const resolvers = {
         : null,
     availabilityChangedAt: (profile: CourierProfile) => profile.availabilityChangedAt.toISOString(),
   },
+  Order: deliveryResolvers.Order,
+  Delivery: deliveryResolvers.Delivery,
+  DeliveryOffer: deliveryResolvers.DeliveryOffer,
+  CourierLocation: deliveryResolvers.CourierLocation,
   User: {
     courierProfile: ({ id }: { id: string }, _args: unknown, context: CouriersContext) =>
       seesPrivateDetails(context.viewer, id) ? context.profileByUserId.load(id) : null,

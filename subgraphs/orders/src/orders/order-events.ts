@@ -27,8 +27,11 @@ export const orderCreatedEvents = (origin: EventOrigin) => (order: Order): Pendi
   }),
 ];
 
-/** The one event each status announces itself with; its time is the move's. */
-export const statusEvents = (origin: EventOrigin): MoveEvents => (order: Order, previousStatus: OrderStatus): PendingEvent[] => {
+/**
+ * The one event each status announces itself with; its time is the move's. `courierId` is the
+ * courier whose pickup or delivery caused the move (null when the supplier or an admin made it).
+ */
+export const statusEvents = (origin: EventOrigin, courierId: string | null = null): MoveEvents => (order: Order, previousStatus: OrderStatus): PendingEvent[] => {
   const at = order.updatedAt.toISOString();
   const parties = { orderId: order.id, customerId: order.customerId, supplierId: order.supplierId };
   switch (order.status) {
@@ -45,13 +48,12 @@ export const statusEvents = (origin: EventOrigin): MoveEvents => (order: Order, 
         }),
       ];
     case 'IN_TRANSIT':
-      // Issue 7 assigns couriers; until then the supplier delivers.
-      return [pendingEvent(Events.orderInTransit, origin, order.id, { ...parties, courierId: null, at })];
+      return [pendingEvent(Events.orderInTransit, origin, order.id, { ...parties, courierId, at })];
     case 'DELIVERED':
       return [
         pendingEvent(Events.orderDelivered, origin, order.id, {
           ...parties,
-          courierId: null,
+          courierId,
           paymentMethod: order.paymentMethod,
           totalAmount: order.totalAmount,
           currency: order.currency,

@@ -12,13 +12,14 @@ export interface Transition {
  * customer and supplier, not anyone holding the role; SYSTEM is the saga (stock and payment
  * events, the payment deadline). Nothing else changes an order's status: the service checks
  * this table before a change and the store applies it conditionally on `from`, so two
- * concurrent moves cannot both win. (Issue 7 adds the assigned courier to the
- * delivery rows.)
+ * concurrent moves cannot both win. The assigned courier's pickup and delivery reach orders as
+ * couriers' events (courier.picked_up, delivery.completed), so they are SYSTEM moves here, with
+ * the courier recorded as the actor.
  */
 export const transitions: readonly Transition[] = [
   { from: 'PENDING_PAYMENT', to: 'CONFIRMED', by: ['SYSTEM'] },
-  { from: 'CONFIRMED', to: 'IN_TRANSIT', by: ['SUPPLIER', 'ADMIN'] },
-  { from: 'IN_TRANSIT', to: 'DELIVERED', by: ['SUPPLIER', 'ADMIN'] },
+  { from: 'CONFIRMED', to: 'IN_TRANSIT', by: ['SUPPLIER', 'ADMIN', 'SYSTEM'] },
+  { from: 'IN_TRANSIT', to: 'DELIVERED', by: ['SUPPLIER', 'ADMIN', 'SYSTEM'] },
   { from: 'PENDING_PAYMENT', to: 'CANCELLED', by: ['CUSTOMER', 'SUPPLIER', 'ADMIN', 'SYSTEM'] },
   { from: 'CONFIRMED', to: 'CANCELLED', by: ['CUSTOMER', 'SUPPLIER', 'ADMIN'] },
 ];
@@ -69,8 +70,14 @@ const actorNames: Readonly<Record<OrderActorRole, string>> = {
   SYSTEM: 'the payment and stock process',
 };
 
+/**
+ * Names who may make a move, for a person's error message. SYSTEM is left out beside people: on
+ * the delivery rows it stands for the courier's pickup and code, which reach orders through
+ * couriers' events, and nobody can ask orders to act as it.
+ */
 function describeActors(actors: readonly OrderActorRole[]): string {
-  const names = actors.map((actor) => actorNames[actor]);
+  const people = actors.filter((actor) => actor !== 'SYSTEM');
+  const names = (people.length > 0 ? people : actors).map((actor) => actorNames[actor]);
   return names.length <= 1 ? (names[0] ?? 'nobody') : `${names.slice(0, -1).join(', ')} or ${names.at(-1)}`;
 }
 

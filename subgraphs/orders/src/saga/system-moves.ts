@@ -12,7 +12,7 @@ export interface SystemMoves {
     to: OrderStatus,
     origin: EventOrigin,
     logger: Logger,
-    details?: Pick<StatusMove, 'reason' | 'cancellation'>,
+    details?: Pick<StatusMove, 'reason' | 'cancellation'> & { courierId?: string },
   ): Promise<Order | null>;
   /** Confirms a pending order once products reserved its stock and its payment is settled (or is cash, collected at the door). */
   confirmIfReady(transaction: OrdersTransaction, order: Order, origin: EventOrigin, logger: Logger): Promise<Order>;
@@ -26,7 +26,9 @@ export function systemMoves(orders: OrderStore): SystemMoves {
       logger.warn({ orderId: order.id, status: order.status, requested: to }, `the saga cannot move this order: ${check.message}`);
       return null;
     }
-    const moved = await orders.move(transaction, order, { to, actorId: null, actorRole: 'SYSTEM', ...details }, statusEvents(origin));
+    const { courierId = null, ...change } = details;
+    // A courier's pickup or delivery is recorded as theirs, though it reaches orders as an event.
+    const moved = await orders.move(transaction, order, { to, actorId: courierId, actorRole: 'SYSTEM', ...change }, statusEvents(origin, courierId));
     if (moved !== null) logger.info({ orderId: order.id, from: order.status, to }, 'order moved by the saga');
     return moved;
   };

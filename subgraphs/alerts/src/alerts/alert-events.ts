@@ -1,0 +1,31 @@
+import { Events, pendingEvent, type EventOrigin, type PendingEvent } from '#kit';
+import type { AlertRow, AlertRuleRow } from '../database.js';
+import type { EscalationLevel } from '../rules/rule-input.js';
+
+export const alertTriggeredEvent = (origin: EventOrigin, alert: AlertRow, rule: AlertRuleRow): PendingEvent =>
+  pendingEvent(Events.alertTriggered, origin, alert.id, {
+    alertId: alert.id,
+    ruleId: rule.id,
+    ruleName: rule.name,
+    severity: alert.severity,
+    summary: alert.summary,
+    triggeredAt: alert.triggeredAt.toISOString(),
+  });
+
+export const alertEscalatedEvent = (origin: EventOrigin, alert: AlertRow, rule: AlertRuleRow, level: number, recipients: EscalationLevel, at: Date): PendingEvent =>
+  pendingEvent(Events.alertEscalated, origin, alert.id, {
+    alertId: alert.id,
+    ruleId: rule.id,
+    ruleName: rule.name,
+    severity: alert.severity,
+    level,
+    summary: alert.summary,
+    recipientUserIds: recipients.recipientUserIds,
+    escalatedAt: at.toISOString(),
+  });
+
+export const alertAcknowledgedEvent = (origin: EventOrigin, alert: AlertRow, rule: AlertRuleRow, by: string, at: Date): PendingEvent =>
+  pendingEvent(Events.alertAcknowledged, origin, alert.id, { alertId: alert.id, ruleId: rule.id, ruleName: rule.name, acknowledgedBy: by, acknowledgedAt: at.toISOString() });
+
+export const alertResolvedEvent = (origin: EventOrigin, alert: AlertRow, rule: AlertRuleRow, by: string | null, at: Date): PendingEvent =>
+  pendingEvent(Events.alertResolved, origin, alert.id, { alertId: alert.id, ruleId: rule.id, ruleName: rule.name, resolvedAt: at.toISOString(), resolvedBy: by });

@@ -1,0 +1,59 @@
+import { forbidden, hasRole, invalidInput, isUuid, requireRole, Role, type FieldProblem, type Viewer } from '#kit';
+
+export type Granularity = 'MINUTE' | 'HOUR' | 'DAY';
+
+export const granularitySeconds: Readonly<Record<Granularity, number>> = { MINUTE: 60, HOUR: 3_600, DAY: 86_400 };
+
+const DAY_MS = 86_400_000;
+/** The longest range per granularity: a month of minutes, a year of hours or days. */
+const maxRangeDays: Readonly<Record<Granularity, number>> = { MINUTE: 31, HOUR: 366, DAY: 366 };
+
+export interface MetricsInput {
+  from: string;
+  to: string;
+  granularity?: Granularity | null;
+  supplierId?: string | null;
+  topProducts?: number | null;
+}
+
+export interface MetricsQuery {
+  from: Date;
+  to: Date;
+  granularity: Granularity;
+  /** null: the whole platform (admins only). */
+  supplierId: string | null;
+  topProducts: number;
+}
+
+export function parseInstant(value: string, field: string, problems: FieldProblem[]): Date {
+  const instant = new Date(value);
+  if (!/^\d{4}-\d{2}-\d{2}T/.test(value) || Number.isNaN(instant.getTime())) problems.push({ field, message: 'must be an ISO 8601 date-time, e.g. 2026-11-01T00:00:00Z' });
+  return instant;
+}
+
+/**
+ * Checks the range and decides whose numbers the viewer sees: an admin (with MFA) anyone's or
+ * the platform's, a supplier only their own. A supplier naming another supplier is refused
+ * (FORBIDDEN), never silently answered with their own numbers.
+ */
+export function metricsQuery(viewer: Viewer | null, input: MetricsInput): MetricsQuery {
+  const signedIn = requireRole(viewer, Role.ADMIN, Role.SUPPLIER);
+  const admin = hasRole(signedIn, Role.ADMIN);
+  const requested = input.supplierId ?? null;
+  if (!admin && requested !== null && requested !== signedIn.userId) throw forbidden('Suppliers see only their own metrics.');
+  const problems: FieldProblem[] = [];
+  const granularity = input.granularity ?? 'HOUR';
+  const from = parseInstant(input.from, 'input.from', problems);
+  const to = parseInstant(input.to, 'input.to', problems);
+  if (requested !== null && !isUuid(requested)) problems.push({ field: 'input.supplierId', message: 'must be a user id' });
+  const topProducts = input.topProducts ?? 10;
+  if (!Number.isInteger(topProducts) || topProducts < 1 || topProducts > 50) problems.push({ field: 'input.topProducts', message: 'must be between 1 and 50' });
+  if (problems.length === 0) {
+    if (to.getTime() <= from.getTime()) problems.push({ field: 'input.to', message: 'must be after from' });
+    else if (to.getTime() - from.getTime() > maxRangeDays[granularity] * DAY_MS) {
+      problems.push({ field: 'input.to', message: `a ${granularity} series spans at most ${maxRangeDays[granularity]} days` });
+    }
+  }
+  if (problems.length > 0) throw invalidInput(problems);
+  return { from, to, granularity, supplierId: admin ? requested : signedIn.userId, topProducts };
+}

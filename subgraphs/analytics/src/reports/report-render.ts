@@ -1,0 +1,56 @@
+import type { ReportFormat, ReportKind } from '../database.js';
+import type { Figures, MetricsStore } from '../metrics/metrics-store.js';
+
+export interface RenderedReport {
+  text: string;
+  contentType: string;
+}
+
+const figureColumns: ReadonlyArray<keyof Figures> = [
+  'ordersPlaced',
+  'ordersDelivered',
+  'grossMerchandiseValue',
+  'platformRevenue',
+  'averageDeliverySeconds',
+  'p90DeliverySeconds',
+  'paymentsSucceeded',
+  'paymentsFailed',
+  'paymentSuccessRate',
+];
+
+/** RFC 4180: quote a field holding a comma, quote or line break, doubling its quotes. */
+function csvField(value: unknown): string {
+  const text = value === null || value === undefined ? '' : String(value);
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+const csv = (header: readonly string[], rows: ReadonlyArray<readonly unknown[]>) =>
+  [header, ...rows].map((row) => row.map(csvField).join(',')).join('\r\n') + '\r\n';
+
+/** Generates a report's content from the same queries the metrics API answers with. */
+export async function renderReport(
+  metrics: MetricsStore,
+  report: { kind: ReportKind; format: ReportFormat; periodStart: Date; periodEnd: Date },
+): Promise<RenderedReport> {
+  const period = { periodStart: report.periodStart.toISOString(), periodEnd: report.periodEnd.toISOString() };
+  if (report.kind === 'TOP_PRODUCTS') {
+    const products = await metrics.topProducts({ from: report.periodStart, to: report.periodEnd, supplierId: null }, 50);
+    if (report.format === 'JSON') return { text: JSON.stringify({ kind: report.kind, ...period, products }), contentType: 'application/json' };
+    return { text: csv(['productId', 'name', 'quantity', 'revenue'], products.map((product) => [product.productId, product.name, product.quantity, product.revenue])), contentType: 'text/csv' };
+  }
+  const granularity = report.kind === 'METRICS_DAILY' ? 'DAY' : 'HOUR';
+  const result = await metrics.metrics({ from: report.periodStart, to: report.periodEnd, granularity, supplierId: null, topProducts: 10 });
+  if (report.format === 'JSON') {
+    return {
+      text: JSON.stringify({ kind: report.kind, ...period, granularity, totals: result.totals, series: result.series.map((bucket) => ({ start: bucket.start.toISOString(), ...bucket.figures })) }),
+      contentType: 'application/json',
+    };
+  }
+  return {
+    text: csv(['bucketStart', ...figureColumns], [
+      ...result.series.map((bucket) => [bucket.start.toISOString(), ...figureColumns.map((column) => bucket.figures[column])]),
+      ['total', ...figureColumns.map((column) => result.totals[column])],
+    ]),
+    contentType: 'text/csv',
+  };
+}

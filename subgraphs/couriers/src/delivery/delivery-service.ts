@@ -1,0 +1,182 @@
+import { appError, ErrorCode, hasRole, invalidInput, notFound, rateLimited, requireRole, requireViewer, Role, type EventOrigin, type FieldProblem, type Viewer } from '#kit';
+import type { DeliverySettings } from '../config.js';
+import { deliveryCode, hashDeliveryCode, matchesDeliveryCode } from './delivery-code.js';
+import { assignedEvent, codeIssuedEvent, completedEvent, locationEvent, pickedUpEvent } from './delivery-events.js';
+import type { Delivery, DeliveryOffer, DeliveryStore } from './delivery-store.js';
+import { isPlausiblePosition } from './distance.js';
+import { routeLengthMeters, type TrackPoint, type TrackStore } from './track-store.js';
+
+/** The courier's latest position on a delivery, as customers and couriers read it. */
+export interface CourierLocation {
+  orderId: string;
+  courierId: string;
+  latitude: number;
+  longitude: number;
+  recordedAt: Date;
+}
+
+/** Deliveries as people take part in them: offers, pickup, the code at the door, live position. */
+export class DeliveryService {
+  constructor(
+    private readonly deliveries: DeliveryStore,
+    private readonly tracks: TrackStore,
+    private readonly settings: DeliverySettings,
+  ) {}
+
+  /** The signed-in courier's offers still open. */
+  myOffers(viewer: Viewer | null): Promise<DeliveryOffer[]> {
+    return this.deliveries.pendingOffersOf(requireRole(viewer, Role.COURIER).userId);
+  }
+
+  /**
+   * Accepts an open offer: the offer and the delivery change together, conditionally, so an
+   * offer past its deadline, declined, withdrawn or raced by another acceptance is a CONFLICT.
+   */
+  async accept(viewer: Viewer | null, offerId: string, origin: EventOrigin): Promise<Delivery> {
+    const courier = requireRole(viewer, Role.COURIER);
+    const offer = await this.ownOffer(courier, offerId);
+    return this.deliveries.run(async (transaction) => {
+      if (!(await this.deliveries.respond(transaction, offer.id, courier.userId, 'ACCEPTED'))) throw offerClosed(offer);
+      const delivery = await this.deliveries.lockDelivery(transaction, offer.orderId);
+      if (delivery === null) throw notFound('Delivery offer');
+      const at = new Date();
+      const code = deliveryCode(this.settings.deliveryCodeSecret, offer.orderId, offer.id);
+      const moved = await this.deliveries.moveDelivery(
+        transaction,
+        offer.orderId,
+        'SEARCHING',
+        { status: 'ASSIGNED', courierId: courier.userId, codeHash: hashDeliveryCode(code), assignedAt: at },
+        [assignedEvent(origin, delivery, courier.userId, offer.id, at), codeIssuedEvent(origin, delivery, courier.userId, code, at)],
+      );
+      if (!moved) throw appError(ErrorCode.CONFLICT, `This order no longer needs a courier (it is ${delivery.status}).`);
+      return { ...delivery, status: 'ASSIGNED' as const, courierId: courier.userId, assignedAt: at };
+    });
+  }
+
+  /** Declines an open offer; the assignment job offers the order to the next courier. */
+  async decline(viewer: Viewer | null, offerId: string): Promise<DeliveryOffer> {
+    const courier = requireRole(viewer, Role.COURIER);
+    const offer = await this.ownOffer(courier, offerId);
+    const declined = await this.deliveries.run((transaction) => this.deliveries.respond(transaction, offer.id, courier.userId, 'DECLINED'));
+    if (!declined) throw offerClosed(offer);
+    return { ...offer, status: 'DECLINED', respondedAt: new Date() };
+  }
+
+  /** The assigned courier has the cylinders: orders moves the order to IN_TRANSIT on courier.picked_up. */
+  async pickUp(viewer: Viewer | null, orderId: string, origin: EventOrigin): Promise<Delivery> {
+    const courier = requireRole(viewer, Role.COURIER);
+    const delivery = await this.assignedTo(courier, orderId);
+    if (delivery.status !== 'ASSIGNED') throw wrongStatus(delivery, 'picked up', 'ASSIGNED');
+    const at = new Date();
+    const moved = await this.deliveries.run((transaction) =>
+      this.deliveries.moveDelivery(transaction, orderId, 'ASSIGNED', { status: 'PICKED_UP', pickedUpAt: at }, [pickedUpEvent(origin, delivery, courier.userId, at)]),
+    );
+    if (!moved) throw wrongStatus(delivery, 'picked up', 'ASSIGNED');
+    return { ...delivery, status: 'PICKED_UP', pickedUpAt: at };
+  }
+
+  /**
+   * Completes a picked-up delivery with the customer's code. Wrong codes are counted, and
+   * once the limit is reached the delivery refuses every code: six digits must not be guessable
+   * at the door.
+   */
+  async complete(viewer: Viewer | null, orderId: string, code: string, origin: EventOrigin): Promise<Delivery> {
+    const courier = requireRole(viewer, Role.COURIER);
+    const delivery = await this.assignedTo(courier, orderId);
+    if (delivery.status !== 'PICKED_UP') throw wrongStatus(delivery, 'completed', 'PICKED_UP');
+    const limit = this.settings.deliveryCodeMaxAttempts;
+    if (delivery.codeAttempts >= limit) throw codeLocked();
+    if (delivery.codeHash === null || !matchesDeliveryCode(code, delivery.codeHash)) {
+      const attempts = await this.deliveries.countWrongCode(orderId);
+      if (attempts >= limit) throw codeLocked();
+      throw invalidInput([{ field: 'code', message: `is not this delivery's code; ${limit - attempts} attempt(s) left` }]);
+    }
+    const at = new Date();
+    const moved = await this.deliveries.run((transaction) =>
+      this.deliveries.moveDelivery(transaction, orderId, 'PICKED_UP', { status: 'DELIVERED', deliveredAt: at }, [completedEvent(origin, delivery, courier.userId, at)]),
+    );
+    if (!moved) throw wrongStatus(delivery, 'completed', 'PICKED_UP');
+    return { ...delivery, status: 'DELIVERED', deliveredAt: at };
+  }
+
+  /**
+   * Stores the assigned courier's position and publishes courier.location.updated, at most once
+   * per COURIERS_LOCATION_MIN_INTERVAL_MS per courier (RATE_LIMITED otherwise).
+   */
+  async updateLocation(viewer: Viewer | null, orderId: string, latitude: number, longitude: number, origin: EventOrigin): Promise<CourierLocation> {
+    const courier = requireRole(viewer, Role.COURIER);
+    const problems: FieldProblem[] = [];
+    if (!Number.isFinite(latitude) || Math.abs(latitude) > 90) problems.push({ field: 'latitude', message: 'must be between -90 and 90' });
+    if (!Number.isFinite(longitude) || Math.abs(longitude) > 180) problems.push({ field: 'longitude', message: 'must be between -180 and 180' });
+    if (problems.length === 0 && !isPlausiblePosition({ latitude, longitude })) problems.push({ field: 'latitude', message: '0, 0 is not a position: the device sent none' });
+    if (problems.length > 0) throw invalidInput(problems);
+    const delivery = await this.assignedTo(courier, orderId);
+    if (delivery.status !== 'ASSIGNED' && delivery.status !== 'PICKED_UP') throw wrongStatus(delivery, 'tracked', 'ASSIGNED or PICKED_UP');
+    const minIntervalMs = this.settings.locationMinIntervalMs;
+    const recordedAt = await this.deliveries.storePosition(
+      { courierId: courier.userId, position: { latitude, longitude }, minIntervalMs },
+      (at) => [locationEvent(origin, delivery, courier.userId, latitude, longitude, at)],
+    );
+    if (recordedAt === null) {
+      const last = (await this.deliveries.lastLocationAt(courier.userId))?.getTime() ?? Date.now();
+      throw rateLimited(`Send location updates at most once every ${minIntervalMs} ms.`, (last + minIntervalMs - Date.now()) / 1000);
+    }
+    return { orderId, courierId: courier.userId, latitude, longitude, recordedAt };
+  }
+
+  /** The courier's latest position, for the order's customer (or an admin) while it is in transit. */
+  async courierLocation(viewer: Viewer | null, orderId: string): Promise<CourierLocation | null> {
+    const signedIn = requireViewer(viewer);
+    const delivery = await this.deliveries.findDelivery(orderId);
+    if (delivery === null || (delivery.customerId !== signedIn.userId && !hasRole(signedIn, Role.ADMIN))) throw notFound('Order');
+    if (delivery.status !== 'PICKED_UP' || delivery.courierId === null) return null;
+    const position = await this.deliveries.positionOf(delivery.courierId);
+    if (position === null) return null;
+    return { orderId, courierId: delivery.courierId, ...position };
+  }
+
+  /** The route of a delivery the caller already may see (its parties and admins). */
+  route(delivery: Delivery): Promise<TrackPoint[]> {
+    return this.tracks.routeOf(delivery.orderId);
+  }
+
+  async distanceTravelledMeters(delivery: Delivery): Promise<number> {
+    return routeLengthMeters(await this.tracks.routeOf(delivery.orderId));
+  }
+
+  /** The delivery code, for the order's customer only, from assignment until delivery. */
+  async codeFor(viewer: Viewer | null, delivery: Delivery): Promise<string | null> {
+    if (viewer === null || viewer.userId !== delivery.customerId) return null;
+    if (delivery.status !== 'ASSIGNED' && delivery.status !== 'PICKED_UP') return null;
+    const offer = await this.deliveries.acceptedOffer(delivery.orderId);
+    return offer === null ? null : deliveryCode(this.settings.deliveryCodeSecret, delivery.orderId, offer.id);
+  }
+
+  private async ownOffer(courier: Viewer, offerId: string): Promise<DeliveryOffer> {
+    const offer = await this.deliveries.findOffer(offerId);
+    if (offer === null || offer.courierId !== courier.userId) throw notFound('Delivery offer');
+    return offer;
+  }
+
+  /** A delivery assigned to this courier; anybody else's, or none, is the same NOT_FOUND. */
+  private async assignedTo(courier: Viewer, orderId: string): Promise<Delivery> {
+    const delivery = await this.deliveries.findDelivery(orderId);
+    if (delivery === null || delivery.courierId !== courier.userId) throw notFound('Delivery');
+    return delivery;
+  }
+}
+
+/** Who may see an order's courier: its customer, supplier, courier, and admins. */
+export function seesDelivery(viewer: Viewer | null, delivery: Delivery): boolean {
+  if (viewer === null) return false;
+  return [delivery.customerId, delivery.supplierId, delivery.courierId].includes(viewer.userId) || hasRole(viewer, Role.ADMIN);
+}
+
+const offerClosed = (offer: DeliveryOffer) =>
+  appError(ErrorCode.CONFLICT, offer.expiresAt.getTime() <= Date.now() ? 'This offer has expired.' : `This offer is no longer open (it is ${offer.status}).`);
+
+const wrongStatus = (delivery: Delivery, action: string, needed: string) =>
+  appError(ErrorCode.CONFLICT, `This delivery is ${delivery.status}: it can be ${action} only when ${needed}.`, { deliveryStatus: delivery.status });
+
+const codeLocked = () =>
+  appError(ErrorCode.CONFLICT, 'Too many wrong delivery codes: this delivery no longer accepts codes. Contact support.');

@@ -1,0 +1,53 @@
+/** Mean Earth radius (IUGG), in metres: the sphere the great-circle distance is measured on. */
+export const EARTH_RADIUS_METERS = 6_371_008.8;
+
+export interface Point {
+  latitude: number;
+  longitude: number;
+}
+
+const radians = (degrees: number) => (degrees * Math.PI) / 180;
+
+/**
+ * Great-circle distance by the haversine formula. On a sphere it is within about 0.5% of the
+ * ellipsoidal distance, far below what matters for choosing the nearest courier.
+ */
+export function greatCircleMeters(from: Point, to: Point): number {
+  const dLat = radians(to.latitude - from.latitude);
+  const dLon = radians(to.longitude - from.longitude);
+  const h = Math.sin(dLat / 2) ** 2 + Math.cos(radians(from.latitude)) * Math.cos(radians(to.latitude)) * Math.sin(dLon / 2) ** 2;
+  return 2 * EARTH_RADIUS_METERS * Math.asin(Math.min(1, Math.sqrt(h)));
+}
+
+export interface BoundingBox {
+  minLatitude: number;
+  maxLatitude: number;
+  /** When the box crosses the antimeridian, minLongitude > maxLongitude. */
+  minLongitude: number;
+  maxLongitude: number;
+}
+
+/**
+ * The latitude/longitude box that holds every point within `radiusMeters` of `centre`, for an
+ * index range scan before the exact distance. Near a pole the box takes every longitude.
+ */
+export function boundingBox(centre: Point, radiusMeters: number): BoundingBox {
+  const angular = radiusMeters / EARTH_RADIUS_METERS;
+  const dLat = (angular * 180) / Math.PI;
+  const minLatitude = Math.max(-90, centre.latitude - dLat);
+  const maxLatitude = Math.min(90, centre.latitude + dLat);
+  if (minLatitude <= -90 || maxLatitude >= 90) return { minLatitude, maxLatitude, minLongitude: -180, maxLongitude: 180 };
+  const sinRatio = Math.sin(angular) / Math.cos(radians(centre.latitude));
+  if (sinRatio >= 1) return { minLatitude, maxLatitude, minLongitude: -180, maxLongitude: 180 };
+  const dLon = (Math.asin(sinRatio) * 180) / Math.PI;
+  const wrap = (longitude: number) => (longitude < -180 ? longitude + 360 : longitude > 180 ? longitude - 360 : longitude);
+  return { minLatitude, maxLatitude, minLongitude: wrap(centre.longitude - dLon), maxLongitude: wrap(centre.longitude + dLon) };
+}
+
+/** Latitude -90..90 and longitude -180..180, finite; 0, 0 is refused as "no position sent". */
+export function isPlausiblePosition(point: Point): boolean {
+  const { latitude, longitude } = point;
+  return (
+    Number.isFinite(latitude) && Number.isFinite(longitude) && Math.abs(latitude) <= 90 && Math.abs(longitude) <= 180 && !(latitude === 0 && longitude === 0)
+  );
+}

@@ -1,0 +1,50 @@
+import { Events, type ConsumerDefinition, type EventData, type HandlerContext, type TransactionRunner } from '#kit';
+import type { CouriersTransaction } from '../profiles/profile-store.js';
+import type { Assignment } from './assignment.js';
+import type { DeliveryStore } from './delivery-store.js';
+
+/**
+ * A confirmed order becomes a delivery and is offered at once to the nearest courier; a
+ * cancelled one stops being offered or carried. The kit records each event as processed in
+ * the same transaction, so a redelivered order.confirmed makes no second offer.
+ */
+export function orderIntakeConsumer(
+  deliveries: DeliveryStore,
+  offers: Assignment,
+  transactions: TransactionRunner<CouriersTransaction>,
+): ConsumerDefinition {
+  const origin = (context: HandlerContext<unknown>) => ({ source: 'couriers', correlationId: context.envelope.correlationId });
+  return {
+    name: 'couriers.assignments',
+    topics: [Events.orderConfirmed.topic],
+    transactions,
+    handlers: {
+      [Events.orderConfirmed.type]: async (data, context) => {
+        const { orderId, customerId, supplierId, cylinderCount, deliveryLocation, confirmedAt } = data as EventData<typeof Events.orderConfirmed>;
+        const transaction = context.transaction as CouriersTransaction;
+        const created = await deliveries.createDelivery(transaction, {
+          orderId,
+          customerId,
+          supplierId,
+          cylinderCount,
+          location: deliveryLocation,
+          // The search is timed from the moment it starts here, not from the confirmation, so a
+          // consumer that was down does not give up on orders it never tried.
+          searchStartedAt: new Date(Math.max(Date.now(), new Date(confirmedAt).getTime())),
+        });
+        if (!created) return;
+        const delivery = await deliveries.lockDelivery(transaction, orderId);
+        if (delivery !== null) await offers.offerNext(transaction, delivery, origin(context), context.logger);
+      },
+      [Events.orderCancelled.type]: async (data, context) => {
+        const { orderId } = data as EventData<typeof Events.orderCancelled>;
+        const transaction = context.transaction as CouriersTransaction;
+        const delivery = await deliveries.lockDelivery(transaction, orderId);
+        if (delivery === null || !['SEARCHING', 'ASSIGNED'].includes(delivery.status)) return;
+        await deliveries.withdrawOffers(transaction, orderId);
+        await deliveries.moveDelivery(transaction, orderId, delivery.status, { status: 'CANCELLED' }, []);
+        context.logger.info({ orderId }, 'delivery of a cancelled order stopped');
+      },
+    },
+  };
+}

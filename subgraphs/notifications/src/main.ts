@@ -1,0 +1,5 @@
+// The notifications subgraph as its own process (one container per service).
+import { runSubgraphProcess } from '#kit';
+import { notificationsModule } from './module.js';
+
+await runSubgraphProcess(notificationsModule);

@@ -1,0 +1,348 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Events, Topic, type EventEnvelope, type PrismaLike, type StartedSubgraph } from '#kit';
+import { eventually, probeEvents, publishEvent, type EventProbe } from '../support/event-probe.js';
+import { startTestPlatform, type TestPlatform } from '../support/platform.js';
+import { createAdmin, registerUser, type SignedInUser } from '../support/users.js';
+
+/**
+ * A scripted day of marketplace events on the real broker, fed to analytics, and its metrics
+ * compared with totals this test computes itself from the same script.
+ */
+
+const DAY_START = Date.parse('2026-03-10T00:00:00.000Z');
+const HOUR = 3_600_000;
+const MINUTE = 60_000;
+const COMMISSION_BASIS_POINTS = 1_000;
+
+interface ScriptedOrder {
+  orderId: string;
+  customerId: string;
+  supplierId: string;
+  courierId: string;
+  productId: string;
+  quantity: number;
+  unitPrice: number;
+  placedAt: number;
+  confirmedAt: number | null;
+  assignedAt: number | null;
+  deliveredAt: number | null;
+  cancelledAt: number | null;
+  paymentFailures: number;
+  paid: boolean;
+}
+
+let test: TestPlatform;
+let admin: SignedInUser;
+let supplierA: SignedInUser;
+let supplierB: SignedInUser;
+let probe: EventProbe;
+const published: EventEnvelope[] = [];
+const orders: ScriptedOrder[] = [];
+const products: Array<{ productId: string; supplierId: string; name: string; price: number }> = [];
+const couriers = [randomUUID(), randomUUID(), randomUUID()];
+
+const analytics = () => test.platform.subgraphs.get('analytics') as StartedSubgraph<PrismaLike>;
+const sql = (text: string, values: unknown[] = []) => analytics().database.pool.query(text, values);
+const iso = (ms: number) => new Date(ms).toISOString();
+
+/** A deterministic day: 48 orders over 24 hours, some cancelled, some with failed payment attempts first. */
+function scriptDay(): void {
+  const suppliers = [supplierA.id, supplierB.id];
+  suppliers.forEach((supplierId, index) => {
+    products.push({ productId: randomUUID(), supplierId, name: `Botijão P13 ${index}`, price: 11_000 + index * 500 });
+    products.push({ productId: randomUUID(), supplierId, name: `Botijão P45 ${index}`, price: 42_000 + index * 1_000 });
+  });
+  for (let index = 0; index < 48; index += 1) {
+    const product = products[index % products.length]!;
+    const placedAt = DAY_START + index * 30 * MINUTE + (index % 7) * 1_000;
+    const cancelled = index % 6 === 5;
+    const confirmedAt = cancelled && index % 12 === 5 ? null : placedAt + (2 + (index % 4)) * MINUTE;
+    const deliveryMinutes = 20 + ((index * 7) % 45);
+    const delivered = !cancelled && index < 46;
+    orders.push({
+      orderId: randomUUID(),
+      customerId: randomUUID(),
+      supplierId: product.supplierId,
+      courierId: couriers[index % couriers.length]!,
+      productId: product.productId,
+      quantity: 1 + (index % 3),
+      unitPrice: product.price,
+      placedAt,
+      confirmedAt,
+      assignedAt: delivered && confirmedAt !== null ? confirmedAt + 3 * MINUTE : null,
+      deliveredAt: delivered && confirmedAt !== null ? confirmedAt + deliveryMinutes * MINUTE : null,
+      cancelledAt: cancelled ? placedAt + 40 * MINUTE : null,
+      paymentFailures: index % 5 === 0 ? 2 : index % 8 === 0 ? 1 : 0,
+      paid: confirmedAt !== null,
+    });
+  }
+}
+
+async function publishDay(): Promise<void> {
+  const bus = test.platform.eventBus;
+  const publish = async (...args: Parameters<typeof publishEvent>) => void published.push(await publishEvent(...args));
+  for (const product of products) {
+    await publish(bus, Events.productCreated, product.productId, {
+      productId: product.productId, supplierId: product.supplierId, name: product.name, cylinderType: 'P13',
+      priceAmount: product.price, currency: 'BRL', stockQuantity: 100, lowStockThreshold: null, active: true,
+    }, 'products');
+  }
+  for (const order of orders) {
+    const parties = { orderId: order.orderId, customerId: order.customerId, supplierId: order.supplierId };
+    const total = order.quantity * order.unitPrice;
+    await publish(bus, Events.orderCreated, order.orderId, {
+      ...parties,
+      items: [{ productId: order.productId, quantity: order.quantity, unitPriceAmount: order.unitPrice, lineTotalAmount: total }],
+      subtotalAmount: total, deliveryFeeAmount: 0, totalAmount: total, currency: 'BRL', paymentMethod: 'CARD',
+      deliveryLocation: { latitude: -23.55, longitude: -46.63 }, createdAt: iso(order.placedAt),
+    }, 'orders');
+    const paymentId = randomUUID();
+    for (let attempt = 0; attempt < order.paymentFailures; attempt += 1) {
+      await publish(bus, Events.paymentFailed, order.orderId, {
+        paymentId, orderId: order.orderId, customerId: order.customerId, method: 'CARD', reasonCode: 'DECLINED', reason: 'declined',
+        failedAt: iso(order.placedAt + (attempt + 1) * 10_000),
+      }, 'payments');
+    }
+    if (order.paid) {
+      await publish(bus, Events.paymentProcessed, order.orderId, {
+        paymentId, ...parties, amount: total, currency: 'BRL', method: 'CARD', providerReference: 'sandbox', capturedAt: iso(order.placedAt + MINUTE),
+      }, 'payments');
+    }
+    if (order.confirmedAt !== null) {
+      await publish(bus, Events.orderConfirmed, order.orderId, {
+        ...parties, totalAmount: total, currency: 'BRL', paymentMethod: 'CARD', cylinderCount: order.quantity,
+        deliveryLocation: { latitude: -23.55, longitude: -46.63 }, confirmedAt: iso(order.confirmedAt),
+      }, 'orders');
+    }
+    if (order.assignedAt !== null) {
+      await publish(bus, Events.courierAssigned, order.orderId, { ...parties, courierId: order.courierId, offerId: randomUUID(), assignedAt: iso(order.assignedAt) }, 'couriers');
+    }
+    if (order.deliveredAt !== null) {
+      await publish(bus, Events.orderInTransit, order.orderId, { ...parties, courierId: order.courierId, at: iso(order.assignedAt! + MINUTE) }, 'orders');
+      await publish(bus, Events.orderDelivered, order.orderId, {
+        ...parties, courierId: order.courierId, paymentMethod: 'CARD', totalAmount: total, currency: 'BRL', deliveredAt: iso(order.deliveredAt),
+      }, 'orders');
+    }
+    if (order.cancelledAt !== null) {
+      await publish(bus, Events.orderCancelled, order.orderId, {
+        ...parties, previousStatus: order.confirmedAt === null ? 'PENDING_PAYMENT' : 'CONFIRMED', reasonCode: 'CUSTOMER_REQUEST', reason: 'changed my mind',
+        cancelledBy: order.customerId, items: [{ productId: order.productId, quantity: order.quantity }], cancelledAt: iso(order.cancelledAt),
+      }, 'orders');
+    }
+  }
+}
+
+/** Every scripted event is in analytics' tables. */
+async function ingested(count = published.length): Promise<void> {
+  await eventually(async () => {
+    const { rows } = await sql('select count(*)::int as n from analytics_events where id = any($1::uuid[])', [published.map((event) => event.id)]);
+    return rows[0].n >= count ? true : undefined;
+  }, 60_000, 'the scripted day ingested');
+}
+
+/** PostgreSQL's percentile_cont: linear interpolation between the closest ranks. */
+function percentile(values: number[], fraction: number): number | null {
+  if (values.length === 0) return null;
+  const sorted = [...values].sort((a, b) => a - b);
+  const position = (sorted.length - 1) * fraction;
+  const lower = Math.floor(position);
+  const upper = Math.ceil(position);
+  return sorted[lower]! + (sorted[upper]! - sorted[lower]!) * (position - lower);
+}
+
+/** The expected figures for orders in [from, to), optionally of one supplier, computed from the script alone. */
+function expectedFigures(from: number, to: number, supplierId: string | null) {
+  const mine = orders.filter((order) => supplierId === null || order.supplierId === supplierId);
+  const inRange = (at: number | null) => at !== null && at >= from && at < to;
+  const delivered = mine.filter((order) => inRange(order.deliveredAt));
+  const gmv = delivered.reduce((sum, order) => sum + order.quantity * order.unitPrice, 0);
+  const seconds = delivered.map((order) => (order.deliveredAt! - order.confirmedAt!) / 1000);
+  const failures = mine.flatMap((order) => Array.from({ length: order.paymentFailures }, (_, attempt) => order.placedAt + (attempt + 1) * 10_000)).filter(inRange).length;
+  const successes = mine.filter((order) => order.paid && inRange(order.placedAt + MINUTE)).length;
+  return {
+    ordersPlaced: mine.filter((order) => inRange(order.placedAt)).length,
+    ordersDelivered: delivered.length,
+    grossMerchandiseValue: gmv,
+    platformRevenue: Math.floor((gmv * COMMISSION_BASIS_POINTS) / 10_000),
+    averageDeliverySeconds: seconds.length === 0 ? null : seconds.reduce((a, b) => a + b, 0) / seconds.length,
+    p90DeliverySeconds: percentile(seconds, 0.9),
+    paymentsSucceeded: successes,
+    paymentsFailed: failures,
+    paymentSuccessRate: successes + failures === 0 ? null : successes / (successes + failures),
+  };
+}
+
+const figures = 'ordersPlaced ordersDelivered grossMerchandiseValue platformRevenue averageDeliverySeconds p90DeliverySeconds paymentsSucceeded paymentsFailed paymentSuccessRate';
+const metricsQuery = `query ($input: MetricsInput!) {
+  businessMetrics(input: $input) {
+    from to granularity supplierId
+    totals { ${figures} }
+    series { start figures { ${figures} } }
+    topProducts { product { id } name quantity revenue }
+    courierUtilisation { activeCouriers busySeconds utilisation }
+  }
+}`;
+
+const dayInput = (extra: Record<string, unknown> = {}) => ({ from: iso(DAY_START), to: iso(DAY_START + 24 * HOUR), granularity: 'HOUR', ...extra });
+
+async function metricsAs(user: SignedInUser, input: Record<string, unknown>) {
+  return test.query<{ businessMetrics: any }>(metricsQuery, { token: user.accessToken, variables: { input } });
+}
+
+beforeAll(async () => {
+  test = await startTestPlatform({ ANALYTICS_COMMISSION_BASIS_POINTS: String(COMMISSION_BASIS_POINTS), ANALYTICS_REPORT_SWEEP_MS: '100' });
+  probe = await probeEvents(test.platform.eventBus, [Topic.ANALYTICS]);
+  admin = await createAdmin(test);
+  supplierA = await registerUser(test, 'SUPPLIER', 'Gás Azul');
+  supplierB = await registerUser(test, 'SUPPLIER', 'Gás Verde');
+  scriptDay();
+  await publishDay();
+  await ingested();
+}, 180_000);
+
+afterAll(async () => {
+  await probe?.stop();
+  await test?.stop();
+});
+
+describe('analytics over a scripted day on the real broker', () => {
+  it('answers the day’s totals an admin asks for with the totals computed from the script', async () => {
+    const result = await metricsAs(admin, dayInput());
+    expect(result.errors).toBeUndefined();
+    const metrics = result.data!.businessMetrics;
+    const expected = expectedFigures(DAY_START, DAY_START + 24 * HOUR, null);
+    expect(expected.ordersDelivered).toBeGreaterThan(20);
+    expect(expected.paymentsFailed).toBeGreaterThan(5);
+    const { averageDeliverySeconds, p90DeliverySeconds, paymentSuccessRate, ...exact } = metrics.totals;
+    const { averageDeliverySeconds: average, p90DeliverySeconds: p90, paymentSuccessRate: rate, ...expectedExact } = expected;
+    expect(exact).toEqual(expectedExact);
+    expect(averageDeliverySeconds).toBeCloseTo(average!, 6);
+    expect(p90DeliverySeconds).toBeCloseTo(p90!, 6);
+    expect(paymentSuccessRate).toBeCloseTo(rate!, 9);
+    expect(metrics.supplierId).toBeNull();
+  });
+
+  it('splits the day into hourly buckets whose figures match the script hour by hour', async () => {
+    const metrics = (await metricsAs(admin, dayInput())).data!.businessMetrics;
+    expect(metrics.series.length).toBe(24);
+    for (const bucket of metrics.series) {
+      const start = Date.parse(bucket.start);
+      const expected = expectedFigures(start, start + HOUR, null);
+      expect(bucket.figures.ordersPlaced, bucket.start).toBe(expected.ordersPlaced);
+      expect(bucket.figures.ordersDelivered, bucket.start).toBe(expected.ordersDelivered);
+      expect(bucket.figures.grossMerchandiseValue, bucket.start).toBe(expected.grossMerchandiseValue);
+      expect(bucket.figures.paymentsFailed, bucket.start).toBe(expected.paymentsFailed);
+    }
+    const minutes = (await metricsAs(admin, dayInput({ granularity: 'MINUTE' }))).data!.businessMetrics;
+    expect(minutes.series.reduce((sum: number, bucket: any) => sum + bucket.figures.ordersPlaced, 0)).toBe(metrics.totals.ordersPlaced);
+    expect(minutes.series.every((bucket: any) => Date.parse(bucket.start) % MINUTE === 0)).toBe(true);
+  });
+
+  it('ranks the products by cylinders delivered and measures courier utilisation from the deliveries', async () => {
+    const metrics = (await metricsAs(admin, dayInput({ topProducts: 2 }))).data!.businessMetrics;
+    const delivered = orders.filter((order) => order.deliveredAt !== null);
+    const quantities = new Map<string, number>();
+    for (const order of delivered) quantities.set(order.productId, (quantities.get(order.productId) ?? 0) + order.quantity);
+    const ranked = [...quantities.entries()].sort((a, b) => b[1] - a[1]).slice(0, 2);
+    expect(metrics.topProducts.map((product: any) => [product.product.id, product.quantity])).toEqual(ranked);
+    expect(metrics.topProducts[0].name).toBe(products.find((product) => product.productId === ranked[0]![0])!.name);
+    const busy = delivered.reduce((sum, order) => sum + (order.deliveredAt! - order.assignedAt!) / 1000, 0);
+    expect(metrics.courierUtilisation.activeCouriers).toBe(couriers.length);
+    expect(metrics.courierUtilisation.busySeconds).toBeCloseTo(busy, 3);
+    expect(metrics.courierUtilisation.utilisation).toBeCloseTo(busy / (couriers.length * 86_400), 9);
+  });
+
+  it('shows a supplier only their own numbers, and refuses another supplier’s', async () => {
+    const own = await metricsAs(supplierA, dayInput());
+    expect(own.errors).toBeUndefined();
+    const expected = expectedFigures(DAY_START, DAY_START + 24 * HOUR, supplierA.id);
+    expect(own.data!.businessMetrics.supplierId).toBe(supplierA.id);
+    expect(own.data!.businessMetrics.totals.ordersPlaced).toBe(expected.ordersPlaced);
+    expect(own.data!.businessMetrics.totals.grossMerchandiseValue).toBe(expected.grossMerchandiseValue);
+    expect(own.data!.businessMetrics.totals.paymentsFailed).toBe(expected.paymentsFailed);
+    expect(own.data!.businessMetrics.topProducts.every((product: any) => products.find((p) => p.productId === product.product.id)?.supplierId === supplierA.id)).toBe(true);
+
+    const other = await metricsAs(supplierA, dayInput({ supplierId: supplierB.id }));
+    expect(other.data).toBeNull();
+    expect(other.errors?.[0]?.extensions?.['code']).toBe('FORBIDDEN');
+
+    const adminScoped = await metricsAs(admin, dayInput({ supplierId: supplierB.id }));
+    expect(adminScoped.data!.businessMetrics.totals.ordersPlaced).toBe(expectedFigures(DAY_START, DAY_START + 24 * HOUR, supplierB.id).ordersPlaced);
+
+    const customer = await registerUser(test, 'CUSTOMER');
+    expect((await metricsAs(customer, dayInput())).errors?.[0]?.extensions?.['code']).toBe('FORBIDDEN');
+  });
+
+  it('refuses a minute series longer than a month and a range that ends before it starts', async () => {
+    const long = await metricsAs(admin, { from: iso(DAY_START), to: iso(DAY_START + 32 * 24 * HOUR), granularity: 'MINUTE' });
+    expect(long.errors?.[0]?.extensions?.['code']).toBe('BAD_USER_INPUT');
+    const backwards = await metricsAs(admin, { from: iso(DAY_START + HOUR), to: iso(DAY_START), granularity: 'HOUR' });
+    expect(backwards.errors?.[0]?.extensions?.['fields']).toEqual([{ field: 'input.to', message: 'must be after from' }]);
+  });
+
+  it('changes no total when the whole day is replayed on the broker', async () => {
+    const before = (await metricsAs(admin, dayInput())).data!.businessMetrics;
+    const consumer = analytics().consumers.find((candidate) => candidate.name === 'analytics.ingest')!;
+    const duplicatesBefore = consumer.stats().duplicates;
+    await test.platform.eventBus.publish(
+      published.map((envelope) => ({ topic: Events[eventKey(envelope.type)].topic, key: envelope.subject, value: JSON.stringify(envelope) })),
+    );
+    await eventually(async () => (consumer.stats().duplicates - duplicatesBefore >= published.length ? true : undefined), 60_000, 'the replay consumed');
+    const after = (await metricsAs(admin, dayInput())).data!.businessMetrics;
+    expect(after).toEqual(before);
+    const { rows } = await sql('select count(*)::int as n from payment_outcomes');
+    expect(rows[0].n).toBe(orders.reduce((sum, order) => sum + order.paymentFailures + (order.paid ? 1 : 0), 0));
+  });
+});
+
+describe('reports', () => {
+  const requestReport = `mutation ($input: RequestReportInput!) { requestReport(input: $input) { id status kind format downloadUrl } }`;
+  const reportQuery = `query ($id: ID!) { report(id: $id) { id status downloadUrl downloadUrlExpiresAt sizeBytes error requestedBy { id } } }`;
+
+  it('generates a requested report in the background, lists it, publishes report.generated and serves it through a signed link', async () => {
+    const requested = await test.query<{ requestReport: any }>(requestReport, {
+      token: admin.accessToken,
+      variables: { input: { kind: 'METRICS_HOURLY', periodStart: iso(DAY_START), periodEnd: iso(DAY_START + 24 * HOUR), format: 'CSV' } },
+    });
+    expect(requested.errors).toBeUndefined();
+    const id = requested.data!.requestReport.id;
+    expect(requested.data!.requestReport.downloadUrl).toBeNull();
+
+    const ready = await eventually(async () => {
+      const report = (await test.query<{ report: any }>(reportQuery, { token: admin.accessToken, variables: { id } })).data?.report;
+      return report?.status === 'READY' ? report : undefined;
+    }, 30_000, 'the report generated');
+    expect(ready.requestedBy.id).toBe(admin.id);
+    const [generated] = await probe.waitFor((event) => event.envelope?.type === 'report.generated' && event.envelope.data.reportId === id);
+    expect(generated!.envelope!.data).toMatchObject({ requestedBy: admin.id, kind: 'METRICS_HOURLY', format: 'CSV', periodStart: iso(DAY_START) });
+
+    const listed = await test.query<{ reports: any }>('{ reports(first: 10) { totalCount nodes { id status } } }', { token: admin.accessToken });
+    expect(listed.data!.reports.nodes).toContainEqual({ id, status: 'READY' });
+
+    const url = new URL(ready.downloadUrl);
+    const download = await fetch(`${test.platform.gateway.url}${url.pathname}${url.search}`);
+    expect(download.status).toBe(200);
+    expect(download.headers.get('content-disposition')).toContain('attachment');
+    const lines = (await download.text()).trim().split('\r\n');
+    expect(lines[0]).toBe(`bucketStart,${figures.split(' ').join(',')}`);
+    const expected = expectedFigures(DAY_START, DAY_START + 24 * HOUR, null);
+    const total = lines.at(-1)!.split(',');
+    expect(total.slice(0, 4)).toEqual(['total', String(expected.ordersPlaced), String(expected.ordersDelivered), String(expected.grossMerchandiseValue)]);
+    expect(lines.length).toBe(24 + 2);
+  });
+
+  it('refuses a tampered link and a report request from a supplier', async () => {
+    const tampered = await fetch(`${test.platform.gateway.url}/reports?token=${Buffer.from(`${randomUUID()}.9999999999`).toString('base64url')}.AAAA`);
+    expect(tampered.status).toBe(401);
+    const refused = await test.query(requestReport, {
+      token: supplierA.accessToken,
+      variables: { input: { kind: 'TOP_PRODUCTS', periodStart: iso(DAY_START), periodEnd: iso(DAY_START + HOUR), format: 'JSON' } },
+    });
+    expect(refused.errors?.[0]?.extensions?.['code']).toBe('FORBIDDEN');
+  });
+});
+
+function eventKey(type: string): keyof typeof Events {
+  return (Object.keys(Events) as Array<keyof typeof Events>).find((key) => Events[key].type === type)!;
+}

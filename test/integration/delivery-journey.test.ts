@@ -1,0 +1,225 @@
+import type { Client } from 'graphql-ws';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eventually } from '../support/event-probe.js';
+import { firstCode } from '../support/graphql-client.js';
+import { connectAs, liveFeed } from '../support/live-updates.js';
+import { verifiedUser } from '../support/onboarding.js';
+import { startTestPlatform, type TestPlatform } from '../support/platform.js';
+import { decodeQuotedPrintable, startSmtpServer, type SmtpServer } from '../support/smtp-server.js';
+import { registerUser, type SignedInUser } from '../support/users.js';
+
+/**
+ * Issue 7's journey, through the gateway on the real PostgreSQL and Kafka: a customer orders gas
+ * to be paid in cash, a courier is offered the order and accepts, the customer follows the
+ * courier live, the courier hands over the gas against the customer's code, the order is
+ * delivered and the cash settled — and the customer hears of every step in the app and by email.
+ */
+let test: TestPlatform;
+let smtp: SmtpServer;
+let supplier: SignedInUser;
+let customer: SignedInUser;
+let courier: SignedInUser;
+const clients: Client[] = [];
+
+beforeAll(async () => {
+  smtp = await startSmtpServer();
+  test = await startTestPlatform({
+    NOTIFICATIONS_SMTP_URL: `smtp://127.0.0.1:${smtp.port}`,
+    NOTIFICATIONS_DELIVERY_SWEEP_MS: '100',
+    COURIERS_ASSIGNMENT_SWEEP_MS: '200',
+    COURIERS_LOCATION_MIN_INTERVAL_MS: '200',
+  });
+  [supplier, customer, courier] = await Promise.all([
+    verifiedUser(test, 'SUPPLIER', 'Gás da Vila'),
+    registerUser(test, 'CUSTOMER', 'Ana Cliente'),
+    verifiedUser(test, 'COURIER', 'Carlos Entregador'),
+  ]);
+});
+
+afterAll(async () => {
+  await Promise.all(clients.map((client) => client.dispose()));
+  await test?.stop();
+  await smtp?.close();
+});
+
+/** Rua Augusta, São Paulo. */
+const home = { latitude: -23.5587, longitude: -46.6603 };
+const deliveryAddress = { street: 'Rua Augusta', number: '1500', district: 'Consolação', city: 'São Paulo', state: 'SP', postalCode: '01304001', ...home };
+/** On the way: a few hundred metres and then a few dozen from the door. */
+const onTheWay = [
+  { latitude: -23.5552, longitude: -46.6589 },
+  { latitude: -23.5584, longitude: -46.6601 },
+];
+
+interface OrderMessage {
+  orderStatusChanged: { id: string; status: string };
+}
+interface PaymentMessage {
+  paymentUpdated: { status: string; method: string; captured: { amount: number }; order: { id: string } };
+}
+interface LocationMessage {
+  courierLocation: { orderId: string; latitude: number; longitude: number; courier: { id: string; vehicleType: string; user: { name: string } } };
+}
+interface NotificationMessage {
+  notificationReceived: { id: string; eventType: string; channel: string; title: string };
+}
+
+async function ok<Data>(result: Promise<{ data?: Data | null; errors?: readonly unknown[] }>): Promise<Data> {
+  const settled = await result;
+  if (settled.errors !== undefined || !settled.data) throw new Error(JSON.stringify(settled.errors));
+  return settled.data;
+}
+
+async function goOnline(): Promise<void> {
+  await ok(
+    test.query('mutation ($input: CourierProfileInput!) { saveCourierProfile(input: $input) { id } }', {
+      token: courier.accessToken,
+      variables: { input: { vehicleType: 'MOTORCYCLE', vehiclePlate: 'GAS2R26', capacityCylinders: 2, serviceArea: { latitude: -23.5505, longitude: -46.6333, radiusKm: 15 } } },
+    }),
+  );
+  await ok(test.query('mutation { setCourierAvailability(availability: ONLINE) { availability } }', { token: courier.accessToken }));
+}
+
+async function placeCashOrder(): Promise<string> {
+  const { createProduct } = await ok(
+    test.query<{ createProduct: { id: string } }>('mutation ($input: CreateProductInput!) { createProduct(input: $input) { id } }', {
+      token: supplier.accessToken,
+      variables: { input: { name: 'Botijão P13', cylinderType: 'P13', priceAmount: 11_500, stockQuantity: 10 } },
+    }),
+  );
+  // Orders hears of the product by event; until it has, placing answers BAD_USER_INPUT.
+  return eventually(async () => {
+    const placed = await test.query<{ placeOrder: { id: string } }>('mutation ($input: PlaceOrderInput!) { placeOrder(input: $input) { id } }', {
+      token: customer.accessToken,
+      variables: { input: { items: [{ productId: createProduct.id, quantity: 2 }], deliveryAddress, paymentMethod: 'CASH_ON_DELIVERY' } },
+    });
+    return placed.data?.placeOrder.id;
+  }, 20_000, 'the product to reach the orders catalog');
+}
+
+const updateLocation = (orderId: string, position: { latitude: number; longitude: number }) =>
+  test.query('mutation ($orderId: ID!, $latitude: Float!, $longitude: Float!) { updateCourierLocation(orderId: $orderId, latitude: $latitude, longitude: $longitude) { recordedAt } }', {
+    token: courier.accessToken,
+    variables: { orderId, ...position },
+  });
+
+/** The steps the customer must hear of, by the event that causes each message. */
+const CUSTOMER_STEPS = ['order.created', 'order.confirmed', 'delivery.code_issued', 'order.in_transit', 'order.delivered', 'payment.processed'];
+
+describe('delivering gas', () => {
+  it('takes a cash order from placement to the door, live on the customer’s phone, with a message for every step', async () => {
+    await goOnline();
+    const phone = connectAs(test, customer.accessToken);
+    const strangerPhone = connectAs(test, (await registerUser(test, 'CUSTOMER', 'Bruno Curioso')).accessToken);
+    clients.push(phone, strangerPhone);
+    const orderUpdates = liveFeed<OrderMessage>(phone, 'subscription { orderStatusChanged { id status } }');
+    const paymentUpdates = liveFeed<PaymentMessage>(phone, 'subscription { paymentUpdated { status method captured { amount } order { id } } }');
+    const inbox = liveFeed<NotificationMessage>(phone, 'subscription { notificationReceived { id eventType channel title } }');
+    await new Promise((resolve) => setTimeout(resolve, 500));
+
+    // Placed and confirmed: cash on delivery is confirmed on the stock alone.
+    const orderId = await placeCashOrder();
+    await orderUpdates.waitFor((data) => data.orderStatusChanged.id === orderId && data.orderStatusChanged.status === 'CONFIRMED', 30_000);
+
+    // The courier is offered the order and accepts it.
+    const offerId = await eventually(async () => {
+      const { myDeliveryOffers } = await ok(test.query<{ myDeliveryOffers: Array<{ id: string; order: { id: string } }> }>('{ myDeliveryOffers { id order { id } } }', { token: courier.accessToken }));
+      return myDeliveryOffers.find((offer) => offer.order.id === orderId)?.id;
+    }, 20_000, 'the offer to the courier');
+    await ok(test.query('mutation ($offerId: ID!) { acceptDeliveryOffer(offerId: $offerId) { status } }', { token: courier.accessToken, variables: { offerId } }));
+    const { order: assigned } = await ok(
+      test.query<{ order: { deliveryCode: string; courier: { id: string } } }>('query ($id: ID!) { order(id: $id) { deliveryCode courier { id } } }', {
+        token: customer.accessToken,
+        variables: { id: orderId },
+      }),
+    );
+    expect(assigned.courier.id).toBe(courier.id);
+    expect(assigned.deliveryCode).toMatch(/^\d{6}$/);
+
+    // Live location: the customer follows the courier once the gas is picked up; a stranger asking for it hears nothing.
+    const location = `subscription ($orderId: ID!) { courierLocation(orderId: $orderId) { orderId latitude longitude courier { id vehicleType user { name } } } }`;
+    const courierOnMap = liveFeed<LocationMessage>(phone, location, { orderId });
+    const snooping = liveFeed<LocationMessage>(strangerPhone, location, { orderId });
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    await ok(test.query('mutation ($orderId: ID!) { pickUpOrder(orderId: $orderId) { status } }', { token: courier.accessToken, variables: { orderId } }));
+    await orderUpdates.waitFor((data) => data.orderStatusChanged.id === orderId && data.orderStatusChanged.status === 'IN_TRANSIT');
+
+    for (const [index, position] of onTheWay.entries()) {
+      if (index > 0) await new Promise((resolve) => setTimeout(resolve, 300));
+      await ok(updateLocation(orderId, position));
+      const seen = await courierOnMap.waitFor((data) => Math.abs(data.courierLocation.latitude - position.latitude) < 1e-9);
+      expect(seen.courierLocation).toMatchObject({ orderId, courier: { id: courier.id, vehicleType: 'MOTORCYCLE', user: { name: 'Carlos Entregador' } } });
+    }
+    expect(snooping.messages).toEqual([]);
+    expect(firstCode(await test.query('query ($orderId: ID!) { courierLocation(orderId: $orderId) { latitude } }', { token: (await registerUser(test, 'CUSTOMER')).accessToken, variables: { orderId } }))).toBe('NOT_FOUND');
+
+    // At the door: a wrong code is refused, the customer's code completes the delivery.
+    const wrong = String((Number(assigned.deliveryCode) + 1) % 1_000_000).padStart(6, '0');
+    const refused = await test.query('mutation ($orderId: ID!, $code: String!) { confirmDelivery(orderId: $orderId, code: $code) { status } }', {
+      token: courier.accessToken,
+      variables: { orderId, code: wrong },
+    });
+    expect(firstCode(refused)).toBe('BAD_USER_INPUT');
+    await ok(test.query('mutation ($orderId: ID!, $code: String!) { confirmDelivery(orderId: $orderId, code: $code) { status } }', {
+      token: courier.accessToken,
+      variables: { orderId, code: assigned.deliveryCode },
+    }));
+    await orderUpdates.waitFor((data) => data.orderStatusChanged.id === orderId && data.orderStatusChanged.status === 'DELIVERED');
+
+    // The cash is settled on delivery.
+    const settled = await paymentUpdates.waitFor((data) => data.paymentUpdated.order.id === orderId && data.paymentUpdated.status === 'PAID');
+    expect(settled.paymentUpdated).toMatchObject({ method: 'CASH_ON_DELIVERY', captured: { amount: 23_000 } });
+
+    // The order tells the whole story across subgraphs: route recorded by couriers' own consumer.
+    const { order } = await ok(
+      test.query<{ order: { status: string; history: Array<{ to: string }>; delivery: { status: string; route: unknown[]; distanceTravelledMeters: number } } }>(
+        'query ($id: ID!) { order(id: $id) { status history { to } delivery { status route { latitude longitude recordedAt } distanceTravelledMeters } } }',
+        { token: customer.accessToken, variables: { id: orderId } },
+      ),
+    );
+    expect(order.history.map((change) => change.to)).toEqual(['PENDING_PAYMENT', 'CONFIRMED', 'IN_TRANSIT', 'DELIVERED']);
+    expect(order.delivery.status).toBe('DELIVERED');
+    await eventually(async () => {
+      const { order: tracked } = await ok(
+        test.query<{ order: { delivery: { route: unknown[]; distanceTravelledMeters: number } } }>('query ($id: ID!) { order(id: $id) { delivery { route { latitude } distanceTravelledMeters } } }', {
+          token: customer.accessToken,
+          variables: { id: orderId },
+        }),
+      );
+      return tracked.delivery.route.length === onTheWay.length ? tracked : undefined;
+    }, 20_000, 'the route').then((tracked) => {
+      // About 380 m between the two positions.
+      expect(tracked.delivery.distanceTravelledMeters).toBeGreaterThan(300);
+      expect(tracked.delivery.distanceTravelledMeters).toBeLessThan(450);
+    });
+
+    // Every step reached the customer in the app (live, and in the list) and by email.
+    for (const step of CUSTOMER_STEPS) await inbox.waitFor((data) => data.notificationReceived.eventType === step && data.notificationReceived.channel === 'IN_APP');
+    const { notifications } = await ok(
+      test.query<{ notifications: { nodes: Array<{ eventType: string; body: string }> } }>('{ notifications(first: 50) { nodes { eventType body } } }', { token: customer.accessToken }),
+    );
+    expect(notifications.nodes.map((notification) => notification.eventType).sort()).toEqual([...CUSTOMER_STEPS].sort());
+    expect(notifications.nodes.find((notification) => notification.eventType === 'delivery.code_issued')!.body).toContain(assigned.deliveryCode);
+
+    const emailed = await eventually(async () => {
+      const mails = smtp.mails.filter((mail) => mail.to.includes(customer.email));
+      return mails.length >= CUSTOMER_STEPS.length ? mails : undefined;
+    }, 30_000, 'an email for every step');
+    const emailedSteps = await Promise.all(
+      emailed.map(async (mail) => {
+        const id = /^X-GasRapido-Notification: ([0-9a-f-]{36})/im.exec(mail.raw)![1];
+        const { notification } = await ok(
+          test.query<{ notification: { eventType: string; channel: string; status: string } }>('query ($id: ID!) { notification(id: $id) { eventType channel status } }', {
+            token: customer.accessToken,
+            variables: { id },
+          }),
+        );
+        expect(notification).toMatchObject({ channel: 'EMAIL', status: 'SENT' });
+        return notification.eventType;
+      }),
+    );
+    expect(emailedSteps.sort()).toEqual([...CUSTOMER_STEPS].sort());
+    const codeMail = emailed.find((mail) => decodeQuotedPrintable(mail.raw).includes('Seu código de entrega é'));
+    expect(decodeQuotedPrintable(codeMail!.raw)).toContain(assigned.deliveryCode);
+  }, 180_000);
+});
