@@ -68,11 +68,11 @@ describe('the gateway with GATEWAY_WORKERS=2', () => {
   };
 
   it('serves the supergraph from two worker processes sharing the port', async () => {
-    const answer = await eventually(ask);
+    // Two gateways compile and start on two cores shared with the rest of the suite: allow for a slow start.
+    const answer = await eventually(ask, 140_000);
     expect(answer.data?.topProducts).toHaveLength(2);
     expect(await eventually(() => (childrenOf(primary.pid!).length === 2 ? true : undefined))).toBe(true);
-    // Two gateways start on two cores shared with the rest of the suite: allow for a slow start.
-  }, 150_000);
+  }, 200_000);
 
   it('replaces a worker that dies, and keeps answering meanwhile', async () => {
     const [victim] = childrenOf(primary.pid!);
