@@ -329,6 +329,36 @@ describe('analytics over a scripted day on the real broker', () => {
       }
     }
   });
+
+  it('attributes a failed payment to its supplier when the order is written at the same moment in another transaction', async () => {
+    const [orderId, supplierId] = [randomUUID(), randomUUID()];
+    // A far-off minute of its own, so the figures read back are only this test's.
+    const at = '2031-03-04T05:06:00.000Z';
+    const orderWriter = await analytics().database.pool.connect();
+    const paymentWriter = await analytics().database.pool.connect();
+    try {
+      await orderWriter.query('begin');
+      await orderWriter.query(
+        `insert into order_facts (order_id, customer_id, supplier_id, total_amount, currency, placed_at) values ($1, $2, $3, 11500, 'BRL', $4)`,
+        [orderId, randomUUID(), supplierId, at],
+      );
+      // The payment arrives while the order's transaction is still open: it cannot see the order yet.
+      await paymentWriter.query('begin');
+      const paymentInserted = paymentWriter.query(
+        `insert into payment_outcomes (event_id, payment_id, order_id, supplier_id, succeeded, amount, at) values ($1, $2, $3, null, false, 11500, $4)`,
+        [randomUUID(), randomUUID(), orderId, at],
+      );
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      await orderWriter.query('commit');
+      await paymentInserted;
+      await paymentWriter.query('commit');
+    } finally {
+      orderWriter.release();
+      paymentWriter.release();
+    }
+    const { rows } = await sql('select payments_failed from metrics_minute_rollups where supplier_id = $1 and bucket = $2', [supplierId, at]);
+    expect(rows).toEqual([{ payments_failed: 1 }]);
+  });
 });
 
 describe('reports', () => {
