@@ -49,6 +49,8 @@ export async function startTestPlatform(environment: Record<string, string> = {}
       // (tests assert that refused requests cause none); tests about these jobs set them short.
       ANALYTICS_REPORT_SWEEP_MS: '600000',
       ALERTS_EVALUATION_INTERVAL_MS: '600000',
+      NOTIFICATIONS_DELIVERY_SWEEP_MS: '600000',
+      COURIERS_ASSIGNMENT_SWEEP_MS: '600000',
       ...environment,
     },
     onStatement: (subgraph, sql) => {

@@ -10,7 +10,7 @@ const couriersEnvironmentShape = {
   /** After this long without an accepting courier, courier.not_found is published and the search stops. */
   COURIERS_ASSIGNMENT_TIMEOUT_SECONDS: env.seconds(600),
   /** How often the assignment job expires offers and offers orders to the next courier. */
-  COURIERS_ASSIGNMENT_SWEEP_MS: z.coerce.number().int().min(50).max(60_000).default(1_000),
+  COURIERS_ASSIGNMENT_SWEEP_MS: z.coerce.number().int().min(50).max(600_000).default(1_000),
   /** The shortest gap between two accepted location updates of one courier. */
   COURIERS_LOCATION_MIN_INTERVAL_MS: z.coerce.number().int().min(0).max(600_000).default(1_000),
   /** Wrong delivery codes accepted per delivery before the code is locked (support must step in). */
