@@ -8,14 +8,18 @@ import { startBenchSubgraphs } from '../../bench/gateways/bench-subgraphs.js';
 import { composeBenchSupergraph } from '../../bench/gateways/bench-supergraph.js';
 import { freePort } from '../support/free-port.js';
 
-/** The pids of a process's direct children. */
+/**
+ * The pids of a process's direct children that are gateway workers. tsx may also run an esbuild
+ * service as a child (on a cold compile cache, as in a fresh clone): that one is not a worker.
+ */
 function childrenOf(pid: number): number[] {
   const children: number[] = [];
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
       const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === pid) children.push(Number(entry));
+      const isChild = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === pid;
+      if (isChild && !readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes('esbuild')) children.push(Number(entry));
     } catch {
       /* exited */
     }
