@@ -8,7 +8,7 @@ import { deliveryStore } from './delivery/delivery-store.js';
 import { orderIntakeConsumer } from './delivery/order-intake.js';
 import { trackRecorderConsumer } from './delivery/track-recorder.js';
 import { trackStore } from './delivery/track-store.js';
-import { deliveryLoader, profileLoader, type CouriersContext } from './graphql/context.js';
+import { deliveryLoader, profileLoader, routeLoader, type CouriersContext } from './graphql/context.js';
 import { resolvers } from './graphql/resolvers.js';
 import { eligibilityWithdrawalConsumer } from './profiles/eligibility-withdrawal.js';
 import { profileErasureConsumer } from './profiles/profile-erasure.js';
@@ -23,7 +23,7 @@ export function createCouriersSubgraph(database: Database<CouriersDatabase>, set
   const couriers = new CourierProfileService(profiles);
   const deliveryRows = deliveryStore(database.client);
   const tracks = trackStore(database.client);
-  const deliveries = new DeliveryService(deliveryRows, tracks, settings);
+  const deliveries = new DeliveryService(deliveryRows, settings);
   const offers = assignment(deliveryRows, settings);
   const transactions = prismaTransactions(database.client);
   return {
@@ -37,6 +37,7 @@ export function createCouriersSubgraph(database: Database<CouriersDatabase>, set
         deliveries,
         profileByUserId: profileLoader(profiles),
         deliveryByOrderId: deliveryLoader(deliveryRows),
+        routeByOrderId: routeLoader(tracks),
       }),
       readiness: { database: () => database.ping() },
     },

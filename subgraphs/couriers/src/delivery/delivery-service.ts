@@ -4,7 +4,6 @@ import { deliveryCode, hashDeliveryCode, matchesDeliveryCode } from './delivery-
 import { assignedEvent, codeIssuedEvent, completedEvent, locationEvent, pickedUpEvent } from './delivery-events.js';
 import type { Delivery, DeliveryOffer, DeliveryStore } from './delivery-store.js';
 import { isPlausiblePosition } from './distance.js';
-import { routeLengthMeters, type TrackPoint, type TrackStore } from './track-store.js';
 
 /** The courier's latest position on a delivery, as customers and couriers read it. */
 export interface CourierLocation {
@@ -19,7 +18,6 @@ export interface CourierLocation {
 export class DeliveryService {
   constructor(
     private readonly deliveries: DeliveryStore,
-    private readonly tracks: TrackStore,
     private readonly settings: DeliverySettings,
   ) {}
 
@@ -133,15 +131,6 @@ export class DeliveryService {
     const position = await this.deliveries.positionOf(delivery.courierId);
     if (position === null) return null;
     return { orderId, courierId: delivery.courierId, ...position };
-  }
-
-  /** The route of a delivery the caller already may see (its parties and admins). */
-  route(delivery: Delivery): Promise<TrackPoint[]> {
-    return this.tracks.routeOf(delivery.orderId);
-  }
-
-  async distanceTravelledMeters(delivery: Delivery): Promise<number> {
-    return routeLengthMeters(await this.tracks.routeOf(delivery.orderId));
   }
 
   /** The delivery code, for the order's customer only, from assignment until delivery. */

@@ -11,7 +11,8 @@ export interface TrackPoint extends Point {
 export interface TrackStore {
   /** Appends one point; a point already recorded for the event changes nothing. */
   append(transaction: CouriersTransaction, eventId: string, orderId: string, point: TrackPoint): Promise<void>;
-  routeOf(orderId: string): Promise<TrackPoint[]>;
+  /** Each order's route, oldest point first, in one query. */
+  routesOf(orderIds: readonly string[]): Promise<Map<string, TrackPoint[]>>;
 }
 
 export function trackStore(database: CouriersDatabase): TrackStore {
@@ -19,10 +20,16 @@ export function trackStore(database: CouriersDatabase): TrackStore {
     async append(transaction, eventId, orderId, point) {
       await transaction.deliveryTrackPoint.createMany({ data: [{ eventId, orderId, ...point }], skipDuplicates: true });
     },
-    routeOf: async (orderId) =>
-      isUuid(orderId)
-        ? database.deliveryTrackPoint.findMany({ where: { orderId }, orderBy: { recordedAt: 'asc' }, select: { latitude: true, longitude: true, recordedAt: true } })
-        : [],
+    async routesOf(orderIds) {
+      const rows = await database.deliveryTrackPoint.findMany({
+        where: { orderId: { in: orderIds.filter(isUuid) } },
+        orderBy: { recordedAt: 'asc' },
+        select: { orderId: true, latitude: true, longitude: true, recordedAt: true },
+      });
+      const routes = new Map<string, TrackPoint[]>(orderIds.map((id) => [id, []]));
+      for (const { orderId, ...point } of rows) routes.get(orderId)?.push(point);
+      return routes;
+    },
   };
 }
 

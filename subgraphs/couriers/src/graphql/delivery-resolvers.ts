@@ -1,7 +1,7 @@
 import type { EventOrigin } from '#kit';
 import { seesDelivery, type CourierLocation } from '../delivery/delivery-service.js';
 import type { Delivery, DeliveryOffer } from '../delivery/delivery-store.js';
-import type { TrackPoint } from '../delivery/track-store.js';
+import { routeLengthMeters, type TrackPoint } from '../delivery/track-store.js';
 import type { CouriersContext } from './context.js';
 
 /** Events caused by this request carry its correlation id. */
@@ -54,8 +54,10 @@ export const deliveryResolvers = {
     assignedAt: (delivery: Delivery) => iso(delivery.assignedAt),
     pickedUpAt: (delivery: Delivery) => iso(delivery.pickedUpAt),
     deliveredAt: (delivery: Delivery) => iso(delivery.deliveredAt),
-    route: (delivery: Delivery, _args: unknown, context: CouriersContext) => context.deliveries.route(delivery),
-    distanceTravelledMeters: (delivery: Delivery, _args: unknown, context: CouriersContext) => context.deliveries.distanceTravelledMeters(delivery),
+    // Visible to whoever sees the delivery, which resolved it.
+    route: (delivery: Delivery, _args: unknown, context: CouriersContext) => context.routeByOrderId.load(delivery.orderId),
+    distanceTravelledMeters: async (delivery: Delivery, _args: unknown, context: CouriersContext) =>
+      routeLengthMeters(await context.routeByOrderId.load(delivery.orderId)),
   },
   TrackPoint: {
     recordedAt: (point: TrackPoint) => point.recordedAt.toISOString(),
