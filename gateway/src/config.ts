@@ -24,6 +24,8 @@ const gatewayEnvironmentShape = {
   GATEWAY_SHUTDOWN_GRACE_MS: count(0, 300_000, 10_000),
   /** Identical subgraph reads in flight for the same token share one request. */
   GATEWAY_DEDUPLICATE_FETCHES: env.flag(true),
+  GATEWAY_EXECUTOR: z.enum(['compiled', 'stock']).default('compiled'),
+  GATEWAY_PREPARED_OPERATIONS: z.coerce.number().int().min(1).max(1_000_000).default(5_000),
   /** Worker processes sharing the port (node:cluster); `auto`: one per core. 1 runs no cluster. */
   GATEWAY_WORKERS: z.union([z.literal('auto'), z.coerce.number().int().min(1).max(64)]).default(1),
 
@@ -159,6 +161,13 @@ export interface GatewaySettings {
   apolloTelemetry: boolean;
   /** Identical subgraph reads in flight for the same token share one request (GATEWAY_DEDUPLICATE_FETCHES). */
   deduplicateFetches: boolean;
+  /**
+   * How query plans are executed (GATEWAY_EXECUTOR): `compiled`, the gateway's own executor with each
+   * operation's plan and response shaping prepared once; `stock`, @apollo/gateway's.
+   */
+  executor: 'compiled' | 'stock';
+  /** Prepared operations (plan and compiled shaping) kept per worker (GATEWAY_PREPARED_OPERATIONS). */
+  maxPreparedOperations: number;
   /** Worker processes (GATEWAY_WORKERS), 'auto' resolved to the core count by the primary. */
   workers: number | 'auto';
   /** Kafka bootstrap servers the subscription events come from; empty: no bus of its own. */
@@ -241,6 +250,8 @@ export function parseGatewaySettings(environment: Environment): GatewaySettings 
     shutdownGraceMs: parsed.GATEWAY_SHUTDOWN_GRACE_MS,
     apolloTelemetry: parsed.GATEWAY_APOLLO_TELEMETRY,
     deduplicateFetches: parsed.GATEWAY_DEDUPLICATE_FETCHES,
+    executor: parsed.GATEWAY_EXECUTOR,
+    maxPreparedOperations: parsed.GATEWAY_PREPARED_OPERATIONS,
     workers: parsed.GATEWAY_WORKERS,
     kafkaBrokers: parsed.KAFKA_BROKERS,
     kafkaNamespace: parsed.KAFKA_NAMESPACE,

@@ -35,6 +35,7 @@ import {
 } from './protection/index.js';
 import type { CircuitState } from './resilience/index.js';
 import { subgraphServices } from './subgraph-services.js';
+import { CompiledPlanGateway } from './execution/index.js';
 import { documentForwardingRoutes, verificationBaseUrl } from './document-forwarding.js';
 import { analyticsBaseUrl, reportForwardingRoute } from './report-forwarding.js';
 import { observeCircuitStates, observeSubscriptions } from './observability/index.js';
@@ -101,11 +102,15 @@ export async function startGateway(settings: GatewaySettings, deps: GatewayDepen
   const supergraphSdl = readFileSync(settings.supergraphPath, 'utf8');
   const verificationUrl = verificationBaseUrl(supergraphSdl, settings.subgraphUrls);
   const analyticsUrl = analyticsBaseUrl(supergraphSdl, settings.subgraphUrls);
-  const gateway = new ApolloGateway({
-    supergraphSdl,
-    buildService: (definition) => subgraphs.buildService(definition),
-    logger,
-  });
+  const gateway =
+    settings.executor === 'compiled'
+      ? new CompiledPlanGateway({
+          supergraphSdl,
+          buildService: (definition) => subgraphs.buildService(definition),
+          logger,
+          maxPreparedOperations: settings.maxPreparedOperations,
+        })
+      : new ApolloGateway({ supergraphSdl, buildService: (definition) => subgraphs.buildService(definition), logger });
   const frontDoor = new FrontDoor({
     rateLimiter,
     limits: protection.operationLimits,

@@ -64,10 +64,14 @@ const unavailableMessage = 'A service needed for this field is unavailable. Retr
 export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
   private readonly options: SubgraphDataSourceOptions;
 
+  private readonly target: URL;
+  private readonly inFlight = new InFlightRequests<SubgraphHttpResponse>();
+
   constructor(options: SubgraphDataSourceOptions) {
     // @apollo/gateway types its fetcher after node-fetch; it reads only what SubgraphFetchResponse has.
     super({ url: options.url, fetcher: subgraphFetcher(options) as never });
     this.options = options;
+    this.target = new URL(options.url);
   }
 
   override async process(options: ProcessOptions): Promise<SubgraphResponse> {
@@ -90,7 +94,7 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
         return failedFetch(options.request, { code: ErrorCode.SERVICE_UNAVAILABLE, message: unavailableMessage });
       }
       try {
-        const response = await subgraphCall.run({ deadline, shareable: this.options.deduplicate && idempotent }, () => super.process(options));
+        const response = await subgraphCall.run({ deadline, shareable: this.options.deduplicate && idempotent }, () => this.sendOperation(options));
         permit.success();
         return response;
       } catch (error) {
@@ -112,19 +116,55 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     }
   }
 
+  /**
+   * One call for a client's operation, without RemoteGraphQLDataSource's
+   * fetch-API objects (a `Request`, `Headers` and a response wrapper per call):
+   * the same body, headers, status handling and cache-control hints, sent
+   * straight through the transport.
+   */
+  private async sendOperation({ request, context, incomingRequestContext }: OperationFetch): Promise<SubgraphResponse> {
+    if (!request.query) throw new Error('Missing query');
+    const headers = { 'content-type': 'application/json', ...this.forwardedHeaders(context) };
+    const body = JSON.stringify({ query: request.query, variables: request.variables, operationName: request.operationName, extensions: request.extensions });
+    const answer = await this.post(headers, body);
+    if (answer.status < 200 || answer.status >= 300) throw await this.errorFromResponse({ status: answer.status, text: async () => answer.text });
+    const contentType = answer.contentType ?? '';
+    const parsed: unknown =
+      contentType.startsWith('application/json') || contentType.startsWith('application/graphql-response+json') ? JSON.parse(answer.text) : answer.text;
+    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+      throw new Error(`Expected JSON response body, but received: ${String(parsed)}`);
+    }
+    const policy = incomingRequestContext.overallCachePolicy;
+    if (this.honorSubgraphCacheControlHeader && policy && 'restrict' in policy) policy.restrict(cacheHint(answer.cacheControl));
+    return parsed as SubgraphResponse;
+  }
+
+  /** Sends a body to the subgraph; identical reads in flight share one request when the call allows it. */
+  private readonly post = (headers: Record<string, string>, body: string): Promise<SubgraphHttpResponse> => {
+    const { transport } = this.options;
+    if (subgraphCall.getStore()?.shareable !== true) return transport.post(this.target, headers, body);
+    const answer = this.inFlight.run(`${headers['authorization'] ?? ''}\n${body}`, () => transport.post(this.target, headers, body));
+    if (this.inFlight.joined > 0) {
+      recordSharedSubgraphFetch(this.options.metrics, this.options.name, this.inFlight.joined);
+      this.inFlight.joined = 0;
+    }
+    return answer;
+  };
+
+  /** What the gateway tells a subgraph about the caller; nothing the client sent is passed through. */
+  private forwardedHeaders(context: ProcessOptions['context']): Record<string, string> {
+    const headers: Record<string, string> = { [GATEWAY_CREDENTIAL_HEADER]: this.options.gatewaySecret };
+    if ('correlationId' in context && typeof context.correlationId === 'string') headers[CORRELATION_HEADER] = context.correlationId;
+    if ('clientAddress' in context && typeof context.clientAddress === 'string') headers[CLIENT_ADDRESS_HEADER] = context.clientAddress;
+    if ('accessToken' in context && typeof context.accessToken === 'string') headers['authorization'] = `Bearer ${context.accessToken}`;
+    return headers;
+  }
+
+  /** Calls other than a client's operation (health checks) go through RemoteGraphQLDataSource and get the same headers. */
   override willSendRequest({ request, context }: ProcessOptions): void {
     const headers = request.http?.headers;
     if (headers === undefined) return;
-    headers.set(GATEWAY_CREDENTIAL_HEADER, this.options.gatewaySecret);
-    if ('correlationId' in context && typeof context.correlationId === 'string') {
-      headers.set(CORRELATION_HEADER, context.correlationId);
-    }
-    if ('clientAddress' in context && typeof context.clientAddress === 'string') {
-      headers.set(CLIENT_ADDRESS_HEADER, context.clientAddress);
-    }
-    if ('accessToken' in context && typeof context.accessToken === 'string') {
-      headers.set('authorization', `Bearer ${context.accessToken}`);
-    }
+    for (const [name, value] of Object.entries(this.forwardedHeaders(context))) headers.set(name, value);
   }
 
   /**
@@ -161,24 +201,14 @@ interface SubgraphFetchResponse {
 }
 
 /**
- * The data source's fetcher: the transport (undici's request API, no fetch
- * objects), with identical reads in flight shared when the call allows it.
- * The key is the token and the whole body (the subgraph is fixed per data
- * source): callers share only when the subgraph could not tell them apart.
+ * The fetcher RemoteGraphQLDataSource uses for calls other than a client's
+ * operation (those go through `sendOperation`): the transport, wrapped in the
+ * part of a fetch response the data source reads.
  */
 function subgraphFetcher(options: SubgraphDataSourceOptions) {
   const target = new URL(options.url);
-  const inFlight = new InFlightRequests<SubgraphHttpResponse>();
   return async (_url: string, init: { headers: Record<string, string>; body: string }): Promise<SubgraphFetchResponse> => {
-    const { headers, body } = init;
-    const shareable = subgraphCall.getStore()?.shareable === true;
-    const answer = shareable
-      ? await inFlight.run(`${headers['authorization'] ?? ''}\n${body}`, () => options.transport.post(target, headers, body))
-      : await options.transport.post(target, headers, body);
-    if (inFlight.joined > 0) {
-      recordSharedSubgraphFetch(options.metrics, options.name, inFlight.joined);
-      inFlight.joined = 0;
-    }
+    const answer = await options.transport.post(target, init.headers, init.body);
     return {
       ok: answer.status >= 200 && answer.status < 300,
       status: answer.status,
@@ -194,6 +224,22 @@ function subgraphFetcher(options: SubgraphDataSourceOptions) {
       json: async () => JSON.parse(answer.text) as unknown,
     };
   };
+}
+
+/** The cache hint a subgraph's Cache-Control header gives (as RemoteGraphQLDataSource reads it). */
+function cacheHint(header: string | undefined): { maxAge: number; scope?: 'PUBLIC' | 'PRIVATE' } {
+  const hint: { maxAge: number; scope?: 'PUBLIC' | 'PRIVATE' } = { maxAge: 0 };
+  if (!header) return hint;
+  const directives = new Map<string, string | true>();
+  for (const part of header.trim().split(/\s*,\s*/)) {
+    const [directive, value] = part.split(/\s*=\s*/, 2);
+    directives.set(directive!, value === undefined ? true : value.replace(/^"|"$/g, ''));
+  }
+  const maxAge = directives.get('max-age');
+  if (typeof maxAge === 'string' && /^[0-9]+$/.test(maxAge)) hint.maxAge = Number(maxAge);
+  if (directives.get('private') === true) hint.scope = 'PRIVATE';
+  if (directives.get('public') === true) hint.scope = 'PUBLIC';
+  return hint;
 }
 
 /**

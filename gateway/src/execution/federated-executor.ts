@@ -1,0 +1,164 @@
+import type { GraphQLDataSource } from '@apollo/gateway';
+import type { GatewayExecutionResult, GatewayExecutor, GatewayGraphQLRequestContext } from '@apollo/server-gateway-interface';
+import { operationFromDocument, Supergraph, type Operation, type Schema } from '@apollo/federation-internals';
+import { QueryPlanner, type QueryPlan } from '@apollo/query-planner';
+import { getVariableValues, GraphQLError, type GraphQLSchema } from 'graphql';
+
+import { TypeConditions } from './data-merging.js';
+import { executePlanNode } from './plan-execution.js';
+import { compileResponseShaper, UnsupportedSelection, type ResponseShaper } from './response-shaper.js';
+import { ResultObject } from './result-object.js';
+
+/** An operation ready to run: parsed against the API schema, planned, its response shaping compiled. */
+interface PreparedOperation {
+  readonly operation: Operation;
+  readonly plan: QueryPlan;
+  /** Undefined: the operation needs what only the stock executor does (introspection, @defer, subscriptions). */
+  readonly shaper: ResponseShaper | undefined;
+}
+
+/** One supergraph's planning state; replaced whole when the supergraph changes. */
+interface SupergraphState {
+  readonly apiSchema: Schema;
+  readonly graphqlApiSchema: GraphQLSchema;
+  readonly planner: QueryPlanner;
+  readonly conditions: TypeConditions;
+  readonly prepared: Map<string, PreparedOperation>;
+}
+
+export interface FederatedExecutorOptions {
+  /** The subgraphs' data sources, by name, as @apollo/gateway built them. */
+  services: ReadonlyMap<string, GraphQLDataSource>;
+  /** @apollo/gateway's own executor, for the operations this one leaves to it. */
+  fallback: GatewayExecutor;
+  /** How many prepared operations (plans and compiled shapers) are kept; least recently used go first. */
+  maxPreparedOperations: number;
+}
+
+/**
+ * The gateway's executor: @apollo/gateway's query planner, then our own
+ * execution of the plan and shaping of the response (docs/gateway-performance.md).
+ *
+ * Per request, the stock executor hashes the query again, builds the operation
+ * from the document, creates an OpenTelemetry span and a usage-reporting node
+ * for every plan node, and shapes the response by walking the operation with
+ * schema lookups at every value. Here, everything that depends on the
+ * operation alone is done once and kept by query hash: the operation, its
+ * plan, and a shaper compiled from its selections. A request then only fetches,
+ * merges and shapes. The responses are the stock executor's, error for error;
+ * `test/unit/gateway-federated-executor.test.ts` compares the two.
+ *
+ * Introspection fields, @defer and subscriptions, and requests asking for the
+ * query plan (outside production), go to the stock executor unchanged.
+ */
+export class FederatedExecutor {
+  private state: SupergraphState | undefined;
+
+  constructor(private readonly options: FederatedExecutorOptions) {}
+
+  /** Called with the core supergraph SDL whenever @apollo/gateway loads or updates the supergraph. */
+  useSupergraph(coreSupergraphSdl: string, graphqlApiSchema: GraphQLSchema): void {
+    const supergraph = Supergraph.build(coreSupergraphSdl);
+    this.state = {
+      apiSchema: supergraph.apiSchema(),
+      graphqlApiSchema,
+      planner: new QueryPlanner(supergraph),
+      conditions: new TypeConditions(supergraph.schema.toGraphQLJSSchema()),
+      prepared: new Map(),
+    };
+  }
+
+  readonly execute: GatewayExecutor = async (requestContext) => {
+    const state = this.state;
+    if (state === undefined || requestContext.request.http?.headers.get('apollo-query-plan-experimental')) {
+      return this.options.fallback(requestContext);
+    }
+    let prepared: PreparedOperation;
+    try {
+      prepared = this.prepare(state, requestContext);
+    } catch (error) {
+      if (error instanceof GraphQLError) return { errors: [error] };
+      throw error;
+    }
+    if (prepared.shaper === undefined) return this.options.fallback(requestContext);
+
+    const variableDefinitions = requestContext.operation?.variableDefinitions;
+    if (variableDefinitions !== undefined && variableDefinitions.length > 0) {
+      const { errors } = getVariableValues(state.graphqlApiSchema, variableDefinitions, requestContext.request.variables ?? {});
+      if (errors !== undefined) return { errors };
+    }
+    return execute(state, prepared, prepared.shaper, requestContext, this.options.services);
+  };
+
+  private prepare(state: SupergraphState, requestContext: GatewayGraphQLRequestContext): PreparedOperation {
+    const operationName = requestContext.request.operationName ?? '';
+    const key = `${requestContext.queryHash}\u0000${operationName}`;
+    const cached = state.prepared.get(key);
+    if (cached !== undefined) {
+      // Most recently used last: the oldest entry is the first one evicted.
+      state.prepared.delete(key);
+      state.prepared.set(key, cached);
+      return cached;
+    }
+    const operation = operationFromDocument(state.apiSchema, requestContext.document, operationName === '' ? {} : { operationName });
+    const plan = state.planner.buildQueryPlan(operation);
+    let shaper: ResponseShaper | undefined;
+    if (plan.node?.kind !== 'Subscription' && !containsDefer(plan.node)) {
+      try {
+        shaper = compileResponseShaper(operation);
+      } catch (error) {
+        if (!(error instanceof UnsupportedSelection)) throw error;
+      }
+    }
+    const prepared = { operation, plan, shaper };
+    state.prepared.set(key, prepared);
+    if (state.prepared.size > this.options.maxPreparedOperations) state.prepared.delete(state.prepared.keys().next().value!);
+    return prepared;
+  }
+}
+
+function containsDefer(node: QueryPlan['node']): boolean {
+  if (node === undefined) return false;
+  switch (node.kind) {
+    case 'Defer':
+      return true;
+    case 'Sequence':
+    case 'Parallel':
+      return node.nodes.some(containsDefer);
+    case 'Flatten':
+      return containsDefer(node.node);
+    case 'Condition':
+      return containsDefer(node.ifClause) || containsDefer(node.elseClause);
+    default:
+      return false;
+  }
+}
+
+async function execute(
+  state: SupergraphState,
+  prepared: PreparedOperation,
+  shaper: ResponseShaper,
+  requestContext: GatewayGraphQLRequestContext,
+  services: ReadonlyMap<string, GraphQLDataSource>,
+): Promise<GatewayExecutionResult> {
+  const errors: GraphQLError[] = [];
+  const fetched = new ResultObject();
+  const root = prepared.plan.node;
+  if (root !== undefined && root.kind !== 'Subscription') {
+    await executePlanNode(
+      { services, requestContext, variableDefinitions: prepared.operation.variableDefinitions, conditions: state.conditions, errors },
+      root,
+      { path: [], data: fetched, fullResult: fetched },
+    );
+  }
+  try {
+    const { data, errors: shapingErrors } = shaper.shape(fetched, requestContext.request.variables);
+    if (errors.length === 0 && shapingErrors.length > 0) return { extensions: { valueCompletion: shapingErrors }, data };
+    return errors.length === 0 ? { data } : { errors, data };
+  } catch (error) {
+    if (error instanceof GraphQLError) return { errors: [error] };
+    if (error instanceof Error) return { errors: [new GraphQLError(error.message, { originalError: error })] };
+    requestContext.logger.error(`Unexpected error during query plan execution: ${String(error)}`);
+    return { errors: [new GraphQLError('Unexpected error during query plan execution')] };
+  }
+}
