@@ -35,4 +35,4 @@ USER 1000:1000
 ARG SERVICE=gateway
 ENV SERVICE=${SERVICE}
 # dist/<gateway|subgraphs/NAME>/src/main.js; `--conditions=production` maps '#kit' to the compiled kit.
-CMD ["sh", "-c", "if [ \"$SERVICE\" = gateway ]; then exec node --conditions=production dist/gateway/src/main.js; else exec node --conditions=production dist/subgraphs/$SERVICE/src/main.js; fi"]
+CMD ["sh", "-c", "if [ \"$SERVICE\" = gateway ]; then exec node --conditions=production --max-semi-space-size=64 dist/gateway/src/main.js; else exec node --conditions=production dist/subgraphs/$SERVICE/src/main.js; fi"]

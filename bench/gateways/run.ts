@@ -2,7 +2,7 @@
 // four fast subgraphs, each gateway in turn in front of the same subgraphs, and a
 // closed-model load generator in its own process. See BENCHMARKS.md.
 //
-//   npx tsx bench/gateways/run.ts [--variants plain,jwt,vus300] [--gateways ours,stock,hive,hive-fork2,hive-router]
+//   npx tsx bench/gateways/run.ts [--variants plain,jwt,vus300] [--gateways stock,ours-1,ours,hive,hive-fork2,hive-router,ours-1-stock-executor,ours-1-nodedup]
 //                                 [--warm-up 10] [--duration 30] [--vus 50] [--tokens 6000]
 //
 // A native router is measured when its binary is given: HIVE_ROUTER_BIN=/path/to/hive_router.
@@ -25,7 +25,7 @@ const durationSeconds = Number(argument('duration', '30'));
 const baseVus = Number(argument('vus', '50'));
 const tokenCount = Number(argument('tokens', '6000'));
 const hiveRouterBin = process.env['HIVE_ROUTER_BIN'];
-const gatewayNames = argument('gateways', `stock,ours,hive,hive-fork2${hiveRouterBin ? ',hive-router' : ''}`).split(',');
+const gatewayNames = argument('gateways', `stock,ours-1,ours,hive,hive-fork2${hiveRouterBin ? ',hive-router' : ''}`).split(',');
 
 const root = new URL('../../', import.meta.url).pathname;
 const work = mkdtempSync(join(tmpdir(), 'gateway-bench-'));
@@ -212,23 +212,27 @@ const ourEnvironment = (port: number): Record<string, string> => ({
   ...(process.env['OURS_EXTRA_ENV'] ? (JSON.parse(process.env['OURS_EXTRA_ENV']) as Record<string, string>) : {}),
 });
 
+// One process as deployed: the Dockerfile starts the gateway with a 64 MiB young generation,
+// as the cluster primary does for each worker (docs/gateway-performance.md).
+const oneProcess = { GATEWAY_WORKERS: '1', NODE_OPTIONS: '--max-semi-space-size=64' };
+
 const gateways: Record<string, GatewayUnderTest> = {
   stock: { label: 'stock @apollo/gateway 2.14 + @apollo/server 5 (1 process)', start: (port) => start(tsx, [join(root, 'bench/gateways/stock-apollo-gateway.ts'), supergraphPath, String(port)], {}, 'stock') },
   ours: {
     label: 'GasRápido gateway (production settings, GATEWAY_WORKERS=auto: 2)',
     start: (port) => start(tsx, [join(root, 'gateway/src/main.ts')], { ...ourEnvironment(port), GATEWAY_WORKERS: 'auto' }, 'ours'),
   },
-  'ours-1-semi64': {
-    label: 'GasRápido gateway (1 process, --max-semi-space-size=64)',
-    start: (port) => start(tsx, [join(root, 'gateway/src/main.ts')], { ...ourEnvironment(port), GATEWAY_WORKERS: '1', NODE_OPTIONS: '--max-semi-space-size=64' }, 'ours-1-semi64'),
-  },
   'ours-1-nodedup': {
     label: 'GasRápido gateway (1 process, GATEWAY_DEDUPLICATE_FETCHES=false)',
-    start: (port) => start(tsx, [join(root, 'gateway/src/main.ts')], { ...ourEnvironment(port), GATEWAY_WORKERS: '1', GATEWAY_DEDUPLICATE_FETCHES: 'false' }, 'ours-1-nodedup'),
+    start: (port) => start(tsx, [join(root, 'gateway/src/main.ts')], { ...ourEnvironment(port), ...oneProcess, GATEWAY_DEDUPLICATE_FETCHES: 'false' }, 'ours-1-nodedup'),
+  },
+  'ours-1-stock-executor': {
+    label: 'GasRápido gateway (1 process, GATEWAY_EXECUTOR=stock)',
+    start: (port) => start(tsx, [join(root, 'gateway/src/main.ts')], { ...ourEnvironment(port), ...oneProcess, GATEWAY_EXECUTOR: 'stock' }, 'ours-1-stock-executor'),
   },
   'ours-1': {
     label: 'GasRápido gateway (production settings, 1 process)',
-    start: (port) => start(tsx, [join(root, 'gateway/src/main.ts')], { ...ourEnvironment(port), GATEWAY_WORKERS: '1' }, 'ours-1'),
+    start: (port) => start(tsx, [join(root, 'gateway/src/main.ts')], { ...ourEnvironment(port), ...oneProcess }, 'ours-1'),
   },
   hive: {
     label: '@graphql-hive/gateway 2.15 (default: 1 worker)',

@@ -5,6 +5,7 @@ import { QueryPlanner, type QueryPlan } from '@apollo/query-planner';
 import { getVariableValues, GraphQLError, type GraphQLSchema } from 'graphql';
 
 import { TypeConditions } from './data-merging.js';
+import { inSpan, SpanName } from './execution-spans.js';
 import { executePlanNode } from './plan-execution.js';
 import { compileResponseShaper, UnsupportedSelection, type ResponseShaper } from './response-shaper.js';
 import { ResultObject } from './result-object.js';
@@ -68,7 +69,12 @@ export class FederatedExecutor {
     };
   }
 
-  readonly execute: GatewayExecutor = async (requestContext) => {
+  readonly execute: GatewayExecutor = (requestContext) =>
+    inSpan(SpanName.REQUEST, requestContext.operationName ? { 'graphql.operation.name': requestContext.operationName } : undefined, () =>
+      this.executeRequest(requestContext),
+    );
+
+  private async executeRequest(requestContext: GatewayGraphQLRequestContext): Promise<GatewayExecutionResult> {
     const state = this.state;
     if (state === undefined || requestContext.request.http?.headers.get('apollo-query-plan-experimental')) {
       return this.options.fallback(requestContext);
@@ -87,8 +93,8 @@ export class FederatedExecutor {
       const { errors } = getVariableValues(state.graphqlApiSchema, variableDefinitions, requestContext.request.variables ?? {});
       if (errors !== undefined) return { errors };
     }
-    return execute(state, prepared, prepared.shaper, requestContext, this.options.services);
-  };
+    return inSpan(SpanName.EXECUTE, undefined, () => execute(state, prepared, prepared.shaper!, requestContext, this.options.services));
+  }
 
   private prepare(state: SupergraphState, requestContext: GatewayGraphQLRequestContext): PreparedOperation {
     const operationName = requestContext.request.operationName ?? '';
@@ -101,7 +107,7 @@ export class FederatedExecutor {
       return cached;
     }
     const operation = operationFromDocument(state.apiSchema, requestContext.document, operationName === '' ? {} : { operationName });
-    const plan = state.planner.buildQueryPlan(operation);
+    const plan = inSpan(SpanName.PLAN, undefined, () => state.planner.buildQueryPlan(operation));
     let shaper: ResponseShaper | undefined;
     if (plan.node?.kind !== 'Subscription' && !containsDefer(plan.node)) {
       try {
@@ -152,7 +158,7 @@ async function execute(
     );
   }
   try {
-    const { data, errors: shapingErrors } = shaper.shape(fetched, requestContext.request.variables);
+    const { data, errors: shapingErrors } = inSpan(SpanName.POST_PROCESSING, undefined, () => shaper.shape(fetched, requestContext.request.variables));
     if (errors.length === 0 && shapingErrors.length > 0) return { extensions: { valueCompletion: shapingErrors }, data };
     return errors.length === 0 ? { data } : { errors, data };
   } catch (error) {

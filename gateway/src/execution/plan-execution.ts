@@ -4,6 +4,7 @@ import { ERRORS, errorCodeDef, type VariableDefinitions } from '@apollo/federati
 import { evaluateCondition, type FetchNode, type PlanNode } from '@apollo/query-planner';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { applyRewrites, deepMerge, selectRepresentation, valuesAtPath, type TypeConditions } from './data-merging.js';
+import { inSpan, SpanName } from './execution-spans.js';
 
 type ResponsePath = Array<string | number>;
 
@@ -30,9 +31,9 @@ const incomingOperation = 'incoming operation' as never;
 /**
  * Runs a query plan's fetches in the order the plan gives (sequences in turn,
  * parallel branches together) and merges each answer into `data`, with
- * @apollo/gateway's rules. It differs in cost only: no OpenTelemetry span and
- * no usage-reporting trace node per plan node (the stock executor builds both
- * even when nothing reads them), and no copying of paths or arrays to walk them.
+ * @apollo/gateway's rules. It differs in cost only: no usage-reporting trace
+ * node per plan node (the stock executor builds them even when nothing reads
+ * them), and no copying of paths or arrays to walk them.
  */
 export async function executePlanNode(execution: PlanExecution, node: PlanNode, cursor: Cursor): Promise<void> {
   switch (node.kind) {
@@ -50,7 +51,7 @@ export async function executePlanNode(execution: PlanExecution, node: PlanNode, 
     }
     case 'Fetch':
       try {
-        await executeFetch(execution, node, cursor);
+        await inSpan(SpanName.FETCH, { service: node.serviceName }, () => executeFetch(execution, node, cursor));
       } catch (error) {
         execution.errors.push(error as GraphQLError);
       }
