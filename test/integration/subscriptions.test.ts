@@ -169,6 +169,14 @@ async function updateProduct(test: TestPlatform, supplier: SignedInUser, id: str
   if (result.errors) throw new Error(`updateProduct failed: ${JSON.stringify(result.errors)}`);
 }
 
+/** Subgraph calls the gateway has made to one subgraph so far (its own metrics). */
+async function subgraphFetches(test: TestPlatform, subgraph: string): Promise<number> {
+  const exposition = await (await fetch(`${test.platform.gateway.url}/metrics`)).text();
+  const match = new RegExp(`^gasrapido_subgraph_fetch_duration_seconds_count\\{[^}]*subgraph="${subgraph}"[^}]*\\} (\\d+)`, 'm').exec(exposition);
+  if (match === null) throw new Error(`no fetch count for ${subgraph} in the gateway's metrics`);
+  return Number(match[1]);
+}
+
 async function logIn(test: TestPlatform, email: string): Promise<string> {
   const result = await test.query<{ login: { accessToken: string } }>(`mutation ($input: LoginInput!) { login(input: $input) { ... on Session { accessToken } } }`, {
     variables: { input: { email, password: STRONG_PASSWORD } },
@@ -409,6 +417,28 @@ describe('the subscription endpoint', () => {
       await delay(300);
       expect(a.results.map((result) => result.data?.inventoryLow.id)).toEqual([productA]);
       expect(b.results.map((result) => result.data?.inventoryLow.id)).toEqual([productB, productB]);
+    });
+
+    it('customers watching one product share one anonymous load per change; its supplier is loaded as themselves', async () => {
+      const productId = await createProduct(test, supplier, { lowStockThreshold: 3 });
+      const customers = [customer, await registerUser(test, 'CUSTOMER', 'Clara Cliente'), await registerUser(test, 'CUSTOMER', 'Caio Cliente')];
+      const watchingWithThreshold = `subscription ($id: ID!) { productUpdated(productId: $id) { id price { amount } lowStockThreshold supplier { name } } }`;
+      const asCustomers = customers.map((each) => subscribe(connect(wsUrl(test), withToken(each.accessToken)).client, watchingWithThreshold, { id: productId }));
+      const asSupplier = subscribe(connect(wsUrl(test), withToken(supplier.accessToken)).client, watchingWithThreshold, { id: productId });
+      await subscriptionsOpen(test, 4);
+      const productFetchesBefore = await subgraphFetches(test, 'products');
+
+      await updateProduct(test, supplier, productId, { priceAmount: 9_900 });
+
+      for (const watching of asCustomers) {
+        expect((await watching.nth(1)).data).toEqual({
+          productUpdated: { id: productId, price: { amount: 9_900 }, lowStockThreshold: null, supplier: { name: 'Gás Seguro' } },
+        });
+      }
+      // The supplier manages the product and sees its threshold: not the public view.
+      expect((await asSupplier.nth(1)).data?.['productUpdated'].lowStockThreshold).toBe(3);
+      // The mutation, one anonymous load for the three customers, and the supplier's own load.
+      expect((await subgraphFetches(test, 'products')) - productFetchesBefore).toBe(3);
     });
 
     it('productUpdated of an inactive product reaches its supplier, not other people', async () => {

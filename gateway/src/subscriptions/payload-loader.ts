@@ -3,7 +3,11 @@ import type { FormattedExecutionResult, GraphQLFormattedError } from 'graphql';
 import { correlationIdFrom, ErrorCode, UNEXPECTED_ERROR_MESSAGE, type EventEnvelope, type Logger, type Viewer } from '#kit';
 import type { GatewayContext } from '../gateway-context.js';
 import { ENTITY_ID_VARIABLE, type PreparedSubscription } from './payload-query.js';
+import type { SharedLoads } from './shared-loads.js';
 import type { PayloadLoader } from './subscription-events.js';
+
+/** What the gateway's Apollo Server answers a payload query with. */
+export type PayloadResponse = GraphQLResponse<Record<string, unknown>>;
 
 export interface Subscriber {
   readonly viewer: Viewer | null;
@@ -29,19 +33,36 @@ export function payloadLoader(
   subscription: PreparedSubscription,
   subscriber: Subscriber,
   limit: <T>(task: () => Promise<T>) => Promise<T>,
+  publicLoads: SharedLoads<PayloadResponse>,
 ): PayloadLoader {
+  const variables = (entityId: string) => ({ ...subscription.variables, [ENTITY_ID_VARIABLE]: entityId });
+  const sharesPublicView = subscription.field.seesPublicView?.(subscriber.viewer) === true;
+  const variablesKey = sharesPublicView ? JSON.stringify(subscription.variables) : '';
   return async (entityId: string, envelope: EventEnvelope) => {
     // The event's correlation id ties each delivery to the request that caused it.
     const correlationId = correlationIdFrom(envelope.correlationId);
     const logger = subscriber.logger.child({ correlationId, eventId: envelope.id });
-    const contextValue: GatewayContext = { viewer: subscriber.viewer, accessToken: subscriber.accessToken, correlationId, logger };
-    let response: GraphQLResponse<Record<string, unknown>>;
+    let response: PayloadResponse;
     try {
+      if (sharesPublicView) {
+        // Loaded anonymously, once per event, query and variables, for every subscriber who sees
+        // what an anonymous caller sees; used only if it found the entity without an error.
+        const key = `${envelope.id}\n${entityId}\n${subscription.payloadQuery}\n${variablesKey}`;
+        const shared = await publicLoads.load(key, () =>
+          limit(() =>
+            server.executeOperation<Record<string, unknown>>(
+              { query: subscription.payloadQuery, variables: variables(entityId) },
+              { contextValue: { viewer: null, accessToken: undefined, correlationId, logger: logger.child({ publicView: true }) } },
+            ),
+          ),
+        );
+        if (shared.body.kind === 'single' && shared.body.singleResult.errors === undefined && shared.body.singleResult.data?.[subscription.responseKey]) {
+          return { data: shared.body.singleResult.data };
+        }
+      }
+      const contextValue: GatewayContext = { viewer: subscriber.viewer, accessToken: subscriber.accessToken, correlationId, logger };
       response = await limit(() =>
-        server.executeOperation<Record<string, unknown>>(
-          { query: subscription.payloadQuery, variables: { ...subscription.variables, [ENTITY_ID_VARIABLE]: entityId } },
-          { contextValue },
-        ),
+        server.executeOperation<Record<string, unknown>>({ query: subscription.payloadQuery, variables: variables(entityId) }, { contextValue }),
       );
     } catch (error) {
       logger.error({ err: error, field: subscription.fieldName }, 'subscription payload failed to load');

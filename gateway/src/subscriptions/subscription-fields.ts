@@ -28,6 +28,14 @@ export interface SubscriptionField {
   readonly entityArgument: string;
   /** The id to load for an event that passed the filter. */
   entityId(envelope: EventEnvelope): string;
+  /**
+   * Whether this subscriber sees the entity exactly as an anonymous caller
+   * does. Such subscribers share one anonymous load per event instead of one
+   * load each (docs/subscriptions.md); the others, and everyone when the
+   * anonymous load errs or finds nothing, are loaded as themselves.
+   * Absent: every subscriber is loaded as themselves.
+   */
+  seesPublicView?(viewer: Viewer | null): boolean;
 }
 
 export type SubscriptionFieldRegistry = Readonly<Record<string, SubscriptionField>>;
@@ -39,6 +47,7 @@ interface FieldSpec<Definition extends EventDefinition<z.ZodType>> {
   entityField: string;
   entityArgument?: string;
   entityId(data: EventData<Definition>): string;
+  seesPublicView?(viewer: Viewer | null): boolean;
 }
 
 /**
@@ -61,6 +70,7 @@ function field<Definition extends EventDefinition<z.ZodType>>(spec: FieldSpec<De
     entityField: spec.entityField,
     entityArgument: spec.entityArgument ?? 'id',
     entityId: (envelope) => spec.entityId(data(envelope)),
+    ...(spec.seesPublicView ? { seesPublicView: spec.seesPublicView } : {}),
   };
 }
 
@@ -85,6 +95,10 @@ export const subscriptionFields: SubscriptionFieldRegistry = {
     filter: (data, args) => data.productId === args['productId'],
     entityField: 'product',
     entityId: (data) => data.productId,
+    // Only a product's supplier and admins see more of it than anyone (inactive products, the
+    // stock threshold, the supplier's own contact details): customers and couriers see the public
+    // product, so thousands of them watching one product cost one load per change.
+    seesPublicView: (viewer) => !hasRole(viewer, Role.SUPPLIER) && !hasRole(viewer, Role.ADMIN),
   }),
   inventoryLow: field({
     events: [Events.inventoryUpdated],

@@ -13,7 +13,8 @@ import type { GatewayContext } from '../gateway-context.js';
 import { concurrencyLimit } from './concurrency-limit.js';
 import { connectionToken } from './connection-token.js';
 import type { EventFanout } from './event-fanout.js';
-import { payloadLoader, type Subscriber } from './payload-loader.js';
+import { payloadLoader, type PayloadResponse, type Subscriber } from './payload-loader.js';
+import { SharedLoads } from './shared-loads.js';
 import { prepareSubscription, type PreparedSubscription } from './payload-query.js';
 import { SubscriptionEvents } from './subscription-events.js';
 import type { SubscriptionFieldRegistry } from './subscription-fields.js';
@@ -78,6 +79,8 @@ class SubscriptionExecution {
 /** Node's setTimeout fires at once for delays beyond 2^31-1 ms. */
 const maxTimerDelayMs = 2_147_483_647;
 const closeGraceMs = 1_000;
+/** How long a shared public-view payload stays available to the event's slower subscribers. */
+const sharedLoadKeepMs = 30_000;
 
 const refusal = (code: ErrorCode, message: string) => new GraphQLError(message, { extensions: { code } });
 
@@ -92,6 +95,7 @@ export function attachSubscriptionServer(options: SubscriptionServerOptions): Su
   const { logger, limits } = options;
   const paths = new Set(options.paths);
   const limit = concurrencyLimit(options.maxConcurrentLoads ?? 64);
+  const publicLoads = new SharedLoads<PayloadResponse>(sharedLoadKeepMs);
   let open = 0;
   let closing = false;
 
@@ -187,7 +191,7 @@ export function attachSubscriptionServer(options: SubscriptionServerOptions): Su
           subscription,
           viewer: connection.viewer,
           logger: connection.logger,
-          load: payloadLoader(options.apolloServer, subscription, connection, limit),
+          load: payloadLoader(options.apolloServer, subscription, connection, limit, publicLoads),
           onEnd: () => {
             open -= 1;
           },
