@@ -50,7 +50,9 @@ export interface FederatedExecutorOptions {
  * `test/unit/gateway-federated-executor.test.ts` compares the two.
  *
  * Introspection fields, @defer and subscriptions, and requests asking for the
- * query plan (outside production), go to the stock executor unchanged.
+ * query plan (outside production), go to the stock executor unchanged. The
+ * planner's security limits (recursive and non-local selections) always stay
+ * on here: APOLLO_DISABLE_SECURITY_*_CHECK only affect the stock executor.
  */
 export class FederatedExecutor {
   private state: SupergraphState | undefined;
@@ -79,20 +81,15 @@ export class FederatedExecutor {
     if (state === undefined || requestContext.request.http?.headers.get('apollo-query-plan-experimental')) {
       return this.options.fallback(requestContext);
     }
-    let prepared: PreparedOperation;
-    try {
-      prepared = this.prepare(state, requestContext);
-    } catch (error) {
-      if (error instanceof GraphQLError) return { errors: [error] };
-      throw error;
-    }
-    if (prepared.shaper === undefined) return this.options.fallback(requestContext);
-
+    // In the stock executor's order: variables are checked before planning, and an operation
+    // the planner refuses is thrown (Apollo Server answers 500), not returned.
     const variableDefinitions = requestContext.operation?.variableDefinitions;
     if (variableDefinitions !== undefined && variableDefinitions.length > 0) {
       const { errors } = getVariableValues(state.graphqlApiSchema, variableDefinitions, requestContext.request.variables ?? {});
       if (errors !== undefined) return { errors };
     }
+    const prepared = this.prepare(state, requestContext);
+    if (prepared.shaper === undefined) return this.options.fallback(requestContext);
     return inSpan(SpanName.EXECUTE, undefined, () => execute(state, prepared, prepared.shaper!, requestContext, this.options.services));
   }
 

@@ -40,7 +40,8 @@ export interface ShapedResponse {
   errors: GraphQLError[];
 }
 
-type Condition = { readonly variable: string } | { readonly value: boolean };
+/** A `@skip`/`@include` argument: a literal, or a variable (with the directive as written, for errors). */
+type Condition = { readonly variable: string; readonly directive: string } | { readonly value: boolean };
 
 interface FieldShape {
   readonly kind: 'field';
@@ -111,7 +112,7 @@ const factsOf = (schema: Schema): SchemaFacts => {
 function conditionOf(directive: Directive<any, { if: unknown }> | undefined): Condition | undefined {
   if (directive === undefined) return undefined;
   const value = directive.arguments().if;
-  return value instanceof Variable ? { variable: value.name } : { value: value === true };
+  return value instanceof Variable ? { variable: value.name, directive: directive.toString() } : { value: value === true };
 }
 
 function leafValidator(schema: Schema, type: NamedType): (value: unknown) => boolean {
@@ -193,7 +194,7 @@ class ShapingRun {
   private holds(condition: Condition): boolean {
     if ('value' in condition) return condition.value;
     const value = this.variables[condition.variable];
-    if (typeof value !== 'boolean') throw new Error(`Unexpected value ${String(value)} for variable $${condition.variable}`);
+    if (typeof value !== 'boolean') throw new Error(`Unexpected value ${String(value)} for variable $${condition.variable} of ${condition.directive}`);
     return value;
   }
 
