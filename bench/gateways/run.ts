@@ -209,8 +209,9 @@ const ourEnvironment = (port: number): Record<string, string> => ({
   GATEWAY_RESPONSE_CACHE: 'false',
   // The deep query's estimated cost is 341,025 (lists of lists): the cost limit stays on, raised above it.
   GATEWAY_MAX_COST: '1000000',
-  ...(process.env['OURS_EXTRA_ENV'] ? (JSON.parse(process.env['OURS_EXTRA_ENV']) as Record<string, string>) : {}),
 });
+/** Extra settings for every run of our gateway, over the variant's own (e.g. `OURS_EXTRA_ENV='{"GATEWAY_EXECUTOR":"stock"}'`). */
+const extraEnvironment = process.env['OURS_EXTRA_ENV'] ? (JSON.parse(process.env['OURS_EXTRA_ENV']) as Record<string, string>) : {};
 
 // One process as deployed: the Dockerfile starts the gateway with a 64 MiB young generation,
 // as the cluster primary does for each worker (docs/gateway-performance.md).
@@ -220,19 +221,19 @@ const gateways: Record<string, GatewayUnderTest> = {
   stock: { label: 'stock @apollo/gateway 2.14 + @apollo/server 5 (1 process)', start: (port) => start(tsx, [join(root, 'bench/gateways/stock-apollo-gateway.ts'), supergraphPath, String(port)], {}, 'stock') },
   ours: {
     label: 'GasRápido gateway (production settings, GATEWAY_WORKERS=auto: 2)',
-    start: (port) => start(tsx, [join(root, 'gateway/src/main.ts')], { ...ourEnvironment(port), GATEWAY_WORKERS: 'auto' }, 'ours'),
+    start: (port) => start(tsx, [join(root, 'gateway/src/main.ts')], { ...ourEnvironment(port), GATEWAY_WORKERS: 'auto', ...extraEnvironment }, 'ours'),
   },
   'ours-1-nodedup': {
     label: 'GasRápido gateway (1 process, GATEWAY_DEDUPLICATE_FETCHES=false)',
-    start: (port) => start(tsx, [join(root, 'gateway/src/main.ts')], { ...ourEnvironment(port), ...oneProcess, GATEWAY_DEDUPLICATE_FETCHES: 'false' }, 'ours-1-nodedup'),
+    start: (port) => start(tsx, [join(root, 'gateway/src/main.ts')], { ...ourEnvironment(port), ...oneProcess, GATEWAY_DEDUPLICATE_FETCHES: 'false', ...extraEnvironment }, 'ours-1-nodedup'),
   },
   'ours-1-stock-executor': {
     label: 'GasRápido gateway (1 process, GATEWAY_EXECUTOR=stock)',
-    start: (port) => start(tsx, [join(root, 'gateway/src/main.ts')], { ...ourEnvironment(port), ...oneProcess, GATEWAY_EXECUTOR: 'stock' }, 'ours-1-stock-executor'),
+    start: (port) => start(tsx, [join(root, 'gateway/src/main.ts')], { ...ourEnvironment(port), ...oneProcess, GATEWAY_EXECUTOR: 'stock', ...extraEnvironment }, 'ours-1-stock-executor'),
   },
   'ours-1': {
     label: 'GasRápido gateway (production settings, 1 process)',
-    start: (port) => start(tsx, [join(root, 'gateway/src/main.ts')], { ...ourEnvironment(port), ...oneProcess }, 'ours-1'),
+    start: (port) => start(tsx, [join(root, 'gateway/src/main.ts')], { ...ourEnvironment(port), ...oneProcess, ...extraEnvironment }, 'ours-1'),
   },
   hive: {
     label: '@graphql-hive/gateway 2.15 (default: 1 worker)',

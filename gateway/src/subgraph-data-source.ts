@@ -125,12 +125,12 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
   private async sendOperation({ request, context, incomingRequestContext }: OperationFetch): Promise<SubgraphResponse> {
     if (!request.query) throw new Error('Missing query');
     const headers = { 'content-type': 'application/json', ...this.forwardedHeaders(context) };
-    const body = JSON.stringify({ query: request.query, variables: request.variables, operationName: request.operationName, extensions: request.extensions });
+    const body = serialisedRequest(request);
     const answer = await this.post(headers, body);
     if (answer.status < 200 || answer.status >= 300) throw await this.errorFromResponse({ status: answer.status, text: async () => answer.text });
     const contentType = answer.contentType ?? '';
     const parsed: unknown =
-      contentType.startsWith('application/json') || contentType.startsWith('application/graphql-response+json') ? JSON.parse(answer.text) : answer.text;
+      contentType.startsWith('application/json') || contentType.startsWith('application/graphql-response+json') ? parsedAnswer(answer.text) : answer.text;
     if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
       throw new Error(`Expected JSON response body, but received: ${String(parsed)}`);
     }
@@ -224,6 +224,15 @@ function subgraphFetcher(options: SubgraphDataSourceOptions) {
       json: async () => JSON.parse(answer.text) as unknown,
     };
   };
+}
+
+// Named, so that profiles tell the two apart from the rest of a call.
+function serialisedRequest(request: OperationFetch['request']): string {
+  return JSON.stringify({ query: request.query, variables: request.variables, operationName: request.operationName, extensions: request.extensions });
+}
+
+function parsedAnswer(text: string): unknown {
+  return JSON.parse(text);
 }
 
 /** The cache hint a subgraph's Cache-Control header gives (as RemoteGraphQLDataSource reads it). */
