@@ -5,7 +5,8 @@
 //   npx tsx bench/gateways/run.ts [--variants plain,jwt,vus300] [--gateways stock,ours-1,ours,hive,hive-fork2,hive-router,ours-1-stock-executor,ours-1-nodedup]
 //                                 [--warm-up 10] [--duration 30] [--vus 50] [--tokens 6000]
 //
-// A native router is measured when its binary is given: HIVE_ROUTER_BIN=/path/to/hive_router.
+// A native router is measured when its binary is given: HIVE_ROUTER_BIN=/path/to/hive_router
+// (built with `cargo +nightly install hive-router --locked --features graphiql`, see BENCHMARKS.md).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
