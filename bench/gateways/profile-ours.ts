@@ -11,6 +11,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { freePort } from '../../test/support/free-port.js';
 import { benchQuery, composeBenchSupergraph, expectedResponse, type BenchSubgraphName } from './bench-supergraph.js';
 import { createBenchKey, signBenchTokens } from './bench-tokens.js';
+import { ourGatewayEnvironment } from './our-gateway-environment.js';
 
 const argument = (name: string, fallback: string) => {
   const index = process.argv.indexOf(`--${name}`);
@@ -37,24 +38,16 @@ writeFileSync(expectedPath, expectedResponse().json);
 const tokensPath = join(work, 'tokens.txt');
 writeFileSync(tokensPath, signBenchTokens(6000).join('\n'));
 const port = await freePort();
-const gateway = spawn(process.execPath, ['--cpu-prof', `--cpu-prof-dir=${out}`, '--import', 'tsx', join(root, 'gateway/src/main.ts')], {
+const gateway = spawn(process.execPath, ['--cpu-prof', `--cpu-prof-dir=${out}`, '--max-semi-space-size=64', '--import', 'tsx', join(root, 'gateway/src/main.ts')], {
   cwd: root,
   stdio: 'inherit',
   env: {
     ...process.env,
     APOLLO_TELEMETRY_DISABLED: 'true',
-    NODE_ENV: 'production',
-    LOG_LEVEL: 'warn',
-    HOST: '127.0.0.1',
-    GATEWAY_PORT: String(port),
+    ...ourGatewayEnvironment({ port, supergraphPath, accountsOrigin: new URL(urls.accounts).origin }),
+    // One process, with the deployed young generation given on the command line above.
     GATEWAY_WORKERS: '1',
-    SUPERGRAPH_PATH: supergraphPath,
-    ACCOUNTS_JWKS_URL: `${new URL(urls.accounts).origin}/.well-known/jwks.json`,
-    GATEWAY_SHARED_SECRET: 'gateway-bench-shared-secret-0123456789abcdef',
-    GATEWAY_RATE_LIMIT_ANONYMOUS_PER_SECOND: '1000000',
-    GATEWAY_RATE_LIMIT_ANONYMOUS_BURST: '1000000',
-    GATEWAY_RESPONSE_CACHE: 'false',
-    GATEWAY_MAX_COST: '1000000',
+    LOG_LEVEL: 'warn',
   },
 });
 const url = `http://127.0.0.1:${port}/graphql`;

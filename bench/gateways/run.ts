@@ -15,6 +15,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { freePort } from '../../test/support/free-port.js';
 import { benchQuery, composeBenchSupergraph, expectedResponse, subgraphNames, type BenchSubgraphName } from './bench-supergraph.js';
 import { createBenchKey, signBenchTokens } from './bench-tokens.js';
+import { oneProcess, ourGatewayEnvironment } from './our-gateway-environment.js';
 
 const argument = (name: string, fallback: string) => {
   const index = process.argv.indexOf(`--${name}`);
@@ -193,49 +194,22 @@ interface GatewayUnderTest {
   start(port: number): ChildProcess;
 }
 
-const ourEnvironment = (port: number): Record<string, string> => ({
-  NODE_ENV: 'production',
-  LOG_LEVEL: 'info',
-  HOST: '127.0.0.1',
-  GATEWAY_PORT: String(port),
-  SUPERGRAPH_PATH: supergraphPath,
-  ACCOUNTS_JWKS_URL: `${accountsOrigin}/.well-known/jwks.json`,
-  GATEWAY_SHARED_SECRET: 'gateway-bench-shared-secret-0123456789abcdef',
-  // Limits stay on, set for a load test from one address: every request comes from 127.0.0.1.
-  GATEWAY_RATE_LIMIT_ANONYMOUS_PER_SECOND: '1000000',
-  GATEWAY_RATE_LIMIT_ANONYMOUS_BURST: '1000000',
-  GATEWAY_RATE_LIMIT_USER_PER_SECOND: '1000',
-  GATEWAY_RATE_LIMIT_USER_BURST: '1000',
-  // The one whole-response cache there is (public, anonymous responses only) is off: it never counts.
-  GATEWAY_RESPONSE_CACHE: 'false',
-  // The deep query's estimated cost is 341,025 (lists of lists): the cost limit stays on, raised above it.
-  GATEWAY_MAX_COST: '1000000',
-});
 /** Extra settings for every run of our gateway, over the variant's own (e.g. `OURS_EXTRA_ENV='{"GATEWAY_EXECUTOR":"stock"}'`). */
 const extraEnvironment = process.env['OURS_EXTRA_ENV'] ? (JSON.parse(process.env['OURS_EXTRA_ENV']) as Record<string, string>) : {};
 
-// One process as deployed: the Dockerfile starts the gateway with a 64 MiB young generation,
-// as the cluster primary does for each worker (docs/gateway-performance.md).
-const oneProcess = { GATEWAY_WORKERS: '1', NODE_OPTIONS: '--max-semi-space-size=64' };
+/** Our gateway (gateway/src/main.ts) with the given settings over the bench's. */
+const ours = (name: string, label: string, settings: Record<string, string>): GatewayUnderTest => ({
+  label,
+  start: (port) =>
+    start(tsx, [join(root, 'gateway/src/main.ts')], { ...ourGatewayEnvironment({ port, supergraphPath, accountsOrigin }), ...settings, ...extraEnvironment }, name),
+});
 
 const gateways: Record<string, GatewayUnderTest> = {
   stock: { label: 'stock @apollo/gateway 2.14 + @apollo/server 5 (1 process)', start: (port) => start(tsx, [join(root, 'bench/gateways/stock-apollo-gateway.ts'), supergraphPath, String(port)], {}, 'stock') },
-  ours: {
-    label: 'GasRápido gateway (production settings, GATEWAY_WORKERS=auto: 2)',
-    start: (port) => start(tsx, [join(root, 'gateway/src/main.ts')], { ...ourEnvironment(port), GATEWAY_WORKERS: 'auto', ...extraEnvironment }, 'ours'),
-  },
-  'ours-1-nodedup': {
-    label: 'GasRápido gateway (1 process, GATEWAY_DEDUPLICATE_FETCHES=false)',
-    start: (port) => start(tsx, [join(root, 'gateway/src/main.ts')], { ...ourEnvironment(port), ...oneProcess, GATEWAY_DEDUPLICATE_FETCHES: 'false', ...extraEnvironment }, 'ours-1-nodedup'),
-  },
-  'ours-1-stock-executor': {
-    label: 'GasRápido gateway (1 process, GATEWAY_EXECUTOR=stock)',
-    start: (port) => start(tsx, [join(root, 'gateway/src/main.ts')], { ...ourEnvironment(port), ...oneProcess, GATEWAY_EXECUTOR: 'stock', ...extraEnvironment }, 'ours-1-stock-executor'),
-  },
-  'ours-1': {
-    label: 'GasRápido gateway (production settings, 1 process)',
-    start: (port) => start(tsx, [join(root, 'gateway/src/main.ts')], { ...ourEnvironment(port), ...oneProcess, ...extraEnvironment }, 'ours-1'),
-  },
+  ours: ours('ours', 'GasRápido gateway (production settings, GATEWAY_WORKERS=auto: 2)', { GATEWAY_WORKERS: 'auto' }),
+  'ours-1-nodedup': ours('ours-1-nodedup', 'GasRápido gateway (1 process, GATEWAY_DEDUPLICATE_FETCHES=false)', { ...oneProcess, GATEWAY_DEDUPLICATE_FETCHES: 'false' }),
+  'ours-1-stock-executor': ours('ours-1-stock-executor', 'GasRápido gateway (1 process, GATEWAY_EXECUTOR=stock)', { ...oneProcess, GATEWAY_EXECUTOR: 'stock' }),
+  'ours-1': ours('ours-1', 'GasRápido gateway (production settings, 1 process)', oneProcess),
   hive: {
     label: '@graphql-hive/gateway 2.15 (default: 1 worker)',
     start: (port) => start(join(root, 'node_modules/.bin/hive-gateway'), ['supergraph', supergraphPath, '--host', '127.0.0.1', '--port', String(port)], { NODE_ENV: 'production' }, 'hive'),

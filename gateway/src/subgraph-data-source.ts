@@ -69,9 +69,10 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
 
   constructor(options: SubgraphDataSourceOptions) {
     // @apollo/gateway types its fetcher after node-fetch; it reads only what SubgraphFetchResponse has.
-    super({ url: options.url, fetcher: subgraphFetcher(options) as never });
+    const target = new URL(options.url);
+    super({ url: options.url, fetcher: subgraphFetcher(options, target) as never });
     this.options = options;
-    this.target = new URL(options.url);
+    this.target = target;
   }
 
   override async process(options: ProcessOptions): Promise<SubgraphResponse> {
@@ -205,8 +206,7 @@ interface SubgraphFetchResponse {
  * operation (those go through `sendOperation`): the transport, wrapped in the
  * part of a fetch response the data source reads.
  */
-function subgraphFetcher(options: SubgraphDataSourceOptions) {
-  const target = new URL(options.url);
+function subgraphFetcher(options: SubgraphDataSourceOptions, target: URL) {
   return async (_url: string, init: { headers: Record<string, string>; body: string }): Promise<SubgraphFetchResponse> => {
     const answer = await options.transport.post(target, init.headers, init.body);
     return {

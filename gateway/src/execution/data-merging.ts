@@ -44,7 +44,8 @@ export function deepMerge(target: Record<string, unknown>, source: unknown): voi
 
 /** Answers "is this object of that type?" for one supergraph, remembering each answer. */
 export class TypeConditions {
-  private readonly answers = new Map<string, boolean>();
+  /** By object type name, then type condition. */
+  private readonly answers = new Map<string, Map<string, boolean>>();
 
   constructor(private readonly schema: GraphQLSchema) {}
 
@@ -53,8 +54,9 @@ export class TypeConditions {
     const typename = object['__typename'];
     if (!typename) return whenTypenameUnknown;
     if (typeCondition === typename) return true;
-    const key = `${String(typename)}\u0000${typeCondition}`;
-    let answer = this.answers.get(key);
+    let byCondition = this.answers.get(String(typename));
+    if (byCondition === undefined) this.answers.set(String(typename), (byCondition = new Map()));
+    let answer = byCondition.get(typeCondition);
     if (answer === undefined) {
       const type = this.schema.getType(String(typename));
       const condition = this.schema.getType(typeCondition);
@@ -62,7 +64,7 @@ export class TypeConditions {
         type !== undefined && type !== null && condition !== undefined && condition !== null && isAbstractType(condition)
           ? (isObjectType(type) || isInterfaceType(type)) && this.schema.isSubType(condition, type)
           : false;
-      this.answers.set(key, answer);
+      byCondition.set(typeCondition, answer);
     }
     return answer;
   }

@@ -41,7 +41,9 @@ export function payloadLoader(
   return async (entityId: string, envelope: EventEnvelope) => {
     // The event's correlation id ties each delivery to the request that caused it.
     const correlationId = correlationIdFrom(envelope.correlationId);
-    const logger = subscriber.logger.child({ correlationId, eventId: envelope.id });
+    // Made only when needed: a shared public-view payload is delivered to thousands without one.
+    let eventLogger: Logger | undefined;
+    const logger = () => (eventLogger ??= subscriber.logger.child({ correlationId, eventId: envelope.id }));
     let response: PayloadResponse;
     try {
       if (sharesPublicView) {
@@ -52,7 +54,7 @@ export function payloadLoader(
           limit(() =>
             server.executeOperation<Record<string, unknown>>(
               { query: subscription.payloadQuery, variables: variables(entityId) },
-              { contextValue: { viewer: null, accessToken: undefined, correlationId, logger: logger.child({ publicView: true }) } },
+              { contextValue: { viewer: null, accessToken: undefined, correlationId, logger: logger().child({ publicView: true }) } },
             ),
           ),
         );
@@ -60,12 +62,12 @@ export function payloadLoader(
           return { data: shared.body.singleResult.data };
         }
       }
-      const contextValue: GatewayContext = { viewer: subscriber.viewer, accessToken: subscriber.accessToken, correlationId, logger };
+      const contextValue: GatewayContext = { viewer: subscriber.viewer, accessToken: subscriber.accessToken, correlationId, logger: logger() };
       response = await limit(() =>
         server.executeOperation<Record<string, unknown>>({ query: subscription.payloadQuery, variables: variables(entityId) }, { contextValue }),
       );
     } catch (error) {
-      logger.error({ err: error, field: subscription.fieldName }, 'subscription payload failed to load');
+      logger().error({ err: error, field: subscription.fieldName }, 'subscription payload failed to load');
       return failed([{ message: UNEXPECTED_ERROR_MESSAGE, extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } }]);
     }
     if (response.body.kind !== 'single') return null;
@@ -73,11 +75,11 @@ export function payloadLoader(
     const entity = data?.[subscription.responseKey];
     if (entity !== null && entity !== undefined) return { data, ...(errors ? { errors } : {}) };
     if (errors === undefined || errors.every((error) => notForThisSubscriber.has(error.extensions?.['code']))) {
-      logger.debug({ field: subscription.fieldName, entityId }, 'subscription payload not visible to the subscriber; nothing sent');
+      logger().debug({ field: subscription.fieldName, entityId }, 'subscription payload not visible to the subscriber; nothing sent');
       return null;
     }
     // The field is non-null in the Subscription type, so a failed load nulls the whole result.
-    logger.warn({ field: subscription.fieldName, entityId, codes: errors.map((error) => error.extensions?.['code']) }, 'subscription payload failed');
+    logger().warn({ field: subscription.fieldName, entityId, codes: errors.map((error) => error.extensions?.['code']) }, 'subscription payload failed');
     return failed(errors);
   };
 }
