@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { PassThrough, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { request as forward } from 'undici';
 import { CORRELATION_HEADER, ErrorCode, sendGraphQLError, type Logger, type Route } from '#kit';
@@ -37,7 +38,7 @@ export function documentForwardingRoutes(verificationBaseUrl: string, logger: Lo
         const answer = await forward(`${verificationBaseUrl}${path}${url.search}`, {
           method,
           headers,
-          ...(method === 'PUT' ? { body: incoming } : {}),
+          ...(method === 'PUT' ? { body: bodyOf(incoming) } : {}),
           headersTimeout: TRANSFER_TIMEOUT_MS,
           bodyTimeout: TRANSFER_TIMEOUT_MS,
         });
@@ -58,6 +59,23 @@ export function documentForwardingRoutes(verificationBaseUrl: string, logger: Lo
       }
     },
   }));
+}
+
+/**
+ * The client's body as a stream undici may destroy without destroying the
+ * client's request. When the service answers before the body is complete (a
+ * 413), undici destroys the body it was sending; destroying the request itself
+ * would reset the client's connection before the gateway relayed the answer.
+ * What the client still sends is then the kit's to discard (unread-body.ts).
+ */
+function bodyOf(incoming: IncomingMessage): Readable {
+  const body = new PassThrough();
+  // pipe() unpipes, and never destroys the source, when the destination closes or fails.
+  incoming.pipe(body);
+  incoming.once('close', () => {
+    if (!incoming.complete) body.destroy(new Error('The client went away before the whole body arrived.'));
+  });
+  return body;
 }
 
 /** The verification service's base URL: its SUBGRAPH_VERIFICATION_URL, or the supergraph's, without `/graphql`. */

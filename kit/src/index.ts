@@ -27,6 +27,7 @@ export { startHttpService } from './http/service-server.js';
 export type { Route, GraphQLEndpoint, ReadinessCheck, HttpServiceOptions, RunningService } from './http/service-server.js';
 export { sendJson, sendGraphQLError } from './http/json-response.js';
 export { readBody, BodyTooLargeError } from './http/body.js';
+export type { UnreadBodyLimits } from './http/unread-body.js';
 export { startSubgraph } from './subgraph.js';
 export type { RequestContext, SubgraphDefinition, SubgraphRuntime } from './subgraph.js';
 export { encodeCursor, decodeCursor, pageSize, connection, newestFirstPage, pageOf, MAX_PAGE_SIZE } from './graphql/pagination.js';

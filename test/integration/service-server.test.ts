@@ -1,10 +1,11 @@
 import { ApolloServer } from '@apollo/server';
 import { afterEach, describe, expect, it } from 'vitest';
+import { Agent, request as httpRequest, type ClientRequest, type IncomingMessage } from 'node:http';
 import { Writable } from 'node:stream';
-import { createLogger, startHttpService, type RunningService } from '#kit';
+import { createLogger, startHttpService, type RunningService, type UnreadBodyLimits } from '#kit';
 
 /** A service whose one field waits until the test lets it finish, to observe draining. */
-async function startSlowService(readiness: Record<string, () => Promise<unknown>> = {}) {
+async function startSlowService(readiness: Record<string, () => Promise<unknown>> = {}, unreadBodyLimits?: UnreadBodyLimits) {
   let release: () => void = () => {};
   const released = new Promise<void>((resolve) => {
     release = resolve;
@@ -28,12 +29,55 @@ async function startSlowService(readiness: Record<string, () => Promise<unknown>
     maxBodyBytes: 2_000,
     graphql: { server, paths: ['/graphql'], context: async () => ({}) },
     readiness,
+    ...(unreadBodyLimits === undefined ? {} : { unreadBodyLimits }),
   });
   return { service, release, lines };
 }
 
 const post = (service: RunningService, body: string) =>
   fetch(`${service.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+
+interface StreamedPost {
+  request: ClientRequest;
+  /** Settles with the answer's status and body, or rejects when the connection broke first. */
+  answer: Promise<{ status: number; body: string; reusedSocket: boolean }>;
+  /** Settles once the connection closed or failed, with how many body bytes the client had written by then. */
+  cut: Promise<number>;
+}
+
+/** A chunked POST to /graphql whose body the caller writes, so it can go on after the answer arrived. */
+function streamedPost(service: RunningService, agent?: Agent): StreamedPost {
+  const request = httpRequest(`${service.url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'transfer-encoding': 'chunked' },
+    ...(agent === undefined ? {} : { agent }),
+  });
+  const answer = new Promise<{ status: number; body: string; reusedSocket: boolean }>((resolve, reject) => {
+    request.once('response', (response: IncomingMessage) => {
+      let body = '';
+      response.setEncoding('utf8');
+      response.on('data', (part: string) => (body += part));
+      response.once('end', () => resolve({ status: response.statusCode ?? 0, body, reusedSocket: request.reusedSocket }));
+    });
+    request.once('error', reject);
+  });
+  const cut = new Promise<number>((resolve) => {
+    request.once('socket', (socket) => socket.once('close', () => resolve(socket.bytesWritten)));
+  });
+  answer.catch(() => {});
+  return { request, answer, cut };
+}
+
+/** Writes `total` bytes of body in 1 KiB chunks, waiting for each to drain; stops early when the connection breaks. */
+async function writeBody(request: ClientRequest, total: number): Promise<'written' | 'broken'> {
+  const chunk = Buffer.alloc(1024, 'x');
+  for (let sent = 0; sent < total; sent += chunk.length) {
+    if (request.destroyed || request.socket?.destroyed) return 'broken';
+    const flushed = new Promise<boolean>((resolve) => request.write(chunk, (error) => resolve(error == null)));
+    if (!(await flushed)) return 'broken';
+  }
+  return 'written';
+}
 
 let running: RunningService | undefined;
 afterEach(async () => {
@@ -63,6 +107,49 @@ describe('the kit’s HTTP service', () => {
     const response = await post(service, JSON.stringify({ query: `{ fast } # ${'x'.repeat(5_000)}` }));
     expect(response.status).toBe(413);
     expect(await response.json()).toMatchObject({ errors: [{ extensions: { code: 'REQUEST_TOO_LARGE' } }] });
+  });
+
+  it('answers 413 to a body that runs over the limit while it streams, reads the rest, and keeps the connection', async () => {
+    const { service } = await startSlowService();
+    running = service;
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    try {
+      const oversized = streamedPost(service, agent);
+      // 64 KiB against a 2,000-byte limit: the answer goes out while the client is still sending.
+      expect(await writeBody(oversized.request, 64 * 1024)).toBe('written');
+      oversized.request.end();
+      const refused = await oversized.answer;
+      expect(refused.status).toBe(413);
+      expect(JSON.parse(refused.body)).toMatchObject({ errors: [{ extensions: { code: 'REQUEST_TOO_LARGE' } }] });
+
+      const next = streamedPost(service, agent);
+      next.request.end(JSON.stringify({ query: '{ fast }' }));
+      const answered = await next.answer;
+      expect(answered).toMatchObject({ status: 200, reusedSocket: true });
+      expect(JSON.parse(answered.body)).toEqual({ data: { fast: 'fast' } });
+    } finally {
+      agent.destroy();
+    }
+  });
+
+  it('closes the connection once the rest of a refused body passes the byte limit of what it discards', async () => {
+    const { service } = await startSlowService({}, { maxBytes: 16 * 1024, maxMs: 60_000 });
+    running = service;
+    const oversized = streamedPost(service);
+    const total = 32 * 1024 * 1024;
+    expect(await writeBody(oversized.request, total)).toBe('broken');
+    expect(await oversized.cut).toBeLessThan(total);
+  });
+
+  it('closes the connection when the rest of a refused body stops arriving within the time limit', async () => {
+    const { service } = await startSlowService({}, { maxBytes: 1024 * 1024, maxMs: 200 });
+    running = service;
+    const stalled = streamedPost(service);
+    expect(await writeBody(stalled.request, 4 * 1024)).toBe('written');
+    expect((await stalled.answer).status).toBe(413);
+    // The client neither sends more nor ends the body: only the server's limit can close the connection.
+    expect(await stalled.cut).toBeGreaterThan(4 * 1024);
+    expect(stalled.request.writableEnded).toBe(false);
   });
 
   it('refuses a body that is not JSON with BAD_REQUEST', async () => {

@@ -1,6 +1,7 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { request as httpRequest } from 'node:http';
+import { Agent, request as httpRequest } from 'node:http';
+import type { Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -183,28 +184,42 @@ function storedFilesOf(userId: string): string[] {
   }
 }
 
+interface ChunkedAnswer {
+  status: number;
+  body: UploadAnswer['body'];
+  /** How many chunks had been handed to the connection when the answer arrived. */
+  chunksSent: number;
+  /** The connection it went over: the same object for two requests means the connection was kept. */
+  connection: Socket;
+}
+
 /**
- * Sends a body in small chunks without a Content-Length (chunked), stopping as
- * soon as the server answers: how a client streaming a too-large file sees
- * the refusal.
+ * Sends a body in small chunks without a Content-Length (chunked): how a client
+ * streaming a too-large file sees the refusal. By default it stops sending once
+ * the answer arrives; with `sendAll` it sends every chunk and ends the body
+ * anyway, as a browser's fetch does.
  */
-function putChunked(url: string, chunks: Buffer[]): Promise<{ status: number; body: UploadAnswer['body']; chunksSent: number }> {
+function putChunked(url: string, chunks: Buffer[], options: { agent?: Agent; sendAll?: boolean } = {}): Promise<ChunkedAnswer> {
   return new Promise((resolve, reject) => {
     let chunksSent = 0;
     let answered = false;
-    const request = httpRequest(url, { method: 'PUT', headers: { 'transfer-encoding': 'chunked' } }, (response) => {
+    const request = httpRequest(url, { method: 'PUT', headers: { 'transfer-encoding': 'chunked' }, ...(options.agent === undefined ? {} : { agent: options.agent }) }, (response) => {
       answered = true;
+      const sentWhenAnswered = chunksSent;
       let text = '';
       response.setEncoding('utf8');
       response.on('data', (part: string) => (text += part));
-      response.on('end', () => resolve({ status: response.statusCode ?? 0, body: JSON.parse(text) as UploadAnswer['body'], chunksSent }));
+      response.on('end', () =>
+        resolve({ status: response.statusCode ?? 0, body: JSON.parse(text) as UploadAnswer['body'], chunksSent: sentWhenAnswered, connection: response.socket }),
+      );
     });
     request.on('error', (error) => {
       if (!answered) reject(error);
     });
     const sendNext = () => {
-      if (answered || chunksSent === chunks.length) {
-        if (!answered) request.end();
+      const stop = answered && options.sendAll !== true;
+      if (stop || chunksSent === chunks.length) {
+        if (!stop) request.end();
         return;
       }
       request.write(chunks[chunksSent]!);
@@ -432,8 +447,24 @@ describe('uploading a file', () => {
     const streamed = await putChunked(uploadUrl, chunks);
     expect(streamed.status).toBe(413);
     expect(streamed.body.errors?.[0]?.message).toContain(`limit of ${MAX_UPLOAD_BYTES} bytes`);
-    // The server stopped reading at the limit instead of taking the whole body.
+    // The answer came at the limit, before the client had sent the whole body.
     expect(streamed.chunksSent).toBeLessThan(chunks.length);
+
+    // A client that sends its whole body anyway keeps its connection, through the gateway and
+    // straight to the service: the rest is read and discarded, not answered with a reset that
+    // could reach the client before the 413 did (it once surfaced as the gateway's 503).
+    for (const url of [uploadUrl, uploadUrl.replace(test.platform.gateway.url, test.platform.subgraphs.get('verification')!.url)]) {
+      const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+      try {
+        const sentAnyway = await putChunked(url, chunks, { agent, sendAll: true });
+        expect(sentAnyway.status).toBe(413);
+        const next = await putChunked(url, chunks, { agent });
+        expect(next.status).toBe(413);
+        expect(next.connection).toBe(sentAnyway.connection);
+      } finally {
+        agent.destroy();
+      }
+    }
     expect(storedFilesOf(courier.id)).toHaveLength(0);
 
     const exact = await put(uploadUrl, fileOf('application/pdf', MAX_UPLOAD_BYTES));

@@ -13,7 +13,8 @@ export async function readBody(request: IncomingMessage, limitBytes: number): Pr
   if (Number.isFinite(declared) && declared > limitBytes) throw new BodyTooLargeError(limitBytes);
   const chunks: Buffer[] = [];
   let received = 0;
-  for await (const chunk of request) {
+  // Stopping at the limit must not destroy the request: the 413 still has to reach the client.
+  for await (const chunk of request.iterator({ destroyOnReturn: false })) {
     const buffer = chunk as Buffer;
     received += buffer.length;
     if (received > limitBytes) throw new BodyTooLargeError(limitBytes);

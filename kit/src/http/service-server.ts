@@ -11,6 +11,7 @@ import { CORRELATION_ATTRIBUTE, startRequestSpan } from '../observability/reques
 import { createServiceTelemetry, type ServiceTelemetry } from '../observability/telemetry.js';
 import { BodyTooLargeError, readBody } from './body.js';
 import { sendGraphQLError, sendJson } from './json-response.js';
+import { defaultUnreadBodyLimits, discardUnreadBody, type UnreadBodyLimits } from './unread-body.js';
 
 /** A plain HTTP route served beside GraphQL (JWKS, uploads). */
 export interface Route {
@@ -53,6 +54,8 @@ export interface HttpServiceOptions<Context extends BaseContext> {
   onStop?: ReadonlyArray<() => Promise<void>>;
   /** The service's metrics registry (served at `/metrics`) and trace identity; a new one by default. */
   telemetry?: ServiceTelemetry;
+  /** What is still read of a body answered before it arrived (a 413, a refused upload); see unread-body.ts. */
+  unreadBodyLimits?: UnreadBodyLimits;
 }
 
 export interface RunningService {
@@ -87,6 +90,7 @@ export async function startHttpService<Context extends BaseContext>(
   let inFlight = 0;
   let draining = false;
   let drained: (() => void) | undefined;
+  const unreadBodyLimits = options.unreadBodyLimits ?? defaultUnreadBodyLimits;
 
   async function handle(request: IncomingMessage, response: ServerResponse, url: URL): Promise<void> {
     const correlationId = correlationIdFrom(request.headers[CORRELATION_HEADER]);
@@ -140,7 +144,6 @@ export async function startHttpService<Context extends BaseContext>(
         text = await readBody(request, options.maxBodyBytes);
       } catch (error) {
         if (error instanceof BodyTooLargeError) {
-          response.setHeader('connection', 'close');
           sendGraphQLError(response, ErrorCode.REQUEST_TOO_LARGE, error.message);
           return;
         }
@@ -200,6 +203,7 @@ export async function startHttpService<Context extends BaseContext>(
     const route = routeOf(url.pathname);
     const span = probePaths.has(url.pathname) ? undefined : startRequestSpan(options.name, request, route, url.pathname);
     const onClose = () => {
+      if (response.writableFinished && !request.complete) discardUnreadBody(request, unreadBodyLimits);
       inFlight -= 1;
       measured.inFlight.dec();
       measured.duration.observe(

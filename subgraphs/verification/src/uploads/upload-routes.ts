@@ -1,4 +1,4 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ServerResponse } from 'node:http';
 import { pipeline } from 'node:stream/promises';
 import { GraphQLError } from 'graphql';
 import { appError, CORRELATION_HEADER, ErrorCode, isErrorCode, sendGraphQLError, sendJson, type Route } from '#kit';
@@ -14,7 +14,7 @@ export function uploadRoute(uploads: UploadService): Route {
     method: 'PUT',
     path: UPLOAD_PATH,
     handle: (request, response, url) =>
-      answerErrors(request, response, async () => {
+      answerErrors(response, async () => {
         const grant = uploads.uploadGrant(url.searchParams.get('token'));
         const declaredLength = Number(request.headers['content-length']);
         if (Number.isFinite(declaredLength) && declaredLength > uploads.maxUploadBytes) {
@@ -35,7 +35,7 @@ export function downloadRoute(uploads: UploadService): Route {
     method: 'GET',
     path: DOWNLOAD_PATH,
     handle: (request, response, url) =>
-      answerErrors(request, response, async () => {
+      answerErrors(response, async () => {
         const { document, content, fileName } = await uploads.download(url.searchParams.get('token'));
         response.writeHead(200, {
           'content-type': document.contentType,
@@ -51,14 +51,14 @@ export function downloadRoute(uploads: UploadService): Route {
 
 /**
  * Client errors (a GraphQLError with a known code) become the JSON error
- * answer; anything else propagates to the kit's 500. An answer sent before the
- * body was read closes the connection instead of reading the rest.
+ * answer; anything else propagates to the kit's 500. What is left of a body
+ * answered early is the kit's to discard (http/unread-body.ts).
  */
-async function answerErrors(request: IncomingMessage, response: ServerResponse, work: () => Promise<void>): Promise<void> {
+async function answerErrors(response: ServerResponse, work: () => Promise<void>): Promise<void> {
   try {
     await work();
   } catch (error) {
     if (!(error instanceof GraphQLError) || !isErrorCode(error.extensions['code']) || response.headersSent) throw error;
-    sendGraphQLError(response, error.extensions['code'], error.message, request.complete ? {} : { connection: 'close' });
+    sendGraphQLError(response, error.extensions['code'], error.message);
   }
 }
