@@ -52,13 +52,13 @@ async function postJson(url: string, body: unknown, headers: Record<string, stri
 
 const apq = (hash: string) => ({ persistedQuery: { version: 1, sha256Hash: hash } });
 
-async function timed<T>(work: () => Promise<T>): Promise<{ result: T; ms: number }> {
-  const startedAt = performance.now();
-  const result = await work();
-  return { result, ms: performance.now() - startedAt };
+/** Calls the gateway has made to one subgraph so far (its own metrics). */
+async function subgraphFetches(gateway: RunningGateway, subgraph: string): Promise<number> {
+  const exposition = await (await fetch(`${gateway.url}/metrics`)).text();
+  const match = new RegExp(`^gasrapido_subgraph_fetch_duration_seconds_count\\{[^}]*subgraph="${subgraph}"[^}]*\\} (\\d+)`, 'm').exec(exposition);
+  if (match === null) throw new Error(`no fetch count for ${subgraph} in the gateway's metrics`);
+  return Number(match[1]);
 }
-
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN;
 
 let addressSequence = 0;
 /** A client address of its own (the gateways here trust one proxy hop), so tests do not share anonymous buckets. */
@@ -184,24 +184,23 @@ describe('gateway protections', () => {
       expect((await ask(gateway, `{ __typename }`, { token: customer.accessToken, headers: { 'x-forwarded-for': address } })).status).toBe(200);
     });
 
-    it('keep a flood from one user from limiting or slowing another user', async () => {
+    it('keep a flood from one user from limiting another user, refusing it before it reaches a subgraph', async () => {
       const catalog = `{ products(first: 5) { totalCount nodes { name } } }`;
       const sample = async (count: number) => {
-        const samples: Array<{ status: number; ms: number }> = [];
+        const statuses: number[] = [];
         for (let index = 0; index < count; index += 1) {
-          const { result, ms } = await timed(() => ask(gateway, catalog, { token: other.accessToken }));
-          samples.push({ status: result.status, ms });
+          statuses.push((await ask(gateway, catalog, { token: other.accessToken })).status);
           await delay(60);
         }
-        return samples;
+        return statuses;
       };
-      const baseline = await sample(15);
-      await delay(1_100);
+      expect((await ask(gateway, catalog, { token: other.accessToken })).status).toBe(200);
+      const fetchesBefore = await subgraphFetches(gateway, 'products');
 
       // Thirty times the user's allowance, from a process of its own, as an abusive client would send it.
       const floodStarted = Date.now();
       const flood = startFlood({ url: `${gateway.url}/graphql`, token: customer.accessToken, query: catalog, perSecond: 300, durationMs: 2_500 });
-      let during: Array<{ status: number; ms: number }>;
+      let during: number[];
       try {
         await delay(300);
         during = await sample(15);
@@ -210,6 +209,7 @@ describe('gateway protections', () => {
       }
       const statuses = await flood.statuses;
       const floodSeconds = (Date.now() - floodStarted) / 1000;
+      const fetches = (await subgraphFetches(gateway, 'products')) - fetchesBefore;
 
       const sent = Object.values(statuses).reduce((sum, count) => sum + count, 0);
       const refused = statuses['429'] ?? 0;
@@ -218,11 +218,10 @@ describe('gateway protections', () => {
       // real duration, however fast this machine managed to send; the rest is refused.
       expect(refused).toBeGreaterThan(0);
       expect(sent - refused).toBeLessThanOrEqual(15 + Math.ceil(10 * floodSeconds));
-      expect(during.map((entry) => entry.status)).toEqual(baseline.map(() => 200));
-      const [before, whileFlooded] = [median(baseline.map((entry) => entry.ms)), median(during.map((entry) => entry.ms))];
-      const report = `${sent} flood requests, ${refused} refused; the other user's median ${before.toFixed(1)} ms before, ${whileFlooded.toFixed(1)} ms during`;
-      // Generous for a shared 2-core machine: what matters is that the flood is refused before it costs anything.
-      expect(whileFlooded, report).toBeLessThan(Math.max(before * 3, before + 100));
+      expect(during).toEqual(during.map(() => 200));
+      // One products fetch per admitted catalog query at most: a refused request cost no subgraph anything.
+      // (How much a flood slows other users is a matter of speed, for bench/, not of this test.)
+      expect(fetches, `${sent} flood requests, ${refused} refused, ${fetches} products fetches`).toBeLessThanOrEqual(sent - refused + during.length);
     });
 
     it('limit what the gateway sends to a subgraph, across callers', async () => {
@@ -275,13 +274,12 @@ describe('gateway protections', () => {
       expect(answer.errors?.[0]?.extensions).toMatchObject({ aliases: 16, maxAliases: 15 });
     });
 
-    it('refuse a token-heavy document with TOO_MANY_TOKENS, without parsing all of it', async () => {
+    it('refuse a token-heavy document with TOO_MANY_TOKENS', async () => {
       const heavy = `{ me { ${'id '.repeat(20_000)} } }`;
-      const { result: answer, ms } = await timed(() => ask(test, heavy));
+      const answer = await ask(test, heavy);
       expect(answer.status).toBe(400);
       expect(firstCode(answer)).toBe('TOO_MANY_TOKENS');
       expect(answer.errors?.[0]?.extensions).toMatchObject({ maxTokens: 2_000 });
-      expect(ms).toBeLessThan(1_000);
     });
 
     it('refuse a query whose pages multiply beyond the cost limit with QUERY_TOO_COSTLY, and run the same one with smaller pages', async () => {
@@ -327,8 +325,7 @@ describe('gateway protections', () => {
         request.end('"}}');
       });
       expect(status).toBe(413);
-      // The kit answers this one; it says BAD_REQUEST until it uses REQUEST_TOO_LARGE too.
-      expect(JSON.parse(body).errors[0].message).toMatch(/larger than the limit of 65536 bytes/);
+      expect(JSON.parse(body).errors[0]).toMatchObject({ message: expect.stringMatching(/larger than the limit of 65536 bytes/), extensions: { code: 'REQUEST_TOO_LARGE' } });
     });
   });
 

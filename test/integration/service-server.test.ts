@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { Agent, request as httpRequest, type ClientRequest, type IncomingMessage } from 'node:http';
 import { Writable } from 'node:stream';
 import { createLogger, startHttpService, type RunningService, type UnreadBodyLimits } from '#kit';
+import { eventually } from '../support/event-probe.js';
 
 /** A service whose one field waits until the test lets it finish, to observe draining. */
 async function startSlowService(readiness: Record<string, () => Promise<unknown>> = {}, unreadBodyLimits?: UnreadBodyLimits) {
@@ -183,8 +184,12 @@ describe('the kit’s HTTP service', () => {
       body: JSON.stringify({ query: '{ fast }' }),
     });
     expect(response.headers.get('x-correlation-id')).toBe('client-chosen-id-42');
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    const requestLog = lines.map((line) => JSON.parse(line) as Record<string, unknown>).find((line) => line['message'] === 'request');
+    // The line is written when the response closes, which may come after the client has it.
+    const requestLog = await eventually(
+      async () => lines.map((line) => JSON.parse(line) as Record<string, unknown>).find((line) => line['message'] === 'request'),
+      5_000,
+      'the request log line',
+    );
     expect(requestLog).toMatchObject({ correlationId: 'client-chosen-id-42', service: 'test', status: 200 });
   });
 });

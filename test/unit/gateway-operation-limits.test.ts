@@ -39,7 +39,8 @@ describe('measuring an operation before validation', () => {
     );
     const startedAt = performance.now();
     const shape = measureOperations(parse(`{ ...F${levels - 1} } ${fragments.join(' ')}`));
-    expect(performance.now() - startedAt).toBeLessThan(200);
+    // Exponential work would never finish; the bound only has to tell linear from badly superlinear.
+    expect(performance.now() - startedAt).toBeLessThan(2_000);
     expect(shape.aliases).toBe(2 ** (levels - 1));
     expect(shape.rootFields).toBe(2 ** (levels - 1));
   });
