@@ -13,6 +13,7 @@ import { startExtraGateway } from '../support/extra-gateway.js';
 import { startTestPlatform, type TestPlatform } from '../support/platform.js';
 import { registerUser, type SignedInUser } from '../support/users.js';
 import { verifiedUser } from '../support/onboarding.js';
+import { subgraphFetches } from '../support/gateway-metrics.js';
 
 /*
  * What the gateway refuses or serves itself before the supergraph does any
@@ -51,14 +52,6 @@ async function postJson(url: string, body: unknown, headers: Record<string, stri
 }
 
 const apq = (hash: string) => ({ persistedQuery: { version: 1, sha256Hash: hash } });
-
-/** Calls the gateway has made to one subgraph so far (its own metrics). */
-async function subgraphFetches(gateway: RunningGateway, subgraph: string): Promise<number> {
-  const exposition = await (await fetch(`${gateway.url}/metrics`)).text();
-  const match = new RegExp(`^gasrapido_subgraph_fetch_duration_seconds_count\\{[^}]*subgraph="${subgraph}"[^}]*\\} (\\d+)`, 'm').exec(exposition);
-  if (match === null) throw new Error(`no fetch count for ${subgraph} in the gateway's metrics`);
-  return Number(match[1]);
-}
 
 let addressSequence = 0;
 /** A client address of its own (the gateways here trust one proxy hop), so tests do not share anonymous buckets. */
@@ -195,7 +188,7 @@ describe('gateway protections', () => {
         return statuses;
       };
       expect((await ask(gateway, catalog, { token: other.accessToken })).status).toBe(200);
-      const fetchesBefore = await subgraphFetches(gateway, 'products');
+      const fetchesBefore = await subgraphFetches(gateway.url, 'products');
 
       // Thirty times the user's allowance, from a process of its own, as an abusive client would send it.
       const floodStarted = Date.now();
@@ -209,7 +202,7 @@ describe('gateway protections', () => {
       }
       const statuses = await flood.statuses;
       const floodSeconds = (Date.now() - floodStarted) / 1000;
-      const fetches = (await subgraphFetches(gateway, 'products')) - fetchesBefore;
+      const fetches = (await subgraphFetches(gateway.url, 'products')) - fetchesBefore;
 
       const sent = Object.values(statuses).reduce((sum, count) => sum + count, 0);
       const refused = statuses['429'] ?? 0;

@@ -7,6 +7,7 @@ import { startExtraGateway } from '../support/extra-gateway.js';
 import { startTestPlatform, type TestPlatform } from '../support/platform.js';
 import { registerUser, STRONG_PASSWORD, type SignedInUser } from '../support/users.js';
 import { verifiedUser } from '../support/onboarding.js';
+import { subgraphFetches } from '../support/gateway-metrics.js';
 
 /*
  * Subscriptions at the gateway: GraphQL over WebSocket (graphql-ws) on the
@@ -167,14 +168,6 @@ async function updateProduct(test: TestPlatform, supplier: SignedInUser, id: str
     variables: { id, input },
   });
   if (result.errors) throw new Error(`updateProduct failed: ${JSON.stringify(result.errors)}`);
-}
-
-/** Subgraph calls the gateway has made to one subgraph so far (its own metrics). */
-async function subgraphFetches(test: TestPlatform, subgraph: string): Promise<number> {
-  const exposition = await (await fetch(`${test.platform.gateway.url}/metrics`)).text();
-  const match = new RegExp(`^gasrapido_subgraph_fetch_duration_seconds_count\\{[^}]*subgraph="${subgraph}"[^}]*\\} (\\d+)`, 'm').exec(exposition);
-  if (match === null) throw new Error(`no fetch count for ${subgraph} in the gateway's metrics`);
-  return Number(match[1]);
 }
 
 async function logIn(test: TestPlatform, email: string): Promise<string> {
@@ -426,7 +419,7 @@ describe('the subscription endpoint', () => {
       const asCustomers = customers.map((each) => subscribe(connect(wsUrl(test), withToken(each.accessToken)).client, watchingWithThreshold, { id: productId }));
       const asSupplier = subscribe(connect(wsUrl(test), withToken(supplier.accessToken)).client, watchingWithThreshold, { id: productId });
       await subscriptionsOpen(test, 4);
-      const productFetchesBefore = await subgraphFetches(test, 'products');
+      const productFetchesBefore = await subgraphFetches(test.platform.gateway.url, 'products');
 
       await updateProduct(test, supplier, productId, { priceAmount: 9_900 });
 
@@ -438,7 +431,7 @@ describe('the subscription endpoint', () => {
       // The supplier manages the product and sees its threshold: not the public view.
       expect((await asSupplier.nth(1)).data?.['productUpdated'].lowStockThreshold).toBe(3);
       // The mutation, one anonymous load for the three customers, and the supplier's own load.
-      expect((await subgraphFetches(test, 'products')) - productFetchesBefore).toBe(3);
+      expect((await subgraphFetches(test.platform.gateway.url, 'products')) - productFetchesBefore).toBe(3);
     });
 
     it('productUpdated of an inactive product reaches its supplier, not other people', async () => {
