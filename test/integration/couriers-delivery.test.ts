@@ -323,7 +323,7 @@ describe('carrying an assigned order', () => {
     const [, next] = await offers(orderId, 2);
     expect(next!.courierId).toBe(staying.id);
     expect(firstCode(await accept(leaving, offer!.offerId))).toBe('CONFLICT');
-    await eventually(async () => ((await accept(staying, next!.offerId)).errors === undefined ? true : undefined), 5_000, 'acceptance');
+    await eventually(async () => ((await accept(staying, next!.offerId)).errors === undefined ? true : undefined), 15_000, 'acceptance');
   });
 });
 

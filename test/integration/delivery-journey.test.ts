@@ -136,13 +136,16 @@ describe('delivering gas', () => {
     expect(assigned.courier.id).toBe(courier.id);
     expect(assigned.deliveryCode).toMatch(/^\d{6}$/);
 
-    // Live location: the customer follows the courier once the gas is picked up; a stranger asking for it hears nothing.
+    // Live location: the customer follows the courier once the gas is picked up; a stranger asking for it is refused.
     const location = `subscription ($orderId: ID!) { courierLocation(orderId: $orderId) { orderId latitude longitude courier { id vehicleType user { name } } } }`;
     const courierOnMap = liveFeed<LocationMessage>(phone, location, { orderId });
+    const thisOrder = liveFeed<OrderMessage>(phone, 'subscription ($orderId: ID!) { orderStatusChanged(orderId: $orderId) { id status } }', { orderId });
     const snooping = liveFeed<LocationMessage>(strangerPhone, location, { orderId });
     await new Promise((resolve) => setTimeout(resolve, 500));
     await ok(test.query('mutation ($orderId: ID!) { pickUpOrder(orderId: $orderId) { status } }', { token: courier.accessToken, variables: { orderId } }));
     await orderUpdates.waitFor((data) => data.orderStatusChanged.id === orderId && data.orderStatusChanged.status === 'IN_TRANSIT');
+    await thisOrder.waitFor((data) => data.orderStatusChanged.id === orderId && data.orderStatusChanged.status === 'IN_TRANSIT');
+    expect(snooping.failure()).toEqual([expect.objectContaining({ extensions: { code: 'NOT_FOUND' } })]);
 
     for (const [index, position] of onTheWay.entries()) {
       if (index > 0) await new Promise((resolve) => setTimeout(resolve, 300));

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
 import { createClient, type Client, type ClientOptions, type FormattedExecutionResult } from 'graphql-ws';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -372,6 +373,38 @@ describe('the subscription endpoint', () => {
     });
   });
 
+  describe('admission', () => {
+    it('refuses at once, with FORBIDDEN, a subscription the viewer’s roles could never receive, and admits those who hold them', async () => {
+      const { client, closes } = connect(wsUrl(test), withToken(customer.accessToken));
+      expect(await subscribe(client, inventoryLow).failure).toEqual([
+        { message: 'inventoryLow is for SUPPLIER accounts only.', extensions: { code: 'FORBIDDEN' } },
+      ]);
+      expect(await subscribe(client, `subscription { alertUpdated { id } }`).failure).toEqual([
+        { message: 'alertUpdated is for ADMIN accounts only.', extensions: { code: 'FORBIDDEN' } },
+      ]);
+      expect(closes).toEqual([]);
+
+      const opened = test.platform.gateway.subscriptions.openSubscriptions() + 1;
+      const bySupplier = subscribe(connect(wsUrl(test), withToken(supplier.accessToken)).client, inventoryLow);
+      await subscriptionsOpen(test, opened);
+      expect(await failureWithin(bySupplier, 200)).toBeUndefined();
+      bySupplier.dispose();
+    });
+
+    it('refuses with NOT_FOUND a subscription to an order the viewer cannot see, as the orders subgraph would', async () => {
+      const { client, closes } = connect(wsUrl(test), withToken(customer.accessToken));
+      const unknown = randomUUID();
+      for (const field of ['orderStatusChanged', 'paymentUpdated']) {
+        expect(await subscribe(client, `subscription ($orderId: ID!) { ${field}(orderId: $orderId) { id } }`, { orderId: unknown }).failure).toEqual([
+          { message: `${field}(orderId: "${unknown}") cannot be subscribed to: Order was not found.`, extensions: { code: 'NOT_FOUND' } },
+        ]);
+      }
+      const location = await subscribe(client, `subscription ($orderId: ID!) { courierLocation(orderId: $orderId) { latitude } }`, { orderId: unknown }).failure;
+      expect(location).toEqual([expect.objectContaining({ message: expect.stringMatching(/^courierLocation\(orderId: ".+"\) cannot be subscribed to: /), extensions: { code: 'NOT_FOUND' } })]);
+      expect(closes).toEqual([]);
+    });
+  });
+
   describe('per-user filtering', () => {
     it('inventoryLow tells each supplier about their own products only', async () => {
       const supplierA = await verifiedUser(test, 'SUPPLIER', 'Gás A');
@@ -503,8 +536,9 @@ describe('connection lifetime', () => {
   });
 
   it('closes every client with 1012 (Service Restart) when the gateway stops', async () => {
+    const productId = await createProduct(test, supplier);
     const { client, closes } = connect(wsUrl(test), withToken(await logIn(test, customer.email)));
-    subscribe(client, inventoryLow);
+    subscribe(client, productUpdated, { id: productId });
     await subscriptionsOpen(test, 1);
     stopped = true;
     await test.stop();

@@ -7,6 +7,8 @@ export interface LiveFeed<Data> {
   readonly messages: Array<FormattedExecutionResult<Data, unknown>>;
   /** Resolves with the first message (in arrival order, counting from `from`) that `match` accepts. */
   waitFor(match: (data: Data) => boolean, timeoutMs?: number): Promise<Data>;
+  /** What the subscription failed with (the GraphQL errors of a refusal), if it did. */
+  failure(): unknown;
   dispose(): void;
 }
 
@@ -44,6 +46,7 @@ export function liveFeed<Data>(client: Client, query: string, variables: Record<
         await new Promise((resolve) => setTimeout(resolve, 20));
       }
     },
+    failure: () => failure,
     dispose,
   };
 }

@@ -48,7 +48,7 @@ export interface PreparedSubscription {
 export type PrepareResult = { ok: true; subscription: PreparedSubscription } | { ok: false; errors: readonly GraphQLError[] };
 
 /** A refusal the client sees in a graphql-ws `error` message; only `code` goes in extensions. */
-const refusal = (code: ErrorCode, message: string, nodes?: GraphQLError['nodes']): GraphQLError =>
+export const refusal = (code: ErrorCode, message: string, nodes?: GraphQLError['nodes']): GraphQLError =>
   new GraphQLError(message, { ...(nodes ? { nodes } : {}), extensions: { code } });
 
 const refused = (...errors: GraphQLError[]): PrepareResult => ({ ok: false, errors });

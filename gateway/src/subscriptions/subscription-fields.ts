@@ -36,6 +36,31 @@ export interface SubscriptionField {
    * Absent: every subscriber is loaded as themselves.
    */
   seesPublicView?(viewer: Viewer | null): boolean;
+  /** Checked once, when a client subscribes (subscription-admission.ts). Absent: everyone signed in is admitted. */
+  readonly admission?: SubscriptionAdmission;
+}
+
+/**
+ * What a subscriber must be for the subscription to ever deliver anything.
+ * Refusing at subscribe time tells a client why; admitting and then filtering
+ * every event away would leave it waiting in silence.
+ */
+export interface SubscriptionAdmission {
+  /** The viewer must hold one of these roles. */
+  readonly roles?: readonly Role[];
+  /**
+   * A subscription about one entity named by an argument: when the argument is
+   * given, the viewer must be able to read the entity through this root Query
+   * field, asked as them, or the subscription is refused as the field refuses
+   * them (NOT_FOUND for another customer's order).
+   */
+  readonly entity?: {
+    /** The subscription's argument naming the entity, e.g. `orderId`. */
+    readonly argument: string;
+    /** The root Query field and its argument that read it, e.g. `order(id:)`. */
+    readonly queryField: string;
+    readonly queryArgument: string;
+  };
 }
 
 export type SubscriptionFieldRegistry = Readonly<Record<string, SubscriptionField>>;
@@ -48,6 +73,7 @@ interface FieldSpec<Definition extends EventDefinition<z.ZodType>> {
   entityArgument?: string;
   entityId(data: EventData<Definition>): string;
   seesPublicView?(viewer: Viewer | null): boolean;
+  admission?: SubscriptionAdmission;
 }
 
 /**
@@ -71,6 +97,7 @@ function field<Definition extends EventDefinition<z.ZodType>>(spec: FieldSpec<De
     entityArgument: spec.entityArgument ?? 'id',
     entityId: (envelope) => spec.entityId(data(envelope)),
     ...(spec.seesPublicView ? { seesPublicView: spec.seesPublicView } : {}),
+    ...(spec.admission ? { admission: spec.admission } : {}),
   };
 }
 
@@ -82,6 +109,9 @@ type OrderEvent =
   | typeof Events.orderCancelled;
 type PaymentEvent = typeof Events.paymentProcessed | typeof Events.paymentFailed | typeof Events.refundProcessed;
 type AlertEvent = typeof Events.alertTriggered | typeof Events.alertEscalated | typeof Events.alertAcknowledged | typeof Events.alertResolved;
+
+/** The order an `orderId` argument names, which its customer and supplier (and admins) can read. */
+const orderNamedByOrderId = { argument: 'orderId', queryField: 'order', queryArgument: 'id' } as const;
 
 /**
  * Every subscription the gateway serves. Adding one is one entry here plus
@@ -106,6 +136,7 @@ export const subscriptionFields: SubscriptionFieldRegistry = {
     filter: (data, _args, viewer) => viewer !== null && data.supplierId === viewer.userId && data.crossedLowThreshold,
     entityField: 'product',
     entityId: (data) => data.productId,
+    admission: { roles: [Role.SUPPLIER] },
   }),
   orderStatusChanged: field<OrderEvent>({
     events: [Events.orderCreated, Events.orderConfirmed, Events.orderInTransit, Events.orderDelivered, Events.orderCancelled],
@@ -117,6 +148,7 @@ export const subscriptionFields: SubscriptionFieldRegistry = {
       (args['orderId'] === undefined || args['orderId'] === null || args['orderId'] === data.orderId),
     entityField: 'order',
     entityId: (data) => data.orderId,
+    admission: { entity: orderNamedByOrderId },
   }),
   paymentUpdated: field<PaymentEvent>({
     events: [Events.paymentProcessed, Events.paymentFailed, Events.refundProcessed],
@@ -128,6 +160,7 @@ export const subscriptionFields: SubscriptionFieldRegistry = {
       (args['orderId'] === undefined || args['orderId'] === null || args['orderId'] === data.orderId),
     entityField: 'payment',
     entityId: (data) => data.paymentId,
+    admission: { entity: orderNamedByOrderId },
   }),
   courierLocation: field({
     events: [Events.courierLocationUpdated],
@@ -138,6 +171,8 @@ export const subscriptionFields: SubscriptionFieldRegistry = {
     entityField: 'courierLocation',
     entityArgument: 'orderId',
     entityId: (data) => data.orderId,
+    // Null while the order is not in transit, NOT_FOUND for anybody but its customer (and admins).
+    admission: { entity: { argument: 'orderId', queryField: 'courierLocation', queryArgument: 'orderId' } },
   }),
   notificationReceived: field({
     events: [Events.notificationSent],
@@ -154,6 +189,7 @@ export const subscriptionFields: SubscriptionFieldRegistry = {
     filter: (_data, _args, viewer) => hasRole(viewer, Role.ADMIN),
     entityField: 'alert',
     entityId: (data) => data.alertId,
+    admission: { roles: [Role.ADMIN] },
   }),
 };
 

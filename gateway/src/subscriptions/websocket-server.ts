@@ -15,7 +15,8 @@ import { connectionToken } from './connection-token.js';
 import type { EventFanout } from './event-fanout.js';
 import { payloadLoader, type PayloadResponse, type Subscriber } from './payload-loader.js';
 import { SharedLoads } from './shared-loads.js';
-import { prepareSubscription, type PreparedSubscription } from './payload-query.js';
+import { prepareSubscription, refusal, type PreparedSubscription } from './payload-query.js';
+import { admissionRefusals } from './subscription-admission.js';
 import { SubscriptionEvents } from './subscription-events.js';
 import type { SubscriptionFieldRegistry } from './subscription-fields.js';
 
@@ -82,8 +83,6 @@ const closeGraceMs = 1_000;
 /** How long a shared public-view payload stays available to the event's slower subscribers. */
 const sharedLoadKeepMs = 30_000;
 
-const refusal = (code: ErrorCode, message: string) => new GraphQLError(message, { extensions: { code } });
-
 /**
  * GraphQL over WebSocket (the graphql-transport-ws protocol of graphql-ws) on
  * the gateway's own HTTP server and GraphQL paths. Every connection must
@@ -137,7 +136,7 @@ export function attachSubscriptionServer(options: SubscriptionServerOptions): Su
         return true;
       },
 
-      onSubscribe(context, id, payload) {
+      async onSubscribe(context, id, payload) {
         const { connection } = context.extra;
         if (connection === undefined) return [refusal(ErrorCode.UNAUTHENTICATED, 'Sign in first.')];
         // graphql-ws has already reserved this id, so it is part of the count.
@@ -169,6 +168,8 @@ export function attachSubscriptionServer(options: SubscriptionServerOptions): Su
         if (subscription.field.requiresViewer && connection.viewer === null) {
           return [refusal(ErrorCode.UNAUTHENTICATED, `Sign in to subscribe to ${subscription.fieldName}.`)];
         }
+        const refused = await admissionRefusals(options.apolloServer, subscription, connection, limit);
+        if (refused !== undefined) return refused;
         const args: ExecutionArgs = {
           schema,
           document: subscription.document,
