@@ -384,8 +384,13 @@ describe('the subscription endpoint', () => {
       ]);
       expect(closes).toEqual([]);
 
+      const asSupplier = connect(wsUrl(test), withToken(supplier.accessToken)).client;
+      // Payments and courier positions reach an order's customer only, so its supplier is refused them.
+      expect(await subscribe(asSupplier, `subscription { paymentUpdated { id } }`).failure).toEqual([
+        { message: 'paymentUpdated is for CUSTOMER accounts only.', extensions: { code: 'FORBIDDEN' } },
+      ]);
       const opened = test.platform.gateway.subscriptions.openSubscriptions() + 1;
-      const bySupplier = subscribe(connect(wsUrl(test), withToken(supplier.accessToken)).client, inventoryLow);
+      const bySupplier = subscribe(asSupplier, inventoryLow);
       await subscriptionsOpen(test, opened);
       expect(await failureWithin(bySupplier, 200)).toBeUndefined();
       bySupplier.dispose();

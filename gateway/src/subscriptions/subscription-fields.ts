@@ -160,7 +160,8 @@ export const subscriptionFields: SubscriptionFieldRegistry = {
       (args['orderId'] === undefined || args['orderId'] === null || args['orderId'] === data.orderId),
     entityField: 'payment',
     entityId: (data) => data.paymentId,
-    admission: { entity: orderNamedByOrderId },
+    // Payments reach the payer only: an order's supplier can read the order but would hear nothing.
+    admission: { roles: [Role.CUSTOMER], entity: orderNamedByOrderId },
   }),
   courierLocation: field({
     events: [Events.courierLocationUpdated],
@@ -171,8 +172,9 @@ export const subscriptionFields: SubscriptionFieldRegistry = {
     entityField: 'courierLocation',
     entityArgument: 'orderId',
     entityId: (data) => data.orderId,
-    // Null while the order is not in transit, NOT_FOUND for anybody but its customer (and admins).
-    admission: { entity: { argument: 'orderId', queryField: 'courierLocation', queryArgument: 'orderId' } },
+    // Positions reach the order's customer only. courierLocation(orderId:) is null while the order
+    // is not in transit, and NOT_FOUND for anybody but its customer and admins.
+    admission: { roles: [Role.CUSTOMER], entity: { argument: 'orderId', queryField: 'courierLocation', queryArgument: 'orderId' } },
   }),
   notificationReceived: field({
     events: [Events.notificationSent],
