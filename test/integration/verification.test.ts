@@ -206,11 +206,13 @@ function putChunked(url: string, chunks: Buffer[], options: { agent?: Agent; sen
     const request = httpRequest(url, { method: 'PUT', headers: { 'transfer-encoding': 'chunked' }, ...(options.agent === undefined ? {} : { agent: options.agent }) }, (response) => {
       answered = true;
       const sentWhenAnswered = chunksSent;
+      // Taken now: once the response has ended, the agent may already have detached the socket from it.
+      const connection = response.socket;
       let text = '';
       response.setEncoding('utf8');
       response.on('data', (part: string) => (text += part));
       response.on('end', () =>
-        resolve({ status: response.statusCode ?? 0, body: JSON.parse(text) as UploadAnswer['body'], chunksSent: sentWhenAnswered, connection: response.socket }),
+        resolve({ status: response.statusCode ?? 0, body: JSON.parse(text) as UploadAnswer['body'], chunksSent: sentWhenAnswered, connection }),
       );
     });
     request.on('error', (error) => {
