@@ -15,6 +15,11 @@ export interface Subscriber {
   readonly logger: Logger;
 }
 
+/** The context an operation runs in when the gateway runs it as this subscriber. */
+export function subscriberContext(subscriber: Subscriber, correlationId: string, logger: Logger): GatewayContext {
+  return { viewer: subscriber.viewer, accessToken: subscriber.accessToken, correlationId, logger };
+}
+
 /**
  * Errors that mean "this subscriber may not see this entity" rather than
  * "something broke": the event is simply not theirs to receive.
@@ -62,7 +67,7 @@ export function payloadLoader(
           return { data: shared.body.singleResult.data };
         }
       }
-      const contextValue: GatewayContext = { viewer: subscriber.viewer, accessToken: subscriber.accessToken, correlationId, logger: logger() };
+      const contextValue = subscriberContext(subscriber, correlationId, logger());
       response = await limit(() =>
         server.executeOperation<Record<string, unknown>>({ query: subscription.payloadQuery, variables: variables(entityId) }, { contextValue }),
       );

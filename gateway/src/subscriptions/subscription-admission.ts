@@ -2,7 +2,7 @@ import type { ApolloServer } from '@apollo/server';
 import type { GraphQLError } from 'graphql';
 import { correlationIdFrom, ErrorCode, hasRole, isErrorCode, UNEXPECTED_ERROR_MESSAGE } from '#kit';
 import type { GatewayContext } from '../gateway-context.js';
-import type { Subscriber } from './payload-loader.js';
+import { subscriberContext, type Subscriber } from './payload-loader.js';
 import { refusal, type PreparedSubscription } from './payload-query.js';
 
 /**
@@ -31,7 +31,7 @@ export async function admissionRefusals(
     response = await limit(() =>
       server.executeOperation<Record<string, unknown>>(
         { query: `query ($id: ID!) { entity: ${entity.queryField}(${entity.queryArgument}: $id) { __typename } }`, variables: { id } },
-        { contextValue: { viewer: subscriber.viewer, accessToken: subscriber.accessToken, correlationId: correlationIdFrom(undefined), logger: subscriber.logger } },
+        { contextValue: subscriberContext(subscriber, correlationIdFrom(undefined), subscriber.logger) },
       ),
     );
   } catch (error) {

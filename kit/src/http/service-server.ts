@@ -203,7 +203,7 @@ export async function startHttpService<Context extends BaseContext>(
     const route = routeOf(url.pathname);
     const span = probePaths.has(url.pathname) ? undefined : startRequestSpan(options.name, request, route, url.pathname);
     const onClose = () => {
-      if (response.writableFinished && !request.complete) discardUnreadBody(request, unreadBodyLimits);
+      if (response.writableFinished) discardUnreadBody(request, unreadBodyLimits);
       inFlight -= 1;
       measured.inFlight.dec();
       measured.duration.observe(

@@ -10,8 +10,9 @@ export interface UnreadBodyLimits {
 export const defaultUnreadBodyLimits: UnreadBodyLimits = { maxBytes: 1024 * 1024, maxMs: 5_000 };
 
 /**
- * Called once an answer went out before its request's body had arrived: a 413
- * at the size limit, a 403 for an upload URL that is not valid.
+ * Called once an answer went out; it matters when that was before the
+ * request's body had arrived: a 413 at the size limit, a 403 for an upload URL
+ * that is not valid. A body that had arrived leaves nothing to do.
  *
  * Closing the connection at that point would be wrong. The client is still
  * sending, its bytes reach a closed socket, and the peer answers with a reset.
