@@ -332,7 +332,9 @@ describe('gateway protections', () => {
       expect(answer.status).toBe(400);
       expect(answer.body.errors[0].extensions.code).toBe('BAD_REQUEST');
       expect(answer.body.errors[0].message).toMatch(/Batched requests .* are not accepted/);
-      expect([...test.statements.values()].flat()).toEqual([]);
+      // Products is the subgraph the batch would have reached; other subgraphs' scheduled jobs
+      // (payments' settlement sweep) may run statements meanwhile.
+      expect(test.statements.get('products') ?? []).toEqual([]);
     });
 
     it('run when GATEWAY_ALLOW_BATCHING is on, up to GATEWAY_MAX_BATCH_SIZE operations', async () => {
