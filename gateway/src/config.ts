@@ -1,5 +1,15 @@
 import { z } from 'zod';
-import { env, identitySettings, parseEnvironment, sharedEnvironmentShape, supergraphPath, ConfigError, type Environment } from '#kit';
+import {
+  env,
+  identitySettings,
+  parseEnvironment,
+  parseOriginList,
+  sharedEnvironmentShape,
+  supergraphPath,
+  ConfigError,
+  type CrossOriginPolicy,
+  type Environment,
+} from '#kit';
 
 const count = (min: number, max: number, fallback: number) => z.coerce.number().int().min(min).max(max).default(fallback);
 const perSecond = (fallback: number) => z.coerce.number().min(0).max(1_000_000).default(fallback);
@@ -28,6 +38,11 @@ const gatewayEnvironmentShape = {
   GATEWAY_PREPARED_OPERATIONS: z.coerce.number().int().min(1).max(1_000_000).default(5_000),
   /** Worker processes sharing the port (node:cluster); `auto`: one per core. 1 runs no cluster. */
   GATEWAY_WORKERS: z.union([z.literal('auto'), z.coerce.number().int().min(1).max(64)]).default(1),
+
+  // Browsers on other origins (docs/gateway-protections.md, "Cross-origin requests").
+  /** `*`, or comma-separated exact origins; unset: `*` outside production, none in production. */
+  GATEWAY_CORS_ORIGINS: z.string().optional(),
+  GATEWAY_CORS_CREDENTIALS: env.flag(false),
 
   // Protections (docs/gateway-protections.md).
   GATEWAY_RATE_LIMITS: env.flag(true),
@@ -179,6 +194,8 @@ export interface GatewaySettings {
   subgraphUrls: Record<string, string>;
   protection: ProtectionSettings;
   resilience: ResilienceSettings;
+  /** Which web origins may call the gateway from a browser; also checked on WebSocket upgrades. */
+  crossOrigin: CrossOriginPolicy;
 }
 
 /** Variables named after a subgraph: `SUBGRAPH_<NAME>_<SETTING>`. */
@@ -232,8 +249,9 @@ export function parseGatewaySettings(environment: Environment): GatewaySettings 
   if (parsed.SUBGRAPH_RETRY_MAX_DELAY_MS < parsed.SUBGRAPH_RETRY_BASE_DELAY_MS) {
     problems.push('SUBGRAPH_RETRY_MAX_DELAY_MS: must not be below SUBGRAPH_RETRY_BASE_DELAY_MS');
   }
-  if (problems.length > 0) throw new ConfigError(problems);
   const production = parsed.NODE_ENV === 'production';
+  const crossOrigin = parseCrossOrigin(parsed.GATEWAY_CORS_ORIGINS, parsed.GATEWAY_CORS_CREDENTIALS, production, problems);
+  if (problems.length > 0) throw new ConfigError(problems);
   const subgraphRate = parsed.GATEWAY_RATE_LIMIT_SUBGRAPH_PER_SECOND;
   return {
     nodeEnv: parsed.NODE_ENV,
@@ -303,5 +321,24 @@ export function parseGatewaySettings(environment: Environment): GatewaySettings 
         halfOpenProbes: parsed.CIRCUIT_HALF_OPEN_PROBES,
       },
     },
+    crossOrigin,
   };
+}
+
+/**
+ * Development and tests let any page call the gateway, so a web app on another
+ * port works at once; production lets none unless its origins are listed.
+ * Any origin with credentials is refused in production: every site on the web
+ * could then make a signed-in visitor's browser read the answers.
+ */
+function parseCrossOrigin(value: string | undefined, credentials: boolean, production: boolean, problems: string[]): CrossOriginPolicy {
+  const listed = parseOriginList(value ?? (production ? '' : '*'));
+  if ('problems' in listed) {
+    problems.push(...listed.problems.map((problem) => `GATEWAY_CORS_ORIGINS: ${problem}`));
+    return { origins: new Set(), credentials };
+  }
+  if (production && credentials && listed.origins === '*') {
+    problems.push('GATEWAY_CORS_CREDENTIALS: cannot be on while GATEWAY_CORS_ORIGINS is `*` in production; list the origins');
+  }
+  return { origins: listed.origins, credentials };
 }

@@ -168,6 +168,7 @@ export async function startGateway(settings: GatewaySettings, deps: GatewayDepen
       port: settings.port,
       maxBodyBytes: settings.maxBodyBytes,
       shutdownGraceMs: settings.shutdownGraceMs,
+      crossOrigin: settings.crossOrigin,
       readiness: { supergraph: async () => gateway.schema ?? Promise.reject(new Error('supergraph not loaded')) },
       routes: [
         ...(verificationUrl === undefined ? [] : documentForwardingRoutes(verificationUrl, logger)),
@@ -213,6 +214,7 @@ export async function startGateway(settings: GatewaySettings, deps: GatewayDepen
       operationLimits: protection.operationLimits,
       logger: logger.child({ component: 'subscriptions' }),
       production: settings.nodeEnv === 'production',
+      crossOrigin: settings.crossOrigin,
     });
   }
 

@@ -28,6 +28,8 @@ export type { Route, GraphQLEndpoint, ReadinessCheck, HttpServiceOptions, Runnin
 export { sendJson, sendGraphQLError } from './http/json-response.js';
 export { readBody, BodyTooLargeError } from './http/body.js';
 export type { UnreadBodyLimits } from './http/unread-body.js';
+export { originAllowed, parseOriginList, allowedRequestHeaders, exposedResponseHeaders, type CrossOriginPolicy } from './http/cross-origin.js';
+export { GraphQLMediaType, graphQLMediaTypeFor } from './http/graphql-media-type.js';
 export { startSubgraph } from './subgraph.js';
 export type { RequestContext, SubgraphDefinition, SubgraphRuntime } from './subgraph.js';
 export { encodeCursor, decodeCursor, pageSize, connection, newestFirstPage, pageOf, MAX_PAGE_SIZE } from './graphql/pagination.js';

@@ -10,7 +10,19 @@ export interface RequestOptions {
   token?: string;
   headers?: Record<string, string>;
   variables?: Record<string, unknown>;
+  /**
+   * What the client asks for in Accept. By default it prefers
+   * application/graphql-response+json, as Apollo Client 4 does, so the status
+   * follows the first error's code; `json` asks for application/json only, where
+   * every well-formed GraphQL response is a 200 (docs/errors.md).
+   */
+  accept?: 'graphql-response' | 'json';
 }
+
+const acceptHeaders = {
+  'graphql-response': 'application/graphql-response+json, application/json;q=0.9',
+  json: 'application/json',
+} as const;
 
 /** Posts one operation to a GraphQL endpoint, as a client application would. */
 export async function postGraphQL<Data = Record<string, any>>(
@@ -22,6 +34,7 @@ export async function postGraphQL<Data = Record<string, any>>(
     method: 'POST',
     headers: {
       'content-type': 'application/json',
+      accept: acceptHeaders[options.accept ?? 'graphql-response'],
       ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
       ...options.headers,
     },

@@ -1,6 +1,6 @@
 import { HeaderMap, type HTTPGraphQLResponse } from '@apollo/server';
 import { GraphQLError } from 'graphql';
-import { httpStatusFor, type ErrorCode } from '#kit';
+import { GraphQLMediaType, httpStatusFor, type ErrorCode } from '#kit';
 
 /** A request the gateway answers itself, before Apollo Server sees it. */
 export interface Refusal {
@@ -11,9 +11,9 @@ export interface Refusal {
   headers?: Record<string, string>;
 }
 
-/** The refusal as a GraphQL-over-HTTP response, with its code's status. */
-export function refusalResponse(refusal: Refusal): HTTPGraphQLResponse {
-  const headers = new HeaderMap([['content-type', 'application/json; charset=utf-8']]);
+/** The refusal as a GraphQL-over-HTTP response of the client's media type, with its code's status. */
+export function refusalResponse(refusal: Refusal, mediaType: GraphQLMediaType = GraphQLMediaType.JSON): HTTPGraphQLResponse {
+  const headers = new HeaderMap([['content-type', mediaType]]);
   for (const [name, value] of Object.entries(refusal.headers ?? {})) headers.set(name, value);
   const error = { message: refusal.message, extensions: { ...refusal.details, code: refusal.code } };
   return {

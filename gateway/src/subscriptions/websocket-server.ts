@@ -7,7 +7,16 @@ import { GraphQLError, type ExecutionArgs, type FormattedExecutionResult, type G
 import { CloseCode } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { ErrorCode, InvalidTokenError, UNEXPECTED_ERROR_MESSAGE, type AccessTokenVerifier, type Logger, type Viewer } from '#kit';
+import {
+  ErrorCode,
+  InvalidTokenError,
+  originAllowed,
+  UNEXPECTED_ERROR_MESSAGE,
+  type AccessTokenVerifier,
+  type CrossOriginPolicy,
+  type Logger,
+  type Viewer,
+} from '#kit';
 import type { SubscriptionLimits } from '../config.js';
 import type { GatewayContext } from '../gateway-context.js';
 import { concurrencyLimit } from './concurrency-limit.js';
@@ -48,6 +57,13 @@ export interface SubscriptionServerOptions {
   maxConcurrentLoads?: number;
   /** The same depth, alias, root-field and token limits as HTTP operations. */
   operationLimits?: OperationLimits;
+  /**
+   * The origins whose pages may open a connection. Browsers send Origin on every
+   * upgrade and apply no CORS to WebSockets, so without this check any site could
+   * open one from a visitor's browser (cross-site WebSocket hijacking). Upgrades
+   * without Origin (native apps, servers) are not browsers' and pass.
+   */
+  crossOrigin?: CrossOriginPolicy;
 }
 
 export interface SubscriptionServer {
@@ -217,6 +233,10 @@ export function attachSubscriptionServer(options: SubscriptionServerOptions): Su
     const path = new URL(request.url ?? '/', 'http://gateway.internal').pathname;
     if (!paths.has(path)) return refuseUpgrade(socket, 404, 'Not Found');
     if (closing) return refuseUpgrade(socket, 503, 'Service Unavailable');
+    const origin = request.headers.origin;
+    if (options.crossOrigin !== undefined && typeof origin === 'string' && !originAllowed(options.crossOrigin, origin)) {
+      return refuseUpgrade(socket, 403, 'Forbidden');
+    }
     wss.handleUpgrade(request, socket, head, (client) => wss.emit('connection', client, request));
   }
   options.httpServer.on('upgrade', onUpgrade);

@@ -10,6 +10,8 @@ import { httpMetrics, methodLabel } from '../observability/http-metrics.js';
 import { CORRELATION_ATTRIBUTE, startRequestSpan } from '../observability/request-span.js';
 import { createServiceTelemetry, type ServiceTelemetry } from '../observability/telemetry.js';
 import { BodyTooLargeError, readBody } from './body.js';
+import { addCrossOriginHeaders, answerPreflight, isPreflight, type CrossOriginPolicy } from './cross-origin.js';
+import { graphQLMediaTypeFor } from './graphql-media-type.js';
 import { sendGraphQLError, sendJson } from './json-response.js';
 import { defaultUnreadBodyLimits, discardUnreadBody, type UnreadBodyLimits } from './unread-body.js';
 
@@ -56,6 +58,11 @@ export interface HttpServiceOptions<Context extends BaseContext> {
   telemetry?: ServiceTelemetry;
   /** What is still read of a body answered before it arrived (a 413, a refused upload); see unread-body.ts. */
   unreadBodyLimits?: UnreadBodyLimits;
+  /**
+   * Lets web pages of other origins call GraphQL and the routes (cross-origin.ts);
+   * preflights are answered before anything else looks at the request. Absent: no CORS.
+   */
+  crossOrigin?: CrossOriginPolicy;
 }
 
 export interface RunningService {
@@ -98,6 +105,20 @@ export async function startHttpService<Context extends BaseContext>(
     trace.getActiveSpan()?.setAttribute(CORRELATION_ATTRIBUTE, correlationId);
     if (draining) response.setHeader('connection', 'close');
 
+    const { crossOrigin } = options;
+    if (crossOrigin !== undefined && !probePaths.has(url.pathname)) {
+      if (isPreflight(request)) {
+        const methods = methodsServedAt(url.pathname);
+        if (methods.length > 0) {
+          // Before the CSRF check and the rate limits: a preflight carries no operation and no token.
+          answerPreflight(crossOrigin, request, response, methods);
+          return;
+        }
+      } else {
+        addCrossOriginHeaders(crossOrigin, request, response);
+      }
+    }
+
     if (url.pathname === '/health' && request.method === 'GET') {
       sendJson(response, 200, { status: 'ok', service: options.name });
       return;
@@ -125,16 +146,24 @@ export async function startHttpService<Context extends BaseContext>(
     sendJson(response, 404, { error: 'not found', path: url.pathname });
   }
 
+  /** The methods a path answers, for a preflight; none for a path nothing serves. */
+  function methodsServedAt(pathname: string): string[] {
+    if (graphqlPaths.has(pathname)) return ['GET', 'POST'];
+    return [...routes.values()].filter((route) => route.path === pathname).map((route) => route.method);
+  }
+
   async function handleGraphQL(
     request: IncomingMessage,
     response: ServerResponse,
     url: URL,
     correlationId: string,
   ): Promise<void> {
+    // Answers made before Apollo Server sees the request use the media type it would have chosen.
+    const errorHeaders = { 'content-type': graphQLMediaTypeFor(request.headers.accept) };
     try {
       graphql.admit?.(request);
     } catch (error) {
-      refuse(response, error);
+      refuse(response, error, errorHeaders);
       return;
     }
     let body: unknown;
@@ -144,7 +173,7 @@ export async function startHttpService<Context extends BaseContext>(
         text = await readBody(request, options.maxBodyBytes);
       } catch (error) {
         if (error instanceof BodyTooLargeError) {
-          sendGraphQLError(response, ErrorCode.REQUEST_TOO_LARGE, error.message);
+          sendGraphQLError(response, ErrorCode.REQUEST_TOO_LARGE, error.message, errorHeaders);
           return;
         }
         throw error;
@@ -154,7 +183,7 @@ export async function startHttpService<Context extends BaseContext>(
         try {
           body = text.length === 0 ? undefined : JSON.parse(text);
         } catch {
-          sendGraphQLError(response, ErrorCode.BAD_REQUEST, 'The request body is not valid JSON.');
+          sendGraphQLError(response, ErrorCode.BAD_REQUEST, 'The request body is not valid JSON.', errorHeaders);
           return;
         }
       } else {
@@ -171,7 +200,7 @@ export async function startHttpService<Context extends BaseContext>(
     try {
       contextValue = await graphql.context(request, correlationId);
     } catch (error) {
-      refuse(response, error);
+      refuse(response, error, errorHeaders);
       return;
     }
     const result = await graphql.server.executeHTTPGraphQLRequest({
@@ -291,10 +320,10 @@ function requestUrl(target: string | undefined): URL {
   }
 }
 
-function refuse(response: ServerResponse, error: unknown): void {
+function refuse(response: ServerResponse, error: unknown, headers: Record<string, string>): void {
   if (error instanceof GraphQLError && isErrorCode(error.extensions['code'])) {
     const code = error.extensions['code'];
-    sendJson(response, httpStatusFor(code), { errors: [{ message: error.message, extensions: { code } }] });
+    sendJson(response, httpStatusFor(code), { errors: [{ message: error.message, extensions: { code } }] }, headers);
     return;
   }
   throw error;
