@@ -403,6 +403,28 @@ function expectSameResponseFromOurExecutor(comparison: Comparison): void {
   expect(comparison.stockPlanExecutionsByOurs, 'our gateway fell back to the stock executor').toBe(0);
 }
 
+/**
+ * Ours answered as stock did but for the one deliberate divergence: a value a
+ * subgraph returned against its declared schema is reported in `errors` (after
+ * the subgraphs' own errors), where stock reports it only in
+ * `extensions.valueCompletion`, or not at all when a subgraph also reported
+ * errors. Clients read `errors` alone (docs/errors.md).
+ */
+function expectStockResponseWithCompletionErrorsInErrors(comparison: Comparison, completionErrors?: unknown[]): void {
+  const { valueCompletion: reported, ...otherExtensions } = (comparison.stock['extensions'] ?? {}) as Record<string, unknown>;
+  completionErrors ??= reported as unknown[];
+  expect(completionErrors.length, 'a case about completion errors').toBeGreaterThan(0);
+  const expected = {
+    errors: [...((comparison.stock['errors'] as unknown[] | undefined) ?? []), ...completionErrors],
+    data: comparison.stock['data'],
+    ...(Object.keys(otherExtensions).length > 0 ? { extensions: otherExtensions } : {}),
+  };
+  expect(asJson(comparison.received.ours.body)).toBe(asJson(expected));
+  expect(asJson(comparison.received.oursCached.body)).toBe(asJson(expected));
+  expect(comparison.received.ours.status).toBe(comparison.received.stock.status);
+  expect(comparison.stockPlanExecutionsByOurs, 'our gateway fell back to the stock executor').toBe(0);
+}
+
 /** Where a field of the response lives, for the known-value checks. */
 function at(value: unknown, ...path: Array<string | number>): unknown {
   return path.reduce<unknown>((current, key) => (current === null || current === undefined ? undefined : (current as Record<string | number, unknown>)[key]), value);
@@ -699,22 +721,25 @@ describe('our federated executor answers exactly as @apollo/gateway’s', () => 
   });
 
   describe('values a subgraph returns against its declared schema', () => {
-    it('propagates a null in a non-null field to the nearest nullable parent, reported as valueCompletion', async () => {
+    const nonNullableStockCount = (index: number) => ({
+      message: 'Cannot return null for non-nullable field Product.stockCount.',
+      path: ['topProducts', index, 'stockCount'],
+      extensions: { code: 'INVALID_GRAPHQL' },
+    });
+
+    it('propagates a null in a non-null field to the nearest nullable parent, reported in errors (stock: only in valueCompletion)', async () => {
       const comparison = await compare({ query: '{ topProducts { upc stockCount } }' });
-      expectSameResponseFromOurExecutor(comparison);
+      expect(comparison.stock['extensions']).toEqual({ valueCompletion: [nonNullableStockCount(1)] });
+      expectStockResponseWithCompletionErrorsInErrors(comparison, [nonNullableStockCount(1)]);
       expect(comparison.ours).toEqual({
+        errors: [nonNullableStockCount(1)],
         data: { topProducts: [{ upc: 'upc-1', stockCount: 7 }, null, { upc: 'upc-3', stockCount: 0 }] },
-        extensions: {
-          valueCompletion: [
-            { message: 'Cannot return null for non-nullable field Product.stockCount.', path: ['topProducts', 1, 'stockCount'], extensions: { code: 'INVALID_GRAPHQL' } },
-          ],
-        },
       });
     });
 
     it('nulls a nested object whose non-null field is null', async () => {
       const comparison = await compare({ query: '{ topProducts { upc supplier { name phone } } }' });
-      expectSameResponseFromOurExecutor(comparison);
+      expectStockResponseWithCompletionErrorsInErrors(comparison);
       expect(at(comparison.ours, 'data', 'topProducts')).toEqual([
         { upc: 'upc-1', supplier: { name: 'Liquigás', phone: null } },
         { upc: 'upc-2', supplier: null },
@@ -724,20 +749,20 @@ describe('our federated executor answers exactly as @apollo/gateway’s', () => 
 
     it('propagates a null through a non-null list up to the whole data', async () => {
       const comparison = await compare({ query: '{ catalogItems { upc ... on Product { stockCount } } }' });
-      expectSameResponseFromOurExecutor(comparison);
+      expectStockResponseWithCompletionErrorsInErrors(comparison);
       expect(comparison.ours['data']).toBeNull();
-      expect(at(comparison.ours, 'extensions', 'valueCompletion', 0, 'path')).toEqual(['catalogItems', 2, 'stockCount']);
+      expect(at(comparison.ours, 'errors', 0, 'path')).toEqual(['catalogItems', 2, 'stockCount']);
     });
 
     it('nulls an enum value outside the enum and an Int sent as a string', async () => {
       const comparison = await compare({ query: '{ topProducts { upc grade legacyCode } }' });
-      expectSameResponseFromOurExecutor(comparison);
+      expectStockResponseWithCompletionErrorsInErrors(comparison);
       expect(at(comparison.ours, 'data', 'topProducts')).toEqual([
         { upc: 'upc-1', grade: 'A', legacyCode: 1013 },
         { upc: 'upc-2', grade: 'B', legacyCode: null },
         { upc: 'upc-3', grade: null, legacyCode: 1005 },
       ]);
-      expect((at(comparison.ours, 'extensions', 'valueCompletion') as Array<{ message: string }>).map((error) => error.message)).toEqual([
+      expect((at(comparison.ours, 'errors') as Array<{ message: string }>).map((error) => error.message)).toEqual([
         'Invalid value found for field Product.legacyCode.',
         'Invalid value found for field Product.grade.',
       ]);
@@ -750,12 +775,14 @@ describe('our federated executor answers exactly as @apollo/gateway’s', () => 
       expect(at(comparison.ours, 'errors', 0, 'message')).toBe('Invalid non-list value industrial,45kg returned by subgraph for list type [String]');
     });
 
-    it('drops the valueCompletion report when a subgraph reported errors, but still nulls the value', async () => {
+    it('reports the null after a subgraph’s errors, where stock drops it, and still nulls the value', async () => {
       const comparison = await compare({ query: '{ topProducts { upc stockCount reviews { verifiedRating } } }' });
-      expectSameResponseFromOurExecutor(comparison);
+      expect(comparison.stock['extensions']).toBeUndefined();
+      expect(comparison.stock['errors']).toHaveLength(1);
+      expectStockResponseWithCompletionErrorsInErrors(comparison, [nonNullableStockCount(1)]);
       expect(at(comparison.ours, 'data', 'topProducts', 1)).toBeNull();
       expect(comparison.ours['extensions']).toBeUndefined();
-      expect(comparison.ours['errors']).toHaveLength(1);
+      expect(comparison.ours['errors']).toHaveLength(2);
     });
   });
 

@@ -47,7 +47,9 @@ export interface FederatedExecutorOptions {
  * operation alone is done once and kept by query hash: the operation, its
  * plan, and a shaper compiled from its selections. A request then only fetches,
  * merges and shapes. The responses are the stock executor's, error for error;
- * `test/unit/gateway-federated-executor.test.ts` compares the two.
+ * `test/unit/gateway-federated-executor.test.ts` compares the two. One
+ * deliberate exception: values a subgraph returns against its declared schema
+ * are reported in `errors`, not in `extensions.valueCompletion`.
  *
  * Introspection fields, @defer and subscriptions, and requests asking for the
  * query plan (outside production), go to the stock executor unchanged. The
@@ -156,8 +158,12 @@ async function execute(
   }
   try {
     const { data, errors: shapingErrors } = inSpan(SpanName.POST_PROCESSING, undefined, () => shaper.shape(fetched, requestContext.request.variables));
-    if (errors.length === 0 && shapingErrors.length > 0) return { extensions: { valueCompletion: shapingErrors }, data };
-    return errors.length === 0 ? { data } : { errors, data };
+    // A deliberate divergence from stock @apollo/gateway, which reports these only in
+    // extensions.valueCompletion (and drops them when a subgraph also reported errors): a
+    // value a subgraph broke its schema with is nulled, up to the nearest nullable parent,
+    // and clients read only `errors` to learn why and where (docs/errors.md).
+    const allErrors = shapingErrors.length === 0 ? errors : [...errors, ...shapingErrors];
+    return allErrors.length === 0 ? { data } : { errors: allErrors, data };
   } catch (error) {
     if (error instanceof GraphQLError) return { errors: [error] };
     if (error instanceof Error) return { errors: [new GraphQLError(error.message, { originalError: error })] };
