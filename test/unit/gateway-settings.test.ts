@@ -68,3 +68,51 @@ describe('gateway protection settings', () => {
     expect(() => parseGatewaySettings({ SUBGRAPH_RETRY_BASE_DELAY_MS: '500', SUBGRAPH_RETRY_MAX_DELAY_MS: '100' })).toThrow(/SUBGRAPH_RETRY_MAX_DELAY_MS/);
   });
 });
+
+describe('gateway cross-origin settings', () => {
+  const problemsOf = (environment: Record<string, string>): string => {
+    try {
+      parseGatewaySettings(environment);
+    } catch (error) {
+      return (error as ConfigError).problems.join('\n');
+    }
+    throw new Error('expected the settings to be refused');
+  };
+
+  it('let any origin call the gateway outside production, and none in production unless listed', () => {
+    expect(parseGatewaySettings({}).crossOrigin).toEqual({ origins: '*', credentials: false });
+    expect(parseGatewaySettings({ NODE_ENV: 'test' }).crossOrigin.origins).toBe('*');
+    const production = parseGatewaySettings({ NODE_ENV: 'production', ...productionSecrets }).crossOrigin;
+    expect(production.origins).toEqual(new Set());
+    expect(production.credentials).toBe(false);
+  });
+
+  it('read a list of exact origins, with credentials only when switched on', () => {
+    const { crossOrigin } = parseGatewaySettings({
+      NODE_ENV: 'production',
+      ...productionSecrets,
+      GATEWAY_CORS_ORIGINS: 'https://app.gasrapido.com.br, https://admin.gasrapido.com.br,http://localhost:5173',
+      GATEWAY_CORS_CREDENTIALS: 'true',
+    });
+    expect(crossOrigin.origins).toEqual(new Set(['https://app.gasrapido.com.br', 'https://admin.gasrapido.com.br', 'http://localhost:5173']));
+    expect(crossOrigin.credentials).toBe(true);
+  });
+
+  it.each([
+    ['a trailing slash', 'https://app.gasrapido.com.br/'],
+    ['a path', 'https://app.gasrapido.com.br/app'],
+    ['no scheme', 'app.gasrapido.com.br'],
+    ['another scheme', 'ftp://app.gasrapido.com.br'],
+    ['upper case', 'https://App.GasRapido.com.br'],
+    ['a wildcard among origins', 'https://app.gasrapido.com.br,*'],
+  ])('refuse an origin with %s at start, naming it', (_what, value) => {
+    expect(problemsOf({ GATEWAY_CORS_ORIGINS: value })).toMatch(/^GATEWAY_CORS_ORIGINS: /);
+  });
+
+  it('refuse any origin with credentials in production, and allow it elsewhere', () => {
+    expect(problemsOf({ NODE_ENV: 'production', ...productionSecrets, GATEWAY_CORS_ORIGINS: '*', GATEWAY_CORS_CREDENTIALS: 'true' })).toMatch(
+      /GATEWAY_CORS_CREDENTIALS/,
+    );
+    expect(parseGatewaySettings({ GATEWAY_CORS_ORIGINS: '*', GATEWAY_CORS_CREDENTIALS: 'true' }).crossOrigin).toEqual({ origins: '*', credentials: true });
+  });
+});
