@@ -45,9 +45,16 @@ interface Send {
 const ask = <Data = Record<string, any>>(gateway: RunningGateway | TestPlatform, query: string, send: Send = {}) =>
   postGraphQL<Data>('gatewayUrl' in gateway ? gateway.gatewayUrl : `${gateway.url}/graphql`, query, send);
 
-/** Posts a raw JSON body (a batch, an APQ request) and reads the JSON answer. */
+/**
+ * Posts a raw JSON body (a batch, an APQ request) and reads the JSON answer. It prefers
+ * application/graphql-response+json, as the test client does, so refusals keep their code's status.
+ */
 async function postJson(url: string, body: unknown, headers: Record<string, string> = {}): Promise<{ status: number; headers: Headers; body: any }> {
-  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json;q=0.9', ...headers },
+    body: JSON.stringify(body),
+  });
   return { status: response.status, headers: response.headers, body: await response.json() };
 }
 
