@@ -19,6 +19,7 @@ import { authenticate } from './authenticate.js';
 import type { GatewaySettings } from './config.js';
 import type { GatewayContext } from './gateway-context.js';
 import { formatGatewayError } from './gateway-errors.js';
+import { completionErrorsPlugin } from './completion-errors-plugin.js';
 import { responseStatusPlugin } from './response-status-plugin.js';
 import {
   clientAddress,
@@ -142,6 +143,8 @@ export async function startGateway(settings: GatewaySettings, deps: GatewayDepen
         settings.landingPage
           ? ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false })
           : ApolloServerPluginLandingPageDisabled(),
+        // Before the status is chosen from the errors; also covers operations the compiled executor leaves to stock.
+        completionErrorsPlugin(),
         responseStatusPlugin(),
         unexpectedErrorLoggingPlugin(logger),
         costLimitPlugin(protection.operationLimits.maxCost),

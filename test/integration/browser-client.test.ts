@@ -72,7 +72,7 @@ function fetchFromPage(page: Page, gatewayUrl: string, query: string, variables:
         },
         body: JSON.stringify({ query: operation, variables: operationVariables }),
       });
-      return { status: response.status, body: await response.json() };
+      return { status: response.status, body: (await response.json()) as PageAnswer['body'] };
     },
     gatewayUrl,
     query,
@@ -138,7 +138,7 @@ describe('a web page on another origin, in Chromium', () => {
     const acknowledged = await page.evaluate(
       (url, token, id) =>
         new Promise<boolean>((resolve, reject) => {
-          const live = window as unknown as {
+          const live = globalThis as unknown as {
             graphqlWs: { createClient(options: Record<string, unknown>): { subscribe(payload: unknown, sink: unknown): () => void } };
             received: unknown[];
             failures: unknown[];
@@ -173,8 +173,8 @@ describe('a web page on another origin, in Chromium', () => {
       variables: { id: productId, input: { priceAmount: 11_500 } },
     });
     expect(updated.errors).toBeUndefined();
-    await page.waitForFunction(() => (window as unknown as { received: unknown[] }).received.length > 0, { timeout: 20_000 });
-    const received = await page.evaluate(() => (window as unknown as { received: unknown[]; failures: unknown[] }).received);
+    await page.waitForFunction(() => (globalThis as unknown as { received: unknown[] }).received.length > 0, { timeout: 20_000 });
+    const received = await page.evaluate(() => (globalThis as unknown as { received: unknown[]; failures: unknown[] }).received);
     expect(received[0]).toEqual({ data: { productUpdated: { id: productId, price: { amount: 11_500 } } } });
   });
 });
