@@ -107,7 +107,8 @@ describe('a web page on another origin, in Chromium', () => {
     });
     page = await browser.newPage();
     await page.goto(`${site.origin}/`);
-  });
+    // A platform, a verified supplier and a browser: slow on a busy machine.
+  }, 180_000);
 
   afterAll(async () => {
     await browser?.close();
@@ -176,5 +177,5 @@ describe('a web page on another origin, in Chromium', () => {
     await page.waitForFunction(() => (globalThis as unknown as { received: unknown[] }).received.length > 0, { timeout: 20_000 });
     const received = await page.evaluate(() => (globalThis as unknown as { received: unknown[]; failures: unknown[] }).received);
     expect(received[0]).toEqual({ data: { productUpdated: { id: productId, price: { amount: 11_500 } } } });
-  });
+  }, 60_000);
 });
