@@ -7,7 +7,16 @@ import { GraphQLError, type ExecutionArgs, type FormattedExecutionResult, type G
 import { CloseCode } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { ErrorCode, InvalidTokenError, UNEXPECTED_ERROR_MESSAGE, type AccessTokenVerifier, type Logger, type Viewer } from '#kit';
+import {
+  controlCharacterProblems,
+  ErrorCode,
+  InvalidTokenError,
+  invalidInput,
+  UNEXPECTED_ERROR_MESSAGE,
+  type AccessTokenVerifier,
+  type Logger,
+  type Viewer,
+} from '#kit';
 import type { SubscriptionLimits } from '../config.js';
 import type { GatewayContext } from '../gateway-context.js';
 import { concurrencyLimit } from './concurrency-limit.js';
@@ -163,6 +172,11 @@ export function attachSubscriptionServer(options: SubscriptionServerOptions): Su
         }
         if (!prepared.ok) return prepared.errors;
         const { subscription } = prepared;
+        const controlCharacters = controlCharacterProblems(subscription.document, payload.variables ?? undefined);
+        if (controlCharacters.length > 0) {
+          const { message, extensions } = invalidInput(controlCharacters);
+          return [new GraphQLError(message, { extensions: { code: extensions['code'], fields: extensions['fields'] } })];
+        }
         // Every connection is signed in today; this keeps the registry's promise should
         // anonymous connections ever be allowed.
         if (subscription.field.requiresViewer && connection.viewer === null) {
