@@ -54,13 +54,44 @@ export interface ProductStore {
 export type ProductsTransaction = Parameters<Parameters<ProductsDatabase['$transaction']>[0]>[0];
 
 export function productStore(database: ProductsDatabase): ProductStore {
-  const filterOf = (query: Omit<CatalogQuery, 'first' | 'after'>): Prisma.ProductWhereInput => ({
+  const filterOf = (query: Omit<CatalogQuery, 'first' | 'after' | 'search'>): Prisma.ProductWhereInput => ({
     ...(query.includeInactive ? {} : { active: true }),
     ...(query.supplierId === undefined ? {} : { supplierId: query.supplierId }),
     ...(query.cylinderType === undefined ? {} : { cylinderType: query.cylinderType }),
-    // Prisma passes `contains` to ILIKE unescaped: without this, "100%" would also match "1000".
-    ...(query.search === undefined ? {} : { name: { contains: escapeLikePattern(query.search), mode: 'insensitive' } }),
   });
+  /**
+   * A search page in SQL, because Prisma cannot filter on a function of a column:
+   * names and the text searched for are both folded by catalog_search_text (no
+   * accents, lower case), which the trigram index on products covers. The page's
+   * ids come from here; the rows from Prisma, like every other read.
+   */
+  async function searchPage(query: CatalogQuery & { search: string }): Promise<ProductPage> {
+    // Unescaped, "100%" would also match "1000"; folding leaves the backslashes alone.
+    const pattern = escapeLikePattern(query.search);
+    const conditions = Prisma.join(
+      [
+        Prisma.sql`catalog_search_text(p.name) like '%' || catalog_search_text(${pattern}) || '%'`,
+        ...(query.includeInactive ? [] : [Prisma.sql`p.active`]),
+        ...(query.supplierId === undefined ? [] : [Prisma.sql`p.supplier_id = ${query.supplierId}::uuid`]),
+        ...(query.cylinderType === undefined ? [] : [Prisma.sql`p.cylinder_type = ${query.cylinderType}::"CylinderType"`]),
+      ],
+      ' and ',
+    );
+    const after = query.after === undefined ? Prisma.empty : Prisma.sql`and (p.created_at, p.id) < (${query.after.createdAt}, ${query.after.id}::uuid)`;
+    const [rows, counted] = await Promise.all([
+      database.$queryRaw<Array<{ id: string }>>`
+        select p.id from products p where ${conditions} ${after}
+        order by p.created_at desc, p.id desc
+        limit ${query.first + 1}`,
+      database.$queryRaw<Array<{ total: number }>>`select count(*)::int as total from products p where ${conditions}`,
+    ]);
+    const found = rows.length === 0 ? [] : await database.product.findMany({
+      where: { id: { in: rows.map((row) => row.id) } },
+      orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+    });
+    const { nodes, hasNextPage } = pageOf(found, query.first);
+    return { products: nodes, hasNextPage, totalCount: counted[0]?.total ?? 0 };
+  }
   return {
     create: (product, events) =>
       database.$transaction(async (transaction) => {
@@ -71,6 +102,7 @@ export function productStore(database: ProductsDatabase): ProductStore {
     findById: async (id) => (isUuid(id) ? database.product.findUnique({ where: { id } }) : null),
     findByIds: (ids) => database.product.findMany({ where: { id: { in: ids.filter(isUuid) } } }),
     async list(query) {
+      if (query.search !== undefined) return searchPage({ ...query, search: query.search });
       const filter = filterOf(query);
       const [rows, totalCount] = await Promise.all([
         database.product.findMany(newestFirstPage(filter, query.after, query.first)),
