@@ -63,7 +63,7 @@ export function productStore(database: ProductsDatabase): ProductStore {
    * A search page in SQL, because Prisma cannot filter on a function of a column:
    * names and the text searched for are both folded by catalog_search_text (no
    * accents, lower case), which the trigram index on products covers. The page's
-   * ids come from here; the rows from Prisma, like every other read.
+   * ids and the total come from here; the rows from Prisma, like every other read.
    */
   async function searchPage(query: CatalogQuery & { search: string }): Promise<ProductPage> {
     // Unescaped, "100%" would also match "1000"; folding leaves the backslashes alone.
@@ -77,20 +77,23 @@ export function productStore(database: ProductsDatabase): ProductStore {
       ],
       ' and ',
     );
-    const after = query.after === undefined ? Prisma.empty : Prisma.sql`and (p.created_at, p.id) < (${query.after.createdAt}, ${query.after.id}::uuid)`;
-    const [rows, counted] = await Promise.all([
-      database.$queryRaw<Array<{ id: string }>>`
-        select p.id from products p where ${conditions} ${after}
-        order by p.created_at desc, p.id desc
-        limit ${query.first + 1}`,
-      database.$queryRaw<Array<{ total: number }>>`select count(*)::int as total from products p where ${conditions}`,
-    ]);
-    const found = rows.length === 0 ? [] : await database.product.findMany({
-      where: { id: { in: rows.map((row) => row.id) } },
+    const after = query.after === undefined ? Prisma.empty : Prisma.sql`where (created_at, id) < (${query.after.createdAt}, ${query.after.id}::uuid)`;
+    // One statement for the page's ids and the total, as the Prisma path takes one each.
+    const [result] = await database.$queryRaw<Array<{ total: number; ids: string[] }>>`
+      with matching as (select p.id, p.created_at from products p where ${conditions})
+      select
+        (select count(*)::int from matching) as total,
+        coalesce((
+          select array_agg(page.id::text order by page.created_at desc, page.id desc)
+          from (select id, created_at from matching ${after} order by created_at desc, id desc limit ${query.first + 1}) as page
+        ), '{}') as ids`;
+    const ids = result?.ids ?? [];
+    const found = ids.length === 0 ? [] : await database.product.findMany({
+      where: { id: { in: ids } },
       orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
     });
     const { nodes, hasNextPage } = pageOf(found, query.first);
-    return { products: nodes, hasNextPage, totalCount: counted[0]?.total ?? 0 };
+    return { products: nodes, hasNextPage, totalCount: result?.total ?? 0 };
   }
   return {
     create: (product, events) =>
