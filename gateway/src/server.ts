@@ -4,6 +4,7 @@ import { InMemoryLRUCache } from '@apollo/utils.keyvaluecache';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import {
+  controlCharacterGuardPlugin,
   createServiceTelemetry,
   operationObservabilityPlugin,
   remoteTokenVerifier,
@@ -147,6 +148,7 @@ export async function startGateway(settings: GatewaySettings, deps: GatewayDepen
         completionErrorsPlugin(),
         responseStatusPlugin(),
         unexpectedErrorLoggingPlugin(logger),
+        controlCharacterGuardPlugin(),
         costLimitPlugin(protection.operationLimits.maxCost),
         signedInResponsesArePrivate(),
         ...(responseCache?.plugins ?? []),

@@ -23,6 +23,7 @@ export {
 } from './auth/access-token-verifier.js';
 export type { AccessTokenVerifier, TokenAudience } from './auth/access-token-verifier.js';
 export { formatClientError, unexpectedErrorLoggingPlugin, UNEXPECTED_ERROR_MESSAGE } from './graphql/error-policy.js';
+export { controlCharacterIn, controlCharacterProblems, controlCharacterProblemsInValue, refuseControlCharacters, controlCharacterGuardPlugin } from './graphql/control-characters.js';
 export { startHttpService } from './http/service-server.js';
 export type { Route, GraphQLEndpoint, ReadinessCheck, HttpServiceOptions, RunningService } from './http/service-server.js';
 export { sendJson, sendGraphQLError } from './http/json-response.js';

@@ -9,6 +9,7 @@ import { bearerToken, InvalidTokenError, type AccessTokenVerifier } from './auth
 import type { Viewer } from './auth/viewer.js';
 import { unauthenticated } from './errors.js';
 import { CLIENT_ADDRESS_HEADER, gatewayCredentialCheck } from './gateway-credential.js';
+import { controlCharacterGuardPlugin } from './graphql/control-characters.js';
 import { formatClientError, unexpectedErrorLoggingPlugin } from './graphql/error-policy.js';
 import { startHttpService, type ReadinessCheck, type Route, type RunningService } from './http/service-server.js';
 import type { Logger } from './logger.js';
@@ -73,6 +74,7 @@ export async function startSubgraph<Context extends RequestContext>(
       ApolloServerPluginLandingPageDisabled(),
       ApolloServerPluginInlineTraceDisabled(),
       unexpectedErrorLoggingPlugin(logger),
+      controlCharacterGuardPlugin(),
       executionResultsAnswerOk(),
       operationObservabilityPlugin(telemetry.metrics),
     ],

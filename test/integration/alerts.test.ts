@@ -53,8 +53,17 @@ beforeAll(async () => {
   probe = await probeEvents(test.platform.eventBus, [Topic.ALERT]);
   admin = await createAdmin(test);
   secondLevel = await createAdmin(test);
+  await heardOfAdmins([admin.id, secondLevel.id]);
   live = connectAs(test, admin.accessToken);
 }, 120_000);
+
+/** Alerts learns roles from user events: waits until it has heard whether each of these users is an admin. */
+async function heardOfAdmins(userIds: string[], admin = true): Promise<void> {
+  await eventually(async () => {
+    const { rows } = await sql('select count(*)::int as n from admin_roles where user_id = any($1::uuid[]) and admin = $2', [userIds, admin]);
+    return rows[0].n === userIds.length ? true : undefined;
+  }, 30_000, `alerts heard that ${userIds.join(', ')} ${admin ? 'are' : 'are not'} admins`);
+}
 
 afterAll(async () => {
   await live?.dispose();
@@ -85,6 +94,56 @@ describe('alert rules', () => {
     const supplier = await registerUser(test, 'SUPPLIER');
     const refused = await createRule({ name: 'x', kind: 'DEAD_LETTERS', threshold: 1, windowMinutes: 5 }, supplier);
     expect(refused.errors?.[0]?.extensions?.['code']).toBe('FORBIDDEN');
+  });
+});
+
+describe('who receives alerts', () => {
+  const createPolicy = (levels: Array<{ recipientUserIds: string[]; acknowledgeWithinMinutes: number }>) =>
+    test.query<{ createEscalationPolicy: { id: string } }>(
+      `mutation ($input: CreateEscalationPolicyInput!) { createEscalationPolicy(input: $input) { id } }`,
+      { token: admin.accessToken, variables: { input: { name: 'Plantão restrito', levels } } },
+    );
+
+  it('refuses a policy naming anyone but admins, with BAD_USER_INPUT naming each such user', async () => {
+    const customer = await registerUser(test, 'CUSTOMER');
+    const supplier = await registerUser(test, 'SUPPLIER');
+    await eventually(async () => {
+      const { rows } = await sql('select count(*)::int as n from admin_roles where user_id = any($1::uuid[])', [[customer.id, supplier.id]]);
+      return rows[0].n === 2 ? true : undefined;
+    }, 30_000, 'alerts heard of the customer and the supplier');
+    const stranger = randomUUID();
+    const refused = await createPolicy([
+      { recipientUserIds: [admin.id, customer.id], acknowledgeWithinMinutes: 5 },
+      { recipientUserIds: [supplier.id, stranger], acknowledgeWithinMinutes: 5 },
+    ]);
+    expect(refused.errors?.[0]?.extensions?.['code']).toBe('BAD_USER_INPUT');
+    expect(refused.errors?.[0]?.extensions?.['fields']).toEqual([
+      { field: 'input.levels.0.recipientUserIds', message: expect.stringContaining(customer.id) },
+      { field: 'input.levels.1.recipientUserIds', message: expect.stringContaining(supplier.id) },
+      { field: 'input.levels.1.recipientUserIds', message: expect.stringContaining(stranger) },
+    ]);
+    const policies = await test.query<{ escalationPolicies: Array<{ name: string }> }>('{ escalationPolicies { name } }', { token: admin.accessToken });
+    expect(policies.data!.escalationPolicies.map((policy) => policy.name)).not.toContain('Plantão restrito');
+  });
+
+  it('skips a recipient who stopped being an admin after the policy was saved', async () => {
+    const leaving = await createAdmin(test);
+    await heardOfAdmins([leaving.id]);
+    const policy = await createPolicy([{ recipientUserIds: [admin.id, leaving.id], acknowledgeWithinMinutes: 5 }]);
+    expect(policy.errors).toBeUndefined();
+    const demoted = await test.query(`mutation ($id: ID!) { setUserRoles(userId: $id, roles: [CUSTOMER]) { id roles } }`, {
+      token: admin.accessToken,
+      variables: { id: leaving.id },
+    });
+    expect(demoted.errors).toBeUndefined();
+    await heardOfAdmins([leaving.id], false);
+
+    const rule = await ruleId({ name: 'Entregador sumido', kind: 'COURIER_NOT_FOUND', threshold: 1, windowMinutes: 60, escalationPolicyId: policy.data!.createEscalationPolicy.id });
+    const order = parties();
+    await publishEvent(test.platform.eventBus, Events.courierNotFound, order.orderId, { ...order, offersMade: 3, searchedSince: new Date(Date.now() - 600_000).toISOString(), at: new Date().toISOString() }, 'couriers');
+    const [triggered] = await probe.waitFor((event) => event.envelope?.type === 'alert.triggered' && event.envelope.data.ruleId === rule);
+    const [escalated] = await probe.waitFor((event) => event.envelope?.type === 'alert.escalated' && event.envelope.data.alertId === triggered!.envelope!.data.alertId);
+    expect(escalated!.envelope!.data.recipientUserIds).toEqual([admin.id]);
   });
 });
 

@@ -1,5 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { PrismaLike, StartedSubgraph } from '#kit';
 import { firstCode, type GraphQLExchange } from '../support/graphql-client.js';
 import { startTestPlatform, type TestPlatform } from '../support/platform.js';
 import { createAdmin, registerUser, type SignedInUser } from '../support/users.js';
@@ -370,6 +371,20 @@ describe('who may change the catalog', () => {
     expect(after.data!.product).toMatchObject({ id: product.id, price: { amount: 10_000 } });
   });
 
+  it('answers another supplier changing an inactive product exactly as for a product that does not exist', async () => {
+    const hidden = await createProduct(owner, { name: 'Botijão em preparo', active: false });
+    const missing = randomUUID();
+    const answers = async (id: string) => {
+      const update = await test.query(updateMutation, as(otherSupplier, { id, input: { priceAmount: 1 } }));
+      const removal = await test.query(deleteMutation, as(otherSupplier, { id }));
+      return [update, removal].map((exchange) => ({ status: exchange.status, errors: exchange.errors, data: exchange.data }));
+    };
+    expect(await answers(hidden.id)).toEqual(await answers(missing));
+    expect(firstCode((await test.query(updateMutation, as(customer, { id: hidden.id, input: { priceAmount: 1 } }))))).toBe('NOT_FOUND');
+    const unchanged = await productAs(owner, hidden.id);
+    expect(unchanged.data!.product).toMatchObject({ id: hidden.id, active: false, price: { amount: 11_000 } });
+  });
+
   it('refuses updateProduct and deleteProduct to anonymous callers with UNAUTHENTICATED', async () => {
     const update = await test.query(updateMutation, as(undefined, { id: product.id, input: { priceAmount: 1 } }));
     expect(update.status).toBe(401);
@@ -725,6 +740,55 @@ describe('deleting products', () => {
     const removed = await test.query(deleteMutation, as(admin, { id: product.id }));
     expect(removed.data!['deleteProduct']).toBe(product.id);
     expect((await productAs(admin, product.id)).data!.product).toBeNull();
+  });
+});
+
+describe('searching like a Brazilian types', () => {
+  it('finds a name whatever accents and case the search is typed with, and the other way round', async () => {
+    const supplier = await verifiedUser(test, 'SUPPLIER', 'Gás Sem Acento');
+    const botijao = await createProduct(supplier, { name: 'Botijão de Gás P13' });
+    const agua = await createProduct(supplier, { name: 'Galão de ÁGUA 20 L', cylinderType: 'P20' });
+    const plain = await createProduct(supplier, { name: 'Botijao Economico P5', cylinderType: 'P5' });
+    const search = async (text: string) =>
+      (await catalog({ filter: { supplierId: supplier.id, search: text } })).data!.products.nodes.map((node) => node.id).sort();
+
+    expect({
+      botijao: await search('botijao'),
+      BOTIJAO: await search('BOTIJAO'),
+      'botijão': await search('botijão'),
+      'gas p13': await search('gas p13'),
+      agua: await search('agua'),
+      'econômico': await search('econômico'),
+      'galao de agua': await search('galao de agua'),
+    }).toEqual({
+      botijao: [botijao.id, plain.id].sort(),
+      BOTIJAO: [botijao.id, plain.id].sort(),
+      'botijão': [botijao.id, plain.id].sort(),
+      'gas p13': [botijao.id],
+      agua: [agua.id],
+      'econômico': [plain.id],
+      'galao de agua': [agua.id],
+    });
+    const counted = await catalog({ filter: { supplierId: supplier.id, search: 'BOTIJAO' }, first: 1 });
+    expect(counted.data!.products).toMatchObject({ totalCount: 2, pageInfo: { hasNextPage: true } });
+  });
+
+  it('is served by a trigram index on the folded name rather than a scan of the catalog', async () => {
+    const products = test.platform.subgraphs.get('products') as StartedSubgraph<PrismaLike>;
+    const client = await products.database.pool.connect();
+    try {
+      await client.query('begin');
+      // A test catalog is small enough that the planner would scan it anyway; this asks whether the index can serve.
+      await client.query('set local enable_seqscan = off');
+      const plan = await client.query<{ 'QUERY PLAN': string }>(
+        `explain select id from products where catalog_search_text(name) like '%' || catalog_search_text($1) || '%'`,
+        ['botijao'],
+      );
+      expect(plan.rows.map((row) => row['QUERY PLAN']).join('\n')).toContain('products_name_search_idx');
+    } finally {
+      await client.query('rollback');
+      client.release();
+    }
   });
 });
 

@@ -373,6 +373,21 @@ describe('the subscription endpoint', () => {
     });
   });
 
+  describe('hostile input', () => {
+    it('refuses a subscription whose variables or literals hold a control character, naming the field, keeping the connection', async () => {
+      const { client, closes } = connect(wsUrl(test), withToken(customer.accessToken));
+      const asVariable = subscribe(client, `subscription ($id: ID!) { productUpdated(productId: $id) { id } }`, { id: `${randomUUID()}\u0000` });
+      expect(await asVariable.failure).toEqual([
+        expect.objectContaining({ extensions: { code: 'BAD_USER_INPUT', fields: [{ field: 'id', message: expect.stringContaining('U+0000') }] } }),
+      ]);
+      const inline = subscribe(client, `subscription { productUpdated(productId: "a\\u0000") { id } }`);
+      expect(await inline.failure).toEqual([
+        expect.objectContaining({ extensions: { code: 'BAD_USER_INPUT', fields: [{ field: 'productId', message: expect.stringContaining('U+0000') }] } }),
+      ]);
+      expect(closes).toEqual([]);
+    });
+  });
+
   describe('admission', () => {
     it('refuses at once, with FORBIDDEN, a subscription the viewer’s roles could never receive, and admits those who hold them', async () => {
       const { client, closes } = connect(wsUrl(test), withToken(customer.accessToken));

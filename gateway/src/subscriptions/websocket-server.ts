@@ -8,8 +8,10 @@ import { CloseCode } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer, type WebSocket } from 'ws';
 import {
+  controlCharacterProblems,
   ErrorCode,
   InvalidTokenError,
+  invalidInput,
   originAllowed,
   UNEXPECTED_ERROR_MESSAGE,
   type AccessTokenVerifier,
@@ -179,6 +181,11 @@ export function attachSubscriptionServer(options: SubscriptionServerOptions): Su
         }
         if (!prepared.ok) return prepared.errors;
         const { subscription } = prepared;
+        const controlCharacters = controlCharacterProblems(subscription.document, payload.variables ?? undefined);
+        if (controlCharacters.length > 0) {
+          const { message, extensions } = invalidInput(controlCharacters);
+          return [new GraphQLError(message, { extensions: { code: extensions['code'], fields: extensions['fields'] } })];
+        }
         // Every connection is signed in today; this keeps the registry's promise should
         // anonymous connections ever be allowed.
         if (subscription.field.requiresViewer && connection.viewer === null) {

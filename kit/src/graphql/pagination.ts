@@ -13,11 +13,29 @@ export function encodeCursor(position: KeysetCursor): string {
   return Buffer.from(`${position.createdAt.toISOString()}|${position.id}`).toString('base64url');
 }
 
+/**
+ * The positions a cursor of ours can hold: encodeCursor writes a row's creation
+ * time, always a four-digit-year ISO instant. Anything else was forged or
+ * corrupted, and an instant outside what PostgreSQL stores (JavaScript dates
+ * reach year -271821) would fail in the database instead of here.
+ */
+const CURSOR_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+const EARLIEST_POSITION = Date.UTC(1970, 0, 1);
+
 export function decodeCursor(cursor: string | null | undefined, argument = 'after'): KeysetCursor | undefined {
   if (cursor === null || cursor === undefined) return undefined;
-  const [time, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
-  const createdAt = new Date(time ?? '');
-  if (id === undefined || !isUuid(id) || Number.isNaN(createdAt.getTime())) {
+  const [time = '', id, ...rest] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
+  const createdAt = new Date(time);
+  const isPosition =
+    rest.length === 0 &&
+    id !== undefined &&
+    isUuid(id) &&
+    CURSOR_TIME.test(time) &&
+    !Number.isNaN(createdAt.getTime()) &&
+    // A round trip refuses calendar overflow such as 2026-02-30, which Date would roll into March.
+    createdAt.toISOString() === time &&
+    createdAt.getTime() >= EARLIEST_POSITION;
+  if (!isPosition) {
     throw invalidInput([{ field: argument, message: 'is not a cursor returned by this API (use pageInfo.endCursor)' }]);
   }
   return { createdAt, id };

@@ -3,7 +3,8 @@ import type { AddressInfo } from 'node:net';
 import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
 import { context, trace } from '@opentelemetry/api';
 import { GraphQLError } from 'graphql';
-import { ErrorCode, httpStatusFor, isErrorCode } from '../errors.js';
+import { ErrorCode, httpStatusFor, invalidInput, isErrorCode } from '../errors.js';
+import { controlCharacterProblemsInQuery } from '../graphql/control-characters.js';
 import { CORRELATION_HEADER, correlationIdFrom } from '../correlation.js';
 import type { Logger } from '../logger.js';
 import { httpMetrics, methodLabel } from '../observability/http-metrics.js';
@@ -136,6 +137,14 @@ export async function startHttpService<Context extends BaseContext>(
     }
     const route = routes.get(`${request.method ?? ''} ${url.pathname}`);
     if (route !== undefined) {
+      const problems = controlCharacterProblemsInQuery(url);
+      if (problems.length > 0) {
+        const refusal = invalidInput(problems);
+        sendJson(response, httpStatusFor(ErrorCode.BAD_USER_INPUT), {
+          errors: [{ message: refusal.message, extensions: { code: ErrorCode.BAD_USER_INPUT, fields: problems } }],
+        });
+        return;
+      }
       await route.handle(request, response, url);
       return;
     }

@@ -7,6 +7,7 @@ import { RuleEvaluator } from './evaluation/rule-evaluator.js';
 import { loaders, type AlertsContext } from './graphql/context.js';
 import { resolvers } from './graphql/resolvers.js';
 import { deadLetterObserver, observationConsumer } from './observations/event-observations.js';
+import { adminRoleConsumer } from './recipients/admin-roles.js';
 
 export type AlertsSubgraph = Omit<AssembledSubgraph, 'tokenVerifier'> & { definition: SubgraphDefinition<AlertsContext> };
 
@@ -23,7 +24,7 @@ export function createAlertsSubgraph(database: Database<AlertsDatabase>, setting
       readiness: { database: () => database.ping() },
     },
     publishesEvents: true,
-    consumers: [observationConsumer(prismaTransactions(database.client), evaluator)],
+    consumers: [observationConsumer(prismaTransactions(database.client), evaluator), adminRoleConsumer(prismaTransactions(database.client))],
     observers: [deadLetterObserver(database.client, evaluator, logger)],
     jobs: [evaluationJob(database.client, evaluator, settings.evaluationIntervalMs), escalationJob(database.client, logger, settings.evaluationIntervalMs)],
   };

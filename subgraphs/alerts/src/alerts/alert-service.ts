@@ -3,6 +3,7 @@ import { appError, ErrorCode, invalidInput, newestFirstPage, notFound, pageOf, r
 import type { AlertRow, AlertRuleKind, AlertRuleRow, AlertsDatabase, AlertStatus, EscalationPolicyRow } from '../database.js';
 import { escalationLevels, ruleSettings, type EscalationLevel, type RuleSettingsInput } from '../rules/rule-input.js';
 import { alertAcknowledgedEvent, alertResolvedEvent } from './alert-events.js';
+import { adminsAmong } from '../recipients/admin-roles.js';
 
 /** Everything an admin does with rules, policies and alerts. Every operation needs ADMIN with MFA. */
 export class AlertService {
@@ -34,10 +35,26 @@ export class AlertService {
     return this.client.escalationPolicy.findMany({ orderBy: [{ createdAt: 'desc' }, { id: 'desc' }] });
   }
 
-  createPolicy(viewer: Viewer | null, input: { name: string; levels: EscalationLevel[] }): Promise<EscalationPolicyRow> {
+  async createPolicy(viewer: Viewer | null, input: { name: string; levels: EscalationLevel[] }): Promise<EscalationPolicyRow> {
     requireRole(viewer, Role.ADMIN);
     const policy = escalationLevels(input.name, input.levels);
+    await this.requireAdminRecipients(policy.levels);
     return this.client.escalationPolicy.create({ data: { id: randomUUID(), name: policy.name, levels: policy.levels as unknown as object } });
+  }
+
+  /**
+   * Alerts tell of other people's orders, stock and payments: only admins may hear them. A
+   * recipient alerts has not heard of as an admin (a customer, another supplier, a typo) is
+   * named in the error.
+   */
+  private async requireAdminRecipients(levels: readonly EscalationLevel[]): Promise<void> {
+    const admins = await adminsAmong(this.client, levels.flatMap((level) => level.recipientUserIds));
+    const problems = levels.flatMap((level, index) =>
+      level.recipientUserIds
+        .filter((userId) => !admins.has(userId))
+        .map((userId) => ({ field: `input.levels.${index}.recipientUserIds`, message: `user ${userId} is not an admin; only admins receive alerts` })),
+    );
+    if (problems.length > 0) throw invalidInput(problems);
   }
 
   async alerts(viewer: Viewer | null, status: AlertStatus | null, first: number, after: KeysetCursor | undefined) {

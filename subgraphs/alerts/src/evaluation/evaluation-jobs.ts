@@ -38,7 +38,7 @@ export function escalationJob(client: AlertsDatabase, logger: Logger, intervalMs
           );
           for (const { id } of due) {
             const alert = await tx.alert.findUniqueOrThrow({ where: { id }, include: { rule: { include: { escalationPolicy: true } } } });
-            const updated = await escalate(tx, alert, alert.rule, alert.rule.escalationPolicy, new Date(), origin);
+            const updated = await escalate(tx, alert, alert.rule, alert.rule.escalationPolicy, new Date(), origin, logger);
             logger.warn({ alertId: id, level: updated.escalationLevel }, 'alert escalated: nobody acknowledged it in time');
           }
           return due.length;

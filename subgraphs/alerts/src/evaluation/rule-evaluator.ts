@@ -79,7 +79,7 @@ export class RuleEvaluator {
     });
     await recordEvents(tx, [alertTriggeredEvent(origin, alert, rule)]);
     this.logger.warn({ alertId: alert.id, ruleId: rule.id, kind: rule.kind, key, value }, 'alert triggered');
-    if (rule.escalationPolicy !== null) await escalate(tx, alert, rule, rule.escalationPolicy, now, origin);
+    if (rule.escalationPolicy !== null) await escalate(tx, alert, rule, rule.escalationPolicy, now, origin, this.logger);
   }
 
   private async resolve(tx: AlertsTransaction, alert: AlertRow, rule: AlertRuleRow, value: number, now: Date, origin: EventOrigin): Promise<void> {

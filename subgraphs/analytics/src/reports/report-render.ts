@@ -1,3 +1,4 @@
+import { stringify } from 'csv-stringify/sync';
 import type { ReportFormat, ReportKind } from '../database.js';
 import type { Figures, MetricsStore } from '../metrics/metrics-store.js';
 
@@ -18,14 +19,14 @@ const figureColumns: ReadonlyArray<keyof Figures> = [
   'paymentSuccessRate',
 ];
 
-/** RFC 4180: quote a field holding a comma, quote or line break, doubling its quotes. */
-function csvField(value: unknown): string {
-  const text = value === null || value === undefined ? '' : String(value);
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
-
+/**
+ * RFC 4180 with CRLF records. Product names are chosen by suppliers, and a cell
+ * starting with `=`, `+`, `-`, `@`, tab or carriage return runs as a formula in
+ * a spreadsheet (`=HYPERLINK(...)`): such text cells get a leading apostrophe.
+ * Numbers are written as they are, so a negative figure stays a number.
+ */
 const csv = (header: readonly string[], rows: ReadonlyArray<readonly unknown[]>) =>
-  [header, ...rows].map((row) => row.map(csvField).join(',')).join('\r\n') + '\r\n';
+  stringify([header, ...rows], { record_delimiter: 'windows', escape_formulas: true });
 
 /** Generates a report's content from the same queries the metrics API answers with. */
 export async function renderReport(

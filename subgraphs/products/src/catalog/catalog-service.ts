@@ -69,7 +69,9 @@ export class CatalogService {
   private async requireManaged(viewer: Viewer | null, id: string): Promise<{ actor: Viewer; product: Product }> {
     const actor = requireViewer(viewer);
     const product = await this.products.findById(id);
-    if (product === null) throw notFound('Product');
+    // An inactive product is invisible to everyone but its supplier and admins; refusing to change
+    // it with FORBIDDEN would tell another supplier that it exists.
+    if (product === null || (!product.active && !managesProduct(actor, product))) throw notFound('Product');
     if (!managesProduct(actor, product)) throw forbidden('Only the product’s supplier or an admin may change it.');
     return { actor, product };
   }

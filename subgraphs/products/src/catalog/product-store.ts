@@ -54,13 +54,47 @@ export interface ProductStore {
 export type ProductsTransaction = Parameters<Parameters<ProductsDatabase['$transaction']>[0]>[0];
 
 export function productStore(database: ProductsDatabase): ProductStore {
-  const filterOf = (query: Omit<CatalogQuery, 'first' | 'after'>): Prisma.ProductWhereInput => ({
+  const filterOf = (query: Omit<CatalogQuery, 'first' | 'after' | 'search'>): Prisma.ProductWhereInput => ({
     ...(query.includeInactive ? {} : { active: true }),
     ...(query.supplierId === undefined ? {} : { supplierId: query.supplierId }),
     ...(query.cylinderType === undefined ? {} : { cylinderType: query.cylinderType }),
-    // Prisma passes `contains` to ILIKE unescaped: without this, "100%" would also match "1000".
-    ...(query.search === undefined ? {} : { name: { contains: escapeLikePattern(query.search), mode: 'insensitive' } }),
   });
+  /**
+   * A search page in SQL, because Prisma cannot filter on a function of a column:
+   * names and the text searched for are both folded by catalog_search_text (no
+   * accents, lower case), which the trigram index on products covers. The page's
+   * ids and the total come from here; the rows from Prisma, like every other read.
+   */
+  async function searchPage(query: CatalogQuery & { search: string }): Promise<ProductPage> {
+    // Unescaped, "100%" would also match "1000"; folding leaves the backslashes alone.
+    const pattern = escapeLikePattern(query.search);
+    const conditions = Prisma.join(
+      [
+        Prisma.sql`catalog_search_text(p.name) like '%' || catalog_search_text(${pattern}) || '%'`,
+        ...(query.includeInactive ? [] : [Prisma.sql`p.active`]),
+        ...(query.supplierId === undefined ? [] : [Prisma.sql`p.supplier_id = ${query.supplierId}::uuid`]),
+        ...(query.cylinderType === undefined ? [] : [Prisma.sql`p.cylinder_type = ${query.cylinderType}::"CylinderType"`]),
+      ],
+      ' and ',
+    );
+    const after = query.after === undefined ? Prisma.empty : Prisma.sql`where (created_at, id) < (${query.after.createdAt}, ${query.after.id}::uuid)`;
+    // One statement for the page's ids and the total, as the Prisma path takes one each.
+    const [result] = await database.$queryRaw<Array<{ total: number; ids: string[] }>>`
+      with matching as (select p.id, p.created_at from products p where ${conditions})
+      select
+        (select count(*)::int from matching) as total,
+        coalesce((
+          select array_agg(page.id::text order by page.created_at desc, page.id desc)
+          from (select id, created_at from matching ${after} order by created_at desc, id desc limit ${query.first + 1}) as page
+        ), '{}') as ids`;
+    const ids = result?.ids ?? [];
+    const found = ids.length === 0 ? [] : await database.product.findMany({
+      where: { id: { in: ids } },
+      orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+    });
+    const { nodes, hasNextPage } = pageOf(found, query.first);
+    return { products: nodes, hasNextPage, totalCount: result?.total ?? 0 };
+  }
   return {
     create: (product, events) =>
       database.$transaction(async (transaction) => {
@@ -71,6 +105,7 @@ export function productStore(database: ProductsDatabase): ProductStore {
     findById: async (id) => (isUuid(id) ? database.product.findUnique({ where: { id } }) : null),
     findByIds: (ids) => database.product.findMany({ where: { id: { in: ids.filter(isUuid) } } }),
     async list(query) {
+      if (query.search !== undefined) return searchPage({ ...query, search: query.search });
       const filter = filterOf(query);
       const [rows, totalCount] = await Promise.all([
         database.product.findMany(newestFirstPage(filter, query.after, query.first)),
