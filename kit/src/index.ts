@@ -32,6 +32,8 @@ export { startSubgraph } from './subgraph.js';
 export type { RequestContext, SubgraphDefinition, SubgraphRuntime } from './subgraph.js';
 export { encodeCursor, decodeCursor, pageSize, connection, newestFirstPage, pageOf, MAX_PAGE_SIZE } from './graphql/pagination.js';
 export type { KeysetCursor } from './graphql/pagination.js';
+export { DateTimeScalar, parseDateTime } from './graphql/date-time.js';
+export type { DateTimeParse } from './graphql/date-time.js';
 export { openDatabase } from './database.js';
 export type { Database, DatabaseOptions, PrismaLike, PrismaClientConstructor } from './database.js';
 export { readMigrations, applyMigrations, ensureDatabase, databaseUrl } from './migrations.js';
