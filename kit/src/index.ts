@@ -34,6 +34,7 @@ export { encodeCursor, decodeCursor, pageSize, connection, newestFirstPage, page
 export type { KeysetCursor } from './graphql/pagination.js';
 export { DateTimeScalar, parseDateTime } from './graphql/date-time.js';
 export type { DateTimeParse } from './graphql/date-time.js';
+export { sharedScalars, parseSharedScalarInput } from './graphql/shared-scalars.js';
 export { openDatabase } from './database.js';
 export type { Database, DatabaseOptions, PrismaLike, PrismaClientConstructor } from './database.js';
 export { readMigrations, applyMigrations, ensureDatabase, databaseUrl } from './migrations.js';

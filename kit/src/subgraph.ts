@@ -9,8 +9,8 @@ import { bearerToken, InvalidTokenError, type AccessTokenVerifier } from './auth
 import type { Viewer } from './auth/viewer.js';
 import { unauthenticated } from './errors.js';
 import { CLIENT_ADDRESS_HEADER, gatewayCredentialCheck } from './gateway-credential.js';
-import { DateTimeScalar } from './graphql/date-time.js';
 import { formatClientError, unexpectedErrorLoggingPlugin } from './graphql/error-policy.js';
+import { sharedScalars } from './graphql/shared-scalars.js';
 import { startHttpService, type ReadinessCheck, type Route, type RunningService } from './http/service-server.js';
 import type { Logger } from './logger.js';
 import { operationObservabilityPlugin } from './observability/operation-plugin.js';
@@ -37,12 +37,6 @@ export interface SubgraphDefinition<Context extends RequestContext> {
   /** Releases the subgraph's resources after HTTP has drained. */
   onStop?: ReadonlyArray<() => Promise<void>>;
 }
-
-/**
- * Scalars every subgraph declares in its schema.graphql. Federation needs them to
- * agree across subgraphs, so their behaviour is given here, once, not per subgraph.
- */
-const sharedScalars: GraphQLResolverMap<unknown> = { DateTime: DateTimeScalar };
 
 /** What the platform gives every subgraph at run time. */
 export interface SubgraphRuntime {
@@ -71,7 +65,7 @@ export async function startSubgraph<Context extends RequestContext>(
     schema: buildSubgraphSchema({
       typeDefs: definition.typeDefs,
       // Apollo types resolver maps over an unknown context; ours are typed by the definition.
-      resolvers: { ...sharedScalars, ...(definition.resolvers as GraphQLResolverMap<unknown>) },
+      resolvers: { ...Object.fromEntries(sharedScalars.map((scalar) => [scalar.name, scalar])), ...(definition.resolvers as GraphQLResolverMap<unknown>) },
     }),
     introspection: runtime.introspection ?? false,
     includeStacktraceInErrorResponses: false,
