@@ -3,6 +3,7 @@ import { buildSchema, graphql, GraphQLError, Kind, parse, print, type ValueNode 
 import { describe, expect, it } from 'vitest';
 import { projectRoot } from '#kit';
 import { DateTimeScalar, parseDateTime } from '../../kit/src/graphql/date-time.js';
+import { parseSharedScalarInput } from '../../kit/src/graphql/shared-scalars.js';
 
 const literal = (text: string): ValueNode => {
   const operation = parse(`{ f(a: ${text}) }`).definitions[0]!;
@@ -94,6 +95,27 @@ describe('DateTime in a schema', () => {
     const result = await graphql({ schema, rootValue, source: 'query ($at: DateTime!) { echo(at: $at) }', variableValues: { at: '2026-12-07' } });
     expect(result.errors?.[0]?.message).toMatch(/^Variable "\$at" got invalid value "2026-12-07"; DateTime "2026-12-07" must be an RFC 3339 date-time/);
     expect(result.errors?.[0]?.extensions['code']).toBe('BAD_USER_INPUT');
+  });
+});
+
+describe('a schema built from SDL, as the gateway’s API schema is', () => {
+  const source = 'query ($at: DateTime!) { echo(at: $at) }';
+  const rootValue = { echo: () => '2026-12-07T18:00:00.000Z' };
+
+  it('accepts any DateTime until given the shared parsing, then refuses a malformed one before resolving', async () => {
+    const schema = buildSchema('scalar DateTime type Query { echo(at: DateTime!): DateTime! }');
+    expect((await graphql({ schema, rootValue, source, variableValues: { at: 'yesterday' } })).errors).toBeUndefined();
+    parseSharedScalarInput(schema);
+    const refused = await graphql({ schema, rootValue, source, variableValues: { at: 'yesterday' } });
+    expect(refused.data).toBeUndefined();
+    expect(refused.errors?.[0]?.extensions['code']).toBe('BAD_USER_INPUT');
+  });
+
+  it('keeps passing answers through unchanged: the subgraphs have serialised them', async () => {
+    const schema = buildSchema('scalar DateTime type Query { echo(at: DateTime!): DateTime! }');
+    parseSharedScalarInput(schema);
+    const answer = await graphql({ schema, rootValue: { echo: () => 'as the subgraph sent it' }, source, variableValues: { at: '2026-12-07T18:00:00Z' } });
+    expect(answer).toEqual({ data: { echo: 'as the subgraph sent it' } });
   });
 });
 
