@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connectAs, liveFeed } from '../support/live-updates.js';
+import { verifiedUser } from '../support/onboarding.js';
 import { startTestPlatform, type TestPlatform } from '../support/platform.js';
 import { createAdmin, registerUser, type MfaUser, type SignedInUser } from '../support/users.js';
 
@@ -65,3 +67,42 @@ describe('timestamps through the gateway', () => {
     expect(answer.errors?.[0]?.extensions?.['code']).toBe('FORBIDDEN');
   });
 });
+
+describe('timestamps in subscription payloads', () => {
+  it('arrive over graphql-ws as the same DateTime text as over HTTP', async () => {
+    const supplier = await verifiedUser(test, 'SUPPLIER');
+    const created = await test.query<{ createProduct: { id: string } }>(
+      'mutation ($input: CreateProductInput!) { createProduct(input: $input) { id } }',
+      { token: supplier.accessToken, variables: { input: { name: 'Botijão P13', cylinderType: 'P13', priceAmount: 11_000, stockQuantity: 10 } } },
+    );
+    const productId = created.data!.createProduct.id;
+    const client = connectAs(test, customer.accessToken);
+    try {
+      const feed = liveFeed<{ productUpdated: { price: { amount: number }; updatedAt: string } }>(
+        client,
+        'subscription ($id: ID!) { productUpdated(productId: $id) { price { amount } updatedAt } }',
+        { id: productId },
+      );
+      await eventuallyOpen(1);
+      await test.query('mutation ($id: ID!, $input: UpdateProductInput!) { updateProduct(id: $id, input: $input) { id } }', {
+        token: supplier.accessToken,
+        variables: { id: productId, input: { priceAmount: 12_500 } },
+      });
+      const pushed = await feed.waitFor((data) => data.productUpdated.price.amount === 12_500);
+      expect(pushed.productUpdated.updatedAt).toMatch(utcWithMilliseconds);
+      const read = await test.query<{ product: { updatedAt: string } }>('query ($id: ID!) { product(id: $id) { updatedAt } }', { variables: { id: productId } });
+      expect(pushed.productUpdated.updatedAt).toBe(read.data!.product.updatedAt);
+    } finally {
+      await client.dispose();
+    }
+  });
+});
+
+/** Waits until the gateway counts this many open subscriptions, so that the next event is not missed. */
+async function eventuallyOpen(count: number): Promise<void> {
+  const deadline = Date.now() + 20_000;
+  while (test.platform.gateway.subscriptions.openSubscriptions() !== count) {
+    if (Date.now() > deadline) throw new Error(`${count} open subscriptions expected`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
