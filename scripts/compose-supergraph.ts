@@ -1,39 +1,29 @@
-// Composes schema/supergraph.graphql from rover.yaml with @apollo/composition.
-//   npm run compose            writes the file
-//   npm run compose -- --check fails when the committed file is stale (CI)
-import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { composeServices } from '@apollo/composition';
-import { parse } from 'graphql';
-import { parse as parseYaml } from 'yaml';
-import { projectRoot, supergraphPath } from '#kit';
+// Composes the subgraphs in rover.yaml with @apollo/composition into
+// schema/supergraph.graphql (the gateway's) and schema/api.graphql (the clients').
+//   npm run compose            writes both files
+//   npm run compose -- --check fails when a committed file is stale (CI)
+import { projectRoot } from '#kit';
+import { composeSchemas, CompositionFailed, staleArtifacts, writeArtifacts, type ComposedSchemas } from './schema-artifacts.js';
 
-interface RoverConfig {
-  subgraphs: Record<string, { routing_url: string; schema: { file: string } }>;
-}
-
-const config = parseYaml(readFileSync(join(projectRoot, 'rover.yaml'), 'utf8')) as RoverConfig;
-const services = Object.entries(config.subgraphs).map(([name, subgraph]) => ({
-  name,
-  url: subgraph.routing_url,
-  typeDefs: parse(readFileSync(join(projectRoot, subgraph.schema.file), 'utf8')),
-}));
-const result = composeServices(services);
-if (result.errors !== undefined) {
-  for (const error of result.errors) process.stderr.write(`composition error: ${error.message}\n`);
+let composed: ComposedSchemas;
+try {
+  composed = composeSchemas(projectRoot);
+} catch (error) {
+  if (!(error instanceof CompositionFailed)) throw error;
+  for (const problem of error.problems) process.stderr.write(`composition error: ${problem}\n`);
   process.exit(1);
 }
-for (const hint of result.hints ?? []) process.stderr.write(`composition hint: ${hint.definition.code}: ${hint.message}\n`);
-const supergraph = `${result.supergraphSdl.trimEnd()}\n`;
+for (const hint of composed.hints) process.stderr.write(`composition hint: ${hint}\n`);
+const files = [...composed.files.keys()].join(' and ');
 
 if (process.argv.includes('--check')) {
-  const committed = readFileSync(supergraphPath, 'utf8');
-  if (committed !== supergraph) {
-    process.stderr.write('schema/supergraph.graphql is stale: run `npm run compose` and commit the result.\n');
+  const stale = staleArtifacts(projectRoot, composed);
+  if (stale.length > 0) {
+    process.stderr.write(`${stale.join(' and ')} ${stale.length === 1 ? 'is' : 'are'} stale: run \`npm run compose\` and commit the result.\n`);
     process.exit(1);
   }
-  process.stdout.write('schema/supergraph.graphql is up to date\n');
+  process.stdout.write(`${files} are up to date\n`);
 } else {
-  writeFileSync(supergraphPath, supergraph);
-  process.stdout.write(`composed ${services.length} subgraphs into schema/supergraph.graphql\n`);
+  writeArtifacts(projectRoot, composed);
+  process.stdout.write(`composed ${composed.subgraphs.length} subgraphs into ${files}\n`);
 }

@@ -11,6 +11,7 @@ import { unauthenticated } from './errors.js';
 import { CLIENT_ADDRESS_HEADER, gatewayCredentialCheck } from './gateway-credential.js';
 import { controlCharacterGuardPlugin } from './graphql/control-characters.js';
 import { formatClientError, unexpectedErrorLoggingPlugin } from './graphql/error-policy.js';
+import { sharedScalars } from './graphql/shared-scalars.js';
 import { startHttpService, type ReadinessCheck, type Route, type RunningService } from './http/service-server.js';
 import type { Logger } from './logger.js';
 import { operationObservabilityPlugin } from './observability/operation-plugin.js';
@@ -65,7 +66,7 @@ export async function startSubgraph<Context extends RequestContext>(
     schema: buildSubgraphSchema({
       typeDefs: definition.typeDefs,
       // Apollo types resolver maps over an unknown context; ours are typed by the definition.
-      resolvers: definition.resolvers as GraphQLResolverMap<unknown>,
+      resolvers: { ...Object.fromEntries(sharedScalars.map((scalar) => [scalar.name, scalar])), ...(definition.resolvers as GraphQLResolverMap<unknown>) },
     }),
     introspection: runtime.introspection ?? false,
     includeStacktraceInErrorResponses: false,

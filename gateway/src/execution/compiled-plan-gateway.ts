@@ -1,5 +1,6 @@
 import { ApolloGateway, type GraphQLDataSource, type ServiceEndpointDefinition } from '@apollo/gateway';
 import type { Logger } from '@apollo/utils.logger';
+import { parseSharedScalarInput } from '#kit';
 import { FederatedExecutor } from './federated-executor.js';
 
 export interface CompiledPlanGatewayConfig {
@@ -36,7 +37,11 @@ export class CompiledPlanGateway extends ApolloGateway {
       fallback: (requestContext) => this.stockExecutor(requestContext),
       maxPreparedOperations: config.maxPreparedOperations,
     });
-    this.onSchemaLoadOrUpdate(({ apiSchema, coreSupergraphSdl }) => this.federated.useSupergraph(coreSupergraphSdl, apiSchema));
+    this.onSchemaLoadOrUpdate(({ apiSchema, coreSupergraphSdl }) => {
+      // The API schema is built from SDL, where DateTime accepts anything; give it the kit's parsing.
+      parseSharedScalarInput(apiSchema);
+      this.federated.useSupergraph(coreSupergraphSdl, apiSchema);
+    });
   }
 
   override async load(options?: Parameters<ApolloGateway['load']>[0]): ReturnType<ApolloGateway['load']> {

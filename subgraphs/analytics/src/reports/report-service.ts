@@ -1,6 +1,5 @@
 import { invalidInput, requireRole, Role, type FieldProblem, type KeysetCursor, type Viewer } from '#kit';
 import type { ReportFormat, ReportKind } from '../database.js';
-import { parseInstant } from '../metrics/metrics-input.js';
 import type { ReportLinkSigner } from './report-links.js';
 import type { Report, ReportStore } from './report-store.js';
 import type { ReportSettings } from '../config.js';
@@ -10,8 +9,8 @@ const MAX_PERIOD_MS = 366 * 86_400_000;
 
 export interface RequestReportInput {
   kind: ReportKind;
-  periodStart: string;
-  periodEnd: string;
+  periodStart: Date;
+  periodEnd: Date;
   format?: ReportFormat | null;
 }
 
@@ -27,10 +26,9 @@ export class ReportService {
   async request(viewer: Viewer | null, input: RequestReportInput): Promise<Report> {
     const admin = requireRole(viewer, Role.ADMIN);
     const problems: FieldProblem[] = [];
-    const periodStart = parseInstant(input.periodStart, 'input.periodStart', problems);
-    const periodEnd = parseInstant(input.periodEnd, 'input.periodEnd', problems);
-    if (problems.length === 0 && periodEnd.getTime() <= periodStart.getTime()) problems.push({ field: 'input.periodEnd', message: 'must be after periodStart' });
-    else if (problems.length === 0 && periodEnd.getTime() - periodStart.getTime() > MAX_PERIOD_MS) problems.push({ field: 'input.periodEnd', message: 'a report spans at most 366 days' });
+    const { periodStart, periodEnd } = input;
+    if (periodEnd.getTime() <= periodStart.getTime()) problems.push({ field: 'input.periodEnd', message: 'must be after periodStart' });
+    else if (periodEnd.getTime() - periodStart.getTime() > MAX_PERIOD_MS) problems.push({ field: 'input.periodEnd', message: 'a report spans at most 366 days' });
     if (problems.length > 0) throw invalidInput(problems);
     return this.reports.create({ requestedBy: admin.userId, kind: input.kind, format: input.format ?? 'CSV', periodStart, periodEnd });
   }

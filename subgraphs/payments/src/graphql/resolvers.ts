@@ -1,6 +1,6 @@
 import { connection, decodeCursor, hasRole, invalidInput, isUuid, pageSize, requireRole, Role, type EventOrigin } from '#kit';
 import type { LedgerTransaction } from '../ledger/ledger-store.js';
-import { parsePeriod, reconcile, type Mismatch, type Movements } from '../ledger/reconciliation.js';
+import { checkPeriod, reconcile, type Mismatch, type Movements } from '../ledger/reconciliation.js';
 import type { Attempt } from '../payments/attempt-store.js';
 import type { PayOrderInput } from '../payments/pay-order-input.js';
 import { seesPayment, seesPixCode } from '../payments/payment-policy.js';
@@ -43,9 +43,9 @@ export const resolvers = {
       const page = await context.ledger.list({ first, ...(after ? { after } : {}), ...(args.paymentId ? { paymentId: args.paymentId } : {}) });
       return connection(page.transactions, page.hasNextPage, page.totalCount);
     },
-    reconciliation: async (_root: unknown, args: { from: string; to: string }, context: PaymentsContext) => {
+    reconciliation: async (_root: unknown, args: { from: Date; to: Date }, context: PaymentsContext) => {
       requireRole(context.viewer, Role.ADMIN);
-      const period = parsePeriod(args.from, args.to);
+      const period = checkPeriod(args.from, args.to);
       const report = await reconcile(context.ledger, context.provider, period.from, period.to);
       return {
         from: report.from.toISOString(),

@@ -34,23 +34,14 @@ export interface ReconciliationReport {
 
 export const MAX_RECONCILIATION_DAYS = 366;
 
-/** An ISO 8601 period [from, to) of at most a year, with every problem reported at once. */
-export function parsePeriod(from: string, to: string): { from: Date; to: Date } {
+/** A period [from, to) of at most a year (the DateTime scalar has parsed both ends). */
+export function checkPeriod(from: Date, to: Date): { from: Date; to: Date } {
   const problems: FieldProblem[] = [];
-  const parse = (text: string, field: string) => {
-    const date = new Date(text);
-    const iso = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2}))?$/.test(text);
-    if (!iso || Number.isNaN(date.getTime())) problems.push({ field, message: 'must be an ISO 8601 date or date-time with an offset, e.g. 2026-11-01T00:00:00Z' });
-    return date;
-  };
-  const period = { from: parse(from, 'from'), to: parse(to, 'to') };
-  if (problems.length === 0) {
-    const span = period.to.getTime() - period.from.getTime();
-    if (span <= 0) problems.push({ field: 'to', message: 'must be after from' });
-    else if (span > MAX_RECONCILIATION_DAYS * 86_400_000) problems.push({ field: 'to', message: `must be at most ${MAX_RECONCILIATION_DAYS} days after from` });
-  }
+  const span = to.getTime() - from.getTime();
+  if (span <= 0) problems.push({ field: 'to', message: 'must be after from' });
+  else if (span > MAX_RECONCILIATION_DAYS * 86_400_000) problems.push({ field: 'to', message: `must be at most ${MAX_RECONCILIATION_DAYS} days after from` });
   if (problems.length > 0) throw invalidInput(problems);
-  return period;
+  return { from, to };
 }
 
 const none = (): Movements => ({ captured: 0, refunded: 0 });
