@@ -72,8 +72,12 @@ export interface DeliveryStore {
   ): Promise<boolean>;
   /** Withdraws the open offer of an order (cancelled) inside `transaction`. */
   withdrawOffers(transaction: CouriersTransaction, orderId: string): Promise<void>;
-  /** Counts one wrong delivery code, in a transaction of its own so it survives the refusal. */
-  countWrongCode(orderId: string): Promise<number>;
+  /**
+   * Takes one of the delivery's `limit` code attempts before the code is checked, in one
+   * conditional UPDATE, so requests sent all at once cannot try more codes than the limit.
+   * The attempts now used, or null when none was left.
+   */
+  takeCodeAttempt(orderId: string, limit: number): Promise<number | null>;
   /**
    * Stores the courier's position unless the previous one is less than `minIntervalMs` old.
    * Null when refused; the time of the previous update then says when to retry.
@@ -185,9 +189,12 @@ export function deliveryStore(database: CouriersDatabase): DeliveryStore {
     async withdrawOffers(transaction, orderId) {
       await transaction.deliveryOffer.updateMany({ where: { orderId, status: 'PENDING' }, data: { status: 'WITHDRAWN', respondedAt: new Date() } });
     },
-    async countWrongCode(orderId) {
-      const updated = await database.delivery.update({ where: { orderId }, data: { codeAttempts: { increment: 1 } } });
-      return updated.codeAttempts;
+    async takeCodeAttempt(orderId, limit) {
+      const rows = await database.$queryRaw<Array<{ code_attempts: number }>>`
+        update deliveries set code_attempts = code_attempts + 1, updated_at = now()
+        where order_id = ${orderId}::uuid and code_attempts < ${limit}
+        returning code_attempts`;
+      return rows[0]?.code_attempts ?? null;
     },
     storePosition: ({ courierId, position, minIntervalMs }, events) =>
       database.$transaction(async (transaction) => {
