@@ -1,8 +1,17 @@
-import { appError, ErrorCode, hasRole, invalidInput, notFound, rateLimited, requireRole, requireViewer, Role, type EventOrigin, type FieldProblem, type Viewer } from '#kit';
+import { appError, ErrorCode, hasRole, invalidInput, notFound, rateLimited, requireRole, requireViewer, Role, type EventOrigin, type FieldProblem, type KeysetCursor, type Viewer } from '#kit';
 import type { DeliverySettings } from '../config.js';
 import { deliveryCode, hashDeliveryCode, matchesDeliveryCode } from './delivery-code.js';
 import { assignedEvent, codeIssuedEvent, completedEvent, locationEvent, pickedUpEvent } from './delivery-events.js';
 import type { Delivery, DeliveryOffer, DeliveryStore } from './delivery-store.js';
+
+/** CURRENT: being carried; PAST: ended, delivered or cancelled. */
+export type DeliveryListFilter = 'CURRENT' | 'PAST';
+
+const statusesOf: Readonly<Record<DeliveryListFilter | 'ALL', ReadonlyArray<Delivery['status']>>> = {
+  CURRENT: ['ASSIGNED', 'PICKED_UP'],
+  PAST: ['DELIVERED', 'CANCELLED'],
+  ALL: ['ASSIGNED', 'PICKED_UP', 'DELIVERED', 'CANCELLED'],
+};
 import { isPlausiblePosition } from './distance.js';
 
 /** The courier's latest position on a delivery, as customers and couriers read it. */
@@ -24,6 +33,17 @@ export class DeliveryService {
   /** The signed-in courier's offers still open. */
   myOffers(viewer: Viewer | null): Promise<DeliveryOffer[]> {
     return this.deliveries.pendingOffersOf(requireRole(viewer, Role.COURIER).userId);
+  }
+
+  /** The signed-in courier's own deliveries, newest first. */
+  myDeliveries(viewer: Viewer | null, args: { filter?: DeliveryListFilter | null; first: number; after?: KeysetCursor }) {
+    const courier = requireRole(viewer, Role.COURIER);
+    return this.deliveries.deliveriesOf({
+      courierId: courier.userId,
+      statuses: statusesOf[args.filter ?? 'ALL'],
+      first: args.first,
+      ...(args.after === undefined ? {} : { after: args.after }),
+    });
   }
 
   /**
