@@ -312,6 +312,27 @@ describe('carrying an assigned order', () => {
     expect(firstCode(await confirmDelivery(courier, orderId, right))).toBe('CONFLICT');
   });
 
+  it('should compare no more codes than the limit, even when they are all sent at once', async () => {
+    const { orderId, offerId, courier } = await assignedOrder();
+    await test.query(`mutation ($orderId: ID!) { pickUpOrder(orderId: $orderId) { status } }`, { token: courier.accessToken, variables: { orderId } });
+    const right = deliveryCode(CODE_SECRET, orderId, offerId);
+    const guesses = Array.from({ length: 12 }, (_, index) => String((Number(right) + 1 + index) % 1_000_000).padStart(6, '0'));
+    const answers = await Promise.all(guesses.map((guess) => confirmDelivery(courier, orderId, guess)));
+    // Each try takes an attempt before its code is compared: two are told how many are left, the rest are refused unread.
+    expect(answers.map((answer) => firstCode(answer)).sort()).toEqual([...Array(2).fill('BAD_USER_INPUT'), ...Array(10).fill('CONFLICT')]);
+    const client = (test.platform.subgraphs.get('couriers') as StartedSubgraph<PrismaLike>).database.client as unknown as CouriersDatabase;
+    expect((await client.delivery.findUniqueOrThrow({ where: { orderId } })).codeAttempts).toBe(3);
+    expect(firstCode(await confirmDelivery(courier, orderId, right))).toBe('CONFLICT');
+  });
+
+  it('should announce the code to the customer without putting it on the bus', async () => {
+    const { orderId, offerId } = await assignedOrder();
+    const [issued] = await orderEvents.waitFor(ofOrder('delivery.code_issued', orderId));
+    expect(issued!.envelope!.schemaVersion).toBe(2);
+    expect(issued!.envelope!.data).not.toHaveProperty('code');
+    expect(JSON.stringify(issued!.envelope)).not.toContain(deliveryCode(CODE_SECRET, orderId, offerId));
+  });
+
   it('should withdraw an open offer when the courier goes offline', async () => {
     const point = region();
     const leaving = await onlineCourier(north(point, 500));
