@@ -162,7 +162,8 @@ describe('offering a confirmed order', () => {
     expect(open.data?.['myDeliveryOffers']).toEqual([expect.objectContaining({ id: offer!.offerId, status: 'PENDING', cylinderCount: 2, order: { id: orderId } })]);
     const none = await test.query(`{ myDeliveryOffers { id } }`, { token: far.accessToken });
     expect(none.data?.['myDeliveryOffers']).toEqual([]);
-  });
+    // Five couriers through verification: well over the default on a loaded machine.
+  }, 90_000);
 
   it('should offer it to the next courier on decline and on timeout, never twice to the same one', async () => {
     const point = region();
