@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Events, Topic, createLogger, type PrismaLike, type StartedSubgraph } from '#kit';
+import { Events, Role, Topic, createLogger, type PrismaLike, type StartedSubgraph, type Viewer } from '#kit';
 import { assignment } from '../../subgraphs/couriers/src/delivery/assignment.js';
 import { deliveryStore } from '../../subgraphs/couriers/src/delivery/delivery-store.js';
 import type { CouriersDatabase } from '../../subgraphs/couriers/src/database.js';
 import { deliveryCode } from '../../subgraphs/couriers/src/delivery/delivery-code.js';
+import { DeliveryService } from '../../subgraphs/couriers/src/delivery/delivery-service.js';
 import { eventually, probeEvents, publishEvent, type EventProbe } from '../support/event-probe.js';
 import { firstCode } from '../support/graphql-client.js';
 import { verifiedUser } from '../support/onboarding.js';
@@ -162,7 +163,8 @@ describe('offering a confirmed order', () => {
     expect(open.data?.['myDeliveryOffers']).toEqual([expect.objectContaining({ id: offer!.offerId, status: 'PENDING', cylinderCount: 2, order: { id: orderId } })]);
     const none = await test.query(`{ myDeliveryOffers { id } }`, { token: far.accessToken });
     expect(none.data?.['myDeliveryOffers']).toEqual([]);
-  });
+    // Five couriers through verification: well over the default on a loaded machine.
+  }, 90_000);
 
   it('should offer it to the next courier on decline and on timeout, never twice to the same one', async () => {
     const point = region();
@@ -310,6 +312,39 @@ describe('carrying an assigned order', () => {
     expect(firstCode(await confirmDelivery(courier, orderId, wrong))).toBe('BAD_USER_INPUT');
     expect(firstCode(await confirmDelivery(courier, orderId, wrong))).toBe('CONFLICT');
     expect(firstCode(await confirmDelivery(courier, orderId, right))).toBe('CONFLICT');
+  });
+
+  it('should compare no more codes than the limit, even when they are all sent at once', async () => {
+    const { orderId, offerId, courier } = await assignedOrder();
+    await test.query(`mutation ($orderId: ID!) { pickUpOrder(orderId: $orderId) { status } }`, { token: courier.accessToken, variables: { orderId } });
+    const right = deliveryCode(CODE_SECRET, orderId, offerId);
+    const guesses = Array.from({ length: 12 }, (_, index) => String((Number(right) + 1 + index) % 1_000_000).padStart(6, '0'));
+    // In process, so that the twelve tries really overlap: each reads the delivery before any has counted.
+    const client = (test.platform.subgraphs.get('couriers') as StartedSubgraph<PrismaLike>).database.client as unknown as CouriersDatabase;
+    const service = new DeliveryService(deliveryStore(client), {
+      offerSeconds: OFFER_SECONDS,
+      assignmentTimeoutSeconds: ASSIGNMENT_TIMEOUT_SECONDS,
+      assignmentSweepMs: 200,
+      locationMinIntervalMs: 5000,
+      deliveryCodeMaxAttempts: 3,
+      deliveryCodeSecret: CODE_SECRET,
+    });
+    const viewer: Viewer = { userId: courier.id, roles: [Role.COURIER], tokenId: randomUUID(), issuedAt: 0, expiresAt: 0, mfaAuthenticatedAt: null, verified: true };
+    const origin = { source: 'couriers', correlationId: randomUUID() };
+    const answers = await Promise.allSettled(guesses.map((guess) => service.complete(viewer, orderId, guess, origin)));
+    const codes = answers.map((answer) => (answer.status === 'rejected' ? (answer.reason as { extensions?: { code?: string } }).extensions?.code : 'DELIVERED'));
+    // Each try takes an attempt before its code is compared: two are told how many are left, the rest are refused unread.
+    expect(codes.sort()).toEqual([...Array(2).fill('BAD_USER_INPUT'), ...Array(10).fill('CONFLICT')]);
+    expect((await client.delivery.findUniqueOrThrow({ where: { orderId } })).codeAttempts).toBe(3);
+    expect(firstCode(await confirmDelivery(courier, orderId, right))).toBe('CONFLICT');
+  });
+
+  it('should announce the code to the customer without putting it on the bus', async () => {
+    const { orderId, offerId } = await assignedOrder();
+    const [issued] = await orderEvents.waitFor(ofOrder('delivery.code_issued', orderId));
+    expect(issued!.envelope!.schemaVersion).toBe(2);
+    expect(issued!.envelope!.data).not.toHaveProperty('code');
+    expect(JSON.stringify(issued!.envelope)).not.toContain(deliveryCode(CODE_SECRET, orderId, offerId));
   });
 
   it('should withdraw an open offer when the courier goes offline', async () => {

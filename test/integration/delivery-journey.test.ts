@@ -122,11 +122,23 @@ describe('delivering gas', () => {
     await orderUpdates.waitFor((data) => data.orderStatusChanged.id === orderId && data.orderStatusChanged.status === 'CONFIRMED', 30_000);
 
     // The courier is offered the order and accepts it.
-    const offerId = await eventually(async () => {
-      const { myDeliveryOffers } = await ok(test.query<{ myDeliveryOffers: Array<{ id: string; order: { id: string } }> }>('{ myDeliveryOffers { id order { id } } }', { token: courier.accessToken }));
-      return myDeliveryOffers.find((offer) => offer.order.id === orderId)?.id;
+    // The offer shows what the courier needs to decide: the cylinders and where they go.
+    const offer = await eventually(async () => {
+      const offered = await test.query<{ myDeliveryOffers: Array<{ id: string; order: { id: string; status: string; items: unknown[]; dropOffArea: unknown } }> }>(
+        '{ myDeliveryOffers { id order { id status items { productName quantity } dropOffArea { district city } } } }',
+        { token: courier.accessToken },
+      );
+      // Orders learns of the offer from couriers' event a moment after couriers made it.
+      return offered.errors === undefined ? offered.data?.myDeliveryOffers.find((candidate) => candidate.order.id === orderId) : undefined;
     }, 20_000, 'the offer to the courier');
-    await ok(test.query('mutation ($offerId: ID!) { acceptDeliveryOffer(offerId: $offerId) { status } }', { token: courier.accessToken, variables: { offerId } }));
+    expect(offer.order).toEqual({ id: orderId, status: 'CONFIRMED', items: [{ productName: 'Botijão P13', quantity: 2 }], dropOffArea: { district: 'Consolação', city: 'São Paulo' } });
+    const { acceptDeliveryOffer } = await ok(
+      test.query<{ acceptDeliveryOffer: { status: string; order: { id: string } } }>('mutation ($offerId: ID!) { acceptDeliveryOffer(offerId: $offerId) { status order { id } } }', {
+        token: courier.accessToken,
+        variables: { offerId: offer.id },
+      }),
+    );
+    expect(acceptDeliveryOffer).toEqual({ status: 'ASSIGNED', order: { id: orderId } });
     const { order: assigned } = await ok(
       test.query<{ order: { deliveryCode: string; courier: { id: string } } }>('query ($id: ID!) { order(id: $id) { deliveryCode courier { id } } }', {
         token: customer.accessToken,
@@ -202,7 +214,9 @@ describe('delivering gas', () => {
       test.query<{ notifications: { nodes: Array<{ eventType: string; body: string }> } }>('{ notifications(first: 50) { nodes { eventType body } } }', { token: customer.accessToken }),
     );
     expect(notifications.nodes.map((notification) => notification.eventType).sort()).toEqual([...CUSTOMER_STEPS].sort());
-    expect(notifications.nodes.find((notification) => notification.eventType === 'delivery.code_issued')!.body).toContain(assigned.deliveryCode);
+    // The code is read in the app only: no message carries it (mail and push previews are read by others).
+    expect(notifications.nodes.find((notification) => notification.eventType === 'delivery.code_issued')!.body).toContain('código de entrega está no app');
+    expect(notifications.nodes.map((notification) => notification.body).join('\n')).not.toContain(assigned.deliveryCode);
 
     const emailed = await eventually(async () => {
       const mails = smtp.mails.filter((mail) => mail.to.includes(customer.email));
@@ -222,7 +236,7 @@ describe('delivering gas', () => {
       }),
     );
     expect(emailedSteps.sort()).toEqual([...CUSTOMER_STEPS].sort());
-    const codeMail = emailed.find((mail) => decodeQuotedPrintable(mail.raw).includes('Seu código de entrega é'));
-    expect(decodeQuotedPrintable(codeMail!.raw)).toContain(assigned.deliveryCode);
+    expect(emailed.some((mail) => decodeQuotedPrintable(mail.raw).includes('código de entrega está no app'))).toBe(true);
+    for (const mail of emailed) expect(decodeQuotedPrintable(mail.raw)).not.toContain(assigned.deliveryCode);
   }, 180_000);
 });

@@ -457,12 +457,12 @@ describe('who sees an order', () => {
 // ---------------------------------------------------------------------------
 
 describe('the status machine', () => {
-  it('takes a confirmed order to delivered by its supplier, recording every actor and announcing each step', async () => {
+  it('takes a confirmed order in transit by its supplier and delivered by an admin only, recording every actor and announcing each step', async () => {
     const order = await confirmedOrder();
 
     const refused = await changeStatus(startMutation, customer, order.id);
     expect(firstCode(refused)).toBe('FORBIDDEN');
-    const early = await changeStatus(completeMutation, supplier, order.id);
+    const early = await changeStatus(completeMutation, admin, order.id);
     expect(firstCode(early)).toBe('CONFLICT');
     expect(early.errors?.[0]?.extensions).toMatchObject({ currentStatus: 'CONFIRMED', requestedStatus: 'DELIVERED' });
     expect(early.errors?.[0]?.message).toContain('from CONFIRMED it can move to IN_TRANSIT (by its supplier or an admin) or CANCELLED');
@@ -473,13 +473,17 @@ describe('the status machine', () => {
     expect(firstCode(lateCancel)).toBe('CONFLICT');
     expect(lateCancel.errors?.[0]?.extensions).toMatchObject({ currentStatus: 'IN_TRANSIT', requestedStatus: 'CANCELLED' });
 
-    const delivered = (await changeStatus(completeMutation, supplier, order.id)).data?.completeDelivery;
+    // The handover needs the customer's code, which the supplier does not have: its word is not proof.
+    const bySupplier = await changeStatus(completeMutation, supplier, order.id);
+    expect(firstCode(bySupplier)).toBe('FORBIDDEN');
+    expect(bySupplier.errors?.[0]?.message).toBe('Only an admin or its courier with the customer’s delivery code may move an order to DELIVERED.');
+    const delivered = (await changeStatus(completeMutation, admin, order.id)).data?.completeDelivery;
     expect(delivered?.status).toBe('DELIVERED');
     expect(delivered?.history.map(({ from, to, actorId, actorRole }) => ({ from, to, actorId, actorRole }))).toEqual([
       { from: null, to: 'PENDING_PAYMENT', actorId: customer.id, actorRole: 'CUSTOMER' },
       { from: 'PENDING_PAYMENT', to: 'CONFIRMED', actorId: null, actorRole: 'SYSTEM' },
       { from: 'CONFIRMED', to: 'IN_TRANSIT', actorId: supplier.id, actorRole: 'SUPPLIER' },
-      { from: 'IN_TRANSIT', to: 'DELIVERED', actorId: supplier.id, actorRole: 'SUPPLIER' },
+      { from: 'IN_TRANSIT', to: 'DELIVERED', actorId: admin.id, actorRole: 'ADMIN' },
     ]);
     const again = await changeStatus(completeMutation, admin, order.id);
     expect(again.errors?.[0]?.message).toBe('This order is already DELIVERED.');

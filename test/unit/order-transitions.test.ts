@@ -10,7 +10,7 @@ describe('the order status machine', () => {
     expect(transitions.map((move) => `${move.from} → ${move.to}: ${[...move.by].sort().join(', ')}`)).toEqual([
       'PENDING_PAYMENT → CONFIRMED: SYSTEM',
       'CONFIRMED → IN_TRANSIT: ADMIN, SUPPLIER, SYSTEM',
-      'IN_TRANSIT → DELIVERED: ADMIN, SUPPLIER, SYSTEM',
+      'IN_TRANSIT → DELIVERED: ADMIN, SYSTEM',
       'PENDING_PAYMENT → CANCELLED: ADMIN, CUSTOMER, SUPPLIER, SYSTEM',
       'CONFIRMED → CANCELLED: ADMIN, CUSTOMER, SUPPLIER',
     ]);
@@ -40,7 +40,7 @@ describe('the order status machine', () => {
     expect(check).toMatchObject({ allowed: false, code: 'CONFLICT' });
     if (check.allowed) return;
     expect(check.message).toContain('IN_TRANSIT');
-    expect(check.message).toContain('DELIVERED (by its supplier or an admin)');
+    expect(check.message).toContain('DELIVERED (by an admin or its courier with the customer’s delivery code)');
     const error = transitionError(check, 'IN_TRANSIT', 'CANCELLED');
     expect(error.extensions).toMatchObject({ code: 'CONFLICT', currentStatus: 'IN_TRANSIT', requestedStatus: 'CANCELLED' });
   });
@@ -59,6 +59,14 @@ describe('the order status machine', () => {
     }
     const error = checkTransition('CONFIRMED', 'IN_TRANSIT', ['CUSTOMER']);
     if (!error.allowed) expect(transitionError(error, 'CONFIRMED', 'IN_TRANSIT').extensions['code']).toBe('FORBIDDEN');
+  });
+
+  it('lets nobody but the courier with the code, or an admin resolving it, deliver: not the supplier', () => {
+    const bySupplier = checkTransition('IN_TRANSIT', 'DELIVERED', ['SUPPLIER']);
+    expect(bySupplier).toMatchObject({ allowed: false, code: 'FORBIDDEN' });
+    if (!bySupplier.allowed) expect(bySupplier.message).toBe('Only an admin or its courier with the customer’s delivery code may move an order to DELIVERED.');
+    expect(checkTransition('IN_TRANSIT', 'DELIVERED', ['SUPPLIER', 'ADMIN'])).toEqual({ allowed: true, actor: 'ADMIN' });
+    expect(checkTransition('IN_TRANSIT', 'DELIVERED', ['SYSTEM'])).toEqual({ allowed: true, actor: 'SYSTEM' });
   });
 
   it('refuses the saga a move only people may make', () => {

@@ -308,14 +308,15 @@ export const Events = {
     data: orderParties.extend({ courierId: z.uuid(), offerId: z.uuid(), assignedAt: timestamp }),
   }),
   /**
-   * The code the customer gives the courier at the door, for notifications to deliver. Like
-   * invitation.created it carries a secret: order.events must stay confidential to services.
+   * The delivery code exists: the customer can read it in the app (Order.deliveryCode). Since v2
+   * the code itself never travels on the bus; it is the proof of handover, and only couriers
+   * (which derives it) and the customer hold it.
    */
   deliveryCodeIssued: define({
     type: 'delivery.code_issued',
     topic: Topic.ORDER,
-    version: 1,
-    data: orderParties.extend({ courierId: z.uuid(), code: z.string().regex(/^\d{6}$/), issuedAt: timestamp }),
+    version: 2,
+    data: orderParties.extend({ courierId: z.uuid(), issuedAt: timestamp }),
   }),
   courierPickedUp: define({
     type: 'courier.picked_up',

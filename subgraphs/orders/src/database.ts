@@ -4,6 +4,7 @@ export type {
   OrderItem as OrderItemRow,
   OrderStatusChange as StatusChangeRow,
   CatalogProduct as CatalogProductRow,
+  OrderCourier as OrderCourierRow,
   OrderStatus,
   PaymentMethod,
   OrderActorRole,

@@ -3,7 +3,9 @@ import { catalogProjectionConsumer } from './catalog/catalog-projection.js';
 import { catalogStore } from './catalog/catalog-store.js';
 import type { OrdersSettings } from './config.js';
 import type { OrdersDatabase } from './database.js';
-import { historyLoader, orderLoader, type OrdersContext } from './graphql/context.js';
+import { courierViewConsumer, customerNameConsumer } from './couriers/courier-view-consumer.js';
+import { courierViewStore } from './couriers/courier-view-store.js';
+import { firstNameLoader, historyLoader, orderLoader, type OrdersContext } from './graphql/context.js';
 import { resolvers } from './graphql/resolvers.js';
 import { customerErasureConsumer } from './lifecycle/customer-erasure.js';
 import { OrderService } from './orders/order-service.js';
@@ -21,13 +23,20 @@ export function createOrdersSubgraph(database: Database<OrdersDatabase>, setting
   const catalog = catalogStore(database.client);
   const service = new OrderService(orders, catalog, settings);
   const moves = systemMoves(orders);
+  const courierViews = courierViewStore(database.client);
   const transactions = prismaTransactions(database.client);
   return {
     definition: {
       name: 'orders',
       typeDefs: loadTypeDefs(subgraphSchemaPath('orders')),
       resolvers,
-      createContext: (request) => ({ ...request, service, orderById: orderLoader(orders), historyByOrder: historyLoader(orders) }),
+      createContext: (request) => ({
+        ...request,
+        service,
+        orderById: orderLoader(orders),
+        historyByOrder: historyLoader(orders),
+        firstNameByCustomer: firstNameLoader(courierViews),
+      }),
       readiness: { database: () => database.ping() },
     },
     publishesEvents: true,
@@ -36,6 +45,8 @@ export function createOrdersSubgraph(database: Database<OrdersDatabase>, setting
       orderSagaConsumer(orders, moves, transactions),
       customerErasureConsumer(orders, transactions),
       deliveryProgressConsumer(orders, moves, transactions),
+      courierViewConsumer(courierViews, transactions),
+      customerNameConsumer(courierViews, transactions),
     ],
     jobs: [paymentTimeoutJob(orders, moves, transactions, logger, settings.paymentTimeoutSweepSeconds)],
   };

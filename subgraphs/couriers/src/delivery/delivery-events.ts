@@ -23,8 +23,9 @@ export const notFoundEvent = (origin: EventOrigin, delivery: Delivery, offersMad
 export const assignedEvent = (origin: EventOrigin, delivery: Delivery, courierId: string, offerId: string, at: Date): PendingEvent =>
   pendingEvent(Events.courierAssigned, origin, delivery.orderId, { ...parties(delivery), courierId, offerId, assignedAt: at.toISOString() });
 
-export const codeIssuedEvent = (origin: EventOrigin, delivery: Delivery, courierId: string, code: string, at: Date): PendingEvent =>
-  pendingEvent(Events.deliveryCodeIssued, origin, delivery.orderId, { ...parties(delivery), courierId, code, issuedAt: at.toISOString() });
+/** Says the code exists, never what it is: the customer reads it in the app. */
+export const codeIssuedEvent = (origin: EventOrigin, delivery: Delivery, courierId: string, at: Date): PendingEvent =>
+  pendingEvent(Events.deliveryCodeIssued, origin, delivery.orderId, { ...parties(delivery), courierId, issuedAt: at.toISOString() });
 
 export const pickedUpEvent = (origin: EventOrigin, delivery: Delivery, courierId: string, at: Date): PendingEvent =>
   pendingEvent(Events.courierPickedUp, origin, delivery.orderId, { ...parties(delivery), courierId, pickedUpAt: at.toISOString() });

@@ -1,8 +1,17 @@
-import { appError, ErrorCode, hasRole, invalidInput, notFound, rateLimited, requireRole, requireViewer, Role, type EventOrigin, type FieldProblem, type Viewer } from '#kit';
+import { appError, ErrorCode, hasRole, invalidInput, notFound, rateLimited, requireRole, requireViewer, Role, type EventOrigin, type FieldProblem, type KeysetCursor, type Viewer } from '#kit';
 import type { DeliverySettings } from '../config.js';
 import { deliveryCode, hashDeliveryCode, matchesDeliveryCode } from './delivery-code.js';
 import { assignedEvent, codeIssuedEvent, completedEvent, locationEvent, pickedUpEvent } from './delivery-events.js';
 import type { Delivery, DeliveryOffer, DeliveryStore } from './delivery-store.js';
+
+/** CURRENT: being carried; PAST: ended, delivered or cancelled. */
+export type DeliveryListFilter = 'CURRENT' | 'PAST';
+
+const statusesOf: Readonly<Record<DeliveryListFilter | 'ALL', ReadonlyArray<Delivery['status']>>> = {
+  CURRENT: ['ASSIGNED', 'PICKED_UP'],
+  PAST: ['DELIVERED', 'CANCELLED'],
+  ALL: ['ASSIGNED', 'PICKED_UP', 'DELIVERED', 'CANCELLED'],
+};
 import { isPlausiblePosition } from './distance.js';
 
 /** The courier's latest position on a delivery, as customers and couriers read it. */
@@ -26,6 +35,17 @@ export class DeliveryService {
     return this.deliveries.pendingOffersOf(requireRole(viewer, Role.COURIER).userId);
   }
 
+  /** The signed-in courier's own deliveries, newest first. */
+  myDeliveries(viewer: Viewer | null, args: { filter?: DeliveryListFilter | null; first: number; after?: KeysetCursor }) {
+    const courier = requireRole(viewer, Role.COURIER);
+    return this.deliveries.deliveriesOf({
+      courierId: courier.userId,
+      statuses: statusesOf[args.filter ?? 'ALL'],
+      first: args.first,
+      ...(args.after === undefined ? {} : { after: args.after }),
+    });
+  }
+
   /**
    * Accepts an open offer: the offer and the delivery change together, conditionally, so an
    * offer past its deadline, declined, withdrawn or raced by another acceptance is a CONFLICT.
@@ -44,7 +64,7 @@ export class DeliveryService {
         offer.orderId,
         'SEARCHING',
         { status: 'ASSIGNED', courierId: courier.userId, codeHash: hashDeliveryCode(code), assignedAt: at },
-        [assignedEvent(origin, delivery, courier.userId, offer.id, at), codeIssuedEvent(origin, delivery, courier.userId, code, at)],
+        [assignedEvent(origin, delivery, courier.userId, offer.id, at), codeIssuedEvent(origin, delivery, courier.userId, at)],
       );
       if (!moved) throw appError(ErrorCode.CONFLICT, `This order no longer needs a courier (it is ${delivery.status}).`);
       return { ...delivery, status: 'ASSIGNED' as const, courierId: courier.userId, assignedAt: at };
@@ -74,18 +94,20 @@ export class DeliveryService {
   }
 
   /**
-   * Completes a picked-up delivery with the customer's code. Wrong codes are counted, and
-   * once the limit is reached the delivery refuses every code: six digits must not be guessable
-   * at the door.
+   * Completes a picked-up delivery with the customer's code: the only way a delivery ends
+   * DELIVERED by a courier. Each try takes an attempt first, atomically, so at most
+   * COURIERS_DELIVERY_CODE_MAX_ATTEMPTS codes are ever compared, even sent all at once; then the
+   * delivery refuses every code (six digits must not be guessable at the door) and only an
+   * admin can resolve it (completeDelivery in orders).
    */
   async complete(viewer: Viewer | null, orderId: string, code: string, origin: EventOrigin): Promise<Delivery> {
     const courier = requireRole(viewer, Role.COURIER);
     const delivery = await this.assignedTo(courier, orderId);
     if (delivery.status !== 'PICKED_UP') throw wrongStatus(delivery, 'completed', 'PICKED_UP');
     const limit = this.settings.deliveryCodeMaxAttempts;
-    if (delivery.codeAttempts >= limit) throw codeLocked();
+    const attempts = await this.deliveries.takeCodeAttempt(orderId, limit);
+    if (attempts === null) throw codeLocked();
     if (delivery.codeHash === null || !matchesDeliveryCode(code, delivery.codeHash)) {
-      const attempts = await this.deliveries.countWrongCode(orderId);
       if (attempts >= limit) throw codeLocked();
       throw invalidInput([{ field: 'code', message: `is not this delivery's code; ${limit - attempts} attempt(s) left` }]);
     }
@@ -168,4 +190,4 @@ const wrongStatus = (delivery: Delivery, action: string, needed: string) =>
   appError(ErrorCode.CONFLICT, `This delivery is ${delivery.status}: it can be ${action} only when ${needed}.`, { deliveryStatus: delivery.status });
 
 const codeLocked = () =>
-  appError(ErrorCode.CONFLICT, 'Too many wrong delivery codes: this delivery no longer accepts codes. Contact support.');
+  appError(ErrorCode.CONFLICT, 'Too many wrong delivery codes: this delivery no longer accepts codes. Contact support: an admin can confirm the handover.');

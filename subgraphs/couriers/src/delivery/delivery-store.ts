@@ -1,4 +1,4 @@
-import { isUuid, recordEvents, type PendingEvent } from '#kit';
+import { isUuid, recordEvents, type KeysetCursor, type PendingEvent } from '#kit';
 import { Prisma, type CouriersDatabase, type DeliveryOfferRow, type DeliveryRow } from '../database.js';
 import type { CouriersTransaction } from '../profiles/profile-store.js';
 import { boundingBox, type Point } from './distance.js';
@@ -23,6 +23,13 @@ export interface CandidateCourier {
   radiusMeters: number;
   /** The live position, when the courier has sent one. */
   position: Point | null;
+}
+
+export interface CourierDeliveryQuery {
+  courierId: string;
+  statuses: ReadonlyArray<Delivery['status']>;
+  first: number;
+  after?: KeysetCursor;
 }
 
 export interface PositionUpdate {
@@ -57,6 +64,11 @@ export interface DeliveryStore {
   countOffers(transaction: CouriersTransaction, orderId: string): Promise<number>;
   findOffer(offerId: string): Promise<DeliveryOffer | null>;
   pendingOffersOf(courierId: string): Promise<DeliveryOffer[]>;
+  /**
+   * One page of the deliveries assigned to a courier in the given statuses, newest first by
+   * (createdAt, orderId); the cursor's `id` is the order id.
+   */
+  deliveriesOf(query: CourierDeliveryQuery): Promise<{ deliveries: Delivery[]; hasNextPage: boolean; totalCount: number }>;
   acceptedOffer(orderId: string): Promise<DeliveryOffer | null>;
   /** PENDING → `to`, only while the offer is open (before its deadline) and the courier's. */
   respond(transaction: CouriersTransaction, offerId: string, courierId: string, to: 'ACCEPTED' | 'DECLINED'): Promise<boolean>;
@@ -72,8 +84,12 @@ export interface DeliveryStore {
   ): Promise<boolean>;
   /** Withdraws the open offer of an order (cancelled) inside `transaction`. */
   withdrawOffers(transaction: CouriersTransaction, orderId: string): Promise<void>;
-  /** Counts one wrong delivery code, in a transaction of its own so it survives the refusal. */
-  countWrongCode(orderId: string): Promise<number>;
+  /**
+   * Takes one of the delivery's `limit` code attempts before the code is checked, in one
+   * conditional UPDATE, so requests sent all at once cannot try more codes than the limit.
+   * The attempts now used, or null when none was left.
+   */
+  takeCodeAttempt(orderId: string, limit: number): Promise<number | null>;
   /**
    * Stores the courier's position unless the previous one is less than `minIntervalMs` old.
    * Null when refused; the time of the previous update then says when to retry.
@@ -157,6 +173,18 @@ export function deliveryStore(database: CouriersDatabase): DeliveryStore {
     findOffer: async (offerId) => (isUuid(offerId) ? database.deliveryOffer.findUnique({ where: { id: offerId } }) : null),
     pendingOffersOf: (courierId) =>
       database.deliveryOffer.findMany({ where: { courierId, status: 'PENDING', expiresAt: { gt: new Date() } }, orderBy: { offeredAt: 'asc' } }),
+    async deliveriesOf({ courierId, statuses, first, after }) {
+      const filter: Prisma.DeliveryWhereInput = { courierId, status: { in: [...statuses] } };
+      const where: Prisma.DeliveryWhereInput =
+        after === undefined
+          ? filter
+          : { AND: [filter, { OR: [{ createdAt: { lt: after.createdAt } }, { createdAt: after.createdAt, orderId: { lt: after.id } }] }] };
+      const [rows, totalCount] = await Promise.all([
+        database.delivery.findMany({ where, orderBy: [{ createdAt: 'desc' }, { orderId: 'desc' }], take: first + 1 }),
+        database.delivery.count({ where: filter }),
+      ]);
+      return { deliveries: rows.slice(0, first), hasNextPage: rows.length > first, totalCount };
+    },
     acceptedOffer: (orderId) => database.deliveryOffer.findFirst({ where: { orderId, status: 'ACCEPTED' } }),
     async respond(transaction, offerId, courierId, to) {
       const now = new Date();
@@ -185,9 +213,12 @@ export function deliveryStore(database: CouriersDatabase): DeliveryStore {
     async withdrawOffers(transaction, orderId) {
       await transaction.deliveryOffer.updateMany({ where: { orderId, status: 'PENDING' }, data: { status: 'WITHDRAWN', respondedAt: new Date() } });
     },
-    async countWrongCode(orderId) {
-      const updated = await database.delivery.update({ where: { orderId }, data: { codeAttempts: { increment: 1 } } });
-      return updated.codeAttempts;
+    async takeCodeAttempt(orderId, limit) {
+      const rows = await database.$queryRaw<Array<{ code_attempts: number }>>`
+        update deliveries set code_attempts = code_attempts + 1, updated_at = now()
+        where order_id = ${orderId}::uuid and code_attempts < ${limit}
+        returning code_attempts`;
+      return rows[0]?.code_attempts ?? null;
     },
     storePosition: ({ courierId, position, minIntervalMs }, events) =>
       database.$transaction(async (transaction) => {

@@ -5,7 +5,7 @@ import type { DeliveryStore } from './delivery-store.js';
 
 /**
  * A confirmed order becomes a delivery and is offered at once to the nearest courier; a
- * cancelled one stops being offered or carried. The kit records each event as processed in
+ * cancelled one stops being offered or carried, and one an admin marked delivered ends. The kit records each event as processed in
  * the same transaction, so a redelivered order.confirmed makes no second offer.
  */
 export function orderIntakeConsumer(
@@ -44,6 +44,18 @@ export function orderIntakeConsumer(
         await deliveries.withdrawOffers(transaction, orderId);
         await deliveries.moveDelivery(transaction, orderId, delivery.status, { status: 'CANCELLED' }, []);
         context.logger.info({ orderId }, 'delivery of a cancelled order stopped');
+      },
+      // An admin resolved the handover in orders (the courier's code was locked or could not be
+      // given). The courier's own code already ended the delivery; anything else ends it here,
+      // so the courier is free for the next order and stops seeing the customer's address.
+      [Events.orderDelivered.type]: async (data, context) => {
+        const { orderId, deliveredAt } = data as EventData<typeof Events.orderDelivered>;
+        const transaction = context.transaction as CouriersTransaction;
+        const delivery = await deliveries.lockDelivery(transaction, orderId);
+        if (delivery === null || !['SEARCHING', 'ASSIGNED', 'PICKED_UP'].includes(delivery.status)) return;
+        await deliveries.withdrawOffers(transaction, orderId);
+        await deliveries.moveDelivery(transaction, orderId, delivery.status, { status: 'DELIVERED', deliveredAt: new Date(deliveredAt) }, []);
+        context.logger.info({ orderId, from: delivery.status }, 'delivery ended by an admin in orders');
       },
     },
   };

@@ -1,5 +1,5 @@
-import type { EventOrigin } from '#kit';
-import { seesDelivery, type CourierLocation } from '../delivery/delivery-service.js';
+import { connection, decodeCursor, pageSize, type EventOrigin } from '#kit';
+import { seesDelivery, type CourierLocation, type DeliveryListFilter } from '../delivery/delivery-service.js';
 import type { Delivery, DeliveryOffer } from '../delivery/delivery-store.js';
 import { routeLengthMeters, type TrackPoint } from '../delivery/track-store.js';
 import type { CouriersContext } from './context.js';
@@ -21,6 +21,16 @@ const visibleDelivery = async ({ id }: { id: string }, context: CouriersContext)
 export const deliveryResolvers = {
   Query: {
     myDeliveryOffers: (_root: unknown, _args: unknown, context: CouriersContext) => context.deliveries.myOffers(context.viewer),
+    myDeliveries: async (
+      _root: unknown,
+      args: { filter?: DeliveryListFilter | null; first?: number | null; after?: string | null },
+      context: CouriersContext,
+    ) => {
+      const after = decodeCursor(args.after);
+      const page = await context.deliveries.myDeliveries(context.viewer, { filter: args.filter ?? null, first: pageSize(args.first), ...(after === undefined ? {} : { after }) });
+      // The cursor's id is the order's: a delivery is one per order.
+      return connection(page.deliveries.map((delivery) => ({ ...delivery, id: delivery.orderId })), page.hasNextPage, page.totalCount);
+    },
     courierLocation: (_root: unknown, { orderId }: { orderId: string }, context: CouriersContext) =>
       context.deliveries.courierLocation(context.viewer, orderId),
   },

@@ -50,7 +50,7 @@ export const notificationRules: Readonly<Record<string, Rule>> = {
       values: (locale) => ({ orderRef: orderRef(data.orderId), distance: formatDistance(data.distanceMeters, locale), deadline: formatDate(data.expiresAt, locale) }),
     },
   ],
-  // The customer hears of the courier with the code (delivery.code_issued), in one message.
+  // The customer hears of the courier on delivery.code_issued, told where to read the code.
   [Events.courierAssigned.type]: (data: EventData<typeof Events.courierAssigned>) => [
     { recipient: { userId: data.supplierId }, category: 'DELIVERY', template: 'courier.assigned', channels: APP_AND_EMAIL, values: () => ({ orderRef: orderRef(data.orderId) }) },
   ],
@@ -60,7 +60,7 @@ export const notificationRules: Readonly<Record<string, Rule>> = {
       category: 'DELIVERY',
       template: 'delivery.code',
       channels: ON_THE_ROAD,
-      values: () => ({ orderRef: orderRef(data.orderId), code: data.code }),
+      values: () => ({ orderRef: orderRef(data.orderId) }),
     },
   ],
   [Events.courierNotFound.type]: (data: EventData<typeof Events.courierNotFound>) =>

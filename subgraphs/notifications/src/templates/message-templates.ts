@@ -41,16 +41,18 @@ export const messageTemplates = {
       en: { title: 'A courier is coming for an order', body: 'A courier accepted order {{orderRef}} and will collect it from you.' },
     },
   },
+  // The code itself is never in a message: mail and push previews are read by others, and the
+  // code is the proof of handover. The customer reads it in the app (Order.deliveryCode).
   'delivery.code': {
-    variables: ['orderRef', 'code'],
+    variables: ['orderRef'],
     text: {
       'pt-BR': {
-        title: 'Código de entrega do pedido {{orderRef}}',
-        body: 'Um entregador aceitou seu pedido {{orderRef}}. Seu código de entrega é {{code}}: informe-o ao entregador só depois de receber o gás.',
+        title: 'Entregador a caminho: pedido {{orderRef}}',
+        body: 'Um entregador aceitou seu pedido {{orderRef}}. Seu código de entrega está no app, no pedido: informe-o ao entregador só depois de receber o gás.',
       },
       en: {
-        title: 'Delivery code for order {{orderRef}}',
-        body: 'A courier accepted your order {{orderRef}}. Your delivery code is {{code}}: give it to the courier only once you have the gas.',
+        title: 'A courier is on the way: order {{orderRef}}',
+        body: 'A courier accepted your order {{orderRef}}. Your delivery code is in the app, on the order: give it to the courier only once you have the gas.',
       },
     },
   },

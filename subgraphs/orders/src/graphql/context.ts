@@ -1,5 +1,6 @@
 import DataLoader from 'dataloader';
 import type { RequestContext } from '#kit';
+import type { CourierViewStore } from '../couriers/courier-view-store.js';
 import type { OrderService } from '../orders/order-service.js';
 import type { Order, OrderStore, StatusChange } from '../orders/order-store.js';
 
@@ -9,6 +10,15 @@ export interface OrdersContext extends RequestContext {
   readonly orderById: DataLoader<string, Order | null>;
   /** Batches `Order.history` across a page into one query. */
   readonly historyByOrder: DataLoader<string, StatusChange[]>;
+  /** Batches `Order.customerFirstName` across a list of orders. */
+  readonly firstNameByCustomer: DataLoader<string, string | null>;
+}
+
+export function firstNameLoader(views: CourierViewStore): DataLoader<string, string | null> {
+  return new DataLoader(async (userIds) => {
+    const found = await views.firstNamesOf(userIds);
+    return userIds.map((userId) => found.get(userId) ?? null);
+  });
 }
 
 export function orderLoader(orders: OrderStore): DataLoader<string, Order | null> {

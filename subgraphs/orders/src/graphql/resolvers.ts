@@ -1,6 +1,6 @@
-import { connection, decodeCursor, pageSize, type EventOrigin } from '#kit';
+import { connection, decodeCursor, forbidden, pageSize, type EventOrigin } from '#kit';
 import type { OrderStatus } from '../database.js';
-import { canSee } from '../orders/order-access.js';
+import { canSee, seesAsCourierOnly } from '../orders/order-access.js';
 import type { PlaceOrderInput } from '../orders/order-input.js';
 import type { OrderListArgs } from '../orders/order-service.js';
 import type { Order, StatusChange } from '../orders/order-store.js';
@@ -24,6 +24,15 @@ const listArgs = (args: PageArgs): OrderListArgs => ({
 });
 
 const money = (amount: number, currency: string) => ({ amount, currency });
+/** Two decimals of a degree, about a kilometre: where to head for, not whose door. */
+const approximate = (degrees: number) => Math.round(degrees * 100) / 100;
+
+/**
+ * A field the viewer, seeing the order only as a courier, may not read: null with a FORBIDDEN
+ * error on that field, so the rest of the order still resolves.
+ */
+const refusedToCourier = (what: string) => forbidden(`Couriers do not see ${what}.`);
+const refusedUntilAssigned = (what: string) => forbidden(`A courier sees ${what} only while carrying the order.`);
 const user = (id: string) => ({ __typename: 'User', id });
 
 export const resolvers = {
@@ -51,15 +60,20 @@ export const resolvers = {
       const order = await context.orderById.load(reference.id);
       return order !== null && canSee(context.viewer, order) ? order : null;
     },
-    customer: (order: Order) => user(order.customerId),
+    customer: (order: Order, _args: unknown, context: OrdersContext) => {
+      if (seesAsCourierOnly(context.viewer, order) !== null) throw refusedToCourier('the customer’s account; Order.customerFirstName is theirs while carrying the order');
+      return user(order.customerId);
+    },
     supplier: (order: Order) => user(order.supplierId),
     subtotal: (order: Order) => money(order.subtotalAmount, order.currency),
     deliveryFee: (order: Order) => money(order.deliveryFeeAmount, order.currency),
     total: (order: Order) => money(order.totalAmount, order.currency),
     refunded: (order: Order) => money(order.refundedAmount, order.currency),
     items: (order: Order) => order.items.map((item) => ({ ...item, currency: order.currency })),
-    deliveryAddress: (order: Order, _args: unknown, context: OrdersContext) =>
-      canSee(context.viewer, order)
+    deliveryAddress: (order: Order, _args: unknown, context: OrdersContext) => {
+      const asCourier = seesAsCourierOnly(context.viewer, order);
+      if (asCourier !== null && asCourier !== 'ASSIGNED') throw refusedUntilAssigned('the delivery address (Order.dropOffArea is the area)');
+      return canSee(context.viewer, order)
         ? {
             street: order.street,
             number: order.number,
@@ -71,25 +85,45 @@ export const resolvers = {
             latitude: order.latitude,
             longitude: order.longitude,
           }
-        : null,
-    history: (order: Order, _args: unknown, context: OrdersContext) => context.historyByOrder.load(order.id),
-    cancellationReason: (order: Order) =>
-      order.status === 'CANCELLED' && order.cancellationReasonCode !== null
-        ? {
-            reasonCode: order.cancellationReasonCode,
-            reason: order.cancellationReason ?? '',
-            cancelledBy: order.cancelledBy === null ? null : user(order.cancelledBy),
-            cancelledAt: (order.cancelledAt ?? order.updatedAt).toISOString(),
-          }
-        : null,
-    lastPaymentFailure: (order: Order) =>
-      order.lastPaymentFailureCode === null
-        ? null
-        : {
-            reasonCode: order.lastPaymentFailureCode,
-            reason: order.lastPaymentFailureReason ?? '',
-            failedAt: (order.lastPaymentFailedAt ?? order.updatedAt).toISOString(),
-          },
+        : null;
+    },
+    dropOffArea: (order: Order) => ({
+      district: order.district,
+      city: order.city,
+      state: order.state,
+      latitude: approximate(order.latitude),
+      longitude: approximate(order.longitude),
+    }),
+    customerFirstName: (order: Order, _args: unknown, context: OrdersContext) => {
+      const asCourier = seesAsCourierOnly(context.viewer, order);
+      if (asCourier !== null && asCourier !== 'ASSIGNED') throw refusedUntilAssigned('the customer’s first name');
+      return context.firstNameByCustomer.load(order.customerId);
+    },
+    history: async (order: Order, _args: unknown, context: OrdersContext) => {
+      const history = await context.historyByOrder.load(order.id);
+      // A courier learns who moved the order only when it was themself.
+      if (seesAsCourierOnly(context.viewer, order) === null) return history;
+      return history.map((change) => (change.actorId === context.viewer?.userId ? change : { ...change, actorId: null }));
+    },
+    cancellationReason: (order: Order, _args: unknown, context: OrdersContext) => {
+      if (order.status !== 'CANCELLED' || order.cancellationReasonCode === null) return null;
+      if (seesAsCourierOnly(context.viewer, order) !== null) throw refusedToCourier('why an order was cancelled (its status says it was)');
+      return {
+      reasonCode: order.cancellationReasonCode,
+      reason: order.cancellationReason ?? '',
+      cancelledBy: order.cancelledBy === null ? null : user(order.cancelledBy),
+      cancelledAt: (order.cancelledAt ?? order.updatedAt).toISOString(),
+      };
+    },
+    lastPaymentFailure: (order: Order, _args: unknown, context: OrdersContext) => {
+      if (order.lastPaymentFailureCode === null) return null;
+      if (seesAsCourierOnly(context.viewer, order) !== null) throw refusedToCourier('the customer’s payment attempts');
+      return {
+      reasonCode: order.lastPaymentFailureCode,
+      reason: order.lastPaymentFailureReason ?? '',
+      failedAt: (order.lastPaymentFailedAt ?? order.updatedAt).toISOString(),
+      };
+    },
     paymentDueAt: (order: Order) => order.paymentDueAt?.toISOString() ?? null,
     createdAt: (order: Order) => order.createdAt.toISOString(),
     updatedAt: (order: Order) => order.updatedAt.toISOString(),

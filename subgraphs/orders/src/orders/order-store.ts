@@ -2,6 +2,7 @@ import { isUuid, newestFirstPage, pageOf, recordEvents, type KeysetCursor, type 
 import type {
   CancellationReasonCode,
   OrderActorRole,
+  OrderCourierRow,
   OrderItemRow,
   OrderRow,
   OrdersDatabase,
@@ -15,8 +16,11 @@ import type {
 import type { DeliveryAddress } from './order-input.js';
 import type { PricedOrder } from './order-pricing.js';
 
-/** An order with its lines, in the order they were placed. */
-export type Order = OrderRow & { items: OrderItemRow[] };
+/**
+ * An order with its lines, in the order they were placed, and the couriers it was offered or
+ * assigned to (what a courier may see of it follows from them).
+ */
+export type Order = OrderRow & { items: OrderItemRow[]; couriers: OrderCourierRow[] };
 export type StatusChange = StatusChangeRow;
 
 export interface NewOrder extends PricedOrder {
@@ -91,7 +95,7 @@ export interface OrderStore {
   eraseAddressesOf(customerId: string, transaction: OrdersTransaction): Promise<number>;
 }
 
-const withItems = { items: { orderBy: { position: 'asc' } } } as const satisfies Prisma.OrderInclude;
+const withItems = { items: { orderBy: { position: 'asc' } }, couriers: true } as const satisfies Prisma.OrderInclude;
 
 export function orderStore(database: OrdersDatabase): OrderStore {
   const move: OrderStore['move'] = async (transaction, order, change, events) => {

@@ -5,6 +5,11 @@ export interface Transition {
   from: OrderStatus;
   to: OrderStatus;
   by: readonly OrderActorRole[];
+  /**
+   * Who SYSTEM stands for on this row, when it is a person acting through another service and
+   * people should be told so (the courier's code at the door); otherwise messages leave SYSTEM out.
+   */
+  systemIs?: string;
 }
 
 /**
@@ -15,11 +20,16 @@ export interface Transition {
  * concurrent moves cannot both win. The assigned courier's pickup and delivery reach orders as
  * couriers' events (courier.picked_up, delivery.completed), so they are SYSTEM moves here, with
  * the courier recorded as the actor.
+ *
+ * DELIVERED is the handover, and the customer's delivery code is its proof: only the courier's
+ * code (delivery.completed) reaches it, or an admin resolving a delivery whose code could not be
+ * given (support, recorded as ADMIN). A supplier's word is not proof: its own drivers deliver as
+ * couriers, with the code, like everybody else.
  */
 export const transitions: readonly Transition[] = [
   { from: 'PENDING_PAYMENT', to: 'CONFIRMED', by: ['SYSTEM'] },
   { from: 'CONFIRMED', to: 'IN_TRANSIT', by: ['SUPPLIER', 'ADMIN', 'SYSTEM'] },
-  { from: 'IN_TRANSIT', to: 'DELIVERED', by: ['SUPPLIER', 'ADMIN', 'SYSTEM'] },
+  { from: 'IN_TRANSIT', to: 'DELIVERED', by: ['ADMIN', 'SYSTEM'], systemIs: 'its courier with the customer’s delivery code' },
   { from: 'PENDING_PAYMENT', to: 'CANCELLED', by: ['CUSTOMER', 'SUPPLIER', 'ADMIN', 'SYSTEM'] },
   { from: 'CONFIRMED', to: 'CANCELLED', by: ['CUSTOMER', 'SUPPLIER', 'ADMIN'] },
 ];
@@ -39,12 +49,12 @@ export const movesFrom = (status: OrderStatus): Transition[] => transitions.filt
 export function checkTransition(from: OrderStatus, to: OrderStatus, actors: readonly OrderActorRole[]): TransitionCheck {
   const towards = transitions.filter((move) => move.to === to);
   if (!towards.some((move) => move.by.some((actor) => actors.includes(actor)))) {
-    return refusal(ErrorCode.FORBIDDEN, `Only ${describeActors(unionOf(towards))} may move an order to ${to}.`);
+    return refusal(ErrorCode.FORBIDDEN, `Only ${describeActors(unionOf(towards), systemOf(towards))} may move an order to ${to}.`);
   }
   const move = transitions.find((candidate) => candidate.from === from && candidate.to === to);
   if (move === undefined) return refusal(ErrorCode.CONFLICT, illegalMoveMessage(from, to));
   const actor = actors.find((candidate) => move.by.includes(candidate));
-  if (actor === undefined) return refusal(ErrorCode.FORBIDDEN, `Only ${describeActors(move.by)} may move this order from ${from} to ${to}.`);
+  if (actor === undefined) return refusal(ErrorCode.FORBIDDEN, `Only ${describeActors(move.by, move.systemIs)} may move this order from ${from} to ${to}.`);
   return { allowed: true, actor };
 }
 
@@ -59,7 +69,7 @@ function illegalMoveMessage(from: OrderStatus, to: OrderStatus): string {
   if (from === to) return `This order is already ${from}.`;
   const moves = movesFrom(from);
   if (moves.length === 0) return `This order is ${from}, a final status: it cannot move to ${to}, nor anywhere else.`;
-  const options = moves.map((move) => `${move.to} (by ${describeActors(move.by)})`).join(' or ');
+  const options = moves.map((move) => `${move.to} (by ${describeActors(move.by, move.systemIs)})`).join(' or ');
   return `This order is ${from} and cannot move to ${to}; from ${from} it can move to ${options}.`;
 }
 
@@ -75,11 +85,14 @@ const actorNames: Readonly<Record<OrderActorRole, string>> = {
  * the delivery rows it stands for the courier's pickup and code, which reach orders through
  * couriers' events, and nobody can ask orders to act as it.
  */
-function describeActors(actors: readonly OrderActorRole[]): string {
+function describeActors(actors: readonly OrderActorRole[], systemIs?: string): string {
   const people = actors.filter((actor) => actor !== 'SYSTEM');
   const names = (people.length > 0 ? people : actors).map((actor) => actorNames[actor]);
+  if (systemIs !== undefined && actors.includes('SYSTEM') && people.length > 0) names.push(systemIs);
   return names.length <= 1 ? (names[0] ?? 'nobody') : `${names.slice(0, -1).join(', ')} or ${names.at(-1)}`;
 }
+
+const systemOf = (moves: readonly Transition[]): string | undefined => moves.find((move) => move.systemIs !== undefined)?.systemIs;
 
 const unionOf = (moves: readonly Transition[]): OrderActorRole[] => [...new Set(moves.flatMap((move) => move.by))];
 
