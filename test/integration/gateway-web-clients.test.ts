@@ -185,6 +185,14 @@ describe('web and mobile clients at the gateway', () => {
       expect(forbidden.headers.get('content-type')).toMatch(/^application\/json/);
     });
 
+    it('reports a refused mutation once, not again for the non-null result its refusal nulled', async () => {
+      const refused = await test.query('mutation { createProduct(input: { name: "Botijão P13", cylinderType: P13, priceAmount: 11000, stockQuantity: 1 }) { id } }', {
+        accept: 'json',
+      });
+      expect(refused.data).toBeNull();
+      expect(refused.errors?.map((error) => [error.path, error.extensions?.['code']])).toEqual([[['createProduct'], 'UNAUTHENTICATED']]);
+    });
+
     it('keeps the code’s status for clients that ask for application/graphql-response+json', async () => {
       const forbidden = await test.query(forbiddenQuery, { token: customer.accessToken });
       expect([forbidden.status, firstCode(forbidden)]).toEqual([403, 'FORBIDDEN']);

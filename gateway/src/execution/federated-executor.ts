@@ -162,7 +162,8 @@ async function execute(
     // extensions.valueCompletion (and drops them when a subgraph also reported errors): a
     // value a subgraph broke its schema with is nulled, up to the nearest nullable parent,
     // and clients read only `errors` to learn why and where (docs/errors.md).
-    const allErrors = shapingErrors.length === 0 ? errors : [...errors, ...shapingErrors];
+    const unexplained = shapingErrors.filter((shapingError) => !explainedBy(errors, shapingError));
+    const allErrors = unexplained.length === 0 ? errors : [...errors, ...unexplained];
     return allErrors.length === 0 ? { data } : { errors: allErrors, data };
   } catch (error) {
     if (error instanceof GraphQLError) return { errors: [error] };
@@ -170,4 +171,14 @@ async function execute(
     requestContext.logger.error(`Unexpected error during query plan execution: ${String(error)}`);
     return { errors: [new GraphQLError('Unexpected error during query plan execution')] };
   }
+}
+
+/**
+ * A null a subgraph already reported an error for (at that field, or below it where the null
+ * propagated from) is explained, as graphql-js reports a failed field once and not again for
+ * each parent its null reaches. An error without a path (a whole fetch failed) explains every null.
+ */
+function explainedBy(errors: readonly GraphQLError[], shapingError: GraphQLError): boolean {
+  const nulled = shapingError.path ?? [];
+  return errors.some((error) => error.path === undefined || nulled.every((segment, index) => error.path?.[index] === segment));
 }
