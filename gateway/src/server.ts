@@ -227,6 +227,7 @@ export async function startGateway(settings: GatewaySettings, deps: GatewayDepen
       apolloServer: server,
       schema: () => gateway.schema,
       tokenVerifier,
+      ...(revocations === undefined ? {} : { revocations }),
       fanout,
       registry: subscriptionFields,
       limits: settings.subscriptions,

@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { createClient } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
 import { Events } from '#kit';
 import { eventually, publishEvent } from '../support/event-probe.js';
 import { startExtraGateway } from '../support/extra-gateway.js';
@@ -220,5 +222,36 @@ describe('a service that starts after a revocation', () => {
     } finally {
       await late.stop();
     }
+  });
+});
+
+describe('an open subscription connection', () => {
+  it('is closed as soon as its token is revoked, not when the token would have expired', async () => {
+    const customer = await registerUser(test);
+    let connected!: () => void;
+    const isConnected = new Promise<void>((resolve) => (connected = resolve));
+    const closed = new Promise<{ code: number; reason: string }>((resolve) => {
+      const client = createClient({
+        url: `${test.platform.gateway.url.replace(/^http/, 'ws')}/graphql`,
+        webSocketImpl: WebSocket,
+        retryAttempts: 0,
+        lazy: false,
+        connectionParams: { authorization: `Bearer ${customer.accessToken}` },
+        on: {
+          connected: () => connected(),
+          closed: (event) => {
+            const { code, reason } = event as { code: number; reason: string };
+            resolve({ code, reason });
+            void client.dispose();
+          },
+        },
+      });
+    });
+    await isConnected;
+
+    await test.query('mutation { logoutEverywhere }', { token: customer.accessToken });
+
+    const timeout = new Promise<never>((_, reject) => setTimeout(() => reject(new Error('the connection stayed open')), 5_000));
+    expect(await Promise.race([closed, timeout])).toEqual({ code: 4403, reason: 'Access token revoked' });
   });
 });

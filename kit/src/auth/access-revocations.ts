@@ -18,6 +18,7 @@ export interface AccessRevocation {
  */
 export class AccessRevocations {
   private readonly byUser = new Map<string, AccessRevocation>();
+  private readonly listeners = new Set<(revocation: AccessRevocation) => void>();
 
   constructor(
     private readonly clockToleranceMs = 5_000,
@@ -29,6 +30,16 @@ export class AccessRevocations {
     const known = this.byUser.get(revocation.userId);
     if (known !== undefined && known.accessVersion >= revocation.accessVersion) return;
     this.byUser.set(revocation.userId, revocation);
+    for (const listener of this.listeners) listener(revocation);
+  }
+
+  /**
+   * Calls the listener with each revocation recorded from now on, for what
+   * outlives a request (an open WebSocket); call the result to stop.
+   */
+  onRevocation(listener: (revocation: AccessRevocation) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
   }
 
   /** The revocation that withdrew a token of this user carrying this access version, if any. */
