@@ -117,6 +117,9 @@ describe('a deleted account', () => {
 
     const deleted = await test.query('mutation { deleteAccount }', { token: customer.accessToken });
     expect(deleted.data?.['deleteAccount']).toBe(true);
+    // The revocation travels as an event (within seconds, not at once): wait for it with a harmless read
+    // rather than let a write race it.
+    await refusedWithin(() => test.query('{ me { id } }', { token: customer.accessToken }), 5_000, 'me');
 
     await expectRefusedEverywhere(customer.accessToken);
     // Nothing the token attempted was stored: no order kept the street the erasure removed.
