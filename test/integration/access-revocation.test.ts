@@ -8,7 +8,7 @@ import { startExtraGateway } from '../support/extra-gateway.js';
 import { firstCode, postGraphQL, type GraphQLExchange } from '../support/graphql-client.js';
 import { verifiedUser } from '../support/onboarding.js';
 import { TEST_GATEWAY_SECRET, startTestPlatform, type TestPlatform } from '../support/platform.js';
-import { createAdmin, registerUser, signIn, STRONG_PASSWORD, type MfaUser, type SignedInUser } from '../support/users.js';
+import { createAdmin, enrolMfa, nextTotpCode, registerUser, signIn, STRONG_PASSWORD, type MfaUser, type SignedInUser } from '../support/users.js';
 
 // Every service re-verifies access tokens on its own, without asking accounts: these tests show
 // that a token whose subject was deleted, or whose access was revoked after it was issued, is
@@ -209,6 +209,22 @@ describe('signing out everywhere', () => {
     expect(ended.errors).toBeUndefined();
     await expectRefusedEverywhere(customer.accessToken);
     await invitationWorks(stranger.accessToken);
+  });
+});
+
+describe('turning multi-factor authentication off', () => {
+  it('ends every session, so no token that proved the removed factor keeps working', async () => {
+    const customer = await enrolMfa(test, await registerUser(test));
+    await invitationWorks(customer.accessToken);
+
+    const disabled = await test.query('mutation ($password: String!, $code: String!) { disableMfa(password: $password, code: $code) }', {
+      token: customer.accessToken,
+      variables: { password: STRONG_PASSWORD, code: await nextTotpCode(customer.totpSecret) },
+    });
+    expect(disabled.data?.['disableMfa']).toBe(true);
+
+    await expectRefusedEverywhere(customer.accessToken);
+    await invitationWorks((await signIn(test, customer.email, STRONG_PASSWORD)).accessToken);
   });
 });
 

@@ -97,6 +97,7 @@ export async function createAccountsSubgraph(
     sessions,
     cipher: new PrivateKeyCipher(settings.signingKeyEncryptionSecret, 'mfa-secrets'),
     now,
+    accessTokenTtlSeconds: settings.accessTokenTtlSeconds,
   });
   const accounts = new AccountService({
     users,

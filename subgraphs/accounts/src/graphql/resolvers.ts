@@ -81,7 +81,7 @@ export const resolvers = {
       context.mfa.regenerateRecoveryCodes(requireViewer(context.viewer).userId, code),
     disableMfa: async (_root: unknown, args: { password: string; code: string }, context: AccountsContext) => {
       const viewer = requireViewer(context.viewer);
-      await context.mfa.disable(viewer.userId, args.password, args.code);
+      await context.mfa.disable(viewer.userId, args.password, args.code, origin(context));
       context.logger.info({ userId: viewer.userId }, 'multi-factor authentication disabled');
       return true;
     },
