@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import { bearerToken, InvalidTokenError, unauthenticated, type AccessTokenVerifier, type Logger, type Viewer } from '#kit';
+import { bearerToken, InvalidTokenError, refusedTokenError, unauthenticated, type AccessTokenVerifier, type Logger, type Viewer } from '#kit';
 
 export interface Authentication {
   viewer: Viewer | null;
@@ -25,7 +25,7 @@ export async function authenticate(
   } catch (error) {
     if (error instanceof InvalidTokenError) {
       logger.info({ reason: error.reason }, 'access token refused');
-      throw unauthenticated('The access token is invalid or expired. Sign in again or refresh it.');
+      throw refusedTokenError(error);
     }
     throw error;
   }

@@ -166,6 +166,8 @@ export interface GatewaySettings {
   jwksMinRefreshSeconds: number;
   issuer: string;
   audience: string;
+  /** ACCESS_TOKEN_TTL_SECONDS: how long access revocations are kept and replayed. */
+  accessTokenTtlSeconds: number;
   gatewaySecret: string;
   introspection: boolean;
   landingPage: boolean;

@@ -7,10 +7,13 @@ import {
   controlCharacterGuardPlugin,
   createServiceTelemetry,
   operationObservabilityPlugin,
+  refusingRevokedTokens,
   remoteTokenVerifier,
+  startRevocationFeed,
   startHttpService,
   Topic,
   unexpectedErrorLoggingPlugin,
+  type AccessRevocations,
   type AccessTokenVerifier,
   type EventBus,
   type Logger,
@@ -59,6 +62,12 @@ export interface GatewayDependencies {
   eventBus?: EventBus;
   /** Where rate-limit counters live; defaults to Redis at settings' REDIS_URL, else memory. */
   rateLimitStore?: RateLimitStore;
+  /**
+   * The process's access revocations when it shares them with subgraphs (`npm start`, tests).
+   * Absent: the gateway replays its own from the event bus; without a bus, revoked tokens are
+   * accepted until they expire (a warning says so).
+   */
+  revocations?: AccessRevocations;
 }
 
 /** What metrics may read about the WebSocket endpoint. */
@@ -83,8 +92,18 @@ const graphqlPaths = ['/', '/graphql'] as const;
  */
 export async function startGateway(settings: GatewaySettings, deps: GatewayDependencies): Promise<RunningGateway> {
   const { logger } = deps;
+  // Replayed before the port opens, so the gateway never accepts a token revoked while it was down.
+  const ownRevocationFeed =
+    deps.revocations === undefined && deps.eventBus !== undefined
+      ? await startRevocationFeed({ bus: deps.eventBus, accessTokenTtlSeconds: settings.accessTokenTtlSeconds, logger })
+      : undefined;
+  const revocations = deps.revocations ?? ownRevocationFeed?.revocations;
+  if (revocations === undefined) logger.warn('no event bus: access revocations are not heard, and revoked tokens work until they expire');
+  const signatureVerifier = deps.tokenVerifier ?? remoteTokenVerifier(settings);
   const tokenVerifier =
-    deps.tokenVerifier ?? remoteTokenVerifier(settings);
+    revocations === undefined
+      ? signatureVerifier
+      : refusingRevokedTokens(signatureVerifier, { revocations, accessTokenTtlSeconds: settings.accessTokenTtlSeconds });
   const { protection } = settings;
   const safelist = protection.safelistPath === undefined ? undefined : Safelist.load(protection.safelistPath);
   const rateLimitLogger = logger.child({ component: 'rate-limits' });
@@ -197,6 +216,7 @@ export async function startGateway(settings: GatewaySettings, deps: GatewayDepen
     });
   } catch (error) {
     await fanout?.stop();
+    await ownRevocationFeed?.stop();
     await server.stop().catch(() => {});
     await rateLimiter.close();
     throw error;
@@ -213,6 +233,7 @@ export async function startGateway(settings: GatewaySettings, deps: GatewayDepen
       apolloServer: server,
       schema: () => gateway.schema,
       tokenVerifier,
+      ...(revocations === undefined ? {} : { revocations }),
       fanout,
       registry: subscriptionFields,
       limits: settings.subscriptions,
@@ -233,6 +254,7 @@ export async function startGateway(settings: GatewaySettings, deps: GatewayDepen
     await subscriptionServer?.close();
     await fanout?.stop();
     await stopHttp();
+    await ownRevocationFeed?.stop();
     await rateLimiter.close();
   };
   const subscriptions: SubscriptionStatistics = {

@@ -20,8 +20,16 @@ export {
   createAccessTokenVerifier,
   remoteTokenVerifier,
   bearerToken,
+  RevokedTokenError,
+  ACCESS_VERSION_CLAIM,
+  refusingRevokedTokens,
+  refusedTokenError,
 } from './auth/access-token-verifier.js';
-export type { AccessTokenVerifier, TokenAudience } from './auth/access-token-verifier.js';
+export type { AccessTokenVerifier, TokenAudience, RevocationPolicy } from './auth/access-token-verifier.js';
+export { AccessRevocations } from './auth/access-revocations.js';
+export type { AccessRevocation, RevocationReason } from './auth/access-revocations.js';
+export { startRevocationFeed } from './auth/revocation-feed.js';
+export type { RevocationFeed, RevocationFeedOptions } from './auth/revocation-feed.js';
 export { formatClientError, unexpectedErrorLoggingPlugin, UNEXPECTED_ERROR_MESSAGE } from './graphql/error-policy.js';
 export { controlCharacterIn, controlCharacterProblems, controlCharacterProblemsInValue, refuseControlCharacters, controlCharacterGuardPlugin } from './graphql/control-characters.js';
 export { startHttpService } from './http/service-server.js';

@@ -25,6 +25,12 @@ export const sharedEnvironmentShape = {
   ACCOUNTS_JWKS_URL: z.url().default('http://127.0.0.1:4001/.well-known/jwks.json'),
   /** A token with an unknown key id makes a verifier refetch the JWKS at most this often. */
   JWKS_MIN_REFRESH_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
+  /**
+   * How long an access token lives. accounts issues tokens this long; every other service keeps
+   * (and on start replays) access revocations this long, and refuses tokens meant to live longer.
+   * Set it to the same value on every service.
+   */
+  ACCESS_TOKEN_TTL_SECONDS: env.seconds(15 * 60),
   /** Sensitive operations (document review, role changes, refunds) need a second factor entered this recently. */
   MFA_MAX_AGE_SECONDS: z.coerce.number().int().min(30).max(86_400).default(900),
 };
@@ -37,4 +43,6 @@ export interface IdentitySettings {
   jwksMinRefreshSeconds: number;
   /** See MFA_MAX_AGE_SECONDS; pass to requireRecentMfa. */
   mfaMaxAgeSeconds: number;
+  /** ACCESS_TOKEN_TTL_SECONDS: the longest an access token lives, so how long a revocation matters. */
+  accessTokenTtlSeconds: number;
 }

@@ -1,4 +1,6 @@
-import type { AccessTokenVerifier } from './auth/access-token-verifier.js';
+import { refusingRevokedTokens, type AccessTokenVerifier } from './auth/access-token-verifier.js';
+import type { AccessRevocations } from './auth/access-revocations.js';
+import { startRevocationFeed } from './auth/revocation-feed.js';
 import { loadConfigOrExit, type Environment, type LogLevel, type NodeEnvironment } from './config.js';
 import { openDatabase, type Database, type PrismaClientConstructor, type PrismaLike } from './database.js';
 import { createLogger, type Logger } from './logger.js';
@@ -29,6 +31,8 @@ export interface SubgraphProcessSettings {
   /** Kafka bootstrap servers; empty runs on the in-memory bus (single-process development only). */
   kafkaBrokers: readonly string[];
   kafkaNamespace: string;
+  /** ACCESS_TOKEN_TTL_SECONDS: how long the process remembers (and on start replays) access revocations. */
+  accessTokenTtlSeconds: number;
 }
 
 /** A consumer the kit starts beside the subgraph and stops before its database closes. */
@@ -81,6 +85,11 @@ export interface StartOptions {
   logger?: Logger;
   /** Observes every SQL statement the subgraph sends; for tests that count statements. */
   onStatement?: (sql: string) => void;
+  /**
+   * The process's access revocations, when several services share one process (`npm start`,
+   * tests): one feed serves them all. Absent: the subgraph starts its own from the bus.
+   */
+  revocations?: AccessRevocations;
 }
 
 export interface StartedSubgraph<Client extends PrismaLike> extends RunningService {
@@ -119,6 +128,12 @@ export async function startSubgraphModule<Settings extends SubgraphProcessSettin
       options.eventBus.subscribe({ groupId: observer.name, topics: observer.topics, fromBeginning: true, handle: (message) => observer.handle(message) }),
     ),
   );
+  // Before the port opens: a subgraph never accepts a token revoked while it was down.
+  const ownFeed =
+    options.revocations === undefined
+      ? await startRevocationFeed({ bus: options.eventBus, accessTokenTtlSeconds: settings.accessTokenTtlSeconds, logger })
+      : undefined;
+  const revocations = options.revocations ?? ownFeed!.revocations;
   const jobs = startScheduledJobs(assembled.jobs ?? [], logger);
   const definition = assembled.definition;
   const service = await startSubgraph(
@@ -137,6 +152,7 @@ export async function startSubgraphModule<Settings extends SubgraphProcessSettin
           await jobs.stop();
           await Promise.all([...consumers.map((consumer) => consumer.stop()), ...observers.map((observer) => observer.stop())]);
           await relay?.stop();
+          await ownFeed?.stop();
         },
         async () => {
           stopObservingPool();
@@ -149,7 +165,7 @@ export async function startSubgraphModule<Settings extends SubgraphProcessSettin
       host: settings.host,
       port: settings.port,
       gatewaySecret: settings.gatewaySecret,
-      tokenVerifier: assembled.tokenVerifier,
+      tokenVerifier: refusingRevokedTokens(assembled.tokenVerifier, { revocations, accessTokenTtlSeconds: settings.accessTokenTtlSeconds }),
       introspection: settings.nodeEnv !== 'production',
       telemetry,
     },

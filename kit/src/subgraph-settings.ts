@@ -29,6 +29,7 @@ export function identitySettings(parsed: SharedParsed): IdentitySettings {
     jwksUrl: parsed.ACCOUNTS_JWKS_URL,
     jwksMinRefreshSeconds: parsed.JWKS_MIN_REFRESH_SECONDS,
     mfaMaxAgeSeconds: parsed.MFA_MAX_AGE_SECONDS,
+    accessTokenTtlSeconds: parsed.ACCESS_TOKEN_TTL_SECONDS,
   };
 }
 
@@ -47,5 +48,6 @@ export function subgraphProcessSettings(
     migrateOnStart: parsed.MIGRATE_ON_START,
     kafkaBrokers: parsed.KAFKA_BROKERS,
     kafkaNamespace: parsed.KAFKA_NAMESPACE,
+    accessTokenTtlSeconds: parsed.ACCESS_TOKEN_TTL_SECONDS,
   };
 }

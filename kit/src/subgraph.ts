@@ -5,7 +5,7 @@ import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/dis
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
 import type { DocumentNode } from 'graphql';
-import { bearerToken, InvalidTokenError, type AccessTokenVerifier } from './auth/access-token-verifier.js';
+import { bearerToken, InvalidTokenError, refusedTokenError, type AccessTokenVerifier } from './auth/access-token-verifier.js';
 import type { Viewer } from './auth/viewer.js';
 import { unauthenticated } from './errors.js';
 import { CLIENT_ADDRESS_HEADER, gatewayCredentialCheck } from './gateway-credential.js';
@@ -136,7 +136,7 @@ async function authenticate(request: IncomingMessage, verifier: AccessTokenVerif
   try {
     return await verifier.verify(token);
   } catch (error) {
-    if (error instanceof InvalidTokenError) throw unauthenticated('The access token is invalid or expired. Sign in again or refresh it.');
+    if (error instanceof InvalidTokenError) throw refusedTokenError(error);
     throw error;
   }
 }

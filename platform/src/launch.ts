@@ -6,11 +6,13 @@ import {
   databaseUrl,
   ensureDatabase,
   startSubgraphModule,
+  startRevocationFeed,
   type Environment,
   type EventBus,
   type Logger,
   type StartedSubgraph,
   type PrismaLike,
+  type RevocationFeed,
 } from '#kit';
 import { parseGatewaySettings } from '../../gateway/src/config.js';
 import { startGateway, type RunningGateway } from '../../gateway/src/server.js';
@@ -67,11 +69,17 @@ export async function launchPlatform(options: PlatformOptions): Promise<RunningP
     options.eventBus ??
     (await openEventBus({ brokers: kafka.KAFKA_BROKERS, clientId: 'gasrapido-platform', logger: loggerFor('event-bus'), namespace: kafka.KAFKA_NAMESPACE }));
 
+  // One process, one revocation feed: every service here reads the same access revocations.
+  const identity = parseEnvironment({ ACCESS_TOKEN_TTL_SECONDS: sharedEnvironmentShape.ACCESS_TOKEN_TTL_SECONDS }, base);
+  let revocationFeed: RevocationFeed | undefined;
+
   async function stopServices(): Promise<void> {
     await gateway?.stop();
     gateway = undefined;
     for (const service of [...started.values()].reverse()) await service.stop();
     started.clear();
+    await revocationFeed?.stop();
+    revocationFeed = undefined;
   }
 
   async function stop(): Promise<void> {
@@ -87,6 +95,12 @@ export async function launchPlatform(options: PlatformOptions): Promise<RunningP
    * other ports.
    */
   async function startServices(): Promise<void> {
+    revocationFeed = await startRevocationFeed({
+      bus: eventBus,
+      accessTokenTtlSeconds: identity.ACCESS_TOKEN_TTL_SECONDS,
+      logger: loggerFor('access-revocations'),
+    });
+    const revocations = revocationFeed.revocations;
     let jwksUrl: string | undefined;
     const ports = new Map<string, number>();
     for (const module of subgraphModules) ports.set(module.name, options.subgraphPorts?.[module.name] || (await freePort()));
@@ -112,6 +126,7 @@ export async function launchPlatform(options: PlatformOptions): Promise<RunningP
       const observe = options.onStatement;
       const service = await startSubgraphModule(module, settings, {
         eventBus,
+        revocations,
         logger: loggerFor(module.name),
         ...(observe ? { onStatement: (sql: string) => observe(module.name, sql) } : {}),
       });
@@ -126,7 +141,7 @@ export async function launchPlatform(options: PlatformOptions): Promise<RunningP
         [...started].map(([name, service]) => [`SUBGRAPH_${name.toUpperCase()}_URL`, `${service.url}/graphql`]),
       ),
     });
-    gateway = await startGateway(gatewaySettings, { logger: loggerFor('gateway'), eventBus });
+    gateway = await startGateway(gatewaySettings, { logger: loggerFor('gateway'), eventBus, revocations });
   }
 
   try {

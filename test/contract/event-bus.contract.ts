@@ -162,6 +162,21 @@ export function describeEventBusContract(name: string, makeBus: () => Promise<Bu
       expect(values(live)).toEqual(['new-1', 'new-2']);
     });
 
+    it('starts a new group at the first message published at or after startAt, on every partition', async () => {
+      const topic = uniqueName('topic');
+      await bus.publish([{ topic, key: 'station-1', value: 'old-1' }, { topic, key: 'station-2', value: 'old-2' }]);
+      await sleep(50);
+      const startAt = new Date();
+      await sleep(50);
+      await bus.publish([{ topic, key: 'station-1', value: 'recent-1' }, { topic, key: 'station-2', value: 'recent-2' }]);
+      const received: IncomingMessage[] = [];
+      const subscription = await bus.subscribe({ groupId: uniqueName('window'), topics: [topic], startAt, handle: record(received) });
+      await bus.publish([{ topic, key: 'station-1', value: 'new-1' }]);
+
+      await waitFor(() => received.length >= 3 && subscription.lag() === 0, 'the window and the new message');
+      expect(values(received).sort()).toEqual(['new-1', 'recent-1', 'recent-2']);
+    });
+
     it('stop() lets the message in progress finish, and the next member resumes right after it', async () => {
       const topic = uniqueName('topic');
       const groupId = uniqueName('group');

@@ -14,6 +14,7 @@ import {
   invalidInput,
   originAllowed,
   UNEXPECTED_ERROR_MESSAGE,
+  type AccessRevocations,
   type AccessTokenVerifier,
   type CrossOriginPolicy,
   type Logger,
@@ -40,6 +41,7 @@ export const SubscriptionCloseCode = {
 } as const;
 
 export const ACCESS_TOKEN_EXPIRED_REASON = 'Access token expired';
+export const ACCESS_REVOKED_REASON = 'Access token revoked';
 
 export interface SubscriptionServerOptions {
   httpServer: Server;
@@ -49,6 +51,8 @@ export interface SubscriptionServerOptions {
   /** The supergraph's API schema; undefined until @apollo/gateway has loaded it. */
   schema(): GraphQLSchema | undefined;
   tokenVerifier: AccessTokenVerifier;
+  /** When given, a connection whose token is revoked is closed at once rather than at its expiry. */
+  revocations?: AccessRevocations;
   fanout: EventFanout;
   registry: SubscriptionFieldRegistry;
   limits: SubscriptionLimits;
@@ -115,6 +119,18 @@ export function attachSubscriptionServer(options: SubscriptionServerOptions): Su
   const publicLoads = new SharedLoads<PayloadResponse>(sharedLoadKeepMs);
   let open = 0;
   let closing = false;
+  /** Acknowledged connections by user, so a revocation finds the sockets it ends. */
+  const connectionsByUser = new Map<string, Map<WebSocket, Connection>>();
+  const stopHearingRevocations = options.revocations?.onRevocation((revocation) => {
+    for (const [socket, connection] of connectionsByUser.get(revocation.userId) ?? []) {
+      // The verifier decides with the token's own access version, as for a new connection.
+      options.tokenVerifier.verify(connection.accessToken).catch((error: unknown) => {
+        if (!(error instanceof InvalidTokenError)) return;
+        connection.logger.info({ reason: error.reason }, 'subscription connection closed: its access token was revoked');
+        socket.close(CloseCode.Forbidden, ACCESS_REVOKED_REASON);
+      });
+    }
+  });
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: limits.maxMessageBytes });
   const disposable = useServer<Record<string, unknown>, ConnectionExtra>(
@@ -145,12 +161,15 @@ export function attachSubscriptionServer(options: SubscriptionServerOptions): Su
         const expiresInMs = Math.min(Math.max(0, viewer.expiresAt * 1000 - Date.now()), maxTimerDelayMs);
         const expiryTimer = setTimeout(() => socket.close(CloseCode.Forbidden, ACCESS_TOKEN_EXPIRED_REASON), expiresInMs);
         expiryTimer.unref();
-        context.extra.connection = {
+        const connection: Connection = {
           viewer,
           accessToken: token,
           expiryTimer,
           logger: logger.child({ userId: viewer.userId }),
         };
+        context.extra.connection = connection;
+        const ofUser = connectionsByUser.get(viewer.userId) ?? new Map<WebSocket, Connection>();
+        connectionsByUser.set(viewer.userId, ofUser.set(socket, connection));
         return true;
       },
 
@@ -230,6 +249,9 @@ export function attachSubscriptionServer(options: SubscriptionServerOptions): Su
         const { connection } = context.extra;
         if (connection === undefined) return;
         clearTimeout(connection.expiryTimer);
+        const ofUser = connectionsByUser.get(connection.viewer.userId);
+        ofUser?.delete(context.extra.socket);
+        if (ofUser?.size === 0) connectionsByUser.delete(connection.viewer.userId);
         connection.logger.debug({ code, reason }, 'subscription connection closed');
       },
     },
@@ -254,6 +276,7 @@ export function attachSubscriptionServer(options: SubscriptionServerOptions): Su
     async close() {
       if (closing) return;
       closing = true;
+      stopHearingRevocations?.();
       options.httpServer.off('upgrade', onUpgrade);
       await closeClients([...wss.clients], SubscriptionCloseCode.ServiceRestart, 'Service restart');
       await disposable.dispose();

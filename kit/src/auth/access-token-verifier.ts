@@ -1,6 +1,9 @@
+import type { GraphQLError } from 'graphql';
 import jwt from 'jsonwebtoken';
+import { appError, ErrorCode, unauthenticated } from '../errors.js';
 import { RemoteJwks } from './remote-jwks.js';
 import type { KeySource } from './key-source.js';
+import type { AccessRevocation, AccessRevocations } from './access-revocations.js';
 import { isRole, type Viewer } from './viewer.js';
 
 /** The only algorithm GasRápido access tokens are signed with. */
@@ -26,6 +29,22 @@ export class InvalidTokenError extends Error {
     this.name = 'InvalidTokenError';
   }
 }
+
+/** The token was valid, but its subject's access was revoked after it was issued. */
+export class RevokedTokenError extends InvalidTokenError {
+  constructor(readonly revocation: AccessRevocation) {
+    super(`revoked (${revocation.reason}) at ${revocation.revokedAt.toISOString()}`);
+    this.name = 'RevokedTokenError';
+  }
+}
+
+/**
+ * The claim naming the user's access version when the token was issued:
+ * accounts raises the version with every revocation, so a token issued
+ * after it (even within the same second, which `iat` cannot tell) carries
+ * the new one. Absent in tokens issued before revocations existed: version 0.
+ */
+export const ACCESS_VERSION_CLAIM = 'access_version';
 
 export interface AccessTokenVerifier {
   /** Resolves to the viewer the token proves, or rejects with InvalidTokenError. */
@@ -95,4 +114,58 @@ export function bearerToken(header: string | undefined): string | undefined | nu
  */
 export function remoteTokenVerifier(settings: TokenAudience & { jwksUrl: string; jwksMinRefreshSeconds: number }): AccessTokenVerifier {
   return createAccessTokenVerifier(new RemoteJwks({ url: settings.jwksUrl, minRefreshIntervalMs: settings.jwksMinRefreshSeconds * 1000 }), settings);
+}
+
+export interface RevocationPolicy {
+  revocations: AccessRevocations;
+  /**
+   * ACCESS_TOKEN_TTL_SECONDS as this service knows it: revocations are kept (and
+   * replayed) this long, so a token meant to live longer could outlive its
+   * revocation here; it is refused, which makes a misconfiguration loud.
+   */
+  accessTokenTtlSeconds: number;
+}
+
+/**
+ * A verifier that also refuses tokens whose subject's access was revoked
+ * after they were issued (deleted, a role removed, verification withdrawn,
+ * signed out everywhere), as the process's revocation feed knows them.
+ */
+export function refusingRevokedTokens(verifier: AccessTokenVerifier, policy: RevocationPolicy): AccessTokenVerifier {
+  const lifetimeToleranceSeconds = 5;
+  return {
+    async verify(token) {
+      const viewer = await verifier.verify(token);
+      if (viewer.expiresAt - viewer.issuedAt > policy.accessTokenTtlSeconds + lifetimeToleranceSeconds) {
+        throw new InvalidTokenError(`lifetime ${viewer.expiresAt - viewer.issuedAt} s exceeds ACCESS_TOKEN_TTL_SECONDS (${policy.accessTokenTtlSeconds})`);
+      }
+      const revocation = policy.revocations.revocationOf(viewer.userId, accessVersionOf(token));
+      if (revocation !== undefined) throw new RevokedTokenError(revocation);
+      return viewer;
+    },
+  };
+}
+
+/** The verified token's access version (0 when it has none). */
+function accessVersionOf(token: string): number {
+  const payload = jwt.decode(token, { json: true });
+  const version = payload?.[ACCESS_VERSION_CLAIM];
+  if (version === undefined) return 0;
+  if (typeof version !== 'number' || !Number.isInteger(version) || version < 0) throw new InvalidTokenError('access_version claim is malformed');
+  return version;
+}
+
+/**
+ * The error a client gets for a refused token, telling it what to do next. A
+ * revoked token says so in `extensions.reason` (`TOKEN_REVOKED`): refreshing
+ * helps after a change of roles or verification, signing in after the rest.
+ */
+export function refusedTokenError(error: InvalidTokenError): GraphQLError {
+  if (!(error instanceof RevokedTokenError)) return unauthenticated('The access token is invalid or expired. Sign in again or refresh it.');
+  const { reason } = error.revocation;
+  const message =
+    reason === 'ACCOUNT_DELETED' || reason === 'SIGNED_OUT_EVERYWHERE'
+      ? 'This session was ended after the access token was issued (signed out everywhere, or the account was deleted). Sign in again.'
+      : 'The account’s roles or verification changed after this access token was issued. Refresh the session (refreshSession) for a token that says what is true now.';
+  return appError(ErrorCode.UNAUTHENTICATED, message, { reason: 'TOKEN_REVOKED' });
 }

@@ -53,6 +53,25 @@ export const Events = {
     data: userData.extend({ changed: z.array(z.enum(['name', 'email', 'phone', 'roles', 'verified'])) }),
   }),
   userDeleted: define({ type: 'user.deleted', topic: Topic.USER, version: 1, data: z.object({ userId: z.uuid(), roles: z.array(role) }) }),
+  /**
+   * Access tokens the user holds stop working everywhere: every token whose
+   * `access_version` claim is below `accessVersion` (or absent) is refused until
+   * `tokensExpireBy`, when the last of them has expired anyway.
+   */
+  userAccessRevoked: define({
+    type: 'user.access_revoked',
+    topic: Topic.USER,
+    version: 1,
+    data: z.object({
+      userId: z.uuid(),
+      reason: z.enum(['ACCOUNT_DELETED', 'ROLE_REMOVED', 'VERIFICATION_WITHDRAWN', 'SIGNED_OUT_EVERYWHERE']),
+      /** The user's access version after the change; tokens carrying a lower one predate it. */
+      accessVersion: z.number().int().positive(),
+      revokedAt: timestamp,
+      /** revokedAt plus the access-token lifetime: no token the revocation concerns is valid after this. */
+      tokensExpireBy: timestamp,
+    }),
+  }),
   productCreated: define({ type: 'product.created', topic: Topic.PRODUCT, version: 1, data: productSnapshot }),
   productUpdated: define({
     type: 'product.updated',

@@ -40,6 +40,12 @@ export interface SubscribeOptions {
    */
   fromBeginning?: boolean;
   /**
+   * A new group starts at the first message published at or after this time
+   * (instead of the oldest or only new ones): a replay of a recent window.
+   * An existing group resumes where it left off either way.
+   */
+  startAt?: Date;
+  /**
    * Resolving acknowledges the message. Rejecting redelivers it after a pause
    * (the bus backs off); callers that want bounded retries and dead-lettering
    * use createEventConsumer, which never rejects.

@@ -192,8 +192,8 @@ export class KafkaSubscription {
     const partitions = Object.entries(assignment).flatMap(([topic, numbers]) => numbers.map((partition) => ({ topic, partition })));
     this.progress = new Map(partitions.map(({ topic, partition }) => [partitionKey(topic, partition), {}]));
     const pausable = Object.entries(assignment).map(([topic, numbers]) => ({ topic, partitions: numbers }));
-    // A new group without fromBeginning must not fetch before its start position is committed.
-    const holdBack = !this.options.fromBeginning && partitions.length > 0;
+    // A new group without fromBeginning (or starting at a time) must not fetch before its start position is committed.
+    const holdBack = (!this.options.fromBeginning || this.options.startAt !== undefined) && partitions.length > 0;
     if (holdBack) this.consumer.pause(pausable);
     void this.establishStartWithRetries(generation, Object.keys(assignment))
       .catch((error: unknown) => this.logger?.warn({ err: error, groupId: this.options.groupId }, 'could not read the start positions of an event consumer'))
@@ -222,9 +222,14 @@ export class KafkaSubscription {
   private async establishStart(generation: number, topics: string[]): Promise<void> {
     if (topics.length === 0) return;
     const admin = await this.admin();
-    const [committed, watermarks] = await Promise.all([
+    const startAt = this.options.startAt?.getTime();
+    const [committed, watermarks, byTime] = await Promise.all([
       admin.fetchOffsets({ groupId: this.options.groupId, topics }),
       Promise.all(topics.map(async (topic) => ({ topic, partitions: await admin.fetchTopicOffsets(topic) }))),
+      // The first offset at or after the time (the high watermark where nothing is that recent).
+      startAt === undefined
+        ? Promise.resolve([])
+        : Promise.all(topics.map(async (topic) => ({ topic, partitions: await admin.fetchTopicOffsetsByTimestamp(topic, startAt) }))),
     ]);
     if (generation !== this.generation) return;
     const toCommit: TopicPartitionOffsetAndMetadata[] = [];
@@ -236,9 +241,10 @@ export class KafkaSubscription {
         const offset = committed.find((entry) => entry.topic === topic)?.partitions.find((entry) => entry.partition === partition)?.offset ?? '-1';
         let next = BigInt(offset);
         if (next < 0n) {
-          if (this.options.fromBeginning) next = BigInt(low);
+          if (this.options.fromBeginning && startAt === undefined) next = BigInt(low);
           else {
-            const start = this.startOffsets.get(key) ?? high;
+            const fromTime = byTime.find((entry) => entry.topic === topic)?.partitions.find((entry) => entry.partition === partition)?.offset;
+            const start = this.startOffsets.get(key) ?? fromTime ?? high;
             this.startOffsets.set(key, start);
             next = BigInt(start);
             toCommit.push({ topic, partition, offset: start });

@@ -7,6 +7,8 @@ interface StoredMessage {
   key: string;
   value: string;
   headers: Readonly<Record<string, string>>;
+  /** When it was published (ms since the epoch), for subscriptions that start at a time. */
+  publishedAt: number;
 }
 
 interface Group {
@@ -56,6 +58,7 @@ export class MemoryEventBus implements EventBus {
         key: message.key,
         value: message.value,
         headers: Object.freeze({ ...message.headers }),
+        publishedAt: Date.now(),
       });
     }
     for (const group of this.groups.values()) this.pump(group);
@@ -69,7 +72,7 @@ export class MemoryEventBus implements EventBus {
       this.groups.set(options.groupId, group);
     }
     for (const topic of options.topics) {
-      if (!group.positions.has(topic)) group.positions.set(topic, options.fromBeginning ? 0 : (this.log.get(topic)?.length ?? 0));
+      if (!group.positions.has(topic)) group.positions.set(topic, this.startPosition(topic, options));
     }
     let signalStopped!: () => void;
     const stoppedSignal = new Promise<void>((resolve) => (signalStopped = resolve));
@@ -98,6 +101,17 @@ export class MemoryEventBus implements EventBus {
     for (const group of groups) for (const member of [...group.members]) this.stopMember(group, member);
     await Promise.all(inFlight);
     this.groups.clear();
+  }
+
+  /** Where a new group starts reading a topic. */
+  private startPosition(topic: string, options: SubscribeOptions): number {
+    const topicLog = this.log.get(topic) ?? [];
+    if (options.startAt !== undefined) {
+      const from = options.startAt.getTime();
+      const first = topicLog.findIndex((message) => message.publishedAt >= from);
+      return first === -1 ? topicLog.length : first;
+    }
+    return options.fromBeginning ? 0 : topicLog.length;
   }
 
   /** The group's messages on these topics not yet handled: waiting, handed back, or in a handler. */

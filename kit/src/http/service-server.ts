@@ -332,7 +332,9 @@ function requestUrl(target: string | undefined): URL {
 function refuse(response: ServerResponse, error: unknown, headers: Record<string, string>): void {
   if (error instanceof GraphQLError && isErrorCode(error.extensions['code'])) {
     const code = error.extensions['code'];
-    sendJson(response, httpStatusFor(code), { errors: [{ message: error.message, extensions: { code } }] }, headers);
+    // What the refusal tells the client beyond its code (a revoked token's reason) goes along; the status does not.
+    const { http: _http, ...extensions } = error.extensions;
+    sendJson(response, httpStatusFor(code), { errors: [{ message: error.message, extensions: { ...extensions, code } }] }, headers);
     return;
   }
   throw error;

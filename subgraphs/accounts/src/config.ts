@@ -6,7 +6,6 @@ export const ACCOUNTS_DEFAULT_PORT = 4001;
 
 const accountsEnvironmentShape = {
   ...subgraphEnvironmentShape('ACCOUNTS', ACCOUNTS_DEFAULT_PORT),
-  ACCESS_TOKEN_TTL_SECONDS: env.seconds(15 * 60),
   REFRESH_TOKEN_TTL_SECONDS: env.seconds(30 * 24 * 60 * 60),
   /** Encrypts signing keys and, under a key derived for that purpose, TOTP secrets. */
   SIGNING_KEY_ENCRYPTION_SECRET: env.secret('development-signing-key-secret-change-me'),
@@ -29,7 +28,6 @@ export function parseAccountsSettings(environment: Environment): AccountsProcess
   return {
     ...subgraphProcessSettings('ACCOUNTS', parsed),
     ...identitySettings(parsed),
-    accessTokenTtlSeconds: parsed.ACCESS_TOKEN_TTL_SECONDS,
     refreshTokenTtlSeconds: parsed.REFRESH_TOKEN_TTL_SECONDS,
     signingKeyEncryptionSecret: parsed.SIGNING_KEY_ENCRYPTION_SECRET,
     signingKeyActivationDelaySeconds: parsed.SIGNING_KEY_ACTIVATION_SECONDS,

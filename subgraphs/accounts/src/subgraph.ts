@@ -34,7 +34,6 @@ import { verificationOutcomeConsumer } from './users/verification-outcomes.js';
 export const JWKS_PATH = '/.well-known/jwks.json';
 
 export interface AccountsSettings extends IdentitySettings {
-  accessTokenTtlSeconds: number;
   refreshTokenTtlSeconds: number;
   /** Seals signing keys, and (under a separately derived key) TOTP secrets. */
   signingKeyEncryptionSecret: string;
@@ -98,6 +97,7 @@ export async function createAccountsSubgraph(
     sessions,
     cipher: new PrivateKeyCipher(settings.signingKeyEncryptionSecret, 'mfa-secrets'),
     now,
+    accessTokenTtlSeconds: settings.accessTokenTtlSeconds,
   });
   const accounts = new AccountService({
     users,
@@ -106,6 +106,7 @@ export async function createAccountsSubgraph(
     invitations: dependencies.invitations ?? httpInvitationClaims(settings.invitations),
     logger,
     now,
+    accessTokenTtlSeconds: settings.accessTokenTtlSeconds,
     ...(settings.scryptCost ? { scryptCost: settings.scryptCost } : {}),
   });
   const definition: SubgraphDefinition<AccountsContext> = {
@@ -136,7 +137,7 @@ export async function createAccountsSubgraph(
   return {
     definition,
     publishesEvents: true,
-    consumers: [verificationOutcomeConsumer(users, prismaTransactions(database.client))],
+    consumers: [verificationOutcomeConsumer(users, prismaTransactions(database.client), settings.accessTokenTtlSeconds)],
     jobs: [expiredChallengeCleanup(secondFactors)],
     tokenVerifier: createAccessTokenVerifier(keyRing, settings),
     keyRing,

@@ -81,7 +81,7 @@ export const resolvers = {
       context.mfa.regenerateRecoveryCodes(requireViewer(context.viewer).userId, code),
     disableMfa: async (_root: unknown, args: { password: string; code: string }, context: AccountsContext) => {
       const viewer = requireViewer(context.viewer);
-      await context.mfa.disable(viewer.userId, args.password, args.code);
+      await context.mfa.disable(viewer.userId, args.password, args.code, origin(context));
       context.logger.info({ userId: viewer.userId }, 'multi-factor authentication disabled');
       return true;
     },
@@ -91,6 +91,14 @@ export const resolvers = {
       context.accounts.refresh(refreshToken),
     logout: (_root: unknown, { refreshToken }: { refreshToken: string }, context: AccountsContext) =>
       context.accounts.logout(refreshToken),
+    logoutEverywhere: async (_root: unknown, { userId }: { userId?: string | null }, context: AccountsContext) => {
+      const viewer = requireViewer(context.viewer);
+      const target = userId ?? viewer.userId;
+      requireSelfOrAdmin(viewer, target, 'this user’s sessions');
+      await context.accounts.signOutEverywhere(target, origin(context));
+      context.logger.info({ userId: target }, 'every session ended');
+      return true;
+    },
     updateProfile: (
       _root: unknown,
       { input, userId }: { input: ProfileFields; userId?: string | null },

@@ -1,8 +1,9 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { appError, ErrorCode, forbidden, invalidInput, rateLimited, Role, SECOND_FACTOR_METHOD, unauthenticated } from '#kit';
+import { appError, ErrorCode, forbidden, invalidInput, rateLimited, Role, SECOND_FACTOR_METHOD, unauthenticated, type EventOrigin } from '#kit';
 import { verifyPassword } from '../credentials/password-hasher.js';
 import { PASSWORD_METHOD, type Session, type SessionIssuer } from '../credentials/session-issuer.js';
 import type { PrivateKeyCipher } from '../signing/private-key-cipher.js';
+import { accessRevoked } from '../users/access-revocation.js';
 import type { User, UserStore } from '../users/user-store.js';
 import type { MfaStore, StoredFactor } from './mfa-store.js';
 import { generateRecoveryCode, hashRecoveryCode, isRecoveryCodeShape, RECOVERY_CODE_COUNT } from './recovery-codes.js';
@@ -37,6 +38,8 @@ export interface MfaServiceDependencies {
   /** Seals TOTP secrets; each is bound to its user's id. */
   cipher: PrivateKeyCipher;
   now: () => Date;
+  /** How long the access tokens turning MFA off withdraws may still be valid. */
+  accessTokenTtlSeconds: number;
 }
 
 const hashChallengeToken = (token: string) => createHash('sha256').update(token).digest('hex');
@@ -96,7 +99,7 @@ export class MfaService {
   }
 
   /** Turns MFA off after re-authentication with the password and a second factor. Admins must keep it. */
-  async disable(userId: string, password: string, code: string): Promise<void> {
+  async disable(userId: string, password: string, code: string, origin: EventOrigin): Promise<void> {
     const user = await this.signedInUser(userId);
     if (user.roles.includes(Role.ADMIN)) {
       throw forbidden('Admins must keep multi-factor authentication on. Another admin can remove your ADMIN role first.');
@@ -114,7 +117,9 @@ export class MfaService {
         ],
       });
     }
-    await this.deps.store.remove(user.id, this.deps.now());
+    const at = this.deps.now();
+    // Every session ends, access tokens included: those issued with the factor still say `otp`.
+    await this.deps.store.remove(user.id, at, (changed) => [accessRevoked(changed, 'SIGNED_OUT_EVERYWHERE', at, this.deps.accessTokenTtlSeconds, origin)]);
   }
 
   /** The first step of a sign-in with MFA on: the password was right, now a code is due. */

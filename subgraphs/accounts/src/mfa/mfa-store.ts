@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { isUuid } from '#kit';
+import { isUuid, recordEvents } from '#kit';
 import type { AccountsDatabase } from '../database.js';
+import type { EventsOf } from '../users/user-store.js';
 
 export interface StoredFactor {
   userId: string;
@@ -54,11 +55,12 @@ export interface MfaStore {
   /** A correct code ends a run of failures, and any lock its own attempt set. */
   clearFailures(userId: string): Promise<void>;
   /**
-   * Removes the factor, its recovery codes and open challenges, and revokes the
-   * user's sessions: a session that proved the removed factor must not keep
-   * counting as one with a second factor.
+   * Removes the factor, its recovery codes and open challenges, revokes the
+   * user's sessions and raises their access version, with the events built
+   * from the updated user: a session (or access token) that proved the removed
+   * factor must not keep counting as one with a second factor.
    */
-  remove(userId: string, now: Date): Promise<void>;
+  remove(userId: string, now: Date, events: EventsOf): Promise<void>;
 
   createChallenge(challenge: NewChallenge): Promise<void>;
   /**
@@ -150,13 +152,15 @@ export function mfaStore(database: AccountsDatabase): MfaStore {
     async clearFailures(userId) {
       await database.mfaFactor.updateMany({ where: { userId }, data: { failedAttempts: 0, lockedUntil: null } });
     },
-    async remove(userId, now) {
-      await database.$transaction([
-        database.mfaLoginChallenge.deleteMany({ where: { userId } }),
-        database.mfaRecoveryCode.deleteMany({ where: { userId } }),
-        database.mfaFactor.deleteMany({ where: { userId } }),
-        database.refreshToken.updateMany({ where: { userId, revokedAt: null }, data: { revokedAt: now } }),
-      ]);
+    async remove(userId, now, events) {
+      await database.$transaction(async (transaction) => {
+        await transaction.mfaLoginChallenge.deleteMany({ where: { userId } });
+        await transaction.mfaRecoveryCode.deleteMany({ where: { userId } });
+        await transaction.mfaFactor.deleteMany({ where: { userId } });
+        await transaction.refreshToken.updateMany({ where: { userId, revokedAt: null }, data: { revokedAt: now } });
+        const user = await transaction.user.update({ where: { id: userId }, data: { accessVersion: { increment: 1 } } });
+        await recordEvents(transaction, events(user));
+      });
     },
 
     async createChallenge(challenge) {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import jwt from 'jsonwebtoken';
-import { ACCESS_TOKEN_ALGORITHM, type Role } from '#kit';
+import { ACCESS_TOKEN_ALGORITHM, ACCESS_VERSION_CLAIM, type Role } from '#kit';
 import type { KeyRing } from './key-ring.js';
 
 export interface AccessTokenSettings {
@@ -24,7 +24,7 @@ export interface SessionAuthentication {
 
 /**
  * Signs access tokens with the key ring's current key. Claims: sub, roles,
- * verified, amr, auth_time (seconds), iss, aud, iat, exp, jti.
+ * verified, amr, auth_time (seconds), access_version, iss, aud, iat, exp, jti.
  */
 export class AccessTokenIssuer {
   constructor(
@@ -33,7 +33,8 @@ export class AccessTokenIssuer {
   ) {}
 
   async issue(
-    user: { id: string; roles: readonly Role[]; verified: boolean },
+    /** accessVersion: the user's as read with the roles; absent counts as 0, which any revocation refuses. */
+    user: { id: string; roles: readonly Role[]; verified: boolean; accessVersion?: number },
     authentication: SessionAuthentication,
   ): Promise<IssuedAccessToken> {
     const { kid, privateKey } = await this.keys.signingKey();
@@ -42,6 +43,7 @@ export class AccessTokenIssuer {
       verified: user.verified,
       amr: authentication.amr,
       auth_time: Math.floor(authentication.authTime.getTime() / 1000),
+      [ACCESS_VERSION_CLAIM]: user.accessVersion ?? 0,
     };
     const token = jwt.sign(claims, privateKey, {
       algorithm: ACCESS_TOKEN_ALGORITHM,

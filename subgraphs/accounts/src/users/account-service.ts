@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { appError, ErrorCode, Events, invalidInput, notFound, pendingEvent, Role, unauthenticated, type EventOrigin, type Logger } from '#kit';
+import { appError, ErrorCode, Events, invalidInput, notFound, pendingEvent, Role, unauthenticated, type EventOrigin, type Logger, type RevocationReason } from '#kit';
+import { accessRevoked } from './access-revocation.js';
 import { hashPassword, verifyAgainstDummy, verifyPassword, type ScryptCost } from '../credentials/password-hasher.js';
 import { PASSWORD_METHOD, type Session, type SessionIssuer } from '../credentials/session-issuer.js';
 import type { InvitationClaims, InvitedRole } from '../invitations/invitation-claims.js';
@@ -21,6 +22,8 @@ export interface AccountServiceDependencies {
   mfa: MfaService;
   invitations: InvitationClaims;
   logger: Logger;
+  /** How long the access tokens a revocation withdraws may still be valid. */
+  accessTokenTtlSeconds: number;
   scryptCost?: ScryptCost;
   now?: () => Date;
 }
@@ -101,25 +104,51 @@ export class AccountService {
     }
   }
 
+  /**
+   * Replaces the user's roles. Removing one revokes the user's access tokens
+   * (which still claim it) everywhere; adding one needs no more than a refresh.
+   */
   async setRoles(userId: string, roles: Role[], origin: EventOrigin): Promise<User> {
     if (roles.length === 0) throw invalidInput([{ field: 'roles', message: 'must hold at least one role' }]);
-    const updated = await this.deps.users.update(userId, { roles: [...new Set(roles)] }, (user) => [
-      userUpdated(user, ['roles'], origin),
-    ]);
+    const wanted = [...new Set(roles)];
+    const at = this.now();
+    const updated = await this.deps.users.update(
+      userId,
+      { roles: wanted },
+      (user, previous) => [
+        userUpdated(user, ['roles'], origin),
+        ...(user.accessVersion > previous.accessVersion ? [this.accessRevoked(user, 'ROLE_REMOVED', at, origin)] : []),
+      ],
+      (previous) => previous.roles.some((role) => !wanted.includes(role)),
+    );
     if (updated === null) throw notFound('User');
     return updated;
   }
 
   /**
    * Deletes an account: personal data and second factors are erased at once,
-   * sessions are revoked, and `user.deleted` tells every other service to
-   * forget the user. Access tokens already issued stop working when they expire.
+   * sessions are revoked, `user.deleted` tells every other service to forget
+   * the user, and `user.access_revoked` makes every service refuse the access
+   * tokens already issued, within seconds.
    */
   async deleteAccount(userId: string, origin: EventOrigin): Promise<void> {
-    const deleted = await this.deps.users.markDeleted(userId, this.now(), (user) => [
+    const at = this.now();
+    const deleted = await this.deps.users.markDeleted(userId, at, (user) => [
       pendingEvent(Events.userDeleted, origin, user.id, { userId: user.id, roles: user.roles }),
+      this.accessRevoked(user, 'ACCOUNT_DELETED', at, origin),
     ]);
     if (deleted === null) throw notFound('User');
+  }
+
+  /** Ends every session of the user: refresh tokens are revoked, and access tokens refused everywhere. */
+  async signOutEverywhere(userId: string, origin: EventOrigin): Promise<void> {
+    const at = this.now();
+    const user = await this.deps.users.endAllSessions(userId, at, (changed) => [this.accessRevoked(changed, 'SIGNED_OUT_EVERYWHERE', at, origin)]);
+    if (user === null) throw notFound('User');
+  }
+
+  private accessRevoked(user: User, reason: RevocationReason, at: Date, origin: EventOrigin) {
+    return accessRevoked(user, reason, at, this.deps.accessTokenTtlSeconds, origin);
   }
 
   private async releaseClaim(userId: string): Promise<void> {

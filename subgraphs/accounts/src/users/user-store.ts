@@ -36,6 +36,9 @@ export interface PageCursor {
 /** The events a change causes, built from the changed row; written in the change's transaction. */
 export type EventsOf = (user: User) => PendingEvent[];
 
+/** The events an update causes, built from the row after and before it. */
+export type ChangeEventsOf = (user: User, previous: User) => PendingEvent[];
+
 export interface UserStore {
   create(user: NewUser, events: EventsOf): Promise<User>;
   findById(id: string): Promise<User | null>;
@@ -43,17 +46,31 @@ export interface UserStore {
   findByEmail(email: string): Promise<User | null>;
   /** Newest first, keyset-paginated. */
   list(options: { first: number; after?: PageCursor; role?: Role }): Promise<UserPage>;
-  update(id: string, patch: Partial<Pick<User, 'name' | 'email' | 'phone' | 'roles'>>, events: EventsOf): Promise<User | null>;
+  /**
+   * Applies the patch; when `revokesAccess` says so of the row before it, the
+   * user's access version is raised in the same transaction (their access
+   * tokens are then refused everywhere, once the events say so).
+   */
+  update(
+    id: string,
+    patch: Partial<Pick<User, 'name' | 'email' | 'phone' | 'roles'>>,
+    events: ChangeEventsOf,
+    revokesAccess?: (previous: User) => boolean,
+  ): Promise<User | null>;
   /**
    * Sets the verification outcome inside a consumer's transaction; the
    * updated user when the value changed, null when it did not (or no such live user).
+   * Withdrawing it raises the access version.
    */
   setVerified(id: string, verified: boolean, transaction: AccountsTransaction, events: EventsOf): Promise<User | null>;
   /**
    * Anonymises the account's personal data, marks it deleted, revokes its
-   * sessions and erases its second factor; null when there is no such live account.
+   * sessions, erases its second factor and raises its access version; null
+   * when there is no such live account.
    */
   markDeleted(id: string, at: Date, events: EventsOf): Promise<User | null>;
+  /** Revokes every session of the user and raises the access version; null when there is no such live user. */
+  endAllSessions(id: string, at: Date, events: EventsOf): Promise<User | null>;
 }
 
 export function userStore(database: AccountsDatabase): UserStore {
@@ -78,21 +95,30 @@ export function userStore(database: AccountsDatabase): UserStore {
       const { nodes, hasNextPage } = pageOf(rows, first);
       return { users: nodes, hasNextPage, totalCount };
     },
-    async update(id, patch, events) {
+    async update(id, patch, events, revokesAccess) {
       if (!isUuid(id)) return null;
       return translateUniqueViolation(() =>
         database.$transaction(async (transaction) => {
-          const { count } = await transaction.user.updateMany({ where: { id, deletedAt: null }, data: patch });
-          if (count === 0) return null;
-          const updated = await transaction.user.findUniqueOrThrow({ where: { id } });
-          await recordEvents(transaction, events(updated));
+          // Locked, so that what `revokesAccess` judges is the row this update replaces.
+          await transaction.$queryRaw`select id from users where id = ${id}::uuid for update`;
+          const previous = await transaction.user.findFirst({ where: { id, deletedAt: null } });
+          if (previous === null) return null;
+          const revoke = revokesAccess?.(previous) ?? false;
+          const updated = await transaction.user.update({
+            where: { id },
+            data: { ...patch, ...(revoke ? { accessVersion: { increment: 1 } } : {}) },
+          });
+          await recordEvents(transaction, events(updated, previous));
           return updated;
         }),
       );
     },
     async setVerified(id, verified, transaction, events) {
       if (!isUuid(id)) return null;
-      const { count } = await transaction.user.updateMany({ where: { id, deletedAt: null, verified: !verified }, data: { verified } });
+      const { count } = await transaction.user.updateMany({
+        where: { id, deletedAt: null, verified: !verified },
+        data: { verified, ...(verified ? {} : { accessVersion: { increment: 1 } }) },
+      });
       if (count === 0) return null;
       const updated = await transaction.user.findUniqueOrThrow({ where: { id } });
       await recordEvents(transaction, events(updated));
@@ -112,6 +138,7 @@ export function userStore(database: AccountsDatabase): UserStore {
             verified: false,
             invitationId: null,
             deletedAt: at,
+            accessVersion: { increment: 1 },
           },
         });
         if (count === 0) return null;
@@ -124,6 +151,17 @@ export function userStore(database: AccountsDatabase): UserStore {
         const deleted = await transaction.user.findUniqueOrThrow({ where: { id } });
         await recordEvents(transaction, events(deleted));
         return deleted;
+      });
+    },
+    async endAllSessions(id, at, events) {
+      if (!isUuid(id)) return null;
+      return database.$transaction(async (transaction) => {
+        const { count } = await transaction.user.updateMany({ where: { id, deletedAt: null }, data: { accessVersion: { increment: 1 } } });
+        if (count === 0) return null;
+        await transaction.refreshToken.updateMany({ where: { userId: id, revokedAt: null }, data: { revokedAt: at } });
+        const user = await transaction.user.findUniqueOrThrow({ where: { id } });
+        await recordEvents(transaction, events(user));
+        return user;
       });
     },
   };

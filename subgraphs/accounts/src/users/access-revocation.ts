@@ -1,0 +1,17 @@
+import { Events, pendingEvent, type EventOrigin, type PendingEvent, type RevocationReason } from '#kit';
+import type { User } from './user-store.js';
+
+/**
+ * `user.access_revoked` for a change that raised the user's access version:
+ * every service refuses the user's older access tokens from now until the
+ * last of them has expired (`tokensExpireBy`).
+ */
+export function accessRevoked(user: User, reason: RevocationReason, at: Date, accessTokenTtlSeconds: number, origin: EventOrigin): PendingEvent {
+  return pendingEvent(Events.userAccessRevoked, origin, user.id, {
+    userId: user.id,
+    reason,
+    accessVersion: user.accessVersion,
+    revokedAt: at.toISOString(),
+    tokensExpireBy: new Date(at.getTime() + accessTokenTtlSeconds * 1000).toISOString(),
+  });
+}
