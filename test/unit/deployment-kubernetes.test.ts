@@ -6,6 +6,8 @@ import { promisify } from 'node:util';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { projectRoot } from '#kit';
 import { parseGatewaySettings } from '../../gateway/src/config.js';
+import { parseAnalyticsSettings } from '../../subgraphs/analytics/src/config.js';
+import { parseVerificationSettings } from '../../subgraphs/verification/src/config.js';
 import { ensureSchemas, KubernetesSchemas } from '../../scripts/kubernetes/schemas.js';
 import type { KubernetesObject } from '../../scripts/kubernetes/render.js';
 import type { Container } from '../../scripts/kubernetes/pod-types.js';
@@ -150,6 +152,45 @@ describe('the Kubernetes manifests', () => {
     );
     expect(problems).toMatch(/Deployment\/accounts: needs exactly one HorizontalPodAutoscaler \(has 0\)/);
     expect(problems).toMatch(/Secret gasrapido-acounts is neither in the manifests nor one of the documented external Secrets/);
+  });
+
+  describe('public entry (the production Ingress)', () => {
+    const deploymentEnvironment = (name: string) => {
+      const { objects } = validateKustomization(production, schemas);
+      return containerEnvironment(objects, objects.find((object) => object.kind === 'Deployment' && object.metadata.name === name)!);
+    };
+
+    it('tells the gateway one proxy stands in front, so each client is rate-limited on its own address', () => {
+      expect(parseGatewaySettings(deploymentEnvironment('gateway')).protection.rateLimits.trustedProxyHops).toBe(1);
+    });
+
+    it('lets a full-size document upload through the ingress', () => {
+      const { objects } = validateKustomization(production, schemas);
+      const ingress = objects.find((object) => object.kind === 'Ingress')!;
+      const bodyLimit = ingress.metadata.annotations?.['nginx.ingress.kubernetes.io/proxy-body-size'];
+      const verification = parseVerificationSettings(deploymentEnvironment('verification'));
+      expect(verification.maxUploadBytes).toBe(10 * 2 ** 20);
+      expect(bodyLimit).toMatch(/^\d+m$/);
+      expect(Number.parseInt(bodyLimit!, 10) * 2 ** 20).toBeGreaterThanOrEqual(verification.maxUploadBytes);
+    });
+
+    it('gives document and report links the ingress host', () => {
+      const { objects } = validateKustomization(production, schemas);
+      const host = (objects.find((object) => object.kind === 'Ingress')!['spec'] as { rules: Array<{ host: string }> }).rules[0]!.host;
+      expect(parseVerificationSettings(deploymentEnvironment('verification')).publicUrl).toBe(`https://${host}`);
+      expect(parseAnalyticsSettings(deploymentEnvironment('analytics')).reports.publicUrl).toBe(`https://${host}`);
+    });
+
+    it('shows how to allow a web app’s origin (CORS)', () => {
+      expect(deploymentEnvironment('gateway')['GATEWAY_CORS_ORIGINS']).toBe('https://app.gasrapido.example');
+    });
+
+    it('rejects a gateway behind the ingress that trusts no proxy, and an ingress body limit below the upload limit', () => {
+      const dir = brokenCopy('overlays/production/kustomization.yaml', (text) => text.replace('      - GATEWAY_TRUSTED_PROXY_HOPS=1\n', ''));
+      expect(problemsOf(dir)).toMatch(/Deployment\/gateway: sits behind Ingress\/gateway but GATEWAY_TRUSTED_PROXY_HOPS is 0/);
+      const small = brokenCopy('overlays/production/ingress.yaml', (text) => text.replace('proxy-body-size: 10m', 'proxy-body-size: 1m'));
+      expect(problemsOf(small)).toMatch(/Ingress\/gateway: proxy-body-size 1m \(1048576 bytes\) is below VERIFICATION_MAX_UPLOAD_BYTES \(10485760 bytes\)/);
+    });
   });
 
   it('make `npm run k8s:validate` exit non-zero on a broken manifest', async () => {
