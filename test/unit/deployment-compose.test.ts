@@ -8,6 +8,8 @@ import { projectRoot } from '#kit';
 import { parseGatewaySettings } from '../../gateway/src/config.js';
 import { parseAccountsSettings } from '../../subgraphs/accounts/src/config.js';
 import { parseProductsSettings } from '../../subgraphs/products/src/config.js';
+import { parseAnalyticsSettings } from '../../subgraphs/analytics/src/config.js';
+import { parseVerificationSettings } from '../../subgraphs/verification/src/config.js';
 import { subgraphModules } from '../../platform/src/subgraph-modules.js';
 
 interface ComposeService {
@@ -182,8 +184,8 @@ describe('docker-compose.yml', () => {
     });
 
     it('give report and document links one public address', () => {
-      const verification = subgraphModules.find((module) => module.name === 'verification')!.parseSettings(environmentOf('verification')) as { publicUrl: string };
-      const analytics = subgraphModules.find((module) => module.name === 'analytics')!.parseSettings(environmentOf('analytics')) as { reports: { publicUrl: string } };
+      const verification = parseVerificationSettings(environmentOf('verification'));
+      const analytics = parseAnalyticsSettings(environmentOf('analytics'));
       expect(verification.publicUrl).toBe(dotEnv['PUBLIC_URL']);
       expect(analytics.reports.publicUrl).toBe(dotEnv['PUBLIC_URL']);
     });
