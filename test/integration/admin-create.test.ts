@@ -12,7 +12,7 @@ const run = promisify(execFile);
 
 /** `npm run admin:create` as an operator runs it, with the given environment; never throws. */
 async function createAdmin(environment: Record<string, string>) {
-  const settings = { ...process.env, ADMIN_PASSWORD: 'a long admin password 4 the test', ...environment };
+  const settings: NodeJS.ProcessEnv = { ...process.env, ADMIN_PASSWORD: 'a long admin password 4 the test' };
   delete settings['DATABASE_URL'];
   delete settings['ACCOUNTS_DATABASE_URL'];
   Object.assign(settings, environment);
