@@ -82,7 +82,12 @@ const password = 'postgres';
  */
 export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<RunningPostgres> {
   mkdirSync(options.dataDirectory, { recursive: true });
-  const running = runningServerOf(options.dataDirectory);
+  let running = runningServerOf(options.dataDirectory);
+  // On the same port it is usually the previous run still shutting down (`npm run dev`
+  // restarting): give it the time its own stop() allows before giving up.
+  for (const deadline = Date.now() + 15_000; running?.port === options.port && Date.now() < deadline; running = runningServerOf(options.dataDirectory)) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
   if (running !== null) throw new EmbeddedPostgresInUseError(options.dataDirectory, running.port, options.port);
   const logLines: string[] = [];
   const server = new EmbeddedPostgres({
