@@ -11,7 +11,8 @@ import { parseVerificationSettings } from '../../subgraphs/verification/src/conf
 import { ensureSchemas, KubernetesSchemas } from '../../scripts/kubernetes/schemas.js';
 import type { KubernetesObject } from '../../scripts/kubernetes/render.js';
 import type { Container } from '../../scripts/kubernetes/pod-types.js';
-import { supportedKubernetesVersions, validateKustomization } from '../../scripts/kubernetes/validate.js';
+import { ensureHelm } from '../../scripts/kubernetes/helm.js';
+import { supportedKubernetesVersions, validateHelmChart, validateKustomization } from '../../scripts/kubernetes/validate.js';
 import { subgraphModules } from '../../platform/src/subgraph-modules.js';
 
 const manifests = join(projectRoot, 'deploy', 'kubernetes');
@@ -197,6 +198,51 @@ describe('the Kubernetes manifests', () => {
     const dir = brokenCopy('base/gateway.yaml', (text) => text.replace('kind: PodDisruptionBudget', 'kind: PodDisruptionBudgit'));
     const run = promisify(execFile)(process.execPath, ['--import', 'tsx', join(projectRoot, 'scripts', 'validate-kubernetes.ts'), dir], { cwd: projectRoot });
     await expect(run).rejects.toMatchObject({ code: 1, stderr: expect.stringMatching(/policy\/v1 PodDisruptionBudgit is not a kind of Kubernetes/) });
+  });
+});
+
+describe('the Helm chart', () => {
+  const chart = join(projectRoot, 'deploy', 'helm', 'gasrapido');
+  // helm from PATH, or built once from the Go module proxy and cached (scripts/kubernetes/helm.ts).
+  beforeAll(() => void ensureHelm(), 30 * 60_000);
+
+  const valuesFile = (text: string) => {
+    const dir = mkdtempSync(join(tmpdir(), 'gasrapido-helm-'));
+    copies.push(dir);
+    writeFileSync(join(dir, 'values.yaml'), text);
+    return join(dir, 'values.yaml');
+  };
+
+  it('renders, with its default values, what the production overlay installs, valid by the same rules', () => {
+    const report = validateHelmChart(chart, schemas);
+    expect(report.problems).toEqual([]);
+    const overlay = validateKustomization(production, schemas).objects;
+    const kinds = (objects: readonly KubernetesObject[]) =>
+      objects.filter((object) => object.kind !== 'Namespace').map((object) => `${object.kind}/${object.kind === 'ConfigMap' ? 'gasrapido-config' : object.metadata.name}`).sort();
+    expect(kinds(report.objects)).toEqual(kinds(overlay));
+  });
+
+  it('gives every service an environment its own production configuration accepts, behind the ingress with one trusted hop', () => {
+    const { objects } = validateHelmChart(chart, schemas);
+    const parsers: Record<string, (environment: Record<string, string>) => unknown> = {
+      gateway: parseGatewaySettings,
+      ...Object.fromEntries(subgraphModules.map((module) => [module.name, module.parseSettings])),
+    };
+    for (const deployment of objects.filter((object) => object.kind === 'Deployment')) {
+      const environment = containerEnvironment(objects, deployment);
+      expect(() => parsers[deployment.metadata.name]!(environment), deployment.metadata.name).not.toThrow();
+    }
+    const gateway = objects.find((object) => object.kind === 'Deployment' && object.metadata.name === 'gateway')!;
+    expect(parseGatewaySettings(containerEnvironment(objects, gateway)).protection.rateLimits.trustedProxyHops).toBe(1);
+    const verification = objects.find((object) => object.kind === 'Deployment' && object.metadata.name === 'verification')!;
+    expect(parseVerificationSettings(containerEnvironment(objects, verification)).publicUrl).toBe('https://api.gasrapido.example');
+  });
+
+  it('is refused by the validation when values undo the ingress fixes', () => {
+    const values = valuesFile('ingress:\n  enabled: true\n  className: nginx\n  tlsSecretName: gasrapido-api-tls\n  proxyBodySize: 1m\nconfig:\n  GATEWAY_TRUSTED_PROXY_HOPS: "0"\n');
+    const problems = validateHelmChart(chart, schemas, [values]).problems.join('\n');
+    expect(problems).toMatch(/Deployment\/gateway: sits behind Ingress\/gateway but GATEWAY_TRUSTED_PROXY_HOPS is 0/);
+    expect(problems).toMatch(/Ingress\/gateway: proxy-body-size 1m .* is below VERIFICATION_MAX_UPLOAD_BYTES/);
   });
 });
 
