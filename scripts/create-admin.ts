@@ -7,18 +7,21 @@
 // step is to sign in and enrol an authenticator app (docs/mfa.md); until then
 // their sessions act as nobody special.
 //
-// The accounts database is ACCOUNTS_DATABASE_URL, or the embedded server of
-// `npm start` (started here for the moment if it is not running). The account's
+// It must see the same database as the accounts service: ACCOUNTS_DATABASE_URL,
+// or the server of `npm start` (DATABASE_URL, or the embedded one on
+// EMBEDDED_POSTGRES_PORT, started here for the moment if it is not running).
+// Run it with the same settings as `npm start`; if the embedded server is
+// running on another port, it says so and which port to use. The account's
 // user.created event goes to the outbox like any other; the accounts service's
 // relay publishes it when it next runs.
 import { createInterface } from 'node:readline/promises';
 import { parseArgs } from 'node:util';
-import { databaseUrl, ensureDatabase, migrationsDirectory, applyMigrations, readMigrations, openDatabase, Role } from '#kit';
+import { databaseUrl, ensureDatabase, loadConfigOrExit, migrationsDirectory, applyMigrations, readMigrations, openDatabase, Role } from '#kit';
 import pg from 'pg';
 import { AccountsDatabase } from '../subgraphs/accounts/src/database.js';
 import { createAccount } from '../subgraphs/accounts/src/users/account-service.js';
 import { userStore } from '../subgraphs/accounts/src/users/user-store.js';
-import { startEmbeddedPostgres, type RunningPostgres } from '../platform/src/embedded-postgres.js';
+import { EmbeddedPostgresInUseError, startEmbeddedPostgres, type RunningPostgres } from '../platform/src/embedded-postgres.js';
 import { parsePlatformSettings } from '../platform/src/settings.js';
 
 const { values } = parseArgs({
@@ -50,17 +53,43 @@ async function reachable(url: string): Promise<boolean> {
   }
 }
 
+/** Stops with a message for the operator, not a stack trace: the database is elsewhere or unreachable. */
+function unavailable(message: string): never {
+  process.stderr.write(`admin:create: ${message}\n`);
+  process.exit(69); // EX_UNAVAILABLE
+}
+
+/** Where a database URL points, without its password. */
+const serverOf = (url: string) => {
+  try {
+    const parsed = new URL(url);
+    return `${parsed.hostname}:${parsed.port || 5432}${parsed.pathname}`;
+  } catch {
+    return 'the configured URL';
+  }
+};
+
 let embedded: RunningPostgres | undefined;
 let accountsUrl = process.env['ACCOUNTS_DATABASE_URL'];
 if (!accountsUrl) {
-  const settings = parsePlatformSettings(process.env);
+  const settings = loadConfigOrExit(() => parsePlatformSettings(process.env));
   let serverUrl = settings.DATABASE_URL ?? `postgresql://postgres:postgres@127.0.0.1:${settings.EMBEDDED_POSTGRES_PORT}/postgres`;
   if (settings.DATABASE_URL === undefined && !(await reachable(serverUrl))) {
-    embedded = await startEmbeddedPostgres({ dataDirectory: settings.EMBEDDED_POSTGRES_DIR, port: settings.EMBEDDED_POSTGRES_PORT });
+    try {
+      embedded = await startEmbeddedPostgres({ dataDirectory: settings.EMBEDDED_POSTGRES_DIR, port: settings.EMBEDDED_POSTGRES_PORT });
+    } catch (error) {
+      if (error instanceof EmbeddedPostgresInUseError) unavailable(error.message);
+      unavailable(`could not start the embedded PostgreSQL: ${error instanceof Error ? error.message : String(error)}`);
+    }
     serverUrl = embedded.serverUrl;
+  }
+  if (!(await reachable(serverUrl))) {
+    unavailable(`cannot reach PostgreSQL at ${serverOf(serverUrl)}. It must be the database \`npm start\` uses (the same DATABASE_URL or EMBEDDED_POSTGRES_PORT).`);
   }
   await ensureDatabase(serverUrl, 'gasrapido_accounts');
   accountsUrl = databaseUrl(serverUrl, 'gasrapido_accounts');
+} else if (!(await reachable(accountsUrl))) {
+  unavailable(`cannot reach the accounts database at ${serverOf(accountsUrl)} (ACCOUNTS_DATABASE_URL). It must be the database the accounts service uses.`);
 }
 
 try {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { registerDevelopmentDefault, reusedSecrets, weaknessOf } from './production-secrets.js';
 
 /** Every problem found in a process's configuration, reported together. */
 export class ConfigError extends Error {
@@ -20,7 +21,8 @@ const productionSecrets = new WeakSet<z.ZodType>();
  * variable names. Empty strings count as unset so that `FOO=` in a shell or a
  * compose file falls back to the default instead of failing validation.
  * Fields built with `env.secret()` have a development default but must be set
- * explicitly when `NODE_ENV=production`.
+ * explicitly when `NODE_ENV=production`, to a value that is not public, short
+ * or predictable, and not shared with another secret (production-secrets.ts).
  */
 export function parseEnvironment<Shape extends z.ZodRawShape>(
   shape: Shape,
@@ -33,11 +35,21 @@ export function parseEnvironment<Shape extends z.ZodRawShape>(
   }
   const problems: string[] = [];
   if (environment['NODE_ENV'] === 'production') {
+    const secrets: Array<[string, string]> = [];
     for (const [key, schema] of Object.entries(shape)) {
-      if (productionSecrets.has(schema as z.ZodType) && present[key] === undefined) {
+      if (!productionSecrets.has(schema as z.ZodType)) continue;
+      const value = present[key];
+      if (value === undefined) {
         problems.push(`${key}: must be set when NODE_ENV=production (not set)`);
+        continue;
       }
+      secrets.push([key, value]);
+      // Shorter than the schema's own minimum: the schema reports it below.
+      if (value.length < 16) continue;
+      const weakness = weaknessOf(value);
+      if (weakness !== undefined) problems.push(`${key}: ${weakness}`);
     }
+    problems.push(...reusedSecrets(secrets));
   }
   const result = z.object(shape).safeParse(present);
   if (!result.success) {
@@ -80,10 +92,11 @@ export const env = {
       .optional(),
   nodeEnv: () => z.enum(['development', 'test', 'production']).default('development'),
   logLevel: () => z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
-  /** A secret with a development default; required when NODE_ENV=production. */
+  /** A secret with a development default; in production it must be set to a strong value of its own. */
   secret: (developmentDefault: string) => {
     const schema = z.string().min(16, 'must be at least 16 characters').default(developmentDefault);
     productionSecrets.add(schema);
+    registerDevelopmentDefault(developmentDefault);
     return schema;
   },
   list: () =>

@@ -50,7 +50,7 @@ export { openDatabase } from './database.js';
 export type { Database, DatabaseOptions, PrismaLike, PrismaClientConstructor } from './database.js';
 export { readMigrations, applyMigrations, ensureDatabase, databaseUrl } from './migrations.js';
 export type { Migration, MigrationReport } from './migrations.js';
-export { sharedEnvironmentShape, DEVELOPMENT_GATEWAY_SECRET } from './platform-settings.js';
+export { sharedEnvironmentShape, DEVELOPMENT_GATEWAY_SECRET, DEFAULT_GATEWAY_PORT, publicBaseUrl } from './platform-settings.js';
 export type { IdentitySettings } from './platform-settings.js';
 export { loadTypeDefs } from './schema-file.js';
 export { projectRoot, subgraphSchemaPath, migrationsDirectory, supergraphPath } from './project-paths.js';

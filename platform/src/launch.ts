@@ -17,6 +17,7 @@ import {
 import { parseGatewaySettings } from '../../gateway/src/config.js';
 import { startGateway, type RunningGateway } from '../../gateway/src/server.js';
 import { freePort } from './free-port.js';
+import { publicUrlFor } from './public-url.js';
 import { subgraphModules } from './subgraph-modules.js';
 
 export interface PlatformOptions {
@@ -109,8 +110,8 @@ export async function launchPlatform(options: PlatformOptions): Promise<RunningP
       ...Object.fromEntries(
         subgraphModules.map((module) => [`${module.environmentPrefix}_SERVICE_URL`, `http://127.0.0.1:${ports.get(module.name)}`]),
       ),
-      // Clients upload documents to signed URLs on the public endpoint, which forwards them.
-      VERIFICATION_PUBLIC_URL: `http://127.0.0.1:${gatewayPort}`,
+      // Every link a service hands out (uploads, documents, reports) points at the gateway.
+      PUBLIC_URL: publicUrlFor(base, gatewayPort),
     };
     for (const module of subgraphModules) {
       const name = `${prefix}_${module.name}`;

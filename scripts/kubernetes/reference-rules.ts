@@ -2,6 +2,7 @@
 // (ConfigMaps and their keys, Secrets unless created outside Git, Services' pods and ports,
 // autoscaler targets, disruption budgets), every service is autoscaled, budgeted and behind a
 // NetworkPolicy, and no subgraph port is open to everyone.
+import { checkPublicEntry } from './public-entry-rules.js';
 import { describe, type KubernetesObject } from './render.js';
 import { podTemplateOf, selects, type Container, type LabelSelector, type PodTemplate } from './pod-types.js';
 
@@ -27,6 +28,7 @@ export function checkReferences(objects: readonly KubernetesObject[], options: R
     ...checkScaling(objects, deployments),
     ...checkNetworkPolicies(objects, deployments),
     ...checkIngresses(objects, deployments),
+    ...checkPublicEntry(objects),
   ];
 }
 

@@ -2,6 +2,7 @@
 // every machine of this project has) or a standalone `kustomize`. Neither contacts a cluster.
 import { execFileSync } from 'node:child_process';
 import { parseAllDocuments } from 'yaml';
+import { ensureHelm } from './helm.js';
 
 /** A rendered Kubernetes object: only what every object has is typed. */
 export interface KubernetesObject {
@@ -36,6 +37,31 @@ export function renderKustomization(dir: string): KubernetesObject[] {
     return parseObjects(output, dir);
   }
   throw new RenderError(`neither kubectl nor kustomize is on PATH: install one to render ${dir}`);
+}
+
+/**
+ * Renders a Helm chart offline (`helm template`, no cluster): helm from PATH, or the pinned
+ * build that scripts/kubernetes/helm.ts caches under ~/.cache/gasrapido.
+ */
+export function renderHelmChart(dir: string, valuesFiles: readonly string[] = []): KubernetesObject[] {
+  let helm: string;
+  try {
+    helm = ensureHelm();
+  } catch (error) {
+    throw new RenderError(`cannot render ${dir}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  try {
+    const output = execFileSync(helm, ['template', 'gasrapido', dir, '--namespace', 'gasrapido', ...valuesFiles.flatMap((file) => ['--values', file])], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+      maxBuffer: 64 * 1024 * 1024,
+    });
+    return parseObjects(output, dir);
+  } catch (error) {
+    if (error instanceof RenderError) throw error;
+    const failure = error as { stderr?: string; message: string };
+    throw new RenderError(`helm could not render ${dir}: ${(failure.stderr ?? failure.message).trim()}`);
+  }
 }
 
 function parseObjects(output: string, dir: string): KubernetesObject[] {

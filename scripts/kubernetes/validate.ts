@@ -1,7 +1,7 @@
 // Validates one kustomization without a cluster: render it, check every object against the
 // Kubernetes API schemas of each target release, then against the project's own rules.
 import { checkReferences } from './reference-rules.js';
-import { describe, RenderError, renderKustomization, type KubernetesObject } from './render.js';
+import { describe, RenderError, renderHelmChart, renderKustomization, type KubernetesObject } from './render.js';
 import type { KubernetesSchemas } from './schemas.js';
 import { checkWorkload } from './workload-rules.js';
 
@@ -31,9 +31,18 @@ export interface KustomizationReport {
 }
 
 export function validateKustomization(dir: string, schemas: readonly KubernetesSchemas[]): KustomizationReport {
+  return validateRendering(dir, () => renderKustomization(dir), schemas);
+}
+
+/** Validates the Helm chart in `dir` as rendered with its own values (and any `valuesFiles`), like a kustomization. */
+export function validateHelmChart(dir: string, schemas: readonly KubernetesSchemas[], valuesFiles: readonly string[] = []): KustomizationReport {
+  return validateRendering(dir, () => renderHelmChart(dir, valuesFiles), schemas);
+}
+
+function validateRendering(dir: string, render: () => KubernetesObject[], schemas: readonly KubernetesSchemas[]): KustomizationReport {
   let objects: KubernetesObject[];
   try {
-    objects = renderKustomization(dir);
+    objects = render();
   } catch (error) {
     if (error instanceof RenderError) return { dir, objects: [], problems: [error.message] };
     throw error;

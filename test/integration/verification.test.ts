@@ -314,7 +314,7 @@ describe('asking for an upload URL', () => {
     const upload = result.data!.requestDocumentUpload;
     expect(upload.method).toBe('PUT');
     expect(upload.maxBytes).toBe(MAX_UPLOAD_BYTES);
-    // The platform publishes the gateway as VERIFICATION_PUBLIC_URL; the gateway forwards uploads.
+    // The platform publishes the gateway as PUBLIC_URL; the gateway forwards uploads.
     expect(upload.uploadUrl.startsWith(`${test.platform.gateway.url}/uploads?token=`)).toBe(true);
     const lifetime = new Date(upload.expiresAt).getTime() - before;
     expect(lifetime).toBeGreaterThan(290_000);

@@ -4,7 +4,7 @@ import { inject } from 'vitest';
 import { launchPlatform, type RunningPlatform } from '../../platform/src/launch.js';
 import { postGraphQL, type GraphQLExchange, type RequestOptions } from './graphql-client.js';
 
-export const TEST_GATEWAY_SECRET = 'test-gateway-secret-0123456789';
+export const TEST_GATEWAY_SECRET = 'test-gateway-secret-0123456789-qwXZ';
 
 export interface TestPlatform {
   readonly platform: RunningPlatform;

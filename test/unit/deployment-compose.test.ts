@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parser as promql } from '@prometheus-io/lezer-promql';
@@ -7,6 +8,9 @@ import { projectRoot } from '#kit';
 import { parseGatewaySettings } from '../../gateway/src/config.js';
 import { parseAccountsSettings } from '../../subgraphs/accounts/src/config.js';
 import { parseProductsSettings } from '../../subgraphs/products/src/config.js';
+import { parseAnalyticsSettings } from '../../subgraphs/analytics/src/config.js';
+import { parseVerificationSettings } from '../../subgraphs/verification/src/config.js';
+import { subgraphModules } from '../../platform/src/subgraph-modules.js';
 
 interface ComposeService {
   profiles?: string[];
@@ -40,12 +44,40 @@ const agreedMetrics = [
   'gasrapido_circuit_state',
 ];
 
-/** A service's environment as Compose gives it with no .env file: `${VAR:-default}` and `${VAR-default}` take the default. */
+/** `.env.example` as the operator fills it: every secret, left empty there, gets a fresh random value. */
+function filledDotEnv(): Record<string, string> {
+  const filled: Record<string, string> = {};
+  for (const [name, value] of Object.entries(exampleDotEnv())) filled[name] = isSecret(name) ? randomBytes(36).toString('base64') : value;
+  return filled;
+}
+
+const isSecret = (name: string) => /(SECRET|PASSWORD)$/.test(name);
+
+function exampleDotEnv(): Record<string, string> {
+  const values: Record<string, string> = {};
+  for (const line of read('.env.example').split('\n')) {
+    const match = /^([A-Z][A-Z0-9_]*)=(.*)$/.exec(line);
+    if (match) values[match[1]!] = match[2]!;
+  }
+  return values;
+}
+
+/** Compose's interpolation: `${VAR}`, `${VAR:-default}`, `${VAR-default}`, and `${VAR:?message}`, which refuses to start. */
+function interpolate(text: string, dotEnv: Record<string, string>): string {
+  return text.replace(/\$\{([A-Z_][A-Z0-9_]*)(?:(:?)([-?])([^}]*))?\}/g, (_, name: string, colon: string, operator: string, argument: string) => {
+    const value = dotEnv[name];
+    const missing = value === undefined || (colon === ':' && value === '');
+    if (!missing) return value;
+    if (operator === '?') throw new Error(`required variable ${name} is missing a value: ${argument}`);
+    return operator === '-' ? argument : '';
+  });
+}
+
+/** A service's environment as Compose gives it, with a .env filled from .env.example. */
+const dotEnv = filledDotEnv();
 function environmentOf(name: string): Record<string, string> {
   const environment: Record<string, string> = {};
-  for (const [key, value] of Object.entries(services[name]?.environment ?? {})) {
-    environment[key] = String(value).replace(/\$\{[A-Z_]+:?-([^}]*)\}/g, '$1');
-  }
+  for (const [key, value] of Object.entries(services[name]?.environment ?? {})) environment[key] = interpolate(String(value), dotEnv);
   return environment;
 }
 
@@ -118,5 +150,50 @@ describe('docker-compose.yml', () => {
     }
     expect([...used].filter((metric) => !agreedMetrics.includes(metric))).toEqual([]);
     expect(agreedMetrics.filter((metric) => !used.has(metric))).toEqual([]);
+  });
+
+  describe('secrets', () => {
+    const referenced = [...read('docker-compose.yml').matchAll(/\$\{([A-Z_][A-Z0-9_]*)([^}]*)\}/g)].map(([, name, rest]) => ({ name: name!, rest: rest! }));
+    const secretNames = [...new Set(referenced.map((reference) => reference.name).filter(isSecret))].sort();
+
+    it('come only from .env: no fallback value, and Compose refuses to start without them', () => {
+      expect(secretNames.length).toBeGreaterThanOrEqual(7);
+      for (const { name, rest } of referenced.filter((reference) => secretNames.includes(reference.name))) {
+        expect(rest, `\${${name}${rest}}`).toMatch(/^:\?/);
+      }
+      const withoutDotEnv = () => interpolate(read('docker-compose.yml'), {});
+      expect(withoutDotEnv).toThrow(/required variable GATEWAY_SHARED_SECRET is missing a value: set GATEWAY_SHARED_SECRET in \.env/);
+    });
+
+    it('are all listed in .env.example, left empty so that nobody runs on a published value', () => {
+      const example = exampleDotEnv();
+      for (const name of secretNames) expect(example[name], name).toBe('');
+      expect(() => interpolate(read('docker-compose.yml'), example)).toThrow(/is missing a value/);
+    });
+
+    it('filled in .env, give every service an environment its production configuration accepts', () => {
+      const parsers: Record<string, (environment: Record<string, string>) => unknown> = {
+        gateway: parseGatewaySettings,
+        ...Object.fromEntries(subgraphModules.map((module) => [module.name, module.parseSettings])),
+      };
+      for (const [name, parse] of Object.entries(parsers)) {
+        const environment = environmentOf(name);
+        expect(environment['NODE_ENV'], name).toBe('production');
+        expect(() => parse(environment), name).not.toThrow();
+      }
+    });
+
+    it('give report and document links one public address', () => {
+      const verification = parseVerificationSettings(environmentOf('verification'));
+      const analytics = parseAnalyticsSettings(environmentOf('analytics'));
+      expect(verification.publicUrl).toBe(dotEnv['PUBLIC_URL']);
+      expect(analytics.reports.publicUrl).toBe(dotEnv['PUBLIC_URL']);
+    });
+  });
+
+  it('shows how to allow browser origins (CORS) on the gateway, none by default', () => {
+    const gateway = environmentOf('gateway');
+    expect(gateway).toMatchObject({ GATEWAY_CORS_ORIGINS: '', GATEWAY_CORS_CREDENTIALS: 'false' });
+    expect(exampleDotEnv()).toHaveProperty('GATEWAY_CORS_ORIGINS');
   });
 });

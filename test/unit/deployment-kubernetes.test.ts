@@ -6,10 +6,13 @@ import { promisify } from 'node:util';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { projectRoot } from '#kit';
 import { parseGatewaySettings } from '../../gateway/src/config.js';
+import { parseAnalyticsSettings } from '../../subgraphs/analytics/src/config.js';
+import { parseVerificationSettings } from '../../subgraphs/verification/src/config.js';
 import { ensureSchemas, KubernetesSchemas } from '../../scripts/kubernetes/schemas.js';
 import type { KubernetesObject } from '../../scripts/kubernetes/render.js';
 import type { Container } from '../../scripts/kubernetes/pod-types.js';
-import { supportedKubernetesVersions, validateKustomization } from '../../scripts/kubernetes/validate.js';
+import { ensureHelm } from '../../scripts/kubernetes/helm.js';
+import { supportedKubernetesVersions, validateHelmChart, validateKustomization } from '../../scripts/kubernetes/validate.js';
 import { subgraphModules } from '../../platform/src/subgraph-modules.js';
 
 const manifests = join(projectRoot, 'deploy', 'kubernetes');
@@ -152,10 +155,94 @@ describe('the Kubernetes manifests', () => {
     expect(problems).toMatch(/Secret gasrapido-acounts is neither in the manifests nor one of the documented external Secrets/);
   });
 
+  describe('public entry (the production Ingress)', () => {
+    const deploymentEnvironment = (name: string) => {
+      const { objects } = validateKustomization(production, schemas);
+      return containerEnvironment(objects, objects.find((object) => object.kind === 'Deployment' && object.metadata.name === name)!);
+    };
+
+    it('tells the gateway one proxy stands in front, so each client is rate-limited on its own address', () => {
+      expect(parseGatewaySettings(deploymentEnvironment('gateway')).protection.rateLimits.trustedProxyHops).toBe(1);
+    });
+
+    it('lets a full-size document upload through the ingress', () => {
+      const { objects } = validateKustomization(production, schemas);
+      const ingress = objects.find((object) => object.kind === 'Ingress')!;
+      const bodyLimit = ingress.metadata.annotations?.['nginx.ingress.kubernetes.io/proxy-body-size'];
+      const verification = parseVerificationSettings(deploymentEnvironment('verification'));
+      expect(verification.maxUploadBytes).toBe(10 * 2 ** 20);
+      expect(bodyLimit).toMatch(/^\d+m$/);
+      expect(Number.parseInt(bodyLimit!, 10) * 2 ** 20).toBeGreaterThanOrEqual(verification.maxUploadBytes);
+    });
+
+    it('gives document and report links the ingress host', () => {
+      const { objects } = validateKustomization(production, schemas);
+      const host = (objects.find((object) => object.kind === 'Ingress')!['spec'] as { rules: Array<{ host: string }> }).rules[0]!.host;
+      expect(parseVerificationSettings(deploymentEnvironment('verification')).publicUrl).toBe(`https://${host}`);
+      expect(parseAnalyticsSettings(deploymentEnvironment('analytics')).reports.publicUrl).toBe(`https://${host}`);
+    });
+
+    it('shows how to allow a web app’s origin (CORS)', () => {
+      expect(deploymentEnvironment('gateway')['GATEWAY_CORS_ORIGINS']).toBe('https://app.gasrapido.example');
+    });
+
+    it('rejects a gateway behind the ingress that trusts no proxy, and an ingress body limit below the upload limit', () => {
+      const dir = brokenCopy('overlays/production/kustomization.yaml', (text) => text.replace('      - GATEWAY_TRUSTED_PROXY_HOPS=1\n', ''));
+      expect(problemsOf(dir)).toMatch(/Deployment\/gateway: sits behind Ingress\/gateway but GATEWAY_TRUSTED_PROXY_HOPS is 0/);
+      const small = brokenCopy('overlays/production/ingress.yaml', (text) => text.replace('proxy-body-size: 10m', 'proxy-body-size: 1m'));
+      expect(problemsOf(small)).toMatch(/Ingress\/gateway: proxy-body-size 1m \(1048576 bytes\) is below VERIFICATION_MAX_UPLOAD_BYTES \(10485760 bytes\)/);
+    });
+  });
+
   it('make `npm run k8s:validate` exit non-zero on a broken manifest', async () => {
     const dir = brokenCopy('base/gateway.yaml', (text) => text.replace('kind: PodDisruptionBudget', 'kind: PodDisruptionBudgit'));
     const run = promisify(execFile)(process.execPath, ['--import', 'tsx', join(projectRoot, 'scripts', 'validate-kubernetes.ts'), dir], { cwd: projectRoot });
     await expect(run).rejects.toMatchObject({ code: 1, stderr: expect.stringMatching(/policy\/v1 PodDisruptionBudgit is not a kind of Kubernetes/) });
+  });
+});
+
+describe('the Helm chart', () => {
+  const chart = join(projectRoot, 'deploy', 'helm', 'gasrapido');
+  // helm from PATH, or built once from the Go module proxy and cached (scripts/kubernetes/helm.ts).
+  beforeAll(() => void ensureHelm(), 30 * 60_000);
+
+  const valuesFile = (text: string) => {
+    const dir = mkdtempSync(join(tmpdir(), 'gasrapido-helm-'));
+    copies.push(dir);
+    writeFileSync(join(dir, 'values.yaml'), text);
+    return join(dir, 'values.yaml');
+  };
+
+  it('renders, with its default values, what the production overlay installs, valid by the same rules', () => {
+    const report = validateHelmChart(chart, schemas);
+    expect(report.problems).toEqual([]);
+    const overlay = validateKustomization(production, schemas).objects;
+    const kinds = (objects: readonly KubernetesObject[]) =>
+      objects.filter((object) => object.kind !== 'Namespace').map((object) => `${object.kind}/${object.kind === 'ConfigMap' ? 'gasrapido-config' : object.metadata.name}`).sort();
+    expect(kinds(report.objects)).toEqual(kinds(overlay));
+  });
+
+  it('gives every service an environment its own production configuration accepts, behind the ingress with one trusted hop', () => {
+    const { objects } = validateHelmChart(chart, schemas);
+    const parsers: Record<string, (environment: Record<string, string>) => unknown> = {
+      gateway: parseGatewaySettings,
+      ...Object.fromEntries(subgraphModules.map((module) => [module.name, module.parseSettings])),
+    };
+    for (const deployment of objects.filter((object) => object.kind === 'Deployment')) {
+      const environment = containerEnvironment(objects, deployment);
+      expect(() => parsers[deployment.metadata.name]!(environment), deployment.metadata.name).not.toThrow();
+    }
+    const gateway = objects.find((object) => object.kind === 'Deployment' && object.metadata.name === 'gateway')!;
+    expect(parseGatewaySettings(containerEnvironment(objects, gateway)).protection.rateLimits.trustedProxyHops).toBe(1);
+    const verification = objects.find((object) => object.kind === 'Deployment' && object.metadata.name === 'verification')!;
+    expect(parseVerificationSettings(containerEnvironment(objects, verification)).publicUrl).toBe('https://api.gasrapido.example');
+  });
+
+  it('is refused by the validation when values undo the ingress fixes', () => {
+    const values = valuesFile('ingress:\n  enabled: true\n  className: nginx\n  tlsSecretName: gasrapido-api-tls\n  proxyBodySize: 1m\nconfig:\n  GATEWAY_TRUSTED_PROXY_HOPS: "0"\n');
+    const problems = validateHelmChart(chart, schemas, [values]).problems.join('\n');
+    expect(problems).toMatch(/Deployment\/gateway: sits behind Ingress\/gateway but GATEWAY_TRUSTED_PROXY_HOPS is 0/);
+    expect(problems).toMatch(/Ingress\/gateway: proxy-body-size 1m .* is below VERIFICATION_MAX_UPLOAD_BYTES/);
   });
 });
 

@@ -8,6 +8,7 @@ import {
   projectRoot,
   subgraphEnvironmentShape,
   subgraphProcessSettings,
+  publicBaseUrl,
   type Environment,
   type IdentitySettings,
   type SubgraphProcessSettings,
@@ -36,9 +37,10 @@ const verificationEnvironmentShape = {
   /** This service's own address; the platform sets it. */
   /**
    * The public address signed upload and download URLs point at: the gateway, which forwards
-   * /uploads and /documents here (only the gateway is public). Its local default.
+   * /uploads and /documents here (only the gateway is public). Unset: PUBLIC_URL, like every
+   * other link.
    */
-  VERIFICATION_PUBLIC_URL: z.url().default('http://127.0.0.1:4000'),
+  VERIFICATION_PUBLIC_URL: z.url().optional(),
   VERIFICATION_UPLOAD_SIGNING_SECRET: env.secret('development-verification-upload-signing-secret'),
   VERIFICATION_UPLOAD_URL_TTL_SECONDS: z.coerce.number().int().min(10).max(3600).default(300),
   VERIFICATION_DOWNLOAD_URL_TTL_SECONDS: z.coerce.number().int().min(10).max(3600).default(300),
@@ -114,7 +116,7 @@ export function parseVerificationSettings(environment: Environment): Verificatio
   return {
     ...subgraphProcessSettings('VERIFICATION', parsed),
     ...identitySettings(parsed),
-    publicUrl: parsed.VERIFICATION_PUBLIC_URL.replace(/\/+$/, ''),
+    publicUrl: publicBaseUrl(parsed.VERIFICATION_PUBLIC_URL ?? parsed.PUBLIC_URL),
     signingSecret: parsed.VERIFICATION_UPLOAD_SIGNING_SECRET,
     uploadUrlTtlSeconds: parsed.VERIFICATION_UPLOAD_URL_TTL_SECONDS,
     downloadUrlTtlSeconds: parsed.VERIFICATION_DOWNLOAD_URL_TTL_SECONDS,
