@@ -174,11 +174,16 @@ async function execute(
 }
 
 /**
- * A null a subgraph already reported an error for (at that field, or below it where the null
- * propagated from) is explained, as graphql-js reports a failed field once and not again for
- * each parent its null reaches. An error without a path (a whole fetch failed) explains every null.
+ * A null a subgraph already reported an error for is explained, as graphql-js reports a failed
+ * field once and not again for each parent its null reaches: the error sits at the nulled field,
+ * below it (where the null propagated from), or above it (an entity whose fetch failed leaves its
+ * fields missing). An error without a path (a whole fetch failed) explains every null.
  */
 function explainedBy(errors: readonly GraphQLError[], shapingError: GraphQLError): boolean {
   const nulled = shapingError.path ?? [];
-  return errors.some((error) => error.path === undefined || nulled.every((segment, index) => error.path?.[index] === segment));
+  return errors.some((error) => error.path === undefined || startsWith(error.path, nulled) || startsWith(nulled, error.path));
+}
+
+function startsWith(path: ReadonlyArray<string | number>, prefix: ReadonlyArray<string | number>): boolean {
+  return prefix.length <= path.length && prefix.every((segment, index) => path[index] === segment);
 }
