@@ -69,6 +69,7 @@ const addressAt = (point: Point) => ({
   postalCode: '01304-001',
   latitude: point.latitude + 0.001234,
   longitude: point.longitude + 0.004321,
+  notes: 'Portão azul, tocar o interfone 12',
 });
 
 async function onlineCourier(point: Point): Promise<SignedInUser> {
@@ -140,7 +141,7 @@ describe('what a courier sees of an order', () => {
     });
 
     // Nothing personal before accepting: those fields alone are null, each with FORBIDDEN.
-    const personal = `query ($id: ID!) { order(id: $id) { id deliveryAddress { street number } customerFirstName customer { id } } }`;
+    const personal = `query ($id: ID!) { order(id: $id) { id deliveryAddress { street number notes } customerFirstName customer { id } } }`;
     const peek = await test.query<{ order: Record<string, unknown> }>(personal, { token: courier.accessToken, variables: { id: orderId } });
     expect(peek.data?.order).toEqual({ id: orderId, deliveryAddress: null, customerFirstName: null, customer: null });
     expect(errorsAt(peek).sort((a, b) => a.path.localeCompare(b.path))).toEqual([
@@ -148,6 +149,13 @@ describe('what a courier sees of an order', () => {
       { path: 'order.customerFirstName', code: 'FORBIDDEN' },
       { path: 'order.deliveryAddress', code: 'FORBIDDEN' },
     ]);
+    // The directions to the door are the address's: asked for alone, they are refused the same way.
+    const notesOnly = await test.query<{ order: Record<string, unknown> }>('query ($id: ID!) { order(id: $id) { deliveryAddress { notes } } }', {
+      token: courier.accessToken,
+      variables: { id: orderId },
+    });
+    expect(notesOnly.data?.order).toEqual({ deliveryAddress: null });
+    expect(errorsAt(notesOnly)).toEqual([{ path: 'order.deliveryAddress', code: 'FORBIDDEN' }]);
     // A courier it was not offered to does not learn that it exists.
     expect(firstCode(await test.query(personal, { token: bystander.accessToken, variables: { id: orderId } }))).toBe('NOT_FOUND');
 
@@ -162,12 +170,15 @@ describe('what a courier sees of an order', () => {
     // Assigned: the door and whom to ask for there, still not the customer's account.
     const carrying = await eventually(async () => {
       const result = await test.query<{ order: Record<string, any> }>(
-        'query ($id: ID!) { order(id: $id) { deliveryAddress { street number complement postalCode } customerFirstName } }',
+        'query ($id: ID!) { order(id: $id) { deliveryAddress { street number complement postalCode notes } customerFirstName } }',
         { token: courier.accessToken, variables: { id: orderId } },
       );
       return result.errors === undefined ? result.data!.order : undefined;
     }, 20_000, 'orders to learn of the assignment');
-    expect(carrying).toEqual({ deliveryAddress: { street: 'Rua Augusta', number: '1500', complement: 'apto 42', postalCode: '01304001' }, customerFirstName: 'Joana' });
+    expect(carrying).toEqual({
+      deliveryAddress: { street: 'Rua Augusta', number: '1500', complement: 'apto 42', postalCode: '01304001', notes: 'Portão azul, tocar o interfone 12' },
+      customerFirstName: 'Joana',
+    });
     expect(firstCode(await test.query('query ($id: ID!) { order(id: $id) { customer { id } } }', { token: courier.accessToken, variables: { id: orderId } }))).toBe('FORBIDDEN');
     const current = await test.query<{ myDeliveries: { totalCount: number; nodes: Array<{ status: string; order: { id: string; customerFirstName: string } }> } }>(
       '{ myDeliveries(filter: CURRENT) { totalCount nodes { status order { id customerFirstName } } } }',

@@ -74,7 +74,7 @@ interface OrderView {
 const orderFields = `id status customer { id } supplier { id }
   items { product { id } productName quantity unitPrice { amount currency } lineTotal { amount currency } }
   subtotal { amount currency } deliveryFee { amount currency } total { amount currency } paymentMethod
-  deliveryAddress { street number complement district city state postalCode latitude longitude }
+  deliveryAddress { street number complement district city state postalCode latitude longitude notes }
   history { from to at actorId actorRole reason }
   cancellationReason { reasonCode reason cancelledBy { id } cancelledAt }
   lastPaymentFailure { reasonCode reason failedAt }
@@ -100,6 +100,7 @@ const address = {
   postalCode: '01304-001',
   latitude: -23.556123,
   longitude: -46.658987,
+  notes: 'Deixar com o porteiro',
 };
 
 const ordersDatabase = (): Pool => {
@@ -772,6 +773,7 @@ describe('a deleted customer', () => {
       postalCode: null,
       latitude: -23.56,
       longitude: -46.66,
+      notes: null,
     });
     expect(kept.total).toEqual(order.total);
     expect(kept.items).toEqual(order.items);

@@ -79,6 +79,17 @@ describe('reading placeOrder input', () => {
     ]);
   });
 
+  it('keeps the courier’s delivery notes trimmed, blank as none, and at most 300 characters', () => {
+    const withNotes = (notes: string | null | undefined) => input({ deliveryAddress: { ...address, notes } });
+    expect(readOrderInput(withNotes('  Portão azul,   tocar o interfone 12 ')).request.address.notes).toBe('Portão azul, tocar o interfone 12');
+    expect(readOrderInput(withNotes('   ')).request.address.notes).toBeNull();
+    expect(readOrderInput(withNotes(null)).request.address.notes).toBeNull();
+    expect(readOrderInput(withNotes(undefined)).request.address.notes).toBeNull();
+    expect(fields(withNotes('x'.repeat(300)))).toEqual([]);
+    const tooLong = readOrderInput(withNotes(`${'x'.repeat(301)}  `)).problems;
+    expect(tooLong).toEqual([{ field: 'input.deliveryAddress.notes', message: 'must be at most 300 characters' }]);
+  });
+
   it('refuses the position 0, 0, which a client sends when it has none', () => {
     expect(fields(input({ deliveryAddress: { ...address, latitude: 0, longitude: 0 } }))).toEqual(['input.deliveryAddress']);
     expect(fields(input({ deliveryAddress: { ...address, latitude: 90, longitude: -180 } }))).toEqual([]);

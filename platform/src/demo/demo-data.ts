@@ -74,6 +74,7 @@ export const demoDeliveryAddress = {
   postalCode: '01304-001',
   latitude: -23.5587,
   longitude: -46.6603,
+  notes: 'Portão azul; deixar com o porteiro se ninguém atender',
 };
 
 /** One order in each state an order can be in, created in this order (deliveries first, so couriers are free). */

@@ -84,6 +84,7 @@ export const resolvers = {
             postalCode: order.postalCode,
             latitude: order.latitude,
             longitude: order.longitude,
+            notes: order.deliveryNotes,
           }
         : null;
     },

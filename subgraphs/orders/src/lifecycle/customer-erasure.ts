@@ -4,9 +4,10 @@ import type { OrderStore } from '../orders/order-store.js';
 
 /**
  * orders reacts to user.deleted by erasing what in a deleted customer's orders points at their
- * home: street, number, complement and CEP (a CEP often names a single street), and the
- * coordinates' precision beyond about a kilometre. The orders themselves stay, with district,
- * city and state: they are the platform's and the supplier's record of money that changed hands.
+ * home: street, number, complement, CEP (a CEP often names a single street), the delivery notes
+ * (directions to the door: "portão azul, casa dos fundos"), and the coordinates' precision beyond
+ * about a kilometre. The orders themselves stay, with district, city and state: they are the
+ * platform's and the supplier's record of money that changed hands.
  */
 export function customerErasureConsumer(orders: OrderStore, transactions: TransactionRunner<OrdersTransaction>): ConsumerDefinition {
   return {

@@ -3,6 +3,8 @@ import type { PaymentMethod } from '../database.js';
 
 export const MAX_ORDER_ITEMS = 20;
 export const MAX_ITEM_QUANTITY = 50;
+/** Room for a few directions ("portão azul, tocar o interfone 12"), not a letter. */
+export const MAX_DELIVERY_NOTES_LENGTH = 300;
 
 /** The 26 states and the Federal District. */
 const brazilianStates = new Set([
@@ -22,6 +24,7 @@ export interface PlaceOrderInput {
     postalCode: string;
     latitude: number;
     longitude: number;
+    notes?: string | null;
   };
   paymentMethod: PaymentMethod;
 }
@@ -45,6 +48,8 @@ export interface DeliveryAddress {
   postalCode: string;
   latitude: number;
   longitude: number;
+  /** The customer's directions for the courier; null when none were given. */
+  notes: string | null;
 }
 
 /** The input as far as it checks out by itself; the lines still need the catalog to be priced. */
@@ -106,6 +111,7 @@ function readAddress(input: PlaceOrderInput['deliveryAddress'], problems: FieldP
   const complement = text('complement', input.complement, 100, false);
   const district = text('district', input.district, 100, true);
   const city = text('city', input.city, 100, true);
+  const notes = text('notes', input.notes, MAX_DELIVERY_NOTES_LENGTH, false);
 
   const state = input.state.trim().toUpperCase();
   if (!brazilianStates.has(state)) problems.push({ field: `${path}.state`, message: 'must be a Brazilian state’s two-letter code, such as SP' });
@@ -130,5 +136,6 @@ function readAddress(input: PlaceOrderInput['deliveryAddress'], problems: FieldP
     postalCode,
     latitude: input.latitude,
     longitude: input.longitude,
+    notes,
   };
 }

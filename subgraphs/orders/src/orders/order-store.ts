@@ -147,6 +147,7 @@ export function orderStore(database: OrdersDatabase): OrderStore {
             postalCode: address.postalCode,
             latitude: address.latitude,
             longitude: address.longitude,
+            deliveryNotes: address.notes,
             paymentDueAt: order.paymentDueAt,
             createdAt: order.createdAt,
             updatedAt: order.createdAt,
@@ -219,7 +220,7 @@ export function orderStore(database: OrdersDatabase): OrderStore {
       // Two decimals of a degree is about a kilometre: enough for delivery statistics, not a home.
       transaction.$executeRaw`
         update orders set
-          street = null, number = null, complement = null, postal_code = null,
+          street = null, number = null, complement = null, postal_code = null, delivery_notes = null,
           latitude = round(latitude::numeric, 2)::float8, longitude = round(longitude::numeric, 2)::float8,
           address_erased_at = now(), updated_at = now()
         where customer_id = ${customerId}::uuid and address_erased_at is null`,
