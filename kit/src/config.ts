@@ -50,6 +50,11 @@ export function parseEnvironment<Shape extends z.ZodRawShape>(
       if (weakness !== undefined) problems.push(`${key}: ${weakness}`);
     }
     problems.push(...reusedSecrets(secrets));
+    // Without a broker, events stay in the process that wrote them: outboxes never drain, and no
+    // other instance hears of a revoked access token, so production refuses to run on the memory bus.
+    if ('KAFKA_BROKERS' in shape && present['KAFKA_BROKERS'] === undefined) {
+      problems.push('KAFKA_BROKERS: must be set when NODE_ENV=production; the in-memory bus reaches one process only (not set)');
+    }
   }
   const result = z.object(shape).safeParse(present);
   if (!result.success) {

@@ -1,3 +1,4 @@
+import { inject } from 'vitest';
 import { createLogger } from '#kit';
 import { parseGatewaySettings } from '../../gateway/src/config.js';
 import { startGateway, type RunningGateway } from '../../gateway/src/server.js';
@@ -29,6 +30,8 @@ export function startExtraGateway(
       ACCOUNTS_JWKS_URL: `${accounts.url}/.well-known/jwks.json`,
       SUBGRAPH_ACCOUNTS_URL: `${accounts.url}/graphql`,
       SUBGRAPH_PRODUCTS_URL: `${products.url}/graphql`,
+      // Named because production requires a broker; the bus itself is the platform's (withEvents).
+      KAFKA_BROKERS: inject('kafkaBrokers').join(','),
       ...environment,
     }),
     {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { ConfigError } from '#kit';
 import { parseGatewaySettings } from '../../gateway/src/config.js';
 
-const productionSecrets = { GATEWAY_SHARED_SECRET: 'Zq4uN1xR8vKb2Tj7Wm5Lc9Hs3Ey6Pd0G' };
+const productionSecrets = { GATEWAY_SHARED_SECRET: 'Zq4uN1xR8vKb2Tj7Wm5Lc9Hs3Ey6Pd0G', KAFKA_BROKERS: 'kafka:9092' };
 
 describe('gateway protection settings', () => {
   it('have defaults that protect without getting in an ordinary client’s way', () => {

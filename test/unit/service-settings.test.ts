@@ -4,7 +4,7 @@ import { parseGatewaySettings } from '../../gateway/src/config.js';
 import { parseAccountsSettings } from '../../subgraphs/accounts/src/config.js';
 
 const accountsBase = { ACCOUNTS_DATABASE_URL: 'postgresql://localhost/accounts' };
-const productionSecrets = { GATEWAY_SHARED_SECRET: 'Zq4uN1xR8vKb2Tj7Wm5Lc9Hs3Ey6Pd0G', SIGNING_KEY_ENCRYPTION_SECRET: 'p7Gk2Vw9Qx4Rz1Nm8Jt5Lb3Hc6Fy0DsA' };
+const productionSecrets = { GATEWAY_SHARED_SECRET: 'Zq4uN1xR8vKb2Tj7Wm5Lc9Hs3Ey6Pd0G', SIGNING_KEY_ENCRYPTION_SECRET: 'p7Gk2Vw9Qx4Rz1Nm8Jt5Lb3Hc6Fy0DsA', KAFKA_BROKERS: 'kafka:9092' };
 
 describe('accounts settings', () => {
   it('refuses a key activation delay that does not exceed the verifiers’ JWKS refresh interval', () => {
@@ -22,6 +22,7 @@ describe('accounts settings', () => {
       expect(problems).toMatch(/ACCOUNTS_DATABASE_URL/);
       expect(problems).toMatch(/GATEWAY_SHARED_SECRET/);
       expect(problems).toMatch(/SIGNING_KEY_ENCRYPTION_SECRET/);
+      expect(problems).toMatch(/KAFKA_BROKERS: must be set when NODE_ENV=production/);
     }
   });
 });
