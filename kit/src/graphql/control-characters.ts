@@ -57,6 +57,20 @@ export function controlCharacterProblems(document: DocumentNode, variables: Read
     ...problem,
     field: problem.field.slice(1),
   }));
+  return [...problems, ...literalProblems(document)];
+}
+
+/**
+ * The literals' verdict depends on the document alone, and Apollo Server hands
+ * every request of a known query the same parsed document: it is walked once,
+ * not on every request.
+ */
+const literalVerdicts = new WeakMap<DocumentNode, readonly FieldProblem[]>();
+
+function literalProblems(document: DocumentNode): readonly FieldProblem[] {
+  const known = literalVerdicts.get(document);
+  if (known !== undefined) return known;
+  const problems: FieldProblem[] = [];
   visit(document, {
     StringValue(node, _key, parent, _path, ancestors) {
       const character = controlCharacterIn(node.value);
@@ -64,6 +78,7 @@ export function controlCharacterProblems(document: DocumentNode, variables: Read
       if (character !== undefined) problems.push(problemAt(literalPath([...ancestors, ...(parent ? [parent] : [])]), character));
     },
   });
+  literalVerdicts.set(document, problems);
   return problems;
 }
 
