@@ -15,6 +15,8 @@ export type NodeEnvironment = 'development' | 'test' | 'production';
 export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal' | 'silent';
 
 const productionSecrets = new WeakSet<z.ZodType>();
+/** Settings with a development fallback that production must name explicitly. */
+const requiredInProduction = new WeakSet<z.ZodType>();
 
 /**
  * Parses environment variables against a zod object schema whose keys are the
@@ -50,10 +52,8 @@ export function parseEnvironment<Shape extends z.ZodRawShape>(
       if (weakness !== undefined) problems.push(`${key}: ${weakness}`);
     }
     problems.push(...reusedSecrets(secrets));
-    // Without a broker, events stay in the process that wrote them: outboxes never drain, and no
-    // other instance hears of a revoked access token, so production refuses to run on the memory bus.
-    if ('KAFKA_BROKERS' in shape && present['KAFKA_BROKERS'] === undefined) {
-      problems.push('KAFKA_BROKERS: must be set when NODE_ENV=production; the in-memory bus reaches one process only (not set)');
+    for (const [key, schema] of Object.entries(shape)) {
+      if (requiredInProduction.has(schema as z.ZodType) && present[key] === undefined) problems.push(`${key}: must be set when NODE_ENV=production (not set)`);
     }
   }
   const result = z.object(shape).safeParse(present);
@@ -102,6 +102,11 @@ export const env = {
     const schema = z.string().min(16, 'must be at least 16 characters').default(developmentDefault);
     productionSecrets.add(schema);
     registerDevelopmentDefault(developmentDefault);
+    return schema;
+  },
+  /** Marks a setting whose development fallback production may not use (see parseEnvironment). */
+  requiredInProduction: <Schema extends z.ZodType>(schema: Schema): Schema => {
+    requiredInProduction.add(schema);
     return schema;
   },
   list: () =>

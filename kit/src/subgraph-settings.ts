@@ -10,6 +10,9 @@ import type { SubgraphProcessSettings } from './subgraph-module.js';
 export function subgraphEnvironmentShape<Name extends string>(prefix: Name, defaultPort: number) {
   return {
     ...sharedEnvironmentShape,
+    // A subgraph on the in-memory bus keeps its events to itself: its outbox never drains, and it
+    // never hears a revoked access token. The gateway may run without a broker (queries only).
+    KAFKA_BROKERS: env.requiredInProduction(env.list().default([])),
     MIGRATE_ON_START: env.flag(false),
     [`${prefix}_PORT`]: env.port(defaultPort),
     [`${prefix}_DATABASE_URL`]: z.string().startsWith('postgres', 'must be a postgresql:// URL'),
