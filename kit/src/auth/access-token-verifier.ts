@@ -87,6 +87,10 @@ export function createAccessTokenVerifier(keys: KeySource, expected: TokenAudien
       }
       if (authTime !== undefined && typeof authTime !== 'number') throw new InvalidTokenError('auth_time claim is malformed');
       if (verified !== undefined && typeof verified !== 'boolean') throw new InvalidTokenError('verified claim is malformed');
+      const accessVersion: unknown = payload[ACCESS_VERSION_CLAIM];
+      if (accessVersion !== undefined && (typeof accessVersion !== 'number' || !Number.isInteger(accessVersion) || accessVersion < 0)) {
+        throw new InvalidTokenError('access_version claim is malformed');
+      }
       const secondFactor = Array.isArray(amr) && amr.includes(SECOND_FACTOR_METHOD) && typeof authTime === 'number';
       return {
         userId: sub,
@@ -96,6 +100,7 @@ export function createAccessTokenVerifier(keys: KeySource, expected: TokenAudien
         expiresAt: exp,
         mfaAuthenticatedAt: secondFactor ? authTime : null,
         verified: verified === true,
+        ...(accessVersion === undefined ? {} : { accessVersion }),
       };
     },
   };
@@ -139,20 +144,11 @@ export function refusingRevokedTokens(verifier: AccessTokenVerifier, policy: Rev
       if (viewer.expiresAt - viewer.issuedAt > policy.accessTokenTtlSeconds + lifetimeToleranceSeconds) {
         throw new InvalidTokenError(`lifetime ${viewer.expiresAt - viewer.issuedAt} s exceeds ACCESS_TOKEN_TTL_SECONDS (${policy.accessTokenTtlSeconds})`);
       }
-      const revocation = policy.revocations.revocationOf(viewer.userId, accessVersionOf(token));
+      const revocation = policy.revocations.revocationOf(viewer.userId, viewer.accessVersion ?? 0);
       if (revocation !== undefined) throw new RevokedTokenError(revocation);
       return viewer;
     },
   };
-}
-
-/** The verified token's access version (0 when it has none). */
-function accessVersionOf(token: string): number {
-  const payload = jwt.decode(token, { json: true });
-  const version = payload?.[ACCESS_VERSION_CLAIM];
-  if (version === undefined) return 0;
-  if (typeof version !== 'number' || !Number.isInteger(version) || version < 0) throw new InvalidTokenError('access_version claim is malformed');
-  return version;
 }
 
 /**

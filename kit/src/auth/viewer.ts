@@ -33,6 +33,12 @@ export interface Viewer {
   readonly mfaAuthenticatedAt: number | null;
   /** Every document the user's supplier or courier role needs is approved (the `verified` claim). */
   readonly verified: boolean;
+  /**
+   * The token's `access_version` claim: accounts raises the user's version with every
+   * revocation, so a revoked token carries an older one. Absent (version 0) in tokens
+   * issued before revocations existed.
+   */
+  readonly accessVersion?: number;
 }
 
 /**
