@@ -139,10 +139,7 @@ export async function startHttpService<Context extends BaseContext>(
     if (route !== undefined) {
       const problems = controlCharacterProblemsInQuery(url);
       if (problems.length > 0) {
-        const refusal = invalidInput(problems);
-        sendJson(response, httpStatusFor(ErrorCode.BAD_USER_INPUT), {
-          errors: [{ message: refusal.message, extensions: { code: ErrorCode.BAD_USER_INPUT, fields: problems } }],
-        });
+        refuse(response, invalidInput(problems));
         return;
       }
       await route.handle(request, response, url);
@@ -329,7 +326,7 @@ function requestUrl(target: string | undefined): URL {
   }
 }
 
-function refuse(response: ServerResponse, error: unknown, headers: Record<string, string>): void {
+function refuse(response: ServerResponse, error: unknown, headers: Record<string, string> = {}): void {
   if (error instanceof GraphQLError && isErrorCode(error.extensions['code'])) {
     const code = error.extensions['code'];
     // What the refusal tells the client beyond its code (a revoked token's reason) goes along; the status does not.
