@@ -2,15 +2,13 @@ import { ApolloServer, type ApolloServerOptions, type ContextThunk, type HTTPGra
 import { graphQLMediaTypeFor } from '#kit';
 import type { GatewayContext } from '../gateway-context.js';
 import type { FrontDoor } from './front-door.js';
-import { withLegacyJsonStatus } from './legacy-json-status.js';
 import { refusalResponse } from './refusal.js';
 
 /**
  * Apollo Server with the front door before its HTTP handling. Refusals made
  * here need their own status and headers (429 with Retry-After), which Apollo
  * Server only honours for errors thrown after validation; checking here also
- * keeps refused requests from being parsed and validated at all. Every answer
- * then gets its status for the media type it is sent as (legacy-json-status.ts). Operations
+ * keeps refused requests from being parsed and validated at all. Operations
  * run in process (executeOperation, as subscriptions load payloads) do not
  * come through here: they are not client HTTP requests.
  */
@@ -28,10 +26,8 @@ export class GuardedApolloServer extends ApolloServer<GatewayContext> {
   }): Promise<HTTPGraphQLResponse> {
     // The kit builds the context before calling, so asking for it here costs nothing extra.
     const refusal = await this.frontDoor.admit(request.httpGraphQLRequest, await request.context());
-    const response =
-      refusal === undefined
-        ? await super.executeHTTPGraphQLRequest(request)
-        : refusalResponse(refusal, graphQLMediaTypeFor(request.httpGraphQLRequest.headers.get('accept')));
-    return withLegacyJsonStatus(response);
+    return refusal === undefined
+      ? super.executeHTTPGraphQLRequest(request)
+      : refusalResponse(refusal, graphQLMediaTypeFor(request.httpGraphQLRequest.headers.get('accept')));
   }
 }

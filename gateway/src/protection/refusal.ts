@@ -1,6 +1,7 @@
 import { HeaderMap, type HTTPGraphQLResponse } from '@apollo/server';
 import { GraphQLError } from 'graphql';
 import { GraphQLMediaType, httpStatusFor, type ErrorCode } from '#kit';
+import { answeredWith200 } from './media-type-status.js';
 
 /** A request the gateway answers itself, before Apollo Server sees it. */
 export interface Refusal {
@@ -11,13 +12,13 @@ export interface Refusal {
   headers?: Record<string, string>;
 }
 
-/** The refusal as a GraphQL-over-HTTP response of the client's media type, with its code's status. */
+/** The refusal as a GraphQL-over-HTTP response of the client's media type, with the status that media type takes (media-type-status.ts). */
 export function refusalResponse(refusal: Refusal, mediaType: GraphQLMediaType = GraphQLMediaType.JSON): HTTPGraphQLResponse {
   const headers = new HeaderMap([['content-type', mediaType]]);
   for (const [name, value] of Object.entries(refusal.headers ?? {})) headers.set(name, value);
   const error = { message: refusal.message, extensions: { ...refusal.details, code: refusal.code } };
   return {
-    status: httpStatusFor(refusal.code),
+    status: answeredWith200(refusal.code, mediaType) ? 200 : httpStatusFor(refusal.code),
     headers,
     body: { kind: 'complete', string: JSON.stringify({ errors: [error] }) },
   };
