@@ -1,5 +1,6 @@
 import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
+import { backgroundWorkName } from './background-work.js';
 
 /** The part of a generated Prisma client the kit relies on. */
 export interface PrismaLike {
@@ -11,8 +12,11 @@ export type PrismaClientConstructor<Client extends PrismaLike> = new (options: {
 export interface DatabaseOptions {
   url: string;
   maxConnections?: number;
-  /** Called with the text of every SQL statement sent; tests count statements with it. */
-  onStatement?: (sql: string) => void;
+  /**
+   * Called with the text of every SQL statement sent, and the background work
+   * that sent it (undefined when a request did); tests count statements with it.
+   */
+  onStatement?: (sql: string, backgroundWork: string | undefined) => void;
 }
 
 /** One subgraph's connection to its own database. */
@@ -42,7 +46,7 @@ export function openDatabase<Client extends PrismaLike>(
       const query = connection.query.bind(connection) as (...args: unknown[]) => unknown;
       (connection as unknown as { query: (...args: unknown[]) => unknown }).query = (...args: unknown[]) => {
         const first = args[0];
-        observe(typeof first === 'string' ? first : String((first as { text?: string } | undefined)?.text ?? ''));
+        observe(typeof first === 'string' ? first : String((first as { text?: string } | undefined)?.text ?? ''), backgroundWorkName());
         return query(...args);
       };
     });

@@ -1,3 +1,4 @@
+import { runAsBackgroundWork } from './background-work.js';
 import type { Logger } from './logger.js';
 
 /**
@@ -27,8 +28,7 @@ export function startScheduledJobs(jobs: readonly ScheduledJob[], logger: Logger
     if (stopped) return;
     const timer = setTimeout(() => {
       timers.delete(timer);
-      const run = job
-        .run()
+      const run = runAsBackgroundWork(`job ${job.name}`, () => job.run())
         .catch((error: unknown) => logger.error({ err: error, job: job.name }, 'scheduled job failed; it runs again next interval'))
         .finally(() => {
           inFlight.delete(run);

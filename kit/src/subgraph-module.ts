@@ -83,8 +83,8 @@ export interface StartOptions {
   /** The bus the outbox relay publishes to and consumers read from. */
   eventBus: EventBus;
   logger?: Logger;
-  /** Observes every SQL statement the subgraph sends; for tests that count statements. */
-  onStatement?: (sql: string) => void;
+  /** Observes every SQL statement the subgraph sends, and the background work that sent it; for tests that count statements. */
+  onStatement?: (sql: string, backgroundWork: string | undefined) => void;
   /**
    * The process's access revocations, when several services share one process (`npm start`,
    * tests): one feed serves them all. Absent: the subgraph starts its own from the bus.

@@ -30,8 +30,8 @@ export interface PlatformOptions {
   gatewayPort?: number;
   /** Port of each subgraph by name; 0 or absent picks a free port. */
   subgraphPorts?: Readonly<Record<string, number>>;
-  /** Observes the SQL of each subgraph by name; tests count statements with it. */
-  onStatement?: (subgraph: string, sql: string) => void;
+  /** Observes the SQL of each subgraph by name, and the background work that sent it; tests count statements with it. */
+  onStatement?: (subgraph: string, sql: string, backgroundWork: string | undefined) => void;
   /** Where log lines go; standard output by default. */
   logDestination?: NodeJS.WritableStream;
   /**
@@ -129,7 +129,7 @@ export async function launchPlatform(options: PlatformOptions): Promise<RunningP
         eventBus,
         revocations,
         logger: loggerFor(module.name),
-        ...(observe ? { onStatement: (sql: string) => observe(module.name, sql) } : {}),
+        ...(observe ? { onStatement: (sql: string, backgroundWork: string | undefined) => observe(module.name, sql, backgroundWork) } : {}),
       });
       started.set(module.name, service);
       if (module.name === 'accounts') jwksUrl = `${service.url}/.well-known/jwks.json`;

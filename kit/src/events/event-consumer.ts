@@ -6,6 +6,7 @@ import { eventDefinition } from './catalogue.js';
 import { parseEnvelope, type EventEnvelope } from './envelope.js';
 import type { BusSubscription, EventBus, IncomingMessage } from './event-bus.js';
 import { Topic } from './topics.js';
+import { runAsBackgroundWork } from '../background-work.js';
 
 export interface HandlerContext<Transaction> {
   /** The transaction the handler's effect must be written in: it also records the event as processed. */
@@ -95,6 +96,10 @@ export async function startEventConsumer<Transaction>(options: EventConsumerOpti
   }
 
   async function handle(message: IncomingMessage): Promise<void> {
+    await runAsBackgroundWork(`consumer ${name}`, () => handleParsed(message));
+  }
+
+  async function handleParsed(message: IncomingMessage): Promise<void> {
     const parsed = parseEnvelope(message.value);
     if (!parsed.ok) {
       await observed.consume(message, undefined, () => deadLetter(message, parsed.reason, 0));

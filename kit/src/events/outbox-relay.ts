@@ -4,6 +4,7 @@ import { relayInstrumentation } from '../observability/event-instrumentation.js'
 import type { ServiceTelemetry } from '../observability/telemetry.js';
 import { backoffDelay, sleep } from './backoff.js';
 import type { EventBus } from './event-bus.js';
+import { runAsBackgroundWork } from '../background-work.js';
 
 export interface OutboxRelayOptions {
   /** The producing subgraph's database, which holds outbox_events. */
@@ -130,11 +131,12 @@ export async function startOutboxRelay(options: OutboxRelayOptions): Promise<Out
     }
   }
 
-  const running = run().catch((error: unknown) => {
+  const running = runAsBackgroundWork('outbox relay', run).catch((error: unknown) => {
     if (!stopped) logger.error({ err: error }, 'outbox relay stopped unexpectedly');
   });
 
-  const pending = async () => {
+  const pending = () => runAsBackgroundWork('outbox relay', countPending);
+  const countPending = async () => {
     const { rows } = await pool.query<{ count: string }>('select count(*)::text as count from outbox_events where published_at is null');
     return Number(rows[0]?.count ?? 0);
   };
