@@ -1,7 +1,7 @@
 import { appError, ErrorCode, invalidInput, notFound, recordEvents, requireRole, Role, type EventOrigin, type KeysetCursor, type Viewer } from '#kit';
 import type { AlertRow, AlertRuleKind, AlertRuleRow, AlertStatus, AlertsTransaction, EscalationPolicyRow } from '../database.js';
 import type { PolicyStore } from '../escalation/policy-store.js';
-import { adminsAmong } from '../recipients/admin-role-store.js';
+import { adminsAmong, type AdminRoleReader } from '../recipients/admin-role-store.js';
 import { escalationLevels, ruleSettings, type EscalationLevel, type RuleSettingsInput } from '../rules/rule-input.js';
 import type { RuleStore } from '../rules/rule-store.js';
 import { alertAcknowledgedEvent, alertResolvedEvent } from './alert-events.js';
@@ -12,7 +12,7 @@ export interface AlertStores {
   policies: PolicyStore;
   alerts: AlertStore;
   /** Who is an admin, read outside any transaction. */
-  adminRoles: Parameters<typeof adminsAmong>[0];
+  adminRoles: AdminRoleReader;
 }
 
 /** Everything an admin does with rules, policies and alerts. Every operation needs ADMIN with MFA. */

@@ -1,7 +1,7 @@
 import type { AlertsTransaction } from '../database.js';
 
 /** The part of the alerts database that can answer "is this user an admin now?". */
-type AdminRoleReader = Pick<AlertsTransaction, 'adminRole'>;
+export type AdminRoleReader = Pick<AlertsTransaction, 'adminRole'>;
 
 /** The given users who are admins now, as far as alerts has heard. An unknown user is no admin. */
 export async function adminsAmong(reader: AdminRoleReader, userIds: readonly string[]): Promise<Set<string>> {
