@@ -10,7 +10,7 @@ export type TraceContext = {
  * The span attribute naming the GasRápido service a span belongs to. Tests and
  * `npm start` run every service in one process under one tracer provider, so
  * the process's resource cannot tell them apart; this attribute does, and the
- * exporter turns it back into a per-service resource (service-resource-exporter.ts).
+ * exporter turns it back into a per-service resource (service-spans.ts).
  */
 export const SERVICE_ATTRIBUTE = 'gasrapido.service';
 

@@ -1,45 +1,55 @@
-import { randomUUID } from 'node:crypto';
-import { appError, ErrorCode, invalidInput, newestFirstPage, notFound, pageOf, recordEvents, requireRole, Role, type EventOrigin, type KeysetCursor, type Viewer } from '#kit';
-import type { AlertRow, AlertRuleKind, AlertRuleRow, AlertsDatabase, AlertStatus, EscalationPolicyRow } from '../database.js';
+import { appError, ErrorCode, invalidInput, notFound, recordEvents, requireRole, Role, type EventOrigin, type KeysetCursor, type Viewer } from '#kit';
+import type { AlertRow, AlertRuleKind, AlertRuleRow, AlertStatus, AlertsTransaction, EscalationPolicyRow } from '../database.js';
+import type { PolicyStore } from '../escalation/policy-store.js';
+import { adminsAmong, type AdminRoleReader } from '../recipients/admin-role-store.js';
 import { escalationLevels, ruleSettings, type EscalationLevel, type RuleSettingsInput } from '../rules/rule-input.js';
+import type { RuleStore } from '../rules/rule-store.js';
 import { alertAcknowledgedEvent, alertResolvedEvent } from './alert-events.js';
-import { adminsAmong } from '../recipients/admin-roles.js';
+import { acknowledgeAlert, lockAlert, resolveAlert, type AlertStore, type AlertWithRule } from './alert-store.js';
+
+export interface AlertStores {
+  rules: RuleStore;
+  policies: PolicyStore;
+  alerts: AlertStore;
+  /** Who is an admin, read outside any transaction. */
+  adminRoles: AdminRoleReader;
+}
 
 /** Everything an admin does with rules, policies and alerts. Every operation needs ADMIN with MFA. */
 export class AlertService {
-  constructor(private readonly client: AlertsDatabase) {}
+  constructor(private readonly stores: AlertStores) {}
 
   rules(viewer: Viewer | null): Promise<AlertRuleRow[]> {
     requireRole(viewer, Role.ADMIN);
-    return this.client.alertRule.findMany({ orderBy: [{ createdAt: 'desc' }, { id: 'desc' }] });
+    return this.stores.rules.newestFirst();
   }
 
   async createRule(viewer: Viewer | null, input: RuleSettingsInput & { kind: AlertRuleKind }): Promise<AlertRuleRow> {
     const admin = requireRole(viewer, Role.ADMIN);
     const settings = ruleSettings(input.kind, input);
     await this.requirePolicy(settings.escalationPolicyId);
-    return this.client.alertRule.create({ data: { id: randomUUID(), ...settings, createdBy: admin.userId } });
+    return this.stores.rules.create(settings, admin.userId);
   }
 
   async updateRule(viewer: Viewer | null, id: string, input: RuleSettingsInput): Promise<AlertRuleRow> {
     requireRole(viewer, Role.ADMIN);
-    const current = await this.client.alertRule.findUnique({ where: { id } });
+    const current = await this.stores.rules.findById(id);
     if (current === null) throw notFound('The alert rule');
     const settings = ruleSettings(current.kind, input, current);
     await this.requirePolicy(settings.escalationPolicyId);
-    return this.client.alertRule.update({ where: { id }, data: settings });
+    return this.stores.rules.update(id, settings);
   }
 
   policies(viewer: Viewer | null): Promise<EscalationPolicyRow[]> {
     requireRole(viewer, Role.ADMIN);
-    return this.client.escalationPolicy.findMany({ orderBy: [{ createdAt: 'desc' }, { id: 'desc' }] });
+    return this.stores.policies.newestFirst();
   }
 
   async createPolicy(viewer: Viewer | null, input: { name: string; levels: EscalationLevel[] }): Promise<EscalationPolicyRow> {
     requireRole(viewer, Role.ADMIN);
     const policy = escalationLevels(input.name, input.levels);
     await this.requireAdminRecipients(policy.levels);
-    return this.client.escalationPolicy.create({ data: { id: randomUUID(), name: policy.name, levels: policy.levels as unknown as object } });
+    return this.stores.policies.create(policy.name, policy.levels);
   }
 
   /**
@@ -48,7 +58,7 @@ export class AlertService {
    * named in the error.
    */
   private async requireAdminRecipients(levels: readonly EscalationLevel[]): Promise<void> {
-    const admins = await adminsAmong(this.client, levels.flatMap((level) => level.recipientUserIds));
+    const admins = await adminsAmong(this.stores.adminRoles, levels.flatMap((level) => level.recipientUserIds));
     const problems = levels.flatMap((level, index) =>
       level.recipientUserIds
         .filter((userId) => !admins.has(userId))
@@ -57,11 +67,9 @@ export class AlertService {
     if (problems.length > 0) throw invalidInput(problems);
   }
 
-  async alerts(viewer: Viewer | null, status: AlertStatus | null, first: number, after: KeysetCursor | undefined) {
+  alerts(viewer: Viewer | null, status: AlertStatus | null, first: number, after: KeysetCursor | undefined) {
     requireRole(viewer, Role.ADMIN);
-    const filter = status === null ? {} : { status };
-    const [rows, totalCount] = await Promise.all([this.client.alert.findMany(newestFirstPage(filter, after, first)), this.client.alert.count({ where: filter })]);
-    return { ...pageOf(rows, first), totalCount };
+    return this.stores.alerts.page(status, first, after);
   }
 
   visible(viewer: Viewer | null): void {
@@ -71,12 +79,12 @@ export class AlertService {
   /** OPEN becomes ACKNOWLEDGED and escalation stops; acknowledging again changes nothing. */
   acknowledge(viewer: Viewer | null, id: string, origin: EventOrigin): Promise<AlertRow> {
     const admin = requireRole(viewer, Role.ADMIN);
-    return this.client.$transaction(async (tx) => {
+    return this.stores.alerts.inTransaction(async (tx) => {
       const alert = await this.lockAlert(tx, id);
       if (alert.status === 'ACKNOWLEDGED') return alert;
       if (alert.status === 'RESOLVED') throw appError(ErrorCode.CONFLICT, 'This alert is already resolved.');
       const now = new Date();
-      const updated = await tx.alert.update({ where: { id }, data: { status: 'ACKNOWLEDGED', acknowledgedAt: now, acknowledgedBy: admin.userId, nextEscalationAt: null } });
+      const updated = await acknowledgeAlert(tx, id, admin.userId, now);
       await recordEvents(tx, [alertAcknowledgedEvent(origin, updated, alert.rule, admin.userId, now)]);
       return updated;
     });
@@ -85,26 +93,25 @@ export class AlertService {
   /** Resolves by hand; resolving again changes nothing. */
   resolve(viewer: Viewer | null, id: string, origin: EventOrigin): Promise<AlertRow> {
     const admin = requireRole(viewer, Role.ADMIN);
-    return this.client.$transaction(async (tx) => {
+    return this.stores.alerts.inTransaction(async (tx) => {
       const alert = await this.lockAlert(tx, id);
       if (alert.status === 'RESOLVED') return alert;
       const now = new Date();
-      const updated = await tx.alert.update({ where: { id }, data: { status: 'RESOLVED', resolvedAt: now, resolvedBy: admin.userId, nextEscalationAt: null } });
+      const updated = await resolveAlert(tx, id, admin.userId, now);
       await recordEvents(tx, [alertResolvedEvent(origin, updated, alert.rule, admin.userId, now)]);
       return updated;
     });
   }
 
-  private async lockAlert(tx: Parameters<Parameters<AlertsDatabase['$transaction']>[0]>[0], id: string) {
-    await tx.$queryRawUnsafe('select id from alerts where id = $1::uuid for update', id);
-    const alert = await tx.alert.findUnique({ where: { id }, include: { rule: true } });
+  private async lockAlert(tx: AlertsTransaction, id: string): Promise<AlertWithRule> {
+    const alert = await lockAlert(tx, id);
     if (alert === null) throw notFound('The alert');
     return alert;
   }
 
   private async requirePolicy(id: string | null): Promise<void> {
     if (id === null) return;
-    if ((await this.client.escalationPolicy.count({ where: { id } })) === 0) {
+    if (!(await this.stores.policies.exists(id))) {
       throw invalidInput([{ field: 'input.escalationPolicyId', message: 'no escalation policy has this id' }]);
     }
   }

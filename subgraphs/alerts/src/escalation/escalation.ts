@@ -1,7 +1,8 @@
 import { recordEvents, type EventOrigin, type Logger } from '#kit';
 import type { AlertRow, AlertRuleRow, AlertsTransaction, EscalationPolicyRow } from '../database.js';
 import { alertEscalatedEvent } from '../alerts/alert-events.js';
-import { adminsAmong } from '../recipients/admin-roles.js';
+import { recordEscalation, stopEscalating } from '../alerts/alert-store.js';
+import { adminsAmong } from '../recipients/admin-role-store.js';
 import type { EscalationLevel } from '../rules/rule-input.js';
 
 export const policyLevels = (policy: EscalationPolicyRow): EscalationLevel[] => policy.levels as unknown as EscalationLevel[];
@@ -25,9 +26,9 @@ export async function escalate(
   const levels = policy === null ? [] : policyLevels(policy);
   const level = alert.escalationLevel + 1;
   const told = levels[level - 1];
-  if (told === undefined) return tx.alert.update({ where: { id: alert.id }, data: { nextEscalationAt: null } });
+  if (told === undefined) return stopEscalating(tx, alert.id);
   const nextEscalationAt = level < levels.length ? new Date(now.getTime() + told.acknowledgeWithinMinutes * 60_000) : null;
-  const updated = await tx.alert.update({ where: { id: alert.id }, data: { escalationLevel: level, nextEscalationAt } });
+  const updated = await recordEscalation(tx, alert.id, level, nextEscalationAt);
   const admins = await adminsAmong(tx, told.recipientUserIds);
   const skipped = told.recipientUserIds.filter((userId) => !admins.has(userId));
   if (skipped.length > 0) {

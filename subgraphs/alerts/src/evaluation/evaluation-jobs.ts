@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger, ScheduledJob } from '#kit';
 import type { AlertsDatabase } from '../database.js';
+import { alertWithPolicy, lockDueForEscalation } from '../alerts/alert-store.js';
 import { escalate } from '../escalation/escalation.js';
+import type { RuleStore } from '../rules/rule-store.js';
 import type { RuleEvaluator } from './rule-evaluator.js';
 
 const ESCALATION_BATCH = 50;
@@ -11,14 +13,13 @@ const ESCALATION_BATCH = 50;
  * window slides past a burst. This job evaluates every enabled rule, each in its own
  * transaction, on a timer.
  */
-export function evaluationJob(client: AlertsDatabase, evaluator: RuleEvaluator, intervalMs: number): ScheduledJob {
+export function evaluationJob(client: AlertsDatabase, rules: RuleStore, evaluator: RuleEvaluator, intervalMs: number): ScheduledJob {
   return {
     name: 'alerts.evaluation',
     intervalMs,
     async run() {
       const origin = { source: 'alerts', correlationId: randomUUID() };
-      const rules = await client.alertRule.findMany({ where: { enabled: true }, select: { id: true } });
-      for (const rule of rules) await client.$transaction((tx) => evaluator.evaluate(tx, rule.id, new Date(), origin));
+      for (const ruleId of await rules.enabledIds()) await client.$transaction((tx) => evaluator.evaluate(tx, ruleId, new Date(), origin));
     },
   };
 }
@@ -32,12 +33,9 @@ export function escalationJob(client: AlertsDatabase, logger: Logger, intervalMs
       const origin = { source: 'alerts', correlationId: randomUUID() };
       for (;;) {
         const escalated = await client.$transaction(async (tx) => {
-          const due = await tx.$queryRawUnsafe<Array<{ id: string }>>(
-            `select id from alerts where status = 'OPEN' and next_escalation_at <= now() order by next_escalation_at limit $1 for update skip locked`,
-            ESCALATION_BATCH,
-          );
-          for (const { id } of due) {
-            const alert = await tx.alert.findUniqueOrThrow({ where: { id }, include: { rule: { include: { escalationPolicy: true } } } });
+          const due = await lockDueForEscalation(tx, ESCALATION_BATCH);
+          for (const id of due) {
+            const alert = await alertWithPolicy(tx, id);
             const updated = await escalate(tx, alert, alert.rule, alert.rule.escalationPolicy, new Date(), origin, logger);
             logger.warn({ alertId: id, level: updated.escalationLevel }, 'alert escalated: nobody acknowledged it in time');
           }

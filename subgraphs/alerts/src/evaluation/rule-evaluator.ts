@@ -1,12 +1,11 @@
-import { randomUUID } from 'node:crypto';
 import { recordEvents, type EventOrigin, type Logger } from '#kit';
-import type { AlertRow, AlertRuleKind, AlertRuleRow, AlertsTransaction, EscalationPolicyRow } from '../database.js';
+import type { AlertRow, AlertRuleKind, AlertRuleRow, AlertsTransaction } from '../database.js';
 import { alertResolvedEvent, alertTriggeredEvent } from '../alerts/alert-events.js';
+import { createAlert, recordLastValue, resolveAlert, unresolvedAlerts } from '../alerts/alert-store.js';
 import { escalate } from '../escalation/escalation.js';
 import { judge, ruleKinds } from '../rules/rule-kinds.js';
+import { enabledRuleIdsOfKinds, lockRule, type RuleWithPolicy } from '../rules/rule-store.js';
 import { readCondition, type Reading } from './conditions.js';
-
-type RuleWithPolicy = AlertRuleRow & { escalationPolicy: EscalationPolicyRow | null };
 
 export interface EvaluationOutcome {
   triggered: number;
@@ -34,16 +33,14 @@ export class RuleEvaluator {
 
   /** Evaluates every enabled rule of these kinds, in the caller's transaction. */
   async evaluateKinds(tx: AlertsTransaction, kinds: readonly AlertRuleKind[], now: Date, origin: EventOrigin): Promise<void> {
-    const rules = await tx.alertRule.findMany({ where: { kind: { in: [...kinds] }, enabled: true }, select: { id: true }, orderBy: { id: 'asc' } });
-    for (const rule of rules) await this.evaluate(tx, rule.id, now, origin);
+    for (const ruleId of await enabledRuleIdsOfKinds(tx, kinds)) await this.evaluate(tx, ruleId, now, origin);
   }
 
   async evaluate(tx: AlertsTransaction, ruleId: string, now: Date, origin: EventOrigin): Promise<EvaluationOutcome> {
-    await tx.$queryRawUnsafe('select id from alert_rules where id = $1::uuid for update', ruleId);
-    const rule: RuleWithPolicy | null = await tx.alertRule.findUnique({ where: { id: ruleId }, include: { escalationPolicy: true } });
+    const rule = await lockRule(tx, ruleId);
     const outcome = { triggered: 0, resolved: 0 };
     if (rule === null || !rule.enabled) return outcome;
-    const open = new Map((await tx.alert.findMany({ where: { ruleId, status: { not: 'RESOLVED' } } })).map((alert) => [alert.key, alert]));
+    const open = new Map((await unresolvedAlerts(tx, ruleId)).map((alert) => [alert.key, alert]));
     const readings = await readCondition(tx, rule, now, [...open.keys()], this.minimumPayments);
     for (const key of new Set([...readings.keys(), ...open.keys()])) {
       const reading = readings.get(key) ?? { value: null };
@@ -58,24 +55,21 @@ export class RuleEvaluator {
         await this.resolve(tx, alert, rule, reading.value, now, origin);
         outcome.resolved += 1;
       } else if (alert.lastValue !== reading.value && Number.isFinite(reading.value)) {
-        await tx.alert.update({ where: { id: alert.id }, data: { lastValue: reading.value } });
+        await recordLastValue(tx, alert.id, reading.value);
       }
     }
     return outcome;
   }
 
   private async trigger(tx: AlertsTransaction, rule: RuleWithPolicy, key: string, reading: Reading, value: number, now: Date, origin: EventOrigin): Promise<void> {
-    const alert = await tx.alert.create({
-      data: {
-        id: randomUUID(),
-        ruleId: rule.id,
-        key,
-        severity: rule.severity,
-        summary: summaryOf(rule, key, reading, value),
-        triggerValue: value,
-        lastValue: value,
-        triggeredAt: now,
-      },
+    const alert = await createAlert(tx, {
+      ruleId: rule.id,
+      key,
+      severity: rule.severity,
+      summary: summaryOf(rule, key, reading, value),
+      triggerValue: value,
+      lastValue: value,
+      triggeredAt: now,
     });
     await recordEvents(tx, [alertTriggeredEvent(origin, alert, rule)]);
     this.logger.warn({ alertId: alert.id, ruleId: rule.id, kind: rule.kind, key, value }, 'alert triggered');
@@ -83,10 +77,7 @@ export class RuleEvaluator {
   }
 
   private async resolve(tx: AlertsTransaction, alert: AlertRow, rule: AlertRuleRow, value: number, now: Date, origin: EventOrigin): Promise<void> {
-    const resolved = await tx.alert.update({
-      where: { id: alert.id },
-      data: { status: 'RESOLVED', resolvedAt: now, resolvedBy: null, nextEscalationAt: null, ...(Number.isFinite(value) ? { lastValue: value } : {}) },
-    });
+    const resolved = await resolveAlert(tx, alert.id, null, now, Number.isFinite(value) ? value : undefined);
     await recordEvents(tx, [alertResolvedEvent(origin, resolved, rule, null, now)]);
     this.logger.info({ alertId: alert.id, ruleId: rule.id, value }, 'alert resolved: the condition cleared');
   }

@@ -1,7 +1,8 @@
 import DataLoader from 'dataloader';
 import type { RequestContext } from '#kit';
 import type { AlertService } from '../alerts/alert-service.js';
-import type { AlertRow, AlertRuleRow, AlertsDatabase, EscalationPolicyRow } from '../database.js';
+import type { AlertStores } from '../alerts/alert-service.js';
+import type { AlertRow, AlertRuleRow, EscalationPolicyRow } from '../database.js';
 
 export interface AlertsContext extends RequestContext {
   readonly service: AlertService;
@@ -11,17 +12,17 @@ export interface AlertsContext extends RequestContext {
   readonly policyById: DataLoader<string, EscalationPolicyRow | null>;
 }
 
-function loader<Row extends { id: string }>(find: (ids: string[]) => Promise<Row[]>): DataLoader<string, Row | null> {
+function loader<Row extends { id: string }>(find: (ids: readonly string[]) => Promise<Row[]>): DataLoader<string, Row | null> {
   return new DataLoader(async (ids) => {
     const found = new Map((await find([...ids])).map((row) => [row.id, row]));
     return ids.map((id) => found.get(id) ?? null);
   });
 }
 
-export function loaders(client: AlertsDatabase) {
+export function loaders(stores: AlertStores) {
   return {
-    alertById: loader((ids) => client.alert.findMany({ where: { id: { in: ids } } })),
-    ruleById: loader((ids) => client.alertRule.findMany({ where: { id: { in: ids } } })),
-    policyById: loader((ids) => client.escalationPolicy.findMany({ where: { id: { in: ids } } })),
+    alertById: loader(stores.alerts.findByIds),
+    ruleById: loader(stores.rules.findByIds),
+    policyById: loader(stores.policies.findByIds),
   };
 }

@@ -1,25 +1,8 @@
 import { Events, Role, Topic, type ConsumerDefinition, type EventData, type EventHandlers, type HandlerContext, type TransactionRunner } from '#kit';
 import type { AlertsTransaction } from '../database.js';
+import { recordAdminRole } from './admin-role-store.js';
 
 type UserRoles = EventData<typeof Events.userCreated>;
-
-/** The part of the alerts database that can answer "is this user an admin now?". */
-type AdminRoleReader = Pick<AlertsTransaction, 'adminRole'>;
-
-/** The given users who are admins now, as far as alerts has heard. An unknown user is no admin. */
-export async function adminsAmong(reader: AdminRoleReader, userIds: readonly string[]): Promise<Set<string>> {
-  if (userIds.length === 0) return new Set();
-  const rows = await reader.adminRole.findMany({ where: { userId: { in: [...userIds] }, admin: true }, select: { userId: true } });
-  return new Set(rows.map((row) => row.userId));
-}
-
-/** Records what one user event says about the user's admin role; an older event never replaces a newer one. */
-async function recordRole(tx: AlertsTransaction, userId: string, admin: boolean, at: string): Promise<void> {
-  await tx.$executeRaw`
-    insert into admin_roles (user_id, admin, updated_at) values (${userId}::uuid, ${admin}, ${at}::timestamptz)
-    on conflict (user_id) do update set admin = excluded.admin, updated_at = excluded.updated_at
-    where admin_roles.updated_at <= excluded.updated_at`;
-}
 
 /**
  * Learns who is an admin from accounts' user events, so that escalation policies name only
@@ -29,12 +12,12 @@ async function recordRole(tx: AlertsTransaction, userId: string, admin: boolean,
  */
 export function adminRoleConsumer(transactions: TransactionRunner<AlertsTransaction>): ConsumerDefinition {
   const fromRoles = async (data: UserRoles, { transaction, envelope }: HandlerContext<unknown>) =>
-    recordRole(transaction as AlertsTransaction, data.userId, data.roles.includes(Role.ADMIN), envelope.time);
+    recordAdminRole(transaction as AlertsTransaction, data.userId, data.roles.includes(Role.ADMIN), envelope.time);
   const handlers: EventHandlers<unknown> = {
     [Events.userCreated.type]: (data: unknown, context: HandlerContext<unknown>) => fromRoles(data as UserRoles, context),
     [Events.userUpdated.type]: (data: unknown, context: HandlerContext<unknown>) => fromRoles(data as UserRoles, context),
     [Events.userDeleted.type]: (data: unknown, { transaction, envelope }: HandlerContext<unknown>) =>
-      recordRole(transaction as AlertsTransaction, (data as EventData<typeof Events.userDeleted>).userId, false, envelope.time),
+      recordAdminRole(transaction as AlertsTransaction, (data as EventData<typeof Events.userDeleted>).userId, false, envelope.time),
   };
   return { name: 'alerts.admin-roles', topics: [Topic.USER], transactions, handlers };
 }
