@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, afterEach, describe, expect, inject, it } from 'vitest';
-import { applyMigrations, databaseUrl, ensureDatabase, migrationsDirectory, readMigrations } from '#kit';
+import { applyMigrations, databaseUrl, ensureDatabase, readMigrations, readServiceMigrations } from '#kit';
 
 const serverUrl = inject('postgresServerUrl');
 const createdDatabases: string[] = [];
@@ -213,11 +213,11 @@ describe('applyMigrations', () => {
 
 describe("the project's own migrations", () => {
   it.each([
-    ['accounts', ['users', 'refresh_tokens', 'signing_keys']],
-    ['products', ['products']],
-  ])('apply cleanly to an empty %s database, and only once', async (subgraph, tables) => {
+    ['accounts', ['users', 'refresh_tokens', 'signing_keys', 'outbox_events', 'processed_events']],
+    ['products', ['products', 'outbox_events', 'processed_events']],
+  ])('apply cleanly to an empty %s database (the kit\'s outbox first), and only once', async (subgraph, tables) => {
     const url = await freshDatabase();
-    const migrations = await readMigrations(migrationsDirectory(subgraph));
+    const migrations = await readServiceMigrations(subgraph);
     expect(migrations.length).toBeGreaterThan(0);
 
     const report = await applyMigrations(url, migrations);

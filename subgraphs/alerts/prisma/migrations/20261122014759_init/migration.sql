@@ -114,28 +114,6 @@ CREATE TABLE "dead_letters" (
     CONSTRAINT "dead_letters_pkey" PRIMARY KEY ("partition","offset")
 );
 
--- CreateTable
-CREATE TABLE "outbox_events" (
-    "seq" BIGSERIAL NOT NULL,
-    "id" UUID NOT NULL,
-    "topic" TEXT NOT NULL,
-    "key" TEXT NOT NULL,
-    "envelope" JSONB NOT NULL,
-    "created_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
-    "published_at" TIMESTAMPTZ(3),
-
-    CONSTRAINT "outbox_events_pkey" PRIMARY KEY ("seq")
-);
-
--- CreateTable
-CREATE TABLE "processed_events" (
-    "consumer" TEXT NOT NULL,
-    "event_id" UUID NOT NULL,
-    "processed_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
-
-    CONSTRAINT "processed_events_pkey" PRIMARY KEY ("consumer","event_id")
-);
-
 -- CreateIndex
 CREATE INDEX "alert_rules_created_at_id_idx" ON "alert_rules"("created_at", "id");
 
@@ -166,12 +144,6 @@ CREATE INDEX "courier_misses_at_idx" ON "courier_misses"("at");
 -- CreateIndex
 CREATE INDEX "dead_letters_at_idx" ON "dead_letters"("at");
 
--- CreateIndex
-CREATE UNIQUE INDEX "outbox_events_id_key" ON "outbox_events"("id");
-
--- CreateIndex
-CREATE INDEX "outbox_events_published_at_seq_idx" ON "outbox_events"("published_at", "seq");
-
 -- AddForeignKey
 ALTER TABLE "alert_rules" ADD CONSTRAINT "alert_rules_escalation_policy_id_fkey" FOREIGN KEY ("escalation_policy_id") REFERENCES "escalation_policies"("id") ON DELETE SET NULL ON UPDATE CASCADE;
 
@@ -188,13 +160,3 @@ ALTER TABLE "alert_rules" ADD CONSTRAINT "alert_rules_window_positive" CHECK ("w
 ALTER TABLE "alerts" ADD CONSTRAINT "alerts_resolved_recorded" CHECK (("status" = 'RESOLVED') = ("resolved_at" IS NOT NULL));
 ALTER TABLE "alerts" ADD CONSTRAINT "alerts_level_non_negative" CHECK ("escalation_level" >= 0);
 
--- Written by hand: wake the outbox relay as soon as a transaction with events commits
--- (NOTIFY is delivered at commit, never for a rolled-back transaction).
-CREATE FUNCTION notify_outbox_relay() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-  PERFORM pg_notify('outbox_events', '');
-  RETURN NULL;
-END;
-$$;
-CREATE TRIGGER outbox_events_notify AFTER INSERT ON "outbox_events"
-  FOR EACH STATEMENT EXECUTE FUNCTION notify_outbox_relay();

@@ -99,28 +99,6 @@ CREATE TABLE "reports" (
     CONSTRAINT "reports_pkey" PRIMARY KEY ("id")
 );
 
--- CreateTable
-CREATE TABLE "outbox_events" (
-    "seq" BIGSERIAL NOT NULL,
-    "id" UUID NOT NULL,
-    "topic" TEXT NOT NULL,
-    "key" TEXT NOT NULL,
-    "envelope" JSONB NOT NULL,
-    "created_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
-    "published_at" TIMESTAMPTZ(3),
-
-    CONSTRAINT "outbox_events_pkey" PRIMARY KEY ("seq")
-);
-
--- CreateTable
-CREATE TABLE "processed_events" (
-    "consumer" TEXT NOT NULL,
-    "event_id" UUID NOT NULL,
-    "processed_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
-
-    CONSTRAINT "processed_events_pkey" PRIMARY KEY ("consumer","event_id")
-);
-
 -- CreateIndex
 CREATE INDEX "analytics_events_occurred_at_idx" ON "analytics_events"("occurred_at");
 
@@ -154,12 +132,6 @@ CREATE INDEX "reports_created_at_id_idx" ON "reports"("created_at", "id");
 -- CreateIndex
 CREATE INDEX "reports_status_created_at_idx" ON "reports"("status", "created_at");
 
--- CreateIndex
-CREATE UNIQUE INDEX "outbox_events_id_key" ON "outbox_events"("id");
-
--- CreateIndex
-CREATE INDEX "outbox_events_published_at_seq_idx" ON "outbox_events"("published_at", "seq");
-
 -- AddForeignKey
 ALTER TABLE "order_item_facts" ADD CONSTRAINT "order_item_facts_order_id_fkey" FOREIGN KEY ("order_id") REFERENCES "order_facts"("order_id") ON DELETE CASCADE ON UPDATE CASCADE;
 
@@ -176,13 +148,3 @@ ALTER TABLE "order_item_facts" ADD CONSTRAINT "order_item_facts_quantity_positiv
 ALTER TABLE "reports" ADD CONSTRAINT "reports_period_ordered" CHECK ("period_start" < "period_end");
 ALTER TABLE "reports" ADD CONSTRAINT "reports_ready_has_content" CHECK ("status" <> 'READY' OR ("content" IS NOT NULL AND "generated_at" IS NOT NULL));
 
--- Written by hand: wake the outbox relay as soon as a transaction with events commits
--- (NOTIFY is delivered at commit, never for a rolled-back transaction).
-CREATE FUNCTION notify_outbox_relay() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-  PERFORM pg_notify('outbox_events', '');
-  RETURN NULL;
-END;
-$$;
-CREATE TRIGGER outbox_events_notify AFTER INSERT ON "outbox_events"
-  FOR EACH STATEMENT EXECUTE FUNCTION notify_outbox_relay();

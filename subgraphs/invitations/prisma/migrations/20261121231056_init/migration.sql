@@ -52,28 +52,6 @@ CREATE TABLE "code_attempts" (
     CONSTRAINT "code_attempts_pkey" PRIMARY KEY ("address")
 );
 
--- CreateTable
-CREATE TABLE "outbox_events" (
-    "seq" BIGSERIAL NOT NULL,
-    "id" UUID NOT NULL,
-    "topic" TEXT NOT NULL,
-    "key" TEXT NOT NULL,
-    "envelope" JSONB NOT NULL,
-    "created_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
-    "published_at" TIMESTAMPTZ(3),
-
-    CONSTRAINT "outbox_events_pkey" PRIMARY KEY ("seq")
-);
-
--- CreateTable
-CREATE TABLE "processed_events" (
-    "consumer" TEXT NOT NULL,
-    "event_id" UUID NOT NULL,
-    "processed_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
-
-    CONSTRAINT "processed_events_pkey" PRIMARY KEY ("consumer","event_id")
-);
-
 -- CreateIndex
 CREATE UNIQUE INDEX "invitations_code_hash_key" ON "invitations"("code_hash");
 
@@ -95,12 +73,6 @@ CREATE INDEX "invitation_acceptances_status_claimed_at_idx" ON "invitation_accep
 -- CreateIndex
 CREATE INDEX "code_attempts_window_start_idx" ON "code_attempts"("window_start");
 
--- CreateIndex
-CREATE UNIQUE INDEX "outbox_events_id_key" ON "outbox_events"("id");
-
--- CreateIndex
-CREATE INDEX "outbox_events_published_at_seq_idx" ON "outbox_events"("published_at", "seq");
-
 -- AddForeignKey
 ALTER TABLE "invitation_acceptances" ADD CONSTRAINT "invitation_acceptances_invitation_id_fkey" FOREIGN KEY ("invitation_id") REFERENCES "invitations"("id") ON DELETE CASCADE ON UPDATE CASCADE;
 
@@ -115,13 +87,3 @@ ALTER TABLE "code_attempts" ADD CONSTRAINT "code_attempts_count_positive" CHECK 
 -- Written by hand: the expiry job looks only at invitations it has not announced yet.
 CREATE INDEX "invitations_expiry_due_idx" ON "invitations"("expires_at") WHERE "expired_at" IS NULL AND "revoked_at" IS NULL;
 
--- Written by hand: wake the outbox relay as soon as a transaction with events commits
--- (NOTIFY is delivered at commit, never for a rolled-back transaction).
-CREATE FUNCTION notify_outbox_relay() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-  PERFORM pg_notify('outbox_events', '');
-  RETURN NULL;
-END;
-$$;
-CREATE TRIGGER outbox_events_notify AFTER INSERT ON "outbox_events"
-  FOR EACH STATEMENT EXECUTE FUNCTION notify_outbox_relay();

@@ -73,28 +73,6 @@ CREATE TABLE "language_preferences" (
     CONSTRAINT "language_preferences_pkey" PRIMARY KEY ("user_id")
 );
 
--- CreateTable
-CREATE TABLE "outbox_events" (
-    "seq" BIGSERIAL NOT NULL,
-    "id" UUID NOT NULL,
-    "topic" TEXT NOT NULL,
-    "key" TEXT NOT NULL,
-    "envelope" JSONB NOT NULL,
-    "created_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
-    "published_at" TIMESTAMPTZ(3),
-
-    CONSTRAINT "outbox_events_pkey" PRIMARY KEY ("seq")
-);
-
--- CreateTable
-CREATE TABLE "processed_events" (
-    "consumer" TEXT NOT NULL,
-    "event_id" UUID NOT NULL,
-    "processed_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
-
-    CONSTRAINT "processed_events_pkey" PRIMARY KEY ("consumer","event_id")
-);
-
 -- CreateIndex
 CREATE INDEX "notifications_user_id_channel_created_at_id_idx" ON "notifications"("user_id", "channel", "created_at", "id");
 
@@ -103,12 +81,6 @@ CREATE INDEX "notifications_status_next_attempt_at_idx" ON "notifications"("stat
 
 -- CreateIndex
 CREATE UNIQUE INDEX "notifications_event_id_recipient_key_channel_key" ON "notifications"("event_id", "recipient_key", "channel");
-
--- CreateIndex
-CREATE UNIQUE INDEX "outbox_events_id_key" ON "outbox_events"("id");
-
--- CreateIndex
-CREATE INDEX "outbox_events_published_at_seq_idx" ON "outbox_events"("published_at", "seq");
 
 -- Written by hand: invariants the database enforces whatever the code does.
 ALTER TABLE "notifications" ADD CONSTRAINT "notifications_has_recipient" CHECK ("user_id" IS NOT NULL OR "address" IS NOT NULL);
@@ -119,13 +91,3 @@ ALTER TABLE "notifications" ADD CONSTRAINT "notifications_pending_scheduled" CHE
 ALTER TABLE "notifications" ADD CONSTRAINT "notifications_locale_known" CHECK ("locale" IN ('pt-BR', 'en'));
 ALTER TABLE "language_preferences" ADD CONSTRAINT "language_preferences_locale_known" CHECK ("locale" IN ('pt-BR', 'en'));
 
--- Written by hand: wake the outbox relay as soon as a transaction with events commits
--- (NOTIFY is delivered at commit, never for a rolled-back transaction).
-CREATE FUNCTION notify_outbox_relay() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-  PERFORM pg_notify('outbox_events', '');
-  RETURN NULL;
-END;
-$$;
-CREATE TRIGGER outbox_events_notify AFTER INSERT ON "outbox_events"
-  FOR EACH STATEMENT EXECUTE FUNCTION notify_outbox_relay();

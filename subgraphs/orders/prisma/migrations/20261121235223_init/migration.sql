@@ -96,28 +96,6 @@ CREATE TABLE "order_status_history" (
     CONSTRAINT "order_status_history_pkey" PRIMARY KEY ("seq")
 );
 
--- CreateTable
-CREATE TABLE "outbox_events" (
-    "seq" BIGSERIAL NOT NULL,
-    "id" UUID NOT NULL,
-    "topic" TEXT NOT NULL,
-    "key" TEXT NOT NULL,
-    "envelope" JSONB NOT NULL,
-    "created_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
-    "published_at" TIMESTAMPTZ(3),
-
-    CONSTRAINT "outbox_events_pkey" PRIMARY KEY ("seq")
-);
-
--- CreateTable
-CREATE TABLE "processed_events" (
-    "consumer" TEXT NOT NULL,
-    "event_id" UUID NOT NULL,
-    "processed_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
-
-    CONSTRAINT "processed_events_pkey" PRIMARY KEY ("consumer","event_id")
-);
-
 -- CreateIndex
 CREATE INDEX "orders_customer_id_created_at_id_idx" ON "orders"("customer_id", "created_at", "id");
 
@@ -132,12 +110,6 @@ CREATE INDEX "orders_status_payment_due_at_idx" ON "orders"("status", "payment_d
 
 -- CreateIndex
 CREATE INDEX "order_status_history_order_id_seq_idx" ON "order_status_history"("order_id", "seq");
-
--- CreateIndex
-CREATE UNIQUE INDEX "outbox_events_id_key" ON "outbox_events"("id");
-
--- CreateIndex
-CREATE INDEX "outbox_events_published_at_seq_idx" ON "outbox_events"("published_at", "seq");
 
 -- AddForeignKey
 ALTER TABLE "order_items" ADD CONSTRAINT "order_items_order_id_fkey" FOREIGN KEY ("order_id") REFERENCES "orders"("id") ON DELETE RESTRICT ON UPDATE CASCADE;
@@ -176,13 +148,3 @@ CREATE TRIGGER order_status_history_immutable BEFORE UPDATE OR DELETE ON "order_
 CREATE TRIGGER order_status_history_no_truncate BEFORE TRUNCATE ON "order_status_history"
   FOR EACH STATEMENT EXECUTE FUNCTION refuse_history_change();
 
--- Written by hand: wake the outbox relay as soon as a transaction with events commits
--- (NOTIFY is delivered at commit, never for a rolled-back transaction).
-CREATE FUNCTION notify_outbox_relay() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-  PERFORM pg_notify('outbox_events', '');
-  RETURN NULL;
-END;
-$$;
-CREATE TRIGGER outbox_events_notify AFTER INSERT ON "outbox_events"
-  FOR EACH STATEMENT EXECUTE FUNCTION notify_outbox_relay();

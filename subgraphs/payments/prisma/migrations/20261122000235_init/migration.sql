@@ -153,28 +153,6 @@ CREATE TABLE "sandbox_provider_transactions" (
     CONSTRAINT "sandbox_provider_transactions_pkey" PRIMARY KEY ("id")
 );
 
--- CreateTable
-CREATE TABLE "outbox_events" (
-    "seq" BIGSERIAL NOT NULL,
-    "id" UUID NOT NULL,
-    "topic" TEXT NOT NULL,
-    "key" TEXT NOT NULL,
-    "envelope" JSONB NOT NULL,
-    "created_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
-    "published_at" TIMESTAMPTZ(3),
-
-    CONSTRAINT "outbox_events_pkey" PRIMARY KEY ("seq")
-);
-
--- CreateTable
-CREATE TABLE "processed_events" (
-    "consumer" TEXT NOT NULL,
-    "event_id" UUID NOT NULL,
-    "processed_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
-
-    CONSTRAINT "processed_events_pkey" PRIMARY KEY ("consumer","event_id")
-);
-
 -- CreateIndex
 CREATE UNIQUE INDEX "payments_order_id_key" ON "payments"("order_id");
 
@@ -229,12 +207,6 @@ CREATE INDEX "sandbox_provider_transactions_kind_status_created_at_idx" ON "sand
 -- CreateIndex
 CREATE INDEX "sandbox_provider_transactions_charge_id_idx" ON "sandbox_provider_transactions"("charge_id");
 
--- CreateIndex
-CREATE UNIQUE INDEX "outbox_events_id_key" ON "outbox_events"("id");
-
--- CreateIndex
-CREATE INDEX "outbox_events_published_at_seq_idx" ON "outbox_events"("published_at", "seq");
-
 -- AddForeignKey
 ALTER TABLE "payment_attempts" ADD CONSTRAINT "payment_attempts_payment_id_fkey" FOREIGN KEY ("payment_id") REFERENCES "payments"("id") ON DELETE RESTRICT ON UPDATE CASCADE;
 
@@ -245,17 +217,6 @@ ALTER TABLE "refunds" ADD CONSTRAINT "refunds_payment_id_fkey" FOREIGN KEY ("pay
 ALTER TABLE "ledger_entries" ADD CONSTRAINT "ledger_entries_transaction_id_fkey" FOREIGN KEY ("transaction_id") REFERENCES "ledger_transactions"("id") ON DELETE RESTRICT ON UPDATE CASCADE;
 
 
-
--- Written by hand: wake the outbox relay as soon as a transaction with events commits
--- (NOTIFY is delivered at commit, never for a rolled-back transaction).
-CREATE FUNCTION notify_outbox_relay() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-  PERFORM pg_notify('outbox_events', '');
-  RETURN NULL;
-END;
-$$;
-CREATE TRIGGER outbox_events_notify AFTER INSERT ON "outbox_events"
-  FOR EACH STATEMENT EXECUTE FUNCTION notify_outbox_relay();
 
 -- Money is integer minor units; what the code keeps true, the database refuses to forget.
 ALTER TABLE "payments" ADD CONSTRAINT "payments_amounts_valid" CHECK (

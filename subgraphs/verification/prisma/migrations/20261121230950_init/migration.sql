@@ -43,28 +43,6 @@ CREATE TABLE "documents" (
     CONSTRAINT "documents_pkey" PRIMARY KEY ("id")
 );
 
--- CreateTable
-CREATE TABLE "outbox_events" (
-    "seq" BIGSERIAL NOT NULL,
-    "id" UUID NOT NULL,
-    "topic" TEXT NOT NULL,
-    "key" TEXT NOT NULL,
-    "envelope" JSONB NOT NULL,
-    "created_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
-    "published_at" TIMESTAMPTZ(3),
-
-    CONSTRAINT "outbox_events_pkey" PRIMARY KEY ("seq")
-);
-
--- CreateTable
-CREATE TABLE "processed_events" (
-    "consumer" TEXT NOT NULL,
-    "event_id" UUID NOT NULL,
-    "processed_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
-
-    CONSTRAINT "processed_events_pkey" PRIMARY KEY ("consumer","event_id")
-);
-
 -- CreateIndex
 CREATE UNIQUE INDEX "verification_requests_user_id_key" ON "verification_requests"("user_id");
 
@@ -77,27 +55,10 @@ CREATE INDEX "documents_request_id_document_type_idx" ON "documents"("request_id
 -- CreateIndex
 CREATE UNIQUE INDEX "documents_user_id_document_type_version_key" ON "documents"("user_id", "document_type", "version");
 
--- CreateIndex
-CREATE UNIQUE INDEX "outbox_events_id_key" ON "outbox_events"("id");
-
--- CreateIndex
-CREATE INDEX "outbox_events_published_at_seq_idx" ON "outbox_events"("published_at", "seq");
-
 -- AddForeignKey
 ALTER TABLE "documents" ADD CONSTRAINT "documents_request_id_fkey" FOREIGN KEY ("request_id") REFERENCES "verification_requests"("id") ON DELETE RESTRICT ON UPDATE CASCADE;
 
 
-
--- Written by hand: wake the outbox relay as soon as a transaction with events commits
--- (NOTIFY is delivered at commit, never for a rolled-back transaction).
-CREATE FUNCTION notify_outbox_relay() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-  PERFORM pg_notify('outbox_events', '');
-  RETURN NULL;
-END;
-$$;
-CREATE TRIGGER outbox_events_notify AFTER INSERT ON "outbox_events"
-  FOR EACH STATEMENT EXECUTE FUNCTION notify_outbox_relay();
 
 -- Written by hand: invariants the database enforces whatever the code does.
 -- At most one current (uploaded, not superseded) document per user and type: two uploads racing
