@@ -22,7 +22,7 @@ import {
   readServiceMigrations,
   startOutboxRelay,
   subgraphPrismaDirectory,
-  type IncomingMessage,
+  type BusMessage,
   type Migration,
 } from '#kit';
 
@@ -144,7 +144,7 @@ describe("the kit's outbox migration", () => {
 
     const pool = new pg.Pool({ connectionString: url, max: 2 });
     const bus = new MemoryEventBus();
-    const received: IncomingMessage[] = [];
+    const received: BusMessage[] = [];
     await bus.subscribe({ groupId: 'upgrade-test', topics: ['upgrade.test'], handle: async (message) => void received.push(message) });
     // No fallback poll within the test's time: only the trigger's NOTIFY wakes the relay.
     const relay = await startOutboxRelay({ databaseUrl: url, pool, bus, logger: createLogger({ service: 'test', level: 'silent' }), pollIntervalMs: 600_000 });
