@@ -8,7 +8,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
-import { afterAll, describe, expect, inject, it } from 'vitest';
+import { afterEach, describe, expect, inject, it } from 'vitest';
 import {
   applyMigrations,
   createLogger,
@@ -39,7 +39,8 @@ async function freshDatabase(): Promise<string> {
   return databaseUrl(serverUrl, name);
 }
 
-afterAll(async () => {
+// Dropped after each test, not all at the end: a few at a time stay well inside a hook's time limit.
+afterEach(async () => {
   for (const name of createdDatabases.splice(0)) await query(serverUrl, `drop database if exists ${name} with (force)`);
 });
 
