@@ -177,6 +177,28 @@ describe('applyMigrations', () => {
     expect(await applyMigrations(url, fine)).toEqual({ applied: ['20260101000000_fine'], alreadyApplied: 0 });
   });
 
+  it('refuses two migrations of one name (the kit\'s and a service\'s), which would share one record', async () => {
+    const url = await freshDatabase();
+    const first = await readMigrations(await migrationFolder({ '20260101000000_same': 'create table one (id int);' }));
+    const second = await readMigrations(await migrationFolder({ '20260101000000_same': 'create table two (id int);' }));
+    await expect(applyMigrations(url, [...first, ...second])).rejects.toThrow('two migrations are named 20260101000000_same');
+    expect(await tableExists(url, 'one')).toBe(false);
+  });
+
+  it('accepts a recorded checksum that the migration lists in superseded.sha256, and keeps the record', async () => {
+    const url = await freshDatabase();
+    const directory = await migrationFolder({ '20260101000000_init': 'create table kept (id int);\ncreate table moved (id int);' });
+    await applyMigrations(url, await readMigrations(directory));
+    const before = await recorded(url);
+    await writeMigrations(directory, { '20260101000000_init': 'create table kept (id int);' });
+    await writeFile(join(directory, '20260101000000_init', 'superseded.sha256'), `# moved elsewhere\n${before[0]?.checksum}  migration.sql\n`);
+    expect(await applyMigrations(url, await readMigrations(directory))).toEqual({ applied: [], alreadyApplied: 1 });
+    expect(await recorded(url)).toEqual(before);
+
+    await writeFile(join(directory, '20260101000000_init', 'superseded.sha256'), 'not-a-checksum  migration.sql\n');
+    await expect(readMigrations(directory)).rejects.toThrow(/not a sha256 checksum line/);
+  });
+
   it('lets two instances migrate one database at once, applying each migration exactly once', async () => {
     const url = await freshDatabase();
     const migrations = await readMigrations(
