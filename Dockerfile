@@ -15,7 +15,8 @@ COPY scripts ./scripts
 COPY prisma ./prisma
 COPY schema ./schema
 RUN npm run build && npm prune --omit=dev --ignore-scripts \
-  && for schema in subgraphs/*/schema.graphql; do mkdir -p "/schemas/$(dirname "$schema")" && cp "$schema" "/schemas/$schema"; done
+  && for schema in subgraphs/*/schema.graphql; do mkdir -p "/schemas/$(dirname "$schema")" && cp "$schema" "/schemas/$schema"; done \
+  && for migrations in subgraphs/*/prisma/migrations; do mkdir -p "/schemas/$(dirname "$migrations")" && cp -R "$migrations" "/schemas/$migrations"; done
 
 # ---- runtime: compiled code, production dependencies, schemas and migrations ----
 FROM node:22-bookworm-slim AS runtime
@@ -24,9 +25,11 @@ WORKDIR /app
 COPY --from=build /app/package.json ./
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
-COPY --from=build /app/prisma ./prisma
+# The kit's outbox migration, applied to every service database before the service's own.
+COPY --from=build /app/prisma/outbox ./prisma/outbox
 COPY --from=build /app/schema ./schema
-# Each subgraph reads its own schema file at start; only the schemas, not the sources.
+# Each subgraph reads its own schema file at start and applies its migrations
+# (subgraphs/<name>/prisma/migrations); only those, not the sources.
 COPY --from=build /schemas/subgraphs ./subgraphs
 # Where verification keeps documents with local storage; a volume mounted here inherits the owner.
 RUN mkdir -p /var/lib/gasrapido/verification-documents && chown 1000:1000 /var/lib/gasrapido/verification-documents

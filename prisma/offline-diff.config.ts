@@ -1,4 +1,4 @@
-// Prisma CLI configuration for writing migrations offline: `npm run db:diff`.
+// Prisma CLI configuration for writing migrations offline: `npm run db:migration` (scripts/new-migration.ts).
 //
 // Prisma 6.19 runs its schema engine as WebAssembly when given a driver
 // adapter. `migrate diff` between two schema files needs no database, but the

@@ -16,7 +16,7 @@
 // relay publishes it when it next runs.
 import { createInterface } from 'node:readline/promises';
 import { parseArgs } from 'node:util';
-import { databaseUrl, ensureDatabase, loadConfigOrExit, migrationsDirectory, applyMigrations, readMigrations, openDatabase, Role } from '#kit';
+import { databaseUrl, ensureDatabase, loadConfigOrExit, applyMigrations, readServiceMigrations, openDatabase, Role } from '#kit';
 import pg from 'pg';
 import { AccountsDatabase } from '../subgraphs/accounts/src/database.js';
 import { createAccount } from '../subgraphs/accounts/src/users/account-service.js';
@@ -93,7 +93,7 @@ if (!accountsUrl) {
 }
 
 try {
-  await applyMigrations(accountsUrl, await readMigrations(migrationsDirectory('accounts')));
+  await applyMigrations(accountsUrl, await readServiceMigrations('accounts'));
   const database = openDatabase(AccountsDatabase, { url: accountsUrl, maxConnections: 2 });
   try {
     const admin = await createAccount(

@@ -1,8 +1,9 @@
-// `npm run db:deploy`: applies pending migrations to every subgraph's database,
+// `npm run db:deploy`: applies pending migrations to every subgraph's database (the
+// kit's outbox migration first, then the subgraph's own from subgraphs/<name>/prisma),
 // for deployments. Each database comes from <SUBGRAPH>_DATABASE_URL, e.g.
 // ACCOUNTS_DATABASE_URL and PRODUCTS_DATABASE_URL. Safe to run from several
 // places at once: the runner takes an advisory lock per database.
-import { applyMigrations, ConfigError, loadConfigOrExit, migrationsDirectory, readMigrations } from '#kit';
+import { applyMigrations, ConfigError, loadConfigOrExit, readServiceMigrations } from '#kit';
 import { subgraphModules } from '../platform/src/subgraph-modules.js';
 
 const targets = loadConfigOrExit(() => {
@@ -18,7 +19,7 @@ const targets = loadConfigOrExit(() => {
 });
 
 for (const target of targets) {
-  const report = await applyMigrations(target.url, await readMigrations(migrationsDirectory(target.name)));
+  const report = await applyMigrations(target.url, await readServiceMigrations(target.name));
   process.stdout.write(
     `${target.name}: ${report.applied.length} applied${report.applied.length > 0 ? ` (${report.applied.join(', ')})` : ''}, ${report.alreadyApplied} already applied\n`,
   );

@@ -1,12 +1,14 @@
-// Generates each subgraph's Prisma client from prisma/<subgraph>/schema.prisma, offline.
+// Generates each subgraph's Prisma client from subgraphs/<subgraph>/prisma/schema.prisma, offline.
 import { existsSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { projectRoot } from '#kit';
+import { join, relative } from 'node:path';
+import { projectRoot, subgraphPrismaDirectory } from '#kit';
 import { runPrismaCli } from './prisma-cli.js';
 
-const schemas = readdirSync(join(projectRoot, 'prisma'), { withFileTypes: true })
-  .filter((entry) => entry.isDirectory() && existsSync(join(projectRoot, 'prisma', entry.name, 'schema.prisma')))
-  .map((entry) => join('prisma', entry.name, 'schema.prisma'));
+const schemas = readdirSync(join(projectRoot, 'subgraphs'), { withFileTypes: true })
+  .filter((entry) => entry.isDirectory())
+  .map((entry) => join(subgraphPrismaDirectory(entry.name), 'schema.prisma'))
+  .filter((schema) => existsSync(schema))
+  .map((schema) => relative(projectRoot, schema));
 
 for (const schema of schemas) {
   runPrismaCli(['generate', '--schema', schema]);

@@ -1,11 +1,13 @@
 // Writes the next migration of one subgraph by diffing its schema.prisma
-// against the schema its latest migration produced (kept beside each
-// migration.sql as schema.prisma). Offline: no database is needed.
+// (subgraphs/<subgraph>/prisma/) against the schema its latest migration
+// produced (kept beside each migration.sql as schema.prisma). Offline: no
+// database is needed. The kit's outbox tables are in no schema.prisma, so no
+// diff ever touches them.
 //
 //   npm run db:migration -- <subgraph> <name>
 import { copyFileSync, existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { projectRoot } from '#kit';
+import { subgraphPrismaDirectory } from '#kit';
 import { runPrismaCli } from './prisma-cli.js';
 
 const [subgraph, name] = process.argv.slice(2);
@@ -13,7 +15,7 @@ if (subgraph === undefined || name === undefined || !/^[a-z0-9_]+$/.test(name)) 
   process.stderr.write('usage: npm run db:migration -- <subgraph> <snake_case_name>\n');
   process.exit(64);
 }
-const directory = join(projectRoot, 'prisma', subgraph);
+const directory = subgraphPrismaDirectory(subgraph);
 const schema = join(directory, 'schema.prisma');
 if (!existsSync(schema)) {
   process.stderr.write(`no schema at ${schema}\n`);

@@ -8,7 +8,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { applyMigrations, databaseUrl, ensureDatabase, migrationsDirectory, openDatabase, readMigrations } from '#kit';
+import { applyMigrations, databaseUrl, ensureDatabase, openDatabase, readServiceMigrations } from '#kit';
 import { startEmbeddedPostgres } from '../../platform/src/embedded-postgres.js';
 import { AnalyticsDatabase } from '../../subgraphs/analytics/src/database.js';
 import { MetricsStore } from '../../subgraphs/analytics/src/metrics/metrics-store.js';
@@ -36,7 +36,7 @@ const postgres = await startEmbeddedPostgres({ dataDirectory, port: await freePo
 try {
   await ensureDatabase(postgres.serverUrl, 'bench_analytics');
   const url = databaseUrl(postgres.serverUrl, 'bench_analytics');
-  await applyMigrations(url, await readMigrations(migrationsDirectory('analytics')));
+  await applyMigrations(url, await readServiceMigrations('analytics'));
   const database = openDatabase(AnalyticsDatabase, { url });
   const sql = (text: string) => database.pool.query(text);
 

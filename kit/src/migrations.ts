@@ -2,12 +2,20 @@ import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import pg from 'pg';
+import { kitMigrationsDirectory, migrationsDirectory } from './project-paths.js';
 
 export interface Migration {
   /** The folder name, e.g. `20261121000000_init`; migrations apply in name order. */
   name: string;
   sql: string;
   checksum: string;
+  /**
+   * Checksums of earlier texts of this migration that a database may have recorded, from a
+   * `superseded.sha256` file beside it (`<sha256>  migration.sql` lines, `#` comments). Kept for an
+   * edit that leaves every database the same, such as the outbox tables that moved into the kit's
+   * migration, which creates them only where they are missing.
+   */
+  supersededChecksums: readonly string[];
 }
 
 export interface MigrationReport {
@@ -25,21 +33,51 @@ export async function readMigrations(directory: string): Promise<Migration[]> {
   return Promise.all(
     names.map(async (name) => {
       const sql = await readFile(join(directory, name, 'migration.sql'), 'utf8');
-      return { name, sql, checksum: createHash('sha256').update(sql).digest('hex') };
+      const supersededChecksums = await readSupersededChecksums(join(directory, name, 'superseded.sha256'));
+      return { name, sql, checksum: createHash('sha256').update(sql).digest('hex'), supersededChecksums };
     }),
   );
+}
+
+async function readSupersededChecksums(file: string): Promise<string[]> {
+  const text = await readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT') return '';
+    throw error;
+  });
+  return text
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line.length > 0 && !line.startsWith('#'))
+    .map((line) => {
+      const [checksum] = line.split(/\s+/);
+      if (checksum === undefined || !/^[0-9a-f]{64}$/.test(checksum)) throw new Error(`${file}: not a sha256 checksum line: ${line}`);
+      return checksum;
+    });
+}
+
+/**
+ * Everything a service database is migrated with: the kit's migrations (the outbox and
+ * processed-events tables every service shares), then the service's own.
+ */
+export async function readServiceMigrations(subgraph: string): Promise<Migration[]> {
+  const [kit, service] = await Promise.all([readMigrations(kitMigrationsDirectory), readMigrations(migrationsDirectory(subgraph))]);
+  return [...kit, ...service];
 }
 
 // Any constant works; it only has to be the same for every migrator of one database.
 const migrationLockKey = 7_311_020_117;
 
 /**
- * Applies the migrations a database has not seen yet, each in its own
- * transaction. An advisory lock lets several instances start at once, and a
- * migration whose file changed after it was applied stops the run: history is
- * append-only.
+ * Applies the migrations a database has not seen yet, in the order given,
+ * each in its own transaction. An advisory lock lets several instances start
+ * at once, and a migration whose file changed after it was applied stops the
+ * run (history is append-only), unless the checksum recorded is one the
+ * migration lists as superseded. The recorded checksum is then left as it is,
+ * so the previous release still starts against the same database.
  */
 export async function applyMigrations(databaseUrl: string, migrations: readonly Migration[]): Promise<MigrationReport> {
+  const duplicate = migrations.find((migration, index) => migrations.findIndex((other) => other.name === migration.name) !== index);
+  if (duplicate !== undefined) throw new Error(`two migrations are named ${duplicate.name}; each name is recorded once`);
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
   try {
@@ -55,7 +93,7 @@ export async function applyMigrations(databaseUrl: string, migrations: readonly 
     for (const migration of migrations) {
       const checksum = applied.get(migration.name);
       if (checksum !== undefined) {
-        if (checksum !== migration.checksum) {
+        if (checksum !== migration.checksum && !migration.supersededChecksums.includes(checksum)) {
           throw new Error(
             `migration ${migration.name} was changed after it was applied; add a new migration instead of editing it`,
           );

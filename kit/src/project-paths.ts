@@ -19,5 +19,9 @@ function findProjectRoot(start: string): string {
 export const projectRoot = findProjectRoot(dirname(fileURLToPath(import.meta.url)));
 
 export const subgraphSchemaPath = (subgraph: string) => join(projectRoot, 'subgraphs', subgraph, 'schema.graphql');
-export const migrationsDirectory = (subgraph: string) => join(projectRoot, 'prisma', subgraph, 'migrations');
+/** A subgraph's Prisma schema and its migrations, in its own folder. */
+export const subgraphPrismaDirectory = (subgraph: string) => join(projectRoot, 'subgraphs', subgraph, 'prisma');
+export const migrationsDirectory = (subgraph: string) => join(subgraphPrismaDirectory(subgraph), 'migrations');
+/** The kit's own migrations (the outbox and processed-events tables), applied to every service database first. */
+export const kitMigrationsDirectory = join(projectRoot, 'prisma', 'outbox', 'migrations');
 export const supergraphPath = join(projectRoot, 'schema', 'supergraph.graphql');

@@ -4,8 +4,7 @@ import { startRevocationFeed } from './auth/revocation-feed.js';
 import { loadConfigOrExit, type Environment, type LogLevel, type NodeEnvironment } from './config.js';
 import { openDatabase, type Database, type PrismaClientConstructor, type PrismaLike } from './database.js';
 import { createLogger, type Logger } from './logger.js';
-import { applyMigrations, readMigrations } from './migrations.js';
-import { migrationsDirectory } from './project-paths.js';
+import { applyMigrations, readServiceMigrations } from './migrations.js';
 import { onShutdownSignal } from './shutdown.js';
 import { startScheduledJobs, type ScheduledJob } from './scheduled-job.js';
 import { startSubgraph, type SubgraphDefinition } from './subgraph.js';
@@ -106,7 +105,7 @@ export async function startSubgraphModule<Settings extends SubgraphProcessSettin
 ): Promise<StartedSubgraph<Client>> {
   const logger = options.logger ?? createLogger({ service: module.name, level: settings.logLevel });
   if (settings.migrateOnStart) {
-    const report = await applyMigrations(settings.databaseUrl, await readMigrations(migrationsDirectory(module.name)));
+    const report = await applyMigrations(settings.databaseUrl, await readServiceMigrations(module.name));
     if (report.applied.length > 0) logger.info({ applied: report.applied }, 'migrations applied');
   }
   const database = openDatabase(module.PrismaClient, {

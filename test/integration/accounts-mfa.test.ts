@@ -378,7 +378,9 @@ describe('deleting an account', () => {
     const database = accountsDatabase();
     expect(await database.mfaLoginChallenge.count({ where: { userId: user.id } })).toBe(1);
     // Let the relay publish user.created (it carries the name) first, so the deletion finds it published.
-    await eventually(async () => ((await database.outboxEvent.count({ where: { key: user.id, publishedAt: null } })) === 0 ? true : undefined));
+    const unpublished = async () =>
+      (await database.$queryRaw<Array<{ count: bigint }>>`select count(*) as count from outbox_events where key = ${user.id} and published_at is null`)[0]?.count;
+    await eventually(async () => ((await unpublished()) === 0n ? true : undefined));
 
     const deleted = await test.query(`mutation { deleteAccount }`, { token: user.accessToken });
     expect(deleted.data).toEqual({ deleteAccount: true });

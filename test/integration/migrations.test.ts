@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, afterEach, describe, expect, inject, it } from 'vitest';
-import { applyMigrations, databaseUrl, ensureDatabase, migrationsDirectory, readMigrations } from '#kit';
+import { applyMigrations, databaseUrl, ensureDatabase, readMigrations, readServiceMigrations } from '#kit';
 
 const serverUrl = inject('postgresServerUrl');
 const createdDatabases: string[] = [];
@@ -177,6 +177,28 @@ describe('applyMigrations', () => {
     expect(await applyMigrations(url, fine)).toEqual({ applied: ['20260101000000_fine'], alreadyApplied: 0 });
   });
 
+  it('refuses two migrations of one name (the kit\'s and a service\'s), which would share one record', async () => {
+    const url = await freshDatabase();
+    const first = await readMigrations(await migrationFolder({ '20260101000000_same': 'create table one (id int);' }));
+    const second = await readMigrations(await migrationFolder({ '20260101000000_same': 'create table two (id int);' }));
+    await expect(applyMigrations(url, [...first, ...second])).rejects.toThrow('two migrations are named 20260101000000_same');
+    expect(await tableExists(url, 'one')).toBe(false);
+  });
+
+  it('accepts a recorded checksum that the migration lists in superseded.sha256, and keeps the record', async () => {
+    const url = await freshDatabase();
+    const directory = await migrationFolder({ '20260101000000_init': 'create table kept (id int);\ncreate table moved (id int);' });
+    await applyMigrations(url, await readMigrations(directory));
+    const before = await recorded(url);
+    await writeMigrations(directory, { '20260101000000_init': 'create table kept (id int);' });
+    await writeFile(join(directory, '20260101000000_init', 'superseded.sha256'), `# moved elsewhere\n${before[0]?.checksum}  migration.sql\n`);
+    expect(await applyMigrations(url, await readMigrations(directory))).toEqual({ applied: [], alreadyApplied: 1 });
+    expect(await recorded(url)).toEqual(before);
+
+    await writeFile(join(directory, '20260101000000_init', 'superseded.sha256'), 'not-a-checksum  migration.sql\n');
+    await expect(readMigrations(directory)).rejects.toThrow(/not a sha256 checksum line/);
+  });
+
   it('lets two instances migrate one database at once, applying each migration exactly once', async () => {
     const url = await freshDatabase();
     const migrations = await readMigrations(
@@ -213,11 +235,11 @@ describe('applyMigrations', () => {
 
 describe("the project's own migrations", () => {
   it.each([
-    ['accounts', ['users', 'refresh_tokens', 'signing_keys']],
-    ['products', ['products']],
-  ])('apply cleanly to an empty %s database, and only once', async (subgraph, tables) => {
+    ['accounts', ['users', 'refresh_tokens', 'signing_keys', 'outbox_events', 'processed_events']],
+    ['products', ['products', 'outbox_events', 'processed_events']],
+  ])('apply cleanly to an empty %s database (the kit\'s outbox first), and only once', async (subgraph, tables) => {
     const url = await freshDatabase();
-    const migrations = await readMigrations(migrationsDirectory(subgraph));
+    const migrations = await readServiceMigrations(subgraph);
     expect(migrations.length).toBeGreaterThan(0);
 
     const report = await applyMigrations(url, migrations);

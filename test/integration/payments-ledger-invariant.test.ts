@@ -9,10 +9,9 @@ import {
   databaseUrl,
   ensureDatabase,
   Events,
-  migrationsDirectory,
   openDatabase,
   prismaTransactions,
-  readMigrations,
+  readServiceMigrations,
   type Database,
   type EventData,
   type Viewer,
@@ -38,7 +37,7 @@ import { createPaymentsDomain, type PaymentsDomain } from '../../subgraphs/payme
  */
 
 const logger = createLogger({ service: 'payments', level: (process.env['INVARIANT_LOG'] ?? 'silent') as 'silent' });
-const migrations = await readMigrations(migrationsDirectory('payments'));
+const migrations = await readServiceMigrations('payments');
 
 type Method = 'PIX' | 'CARD' | 'CASH_ON_DELIVERY';
 const tokens = ['tok_success', 'tok_decline', 'tok_insufficient_funds', 'tok_timeout', 'tok_unreachable'] as const;

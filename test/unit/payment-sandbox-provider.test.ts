@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { applyMigrations, databaseUrl, ensureDatabase, migrationsDirectory, openDatabase, readMigrations, type Database } from '#kit';
+import { applyMigrations, databaseUrl, ensureDatabase, openDatabase, readServiceMigrations, type Database } from '#kit';
 import { PaymentsDatabase } from '../../subgraphs/payments/src/database.js';
 import { ProviderUnavailableError, type ChargeRequest } from '../../subgraphs/payments/src/provider/payment-provider.js';
 import { SandboxProvider } from '../../subgraphs/payments/src/provider/sandbox-provider.js';
@@ -13,7 +13,7 @@ beforeAll(async () => {
   const name = `u${randomBytes(5).toString('hex')}_payments`;
   await ensureDatabase(server, name);
   const url = databaseUrl(server, name);
-  await applyMigrations(url, await readMigrations(migrationsDirectory('payments')));
+  await applyMigrations(url, await readServiceMigrations('payments'));
   database = openDatabase(PaymentsDatabase, { url, maxConnections: 4 });
   sandbox = new SandboxProvider(database.client);
 });

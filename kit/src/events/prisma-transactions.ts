@@ -8,7 +8,7 @@ export interface TransactionalClient<Transaction> {
 
 /**
  * Consumer transactions on a subgraph's Prisma client, with the processed
- * marker in its processed_events table (every subgraph's schema has one).
+ * marker in its processed_events table (the kit's migration creates it in every service database).
  */
 export function prismaTransactions<Transaction extends RawSqlExecutor>(
   client: TransactionalClient<Transaction>,
