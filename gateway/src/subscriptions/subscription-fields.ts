@@ -92,7 +92,7 @@ export function compileSubscriptionField(declaration: LiveDeclaration, logger: L
   let missingIdLogged = false;
 
   const filter: SubscriptionField['filter'] = (envelope, args, viewer) => {
-    // Other types share the topic (product.created, inventory.updated, …).
+    // Other event types share the topic.
     if (!eventTypes.has(envelope.type)) return false;
     const { data } = envelope;
     for (const condition of conditions) if (condition.read(data) !== condition.value) return false;
