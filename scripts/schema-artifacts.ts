@@ -4,8 +4,10 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { composeServices } from '@apollo/composition';
 import { Supergraph } from '@apollo/federation-internals';
-import { parse, printSchema } from 'graphql';
+import { Kind, parse, print, printSchema, valueFromASTUntyped, type DocumentNode } from 'graphql';
 import { parse as parseYaml } from 'yaml';
+import { directiveDefinitions, DirectiveName } from '../gateway/src/declarations/directive-definitions.js';
+import { DeclarationProblems, readDeclarations } from '../gateway/src/declarations/supergraph-declarations.js';
 
 /** Where each artifact is committed, relative to the project root. */
 export const SchemaArtifact = {
@@ -51,6 +53,7 @@ export function composeSchemas(root: string): ComposedSchemas {
   const result = composeServices(services);
   if (result.errors !== undefined) throw new CompositionFailed(result.errors.map((error) => error.message));
   const supergraph = `${result.supergraphSdl.trimEnd()}\n`;
+  checkDeclarations(services, supergraph);
   return {
     subgraphs: services.map((service) => service.name),
     files: new Map([
@@ -59,6 +62,42 @@ export function composeSchemas(root: string): ComposedSchemas {
     ]),
     hints: (result.hints ?? []).map((hint) => `${hint.definition.code}: ${hint.message}`),
   };
+}
+
+/**
+ * What the subgraphs declare for the gateway (docs/subscriptions.md) must be
+ * readable by it: the directives defined as the gateway's spec spells them, each
+ * forwarded route naming the subgraph that declares it, and every name the
+ * declarations use present in the supergraph. The gateway runs the same
+ * check at start; here it fails before a broken supergraph is committed.
+ */
+function checkDeclarations(services: ReadonlyArray<{ name: string; typeDefs: DocumentNode }>, supergraph: string): void {
+  const problems: string[] = [];
+  const canonical = new Map(Object.entries(directiveDefinitions).map(([name, text]) => [name, print(parse(text))]));
+  for (const { name, typeDefs } of services) {
+    for (const definition of typeDefs.definitions) {
+      if (definition.kind === Kind.DIRECTIVE_DEFINITION) {
+        const expected = canonical.get(definition.name.value);
+        if (expected !== undefined && print({ ...definition, description: undefined }) !== expected) {
+          problems.push(`${name}: @${definition.name.value} differs from the gateway's definition (gateway/src/declarations/directive-definitions.ts); copy it verbatim`);
+        }
+      }
+      if (definition.kind !== Kind.SCHEMA_DEFINITION && definition.kind !== Kind.SCHEMA_EXTENSION) continue;
+      for (const directive of definition.directives ?? []) {
+        if (directive.name.value !== DirectiveName.forward) continue;
+        const declared = directive.arguments?.find((argument) => argument.name.value === 'subgraph');
+        const subgraph = declared === undefined ? undefined : valueFromASTUntyped(declared.value);
+        if (subgraph !== name) problems.push(`${name}: @forward names subgraph ${JSON.stringify(subgraph)}; a subgraph forwards only its own routes`);
+      }
+    }
+  }
+  try {
+    readDeclarations(supergraph);
+  } catch (error) {
+    if (!(error instanceof DeclarationProblems)) throw error;
+    problems.push(...error.problems);
+  }
+  if (problems.length > 0) throw new CompositionFailed(problems);
 }
 
 /**

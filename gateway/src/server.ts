@@ -11,7 +11,6 @@ import {
   remoteTokenVerifier,
   startRevocationFeed,
   startHttpService,
-  Topic,
   unexpectedErrorLoggingPlugin,
   type AccessRevocations,
   type AccessTokenVerifier,
@@ -41,14 +40,14 @@ import {
 import type { CircuitState } from './resilience/index.js';
 import { subgraphServices } from './subgraph-services.js';
 import { CompiledPlanGateway } from './execution/index.js';
-import { documentForwardingRoutes, verificationBaseUrl } from './document-forwarding.js';
-import { analyticsBaseUrl, reportForwardingRoute } from './report-forwarding.js';
+import { readDeclarations } from './declarations/supergraph-declarations.js';
+import { forwardedRoutes, subgraphBaseUrls } from './route-forwarding.js';
 import { observeCircuitStates, observeSubscriptions } from './observability/index.js';
 import {
   attachSubscriptionServer,
   refuseSubscriptions,
   startEventFanout,
-  subscriptionFields,
+  subscriptionRegistry,
   topicsOf,
   type EventFanout,
   type SubscriptionServer,
@@ -121,8 +120,10 @@ export async function startGateway(settings: GatewaySettings, deps: GatewayDepen
     process.env['APOLLO_TELEMETRY_DISABLED'] = 'true';
   }
   const supergraphSdl = readFileSync(settings.supergraphPath, 'utf8');
-  const verificationUrl = verificationBaseUrl(supergraphSdl, settings.subgraphUrls);
-  const analyticsUrl = analyticsBaseUrl(supergraphSdl, settings.subgraphUrls);
+  // What the subgraphs declared (subscriptions, forwarded routes, cache invalidation); a bad declaration stops the start here.
+  const declarations = readDeclarations(supergraphSdl);
+  const subscriptionFields = subscriptionRegistry(declarations.live, logger.child({ component: 'subscriptions' }));
+  const baseUrls = subgraphBaseUrls(declarations.subgraphUrls, settings.subgraphUrls);
   const gateway =
     settings.executor === 'compiled'
       ? new CompiledPlanGateway({
@@ -180,10 +181,12 @@ export async function startGateway(settings: GatewaySettings, deps: GatewayDepen
   try {
     await server.start();
     // Consuming starts before the port opens, so a client never subscribes to a gateway that hears nothing.
-    fanout = deps.eventBus ? await startEventFanout({ bus: deps.eventBus, topics: topicsOf(subscriptionFields), logger }) : undefined;
-    // A catalog change makes cached catalog responses stale: with events, the cache is dropped at
-    // once instead of serving them until their max-age runs out.
-    if (responseCache !== undefined) fanout?.listen(Topic.PRODUCT, () => responseCache.clear());
+    const invalidatingTopics = responseCache === undefined ? [] : declarations.cacheInvalidatingTopics;
+    const topics = [...new Set([...topicsOf(subscriptionFields), ...invalidatingTopics])];
+    fanout = deps.eventBus ? await startEventFanout({ bus: deps.eventBus, topics, logger }) : undefined;
+    // Cached public answers go stale when their subgraph says so (@invalidatesCache): with events,
+    // the cache is dropped at once instead of serving them until their max-age runs out.
+    for (const topic of invalidatingTopics) fanout?.listen(topic, () => responseCache?.clear());
     service = await startHttpService<GatewayContext>({
       name: 'gateway',
       telemetry,
@@ -194,10 +197,7 @@ export async function startGateway(settings: GatewaySettings, deps: GatewayDepen
       shutdownGraceMs: settings.shutdownGraceMs,
       crossOrigin: settings.crossOrigin,
       readiness: { supergraph: async () => gateway.schema ?? Promise.reject(new Error('supergraph not loaded')) },
-      routes: [
-        ...(verificationUrl === undefined ? [] : documentForwardingRoutes(verificationUrl, logger)),
-        ...(analyticsUrl === undefined ? [] : [reportForwardingRoute(analyticsUrl, logger)]),
-      ],
+      routes: forwardedRoutes(declarations.routes, baseUrls, logger),
       graphql: {
         server,
         paths: graphqlPaths,

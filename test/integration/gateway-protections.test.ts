@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createEnvelope } from '#kit';
 import type { RunningGateway } from '../../gateway/src/server.js';
 import { firstCode, postGraphQL, type GraphQLExchange } from '../support/graphql-client.js';
 import { startExtraGateway } from '../support/extra-gateway.js';
@@ -14,6 +15,7 @@ import { startTestPlatform, type TestPlatform } from '../support/platform.js';
 import { registerUser, type SignedInUser } from '../support/users.js';
 import { verifiedUser } from '../support/onboarding.js';
 import { subgraphFetches } from '../support/gateway-metrics.js';
+import { eventually } from '../support/event-probe.js';
 
 /*
  * What the gateway refuses or serves itself before the supergraph does any
@@ -30,8 +32,12 @@ const sha256 = (text: string) => createHash('sha256').update(text).digest('hex')
 
 const runningGateways = new Set<RunningGateway>();
 
-async function startOwnGateway(test: TestPlatform, environment: Record<string, string>): Promise<RunningGateway> {
-  const gateway = await startExtraGateway(test, environment);
+async function startOwnGateway(
+  test: TestPlatform,
+  environment: Record<string, string>,
+  options: Parameters<typeof startExtraGateway>[2] = {},
+): Promise<RunningGateway> {
+  const gateway = await startExtraGateway(test, environment, options);
   runningGateways.add(gateway);
   return gateway;
 }
@@ -492,6 +498,21 @@ describe('gateway protections', () => {
         expect(answer.headers.get('cache-control')).toBe('max-age=30, private');
       }
       expect(hints.received).toBe(3);
+    });
+
+    it('is dropped at once by an event of a topic the products subgraph declares with @invalidatesCache', async () => {
+      const listening = await startOwnGateway(test, { SUBGRAPH_PRODUCTS_URL: hints.url }, { withEvents: true });
+      hints.cacheControl = 'public, max-age=30';
+      hints.received = 0;
+      await ask(listening, catalog, { variables: { first: 8 } });
+      await ask(listening, catalog, { variables: { first: 8 } });
+      expect(hints.received).toBe(1);
+      const event = createEnvelope({ type: 'product.created', source: 'products', subject: 's', schemaVersion: 1, correlationId: 'c', data: {} });
+      await test.platform.eventBus.publish([{ topic: 'product.events', key: 's', value: JSON.stringify(event) }]);
+      await eventually(async () => {
+        await ask(listening, catalog, { variables: { first: 8 } });
+        return hints.received > 1 ? true : undefined;
+      }, 15_000, 'the cache dropped');
     });
 
     it('honours the hint’s max-age', async () => {

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { setTimeout as delay } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createEnvelope, createLogger, Events, MemoryEventBus, Topic, type EventEnvelope } from '#kit';
+import { createEnvelope, createLogger, MemoryEventBus, Topic, type EventEnvelope } from '#kit';
 import { startEventFanout, type EventFanout } from '../../gateway/src/subscriptions/event-fanout.js';
 
 function capturedLogger() {
@@ -18,10 +18,10 @@ function capturedLogger() {
 
 function productUpdated(productId: string = randomUUID(), supplierId: string = randomUUID()): EventEnvelope<Record<string, unknown>> {
   return createEnvelope({
-    type: Events.productUpdated.type,
+    type: 'product.updated',
     source: 'products',
     subject: productId,
-    schemaVersion: Events.productUpdated.version,
+    schemaVersion: 1,
     correlationId: `test-${randomUUID()}`,
     data: {
       productId,
@@ -97,23 +97,22 @@ describe('the event fanout', () => {
     expect(seen).toEqual([event.id, marker.id]);
   });
 
-  it('skips malformed envelopes and data that does not match the catalogue, with a log line, and goes on', async () => {
+  it('skips malformed envelopes with a log line and goes on; data is not checked here (its producer did, the registry reads only declared paths)', async () => {
     const { logger, lines } = capturedLogger();
     const fanout = await start(logger);
     const seen: string[] = [];
     fanout.listen(Topic.PRODUCT, (envelope) => seen.push(envelope.id));
     const good = productUpdated();
-    const wrongData = { ...productUpdated(), data: { productId: 'not-a-uuid' } };
+    const otherShape = { ...productUpdated(), data: { productId: 'not-a-uuid' } };
     await bus.publish([
       { topic: Topic.PRODUCT, key: 'k', value: 'not json' },
       { topic: Topic.PRODUCT, key: 'k', value: JSON.stringify({ id: 'x' }) },
-      message(wrongData),
+      message(otherShape),
       message(good),
     ]);
-    await eventually(() => seen.length === 1, 'the good event');
-    expect(seen).toEqual([good.id]);
+    await eventually(() => seen.length === 2, 'the well-formed events');
+    expect(seen).toEqual([otherShape.id, good.id]);
     expect(lines.filter((line) => line['message'] === 'malformed event skipped')).toHaveLength(2);
-    expect(lines.filter((line) => line['message'] === 'event data does not match the catalogue; skipped')).toHaveLength(1);
   });
 
   it('stops passing events to a listener once it unlistens, and to everyone once stopped', async () => {

@@ -1,7 +1,15 @@
+import { readFileSync } from 'node:fs';
 import { buildSchema, parse, print } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { prepareSubscription, type PrepareResult, type PreparedSubscription } from '../../gateway/src/subscriptions/payload-query.js';
-import { subscriptionFields } from '../../gateway/src/subscriptions/subscription-fields.js';
+import { createLogger, supergraphPath } from '#kit';
+import { readDeclarations } from '../../gateway/src/declarations/supergraph-declarations.js';
+import { subscriptionRegistry } from '../../gateway/src/subscriptions/subscription-fields.js';
+
+const subscriptionFields = subscriptionRegistry(
+  readDeclarations(readFileSync(supergraphPath, 'utf8')).live,
+  createLogger({ service: 'gateway', level: 'silent' }),
+);
 
 // The shape of the supergraph's API schema that the rewriting depends on.
 const schema = buildSchema(/* GraphQL */ `

@@ -3,7 +3,7 @@ export { attachSubscriptionServer, refuseSubscriptions, SubscriptionCloseCode, A
 export type { SubscriptionServer, SubscriptionServerOptions } from './websocket-server.js';
 export { startEventFanout } from './event-fanout.js';
 export type { EventFanout, EnvelopeListener } from './event-fanout.js';
-export { subscriptionFields, topicsOf } from './subscription-fields.js';
+export { compileSubscriptionField, subscriptionRegistry, topicsOf } from './subscription-fields.js';
 export type { SubscriptionField, SubscriptionFieldRegistry } from './subscription-fields.js';
 export { prepareSubscription, ENTITY_ID_VARIABLE } from './payload-query.js';
 export type { PreparedSubscription, PrepareResult, SubscriptionRequest } from './payload-query.js';

@@ -47,6 +47,7 @@ export class SubscriptionEvents implements AsyncIterableIterator<FormattedExecut
     const { subscription, viewer, logger } = this.options;
     if (this.ended || !subscription.field.filter(envelope, subscription.args, viewer)) return;
     const entityId = subscription.field.entityId(envelope);
+    if (entityId === undefined) return;
     if (!this.pending.has(entityId) && this.pending.size >= this.maxPending) {
       logger.warn({ eventId: envelope.id, field: subscription.fieldName }, 'subscriber too far behind; event dropped');
       return;

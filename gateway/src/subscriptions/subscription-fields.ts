@@ -1,17 +1,18 @@
-import type { z } from 'zod';
-import { Events, hasRole, Role, type EventData, type EventDefinition, type EventEnvelope, type Topic, type Viewer } from '#kit';
+import { hasRole, type EventEnvelope, type Logger, type Role, type Viewer } from '#kit';
+import type { LiveDeclaration } from '../declarations/supergraph-declarations.js';
 
 /**
  * How the gateway serves one root field of the supergraph's `Subscription`
- * type. The subgraphs only declare these fields (for composition and
- * introspection); @apollo/gateway cannot execute them, so the gateway turns
+ * type, compiled from the `@live` directive its subgraph declares on it
+ * (docs/subscriptions.md). @apollo/gateway cannot execute subscription
+ * fields, so the gateway turns
  * events from the bus into payloads itself: it picks the events, decides who
  * receives each, and loads the payload through an ordinary root Query field,
  * as the subscriber, so every subgraph's visibility rules still apply.
  */
 export interface SubscriptionField {
   /** The bus topic the events arrive on. */
-  readonly topic: Topic;
+  readonly topic: string;
   /** Envelope types (`product.updated`) that may concern this field. */
   readonly eventTypes: readonly string[];
   /** Refuse the subscription to connections without a signed-in viewer. */
@@ -26,8 +27,8 @@ export interface SubscriptionField {
   readonly entityField: string;
   /** The argument of `entityField` that takes the id. */
   readonly entityArgument: string;
-  /** The id to load for an event that passed the filter. */
-  entityId(envelope: EventEnvelope): string;
+  /** The id to load for an event that passed the filter; undefined when its data holds none (the event is dropped). */
+  entityId(envelope: EventEnvelope): string | undefined;
   /**
    * Whether this subscriber sees the entity exactly as an anonymous caller
    * does. Such subscribers share one anonymous load per event instead of one
@@ -65,137 +66,89 @@ export interface SubscriptionAdmission {
 
 export type SubscriptionFieldRegistry = Readonly<Record<string, SubscriptionField>>;
 
-interface FieldSpec<Definition extends EventDefinition<z.ZodType>> {
-  events: readonly [Definition, ...Definition[]];
-  requiresViewer: boolean;
-  filter(data: EventData<Definition>, args: Readonly<Record<string, unknown>>, viewer: Viewer | null): boolean;
-  entityField: string;
-  entityArgument?: string;
-  entityId(data: EventData<Definition>): string;
-  seesPublicView?(viewer: Viewer | null): boolean;
-  admission?: SubscriptionAdmission;
+/** Reads the value at a dotted payload path; compiled once per path. */
+type PathReader = (data: unknown) => unknown;
+
+function pathReader(path: string): PathReader {
+  const [first = '', ...rest] = path.split('.');
+  const step = (value: unknown, key: string): unknown => (typeof value === 'object' && value !== null && Object.hasOwn(value, key) ? Reflect.get(value, key) : undefined);
+  if (rest.length === 0) return (data) => step(data, first);
+  return (data) => rest.reduce(step, step(data, first));
 }
 
 /**
- * Builds a registry entry from catalogue definitions, so filters read typed
- * data. The event fanout has already validated `data` against the catalogue
- * schema of its type (it drops envelopes whose data does not match), which is
- * what makes the cast below safe.
+ * Compiles a field's declaration into closures, once at start: the filter runs
+ * for every subscriber and event, so it only compares values already read
+ * from the event's data, cheapest tests first.
  */
-function field<Definition extends EventDefinition<z.ZodType>>(spec: FieldSpec<Definition>): SubscriptionField {
-  const topics = new Set(spec.events.map((definition) => definition.topic));
-  if (topics.size !== 1) throw new Error('a subscription field reads events of one topic');
-  const eventTypes = spec.events.map((definition) => definition.type);
-  const data = (envelope: EventEnvelope) => envelope.data as EventData<Definition>;
+export function compileSubscriptionField(declaration: LiveDeclaration, logger: Logger): SubscriptionField {
+  const eventTypes = new Set(declaration.events);
+  const conditions = declaration.conditions.map(({ path, value }) => ({ read: pathReader(path), value }));
+  const matches = declaration.argumentMatches.map(({ argument, path, optional }) => ({ argument, read: pathReader(path), optional }));
+  const recipients = declaration.recipients.map(pathReader);
+  const recipientRoles: readonly Role[] = declaration.recipientRoles;
+  const everyone = recipients.length === 0 && recipientRoles.length === 0;
+  const readId = pathReader(declaration.entity.idPath);
+  let missingIdLogged = false;
+
+  const filter: SubscriptionField['filter'] = (envelope, args, viewer) => {
+    // Other event types share the topic.
+    if (!eventTypes.has(envelope.type)) return false;
+    const { data } = envelope;
+    for (const condition of conditions) if (condition.read(data) !== condition.value) return false;
+    for (const match of matches) {
+      const wanted = args[match.argument];
+      if (match.optional && (wanted === undefined || wanted === null)) continue;
+      if (match.read(data) !== wanted) return false;
+    }
+    if (everyone) return true;
+    if (viewer === null) return false;
+    for (const recipient of recipients) if (recipient(data) === viewer.userId) return true;
+    for (const role of recipientRoles) if (hasRole(viewer, role)) return true;
+    return false;
+  };
+
+  const publicViewUnless = declaration.publicViewUnlessRoles;
   return {
-    topic: spec.events[0].topic,
-    eventTypes,
-    requiresViewer: spec.requiresViewer,
-    // Other types share the topic (product.created, inventory.updated, …); their data has another shape.
-    filter: (envelope, args, viewer) => eventTypes.includes(envelope.type) && spec.filter(data(envelope), args, viewer),
-    entityField: spec.entityField,
-    entityArgument: spec.entityArgument ?? 'id',
-    entityId: (envelope) => spec.entityId(data(envelope)),
-    ...(spec.seesPublicView ? { seesPublicView: spec.seesPublicView } : {}),
-    ...(spec.admission ? { admission: spec.admission } : {}),
+    topic: declaration.topic,
+    eventTypes: declaration.events,
+    requiresViewer: declaration.requiresViewer,
+    filter,
+    entityField: declaration.entity.queryField,
+    entityArgument: declaration.entity.queryArgument,
+    entityId: (envelope) => {
+      const id = readId(envelope.data);
+      if (typeof id === 'string' && id !== '') return id;
+      // The producer validated the data; a missing id means its declaration and its events disagree.
+      if (!missingIdLogged) {
+        missingIdLogged = true;
+        logger.error(
+          { field: declaration.fieldName, eventType: envelope.type, eventId: envelope.id, path: declaration.entity.idPath },
+          'event data holds no string id at the declared path; such events are dropped for this field (logged once)',
+        );
+      }
+      return undefined;
+    },
+    ...(publicViewUnless === undefined
+      ? {}
+      : { seesPublicView: (viewer: Viewer | null) => !publicViewUnless.some((role) => hasRole(viewer, role)) }),
+    ...(declaration.admitRoles === undefined && declaration.admitIfReadable === undefined
+      ? {}
+      : {
+          admission: {
+            ...(declaration.admitRoles === undefined ? {} : { roles: declaration.admitRoles }),
+            ...(declaration.admitIfReadable === undefined ? {} : { entity: declaration.admitIfReadable }),
+          },
+        }),
   };
 }
 
-type OrderEvent =
-  | typeof Events.orderCreated
-  | typeof Events.orderConfirmed
-  | typeof Events.orderInTransit
-  | typeof Events.orderDelivered
-  | typeof Events.orderCancelled;
-type PaymentEvent = typeof Events.paymentProcessed | typeof Events.paymentFailed | typeof Events.refundProcessed;
-type AlertEvent = typeof Events.alertTriggered | typeof Events.alertEscalated | typeof Events.alertAcknowledged | typeof Events.alertResolved;
-
-/** The order an `orderId` argument names, which its customer and supplier (and admins) can read. */
-const orderNamedByOrderId = { argument: 'orderId', queryField: 'order', queryArgument: 'id' } as const;
-
-/**
- * Every subscription the gateway serves. Adding one is one entry here plus
- * the field in its subgraph's schema.
- */
-export const subscriptionFields: SubscriptionFieldRegistry = {
-  productUpdated: field({
-    events: [Events.productUpdated],
-    // Anyone may ask; whether they see the product is decided by loading it as them.
-    requiresViewer: false,
-    filter: (data, args) => data.productId === args['productId'],
-    entityField: 'product',
-    entityId: (data) => data.productId,
-    // Only a product's supplier and admins see more of it than anyone (inactive products, the
-    // stock threshold, the supplier's own contact details): customers and couriers see the public
-    // product, so thousands of them watching one product cost one load per change.
-    seesPublicView: (viewer) => !hasRole(viewer, Role.SUPPLIER) && !hasRole(viewer, Role.ADMIN),
-  }),
-  inventoryLow: field({
-    events: [Events.inventoryUpdated],
-    requiresViewer: true,
-    filter: (data, _args, viewer) => viewer !== null && data.supplierId === viewer.userId && data.crossedLowThreshold,
-    entityField: 'product',
-    entityId: (data) => data.productId,
-    admission: { roles: [Role.SUPPLIER] },
-  }),
-  orderStatusChanged: field<OrderEvent>({
-    events: [Events.orderCreated, Events.orderConfirmed, Events.orderInTransit, Events.orderDelivered, Events.orderCancelled],
-    requiresViewer: true,
-    // The order's customer and supplier hear of it; `orderId`, when given, narrows to one order.
-    filter: (data, args, viewer) =>
-      viewer !== null &&
-      (data.customerId === viewer.userId || data.supplierId === viewer.userId) &&
-      (args['orderId'] === undefined || args['orderId'] === null || args['orderId'] === data.orderId),
-    entityField: 'order',
-    entityId: (data) => data.orderId,
-    admission: { entity: orderNamedByOrderId },
-  }),
-  paymentUpdated: field<PaymentEvent>({
-    events: [Events.paymentProcessed, Events.paymentFailed, Events.refundProcessed],
-    requiresViewer: true,
-    // Only the payer: processed, failed, refunded.
-    filter: (data, args, viewer) =>
-      viewer !== null &&
-      data.customerId === viewer.userId &&
-      (args['orderId'] === undefined || args['orderId'] === null || args['orderId'] === data.orderId),
-    entityField: 'payment',
-    entityId: (data) => data.paymentId,
-    // Payments reach the payer only: an order's supplier can read the order but would hear nothing.
-    admission: { roles: [Role.CUSTOMER], entity: orderNamedByOrderId },
-  }),
-  courierLocation: field({
-    events: [Events.courierLocationUpdated],
-    requiresViewer: true,
-    // The order's customer only; couriers answers NOT_FOUND to anybody else as well, and null
-    // outside transit, so nothing reaches them either way.
-    filter: (data, args, viewer) => viewer !== null && data.customerId === viewer.userId && args['orderId'] === data.orderId,
-    entityField: 'courierLocation',
-    entityArgument: 'orderId',
-    entityId: (data) => data.orderId,
-    // Positions reach the order's customer only. courierLocation(orderId:) is null while the order
-    // is not in transit, and NOT_FOUND for anybody but its customer and admins.
-    admission: { roles: [Role.CUSTOMER], entity: { argument: 'orderId', queryField: 'courierLocation', queryArgument: 'orderId' } },
-  }),
-  notificationReceived: field({
-    events: [Events.notificationSent],
-    requiresViewer: true,
-    // In-app messages are "sent" when stored; the other channels are not the app's to show.
-    filter: (data, _args, viewer) => viewer !== null && data.channel === 'IN_APP' && data.userId === viewer.userId,
-    entityField: 'notification',
-    entityId: (data) => data.notificationId,
-  }),
-  alertUpdated: field<AlertEvent>({
-    events: [Events.alertTriggered, Events.alertEscalated, Events.alertAcknowledged, Events.alertResolved],
-    requiresViewer: true,
-    // Admins with a second factor, as for every alerts operation; alerts' own check runs again on loading.
-    filter: (_data, _args, viewer) => hasRole(viewer, Role.ADMIN),
-    entityField: 'alert',
-    entityId: (data) => data.alertId,
-    admission: { roles: [Role.ADMIN] },
-  }),
-};
+/** Every subscription the gateway serves: one per `@live` field of the supergraph. */
+export function subscriptionRegistry(declarations: ReadonlyMap<string, LiveDeclaration>, logger: Logger): SubscriptionFieldRegistry {
+  return Object.fromEntries([...declarations].map(([fieldName, declaration]) => [fieldName, compileSubscriptionField(declaration, logger)]));
+}
 
 /** The topics the registry reads, each once. */
-export function topicsOf(registry: SubscriptionFieldRegistry): Topic[] {
+export function topicsOf(registry: SubscriptionFieldRegistry): string[] {
   return [...new Set(Object.values(registry).map((entry) => entry.topic))];
 }
