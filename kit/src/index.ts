@@ -96,7 +96,7 @@ export {
   observePool,
   startTracing,
   parseTracingSettings,
-  tracingEnvironmentShape,
+  tracingSettings,
   currentTraceContext,
   contextFromCarrier,
   injectTraceContext,

@@ -36,7 +36,7 @@ export type SettingsOf<Group extends SettingGroup> = {
 /** One row of the configuration documentation. */
 export interface SettingDocumentation {
   variable: string;
-  /** The default as the documentation shows it; undefined when the variable is required. */
+  /** The default as the documentation shows it (Markdown); undefined when the variable is required. */
   defaultValue: string | undefined;
   description: string;
   /** A secret with a development default: production needs a strong value of its own. */
@@ -88,20 +88,19 @@ function readGroup(group: SettingGroup, parsed: Record<string, unknown>): Record
 function documentationOf(declared: Setting): SettingDocumentation {
   return {
     variable: declared.variable,
-    defaultValue: declared.documentedDefault ?? defaultOf(declared.schema),
+    defaultValue: declared.documentedDefault ?? (isProductionSecret(declared.schema) ? 'a development value' : defaultOf(declared.schema)),
     description: declared.description,
     productionSecret: isProductionSecret(declared.schema),
     requiredInProduction: isRequiredInProduction(declared.schema),
   };
 }
 
-/** The default as written in the declaration (before any transform), or `unset` for an optional setting. */
+/** The default as written in the declaration (before any transform), in Markdown; `unset` for an optional setting. */
 function defaultOf(schema: z.core.$ZodType): string | undefined {
   if (schema instanceof z.core.$ZodDefault) {
     const value: unknown = schema._zod.def.defaultValue;
-    if (Array.isArray(value)) return value.length === 0 ? 'empty' : value.join(',');
-    if (value === '') return 'empty';
-    return String(value);
+    const text = Array.isArray(value) ? value.join(',') : String(value);
+    return text === '' ? 'empty' : `\`${text}\``;
   }
   if (schema instanceof z.core.$ZodPipe) return defaultOf(schema._zod.def.in);
   if (schema instanceof z.core.$ZodOptional) return 'unset';
