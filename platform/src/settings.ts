@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { z } from 'zod';
-import { DEFAULT_GATEWAY_PORT, defineSettings, env, parseEnvironment, projectRoot, setting, type Environment } from '#kit';
+import { DEFAULT_GATEWAY_PORT, defineSettings, env, projectRoot, setting, type Environment, type Setting } from '#kit';
 import { subgraphModules } from './subgraph-modules.js';
 
 /** What `npm start` (the whole supergraph in one process) reads besides each service's settings. */
@@ -24,7 +24,8 @@ export function parsePlatformSettings(environment: Environment) {
 
 /** Each subgraph's port for `npm start`: `<PREFIX>_PORT`, or the module's default. */
 export function subgraphPortsFrom(environment: Environment): Record<string, number> {
-  const shape = Object.fromEntries(subgraphModules.map((module) => [`${module.environmentPrefix}_PORT`, env.port(module.defaultPort)]));
-  const parsed = parseEnvironment(shape, environment) as Record<string, number>;
-  return Object.fromEntries(subgraphModules.map((module) => [module.name, parsed[`${module.environmentPrefix}_PORT`]!]));
+  const ports: Record<string, Setting<ReturnType<typeof env.port>>> = Object.fromEntries(
+    subgraphModules.map((module) => [module.name, setting(`${module.environmentPrefix}_PORT`, env.port(module.defaultPort), `The ${module.name} subgraph's port.`)]),
+  );
+  return defineSettings(ports).parse(environment);
 }
