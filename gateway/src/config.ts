@@ -32,8 +32,8 @@ const perSubgraphDocumentation: readonly SettingDocumentation[] = [
 }));
 
 const tokenBucket = (variablePrefix: string, refill: number, burst: number, who: string) => ({
-  refillPerSecond: setting(`${variablePrefix}_PER_SECOND`, perSecond(refill), `Requests per second ${who} (the bucket's refill rate).`),
-  capacity: setting(`${variablePrefix}_BURST`, count(1, 1_000_000, burst), `Requests ${who} may make at once (the bucket's capacity).`),
+  refillPerSecond: setting(`${variablePrefix}_PER_SECOND`, perSecond(refill), `Requests per second ${who} (the bucket's refill rate); 0: unlimited.`),
+  capacity: setting(`${variablePrefix}_BURST`, count(1, 1_000_000, burst), `The most requests at once ${who} (the bucket's capacity).`),
 });
 
 export const gatewaySettings = defineSettings({
@@ -73,7 +73,7 @@ export const gatewaySettings = defineSettings({
   workers: setting(
     'GATEWAY_WORKERS',
     z.union([z.literal('auto'), z.coerce.number().int().min(1).max(64)]).default(1),
-    'Worker processes sharing the port (node:cluster); `auto`: one per core, resolved by the primary. 1 runs no cluster.',
+    'Worker processes sharing the port (node:cluster); `auto`: one per core, resolved by the primary. 1 runs no cluster. In-memory rate limits are shared out among the workers (docs/gateway-performance.md).',
   ),
 
   // Browsers on other origins (docs/gateway-protections.md, "Cross-origin requests").
@@ -90,7 +90,7 @@ export const gatewaySettings = defineSettings({
     rateLimits: {
       enabled: setting('GATEWAY_RATE_LIMITS', env.flag(true), 'All rate limits on or off.'),
       user: tokenBucket('GATEWAY_RATE_LIMIT_USER', 20, 100, "per signed-in user, keyed by the token's subject"),
-      anonymous: tokenBucket('GATEWAY_RATE_LIMIT_ANONYMOUS', 50, 200, 'per client address (IPv6 by /64), for callers without a token'),
+      anonymous: tokenBucket('GATEWAY_RATE_LIMIT_ANONYMOUS', 50, 200, 'per client address (IPv6 by /64) of callers without a token'),
       subgraphDefault: {
         refillPerSecond: setting(
           'GATEWAY_RATE_LIMIT_SUBGRAPH_PER_SECOND',
@@ -140,7 +140,7 @@ export const gatewaySettings = defineSettings({
 
   // Fault tolerance.
   resilience: {
-    retries: setting('SUBGRAPH_RETRIES', count(0, 10, 2), 'Retries of queries (never mutations), exponential with jitter.'),
+    retries: setting('SUBGRAPH_RETRIES', count(0, 10, 2), 'Retries of a failed read (never a mutation) after the first attempt, exponential with jitter.'),
     retryBaseDelayMs: setting('SUBGRAPH_RETRY_BASE_DELAY_MS', count(1, 60_000, 50), 'The wait before the first retry.'),
     retryMaxDelayMs: setting('SUBGRAPH_RETRY_MAX_DELAY_MS', count(1, 60_000, 1_000), 'The longest wait between retries; not below the base delay.'),
     circuit: {

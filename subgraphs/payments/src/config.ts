@@ -18,7 +18,7 @@ const paymentsOwnSettings = {
           return z.NEVER;
         }
       }),
-    'The platform\'s share of every capture, a decimal fraction with at most four places ("0.10" is 10 %), recorded in the ledger.',
+    'The platform\'s share of every capture, a decimal fraction with at most four places ("0.10" is 10 %), recorded in the ledger; anything else stops the service at start.',
   ),
   recoverySeconds: setting(
     'PAYMENTS_RECOVERY_SECONDS',

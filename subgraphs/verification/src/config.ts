@@ -60,7 +60,7 @@ export const verificationSettings = defineSettings({
     'The public address signed upload and download URLs point at: the gateway, which forwards /uploads and /documents here (only the gateway is public). Unset: PUBLIC_URL, like every other link.',
     { documentedDefault: '`PUBLIC_URL`' },
   ),
-  signingSecret: setting('VERIFICATION_UPLOAD_SIGNING_SECRET', env.secret('development-verification-upload-signing-secret'), 'Signs upload and download URLs.'),
+  signingSecret: setting('VERIFICATION_UPLOAD_SIGNING_SECRET', env.secret('development-verification-upload-signing-secret'), 'Signs upload and download URLs; changing it invalidates the URLs already handed out.'),
   uploadUrlTtlSeconds: setting('VERIFICATION_UPLOAD_URL_TTL_SECONDS', z.coerce.number().int().min(10).max(3600).default(300), 'How long a signed upload URL lasts.'),
   downloadUrlTtlSeconds: setting('VERIFICATION_DOWNLOAD_URL_TTL_SECONDS', z.coerce.number().int().min(10).max(3600).default(300), 'How long a signed download URL lasts.'),
   maxUploadBytes: setting('VERIFICATION_MAX_UPLOAD_BYTES', z.coerce.number().int().min(64).max(100 * MEBIBYTE).default(10 * MEBIBYTE), 'The largest document.'),
