@@ -73,10 +73,10 @@ let embedded: RunningPostgres | undefined;
 let accountsUrl = process.env['ACCOUNTS_DATABASE_URL'];
 if (!accountsUrl) {
   const settings = loadConfigOrExit(() => parsePlatformSettings(process.env));
-  let serverUrl = settings.DATABASE_URL ?? `postgresql://postgres:postgres@127.0.0.1:${settings.EMBEDDED_POSTGRES_PORT}/postgres`;
-  if (settings.DATABASE_URL === undefined && !(await reachable(serverUrl))) {
+  let serverUrl = settings.databaseUrl ?? `postgresql://postgres:postgres@127.0.0.1:${settings.embeddedPostgresPort}/postgres`;
+  if (settings.databaseUrl === undefined && !(await reachable(serverUrl))) {
     try {
-      embedded = await startEmbeddedPostgres({ dataDirectory: settings.EMBEDDED_POSTGRES_DIR, port: settings.EMBEDDED_POSTGRES_PORT });
+      embedded = await startEmbeddedPostgres({ dataDirectory: settings.embeddedPostgresDirectory, port: settings.embeddedPostgresPort });
     } catch (error) {
       if (error instanceof EmbeddedPostgresInUseError) unavailable(error.message);
       unavailable(`could not start the embedded PostgreSQL: ${error instanceof Error ? error.message : String(error)}`);

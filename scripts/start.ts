@@ -21,18 +21,18 @@ let platform: RunningPlatform | undefined;
 // Installed before anything starts, so a signal during start-up still stops the embedded server.
 onShutdownSignal(logger, [async () => platform?.stop(), async () => postgres?.stop(), () => tracing.shutdown()]);
 
-let serverUrl = settings.DATABASE_URL;
+let serverUrl = settings.databaseUrl;
 if (serverUrl === undefined) {
-  postgres = await startEmbeddedPostgres({ dataDirectory: settings.EMBEDDED_POSTGRES_DIR, port: settings.EMBEDDED_POSTGRES_PORT });
+  postgres = await startEmbeddedPostgres({ dataDirectory: settings.embeddedPostgresDirectory, port: settings.embeddedPostgresPort });
   serverUrl = postgres.serverUrl;
-  logger.info({ dataDirectory: settings.EMBEDDED_POSTGRES_DIR, port: settings.EMBEDDED_POSTGRES_PORT }, 'embedded PostgreSQL started');
+  logger.info({ dataDirectory: settings.embeddedPostgresDirectory, port: settings.embeddedPostgresPort }, 'embedded PostgreSQL started');
 }
 
 try {
   platform = await launchPlatform({
     postgresServerUrl: serverUrl,
     environment: process.env,
-    gatewayPort: settings.GATEWAY_PORT,
+    gatewayPort: settings.gatewayPort,
     subgraphPorts: loadConfigOrExit(() => subgraphPortsFrom(process.env)),
   });
   const url = `http://localhost:${platform.gateway.port}`;

@@ -80,6 +80,16 @@ export function loadConfigOrExit<Config>(load: () => Config): Config {
   }
 }
 
+/** Whether a setting was built with `env.secret()`. */
+export function isProductionSecret(schema: z.ZodType): boolean {
+  return productionSecrets.has(schema);
+}
+
+/** Whether a setting was marked with `env.requiredInProduction()`. */
+export function isRequiredInProduction(schema: z.ZodType): boolean {
+  return requiredInProduction.has(schema);
+}
+
 export const env = {
   port: (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback),
   url: () => z.url(),

@@ -50,7 +50,7 @@ export { openDatabase } from './database.js';
 export type { Database, DatabaseOptions, PrismaLike, PrismaClientConstructor } from './database.js';
 export { readMigrations, readServiceMigrations, applyMigrations, ensureDatabase, databaseUrl } from './migrations.js';
 export type { Migration, MigrationReport } from './migrations.js';
-export { sharedEnvironmentShape, DEVELOPMENT_GATEWAY_SECRET, DEFAULT_GATEWAY_PORT, publicBaseUrl } from './platform-settings.js';
+export { sharedSettings, DEVELOPMENT_GATEWAY_SECRET, DEFAULT_GATEWAY_PORT, publicBaseUrl } from './platform-settings.js';
 export type { IdentitySettings } from './platform-settings.js';
 export { loadTypeDefs } from './schema-file.js';
 export { projectRoot, subgraphSchemaPath, subgraphPrismaDirectory, migrationsDirectory, kitMigrationsDirectory, supergraphPath } from './project-paths.js';
@@ -59,7 +59,9 @@ export { startSubgraphModule, runSubgraphProcess } from './subgraph-module.js';
 export { startScheduledJobs } from './scheduled-job.js';
 export type { ScheduledJob, RunningJobs } from './scheduled-job.js';
 export type { SubgraphModule, SubgraphProcessSettings, AssembledSubgraph, StartOptions, StartedSubgraph, TopicObserver } from './subgraph-module.js';
-export { subgraphEnvironmentShape, subgraphProcessSettings, identitySettings } from './subgraph-settings.js';
+export { subgraphSettings } from './subgraph-settings.js';
+export { defineSettings, setting, isSettingsDefinition, Setting } from './settings.js';
+export type { SettingGroup, SettingsOf, SettingsDefinition, SettingDocumentation } from './settings.js';
 export { isUuid, escapeLikePattern } from './identifiers.js';
 export type { EventBus, OutgoingMessage, IncomingMessage as BusMessage, SubscribeOptions, BusSubscription } from './events/event-bus.js';
 export { MemoryEventBus } from './events/memory-event-bus.js';
@@ -94,7 +96,7 @@ export {
   observePool,
   startTracing,
   parseTracingSettings,
-  tracingEnvironmentShape,
+  tracingSettings,
   currentTraceContext,
   contextFromCarrier,
   injectTraceContext,

@@ -1,7 +1,7 @@
 import {
   openEventBus,
-  parseEnvironment,
-  sharedEnvironmentShape,
+  defineSettings,
+  sharedSettings,
   createLogger,
   databaseUrl,
   ensureDatabase,
@@ -62,16 +62,13 @@ export async function launchPlatform(options: PlatformOptions): Promise<RunningP
   const started = new Map<string, StartedSubgraph<PrismaLike>>();
   let gateway: RunningGateway | undefined;
   const ownsBus = options.eventBus === undefined;
-  const kafka = parseEnvironment(
-    { KAFKA_BROKERS: sharedEnvironmentShape.KAFKA_BROKERS, KAFKA_NAMESPACE: sharedEnvironmentShape.KAFKA_NAMESPACE },
-    base,
-  );
+  const kafka = defineSettings({ brokers: sharedSettings.kafkaBrokers, namespace: sharedSettings.kafkaNamespace }).parse(base);
   const eventBus =
     options.eventBus ??
-    (await openEventBus({ brokers: kafka.KAFKA_BROKERS, clientId: 'gasrapido-platform', logger: loggerFor('event-bus'), namespace: kafka.KAFKA_NAMESPACE }));
+    (await openEventBus({ brokers: kafka.brokers, clientId: 'gasrapido-platform', logger: loggerFor('event-bus'), namespace: kafka.namespace }));
 
   // One process, one revocation feed: every service here reads the same access revocations.
-  const identity = parseEnvironment({ ACCESS_TOKEN_TTL_SECONDS: sharedEnvironmentShape.ACCESS_TOKEN_TTL_SECONDS }, base);
+  const identity = defineSettings({ accessTokenTtlSeconds: sharedSettings.accessTokenTtlSeconds }).parse(base);
   let revocationFeed: RevocationFeed | undefined;
 
   async function stopServices(): Promise<void> {
@@ -98,7 +95,7 @@ export async function launchPlatform(options: PlatformOptions): Promise<RunningP
   async function startServices(): Promise<void> {
     revocationFeed = await startRevocationFeed({
       bus: eventBus,
-      accessTokenTtlSeconds: identity.ACCESS_TOKEN_TTL_SECONDS,
+      accessTokenTtlSeconds: identity.accessTokenTtlSeconds,
       logger: loggerFor('access-revocations'),
     });
     const revocations = revocationFeed.revocations;

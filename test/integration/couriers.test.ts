@@ -4,9 +4,8 @@ import type { z } from 'zod';
 import {
   Events,
   GATEWAY_CREDENTIAL_HEADER,
-  identitySettings,
-  parseEnvironment,
-  sharedEnvironmentShape,
+  defineSettings,
+  sharedSettings,
   type EventData,
   type EventDefinition,
   type Role,
@@ -78,7 +77,7 @@ const createCourier = () => createUser(['COURIER']);
  * courier gets at the next refresh once verification has approved their documents.
  */
 async function verifiedToken(user: SignedInUser, roles: Role[] = ['COURIER']): Promise<string> {
-  const identity = identitySettings(parseEnvironment(sharedEnvironmentShape, {}));
+  const identity = defineSettings(sharedSettings).parse({});
   const issuer = new AccessTokenIssuer(accountsInternals(test).keyRing, { issuer: identity.issuer, audience: identity.audience, ttlSeconds: 300 });
   const issued = await issuer.issue({ id: user.id, roles, verified: true }, { amr: ['pwd'], authTime: new Date() });
   return issued.token;

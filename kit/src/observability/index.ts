@@ -13,7 +13,7 @@ export { operationNameLabels, ANONYMOUS_OPERATION, OTHER_OPERATION, UNRESOLVED_O
 export { observePool } from './pool-metrics.js';
 export { startTracing } from './tracing.js';
 export type { Tracing, TracingOptions } from './tracing.js';
-export { parseTracingSettings, tracingEnvironmentShape } from './tracing-settings.js';
+export { parseTracingSettings, tracingSettings } from './tracing-settings.js';
 export type { TracingSettings } from './tracing-settings.js';
 export { currentTraceContext, contextFromCarrier, injectTraceContext, SERVICE_ATTRIBUTE } from './trace-context.js';
 export type { TraceContext } from './trace-context.js';

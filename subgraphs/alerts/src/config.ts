@@ -1,29 +1,26 @@
 import { z } from 'zod';
-import { parseEnvironment, subgraphEnvironmentShape, subgraphProcessSettings, identitySettings, type Environment, type IdentitySettings, type SubgraphProcessSettings } from '#kit';
+import { defineSettings, setting, subgraphSettings, type Environment, type SettingsOf } from '#kit';
 
 export const ALERTS_DEFAULT_PORT = 4010;
 
-const alertsEnvironmentShape = {
-  ...subgraphEnvironmentShape('ALERTS', ALERTS_DEFAULT_PORT),
-  /** How often every enabled rule is evaluated, besides on each event it watches, and escalations are sent. */
-  ALERTS_EVALUATION_INTERVAL_MS: z.coerce.number().int().min(10).max(600_000).default(15_000),
-  /** A failure-rate rule judges only windows with at least this many payments (an empty window counts as healthy). */
-  ALERTS_MINIMUM_PAYMENTS: z.coerce.number().int().min(1).max(100_000).default(10),
+const alertsOwnSettings = {
+  evaluationIntervalMs: setting(
+    'ALERTS_EVALUATION_INTERVAL_MS',
+    z.coerce.number().int().min(10).max(600_000).default(15_000),
+    'How often every enabled rule is evaluated, besides on each event it watches, and escalations are sent.',
+  ),
+  minimumPayments: setting(
+    'ALERTS_MINIMUM_PAYMENTS',
+    z.coerce.number().int().min(1).max(100_000).default(10),
+    'A failure-rate rule judges only windows with at least this many payments (an empty window counts as healthy).',
+  ),
 };
 
-export interface AlertsSettings {
-  evaluationIntervalMs: number;
-  minimumPayments: number;
-}
+export const alertsSettings = defineSettings({ ...subgraphSettings('ALERTS', ALERTS_DEFAULT_PORT), ...alertsOwnSettings });
 
-export interface AlertsProcessSettings extends SubgraphProcessSettings, IdentitySettings, AlertsSettings {}
+export type AlertsSettings = SettingsOf<typeof alertsOwnSettings>;
+export type AlertsProcessSettings = SettingsOf<typeof alertsSettings.group>;
 
 export function parseAlertsSettings(environment: Environment): AlertsProcessSettings {
-  const parsed = parseEnvironment(alertsEnvironmentShape, environment);
-  return {
-    ...subgraphProcessSettings('ALERTS', parsed),
-    ...identitySettings(parsed),
-    evaluationIntervalMs: parsed.ALERTS_EVALUATION_INTERVAL_MS,
-    minimumPayments: parsed.ALERTS_MINIMUM_PAYMENTS,
-  };
+  return alertsSettings.parse(environment);
 }

@@ -1,18 +1,11 @@
-import { z } from 'zod';
-import { parseEnvironment, subgraphEnvironmentShape, subgraphProcessSettings, identitySettings, type Environment, type IdentitySettings, type SubgraphProcessSettings } from '#kit';
+import { defineSettings, subgraphSettings, type Environment, type SettingsOf } from '#kit';
 
 export const PRODUCTS_DEFAULT_PORT = 4002;
 
-const productsEnvironmentShape = {
-  ...subgraphEnvironmentShape('PRODUCTS', PRODUCTS_DEFAULT_PORT),
-};
+export const productsSettings = defineSettings(subgraphSettings('PRODUCTS', PRODUCTS_DEFAULT_PORT));
 
-export interface ProductsProcessSettings extends SubgraphProcessSettings, IdentitySettings {}
+export type ProductsProcessSettings = SettingsOf<typeof productsSettings.group>;
 
 export function parseProductsSettings(environment: Environment): ProductsProcessSettings {
-  const parsed = parseEnvironment(productsEnvironmentShape, environment);
-  return {
-    ...subgraphProcessSettings('PRODUCTS', parsed),
-    ...identitySettings(parsed),
-  };
+  return productsSettings.parse(environment);
 }
