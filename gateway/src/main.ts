@@ -4,6 +4,7 @@
 import { createLogger, openEventBus, loadConfigOrExit, onShutdownSignal, parseTracingSettings, startTracing } from '#kit';
 import { isClusterPrimary, superviseWorkers, workerCount, workerSettings } from './cluster.js';
 import { parseGatewaySettings } from './config.js';
+import { subscribedTopics } from './subscriptions/stopgap-event-contracts.js';
 import { startGateway } from './server.js';
 
 const configured = loadConfigOrExit(() => parseGatewaySettings(process.env));
@@ -20,7 +21,7 @@ if (workers > 1 && isClusterPrimary()) {
   // bus would stay silent, so without brokers subscriptions are off (upgrades answer 503).
   const eventBus =
     settings.kafkaBrokers.length > 0
-      ? await openEventBus({ brokers: settings.kafkaBrokers, clientId: 'gateway', logger, namespace: settings.kafkaNamespace })
+      ? await openEventBus({ brokers: settings.kafkaBrokers, clientId: 'gateway', logger, namespace: settings.kafkaNamespace }, subscribedTopics)
       : undefined;
   const gateway = await startGateway(settings, { logger, ...(eventBus ? { eventBus } : {}) });
   onShutdownSignal(logger, [gateway.stop, ...(eventBus ? [() => eventBus.close()] : []), () => tracing.shutdown()]);

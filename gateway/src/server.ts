@@ -11,7 +11,6 @@ import {
   remoteTokenVerifier,
   startRevocationFeed,
   startHttpService,
-  Topic,
   unexpectedErrorLoggingPlugin,
   type AccessRevocations,
   type AccessTokenVerifier,
@@ -53,6 +52,7 @@ import {
   type EventFanout,
   type SubscriptionServer,
 } from './subscriptions/index.js';
+import { PRODUCT_TOPIC } from './subscriptions/stopgap-event-contracts.js';
 
 export interface GatewayDependencies {
   logger: Logger;
@@ -183,7 +183,7 @@ export async function startGateway(settings: GatewaySettings, deps: GatewayDepen
     fanout = deps.eventBus ? await startEventFanout({ bus: deps.eventBus, topics: topicsOf(subscriptionFields), logger }) : undefined;
     // A catalog change makes cached catalog responses stale: with events, the cache is dropped at
     // once instead of serving them until their max-age runs out.
-    if (responseCache !== undefined) fanout?.listen(Topic.PRODUCT, () => responseCache.clear());
+    if (responseCache !== undefined) fanout?.listen(PRODUCT_TOPIC, () => responseCache.clear());
     service = await startHttpService<GatewayContext>({
       name: 'gateway',
       telemetry,

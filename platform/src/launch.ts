@@ -1,4 +1,5 @@
 import {
+  eventRegistry,
   openEventBus,
   parseEnvironment,
   sharedEnvironmentShape,
@@ -68,7 +69,10 @@ export async function launchPlatform(options: PlatformOptions): Promise<RunningP
   );
   const eventBus =
     options.eventBus ??
-    (await openEventBus({ brokers: kafka.KAFKA_BROKERS, clientId: 'gasrapido-platform', logger: loggerFor('event-bus'), namespace: kafka.KAFKA_NAMESPACE }));
+    (await openEventBus(
+      { brokers: kafka.KAFKA_BROKERS, clientId: 'gasrapido-platform', logger: loggerFor('event-bus'), namespace: kafka.KAFKA_NAMESPACE },
+      eventRegistry(subgraphModules.map((module) => module.produces)).topics,
+    ));
 
   // One process, one revocation feed: every service here reads the same access revocations.
   const identity = parseEnvironment({ ACCESS_TOKEN_TTL_SECONDS: sharedEnvironmentShape.ACCESS_TOKEN_TTL_SECONDS }, base);

@@ -2,11 +2,17 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { FormattedExecutionResult } from 'graphql';
 import { describe, expect, it } from 'vitest';
-import { createEnvelope, createLogger, Events, type EventEnvelope, type Viewer } from '#kit';
+import { createEnvelope, createLogger, type EventEnvelope, type Viewer } from '#kit';
 import type { EnvelopeListener, EventFanout } from '../../gateway/src/subscriptions/event-fanout.js';
 import type { PreparedSubscription } from '../../gateway/src/subscriptions/payload-query.js';
 import { SubscriptionEvents } from '../../gateway/src/subscriptions/subscription-events.js';
 import { subscriptionFields, topicsOf } from '../../gateway/src/subscriptions/subscription-fields.js';
+import { AlertEvents } from '../../subgraphs/alerts/src/events/index.js';
+import { CourierEvents } from '../../subgraphs/couriers/src/events/index.js';
+import { NotificationEvents } from '../../subgraphs/notifications/src/events/index.js';
+import { OrderEvents } from '../../subgraphs/orders/src/events/index.js';
+import { PaymentEvents } from '../../subgraphs/payments/src/events/index.js';
+import { ProductEvents } from '../../subgraphs/products/src/events/index.js';
 
 const logger = createLogger({ service: 'gateway', level: 'silent' });
 
@@ -31,9 +37,9 @@ function envelope(type: string, data: Record<string, unknown>): EventEnvelope {
 }
 
 const updated = (productId: string, supplierId: string = randomUUID()) =>
-  envelope(Events.productUpdated.type, { productId, supplierId, changed: ['priceAmount'] });
+  envelope(ProductEvents.updated.type, { productId, supplierId, changed: ['priceAmount'] });
 const inventory = (productId: string, supplierId: string, crossedLowThreshold: boolean) =>
-  envelope(Events.inventoryUpdated.type, { productId, supplierId, previousQuantity: 5, stockQuantity: 1, lowStockThreshold: 2, crossedLowThreshold });
+  envelope(ProductEvents.inventoryUpdated.type, { productId, supplierId, previousQuantity: 5, stockQuantity: 1, lowStockThreshold: 2, crossedLowThreshold });
 
 function prepared(fieldName: 'productUpdated' | 'inventoryLow', args: Record<string, unknown> = {}): PreparedSubscription {
   const field = subscriptionFields[fieldName]!;
@@ -49,7 +55,7 @@ describe('the subscription registry', () => {
     const field = subscriptionFields['alertUpdated']!;
     const alertId = randomUUID();
     const triggered = createEnvelope({
-      type: Events.alertTriggered.type, source: 'alerts', subject: alertId, schemaVersion: 1, correlationId: 'test-correlation',
+      type: AlertEvents.triggered.type, source: 'alerts', subject: alertId, schemaVersion: 1, correlationId: 'test-correlation',
       data: { alertId, ruleId: randomUUID(), ruleName: 'Pagamentos', severity: 'CRITICAL', summary: 's', triggeredAt: new Date().toISOString() },
     });
     const admin = { ...viewer(), roles: ['ADMIN' as const], mfaAuthenticatedAt: Math.floor(Date.now() / 1000) };
@@ -67,7 +73,7 @@ describe('the subscription registry', () => {
     const [customer, supplier, stranger] = [viewer(), viewer(), viewer()];
     const orderId = randomUUID();
     const confirmed = createEnvelope({
-      type: Events.orderConfirmed.type,
+      type: OrderEvents.confirmed.type,
       source: 'orders',
       subject: orderId,
       schemaVersion: 1,
@@ -88,7 +94,7 @@ describe('the subscription registry', () => {
     const [customer, supplier, courier] = [viewer(), viewer(), viewer()];
     const orderId = randomUUID();
     const moved = createEnvelope({
-      type: Events.courierLocationUpdated.type,
+      type: CourierEvents.locationUpdated.type,
       source: 'couriers',
       subject: orderId,
       schemaVersion: 1,
@@ -109,7 +115,7 @@ describe('the subscription registry', () => {
     const notificationId = randomUUID();
     const sent = (channel: string) =>
       createEnvelope({
-        type: Events.notificationSent.type,
+        type: NotificationEvents.sent.type,
         source: 'notifications',
         subject: recipient.userId,
         schemaVersion: 1,
@@ -128,13 +134,13 @@ describe('the subscription registry', () => {
     const [orderId, paymentId] = [randomUUID(), randomUUID()];
     const of = (type: string) =>
       createEnvelope({ type, source: 'payments', subject: orderId, schemaVersion: 1, correlationId: 'c', data: { orderId, paymentId, customerId: payer.userId } });
-    for (const type of [Events.paymentProcessed.type, Events.paymentFailed.type, Events.refundProcessed.type]) {
+    for (const type of [PaymentEvents.processed.type, PaymentEvents.failed.type, PaymentEvents.refundProcessed.type]) {
       expect(field.filter(of(type), { orderId }, payer), type).toBe(true);
       expect(field.filter(of(type), {}, viewer()), type).toBe(false);
     }
     expect(field.filter(of('payment.opened'), {}, payer)).toBe(false);
     expect(field.entityField).toBe('payment');
-    expect(field.entityId(of(Events.refundProcessed.type))).toBe(paymentId);
+    expect(field.entityId(of(PaymentEvents.refundProcessed.type))).toBe(paymentId);
   });
 
   it('productUpdated matches product.updated events of the product asked for, and nothing else', () => {

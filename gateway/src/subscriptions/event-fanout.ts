@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { eventDefinition, parseEnvelope, type BusMessage, type BusSubscription, type EventBus, type EventEnvelope, type Logger } from '#kit';
+import { parseEnvelope, type BusMessage, type BusSubscription, type EventBus, type EventEnvelope, type Logger } from '#kit';
 import { RecentIds } from './recent-ids.js';
+import { subscribedEventDefinition } from './stopgap-event-contracts.js';
 
 /** Called synchronously for each new envelope of a topic; must not block (queue the work instead). */
 export type EnvelopeListener = (envelope: EventEnvelope) => void;
@@ -43,7 +44,7 @@ export async function startEventFanout(options: EventFanoutOptions): Promise<Eve
       return;
     }
     const envelope = parsed.envelope;
-    const definition = eventDefinition(envelope.type);
+    const definition = subscribedEventDefinition(envelope.type);
     // Registry filters read `data` as the catalogue types it; anything else cannot match them.
     if (definition === undefined || definition.version !== envelope.schemaVersion) return;
     const data = definition.data.safeParse(envelope.data);

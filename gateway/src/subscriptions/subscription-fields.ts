@@ -1,5 +1,6 @@
 import type { z } from 'zod';
-import { Events, hasRole, Role, type EventData, type EventDefinition, type EventEnvelope, type Topic, type Viewer } from '#kit';
+import { hasRole, Role, type EventData, type EventDefinition, type EventEnvelope, type Viewer } from '#kit';
+import { SubscribedEvents as Events } from './stopgap-event-contracts.js';
 
 /**
  * How the gateway serves one root field of the supergraph's `Subscription`
@@ -11,7 +12,7 @@ import { Events, hasRole, Role, type EventData, type EventDefinition, type Event
  */
 export interface SubscriptionField {
   /** The bus topic the events arrive on. */
-  readonly topic: Topic;
+  readonly topic: string;
   /** Envelope types (`product.updated`) that may concern this field. */
   readonly eventTypes: readonly string[];
   /** Refuse the subscription to connections without a signed-in viewer. */
@@ -196,6 +197,6 @@ export const subscriptionFields: SubscriptionFieldRegistry = {
 };
 
 /** The topics the registry reads, each once. */
-export function topicsOf(registry: SubscriptionFieldRegistry): Topic[] {
+export function topicsOf(registry: SubscriptionFieldRegistry): string[] {
   return [...new Set(Object.values(registry).map((entry) => entry.topic))];
 }

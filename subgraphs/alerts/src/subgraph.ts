@@ -6,8 +6,8 @@ import { escalationJob, evaluationJob } from './evaluation/evaluation-jobs.js';
 import { RuleEvaluator } from './evaluation/rule-evaluator.js';
 import { loaders, type AlertsContext } from './graphql/context.js';
 import { resolvers } from './graphql/resolvers.js';
-import { deadLetterObserver, observationConsumer } from './observations/event-observations.js';
-import { adminRoleConsumer } from './recipients/admin-roles.js';
+import { deadLetterObserver, observationConsumer } from './consumers/event-observations.js';
+import { adminRoleConsumer } from './consumers/admin-roles.js';
 
 export type AlertsSubgraph = Omit<AssembledSubgraph, 'tokenVerifier'> & { definition: SubgraphDefinition<AlertsContext> };
 

@@ -1,10 +1,11 @@
-import { Events, type ConsumerDefinition, type EventData, type HandlerContext, type TransactionRunner } from '#kit';
+import { eventConsumer, type ConsumerDefinition, type EventData, type HandlerContext, type TransactionRunner } from '#kit';
 import type { AccountsTransaction } from '../database.js';
-import { userUpdated } from './account-service.js';
-import { accessRevoked } from './access-revocation.js';
-import type { UserStore } from './user-store.js';
+import { userUpdated } from '../users/account-service.js';
+import { accessRevoked } from '../users/access-revocation.js';
+import type { UserStore } from '../users/user-store.js';
+import { VerificationEvents } from '../../../verification/src/events/index.js';
 
-type Outcome = EventData<typeof Events.verificationApproved | typeof Events.verificationRequested | typeof Events.verificationRejected>;
+type Outcome = EventData<typeof VerificationEvents.approved | typeof VerificationEvents.requested | typeof VerificationEvents.rejected>;
 
 /**
  * accounts keeps `users.verified` in step with the verification service: an
@@ -19,8 +20,7 @@ export function verificationOutcomeConsumer(
   transactions: TransactionRunner<AccountsTransaction>,
   accessTokenTtlSeconds: number,
 ): ConsumerDefinition {
-  const handle = (verified: boolean) => async (data: unknown, { transaction, envelope, logger }: HandlerContext<AccountsTransaction>) => {
-    const { userId } = data as Outcome;
+  const handle = (verified: boolean) => async ({ userId }: Outcome, { transaction, envelope, logger }: HandlerContext<AccountsTransaction>) => {
     const origin = { source: 'accounts', correlationId: envelope.correlationId };
     const changed = await users.setVerified(userId, verified, transaction, (user) => [
       userUpdated(user, ['verified'], origin),
@@ -28,14 +28,13 @@ export function verificationOutcomeConsumer(
     ]);
     if (changed !== null) logger.info({ userId, verified }, 'verification status changed');
   };
-  return {
+  return eventConsumer({
     name: 'accounts.verification-outcomes',
-    topics: [Events.verificationApproved.topic],
     transactions,
-    handlers: {
-      [Events.verificationApproved.type]: handle(true),
-      [Events.verificationRequested.type]: handle(false),
-      [Events.verificationRejected.type]: handle(false),
-    },
-  };
+    handlers: (on) => [
+      on(VerificationEvents.approved, handle(true)),
+      on(VerificationEvents.requested, handle(false)),
+      on(VerificationEvents.rejected, handle(false)),
+    ],
+  });
 }

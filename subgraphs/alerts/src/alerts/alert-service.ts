@@ -3,7 +3,7 @@ import { appError, ErrorCode, invalidInput, newestFirstPage, notFound, pageOf, r
 import type { AlertRow, AlertRuleKind, AlertRuleRow, AlertsDatabase, AlertStatus, EscalationPolicyRow } from '../database.js';
 import { escalationLevels, ruleSettings, type EscalationLevel, type RuleSettingsInput } from '../rules/rule-input.js';
 import { alertAcknowledgedEvent, alertResolvedEvent } from './alert-events.js';
-import { adminsAmong } from '../recipients/admin-roles.js';
+import { adminsAmong } from '../consumers/admin-roles.js';
 
 /** Everything an admin does with rules, policies and alerts. Every operation needs ADMIN with MFA. */
 export class AlertService {

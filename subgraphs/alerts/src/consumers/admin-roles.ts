@@ -1,7 +1,8 @@
-import { Events, Role, Topic, type ConsumerDefinition, type EventData, type EventHandlers, type HandlerContext, type TransactionRunner } from '#kit';
+import { eventConsumer, Role, type ConsumerDefinition, type EventData, type HandlerContext, type TransactionRunner } from '#kit';
 import type { AlertsTransaction } from '../database.js';
+import { UserEvents } from '../../../accounts/src/events/index.js';
 
-type UserRoles = EventData<typeof Events.userCreated>;
+type UserRoles = EventData<typeof UserEvents.created>;
 
 /** The part of the alerts database that can answer "is this user an admin now?". */
 type AdminRoleReader = Pick<AlertsTransaction, 'adminRole'>;
@@ -28,13 +29,15 @@ async function recordRole(tx: AlertsTransaction, userId: string, admin: boolean,
  * first ran are known too.
  */
 export function adminRoleConsumer(transactions: TransactionRunner<AlertsTransaction>): ConsumerDefinition {
-  const fromRoles = async (data: UserRoles, { transaction, envelope }: HandlerContext<unknown>) =>
-    recordRole(transaction as AlertsTransaction, data.userId, data.roles.includes(Role.ADMIN), envelope.time);
-  const handlers: EventHandlers<unknown> = {
-    [Events.userCreated.type]: (data: unknown, context: HandlerContext<unknown>) => fromRoles(data as UserRoles, context),
-    [Events.userUpdated.type]: (data: unknown, context: HandlerContext<unknown>) => fromRoles(data as UserRoles, context),
-    [Events.userDeleted.type]: (data: unknown, { transaction, envelope }: HandlerContext<unknown>) =>
-      recordRole(transaction as AlertsTransaction, (data as EventData<typeof Events.userDeleted>).userId, false, envelope.time),
-  };
-  return { name: 'alerts.admin-roles', topics: [Topic.USER], transactions, handlers };
+  const fromRoles = async (data: UserRoles, { transaction, envelope }: HandlerContext<AlertsTransaction>) =>
+    recordRole(transaction, data.userId, data.roles.includes(Role.ADMIN), envelope.time);
+  return eventConsumer({
+    name: 'alerts.admin-roles',
+    transactions,
+    handlers: (on) => [
+      on(UserEvents.created, fromRoles),
+      on(UserEvents.updated, fromRoles),
+      on(UserEvents.deleted, (data, { transaction, envelope }) => recordRole(transaction, data.userId, false, envelope.time)),
+    ],
+  });
 }

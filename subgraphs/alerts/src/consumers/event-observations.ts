@@ -1,15 +1,32 @@
-import { Events, Topic, type BusMessage, type ConsumerDefinition, type EventData, type EventEnvelope, type EventHandlers, type HandlerContext, type Logger, type TopicObserver, type TransactionRunner } from '#kit';
+import type { z } from 'zod';
+import {
+  DEAD_LETTER_TOPIC,
+  eventConsumer,
+  type BusMessage,
+  type ConsumerDefinition,
+  type EventDefinition,
+  type EventEnvelope,
+  type EventHandler,
+  type Logger,
+  type TopicObserver,
+  type TransactionRunner,
+} from '#kit';
 import type { AlertRuleKind, AlertsDatabase, AlertsTransaction } from '../database.js';
 import type { RuleEvaluator } from '../evaluation/rule-evaluator.js';
+import { CourierEvents } from '../../../couriers/src/events/index.js';
+import { OrderEvents } from '../../../orders/src/events/index.js';
+import { PaymentEvents } from '../../../payments/src/events/index.js';
+import { ProductEvents } from '../../../products/src/events/index.js';
 
-type Data<Key extends keyof typeof Events> = EventData<(typeof Events)[Key]>;
-
-interface Observation {
-  /** Records what the event says, idempotently. */
-  record(tx: AlertsTransaction, data: any, envelope: EventEnvelope): Promise<unknown>;
-  /** The rule kinds whose condition the event may change, evaluated at once. */
-  kinds: readonly AlertRuleKind[];
-}
+/**
+ * The handler of one event type: `record` keeps what the event says, idempotently; `kinds` are
+ * the rule kinds whose condition the event may change, evaluated at once.
+ */
+type Observe = <Schema extends z.ZodType>(
+  definition: EventDefinition<Schema>,
+  kinds: readonly AlertRuleKind[],
+  record: (tx: AlertsTransaction, data: z.output<Schema>, envelope: EventEnvelope) => Promise<unknown>,
+) => EventHandler<AlertsTransaction>;
 
 const orderColumn = (column: 'created_at' | 'confirmed_at' | 'delivered_at' | 'cancelled_at') => (tx: AlertsTransaction, orderId: string, at: string) =>
   tx.$executeRawUnsafe(
@@ -31,46 +48,32 @@ const stock = (tx: AlertsTransaction, row: { productId: string; supplierId: stri
 
 const ORDER_KINDS: readonly AlertRuleKind[] = ['ORDER_NOT_CONFIRMED', 'DELIVERY_LATE'];
 
-const observations: Partial<Record<keyof typeof Events, Observation>> = {
-  paymentProcessed: {
-    record: (tx, data: Data<'paymentProcessed'>, envelope) =>
-      tx.$executeRawUnsafe('insert into payment_observations (event_id, succeeded, at) values ($1::uuid, true, $2::timestamptz) on conflict do nothing', envelope.id, data.capturedAt),
-    kinds: ['PAYMENT_FAILURE_RATE'],
-  },
-  paymentFailed: {
-    record: (tx, data: Data<'paymentFailed'>, envelope) =>
-      tx.$executeRawUnsafe('insert into payment_observations (event_id, succeeded, at) values ($1::uuid, false, $2::timestamptz) on conflict do nothing', envelope.id, data.failedAt),
-    kinds: ['PAYMENT_FAILURE_RATE'],
-  },
-  orderCreated: { record: (tx, data: Data<'orderCreated'>) => orderColumn('created_at')(tx, data.orderId, data.createdAt), kinds: ORDER_KINDS },
-  orderConfirmed: { record: (tx, data: Data<'orderConfirmed'>) => orderColumn('confirmed_at')(tx, data.orderId, data.confirmedAt), kinds: ORDER_KINDS },
-  orderDelivered: { record: (tx, data: Data<'orderDelivered'>) => orderColumn('delivered_at')(tx, data.orderId, data.deliveredAt), kinds: ORDER_KINDS },
-  orderCancelled: { record: (tx, data: Data<'orderCancelled'>) => orderColumn('cancelled_at')(tx, data.orderId, data.cancelledAt), kinds: ORDER_KINDS },
-  courierNotFound: {
-    record: (tx, data: Data<'courierNotFound'>, envelope) =>
-      tx.$executeRawUnsafe('insert into courier_misses (event_id, order_id, at) values ($1::uuid, $2::uuid, $3::timestamptz) on conflict do nothing', envelope.id, data.orderId, data.at),
-    kinds: ['COURIER_NOT_FOUND'],
-  },
-  inventoryUpdated: {
-    record: (tx, data: Data<'inventoryUpdated'>, envelope) =>
-      stock(tx, { productId: data.productId, supplierId: data.supplierId, name: null, quantity: data.stockQuantity, active: null }, envelope.time),
-    kinds: ['LOW_STOCK'],
-  },
-  productCreated: {
-    record: (tx, data: Data<'productCreated'>, envelope) =>
-      stock(tx, { productId: data.productId, supplierId: data.supplierId, name: data.name, quantity: data.stockQuantity, active: data.active }, envelope.time),
-    kinds: ['LOW_STOCK'],
-  },
-  productUpdated: {
-    record: (tx, data: Data<'productUpdated'>, envelope) =>
-      stock(tx, { productId: data.productId, supplierId: data.supplierId, name: data.name, quantity: data.stockQuantity, active: data.active }, envelope.time),
-    kinds: ['LOW_STOCK'],
-  },
-  productDeleted: {
-    record: (tx, data: Data<'productDeleted'>) => tx.$executeRawUnsafe('update stock_levels set active = false where product_id = $1::uuid', data.productId),
-    kinds: ['LOW_STOCK'],
-  },
-};
+/** The observations alerts keeps, each from one event type through `observe`. */
+const observations = (observe: Observe) => [
+  observe(PaymentEvents.processed, ['PAYMENT_FAILURE_RATE'], (tx, data, envelope) =>
+    tx.$executeRawUnsafe('insert into payment_observations (event_id, succeeded, at) values ($1::uuid, true, $2::timestamptz) on conflict do nothing', envelope.id, data.capturedAt),
+  ),
+  observe(PaymentEvents.failed, ['PAYMENT_FAILURE_RATE'], (tx, data, envelope) =>
+    tx.$executeRawUnsafe('insert into payment_observations (event_id, succeeded, at) values ($1::uuid, false, $2::timestamptz) on conflict do nothing', envelope.id, data.failedAt),
+  ),
+  observe(OrderEvents.created, ORDER_KINDS, (tx, data) => orderColumn('created_at')(tx, data.orderId, data.createdAt)),
+  observe(OrderEvents.confirmed, ORDER_KINDS, (tx, data) => orderColumn('confirmed_at')(tx, data.orderId, data.confirmedAt)),
+  observe(OrderEvents.delivered, ORDER_KINDS, (tx, data) => orderColumn('delivered_at')(tx, data.orderId, data.deliveredAt)),
+  observe(OrderEvents.cancelled, ORDER_KINDS, (tx, data) => orderColumn('cancelled_at')(tx, data.orderId, data.cancelledAt)),
+  observe(CourierEvents.notFound, ['COURIER_NOT_FOUND'], (tx, data, envelope) =>
+    tx.$executeRawUnsafe('insert into courier_misses (event_id, order_id, at) values ($1::uuid, $2::uuid, $3::timestamptz) on conflict do nothing', envelope.id, data.orderId, data.at),
+  ),
+  observe(ProductEvents.inventoryUpdated, ['LOW_STOCK'], (tx, data, envelope) =>
+    stock(tx, { productId: data.productId, supplierId: data.supplierId, name: null, quantity: data.stockQuantity, active: null }, envelope.time),
+  ),
+  observe(ProductEvents.created, ['LOW_STOCK'], (tx, data, envelope) =>
+    stock(tx, { productId: data.productId, supplierId: data.supplierId, name: data.name, quantity: data.stockQuantity, active: data.active }, envelope.time),
+  ),
+  observe(ProductEvents.updated, ['LOW_STOCK'], (tx, data, envelope) =>
+    stock(tx, { productId: data.productId, supplierId: data.supplierId, name: data.name, quantity: data.stockQuantity, active: data.active }, envelope.time),
+  ),
+  observe(ProductEvents.deleted, ['LOW_STOCK'], (tx, data) => tx.$executeRawUnsafe('update stock_levels set active = false where product_id = $1::uuid', data.productId)),
+];
 
 /**
  * Keeps what the rules are judged on and evaluates the rules an event concerns, in the
@@ -78,17 +81,17 @@ const observations: Partial<Record<keyof typeof Events, Observation>> = {
  * the processed marker commit together, so a replayed topic opens no second alert.
  */
 export function observationConsumer(transactions: TransactionRunner<AlertsTransaction>, evaluator: RuleEvaluator): ConsumerDefinition {
-  const handlers: EventHandlers<unknown> = Object.fromEntries(
-    (Object.entries(observations) as Array<[keyof typeof Events, Observation]>).map(([key, observation]) => [
-      Events[key].type,
-      async (data: unknown, { transaction, envelope }: HandlerContext<unknown>) => {
-        const tx = transaction as AlertsTransaction;
-        await observation.record(tx, data, envelope);
-        await evaluator.evaluateKinds(tx, observation.kinds, new Date(), { source: 'alerts', correlationId: envelope.correlationId });
-      },
-    ]),
-  );
-  return { name: 'alerts.observations', topics: [Topic.ORDER, Topic.PAYMENT, Topic.PRODUCT], transactions, handlers };
+  return eventConsumer({
+    name: 'alerts.observations',
+    transactions,
+    handlers: (on) =>
+      observations((definition, kinds, record) =>
+        on(definition, async (data, { transaction, envelope }) => {
+          await record(transaction, data, envelope);
+          await evaluator.evaluateKinds(transaction, kinds, new Date(), { source: 'alerts', correlationId: envelope.correlationId });
+        }),
+      ),
+  });
 }
 
 /**
@@ -99,7 +102,7 @@ export function observationConsumer(transactions: TransactionRunner<AlertsTransa
 export function deadLetterObserver(client: AlertsDatabase, evaluator: RuleEvaluator, logger: Logger): TopicObserver {
   return {
     name: 'alerts.dead-letters',
-    topics: [Topic.DEAD_LETTER],
+    topics: [DEAD_LETTER_TOPIC],
     async handle(message: BusMessage) {
       await client.$transaction(async (tx) => {
         const inserted = await tx.$executeRawUnsafe(

@@ -1,7 +1,7 @@
 import { recordEvents, type EventOrigin, type Logger } from '#kit';
 import type { AlertRow, AlertRuleRow, AlertsTransaction, EscalationPolicyRow } from '../database.js';
 import { alertEscalatedEvent } from '../alerts/alert-events.js';
-import { adminsAmong } from '../recipients/admin-roles.js';
+import { adminsAmong } from '../consumers/admin-roles.js';
 import type { EscalationLevel } from '../rules/rule-input.js';
 
 export const policyLevels = (policy: EscalationPolicyRow): EscalationLevel[] => policy.levels as unknown as EscalationLevel[];

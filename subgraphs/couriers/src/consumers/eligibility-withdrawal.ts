@@ -1,5 +1,7 @@
-import { Events, Role, type ConsumerDefinition, type EventData, type HandlerContext, type TransactionRunner } from '#kit';
-import type { CourierProfileStore, CouriersTransaction } from './profile-store.js';
+import { eventConsumer, Role, type ConsumerDefinition, type EventData, type HandlerContext, type TransactionRunner } from '#kit';
+import type { CourierProfileStore, CouriersTransaction } from '../profiles/profile-store.js';
+import { UserEvents } from '../../../accounts/src/events/index.js';
+import { VerificationEvents } from '../../../verification/src/events/index.js';
 
 /**
  * Going online checks the role and the `verified` claim only at that moment. A courier whose
@@ -12,28 +14,27 @@ export function eligibilityWithdrawalConsumer(
   profiles: CourierProfileStore,
   transactions: TransactionRunner<CouriersTransaction>,
 ): ConsumerDefinition {
-  const takeOffline = async (userId: string, reason: string, { transaction, envelope, logger }: HandlerContext<unknown>) => {
-    if (await profiles.withdrawEligibility(userId, new Date(envelope.time), transaction as CouriersTransaction)) {
+  const takeOffline = async (userId: string, reason: string, { transaction, envelope, logger }: HandlerContext<CouriersTransaction>) => {
+    if (await profiles.withdrawEligibility(userId, new Date(envelope.time), transaction)) {
       logger.info({ courierId: userId, reason }, 'courier taken offline');
     }
   };
-  return {
+  return eventConsumer({
     name: 'couriers.eligibility-withdrawals',
-    topics: [Events.verificationRequested.topic, Events.userUpdated.topic],
     transactions,
-    handlers: {
-      [Events.verificationRequested.type]: async (data, context) => {
-        const { userId, role } = data as EventData<typeof Events.verificationRequested>;
+    handlers: (on) => [
+      on(VerificationEvents.requested, async (data, context) => {
+        const { userId, role } = data;
         if (role === Role.COURIER) await takeOffline(userId, 'verification reopened', context);
-      },
-      [Events.verificationRejected.type]: async (data, context) => {
-        const { userId, role } = data as EventData<typeof Events.verificationRejected>;
+      }),
+      on(VerificationEvents.rejected, async (data, context) => {
+        const { userId, role } = data;
         if (role === Role.COURIER) await takeOffline(userId, 'verification rejected', context);
-      },
-      [Events.userUpdated.type]: async (data, context) => {
-        const { userId, roles, changed } = data as EventData<typeof Events.userUpdated>;
+      }),
+      on(UserEvents.updated, async (data, context) => {
+        const { userId, roles, changed } = data;
         if (changed.includes('roles') && !roles.includes(Role.COURIER)) await takeOffline(userId, 'courier role removed', context);
-      },
-    },
-  };
+      }),
+    ],
+  });
 }

@@ -1,7 +1,8 @@
-import { Events, type ConsumerDefinition, type EventData, type HandlerContext, type TransactionRunner } from '#kit';
+import { eventConsumer, type ConsumerDefinition, type EventData, type HandlerContext, type TransactionRunner } from '#kit';
 import type { CouriersTransaction } from '../profiles/profile-store.js';
-import type { Assignment } from './assignment.js';
-import type { DeliveryStore } from './delivery-store.js';
+import type { Assignment } from '../delivery/assignment.js';
+import type { DeliveryStore } from '../delivery/delivery-store.js';
+import { OrderEvents } from '../../../orders/src/events/index.js';
 
 /**
  * A confirmed order becomes a delivery and is offered at once to the nearest courier; a
@@ -13,15 +14,14 @@ export function orderIntakeConsumer(
   offers: Assignment,
   transactions: TransactionRunner<CouriersTransaction>,
 ): ConsumerDefinition {
-  const origin = (context: HandlerContext<unknown>) => ({ source: 'couriers', correlationId: context.envelope.correlationId });
-  return {
+  const origin = (context: HandlerContext<CouriersTransaction>) => ({ source: 'couriers', correlationId: context.envelope.correlationId });
+  return eventConsumer({
     name: 'couriers.assignments',
-    topics: [Events.orderConfirmed.topic],
     transactions,
-    handlers: {
-      [Events.orderConfirmed.type]: async (data, context) => {
-        const { orderId, customerId, supplierId, cylinderCount, deliveryLocation, confirmedAt } = data as EventData<typeof Events.orderConfirmed>;
-        const transaction = context.transaction as CouriersTransaction;
+    handlers: (on) => [
+      on(OrderEvents.confirmed, async (data, context) => {
+        const { orderId, customerId, supplierId, cylinderCount, deliveryLocation, confirmedAt } = data;
+        const transaction = context.transaction;
         const created = await deliveries.createDelivery(transaction, {
           orderId,
           customerId,
@@ -35,28 +35,28 @@ export function orderIntakeConsumer(
         if (!created) return;
         const delivery = await deliveries.lockDelivery(transaction, orderId);
         if (delivery !== null) await offers.offerNext(transaction, delivery, origin(context), context.logger);
-      },
-      [Events.orderCancelled.type]: async (data, context) => {
-        const { orderId } = data as EventData<typeof Events.orderCancelled>;
-        const transaction = context.transaction as CouriersTransaction;
+      }),
+      on(OrderEvents.cancelled, async (data, context) => {
+        const { orderId } = data;
+        const transaction = context.transaction;
         const delivery = await deliveries.lockDelivery(transaction, orderId);
         if (delivery === null || !['SEARCHING', 'ASSIGNED'].includes(delivery.status)) return;
         await deliveries.withdrawOffers(transaction, orderId);
         await deliveries.moveDelivery(transaction, orderId, delivery.status, { status: 'CANCELLED' }, []);
         context.logger.info({ orderId }, 'delivery of a cancelled order stopped');
-      },
+      }),
       // An admin resolved the handover in orders (the courier's code was locked or could not be
       // given). The courier's own code already ended the delivery; anything else ends it here,
       // so the courier is free for the next order and stops seeing the customer's address.
-      [Events.orderDelivered.type]: async (data, context) => {
-        const { orderId, deliveredAt } = data as EventData<typeof Events.orderDelivered>;
-        const transaction = context.transaction as CouriersTransaction;
+      on(OrderEvents.delivered, async (data, context) => {
+        const { orderId, deliveredAt } = data;
+        const transaction = context.transaction;
         const delivery = await deliveries.lockDelivery(transaction, orderId);
         if (delivery === null || !['SEARCHING', 'ASSIGNED', 'PICKED_UP'].includes(delivery.status)) return;
         await deliveries.withdrawOffers(transaction, orderId);
         await deliveries.moveDelivery(transaction, orderId, delivery.status, { status: 'DELIVERED', deliveredAt: new Date(deliveredAt) }, []);
         context.logger.info({ orderId, from: delivery.status }, 'delivery ended by an admin in orders');
-      },
-    },
-  };
+      }),
+    ],
+  });
 }

@@ -1,5 +1,6 @@
-import { Events, type ConsumerDefinition, type EventData, type TransactionRunner } from '#kit';
-import type { CourierProfileStore, CouriersTransaction } from './profile-store.js';
+import { eventConsumer, type ConsumerDefinition, type EventData, type TransactionRunner } from '#kit';
+import type { CourierProfileStore, CouriersTransaction } from '../profiles/profile-store.js';
+import { UserEvents } from '../../../accounts/src/events/index.js';
 
 /**
  * couriers reacts to user.deleted by deleting the profile outright: the plate identifies a
@@ -9,17 +10,16 @@ export function profileErasureConsumer(
   profiles: CourierProfileStore,
   transactions: TransactionRunner<CouriersTransaction>,
 ): ConsumerDefinition {
-  return {
+  return eventConsumer({
     name: 'couriers.user-deletions',
-    topics: [Events.userDeleted.topic],
     transactions,
-    handlers: {
-      [Events.userDeleted.type]: async (data, { transaction, logger }) => {
-        const { userId } = data as EventData<typeof Events.userDeleted>;
-        if (await profiles.delete(userId, transaction as CouriersTransaction)) {
+    handlers: (on) => [
+      on(UserEvents.deleted, async (data, { transaction, logger }) => {
+        const { userId } = data;
+        if (await profiles.delete(userId, transaction)) {
           logger.info({ courierId: userId }, 'deleted user’s courier profile erased');
         }
-      },
-    },
-  };
+      }),
+    ],
+  });
 }

@@ -1,6 +1,7 @@
-import { Events, type ConsumerDefinition, type EventData, type TransactionRunner } from '#kit';
+import { eventConsumer, type ConsumerDefinition, type EventData, type TransactionRunner } from '#kit';
 import type { CouriersTransaction } from '../profiles/profile-store.js';
-import type { TrackStore } from './track-store.js';
+import type { TrackStore } from '../delivery/track-store.js';
+import { CourierEvents } from '../events/index.js';
 
 /**
  * Couriers reads its own courier.location.updated back to record each delivery's route. The
@@ -8,15 +9,14 @@ import type { TrackStore } from './track-store.js';
  * history, which nobody waits for, is written here, once per event however often it is delivered.
  */
 export function trackRecorderConsumer(tracks: TrackStore, transactions: TransactionRunner<CouriersTransaction>): ConsumerDefinition {
-  return {
+  return eventConsumer({
     name: 'couriers.delivery-tracks',
-    topics: [Events.courierLocationUpdated.topic],
     transactions,
-    handlers: {
-      [Events.courierLocationUpdated.type]: async (data, context) => {
-        const { orderId, latitude, longitude, recordedAt } = data as EventData<typeof Events.courierLocationUpdated>;
-        await tracks.append(context.transaction as CouriersTransaction, context.envelope.id, orderId, { latitude, longitude, recordedAt: new Date(recordedAt) });
-      },
-    },
-  };
+    handlers: (on) => [
+      on(CourierEvents.locationUpdated, async (data, context) => {
+        const { orderId, latitude, longitude, recordedAt } = data;
+        await tracks.append(context.transaction, context.envelope.id, orderId, { latitude, longitude, recordedAt: new Date(recordedAt) });
+      }),
+    ],
+  });
 }

@@ -1,8 +1,9 @@
-import { Events, recordEvents, type ConsumerDefinition, type EventData, type TransactionRunner } from '#kit';
+import { eventConsumer, recordEvents, type ConsumerDefinition, type EventData, type TransactionRunner } from '#kit';
 import type { InvitationsTransaction } from '../database.js';
 import type { ClaimStore } from '../claims/claim-store.js';
 import { invitationAcceptedEvent } from '../invitations/invitation-events.js';
 import type { InvitationStore } from '../invitations/invitation-store.js';
+import { UserEvents } from '../../../accounts/src/events/index.js';
 
 /**
  * invitations follows accounts' users. One consumer handles both events, so a
@@ -18,28 +19,27 @@ export function userLifecycleConsumer(
   claims: ClaimStore,
   transactions: TransactionRunner<InvitationsTransaction>,
 ): ConsumerDefinition {
-  return {
+  return eventConsumer({
     name: 'invitations.user-lifecycle',
-    topics: [Events.userCreated.topic],
     transactions,
-    handlers: {
-      [Events.userCreated.type]: async (data, { transaction, envelope, logger }) => {
-        const { userId } = data as EventData<typeof Events.userCreated>;
-        const tx = transaction as InvitationsTransaction;
+    handlers: (on) => [
+      on(UserEvents.created, async (data, { transaction, envelope, logger }) => {
+        const { userId } = data;
+        const tx = transaction;
         const accepted = await claims.accept(userId, tx);
         // Most users register without a code; those have no claim to accept.
         if (accepted === null) return;
         const origin = { source: 'invitations', correlationId: envelope.correlationId };
         await recordEvents(tx, [invitationAcceptedEvent(origin, accepted.invitation, userId, accepted.acceptedAt)]);
         logger.info({ invitationId: accepted.invitation.id, userId }, 'invitation accepted');
-      },
-      [Events.userDeleted.type]: async (data, { transaction, logger }) => {
-        const { userId } = data as EventData<typeof Events.userDeleted>;
-        const tx = transaction as InvitationsTransaction;
+      }),
+      on(UserEvents.deleted, async (data, { transaction, logger }) => {
+        const { userId } = data;
+        const tx = transaction;
         const erased = await invitations.eraseRecipientsOf(userId, tx);
         const revoked = await invitations.revokeCreatedBy(userId, tx);
         if (erased + revoked > 0) logger.info({ userId, erased, revoked }, 'deleted user’s invitation data removed');
-      },
-    },
-  };
+      }),
+    ],
+  });
 }

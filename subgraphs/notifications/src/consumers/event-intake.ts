@@ -1,9 +1,9 @@
-import { Events, Topic, recordEvents, type ConsumerDefinition, type EventHandlers, type HandlerContext, type TransactionRunner } from '#kit';
+import { eventConsumer, recordEvents, type ConsumerDefinition, type HandlerContext, type TransactionRunner } from '#kit';
 import type { NotificationsTransaction } from '../database.js';
 import { notificationSentEvent } from '../notifications/notification-events.js';
 import type { NotificationStore } from '../notifications/notification-store.js';
-import { composeMessages, type ComposeDependencies } from './compose-messages.js';
-import { notificationRules } from './notification-rules.js';
+import { composeMessages, type ComposeDependencies } from '../intake/compose-messages.js';
+import { notificationRules, type Intent } from './notification-rules.js';
 
 /**
  * Turns business events into notifications, in the consumer's transaction: the messages and
@@ -15,26 +15,18 @@ export function eventIntakeConsumer(
   dependencies: ComposeDependencies & { notifications: NotificationStore },
   transactions: TransactionRunner<NotificationsTransaction>,
 ): ConsumerDefinition {
-  const handlers: EventHandlers<unknown> = Object.fromEntries(
-    Object.entries(notificationRules).map(([type, rule]) => [
-      type,
-      async (data: unknown, { transaction, envelope, logger }: HandlerContext<unknown>) => {
-        const tx = transaction as NotificationsTransaction;
-        const intents = rule(data);
-        if (intents.length === 0) return;
-        const messages = await composeMessages(dependencies, tx, { id: envelope.id, type }, intents);
-        const now = new Date();
-        const written = await dependencies.notifications.createMany(tx, messages, now);
-        const origin = { source: 'notifications', correlationId: envelope.correlationId };
-        await recordEvents(tx, written.filter((row) => row.channel === 'IN_APP').flatMap((row) => notificationSentEvent(origin, row, now)));
-        if (written.length > 0) logger.info({ eventType: type, eventId: envelope.id, written: written.length }, 'notifications written');
-      },
-    ]),
-  );
-  return {
-    name: 'notifications.intake',
-    topics: [Topic.ORDER, Topic.PAYMENT, Events.invitationCreated.topic, Events.alertEscalated.topic, Events.reportGenerated.topic],
-    transactions,
-    handlers,
+  const write = async (intents: Intent[], { transaction: tx, envelope, logger }: HandlerContext<NotificationsTransaction>) => {
+    if (intents.length === 0) return;
+    const messages = await composeMessages(dependencies, tx, { id: envelope.id, type: envelope.type }, intents);
+    const now = new Date();
+    const written = await dependencies.notifications.createMany(tx, messages, now);
+    const origin = { source: 'notifications', correlationId: envelope.correlationId };
+    await recordEvents(tx, written.filter((row) => row.channel === 'IN_APP').flatMap((row) => notificationSentEvent(origin, row, now)));
+    if (written.length > 0) logger.info({ eventType: envelope.type, eventId: envelope.id, written: written.length }, 'notifications written');
   };
+  return eventConsumer({
+    name: 'notifications.intake',
+    transactions,
+    handlers: (on) => notificationRules.map((rule) => rule.handler(on, write)),
+  });
 }

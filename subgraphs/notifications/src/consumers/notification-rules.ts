@@ -1,8 +1,15 @@
-import { Events, type EventData } from '#kit';
+import type { z } from 'zod';
+import type { EventDefinition, EventHandler, HandlerContext, On } from '#kit';
 import type { NotificationCategory, NotificationChannel } from '../database.js';
 import type { TemplateKey } from '../templates/message-templates.js';
 import type { Locale } from '../templates/template.js';
-import { cancellationReason, formatDate, formatDistance, formatMoney, formatPeriod, orderRef, paymentFailure, roleName, severityName } from './message-format.js';
+import { cancellationReason, formatDate, formatDistance, formatMoney, formatPeriod, orderRef, paymentFailure, roleName, severityName } from '../intake/message-format.js';
+import { AlertEvents } from '../../../alerts/src/events/index.js';
+import { AnalyticsEvents } from '../../../analytics/src/events/index.js';
+import { CourierEvents } from '../../../couriers/src/events/index.js';
+import { InvitationEvents } from '../../../invitations/src/events/index.js';
+import { OrderEvents } from '../../../orders/src/events/index.js';
+import { PaymentEvents } from '../../../payments/src/events/index.js';
 
 /** Someone an event should reach: a user, or an address the event itself gives (an invitee). */
 export type Recipient = { userId: string } | { address: string; channel: NotificationChannel };
@@ -24,24 +31,34 @@ const ON_CALL: readonly NotificationChannel[] = ['IN_APP', 'EMAIL', 'SMS'];
 /** A courier deciding on an offer is on the road: the phone, not the mailbox. */
 const ON_THE_PHONE: readonly NotificationChannel[] = ['IN_APP', 'PUSH'];
 
-type Rule = (data: any) => Intent[];
+/** What one event type calls for: the event's contract and the intents its data gives. */
+export interface NotificationRule {
+  readonly definition: EventDefinition;
+  /** The consumer's handler for the rule's event: `write` stores the intents in the consumer's transaction. */
+  handler<Transaction>(on: On<Transaction>, write: (intents: Intent[], context: HandlerContext<Transaction>) => Promise<void>): EventHandler<Transaction>;
+}
+
+const rule = <Schema extends z.ZodType>(definition: EventDefinition<Schema>, intents: (data: z.output<Schema>) => Intent[]): NotificationRule => ({
+  definition,
+  handler: (on, write) => on(definition, (data, context) => write(intents(data), context)),
+});
 
 /**
  * Which events a person should hear about, who hears, and in which category. Events not listed
  * (stock, locations, offers) are for services, not people.
  */
-export const notificationRules: Readonly<Record<string, Rule>> = {
-  [Events.orderCreated.type]: (data: EventData<typeof Events.orderCreated>) => {
+export const notificationRules: readonly NotificationRule[] = [
+  rule(OrderEvents.created, (data) => {
     const values = (locale: Locale) => ({ orderRef: orderRef(data.orderId), total: formatMoney(data.totalAmount, data.currency, locale) });
     return [
       { recipient: { userId: data.customerId }, category: 'ORDER', template: 'order.created.customer', channels: APP_AND_EMAIL, values },
       { recipient: { userId: data.supplierId }, category: 'ORDER', template: 'order.created.supplier', channels: APP_AND_EMAIL, values },
     ];
-  },
-  [Events.orderConfirmed.type]: (data: EventData<typeof Events.orderConfirmed>) => [
+  }),
+  rule(OrderEvents.confirmed, (data) => [
     { recipient: { userId: data.customerId }, category: 'ORDER', template: 'order.confirmed', channels: APP_AND_EMAIL, values: () => ({ orderRef: orderRef(data.orderId) }) },
-  ],
-  [Events.courierOffered.type]: (data: EventData<typeof Events.courierOffered>) => [
+  ]),
+  rule(CourierEvents.offered, (data) => [
     {
       recipient: { userId: data.courierId },
       category: 'DELIVERY',
@@ -49,12 +66,12 @@ export const notificationRules: Readonly<Record<string, Rule>> = {
       channels: ON_THE_PHONE,
       values: (locale) => ({ orderRef: orderRef(data.orderId), distance: formatDistance(data.distanceMeters, locale), deadline: formatDate(data.expiresAt, locale) }),
     },
-  ],
+  ]),
   // The customer hears of the courier on delivery.code_issued, told where to read the code.
-  [Events.courierAssigned.type]: (data: EventData<typeof Events.courierAssigned>) => [
+  rule(CourierEvents.assigned, (data) => [
     { recipient: { userId: data.supplierId }, category: 'DELIVERY', template: 'courier.assigned', channels: APP_AND_EMAIL, values: () => ({ orderRef: orderRef(data.orderId) }) },
-  ],
-  [Events.deliveryCodeIssued.type]: (data: EventData<typeof Events.deliveryCodeIssued>) => [
+  ]),
+  rule(CourierEvents.deliveryCodeIssued, (data) => [
     {
       recipient: { userId: data.customerId },
       category: 'DELIVERY',
@@ -62,15 +79,15 @@ export const notificationRules: Readonly<Record<string, Rule>> = {
       channels: ON_THE_ROAD,
       values: () => ({ orderRef: orderRef(data.orderId) }),
     },
-  ],
-  [Events.courierNotFound.type]: (data: EventData<typeof Events.courierNotFound>) =>
+  ]),
+  rule(CourierEvents.notFound, (data) =>
     [data.customerId, data.supplierId].map(
       (userId): Intent => ({ recipient: { userId }, category: 'DELIVERY', template: 'courier.not_found', channels: APP_AND_EMAIL, values: () => ({ orderRef: orderRef(data.orderId) }) }),
-    ),
-  [Events.orderInTransit.type]: (data: EventData<typeof Events.orderInTransit>) => [
+    )),
+  rule(OrderEvents.inTransit, (data) => [
     { recipient: { userId: data.customerId }, category: 'DELIVERY', template: 'order.in_transit', channels: ON_THE_ROAD, values: () => ({ orderRef: orderRef(data.orderId) }) },
-  ],
-  [Events.orderDelivered.type]: (data: EventData<typeof Events.orderDelivered>) => [
+  ]),
+  rule(OrderEvents.delivered, (data) => [
     {
       recipient: { userId: data.customerId },
       category: 'DELIVERY',
@@ -78,15 +95,15 @@ export const notificationRules: Readonly<Record<string, Rule>> = {
       channels: APP_AND_EMAIL,
       values: (locale) => ({ orderRef: orderRef(data.orderId), total: formatMoney(data.totalAmount, data.currency, locale) }),
     },
-  ],
-  [Events.orderCancelled.type]: (data: EventData<typeof Events.orderCancelled>) => {
+  ]),
+  rule(OrderEvents.cancelled, (data) => {
     const values = (locale: Locale) => ({ orderRef: orderRef(data.orderId), reason: cancellationReason(data.reasonCode, locale) });
     // Whoever cancelled knows already; the other party is told.
     return [data.customerId, data.supplierId]
       .filter((userId) => userId !== data.cancelledBy)
       .map((userId): Intent => ({ recipient: { userId }, category: 'ORDER', template: 'order.cancelled', channels: APP_AND_EMAIL, values }));
-  },
-  [Events.paymentProcessed.type]: (data: EventData<typeof Events.paymentProcessed>) => [
+  }),
+  rule(PaymentEvents.processed, (data) => [
     {
       recipient: { userId: data.customerId },
       category: 'PAYMENT',
@@ -94,8 +111,8 @@ export const notificationRules: Readonly<Record<string, Rule>> = {
       channels: APP_AND_EMAIL,
       values: (locale) => ({ orderRef: orderRef(data.orderId), amount: formatMoney(data.amount, data.currency, locale) }),
     },
-  ],
-  [Events.paymentFailed.type]: (data: EventData<typeof Events.paymentFailed>) => [
+  ]),
+  rule(PaymentEvents.failed, (data) => [
     {
       recipient: { userId: data.customerId },
       category: 'PAYMENT',
@@ -103,8 +120,8 @@ export const notificationRules: Readonly<Record<string, Rule>> = {
       channels: APP_AND_EMAIL,
       values: (locale) => ({ orderRef: orderRef(data.orderId), reason: paymentFailure(data.reasonCode, locale) }),
     },
-  ],
-  [Events.refundProcessed.type]: (data: EventData<typeof Events.refundProcessed>) => [
+  ]),
+  rule(PaymentEvents.refundProcessed, (data) => [
     {
       recipient: { userId: data.customerId },
       category: 'PAYMENT',
@@ -112,9 +129,9 @@ export const notificationRules: Readonly<Record<string, Rule>> = {
       channels: APP_AND_EMAIL,
       values: (locale) => ({ orderRef: orderRef(data.orderId), amount: formatMoney(data.amount, data.currency, locale) }),
     },
-  ],
+  ]),
   // Alerts name the admins of the escalation level reached; each hears of it, whoever they are.
-  [Events.alertEscalated.type]: (data: EventData<typeof Events.alertEscalated>) =>
+  rule(AlertEvents.escalated, (data) =>
     [...new Set(data.recipientUserIds)].map(
       (userId): Intent => ({
         recipient: { userId },
@@ -123,8 +140,8 @@ export const notificationRules: Readonly<Record<string, Rule>> = {
         channels: ON_CALL,
         values: (locale) => ({ severity: severityName(data.severity, locale), ruleName: data.ruleName, summary: data.summary, level: String(data.level) }),
       }),
-    ),
-  [Events.reportGenerated.type]: (data: EventData<typeof Events.reportGenerated>) => [
+    )),
+  rule(AnalyticsEvents.reportGenerated, (data) => [
     {
       recipient: { userId: data.requestedBy },
       category: 'OPERATIONS',
@@ -132,8 +149,8 @@ export const notificationRules: Readonly<Record<string, Rule>> = {
       channels: APP_AND_EMAIL,
       values: (locale) => ({ kind: data.kind, period: formatPeriod(data.periodStart, data.periodEnd, locale) }),
     },
-  ],
-  [Events.invitationCreated.type]: (data: EventData<typeof Events.invitationCreated>) =>
+  ]),
+  rule(InvitationEvents.created, (data) =>
     data.recipient.length === 0
       ? []
       : [
@@ -144,5 +161,5 @@ export const notificationRules: Readonly<Record<string, Rule>> = {
             channels: [data.channel],
             values: (locale) => ({ role: roleName(data.role, locale), code: data.code, expiresAt: formatDate(data.expiresAt, locale) }),
           },
-        ],
-};
+        ]),
+];

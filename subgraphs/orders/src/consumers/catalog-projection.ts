@@ -1,6 +1,7 @@
-import { Events, type ConsumerDefinition, type EventData, type HandlerContext, type TransactionRunner } from '#kit';
+import { eventConsumer, type ConsumerDefinition, type EventData, type HandlerContext, type TransactionRunner } from '#kit';
 import type { OrdersTransaction } from '../database.js';
-import type { CatalogStore } from './catalog-store.js';
+import type { CatalogStore } from '../catalog/catalog-store.js';
+import { ProductEvents } from '../../../products/src/events/index.js';
 
 /**
  * Keeps orders' copy of the catalog from products' events, so placing an order prices items
@@ -10,9 +11,9 @@ import type { CatalogStore } from './catalog-store.js';
  * replayed topic or a repaired message must not roll a price back.
  */
 export function catalogProjectionConsumer(catalog: CatalogStore, transactions: TransactionRunner<OrdersTransaction>): ConsumerDefinition {
-  const snapshot = async (data: EventData<typeof Events.productCreated>, { transaction, envelope, logger }: HandlerContext<unknown>) => {
+  const snapshot = async (data: EventData<typeof ProductEvents.created>, { transaction, envelope, logger }: HandlerContext<OrdersTransaction>) => {
     const applied = await catalog.applySnapshot(
-      transaction as OrdersTransaction,
+      transaction,
       {
         productId: data.productId,
         supplierId: data.supplierId,
@@ -26,17 +27,16 @@ export function catalogProjectionConsumer(catalog: CatalogStore, transactions: T
     );
     if (!applied) logger.info({ productId: data.productId, eventTime: envelope.time }, 'product event older than orders’ copy (or about a deleted product) ignored');
   };
-  return {
+  return eventConsumer({
     name: 'orders.catalog',
-    topics: [Events.productCreated.topic],
     transactions,
-    handlers: {
-      [Events.productCreated.type]: (data, context) => snapshot(data as EventData<typeof Events.productCreated>, context),
-      [Events.productUpdated.type]: (data, context) => snapshot(data as EventData<typeof Events.productUpdated>, context),
-      [Events.productDeleted.type]: async (data, { transaction, envelope }) => {
-        const { productId, supplierId } = data as EventData<typeof Events.productDeleted>;
-        await catalog.markDeleted(transaction as OrdersTransaction, productId, supplierId, new Date(envelope.time));
-      },
-    },
-  };
+    handlers: (on) => [
+      on(ProductEvents.created, (data, context) => snapshot(data, context)),
+      on(ProductEvents.updated, (data, context) => snapshot(data, context)),
+      on(ProductEvents.deleted, async (data, { transaction, envelope }) => {
+        const { productId, supplierId } = data;
+        await catalog.markDeleted(transaction, productId, supplierId, new Date(envelope.time));
+      }),
+    ],
+  });
 }

@@ -1,6 +1,9 @@
-import { Events, Topic, type ConsumerDefinition, type EventData, type TransactionRunner } from '#kit';
+import { eventConsumer, type ConsumerDefinition, type EventData, type TransactionRunner } from '#kit';
 import type { OrdersTransaction } from '../database.js';
-import type { CourierViewStore } from './courier-view-store.js';
+import type { CourierViewStore } from '../couriers/courier-view-store.js';
+import { USER_TOPIC, UserEvents } from '../../../accounts/src/events/index.js';
+import { CourierEvents } from '../../../couriers/src/events/index.js';
+import { ORDER_TOPIC } from '../events/index.js';
 
 /**
  * Orders learns which courier was offered or carries an order from couriers' events, never from
@@ -8,21 +11,20 @@ import type { CourierViewStore } from './courier-view-store.js';
  * offer's deadline, courier.assigned opens the assigned courier's view until the delivery ends.
  */
 export function courierViewConsumer(views: CourierViewStore, transactions: TransactionRunner<OrdersTransaction>): ConsumerDefinition {
-  return {
+  return eventConsumer({
     name: 'orders.courier-views',
-    topics: [Topic.ORDER],
     transactions,
-    handlers: {
-      [Events.courierOffered.type]: async (data, { transaction }) => {
-        const { orderId, courierId, offerId, expiresAt } = data as EventData<typeof Events.courierOffered>;
-        await views.recordOffer(transaction as OrdersTransaction, { orderId, courierId, offerId, offeredUntil: new Date(expiresAt) });
-      },
-      [Events.courierAssigned.type]: async (data, { transaction }) => {
-        const { orderId, courierId, offerId, assignedAt } = data as EventData<typeof Events.courierAssigned>;
-        await views.recordAssignment(transaction as OrdersTransaction, { orderId, courierId, offerId, at: new Date(assignedAt) });
-      },
-    },
-  };
+    handlers: (on) => [
+      on(CourierEvents.offered, async (data, { transaction }) => {
+        const { orderId, courierId, offerId, expiresAt } = data;
+        await views.recordOffer(transaction, { orderId, courierId, offerId, offeredUntil: new Date(expiresAt) });
+      }),
+      on(CourierEvents.assigned, async (data, { transaction }) => {
+        const { orderId, courierId, offerId, assignedAt } = data;
+        await views.recordAssignment(transaction, { orderId, courierId, offerId, at: new Date(assignedAt) });
+      }),
+    ],
+  });
 }
 
 /** The first word of a display name: all the courier needs to ask for the customer at the door. */
@@ -33,21 +35,20 @@ export const firstNameOf = (name: string): string => name.trim().split(/\s+/u)[0
  * assigned courier; a deleted user's name goes with user.deleted.
  */
 export function customerNameConsumer(views: CourierViewStore, transactions: TransactionRunner<OrdersTransaction>): ConsumerDefinition {
-  const save = async (data: EventData<typeof Events.userCreated>, transaction: OrdersTransaction, at: string) => {
+  const save = async (data: EventData<typeof UserEvents.created>, transaction: OrdersTransaction, at: string) => {
     const firstName = firstNameOf(data.name);
     if (!data.roles.includes('CUSTOMER') || firstName === '') return;
     await views.saveFirstName(transaction, data.userId, firstName, new Date(at));
   };
-  return {
+  return eventConsumer({
     name: 'orders.customer-names',
-    topics: [Topic.USER],
     transactions,
-    handlers: {
-      [Events.userCreated.type]: (data, context) => save(data as EventData<typeof Events.userCreated>, context.transaction as OrdersTransaction, context.envelope.time),
-      [Events.userUpdated.type]: (data, context) => save(data as EventData<typeof Events.userUpdated>, context.transaction as OrdersTransaction, context.envelope.time),
-      [Events.userDeleted.type]: async (data, { transaction }) => {
-        await views.forgetFirstName(transaction as OrdersTransaction, (data as EventData<typeof Events.userDeleted>).userId);
-      },
-    },
-  };
+    handlers: (on) => [
+      on(UserEvents.created, (data, context) => save(data, context.transaction, context.envelope.time)),
+      on(UserEvents.updated, (data, context) => save(data, context.transaction, context.envelope.time)),
+      on(UserEvents.deleted, async (data, { transaction }) => {
+        await views.forgetFirstName(transaction, data.userId);
+      }),
+    ],
+  });
 }

@@ -1,6 +1,7 @@
-import { Events, type ConsumerDefinition, type EventData, type TransactionRunner } from '#kit';
+import { eventConsumer, type ConsumerDefinition, type EventData, type TransactionRunner } from '#kit';
 import type { OrdersTransaction } from '../database.js';
 import type { OrderStore } from '../orders/order-store.js';
+import { UserEvents } from '../../../accounts/src/events/index.js';
 
 /**
  * orders reacts to user.deleted by erasing what in a deleted customer's orders points at their
@@ -10,16 +11,15 @@ import type { OrderStore } from '../orders/order-store.js';
  * platform's and the supplier's record of money that changed hands.
  */
 export function customerErasureConsumer(orders: OrderStore, transactions: TransactionRunner<OrdersTransaction>): ConsumerDefinition {
-  return {
+  return eventConsumer({
     name: 'orders.user-deletions',
-    topics: [Events.userDeleted.topic],
     transactions,
-    handlers: {
-      [Events.userDeleted.type]: async (data, { transaction, logger }) => {
-        const { userId } = data as EventData<typeof Events.userDeleted>;
-        const erased = await orders.eraseAddressesOf(userId, transaction as OrdersTransaction);
+    handlers: (on) => [
+      on(UserEvents.deleted, async (data, { transaction, logger }) => {
+        const { userId } = data;
+        const erased = await orders.eraseAddressesOf(userId, transaction);
         if (erased > 0) logger.info({ customerId: userId, orders: erased }, 'deleted customer’s delivery addresses erased');
-      },
-    },
-  };
+      }),
+    ],
+  });
 }

@@ -1,7 +1,9 @@
-import { Events, Topic, type ConsumerDefinition, type EventData, type HandlerContext, type TransactionRunner } from '#kit';
+import { eventConsumer, type ConsumerDefinition, type EventData, type HandlerContext, type TransactionRunner } from '#kit';
 import type { OrdersTransaction } from '../database.js';
 import type { OrderStore } from '../orders/order-store.js';
-import type { SystemMoves } from './system-moves.js';
+import type { SystemMoves } from '../saga/system-moves.js';
+import { CourierEvents } from '../../../couriers/src/events/index.js';
+import { ORDER_TOPIC } from '../events/index.js';
 
 /**
  * The assigned courier moves the order along: pickup → IN_TRANSIT (order.in_transit), the
@@ -14,8 +16,8 @@ export function deliveryProgressConsumer(
   moves: SystemMoves,
   transactions: TransactionRunner<OrdersTransaction>,
 ): ConsumerDefinition {
-  const moveTo = async (orderId: string, courierId: string, to: 'IN_TRANSIT' | 'DELIVERED', context: HandlerContext<unknown>) => {
-    const transaction = context.transaction as OrdersTransaction;
+  const moveTo = async (orderId: string, courierId: string, to: 'IN_TRANSIT' | 'DELIVERED', context: HandlerContext<OrdersTransaction>) => {
+    const transaction = context.transaction;
     const order = await orders.lock(transaction, orderId);
     if (order === null) {
       context.logger.warn({ orderId }, 'delivery event about an unknown order skipped');
@@ -25,19 +27,18 @@ export function deliveryProgressConsumer(
     const origin = { source: 'orders', correlationId: context.envelope.correlationId };
     await moves.move(transaction, order, to, origin, context.logger, { reason: null, courierId });
   };
-  return {
+  return eventConsumer({
     name: 'orders.deliveries',
-    topics: [Topic.ORDER],
     transactions,
-    handlers: {
-      [Events.courierPickedUp.type]: async (data, context) => {
-        const { orderId, courierId } = data as EventData<typeof Events.courierPickedUp>;
+    handlers: (on) => [
+      on(CourierEvents.pickedUp, async (data, context) => {
+        const { orderId, courierId } = data;
         await moveTo(orderId, courierId, 'IN_TRANSIT', context);
-      },
-      [Events.deliveryCompleted.type]: async (data, context) => {
-        const { orderId, courierId } = data as EventData<typeof Events.deliveryCompleted>;
+      }),
+      on(CourierEvents.deliveryCompleted, async (data, context) => {
+        const { orderId, courierId } = data;
         await moveTo(orderId, courierId, 'DELIVERED', context);
-      },
-    },
-  };
+      }),
+    ],
+  });
 }

@@ -1,7 +1,9 @@
-import { Events, Topic, type ConsumerDefinition, type EventData, type HandlerContext, type TransactionRunner } from '#kit';
+import { eventConsumer, type ConsumerDefinition, type EventData, type HandlerContext, type TransactionRunner } from '#kit';
 import type { OrdersTransaction } from '../database.js';
 import type { Order, OrderStore } from '../orders/order-store.js';
-import type { SystemMoves } from './system-moves.js';
+import type { SystemMoves } from '../saga/system-moves.js';
+import { PAYMENT_TOPIC, PaymentEvents } from '../../../payments/src/events/index.js';
+import { PRODUCT_TOPIC, ProductEvents } from '../../../products/src/events/index.js';
 
 /**
  * orders' side of the saga: products' stock outcome and payments' money events move orders.
@@ -16,8 +18,8 @@ export function orderSagaConsumer(
   transactions: TransactionRunner<OrdersTransaction>,
 ): ConsumerDefinition {
   /** Runs `work` on the event's order, locked; events about orders this service never wrote are logged and skipped. */
-  const withOrder = async (orderId: string, context: HandlerContext<unknown>, work: (order: Order, transaction: OrdersTransaction) => Promise<void>) => {
-    const transaction = context.transaction as OrdersTransaction;
+  const withOrder = async (orderId: string, context: HandlerContext<OrdersTransaction>, work: (order: Order, transaction: OrdersTransaction) => Promise<void>) => {
+    const transaction = context.transaction;
     const order = await orders.lock(transaction, orderId);
     if (order === null) {
       context.logger.warn({ orderId }, 'event about an unknown order skipped');
@@ -25,22 +27,21 @@ export function orderSagaConsumer(
     }
     await work(order, transaction);
   };
-  const origin = (context: HandlerContext<unknown>) => ({ source: 'orders', correlationId: context.envelope.correlationId });
+  const origin = (context: HandlerContext<OrdersTransaction>) => ({ source: 'orders', correlationId: context.envelope.correlationId });
 
-  return {
+  return eventConsumer({
     name: 'orders.saga',
-    topics: [Topic.PRODUCT, Topic.PAYMENT],
     transactions,
-    handlers: {
-      [Events.stockReserved.type]: (data, context) =>
-        withOrder((data as EventData<typeof Events.stockReserved>).orderId, context, async (order, transaction) => {
+    handlers: (on) => [
+      on(ProductEvents.stockReserved, (data, context) =>
+        withOrder(data.orderId, context, async (order, transaction) => {
           // Products releases the stock of a cancelled order when it reads order.cancelled.
           if (order.status === 'CANCELLED') return;
           const reserved = await orders.markStockReserved(transaction, order.id);
           await moves.confirmIfReady(transaction, reserved, origin(context), context.logger);
-        }),
-      [Events.stockReservationFailed.type]: (data, context) => {
-        const { orderId, reason } = data as EventData<typeof Events.stockReservationFailed>;
+        })),
+      on(ProductEvents.stockReservationFailed, (data, context) => {
+        const { orderId, reason } = data;
         return withOrder(orderId, context, async (order, transaction) => {
           if (order.status === 'CANCELLED') return;
           await moves.move(transaction, order, 'CANCELLED', origin(context), context.logger, {
@@ -48,26 +49,26 @@ export function orderSagaConsumer(
             cancellation: { code: 'STOCK_UNAVAILABLE', reason, cancelledBy: null },
           });
         });
-      },
-      [Events.paymentProcessed.type]: (data, context) =>
-        withOrder((data as EventData<typeof Events.paymentProcessed>).orderId, context, async (order, transaction) => {
+      }),
+      on(PaymentEvents.processed, (data, context) =>
+        withOrder(data.orderId, context, async (order, transaction) => {
           // Payments refunds a captured payment when it reads order.cancelled.
           if (order.status === 'CANCELLED') return;
           const paid = await orders.markPaid(transaction, order.id);
           await moves.confirmIfReady(transaction, paid, origin(context), context.logger);
-        }),
-      [Events.paymentFailed.type]: (data, context) => {
-        const { orderId, reasonCode, reason, failedAt } = data as EventData<typeof Events.paymentFailed>;
+        })),
+      on(PaymentEvents.failed, (data, context) => {
+        const { orderId, reasonCode, reason, failedAt } = data;
         return withOrder(orderId, context, async (order, transaction) => {
           // The order stays pending: the customer may pay again. A failure after a success is stale news.
           if (order.status !== 'PENDING_PAYMENT' || order.paid) return;
           await orders.recordPaymentFailure(transaction, order.id, { code: reasonCode, reason, failedAt: new Date(failedAt) });
         });
-      },
-      [Events.refundProcessed.type]: (data, context) => {
-        const { orderId, refundedTotal } = data as EventData<typeof Events.refundProcessed>;
+      }),
+      on(PaymentEvents.refundProcessed, (data, context) => {
+        const { orderId, refundedTotal } = data;
         return withOrder(orderId, context, (order, transaction) => orders.recordRefundedTotal(transaction, order.id, refundedTotal));
-      },
-    },
-  };
+      }),
+    ],
+  });
 }

@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { Events, Topic, type ConsumerDefinition, type EventData, type EventOrigin, type Logger, type TransactionRunner } from '#kit';
+import { eventConsumer, type ConsumerDefinition, type EventData, type EventOrigin, type HandlerContext, type Logger, type TransactionRunner } from '#kit';
 import type { PaymentsTransaction } from '../database.js';
 import { isValidAmount } from '../payments/amounts.js';
 import type { PaymentStore } from '../payments/payment-store.js';
 import type { Settlement } from '../payments/settlement.js';
+import { OrderEvents } from '../../../orders/src/events/index.js';
 
 export const ORDER_EVENTS_CONSUMER = 'payments.orders';
 
@@ -24,7 +25,7 @@ type Handler<Definition> = (data: EventData<Definition>, transaction: PaymentsTr
  * ids has one effect.
  */
 export function orderEventHandlers({ payments, settlement }: OrderEventDependencies) {
-  const opened: Handler<typeof Events.orderCreated> = async (order, transaction, _origin, logger) => {
+  const opened: Handler<typeof OrderEvents.created> = async (order, transaction, _origin, logger) => {
     // Orders never send these; an order nobody can pay must not block the partition.
     if (!isValidAmount(order.totalAmount) || !/^[A-Z]{3}$/.test(order.currency)) {
       logger.error({ orderId: order.orderId, totalAmount: order.totalAmount, currency: order.currency }, 'order.created with an amount or currency a payment cannot take; no payment opened');
@@ -43,7 +44,7 @@ export function orderEventHandlers({ payments, settlement }: OrderEventDependenc
     if (created) logger.info({ orderId: order.orderId, method: order.paymentMethod }, 'payment opened');
   };
 
-  const cancelled: Handler<typeof Events.orderCancelled> = async (order, transaction, _origin, logger) => {
+  const cancelled: Handler<typeof OrderEvents.cancelled> = async (order, transaction, _origin, logger) => {
     const payment = await payments.lock(transaction, { orderId: order.orderId });
     if (payment === null) {
       logger.warn({ orderId: order.orderId }, 'order.cancelled for an order without a payment; nothing to do');
@@ -74,7 +75,7 @@ export function orderEventHandlers({ payments, settlement }: OrderEventDependenc
     }
   };
 
-  const delivered: Handler<typeof Events.orderDelivered> = async (order, transaction, origin, logger) => {
+  const delivered: Handler<typeof OrderEvents.delivered> = async (order, transaction, origin, logger) => {
     if (order.paymentMethod !== 'CASH_ON_DELIVERY') return;
     const payment = await payments.lock(transaction, { orderId: order.orderId });
     if (payment === null || payment.status !== 'AWAITING_DELIVERY') {
@@ -91,16 +92,15 @@ export function orderEventsConsumer(dependencies: OrderEventDependencies, transa
   const handlers = orderEventHandlers(dependencies);
   const adapt =
     <Definition>(handler: Handler<Definition>) =>
-    async (data: unknown, context: { transaction: unknown; envelope: { correlationId: string }; logger: Logger }) =>
-      handler(data as EventData<Definition>, context.transaction as PaymentsTransaction, { source: 'payments', correlationId: context.envelope.correlationId }, context.logger);
-  return {
+    (data: EventData<Definition>, context: HandlerContext<PaymentsTransaction>) =>
+      handler(data, context.transaction, { source: 'payments', correlationId: context.envelope.correlationId }, context.logger);
+  return eventConsumer({
     name: ORDER_EVENTS_CONSUMER,
-    topics: [Topic.ORDER],
     transactions,
-    handlers: {
-      [Events.orderCreated.type]: adapt(handlers.opened),
-      [Events.orderCancelled.type]: adapt(handlers.cancelled),
-      [Events.orderDelivered.type]: adapt(handlers.delivered),
-    },
-  };
+    handlers: (on) => [
+      on(OrderEvents.created, adapt(handlers.opened)),
+      on(OrderEvents.cancelled, adapt(handlers.cancelled)),
+      on(OrderEvents.delivered, adapt(handlers.delivered)),
+    ],
+  });
 }

@@ -1,10 +1,21 @@
-import { Events, pendingEvent, recordEvents, type ConsumerDefinition, type EventData, type EventOrigin, type PendingEvent, type TransactionRunner } from '#kit';
+import {
+  eventConsumer,
+  pendingEvent,
+  recordEvents,
+  type ConsumerDefinition,
+  type EventData,
+  type EventOrigin,
+  type PendingEvent,
+  type TransactionRunner,
+} from '#kit';
 import type { ProductsTransaction } from '../catalog/product-store.js';
 import { productChangeEvents } from '../catalog/product-events.js';
-import type { OrderLine, StockReservationStore } from './stock-reservation-store.js';
+import type { OrderLine, StockReservationStore } from '../stock/stock-reservation-store.js';
+import { OrderEvents } from '../../../orders/src/events/index.js';
+import { ProductEvents } from '../events/index.js';
 
 /** Why an order cannot have its stock, in words the customer can be shown. */
-function refusal(order: EventData<typeof Events.orderCreated>, products: Map<string, { supplierId: string; active: boolean; stockQuantity: number; name: string }>) {
+function refusal(order: EventData<typeof OrderEvents.created>, products: Map<string, { supplierId: string; active: boolean; stockQuantity: number; name: string }>) {
   for (const line of order.items) {
     const product = products.get(line.productId);
     if (product === undefined) return { productId: line.productId, reason: 'A product of this order no longer exists.' };
@@ -38,37 +49,36 @@ export function stockReservationConsumer(
     }
     return events;
   };
-  return {
+  return eventConsumer({
     name: 'products.stock-reservations',
-    topics: [Events.orderCreated.topic],
     transactions,
-    handlers: {
-      [Events.orderCreated.type]: async (data, { transaction, envelope, logger }) => {
-        const order = data as EventData<typeof Events.orderCreated>;
-        const tx = transaction as ProductsTransaction;
+    handlers: (on) => [
+      on(OrderEvents.created, async (data, { transaction, envelope, logger }) => {
+        const order = data;
+        const tx = transaction;
         const origin: EventOrigin = { source: 'products', correlationId: envelope.correlationId };
         const lines = order.items.map(({ productId, quantity }) => ({ productId, quantity }));
         const products = await reservations.lockProducts(tx, lines.map((line) => line.productId));
         const refused = refusal(order, products);
         if (refused !== undefined) {
-          await recordEvents(tx, [pendingEvent(Events.stockReservationFailed, origin, order.orderId, { orderId: order.orderId, ...refused })]);
+          await recordEvents(tx, [pendingEvent(ProductEvents.stockReservationFailed, origin, order.orderId, { orderId: order.orderId, ...refused })]);
           logger.info({ orderId: order.orderId, productId: refused.productId }, 'stock reservation refused');
           return;
         }
         const changes = await stockChanges(tx, lines, -1, origin);
         await reservations.record(tx, order.orderId, lines);
-        await recordEvents(tx, [...changes, pendingEvent(Events.stockReserved, origin, order.orderId, { orderId: order.orderId, items: lines })]);
-      },
-      [Events.orderCancelled.type]: async (data, { transaction, envelope }) => {
-        const { orderId } = data as EventData<typeof Events.orderCancelled>;
-        const tx = transaction as ProductsTransaction;
+        await recordEvents(tx, [...changes, pendingEvent(ProductEvents.stockReserved, origin, order.orderId, { orderId: order.orderId, items: lines })]);
+      }),
+      on(OrderEvents.cancelled, async (data, { transaction, envelope }) => {
+        const { orderId } = data;
+        const tx = transaction;
         const origin: EventOrigin = { source: 'products', correlationId: envelope.correlationId };
         const released = await reservations.release(tx, orderId);
         if (released.length === 0) return;
         await reservations.lockProducts(tx, released.map((line) => line.productId));
         const changes = await stockChanges(tx, released, 1, origin);
-        await recordEvents(tx, [...changes, pendingEvent(Events.stockReleased, origin, orderId, { orderId, items: released })]);
-      },
-    },
-  };
+        await recordEvents(tx, [...changes, pendingEvent(ProductEvents.stockReleased, origin, orderId, { orderId, items: released })]);
+      }),
+    ],
+  });
 }

@@ -1,7 +1,8 @@
-import type { ConsumerDefinition, EventData, TransactionRunner } from '#kit';
-import { Events } from '#kit';
-import type { ProductsTransaction, ProductStore } from './product-store.js';
-import { productChangeEvents } from './product-events.js';
+import { eventConsumer, type ConsumerDefinition, type EventData, type TransactionRunner } from '#kit';
+
+import type { ProductsTransaction, ProductStore } from '../catalog/product-store.js';
+import { productChangeEvents } from '../catalog/product-events.js';
+import { UserEvents } from '../../../accounts/src/events/index.js';
 
 /**
  * products reacts to user.deleted: a deleted supplier's products leave the
@@ -12,20 +13,19 @@ export function supplierDeletionConsumer(
   products: ProductStore,
   transactions: TransactionRunner<ProductsTransaction>,
 ): ConsumerDefinition {
-  return {
+  return eventConsumer({
     name: 'products.user-deletions',
-    topics: [Events.userDeleted.topic],
     transactions,
-    handlers: {
-      [Events.userDeleted.type]: async (data, { transaction, envelope, logger }) => {
-        const { userId } = data as EventData<typeof Events.userDeleted>;
+    handlers: (on) => [
+      on(UserEvents.deleted, async (data, { transaction, envelope, logger }) => {
+        const { userId } = data;
         const changed = await products.deactivateAllOf(
           userId,
-          transaction as ProductsTransaction,
+          transaction,
           productChangeEvents({ source: 'products', correlationId: envelope.correlationId }),
         );
         if (changed.length > 0) logger.info({ supplierId: userId, deactivated: changed.length }, 'deleted supplier’s products deactivated');
-      },
-    },
-  };
+      }),
+    ],
+  });
 }
