@@ -1,4 +1,4 @@
-import { eventConsumer, Role, type ConsumerDefinition, type EventData, type HandlerContext, type TransactionRunner } from '#kit';
+import { eventConsumer, Role, type ConsumerDefinition, type HandlerContext, type TransactionRunner } from '#kit';
 import type { CourierProfileStore, CouriersTransaction } from '../profiles/profile-store.js';
 import { UserEvents } from '../../../accounts/src/events/index.js';
 import { VerificationEvents } from '../../../verification/src/events/index.js';

@@ -1,4 +1,4 @@
-import { eventConsumer, type ConsumerDefinition, type EventData, type HandlerContext, type TransactionRunner } from '#kit';
+import { eventConsumer, type ConsumerDefinition, type HandlerContext, type TransactionRunner } from '#kit';
 import type { CouriersTransaction } from '../profiles/profile-store.js';
 import type { Assignment } from '../delivery/assignment.js';
 import type { DeliveryStore } from '../delivery/delivery-store.js';

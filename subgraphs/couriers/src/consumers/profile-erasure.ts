@@ -1,4 +1,4 @@
-import { eventConsumer, type ConsumerDefinition, type EventData, type TransactionRunner } from '#kit';
+import { eventConsumer, type ConsumerDefinition, type TransactionRunner } from '#kit';
 import type { CourierProfileStore, CouriersTransaction } from '../profiles/profile-store.js';
 import { UserEvents } from '../../../accounts/src/events/index.js';
 

@@ -1,4 +1,4 @@
-import { eventConsumer, type ConsumerDefinition, type EventData, type TransactionRunner } from '#kit';
+import { eventConsumer, type ConsumerDefinition, type TransactionRunner } from '#kit';
 import type { CouriersTransaction } from '../profiles/profile-store.js';
 import type { TrackStore } from '../delivery/track-store.js';
 import { CourierEvents } from '../events/index.js';

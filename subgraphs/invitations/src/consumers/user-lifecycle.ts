@@ -1,4 +1,4 @@
-import { eventConsumer, recordEvents, type ConsumerDefinition, type EventData, type TransactionRunner } from '#kit';
+import { eventConsumer, recordEvents, type ConsumerDefinition, type TransactionRunner } from '#kit';
 import type { InvitationsTransaction } from '../database.js';
 import type { ClaimStore } from '../claims/claim-store.js';
 import { invitationAcceptedEvent } from '../invitations/invitation-events.js';

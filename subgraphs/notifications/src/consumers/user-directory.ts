@@ -1,4 +1,4 @@
-import { eventConsumer, type ConsumerDefinition, type EventData, type TransactionRunner } from '#kit';
+import { eventConsumer, type ConsumerDefinition, type TransactionRunner } from '#kit';
 import type { ContactDirectory } from '../contacts/contact-directory.js';
 import type { NotificationsTransaction } from '../database.js';
 import type { NotificationStore } from '../notifications/notification-store.js';

@@ -1,9 +1,8 @@
 import { eventConsumer, type ConsumerDefinition, type EventData, type TransactionRunner } from '#kit';
 import type { OrdersTransaction } from '../database.js';
 import type { CourierViewStore } from '../couriers/courier-view-store.js';
-import { USER_TOPIC, UserEvents } from '../../../accounts/src/events/index.js';
+import { UserEvents } from '../../../accounts/src/events/index.js';
 import { CourierEvents } from '../../../couriers/src/events/index.js';
-import { ORDER_TOPIC } from '../events/index.js';
 
 /**
  * Orders learns which courier was offered or carries an order from couriers' events, never from

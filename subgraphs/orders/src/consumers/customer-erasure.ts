@@ -1,4 +1,4 @@
-import { eventConsumer, type ConsumerDefinition, type EventData, type TransactionRunner } from '#kit';
+import { eventConsumer, type ConsumerDefinition, type TransactionRunner } from '#kit';
 import type { OrdersTransaction } from '../database.js';
 import type { OrderStore } from '../orders/order-store.js';
 import { UserEvents } from '../../../accounts/src/events/index.js';

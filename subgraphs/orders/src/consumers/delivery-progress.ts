@@ -1,9 +1,8 @@
-import { eventConsumer, type ConsumerDefinition, type EventData, type HandlerContext, type TransactionRunner } from '#kit';
+import { eventConsumer, type ConsumerDefinition, type HandlerContext, type TransactionRunner } from '#kit';
 import type { OrdersTransaction } from '../database.js';
 import type { OrderStore } from '../orders/order-store.js';
 import type { SystemMoves } from '../saga/system-moves.js';
 import { CourierEvents } from '../../../couriers/src/events/index.js';
-import { ORDER_TOPIC } from '../events/index.js';
 
 /**
  * The assigned courier moves the order along: pickup → IN_TRANSIT (order.in_transit), the

@@ -1,9 +1,9 @@
-import { eventConsumer, type ConsumerDefinition, type EventData, type HandlerContext, type TransactionRunner } from '#kit';
+import { eventConsumer, type ConsumerDefinition, type HandlerContext, type TransactionRunner } from '#kit';
 import type { OrdersTransaction } from '../database.js';
 import type { Order, OrderStore } from '../orders/order-store.js';
 import type { SystemMoves } from '../saga/system-moves.js';
-import { PAYMENT_TOPIC, PaymentEvents } from '../../../payments/src/events/index.js';
-import { PRODUCT_TOPIC, ProductEvents } from '../../../products/src/events/index.js';
+import { PaymentEvents } from '../../../payments/src/events/index.js';
+import { ProductEvents } from '../../../products/src/events/index.js';
 
 /**
  * orders' side of the saga: products' stock outcome and payments' money events move orders.

@@ -1,4 +1,4 @@
-import { eventConsumer, type ConsumerDefinition, type EventData, type TransactionRunner } from '#kit';
+import { eventConsumer, type ConsumerDefinition, type TransactionRunner } from '#kit';
 
 import type { ProductsTransaction, ProductStore } from '../catalog/product-store.js';
 import { productChangeEvents } from '../catalog/product-events.js';

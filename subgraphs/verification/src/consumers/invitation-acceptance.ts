@@ -1,4 +1,4 @@
-import { eventConsumer, type ConsumerDefinition, type EventData, type TransactionRunner } from '#kit';
+import { eventConsumer, type ConsumerDefinition, type TransactionRunner } from '#kit';
 import type { VerificationService } from '../verification/verification-service.js';
 import { verificationStore, type VerificationTransaction } from '../verification/verification-store.js';
 import { InvitationEvents } from '../../../invitations/src/events/index.js';

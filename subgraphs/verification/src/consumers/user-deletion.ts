@@ -1,4 +1,4 @@
-import { eventConsumer, type ConsumerDefinition, type EventData, type TransactionRunner } from '#kit';
+import { eventConsumer, type ConsumerDefinition, type TransactionRunner } from '#kit';
 import type { DocumentStorage } from '../storage/document-storage.js';
 import { verificationStore, type VerificationTransaction } from '../verification/verification-store.js';
 import { UserEvents } from '../../../accounts/src/events/index.js';
