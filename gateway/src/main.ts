@@ -20,7 +20,7 @@ if (workers > 1 && isClusterPrimary()) {
   // bus would stay silent, so without brokers subscriptions are off (upgrades answer 503).
   const eventBus =
     settings.kafkaBrokers.length > 0
-      ? await openEventBus({ brokers: settings.kafkaBrokers, clientId: 'gateway', logger, namespace: settings.kafkaNamespace })
+      ? await openEventBus({ brokers: settings.kafkaBrokers, clientId: 'gateway', logger, namespace: settings.kafkaNamespace }, [])
       : undefined;
   const gateway = await startGateway(settings, { logger, ...(eventBus ? { eventBus } : {}) });
   onShutdownSignal(logger, [gateway.stop, ...(eventBus ? [() => eventBus.close()] : []), () => tracing.shutdown()]);

@@ -11,6 +11,7 @@ import {
   remoteTokenVerifier,
   startRevocationFeed,
   startHttpService,
+  TOPIC_PARTITIONS,
   unexpectedErrorLoggingPlugin,
   type AccessRevocations,
   type AccessTokenVerifier,
@@ -183,6 +184,9 @@ export async function startGateway(settings: GatewaySettings, deps: GatewayDepen
     // Consuming starts before the port opens, so a client never subscribes to a gateway that hears nothing.
     const invalidatingTopics = responseCache === undefined ? [] : declarations.cacheInvalidatingTopics;
     const topics = [...new Set([...topicsOf(subscriptionFields), ...invalidatingTopics])];
+    // The topics belong to the subgraphs that declare them; the gateway makes sure they exist before it
+    // reads them, as every consumer does, so it can start before their producers.
+    if (deps.eventBus !== undefined && topics.length > 0) await deps.eventBus.ensureTopics(topics, { partitions: TOPIC_PARTITIONS });
     fanout = deps.eventBus ? await startEventFanout({ bus: deps.eventBus, topics, logger }) : undefined;
     // Cached public answers go stale when their subgraph says so (@invalidatesCache): with events,
     // the cache is dropped at once instead of serving them until their max-age runs out.

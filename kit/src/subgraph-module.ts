@@ -10,9 +10,12 @@ import { startScheduledJobs, type ScheduledJob } from './scheduled-job.js';
 import { startSubgraph, type SubgraphDefinition } from './subgraph.js';
 import type { RunningService } from './http/service-server.js';
 import type { BusSubscription, EventBus, IncomingMessage } from './events/event-bus.js';
-import { startEventConsumer, type EventConsumer, type EventConsumerOptions } from './events/event-consumer.js';
+import type { EventConsumer } from './events/event-consumer.js';
+import type { ConsumerDefinition } from './events/consumer-definition.js';
+import type { EventContracts } from './events/event-definition.js';
+import { eventRegistry } from './events/event-registry.js';
 import { startOutboxRelay, type OutboxRelay } from './events/outbox-relay.js';
-import { openEventBus } from './events/create-event-bus.js';
+import { openEventBus, TOPIC_PARTITIONS } from './events/create-event-bus.js';
 import { observePool } from './observability/pool-metrics.js';
 import { createServiceTelemetry } from './observability/telemetry.js';
 import { startTracing } from './observability/tracing.js';
@@ -33,9 +36,6 @@ export interface SubgraphProcessSettings {
   /** ACCESS_TOKEN_TTL_SECONDS: how long the process remembers (and on start replays) access revocations. */
   accessTokenTtlSeconds: number;
 }
-
-/** A consumer the kit starts beside the subgraph and stops before its database closes. */
-export type ConsumerDefinition = Omit<EventConsumerOptions<any>, 'bus' | 'logger' | 'telemetry'>;
 
 /**
  * A plain subscription for a topic whose messages are not events to handle by type: the
@@ -73,6 +73,11 @@ export interface SubgraphModule<Settings extends SubgraphProcessSettings, Client
   environmentPrefix: string;
   /** The port `npm start` and the containers use unless `<prefix>_PORT` says otherwise. */
   defaultPort: number;
+  /**
+   * The event contracts the subgraph publishes (its `src/events/index.ts`): the
+   * topics its process creates, and the rows of EVENTS.md it owns.
+   */
+  produces: EventContracts;
   PrismaClient: PrismaClientConstructor<Client>;
   parseSettings(environment: Environment): Settings;
   assemble(database: Database<Client>, settings: Settings, logger: Logger): Promise<AssembledSubgraph>;
@@ -119,9 +124,11 @@ export async function startSubgraphModule<Settings extends SubgraphProcessSettin
   const relay = assembled.publishesEvents
     ? await startOutboxRelay({ databaseUrl: settings.databaseUrl, pool: database.pool, bus: options.eventBus, logger, telemetry })
     : undefined;
-  const consumers = await Promise.all(
-    (assembled.consumers ?? []).map((consumer) => startEventConsumer({ ...consumer, bus: options.eventBus, logger, telemetry })),
-  );
+  const consumerDefinitions = assembled.consumers ?? [];
+  // Consumed topics exist before anyone subscribes, with the deployment's partitions, even when their producer has not started yet.
+  const consumedTopics = [...new Set(consumerDefinitions.flatMap((consumer) => consumer.consumes.map((definition) => definition.topic)))];
+  if (consumedTopics.length > 0) await options.eventBus.ensureTopics(consumedTopics, { partitions: TOPIC_PARTITIONS });
+  const consumers = await Promise.all(consumerDefinitions.map((consumer) => consumer.start({ bus: options.eventBus, logger, telemetry })));
   const observers: BusSubscription[] = await Promise.all(
     (assembled.observers ?? []).map((observer) =>
       options.eventBus.subscribe({ groupId: observer.name, topics: observer.topics, fromBeginning: true, handle: (message) => observer.handle(message) }),
@@ -179,7 +186,10 @@ export async function runSubgraphProcess<Settings extends SubgraphProcessSetting
   const settings = loadConfigOrExit(() => module.parseSettings(process.env));
   const tracing = startTracing(loadConfigOrExit(() => parseTracingSettings(process.env, module.name)));
   const logger = createLogger({ service: module.name, level: settings.logLevel });
-  const eventBus = await openEventBus({ brokers: settings.kafkaBrokers, clientId: module.name, logger, namespace: settings.kafkaNamespace });
+  const eventBus = await openEventBus(
+    { brokers: settings.kafkaBrokers, clientId: module.name, logger, namespace: settings.kafkaNamespace },
+    eventRegistry([module.produces]).topics,
+  );
   const service = await startSubgraphModule(module, settings, { logger, eventBus });
   onShutdownSignal(logger, [service.stop, () => eventBus.close(), () => tracing.shutdown()]);
 }

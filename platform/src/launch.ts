@@ -1,4 +1,5 @@
 import {
+  eventRegistry,
   openEventBus,
   defineSettings,
   sharedSettings,
@@ -65,7 +66,10 @@ export async function launchPlatform(options: PlatformOptions): Promise<RunningP
   const kafka = defineSettings({ brokers: sharedSettings.kafkaBrokers, namespace: sharedSettings.kafkaNamespace }).parse(base);
   const eventBus =
     options.eventBus ??
-    (await openEventBus({ brokers: kafka.brokers, clientId: 'gasrapido-platform', logger: loggerFor('event-bus'), namespace: kafka.namespace }));
+    (await openEventBus(
+      { brokers: kafka.brokers, clientId: 'gasrapido-platform', logger: loggerFor('event-bus'), namespace: kafka.namespace },
+      eventRegistry(subgraphModules.map((module) => module.produces)).topics,
+    ));
 
   // One process, one revocation feed: every service here reads the same access revocations.
   const identity = defineSettings({ accessTokenTtlSeconds: sharedSettings.accessTokenTtlSeconds }).parse(base);

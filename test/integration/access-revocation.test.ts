@@ -2,13 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { createClient } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { Events } from '#kit';
+
 import { eventually, publishEvent } from '../support/event-probe.js';
 import { startExtraGateway } from '../support/extra-gateway.js';
 import { firstCode, postGraphQL, type GraphQLExchange } from '../support/graphql-client.js';
 import { verifiedUser } from '../support/onboarding.js';
 import { TEST_GATEWAY_SECRET, startTestPlatform, type TestPlatform } from '../support/platform.js';
 import { createAdmin, enrolMfa, nextTotpCode, registerUser, signIn, STRONG_PASSWORD, type MfaUser, type SignedInUser } from '../support/users.js';
+import { VerificationEvents } from '../../subgraphs/verification/src/events/index.js';
 
 // Every service re-verifies access tokens on its own, without asking accounts: these tests show
 // that a token whose subject was deleted, or whose access was revoked after it was issued, is
@@ -168,7 +169,7 @@ describe('a withdrawn verification', () => {
     // The verification service announces that the courier's documents wait for a review again.
     await publishEvent(
       test.platform.eventBus,
-      Events.verificationRequested,
+      VerificationEvents.requested,
       courier.id,
       { requestId: randomUUID(), userId: courier.id, role: 'COURIER', requiredDocuments: ['DRIVER_LICENSE'], reason: 'DOCUMENT_REPLACED' },
       'verification',

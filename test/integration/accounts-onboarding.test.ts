@@ -1,11 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Events, type EventData, type EventDefinition } from '#kit';
+import { type EventData, type EventDefinition } from '#kit';
 import type { AccountsDatabase } from '../../subgraphs/accounts/src/database.js';
 import { eventually, probeEvents, type EventProbe, publishEvent } from '../support/event-probe.js';
 import { firstCode } from '../support/graphql-client.js';
 import { startTestPlatform, type TestPlatform } from '../support/platform.js';
 import { createAdmin, registerUser, STRONG_PASSWORD, uniqueContact, type MfaUser, type SignedInUser } from '../support/users.js';
+import { UserEvents } from '../../subgraphs/accounts/src/events/index.js';
+import { VerificationEvents } from '../../subgraphs/verification/src/events/index.js';
 
 let test: TestPlatform;
 let admin: MfaUser;
@@ -13,7 +15,7 @@ let userEvents: EventProbe;
 beforeAll(async () => {
   test = await startTestPlatform();
   admin = await createAdmin(test);
-  userEvents = await probeEvents(test.platform.eventBus, [Events.userUpdated.topic]);
+  userEvents = await probeEvents(test.platform.eventBus, [UserEvents.updated.topic]);
 });
 afterAll(async () => {
   await userEvents?.stop();
@@ -131,7 +133,7 @@ describe('the verified flag', () => {
   }
 
   const approve = (userId: string) =>
-    publish(Events.verificationApproved, userId, {
+    publish(VerificationEvents.approved, userId, {
       requestId: randomUUID(),
       userId,
       role: 'COURIER',
@@ -174,7 +176,7 @@ describe('the verified flag', () => {
     await approve(courier.id);
     await approve(courier.id);
     await eventually(async () => ((await verifiedOf(courier)) ? true : undefined), 15_000, 'approval');
-    await publish(Events.verificationRejected, courier.id, {
+    await publish(VerificationEvents.rejected, courier.id, {
       requestId: randomUUID(),
       userId: courier.id,
       role: 'COURIER',

@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Events } from '#kit';
+
 import { eventually, publishEvent } from '../support/event-probe.js';
 import { firstCode } from '../support/graphql-client.js';
 import { startTestPlatform, type TestPlatform } from '../support/platform.js';
 import { createAdmin, registerUser, STRONG_PASSWORD, uniqueContact, type SignedInUser } from '../support/users.js';
+import { VerificationEvents } from '../../subgraphs/verification/src/events/index.js';
 
 let test: TestPlatform;
 beforeAll(async () => {
@@ -208,7 +209,7 @@ describe('profiles and roles', () => {
 /** The supplier after the verification service approved them, with a token that says so. */
 async function verified(supplier: SignedInUser): Promise<SignedInUser> {
   const data = { requestId: randomUUID(), userId: supplier.id, role: 'SUPPLIER' as const, reviewedBy: randomUUID(), approvedAt: new Date().toISOString() };
-  await publishEvent(test.platform.eventBus, Events.verificationApproved, supplier.id, data, 'verification');
+  await publishEvent(test.platform.eventBus, VerificationEvents.approved, supplier.id, data, 'verification');
   return eventually(async () => {
     const refreshed = await test.query(`mutation ($token: String!) { refreshSession(refreshToken: $token) { accessToken refreshToken user { verified } } }`, {
       variables: { token: supplier.refreshToken },

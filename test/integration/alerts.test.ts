@@ -1,11 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import type { Client } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createEnvelope, Events, Topic, type EventEnvelope, type PrismaLike, type ScheduledJob, type StartedSubgraph } from '#kit';
+import { createEnvelope, type EventEnvelope, type PrismaLike, type ScheduledJob, type StartedSubgraph } from '#kit';
 import { eventually, probeEvents, publishEvent, type EventProbe } from '../support/event-probe.js';
 import { connectAs, liveFeed } from '../support/live-updates.js';
 import { startTestPlatform, type TestPlatform } from '../support/platform.js';
 import { createAdmin, registerUser, type SignedInUser } from '../support/users.js';
+import { ALERT_TOPIC } from '../../subgraphs/alerts/src/events/index.js';
+import { CourierEvents } from '../../subgraphs/couriers/src/events/index.js';
+import { ORDER_TOPIC, OrderEvents } from '../../subgraphs/orders/src/events/index.js';
+import { PAYMENT_TOPIC, PaymentEvents } from '../../subgraphs/payments/src/events/index.js';
+import { ProductEvents } from '../../subgraphs/products/src/events/index.js';
 
 let test: TestPlatform;
 let admin: SignedInUser;
@@ -50,7 +55,7 @@ const parties = () => ({ orderId: randomUUID(), customerId: randomUUID(), suppli
 
 beforeAll(async () => {
   test = await startTestPlatform({ ALERTS_EVALUATION_INTERVAL_MS: '200', ALERTS_MINIMUM_PAYMENTS: '10' });
-  probe = await probeEvents(test.platform.eventBus, [Topic.ALERT]);
+  probe = await probeEvents(test.platform.eventBus, [ALERT_TOPIC]);
   admin = await createAdmin(test);
   secondLevel = await createAdmin(test);
   await heardOfAdmins([admin.id, secondLevel.id]);
@@ -140,7 +145,7 @@ describe('who receives alerts', () => {
 
     const rule = await ruleId({ name: 'Entregador sumido', kind: 'COURIER_NOT_FOUND', threshold: 1, windowMinutes: 60, escalationPolicyId: policy.data!.createEscalationPolicy.id });
     const order = parties();
-    await publishEvent(test.platform.eventBus, Events.courierNotFound, order.orderId, { ...order, offersMade: 3, searchedSince: new Date(Date.now() - 600_000).toISOString(), at: new Date().toISOString() }, 'couriers');
+    await publishEvent(test.platform.eventBus, CourierEvents.notFound, order.orderId, { ...order, offersMade: 3, searchedSince: new Date(Date.now() - 600_000).toISOString(), at: new Date().toISOString() }, 'couriers');
     const [triggered] = await probe.waitFor((event) => event.envelope?.type === 'alert.triggered' && event.envelope.data.ruleId === rule);
     const [escalated] = await probe.waitFor((event) => event.envelope?.type === 'alert.escalated' && event.envelope.data.alertId === triggered!.envelope!.data.alertId);
     expect(escalated!.envelope!.data.recipientUserIds).toEqual([admin.id]);
@@ -160,7 +165,7 @@ describe('an incident', () => {
     const rule = await ruleId({ name: 'Pedido sem confirmação', kind: 'ORDER_NOT_CONFIRMED', severity: 'CRITICAL', threshold: 1, windowMinutes: 15, escalationPolicyId: policy.data!.createEscalationPolicy.id });
     const feed = liveFeed<{ alertUpdated: any }>(live, `subscription { alertUpdated { ${alertFields} } }`);
     const order = parties();
-    await publishEvent(test.platform.eventBus, Events.orderCreated, order.orderId, {
+    await publishEvent(test.platform.eventBus, OrderEvents.created, order.orderId, {
       ...order,
       items: [{ productId: randomUUID(), quantity: 1, unitPriceAmount: 11_000, lineTotalAmount: 11_000 }],
       subtotalAmount: 11_000, deliveryFeeAmount: 0, totalAmount: 11_000, currency: 'BRL', paymentMethod: 'CASH_ON_DELIVERY',
@@ -186,7 +191,7 @@ describe('an incident', () => {
     expect(second!.envelope!.data.recipientUserIds).toEqual([secondLevel.id]);
     await feed.waitFor((data) => data.alertUpdated.id === alertId && data.alertUpdated.escalationLevel === 2);
 
-    await publishEvent(test.platform.eventBus, Events.orderConfirmed, order.orderId, {
+    await publishEvent(test.platform.eventBus, OrderEvents.confirmed, order.orderId, {
       ...order, totalAmount: 11_000, currency: 'BRL', paymentMethod: 'CASH_ON_DELIVERY', cylinderCount: 1,
       deliveryLocation: { latitude: -23.55, longitude: -46.63 }, confirmedAt: new Date().toISOString(),
     }, 'orders');
@@ -207,7 +212,7 @@ describe('an incident', () => {
     );
     const rule = await ruleId({ name: 'Entregador não encontrado', kind: 'COURIER_NOT_FOUND', threshold: 1, windowMinutes: 60, escalationPolicyId: policy.data!.createEscalationPolicy.id });
     const order = parties();
-    await publishEvent(test.platform.eventBus, Events.courierNotFound, order.orderId, { ...order, offersMade: 3, searchedSince: new Date(Date.now() - 600_000).toISOString(), at: new Date().toISOString() }, 'couriers');
+    await publishEvent(test.platform.eventBus, CourierEvents.notFound, order.orderId, { ...order, offersMade: 3, searchedSince: new Date(Date.now() - 600_000).toISOString(), at: new Date().toISOString() }, 'couriers');
     const [triggered] = await probe.waitFor((event) => event.envelope?.type === 'alert.triggered' && event.envelope.data.ruleId === rule);
     const alertId = triggered!.envelope!.data.alertId;
 
@@ -237,7 +242,7 @@ describe('deduplication', () => {
     const supplierId = randomUUID();
     let previous = 20;
     for (const stockQuantity of [5, 6, 5, 7, 4, 9, 5, 10]) {
-      await publishEvent(test.platform.eventBus, Events.inventoryUpdated, productId, {
+      await publishEvent(test.platform.eventBus, ProductEvents.inventoryUpdated, productId, {
         productId, supplierId, previousQuantity: previous, stockQuantity, lowStockThreshold: 5, crossedLowThreshold: previous > 5 && stockQuantity <= 5,
       }, 'products');
       previous = stockQuantity;
@@ -252,9 +257,9 @@ describe('deduplication', () => {
 
   it('raises one alert for messages arriving on the dead-letter topic, however many consumers refuse them', async () => {
     const rule = await ruleId({ name: 'Mensagens mortas', kind: 'DEAD_LETTERS', threshold: 1, windowMinutes: 60 });
-    await test.platform.eventBus.publish([{ topic: Topic.ORDER, key: randomUUID(), value: 'this is not an event' }]);
+    await test.platform.eventBus.publish([{ topic: ORDER_TOPIC, key: randomUUID(), value: 'this is not an event' }]);
     await eventually(async () => {
-      const { rows } = await sql('select count(*)::int as n from dead_letters where original_topic like $1', [`%${Topic.ORDER}`]);
+      const { rows } = await sql('select count(*)::int as n from dead_letters where original_topic like $1', [`%${ORDER_TOPIC}`]);
       return rows[0].n >= 2 ? true : undefined;
     }, 30_000, 'two consumers dead-lettered the message');
     const raised = await eventually(async () => ((await alertsOf(rule)).length > 0 ? alertsOf(rule) : undefined), 30_000, 'the dead-letter alert');
@@ -269,13 +274,13 @@ describe('deduplication', () => {
     const burst: EventEnvelope[] = Array.from({ length: 1_000 }, () => {
       const order = parties();
       return createEnvelope({
-        type: Events.paymentFailed.type, source: 'payments', subject: order.orderId, schemaVersion: 1, correlationId: `burst-${randomUUID()}`,
-        data: Events.paymentFailed.data.parse({
+        type: PaymentEvents.failed.type, source: 'payments', subject: order.orderId, schemaVersion: 1, correlationId: `burst-${randomUUID()}`,
+        data: PaymentEvents.failed.data.parse({
           paymentId: randomUUID(), orderId: order.orderId, customerId: order.customerId, method: 'CARD', reasonCode: 'DECLINED', reason: 'declined', failedAt: new Date().toISOString(),
         }),
       });
     });
-    const messages = burst.map((envelope) => ({ topic: Topic.PAYMENT, key: envelope.subject, value: JSON.stringify(envelope) }));
+    const messages = burst.map((envelope) => ({ topic: PAYMENT_TOPIC, key: envelope.subject, value: JSON.stringify(envelope) }));
     const handledBefore = observations().stats().handled;
     await test.platform.eventBus.publish(messages);
     await eventually(async () => (observations().stats().handled - handledBefore >= 1_000 ? true : undefined), 600_000, 'the burst consumed');

@@ -1,10 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Events, Topic, type EventEnvelope, type PrismaLike, type StartedSubgraph } from '#kit';
+import { eventRegistry, type EventEnvelope, type PrismaLike, type StartedSubgraph } from '#kit';
+import { subgraphModules } from '../../platform/src/subgraph-modules.js';
 import { eventually, probeEvents, publishEvent, type EventProbe } from '../support/event-probe.js';
 import { startTestPlatform, type TestPlatform } from '../support/platform.js';
 import { MetricsStore } from '../../subgraphs/analytics/src/metrics/metrics-store.js';
 import { createAdmin, registerUser, type SignedInUser } from '../support/users.js';
+import { ANALYTICS_TOPIC } from '../../subgraphs/analytics/src/events/index.js';
+import { CourierEvents } from '../../subgraphs/couriers/src/events/index.js';
+import { OrderEvents } from '../../subgraphs/orders/src/events/index.js';
+import { PaymentEvents } from '../../subgraphs/payments/src/events/index.js';
+import { ProductEvents } from '../../subgraphs/products/src/events/index.js';
 
 /**
  * A scripted day of marketplace events on the real broker, fed to analytics, and its metrics
@@ -86,7 +92,7 @@ async function publishDay(): Promise<void> {
   const bus = test.platform.eventBus;
   const publish = async (...args: Parameters<typeof publishEvent>) => void published.push(await publishEvent(...args));
   for (const product of products) {
-    await publish(bus, Events.productCreated, product.productId, {
+    await publish(bus, ProductEvents.created, product.productId, {
       productId: product.productId, supplierId: product.supplierId, name: product.name, cylinderType: 'P13',
       priceAmount: product.price, currency: 'BRL', stockQuantity: 100, lowStockThreshold: null, active: true,
     }, 'products');
@@ -94,7 +100,7 @@ async function publishDay(): Promise<void> {
   for (const order of orders) {
     const parties = { orderId: order.orderId, customerId: order.customerId, supplierId: order.supplierId };
     const total = order.quantity * order.unitPrice;
-    await publish(bus, Events.orderCreated, order.orderId, {
+    await publish(bus, OrderEvents.created, order.orderId, {
       ...parties,
       items: [{ productId: order.productId, quantity: order.quantity, unitPriceAmount: order.unitPrice, lineTotalAmount: total }],
       subtotalAmount: total, deliveryFeeAmount: 0, totalAmount: total, currency: 'BRL', paymentMethod: 'CARD',
@@ -102,33 +108,33 @@ async function publishDay(): Promise<void> {
     }, 'orders');
     const paymentId = randomUUID();
     for (let attempt = 0; attempt < order.paymentFailures; attempt += 1) {
-      await publish(bus, Events.paymentFailed, order.orderId, {
+      await publish(bus, PaymentEvents.failed, order.orderId, {
         paymentId, orderId: order.orderId, customerId: order.customerId, method: 'CARD', reasonCode: 'DECLINED', reason: 'declined',
         failedAt: iso(order.placedAt + (attempt + 1) * 10_000),
       }, 'payments');
     }
     if (order.paid) {
-      await publish(bus, Events.paymentProcessed, order.orderId, {
+      await publish(bus, PaymentEvents.processed, order.orderId, {
         paymentId, ...parties, amount: total, currency: 'BRL', method: 'CARD', providerReference: 'sandbox', capturedAt: iso(order.placedAt + MINUTE),
       }, 'payments');
     }
     if (order.confirmedAt !== null) {
-      await publish(bus, Events.orderConfirmed, order.orderId, {
+      await publish(bus, OrderEvents.confirmed, order.orderId, {
         ...parties, totalAmount: total, currency: 'BRL', paymentMethod: 'CARD', cylinderCount: order.quantity,
         deliveryLocation: { latitude: -23.55, longitude: -46.63 }, confirmedAt: iso(order.confirmedAt),
       }, 'orders');
     }
     if (order.assignedAt !== null) {
-      await publish(bus, Events.courierAssigned, order.orderId, { ...parties, courierId: order.courierId, offerId: randomUUID(), assignedAt: iso(order.assignedAt) }, 'couriers');
+      await publish(bus, CourierEvents.assigned, order.orderId, { ...parties, courierId: order.courierId, offerId: randomUUID(), assignedAt: iso(order.assignedAt) }, 'couriers');
     }
     if (order.deliveredAt !== null) {
-      await publish(bus, Events.orderInTransit, order.orderId, { ...parties, courierId: order.courierId, at: iso(order.assignedAt! + MINUTE) }, 'orders');
-      await publish(bus, Events.orderDelivered, order.orderId, {
+      await publish(bus, OrderEvents.inTransit, order.orderId, { ...parties, courierId: order.courierId, at: iso(order.assignedAt! + MINUTE) }, 'orders');
+      await publish(bus, OrderEvents.delivered, order.orderId, {
         ...parties, courierId: order.courierId, paymentMethod: 'CARD', totalAmount: total, currency: 'BRL', deliveredAt: iso(order.deliveredAt),
       }, 'orders');
     }
     if (order.cancelledAt !== null) {
-      await publish(bus, Events.orderCancelled, order.orderId, {
+      await publish(bus, OrderEvents.cancelled, order.orderId, {
         ...parties, previousStatus: order.confirmedAt === null ? 'PENDING_PAYMENT' : 'CONFIRMED', reasonCode: 'CUSTOMER_REQUEST', reason: 'changed my mind',
         cancelledBy: order.customerId, items: [{ productId: order.productId, quantity: order.quantity }], cancelledAt: iso(order.cancelledAt),
       }, 'orders');
@@ -195,7 +201,7 @@ async function metricsAs(user: SignedInUser, input: Record<string, unknown>) {
 
 beforeAll(async () => {
   test = await startTestPlatform({ ANALYTICS_COMMISSION_BASIS_POINTS: String(COMMISSION_BASIS_POINTS), ANALYTICS_REPORT_SWEEP_MS: '100' });
-  probe = await probeEvents(test.platform.eventBus, [Topic.ANALYTICS]);
+  probe = await probeEvents(test.platform.eventBus, [ANALYTICS_TOPIC]);
   admin = await createAdmin(test);
   supplierA = await registerUser(test, 'SUPPLIER', 'Gás Azul');
   supplierB = await registerUser(test, 'SUPPLIER', 'Gás Verde');
@@ -289,7 +295,7 @@ describe('analytics over a scripted day on the real broker', () => {
     const consumer = analytics().consumers.find((candidate) => candidate.name === 'analytics.ingest')!;
     const duplicatesBefore = consumer.stats().duplicates;
     await test.platform.eventBus.publish(
-      published.map((envelope) => ({ topic: Events[eventKey(envelope.type)].topic, key: envelope.subject, value: JSON.stringify(envelope) })),
+      published.map((envelope) => ({ topic: topicOf(envelope.type), key: envelope.subject, value: JSON.stringify(envelope) })),
     );
     await eventually(async () => (consumer.stats().duplicates - duplicatesBefore >= published.length ? true : undefined), 60_000, 'the replay consumed');
     const after = (await metricsAs(admin, dayInput())).data!.businessMetrics;
@@ -408,6 +414,9 @@ describe('reports', () => {
   });
 });
 
-function eventKey(type: string): keyof typeof Events {
-  return (Object.keys(Events) as Array<keyof typeof Events>).find((key) => Events[key].type === type)!;
+/** The topic its producer publishes an event type on. */
+function topicOf(type: string): string {
+  const definition = eventRegistry(subgraphModules.map((module) => module.produces)).definition(type);
+  if (definition === undefined) throw new Error(`no contract for ${type}`);
+  return definition.topic;
 }

@@ -1,10 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Topic } from '#kit';
+
 import { eventually, probeEvents, type EventProbe } from '../support/event-probe.js';
 import { startKafkaBroker, type KafkaBroker } from '../support/kafka-broker.js';
 import { startTestPlatform, type TestPlatform } from '../support/platform.js';
 import { registerUser } from '../support/users.js';
 import { verifiedUser } from '../support/onboarding.js';
+import { USER_TOPIC } from '../../subgraphs/accounts/src/events/index.js';
+import { ORDER_TOPIC } from '../../subgraphs/orders/src/events/index.js';
+import { PRODUCT_TOPIC } from '../../subgraphs/products/src/events/index.js';
 
 // This file stops and restarts a broker, so it runs one of its own rather than the suite's.
 let broker: KafkaBroker;
@@ -14,7 +17,7 @@ let probe: EventProbe;
 beforeAll(async () => {
   broker = await startKafkaBroker();
   test = await startTestPlatform({ KAFKA_BROKERS: broker.bootstrap });
-  probe = await probeEvents(test.platform.eventBus, [Topic.PRODUCT, Topic.USER, Topic.ORDER]);
+  probe = await probeEvents(test.platform.eventBus, [PRODUCT_TOPIC, USER_TOPIC, ORDER_TOPIC]);
 }, 120_000);
 afterAll(async () => {
   await probe?.stop();

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Events, Role, Topic, createLogger, type PrismaLike, type StartedSubgraph, type Viewer } from '#kit';
+import { Role, createLogger, type PrismaLike, type StartedSubgraph, type Viewer } from '#kit';
 import { assignment } from '../../subgraphs/couriers/src/delivery/assignment.js';
 import { deliveryStore } from '../../subgraphs/couriers/src/delivery/delivery-store.js';
 import type { CouriersDatabase } from '../../subgraphs/couriers/src/database.js';
@@ -11,6 +11,7 @@ import { firstCode } from '../support/graphql-client.js';
 import { verifiedUser } from '../support/onboarding.js';
 import { startTestPlatform, type TestPlatform } from '../support/platform.js';
 import { registerUser, type SignedInUser } from '../support/users.js';
+import { ORDER_TOPIC, OrderEvents } from '../../subgraphs/orders/src/events/index.js';
 
 const CODE_SECRET = 'test-delivery-code-secret-0123456789';
 const OFFER_SECONDS = 2;
@@ -28,7 +29,7 @@ beforeAll(async () => {
     COURIERS_DELIVERY_CODE_MAX_ATTEMPTS: '3',
     COURIERS_DELIVERY_CODE_SECRET: CODE_SECRET,
   });
-  orderEvents = await probeEvents(test.platform.eventBus, [Topic.ORDER]);
+  orderEvents = await probeEvents(test.platform.eventBus, [ORDER_TOPIC]);
 }, 120_000);
 afterAll(async () => {
   await orderEvents?.stop();
@@ -84,7 +85,7 @@ async function onlineCourier(areaCentre: Point, options: { capacity?: number; ra
 /** Publishes order.confirmed as orders would, for an order delivered at `point`. */
 async function confirmOrder(point: Point, cylinderCount = 2, customerId: string = randomUUID()): Promise<string> {
   const orderId = randomUUID();
-  await publishEvent(test.platform.eventBus, Events.orderConfirmed, orderId, {
+  await publishEvent(test.platform.eventBus, OrderEvents.confirmed, orderId, {
     orderId,
     customerId,
     supplierId: randomUUID(),

@@ -1,10 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Topic } from '#kit';
+
 import { eventually, probeEvents, type EventProbe } from '../support/event-probe.js';
 import { firstCode } from '../support/graphql-client.js';
 import { verifiedUser } from '../support/onboarding.js';
 import { startTestPlatform, type TestPlatform } from '../support/platform.js';
 import { createAdmin, registerUser, type SignedInUser } from '../support/users.js';
+import { ORDER_TOPIC } from '../../subgraphs/orders/src/events/index.js';
 
 /**
  * Issue 15, items 3 and 4, through the gateway with real orders: what a courier sees of the
@@ -26,7 +27,7 @@ beforeAll(async () => {
     COURIERS_ASSIGNMENT_SWEEP_MS: '200',
     COURIERS_DELIVERY_CODE_MAX_ATTEMPTS: String(CODE_ATTEMPTS),
   });
-  orderEvents = await probeEvents(test.platform.eventBus, [Topic.ORDER]);
+  orderEvents = await probeEvents(test.platform.eventBus, [ORDER_TOPIC]);
   [supplier, customer, admin] = await Promise.all([
     verifiedUser(test, 'SUPPLIER', 'Gás da Praça'),
     registerUser(test, 'CUSTOMER', 'Joana Maria da Silva'),

@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { z } from 'zod';
 import {
-  Events,
   GATEWAY_CREDENTIAL_HEADER,
   defineSettings,
   sharedSettings,
@@ -15,6 +14,8 @@ import { eventually, publishEvent } from '../support/event-probe.js';
 import { firstCode, postGraphQL } from '../support/graphql-client.js';
 import { startTestPlatform, TEST_GATEWAY_SECRET, type TestPlatform } from '../support/platform.js';
 import { accountsInternals, createAdmin, registerUser, STRONG_PASSWORD, uniqueContact, type SignedInUser } from '../support/users.js';
+import { UserEvents } from '../../subgraphs/accounts/src/events/index.js';
+import { VerificationEvents } from '../../subgraphs/verification/src/events/index.js';
 
 let test: TestPlatform;
 beforeAll(async () => {
@@ -287,7 +288,7 @@ describe('reacting to other services’ events', () => {
   it('erases the profile when user.deleted arrives', async () => {
     const courier = await createCourier();
     await saveProfile(courier.accessToken);
-    await publish(Events.userDeleted, courier.id, { userId: courier.id, roles: ['COURIER'] });
+    await publish(UserEvents.deleted, courier.id, { userId: courier.id, roles: ['COURIER'] });
     // The courier's access token outlives the account; the profile does not.
     await eventually(async () => ((await myProfile(courier.accessToken)) === null ? true : undefined), 15_000, 'profile erased');
   });
@@ -298,7 +299,7 @@ describe('reacting to other services’ events', () => {
     await saveProfile(token);
     expect((await setAvailability(token, 'ONLINE')).data!.setCourierAvailability.availability).toBe('ONLINE');
 
-    await publish(Events.verificationRequested, courier.id, {
+    await publish(VerificationEvents.requested, courier.id, {
       requestId: randomUUID(),
       userId: courier.id,
       role: 'COURIER',
@@ -324,7 +325,7 @@ describe('reacting to other services’ events', () => {
     await saveProfile(token);
     expect((await setAvailability(token, 'ONLINE')).data!.setCourierAvailability.availability).toBe('ONLINE');
 
-    await publish(Events.userUpdated, courier.id, { userId: courier.id, roles: ['CUSTOMER'], name: 'Carlos Entregador', changed: ['roles'] });
+    await publish(UserEvents.updated, courier.id, { userId: courier.id, roles: ['CUSTOMER'], name: 'Carlos Entregador', changed: ['roles'] });
     await eventually(async () => ((await myProfile(token))!.availability === 'OFFLINE' ? true : undefined), 15_000, 'courier offline');
   });
 });

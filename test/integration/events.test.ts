@@ -1,11 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Events, Topic, type EventConsumer } from '#kit';
+import { type EventConsumer, DEAD_LETTER_TOPIC } from '#kit';
 import { firstCode } from '../support/graphql-client.js';
 import { eventually, probeEvents, type EventProbe } from '../support/event-probe.js';
 import { startTestPlatform, type TestPlatform } from '../support/platform.js';
 import { createAdmin, registerUser, STRONG_PASSWORD, uniqueContact } from '../support/users.js';
 import { verifiedUser } from '../support/onboarding.js';
+import { USER_TOPIC, UserEvents } from '../../subgraphs/accounts/src/events/index.js';
+import { PRODUCT_TOPIC } from '../../subgraphs/products/src/events/index.js';
 
 let test: TestPlatform;
 let probe: EventProbe;
@@ -13,8 +15,8 @@ let deadLetters: EventProbe;
 
 beforeAll(async () => {
   test = await startTestPlatform();
-  probe = await probeEvents(test.platform.eventBus, [Topic.USER, Topic.PRODUCT]);
-  deadLetters = await probeEvents(test.platform.eventBus, [Topic.DEAD_LETTER]);
+  probe = await probeEvents(test.platform.eventBus, [USER_TOPIC, PRODUCT_TOPIC]);
+  deadLetters = await probeEvents(test.platform.eventBus, [DEAD_LETTER_TOPIC]);
 });
 afterAll(async () => {
   await probe?.stop();
@@ -147,20 +149,20 @@ describe('consuming user.deleted in products', () => {
     await probe.waitFor(isDeactivation, 1);
     const duplicatesBefore = productsConsumer().stats().duplicates;
 
-    await test.platform.eventBus.publish([{ topic: Topic.USER, key: supplier.id, value: deletion!.raw! }]);
+    await test.platform.eventBus.publish([{ topic: USER_TOPIC, key: supplier.id, value: deletion!.raw! }]);
     await eventually(async () => (productsConsumer().stats().duplicates > duplicatesBefore ? true : undefined), 15_000, 'duplicate noticed');
     expect(probe.received.filter(isDeactivation)).toHaveLength(1);
   });
 
   it('sends a malformed event to the dead-letter topic with the reason, and keeps consuming', async () => {
     const key = randomUUID();
-    await test.platform.eventBus.publish([{ topic: Topic.USER, key, value: '{"type":"user.deleted","data":' }]);
+    await test.platform.eventBus.publish([{ topic: USER_TOPIC, key, value: '{"type":"user.deleted","data":' }]);
     await test.platform.eventBus.publish([
-      { topic: Topic.USER, key, value: JSON.stringify({ id: randomUUID(), type: Events.userDeleted.type, source: 'rogue', time: new Date().toISOString(), subject: key, schemaVersion: 1, correlationId: 'x', traceContext: {}, data: { userId: 'not-a-uuid' } }) },
+      { topic: USER_TOPIC, key, value: JSON.stringify({ id: randomUUID(), type: UserEvents.deleted.type, source: 'rogue', time: new Date().toISOString(), subject: key, schemaVersion: 1, correlationId: 'x', traceContext: {}, data: { userId: 'not-a-uuid' } }) },
     ]);
     const letters = await deadLetters.waitFor((event) => event.key === key && event.headers['x-dead-letter-consumer'] === 'products.user-deletions', 2);
     expect(letters[0]!.headers['x-dead-letter-reason']).toBe('value is not JSON');
-    expect(letters[0]!.headers['x-original-topic']).toBe(Topic.USER);
+    expect(letters[0]!.headers['x-original-topic']).toBe(USER_TOPIC);
     expect(letters[1]!.headers['x-dead-letter-reason']).toMatch(/data invalid for user\.deleted: userId/);
 
     // The partition is not stuck: a later deletion is still handled.

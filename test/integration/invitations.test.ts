@@ -1,6 +1,6 @@
 import { createHash, randomInt, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Events, GATEWAY_CREDENTIAL_HEADER, Topic, type PrismaLike, type StartedSubgraph } from '#kit';
+import { GATEWAY_CREDENTIAL_HEADER, type PrismaLike, type StartedSubgraph } from '#kit';
 import type { InvitationsDatabase } from '../../subgraphs/invitations/src/database.js';
 import { invitationExpiredEvents } from '../../subgraphs/invitations/src/invitations/invitation-events.js';
 import { invitationStore } from '../../subgraphs/invitations/src/invitations/invitation-store.js';
@@ -8,6 +8,9 @@ import { eventually, probeEvents, type EventProbe, type ReceivedEvent, publishEv
 import { firstCode, type GraphQLExchange } from '../support/graphql-client.js';
 import { startTestPlatform, TEST_GATEWAY_SECRET, type TestPlatform } from '../support/platform.js';
 import { accountsInternals, createAdmin, registerUser, signIn, STRONG_PASSWORD, type SignedInUser } from '../support/users.js';
+import { USER_TOPIC } from '../../subgraphs/accounts/src/events/index.js';
+import { INVITATION_TOPIC } from '../../subgraphs/invitations/src/events/index.js';
+import { VerificationEvents } from '../../subgraphs/verification/src/events/index.js';
 
 let test: TestPlatform;
 let invitationEvents: EventProbe;
@@ -21,8 +24,8 @@ beforeAll(async () => {
     // One trusted proxy: each test picks its client address with X-Forwarded-For.
     GATEWAY_TRUSTED_PROXY_HOPS: '1',
   });
-  invitationEvents = await probeEvents(test.platform.eventBus, [Topic.INVITATION]);
-  userEvents = await probeEvents(test.platform.eventBus, [Topic.USER]);
+  invitationEvents = await probeEvents(test.platform.eventBus, [INVITATION_TOPIC]);
+  userEvents = await probeEvents(test.platform.eventBus, [USER_TOPIC]);
   admin = await createAdmin(test);
 });
 afterAll(async () => {
@@ -125,7 +128,7 @@ const tokenClaims = (token: string) => JSON.parse(Buffer.from(token.split('.')[1
 /** A supplier whose documents are approved: verification announces it, accounts records it, a new sign-in carries it. */
 async function verifiedSupplier(): Promise<SignedInUser> {
   const supplier = await registerUser(test, 'SUPPLIER', 'Distribuidora Boa Chama');
-  await publishEvent(test.platform.eventBus, Events.verificationApproved, supplier.id, {
+  await publishEvent(test.platform.eventBus, VerificationEvents.approved, supplier.id, {
     requestId: randomUUID(),
     userId: supplier.id,
     role: 'SUPPLIER',
@@ -516,7 +519,7 @@ describe('the invitation lifecycle', () => {
     const [created] = await userEvents.waitFor((event) => event.envelope?.type === 'user.created' && event.envelope.subject === courier.id);
     const consumer = invitations().consumers.find((candidate) => candidate.name === 'invitations.user-lifecycle')!;
     const duplicatesBefore = consumer.stats().duplicates;
-    await test.platform.eventBus.publish([{ topic: Topic.USER, key: courier.id, value: created!.raw! }]);
+    await test.platform.eventBus.publish([{ topic: USER_TOPIC, key: courier.id, value: created!.raw! }]);
     await eventually(async () => (consumer.stats().duplicates > duplicatesBefore ? true : undefined), 15_000, 'the duplicate noticed');
     expect(invitationEvents.received.filter(isEvent('invitation.accepted', invitation.id))).toHaveLength(1);
   });

@@ -1,12 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Events, GATEWAY_CREDENTIAL_HEADER, Topic, type EventEnvelope, type PrismaLike, type StartedSubgraph } from '#kit';
+import { GATEWAY_CREDENTIAL_HEADER, type EventEnvelope, type PrismaLike, type StartedSubgraph } from '#kit';
 import { eventually, probeEvents, publishEvent, type EventProbe } from '../support/event-probe.js';
 import { notificationStore } from '../../subgraphs/notifications/src/notifications/notification-store.js';
 import type { NotificationsDatabase } from '../../subgraphs/notifications/src/database.js';
 import { startTestPlatform, TEST_GATEWAY_SECRET, type TestPlatform } from '../support/platform.js';
 import { decodeQuotedPrintable, startSmtpServer, type SmtpServer } from '../support/smtp-server.js';
 import { createAdmin, registerUser, type SignedInUser } from '../support/users.js';
+import { AlertEvents } from '../../subgraphs/alerts/src/events/index.js';
+import { AnalyticsEvents } from '../../subgraphs/analytics/src/events/index.js';
+import { NOTIFICATION_TOPIC, NotificationEvents } from '../../subgraphs/notifications/src/events/index.js';
+import { PAYMENT_TOPIC, PaymentEvents } from '../../subgraphs/payments/src/events/index.js';
 
 const MAX_ATTEMPTS = 3;
 
@@ -53,7 +57,7 @@ beforeAll(async () => {
     NOTIFICATIONS_RETRY_MAX_MS: '400',
     NOTIFICATIONS_DELIVERY_SWEEP_MS: '100',
   });
-  probe = await probeEvents(test.platform.eventBus, [Topic.NOTIFICATION]);
+  probe = await probeEvents(test.platform.eventBus, [NOTIFICATION_TOPIC]);
   admin = await createAdmin(test);
 });
 
@@ -85,9 +89,9 @@ describe('notifications', () => {
     const { email } = customer;
     await chooseLocale(customer, 'en');
 
-    await publishEvent(test.platform.eventBus, Events.paymentProcessed, randomUUID(), paymentProcessed(customer.id), 'payments');
+    await publishEvent(test.platform.eventBus, PaymentEvents.processed, randomUUID(), paymentProcessed(customer.id), 'payments');
 
-    const sent = await probe.waitFor((event) => event.envelope?.type === Events.notificationSent.type && event.envelope.data.userId === customer.id, 2, 20_000);
+    const sent = await probe.waitFor((event) => event.envelope?.type === NotificationEvents.sent.type && event.envelope.data.userId === customer.id, 2, 20_000);
     expect(sent.map((event) => event.envelope!.data.channel).sort()).toEqual(['EMAIL', 'IN_APP']);
     const mail = await eventually(async () => smtp.mails.find((received) => received.to.includes(email)));
     expect(decodeQuotedPrintable(mail.raw)).toContain('We received R$115.00 for order');
@@ -106,11 +110,11 @@ describe('notifications', () => {
 
   it('writes nothing new when an event is delivered again', async () => {
     const customer = await registerUser(test, 'CUSTOMER');
-    const envelope: EventEnvelope = await publishEvent(test.platform.eventBus, Events.paymentProcessed, randomUUID(), paymentProcessed(customer.id), 'payments');
-    await probe.waitFor((event) => event.envelope?.type === Events.notificationSent.type && event.envelope.data.userId === customer.id, 2, 20_000);
+    const envelope: EventEnvelope = await publishEvent(test.platform.eventBus, PaymentEvents.processed, randomUUID(), paymentProcessed(customer.id), 'payments');
+    await probe.waitFor((event) => event.envelope?.type === NotificationEvents.sent.type && event.envelope.data.userId === customer.id, 2, 20_000);
 
-    await test.platform.eventBus.publish([{ topic: Topic.PAYMENT, key: envelope.subject, value: JSON.stringify(envelope) }]);
-    await publishEvent(test.platform.eventBus, Events.paymentFailed, randomUUID(), {
+    await test.platform.eventBus.publish([{ topic: PAYMENT_TOPIC, key: envelope.subject, value: JSON.stringify(envelope) }]);
+    await publishEvent(test.platform.eventBus, PaymentEvents.failed, randomUUID(), {
       paymentId: randomUUID(),
       orderId: randomUUID(),
       customerId: customer.id,
@@ -153,9 +157,9 @@ describe('notifications', () => {
     const customer = await registerUser(test, 'CUSTOMER');
     await smtp.close();
 
-    await publishEvent(test.platform.eventBus, Events.paymentProcessed, randomUUID(), paymentProcessed(customer.id), 'payments');
+    await publishEvent(test.platform.eventBus, PaymentEvents.processed, randomUUID(), paymentProcessed(customer.id), 'payments');
 
-    const [failed] = await probe.waitFor((event) => event.envelope?.type === Events.notificationFailed.type && event.envelope.data.userId === customer.id, 1, 30_000);
+    const [failed] = await probe.waitFor((event) => event.envelope?.type === NotificationEvents.failed.type && event.envelope.data.userId === customer.id, 1, 30_000);
     expect(failed!.envelope!.data).toMatchObject({ channel: 'EMAIL', category: 'PAYMENT', attempts: MAX_ATTEMPTS });
     const { rows } = await sql(`SELECT status, attempts, last_error FROM notifications WHERE user_id = $1 AND channel = 'EMAIL'`, [customer.id]);
     expect(rows).toEqual([expect.objectContaining({ status: 'FAILED', attempts: MAX_ATTEMPTS })]);
@@ -197,7 +201,7 @@ describe('notifications', () => {
   it('tells every admin of an escalation level about the alert, and an admin that their report is ready', async () => {
     const onCall = await createAdmin(test);
     const alertId = randomUUID();
-    await publishEvent(test.platform.eventBus, Events.alertEscalated, alertId, {
+    await publishEvent(test.platform.eventBus, AlertEvents.escalated, alertId, {
       alertId,
       ruleId: randomUUID(),
       ruleName: 'Pagamentos falhando',
@@ -209,7 +213,7 @@ describe('notifications', () => {
       escalatedAt: new Date().toISOString(),
     });
     const reportId = randomUUID();
-    await publishEvent(test.platform.eventBus, Events.reportGenerated, reportId, {
+    await publishEvent(test.platform.eventBus, AnalyticsEvents.reportGenerated, reportId, {
       reportId,
       requestedBy: onCall.id,
       kind: 'METRICS_DAILY',

@@ -3,11 +3,13 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTracing, Topic, type Tracing } from '#kit';
+import { startTracing, type Tracing } from '#kit';
 import { eventually } from '../support/event-probe.js';
 import { startTestPlatform, type TestPlatform } from '../support/platform.js';
 import { registerUser, STRONG_PASSWORD, uniqueContact, type SignedInUser } from '../support/users.js';
 import { verifiedUser } from '../support/onboarding.js';
+import { USER_TOPIC } from '../../subgraphs/accounts/src/events/index.js';
+import { PRODUCT_TOPIC } from '../../subgraphs/products/src/events/index.js';
 
 /** One span as an OTLP/HTTP JSON export delivers it, with its resource's service.name. */
 interface ReceivedSpan {
@@ -185,9 +187,9 @@ describe('tracing', () => {
     expect(ancestor).toBe(gatewayServer);
     // accounts' outbox relay published user.deleted as a child of the request that wrote it…
     const published = spanById(consumed.parentSpanId);
-    expect(published).toMatchObject({ name: `${Topic.USER} publish`, kind: PRODUCER, service: 'accounts', parentSpanId: accountsServer!.spanId });
+    expect(published).toMatchObject({ name: `${USER_TOPIC} publish`, kind: PRODUCER, service: 'accounts', parentSpanId: accountsServer!.spanId });
     // …and the consumer continued from the relay's span, in its own service.
-    expect(consumed).toMatchObject({ name: `${Topic.USER} process`, service: 'products', attributes: { 'gasrapido.event.type': 'user.deleted', 'gasrapido.event.outcome': 'handled' } });
+    expect(consumed).toMatchObject({ name: `${USER_TOPIC} process`, service: 'products', attributes: { 'gasrapido.event.type': 'user.deleted', 'gasrapido.event.outcome': 'handled' } });
     expect(republished.parentSpanId).toBe(consumed.spanId);
     expect(new Set([gatewayServer, fetchSpan, accountsServer, published, consumed, republished].map((span) => span!.traceId))).toEqual(new Set([traceId]));
   });
@@ -237,7 +239,7 @@ describe('metrics', () => {
     expect(refused.errors?.[0]?.extensions?.['code']).toBe('FORBIDDEN');
     await test.query(`mutation DeleteMyAccount { deleteAccount }`, { token: supplier.accessToken });
     // A malformed event: products dead-letters it.
-    await test.platform.eventBus.publish([{ topic: Topic.USER, key: randomUUID(), value: 'not an envelope' }]);
+    await test.platform.eventBus.publish([{ topic: USER_TOPIC, key: randomUUID(), value: 'not an envelope' }]);
     const products = await eventually(async () => {
       const samples = await scrape('products');
       const handled = total(samples, 'gasrapido_events_consumed_total', { consumer: 'products.user-deletions', outcome: 'handled' }) ?? 0;
@@ -272,13 +274,13 @@ describe('metrics', () => {
     expect(total(accounts, 'gasrapido_graphql_requests_total', { operation: 'DeleteMyAccount__accounts__0', operation_type: 'mutation' })).toBeGreaterThan(0);
     expect(total(accounts, 'gasrapido_graphql_errors_total', { operation: 'AdminUsers__accounts__0', code: 'FORBIDDEN' })).toBeGreaterThan(0);
     expect(total(accounts, 'gasrapido_graphql_requests_total')).toBeGreaterThan(total(before.accounts, 'gasrapido_graphql_requests_total') ?? 0);
-    expect(total(accounts, 'gasrapido_events_published_total', { topic: Topic.USER })).toBeGreaterThan(total(before.accounts, 'gasrapido_events_published_total', { topic: Topic.USER }) ?? 0);
-    expect(total(products, 'gasrapido_events_published_total', { topic: Topic.PRODUCT })).toBeGreaterThan(0);
+    expect(total(accounts, 'gasrapido_events_published_total', { topic: USER_TOPIC })).toBeGreaterThan(total(before.accounts, 'gasrapido_events_published_total', { topic: USER_TOPIC }) ?? 0);
+    expect(total(products, 'gasrapido_events_published_total', { topic: PRODUCT_TOPIC })).toBeGreaterThan(0);
 
     const consumer = { consumer: 'products.user-deletions' };
     expect(total(products, 'gasrapido_events_consumed_total', { ...consumer, outcome: 'dead_lettered' })).toBeGreaterThan(0);
-    expect(total(products, 'gasrapido_event_retries_total', { ...consumer, topic: Topic.USER })).toBeDefined();
-    expect(total(products, 'gasrapido_events_dead_lettered_total', { ...consumer, topic: Topic.USER, reason: 'handler_failed' })).toBeDefined();
+    expect(total(products, 'gasrapido_event_retries_total', { ...consumer, topic: USER_TOPIC })).toBeDefined();
+    expect(total(products, 'gasrapido_events_dead_lettered_total', { ...consumer, topic: USER_TOPIC, reason: 'handler_failed' })).toBeDefined();
     expect(total(products, 'gasrapido_event_consumer_lag', consumer)).toBeDefined();
     expect(total(products, 'gasrapido_event_processing_duration_seconds_count', { ...consumer, outcome: 'handled' })).toBeGreaterThan(0);
     expect(total(products, 'gasrapido_event_delivery_delay_seconds_count', consumer)).toBeGreaterThan(0);

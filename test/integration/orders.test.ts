@@ -2,12 +2,16 @@ import { randomUUID } from 'node:crypto';
 import type { Pool } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { z } from 'zod';
-import { createEnvelope, Events, GATEWAY_CREDENTIAL_HEADER, Topic, type EventData, type EventDefinition, type EventEnvelope } from '#kit';
+import { createEnvelope, GATEWAY_CREDENTIAL_HEADER, type EventData, type EventDefinition, type EventEnvelope } from '#kit';
 import { eventually, probeEvents, publishEvent, type EventProbe } from '../support/event-probe.js';
 import { firstCode, postGraphQL, type GraphQLExchange } from '../support/graphql-client.js';
 import { verifiedUser } from '../support/onboarding.js';
 import { startTestPlatform, TEST_GATEWAY_SECRET, type TestPlatform } from '../support/platform.js';
 import { createAdmin, registerUser, type SignedInUser } from '../support/users.js';
+import { UserEvents } from '../../subgraphs/accounts/src/events/index.js';
+import { ORDER_TOPIC } from '../../subgraphs/orders/src/events/index.js';
+import { PaymentEvents } from '../../subgraphs/payments/src/events/index.js';
+import { PRODUCT_TOPIC, ProductEvents } from '../../subgraphs/products/src/events/index.js';
 
 const DELIVERY_FEE = 1_500;
 
@@ -24,7 +28,7 @@ beforeAll(async () => {
   // These tests stand in for products' side of the saga, publishing stock.* themselves, so
   // that they decide the order in which stock and payment news arrive.
   await test.platform.subgraphs.get('products')?.consumers.find((consumer) => consumer.name === 'products.stock-reservations')?.stop();
-  orderEvents = await probeEvents(test.platform.eventBus, [Topic.ORDER]);
+  orderEvents = await probeEvents(test.platform.eventBus, [ORDER_TOPIC]);
   [supplier, customer, admin] = await Promise.all([verifiedUser(test, 'SUPPLIER', 'Gás Paulista'), registerUser(test, 'CUSTOMER', 'Joana Cliente'), createAdmin(test)]);
   p13 = await createProduct(supplier, { name: 'Botijão P13', cylinderType: 'P13', priceAmount: 11_000 });
   p45 = await createProduct(supplier, { name: 'Cilindro P45', cylinderType: 'P45', priceAmount: 39_990 });
@@ -189,10 +193,10 @@ async function publish<Schema extends z.ZodType>(definition: EventDefinition<Sch
 
 const lines = (order: OrderView) => order.items.map((item) => ({ productId: item.product!.id, quantity: item.quantity }));
 
-const reserveStock = (order: OrderView) => publish(Events.stockReserved, order.id, { orderId: order.id, items: lines(order) });
+const reserveStock = (order: OrderView) => publish(ProductEvents.stockReserved, order.id, { orderId: order.id, items: lines(order) });
 
 const capturePayment = (order: OrderView) =>
-  publish(Events.paymentProcessed, order.id, {
+  publish(PaymentEvents.processed, order.id, {
     paymentId: randomUUID(),
     orderId: order.id,
     customerId: order.customer.id,
@@ -597,7 +601,7 @@ describe('the saga', () => {
   it('cancels the order when products cannot reserve its stock, with products’ reason', async () => {
     const order = await placeOrder();
     const reason = 'Only 0 of Botijão P13 left in stock; the order asked for 1.';
-    await publish(Events.stockReservationFailed, order.id, { orderId: order.id, reason, productId: p13.id });
+    await publish(ProductEvents.stockReservationFailed, order.id, { orderId: order.id, reason, productId: p13.id });
     const cancelled = await orderBecomes(order.id, (row) => row.status === 'CANCELLED');
     expect(cancelled.cancellationReason).toMatchObject({ reasonCode: 'STOCK_UNAVAILABLE', reason, cancelledBy: null });
     expect(cancelled.history.at(-1)).toMatchObject({ from: 'PENDING_PAYMENT', to: 'CANCELLED', actorId: null, actorRole: 'SYSTEM', reason });
@@ -613,7 +617,7 @@ describe('the saga', () => {
   it('records a failed payment and keeps the order waiting for another attempt', async () => {
     const order = await placeOrder();
     const failedAt = new Date().toISOString();
-    await publish(Events.paymentFailed, order.id, {
+    await publish(PaymentEvents.failed, order.id, {
       paymentId: randomUUID(),
       orderId: order.id,
       customerId: customer.id,
@@ -636,7 +640,7 @@ describe('the saga', () => {
     const order = await confirmedOrder();
     await changeStatus(cancelMutation, customer, order.id);
     const refund = (refundedTotal: number) =>
-      publish(Events.refundProcessed, order.id, {
+      publish(PaymentEvents.refundProcessed, order.id, {
         refundId: randomUUID(),
         paymentId: randomUUID(),
         orderId: order.id,
@@ -664,14 +668,14 @@ describe('the saga', () => {
     const duplicatesBefore = saga.stats().duplicates;
 
     const envelope = createEnvelope({
-      type: Events.stockReserved.type,
+      type: ProductEvents.stockReserved.type,
       source: 'products',
       subject: order.id,
-      schemaVersion: Events.stockReserved.version,
+      schemaVersion: ProductEvents.stockReserved.version,
       correlationId: `test-${randomUUID()}`,
       data: { orderId: order.id, items: lines(order) },
     });
-    const message = { topic: Events.stockReserved.topic, key: order.id, value: JSON.stringify(envelope) };
+    const message = { topic: ProductEvents.stockReserved.topic, key: order.id, value: JSON.stringify(envelope) };
     await test.platform.eventBus.publish([message]);
     await test.platform.eventBus.publish([message]);
     await eventually(async () => (saga.stats().duplicates > duplicatesBefore ? true : undefined), 15_000, 'the duplicate to be seen');
@@ -724,10 +728,10 @@ describe('orders’ copy of the catalog', () => {
   it('ignores a product event older than what it holds, and keeps a deleted product deleted', async () => {
     const product = await createProduct(supplier, { name: 'Botijão P5', cylinderType: 'P5', priceAmount: 6_000 });
     const stale = createEnvelope({
-      type: Events.productUpdated.type,
+      type: ProductEvents.updated.type,
       source: 'products',
       subject: product.id,
-      schemaVersion: Events.productUpdated.version,
+      schemaVersion: ProductEvents.updated.version,
       correlationId: `test-${randomUUID()}`,
       time: new Date(Date.now() - 3_600_000),
       data: {
@@ -743,7 +747,7 @@ describe('orders’ copy of the catalog', () => {
         changed: ['name', 'price'],
       },
     });
-    await test.platform.eventBus.publish([{ topic: Topic.PRODUCT, key: product.id, value: JSON.stringify(stale) }]);
+    await test.platform.eventBus.publish([{ topic: PRODUCT_TOPIC, key: product.id, value: JSON.stringify(stale) }]);
     await processed('orders.catalog', stale);
     expect(await catalogRowMatches(product.id, () => true)).toMatchObject({ name: 'Botijão P5', price_amount: 6_000 });
 
@@ -759,7 +763,7 @@ describe('a deleted customer', () => {
   it('loses the personal parts of their delivery addresses; the orders and their money stay', async () => {
     const leaving = await registerUser(test, 'CUSTOMER', 'Cliente de Saída');
     const order = await placeOrder(leaving);
-    const deletion = await publishEvent(test.platform.eventBus, Events.userDeleted, leaving.id, { userId: leaving.id, roles: ['CUSTOMER'] });
+    const deletion = await publishEvent(test.platform.eventBus, UserEvents.deleted, leaving.id, { userId: leaving.id, roles: ['CUSTOMER'] });
     await processed('orders.user-deletions', deletion);
 
     const kept = await readOrder(supplier, order.id);

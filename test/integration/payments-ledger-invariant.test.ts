@@ -8,7 +8,6 @@ import {
   createLogger,
   databaseUrl,
   ensureDatabase,
-  Events,
   openDatabase,
   prismaTransactions,
   readServiceMigrations,
@@ -18,11 +17,12 @@ import {
 } from '#kit';
 import { PaymentsDatabase, type PaymentsTransaction } from '../../subgraphs/payments/src/database.js';
 import { reconcile } from '../../subgraphs/payments/src/ledger/reconciliation.js';
-import { ORDER_EVENTS_CONSUMER, orderEventHandlers } from '../../subgraphs/payments/src/orders/order-events-consumer.js';
+import { ORDER_EVENTS_CONSUMER, orderEventHandlers } from '../../subgraphs/payments/src/consumers/order-events.js';
 import { paymentJobs } from '../../subgraphs/payments/src/payments/payment-jobs.js';
 import type { ChargeRequest, ChargeResult, PaymentProvider } from '../../subgraphs/payments/src/provider/payment-provider.js';
 import { SandboxProvider } from '../../subgraphs/payments/src/provider/sandbox-provider.js';
 import { createPaymentsDomain, type PaymentsDomain } from '../../subgraphs/payments/src/services.js';
+import { OrderEvents } from '../../subgraphs/orders/src/events/index.js';
 
 /**
  * The ledger invariant, property-based: random runs of orders, payments (every
@@ -173,7 +173,7 @@ async function perform(run: Run, operations: Operation[]): Promise<void> {
       case 'open': {
         const opened: OpenOrder = { orderId: randomUUID(), customerId: randomUUID(), method: step.method, amount: step.amount, key: randomUUID() };
         orders.push(opened);
-        const data: EventData<typeof Events.orderCreated> = Events.orderCreated.data.parse({
+        const data: EventData<typeof OrderEvents.created> = OrderEvents.created.data.parse({
           orderId: opened.orderId,
           customerId: opened.customerId,
           supplierId: randomUUID(),
@@ -204,7 +204,7 @@ async function perform(run: Run, operations: Operation[]): Promise<void> {
       case 'cancel': {
         const target = pick(step.order);
         if (target === undefined) break;
-        const data: EventData<typeof Events.orderCancelled> = {
+        const data: EventData<typeof OrderEvents.cancelled> = {
           orderId: target.orderId,
           customerId: target.customerId,
           supplierId: randomUUID(),
@@ -223,7 +223,7 @@ async function perform(run: Run, operations: Operation[]): Promise<void> {
       case 'deliver': {
         const target = pick(step.order);
         if (target === undefined) break;
-        const data: EventData<typeof Events.orderDelivered> = {
+        const data: EventData<typeof OrderEvents.delivered> = {
           orderId: target.orderId,
           customerId: target.customerId,
           supplierId: randomUUID(),

@@ -1,12 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Events, GATEWAY_CREDENTIAL_HEADER, Topic, type EventData } from '#kit';
+import { GATEWAY_CREDENTIAL_HEADER, type EventData } from '#kit';
 import type { PaymentsDatabase } from '../../subgraphs/payments/src/database.js';
 import { eventually, probeEvents, publishEvent, type EventProbe } from '../support/event-probe.js';
 import { firstCode, postGraphQL } from '../support/graphql-client.js';
 import { startTestPlatform, TEST_GATEWAY_SECRET, type TestPlatform } from '../support/platform.js';
 import { accountsInternals, createAdmin, registerUser, type MfaUser, type SignedInUser } from '../support/users.js';
+import { OrderEvents } from '../../subgraphs/orders/src/events/index.js';
+import { PAYMENT_TOPIC } from '../../subgraphs/payments/src/events/index.js';
 
 let test: TestPlatform;
 let probe: EventProbe;
@@ -18,7 +20,7 @@ beforeAll(async () => {
     PAYMENTS_RECOVERY_SECONDS: '1',
     PAYMENTS_PIX_CONFIRMATION_SECONDS: '1',
   });
-  probe = await probeEvents(test.platform.eventBus, [Topic.PAYMENT]);
+  probe = await probeEvents(test.platform.eventBus, [PAYMENT_TOPIC]);
   [admin, customer] = await Promise.all([createAdmin(test), registerUser(test)]);
 });
 afterAll(async () => {
@@ -59,7 +61,7 @@ const paymentForOrderQuery = `query ($orderId: ID!) { paymentForOrder(orderId: $
 
 const paymentsDatabase = () => test.platform.subgraphs.get('payments')!.database.client as unknown as PaymentsDatabase;
 
-function orderCreated(orderId: string, customerId: string, method: Method, totalAmount: number): EventData<typeof Events.orderCreated> {
+function orderCreated(orderId: string, customerId: string, method: Method, totalAmount: number): EventData<typeof OrderEvents.created> {
   return {
     orderId,
     customerId,
@@ -78,7 +80,7 @@ function orderCreated(orderId: string, customerId: string, method: Method, total
 /** Places an order as the orders service would announce it, and waits until its payment is open. */
 async function openOrder(owner: SignedInUser = customer, method: Method = 'CARD', amount = 11_000): Promise<{ orderId: string; payment: PaymentView }> {
   const orderId = randomUUID();
-  await publishEvent(test.platform.eventBus, Events.orderCreated, orderId, orderCreated(orderId, owner.id, method, amount), 'orders');
+  await publishEvent(test.platform.eventBus, OrderEvents.created, orderId, orderCreated(orderId, owner.id, method, amount), 'orders');
   const payment = await eventually(async () => (await paymentForOrder(orderId, owner)).data?.['paymentForOrder'] ?? undefined, 15_000, 'payment opened');
   return { orderId, payment: payment as PaymentView };
 }
@@ -130,10 +132,10 @@ const ledgerOf = async (paymentId: string) => {
 describe('opening payments from order.created', () => {
   it('opens one payment per order, awaiting payment, however often the event is delivered', async () => {
     const orderId = randomUUID();
-    const envelope = await publishEvent(test.platform.eventBus, Events.orderCreated, orderId, orderCreated(orderId, customer.id, 'CARD', 4_200), 'orders');
+    const envelope = await publishEvent(test.platform.eventBus, OrderEvents.created, orderId, orderCreated(orderId, customer.id, 'CARD', 4_200), 'orders');
     // The same event again, and the same fact under a new event id (a producer that republished).
-    await test.platform.eventBus.publish([{ topic: Events.orderCreated.topic, key: orderId, value: JSON.stringify(envelope) }]);
-    await publishEvent(test.platform.eventBus, Events.orderCreated, orderId, orderCreated(orderId, customer.id, 'CARD', 4_200), 'orders');
+    await test.platform.eventBus.publish([{ topic: OrderEvents.created.topic, key: orderId, value: JSON.stringify(envelope) }]);
+    await publishEvent(test.platform.eventBus, OrderEvents.created, orderId, orderCreated(orderId, customer.id, 'CARD', 4_200), 'orders');
     const opened = await eventually(async () => (await paymentForOrder(orderId, customer)).data?.['paymentForOrder'] ?? undefined);
     expect(opened).toMatchObject({ status: 'AWAITING_PAYMENT', method: 'CARD', amount: { amount: 4_200, currency: 'BRL' }, captured: { amount: 0 } });
     await new Promise((resolve) => setTimeout(resolve, 500));
@@ -148,8 +150,8 @@ describe('opening payments from order.created', () => {
   it('opens nothing for an order of zero or beyond what an amount can hold, and carries on with the next order', async () => {
     const zero = randomUUID();
     const huge = randomUUID();
-    await publishEvent(test.platform.eventBus, Events.orderCreated, zero, orderCreated(zero, customer.id, 'CARD', 0), 'orders');
-    await publishEvent(test.platform.eventBus, Events.orderCreated, huge, orderCreated(huge, customer.id, 'CARD', 3_000_000_000), 'orders');
+    await publishEvent(test.platform.eventBus, OrderEvents.created, zero, orderCreated(zero, customer.id, 'CARD', 0), 'orders');
+    await publishEvent(test.platform.eventBus, OrderEvents.created, huge, orderCreated(huge, customer.id, 'CARD', 3_000_000_000), 'orders');
     await openOrder();
     for (const orderId of [zero, huge]) {
       expect((await paymentForOrder(orderId, customer)).data?.['paymentForOrder']).toBeNull();
@@ -249,7 +251,7 @@ describe('paying an order', () => {
   it('settles cash on delivery when the order is delivered, once however often that is announced', async () => {
     const { orderId, payment: opened } = await openOrder(customer, 'CASH_ON_DELIVERY', 9_000);
     expect((await pay(orderId, { token: null })).errors?.[0]?.extensions).toMatchObject({ code: 'CONFLICT', reason: 'CASH_ON_DELIVERY' });
-    const delivered: EventData<typeof Events.orderDelivered> = {
+    const delivered: EventData<typeof OrderEvents.delivered> = {
       orderId,
       customerId: customer.id,
       supplierId: randomUUID(),
@@ -259,9 +261,9 @@ describe('paying an order', () => {
       currency: 'BRL',
       deliveredAt: new Date().toISOString(),
     };
-    const envelope = await publishEvent(test.platform.eventBus, Events.orderDelivered, orderId, delivered, 'orders');
-    await test.platform.eventBus.publish([{ topic: Events.orderDelivered.topic, key: orderId, value: JSON.stringify(envelope) }]);
-    await publishEvent(test.platform.eventBus, Events.orderDelivered, orderId, delivered, 'orders');
+    const envelope = await publishEvent(test.platform.eventBus, OrderEvents.delivered, orderId, delivered, 'orders');
+    await test.platform.eventBus.publish([{ topic: OrderEvents.delivered.topic, key: orderId, value: JSON.stringify(envelope) }]);
+    await publishEvent(test.platform.eventBus, OrderEvents.delivered, orderId, delivered, 'orders');
     expect((await paymentReaches(opened.id, 'PAID')).captured.amount).toBe(9_000);
     await probe.waitFor(eventsOf('payment.processed', opened.id));
     await new Promise((resolve) => setTimeout(resolve, 500));
@@ -379,7 +381,7 @@ describe('visibility', () => {
 // Cancellations
 // ---------------------------------------------------------------------------
 
-function orderCancelled(orderId: string, customerId: string): EventData<typeof Events.orderCancelled> {
+function orderCancelled(orderId: string, customerId: string): EventData<typeof OrderEvents.cancelled> {
   return {
     orderId,
     customerId,
@@ -396,7 +398,7 @@ function orderCancelled(orderId: string, customerId: string): EventData<typeof E
 describe('cancelled orders', () => {
   it('cannot be paid', async () => {
     const { orderId, payment: opened } = await openOrder();
-    await publishEvent(test.platform.eventBus, Events.orderCancelled, orderId, orderCancelled(orderId, customer.id), 'orders');
+    await publishEvent(test.platform.eventBus, OrderEvents.cancelled, orderId, orderCancelled(orderId, customer.id), 'orders');
     await paymentReaches(opened.id, 'CANCELLED');
     expect((await pay(orderId)).errors?.[0]?.extensions).toMatchObject({ code: 'CONFLICT', reason: 'ORDER_CANCELLED' });
     expect(await providerRows(opened.id)).toEqual([]);
@@ -405,9 +407,9 @@ describe('cancelled orders', () => {
   it('are refunded automatically when already paid, once however often the cancellation is delivered', async () => {
     const { orderId, payment: opened } = await openOrder(customer, 'CARD', 8_000);
     await pay(orderId);
-    const envelope = await publishEvent(test.platform.eventBus, Events.orderCancelled, orderId, orderCancelled(orderId, customer.id), 'orders');
-    await test.platform.eventBus.publish([{ topic: Events.orderCancelled.topic, key: orderId, value: JSON.stringify(envelope) }]);
-    await publishEvent(test.platform.eventBus, Events.orderCancelled, orderId, orderCancelled(orderId, customer.id), 'orders');
+    const envelope = await publishEvent(test.platform.eventBus, OrderEvents.cancelled, orderId, orderCancelled(orderId, customer.id), 'orders');
+    await test.platform.eventBus.publish([{ topic: OrderEvents.cancelled.topic, key: orderId, value: JSON.stringify(envelope) }]);
+    await publishEvent(test.platform.eventBus, OrderEvents.cancelled, orderId, orderCancelled(orderId, customer.id), 'orders');
     const refunded = await paymentReaches(opened.id, 'REFUNDED');
     expect(refunded).toMatchObject({ refunded: { amount: 8_000 }, cancellationRequested: true, refunds: [{ amount: { amount: 8_000 }, status: 'SUCCEEDED', automatic: true }] });
     const [event] = await probe.waitFor(eventsOf('refund.processed', opened.id));
@@ -420,7 +422,7 @@ describe('cancelled orders', () => {
   it('withdraw a Pix code not yet paid, or refund it if the payer was quicker: nothing is kept either way', async () => {
     const { orderId, payment: opened } = await openOrder(customer, 'PIX', 5_500);
     expect((await pay(orderId, { token: null })).data!.payOrder.status).toBe('PROCESSING');
-    await publishEvent(test.platform.eventBus, Events.orderCancelled, orderId, orderCancelled(orderId, customer.id), 'orders');
+    await publishEvent(test.platform.eventBus, OrderEvents.cancelled, orderId, orderCancelled(orderId, customer.id), 'orders');
     const settled = await eventually(async () => {
       const found = (await payment(opened.id)).data?.payment;
       return found?.status === 'CANCELLED' || found?.status === 'REFUNDED' ? found : undefined;
@@ -436,7 +438,7 @@ describe('cancelled orders', () => {
   it('refund what a charge in flight captures once its outcome is known', async () => {
     const { orderId, payment: opened } = await openOrder(customer, 'CARD', 6_000);
     expect((await pay(orderId, { token: 'tok_timeout' })).data!.payOrder.status).toBe('PROCESSING');
-    await publishEvent(test.platform.eventBus, Events.orderCancelled, orderId, orderCancelled(orderId, customer.id), 'orders');
+    await publishEvent(test.platform.eventBus, OrderEvents.cancelled, orderId, orderCancelled(orderId, customer.id), 'orders');
     const refunded = await paymentReaches(opened.id, 'REFUNDED');
     expect(refunded).toMatchObject({ captured: { amount: 6_000 }, refunded: { amount: 6_000 } });
   });

@@ -1,10 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Events, Topic, type EventData } from '#kit';
+import { type EventData } from '#kit';
 import { eventually, probeEvents, publishEvent, type EventProbe, type ReceivedEvent } from '../support/event-probe.js';
 import { verifiedUser } from '../support/onboarding.js';
 import { startTestPlatform, type TestPlatform } from '../support/platform.js';
 import type { SignedInUser } from '../support/users.js';
+import { OrderEvents } from '../../subgraphs/orders/src/events/index.js';
+import { PRODUCT_TOPIC, ProductEvents } from '../../subgraphs/products/src/events/index.js';
 
 /**
  * Products' part of the order saga, on the real broker: order.created takes
@@ -16,7 +18,7 @@ let supplier: SignedInUser;
 
 beforeAll(async () => {
   test = await startTestPlatform();
-  events = await probeEvents(test.platform.eventBus, [Topic.PRODUCT]);
+  events = await probeEvents(test.platform.eventBus, [PRODUCT_TOPIC]);
   supplier = await verifiedUser(test, 'SUPPLIER', 'Gás Reservado');
 });
 
@@ -42,7 +44,7 @@ async function stockOf(productId: string): Promise<number> {
   return result.data!.product.stockQuantity;
 }
 
-function orderCreated(lines: Array<{ productId: string; quantity: number }>, supplierId = supplier.id): EventData<typeof Events.orderCreated> {
+function orderCreated(lines: Array<{ productId: string; quantity: number }>, supplierId = supplier.id): EventData<typeof OrderEvents.created> {
   const items = lines.map((line) => ({ ...line, unitPriceAmount: 11_000, lineTotalAmount: 11_000 * line.quantity }));
   const total = items.reduce((sum, item) => sum + item.lineTotalAmount, 0);
   return {
@@ -60,7 +62,7 @@ function orderCreated(lines: Array<{ productId: string; quantity: number }>, sup
   };
 }
 
-function orderCancelled(order: EventData<typeof Events.orderCreated>): EventData<typeof Events.orderCancelled> {
+function orderCancelled(order: EventData<typeof OrderEvents.created>): EventData<typeof OrderEvents.cancelled> {
   return {
     orderId: order.orderId,
     customerId: order.customerId,
@@ -75,7 +77,7 @@ function orderCancelled(order: EventData<typeof Events.orderCreated>): EventData
 }
 
 const outcomeOf = (orderId: string) => (event: ReceivedEvent) =>
-  (event.envelope?.type === Events.stockReserved.type || event.envelope?.type === Events.stockReservationFailed.type) &&
+  (event.envelope?.type === ProductEvents.stockReserved.type || event.envelope?.type === ProductEvents.stockReservationFailed.type) &&
   event.envelope.data.orderId === orderId;
 
 async function outcome(orderId: string): Promise<ReceivedEvent> {
@@ -90,7 +92,7 @@ describe('reserving stock for an order', () => {
       { productId: p13, quantity: 4 },
       { productId: p45, quantity: 3 },
     ]);
-    await publishEvent(test.platform.eventBus, Events.orderCreated, order.orderId, order);
+    await publishEvent(test.platform.eventBus, OrderEvents.created, order.orderId, order);
     const reserved = await outcome(order.orderId);
     expect(reserved.envelope?.type).toBe('stock.reserved');
     expect(reserved.key).toBe(order.orderId);
@@ -105,7 +107,7 @@ describe('reserving stock for an order', () => {
       { productId: plenty, quantity: 2 },
       { productId: scarce, quantity: 2 },
     ]);
-    await publishEvent(test.platform.eventBus, Events.orderCreated, order.orderId, order);
+    await publishEvent(test.platform.eventBus, OrderEvents.created, order.orderId, order);
     const failed = await outcome(order.orderId);
     expect(failed.envelope?.type).toBe('stock.reservation_failed');
     expect(failed.envelope?.data).toMatchObject({ productId: scarce, reason: expect.stringContaining('Only 1') });
@@ -117,13 +119,13 @@ describe('reserving stock for an order', () => {
     const other = await verifiedUser(test, 'SUPPLIER', 'Outra Revenda');
     const foreign = await product(5, other);
     const wrongSupplier = orderCreated([{ productId: foreign, quantity: 1 }]);
-    await publishEvent(test.platform.eventBus, Events.orderCreated, wrongSupplier.orderId, wrongSupplier);
+    await publishEvent(test.platform.eventBus, OrderEvents.created, wrongSupplier.orderId, wrongSupplier);
     expect((await outcome(wrongSupplier.orderId)).envelope?.type).toBe('stock.reservation_failed');
 
     const retired = await product(5);
     await test.query('mutation ($id: ID!) { updateProduct(id: $id, input: { active: false }) { id } }', { token: supplier.accessToken, variables: { id: retired } });
     const inactive = orderCreated([{ productId: retired, quantity: 1 }]);
-    await publishEvent(test.platform.eventBus, Events.orderCreated, inactive.orderId, inactive);
+    await publishEvent(test.platform.eventBus, OrderEvents.created, inactive.orderId, inactive);
     expect((await outcome(inactive.orderId)).envelope?.data.reason).toMatch(/no longer offered/);
     expect(await stockOf(foreign)).toBe(5);
   });
@@ -133,8 +135,8 @@ describe('reserving stock for an order', () => {
     const first = orderCreated([{ productId: last, quantity: 1 }]);
     const second = orderCreated([{ productId: last, quantity: 1 }]);
     await Promise.all([
-      publishEvent(test.platform.eventBus, Events.orderCreated, first.orderId, first),
-      publishEvent(test.platform.eventBus, Events.orderCreated, second.orderId, second),
+      publishEvent(test.platform.eventBus, OrderEvents.created, first.orderId, first),
+      publishEvent(test.platform.eventBus, OrderEvents.created, second.orderId, second),
     ]);
     const outcomes = [await outcome(first.orderId), await outcome(second.orderId)].map((event) => event.envelope?.type).sort();
     expect(outcomes).toEqual(['stock.reservation_failed', 'stock.reserved']);
@@ -146,15 +148,15 @@ describe('releasing stock', () => {
   it('gives back what a cancelled order held, once, even when the cancellation is delivered twice', async () => {
     const p13 = await product(5);
     const order = orderCreated([{ productId: p13, quantity: 2 }]);
-    await publishEvent(test.platform.eventBus, Events.orderCreated, order.orderId, order);
+    await publishEvent(test.platform.eventBus, OrderEvents.created, order.orderId, order);
     await outcome(order.orderId);
     expect(await stockOf(p13)).toBe(3);
 
-    const cancelled = await publishEvent(test.platform.eventBus, Events.orderCancelled, order.orderId, orderCancelled(order));
+    const cancelled = await publishEvent(test.platform.eventBus, OrderEvents.cancelled, order.orderId, orderCancelled(order));
     // Kafka may deliver the same event again: same envelope, same id.
-    await test.platform.eventBus.publish([{ topic: Events.orderCancelled.topic, key: order.orderId, value: JSON.stringify(cancelled) }]);
+    await test.platform.eventBus.publish([{ topic: OrderEvents.cancelled.topic, key: order.orderId, value: JSON.stringify(cancelled) }]);
     // A second, distinct cancellation event for the same order changes nothing either.
-    await publishEvent(test.platform.eventBus, Events.orderCancelled, order.orderId, orderCancelled(order));
+    await publishEvent(test.platform.eventBus, OrderEvents.cancelled, order.orderId, orderCancelled(order));
     await events.waitFor((event) => event.envelope?.type === 'stock.released' && event.envelope.data.orderId === order.orderId);
     await eventually(async () => ((await stockOf(p13)) === 5 ? true : undefined), 10_000, 'stock back');
     await new Promise((resolve) => setTimeout(resolve, 1_000));
@@ -165,9 +167,9 @@ describe('releasing stock', () => {
   it('releases nothing for an order whose reservation had failed', async () => {
     const scarce = await product(1);
     const order = orderCreated([{ productId: scarce, quantity: 3 }]);
-    await publishEvent(test.platform.eventBus, Events.orderCreated, order.orderId, order);
+    await publishEvent(test.platform.eventBus, OrderEvents.created, order.orderId, order);
     expect((await outcome(order.orderId)).envelope?.type).toBe('stock.reservation_failed');
-    await publishEvent(test.platform.eventBus, Events.orderCancelled, order.orderId, orderCancelled(order));
+    await publishEvent(test.platform.eventBus, OrderEvents.cancelled, order.orderId, orderCancelled(order));
     await new Promise((resolve) => setTimeout(resolve, 1_500));
     expect(await stockOf(scarce)).toBe(1);
     expect(events.ofType('stock.released').filter((event) => event.envelope?.data.orderId === order.orderId)).toHaveLength(0);

@@ -3,12 +3,13 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { createClient, type Client, type ClientOptions, type FormattedExecutionResult } from 'graphql-ws';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { createEnvelope, Events, Topic } from '#kit';
+import { createEnvelope } from '#kit';
 import { startExtraGateway } from '../support/extra-gateway.js';
 import { startTestPlatform, type TestPlatform } from '../support/platform.js';
 import { registerUser, STRONG_PASSWORD, type SignedInUser } from '../support/users.js';
 import { verifiedUser } from '../support/onboarding.js';
 import { subgraphFetches } from '../support/gateway-metrics.js';
+import { PRODUCT_TOPIC, ProductEvents } from '../../subgraphs/products/src/events/index.js';
 
 /*
  * Subscriptions at the gateway: GraphQL over WebSocket (graphql-ws) on the
@@ -445,14 +446,14 @@ describe('the subscription endpoint', () => {
       // B's product crossing again, published straight onto the bus, still reaches only B.
       await test.platform.eventBus.publish([
         {
-          topic: Topic.PRODUCT,
+          topic: PRODUCT_TOPIC,
           key: productB,
           value: JSON.stringify(
             createEnvelope({
-              type: Events.inventoryUpdated.type,
+              type: ProductEvents.inventoryUpdated.type,
               source: 'products',
               subject: productB,
-              schemaVersion: Events.inventoryUpdated.version,
+              schemaVersion: ProductEvents.inventoryUpdated.version,
               correlationId: 'test-inventory-low-b',
               data: { productId: productB, supplierId: supplierB.id, previousQuantity: 3, stockQuantity: 1, lowStockThreshold: 2, crossedLowThreshold: true },
             }),

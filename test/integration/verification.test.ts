@@ -5,13 +5,16 @@ import type { Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Events, Topic, type EventData, type EventDefinition } from '#kit';
+import { type EventData, type EventDefinition } from '#kit';
 import type { z } from 'zod';
 import { UrlTokenSigner } from '../../subgraphs/verification/src/uploads/signed-token.js';
 import { eventually, probeEvents, type EventProbe, type ReceivedEvent, publishEvent } from '../support/event-probe.js';
 import { firstCode, type GraphQLExchange } from '../support/graphql-client.js';
 import { startTestPlatform, type TestPlatform } from '../support/platform.js';
 import { accountsInternals, createAdmin, registerUser, type SignedInUser } from '../support/users.js';
+import { UserEvents } from '../../subgraphs/accounts/src/events/index.js';
+import { INVITATION_TOPIC, InvitationEvents } from '../../subgraphs/invitations/src/events/index.js';
+import { VERIFICATION_TOPIC } from '../../subgraphs/verification/src/events/index.js';
 
 const SIGNING_SECRET = 'verification-test-signing-secret';
 const MAX_UPLOAD_BYTES = 4096;
@@ -28,7 +31,7 @@ beforeAll(async () => {
     VERIFICATION_MAX_UPLOAD_BYTES: String(MAX_UPLOAD_BYTES),
     VERIFICATION_STORAGE_DIRECTORY: storageDirectory,
   });
-  probe = await probeEvents(test.platform.eventBus, [Topic.VERIFICATION]);
+  probe = await probeEvents(test.platform.eventBus, [VERIFICATION_TOPIC]);
   admin = await createAdmin(test);
 });
 afterAll(async () => {
@@ -637,16 +640,16 @@ describe('reacting to other services’ events', () => {
       inviterRoles: ['ADMIN' as const],
       acceptedAt: new Date().toISOString(),
     };
-    const envelope = await publish(Events.invitationAccepted, invitationId, data);
+    const envelope = await publish(InvitationEvents.accepted, invitationId, data);
     const [requested] = await probe.waitFor(eventsFor('verification.requested', userId));
     expect(requested!.envelope!.data).toMatchObject({ role: 'SUPPLIER', reason: 'INVITATION_ACCEPTED', requiredDocuments: ['IDENTITY_DOCUMENT', 'PROOF_OF_ADDRESS', 'GAS_DISTRIBUTION_LICENCE', 'COMPANY_REGISTRY'] });
     expect(requested!.envelope!.correlationId).toBe(envelope.correlationId);
 
     // Redelivered as it was, and the same acceptance as a new event: neither opens a second request.
-    await test.platform.eventBus.publish([{ topic: Topic.INVITATION, key: invitationId, value: JSON.stringify(envelope) }]);
-    await publish(Events.invitationAccepted, invitationId, data);
+    await test.platform.eventBus.publish([{ topic: INVITATION_TOPIC, key: invitationId, value: JSON.stringify(envelope) }]);
+    await publish(InvitationEvents.accepted, invitationId, data);
     const customer = randomUUID();
-    await publish(Events.invitationAccepted, randomUUID(), { ...data, userId: customer, role: 'CUSTOMER' });
+    await publish(InvitationEvents.accepted, randomUUID(), { ...data, userId: customer, role: 'CUSTOMER' });
     await eventually(async () => {
       const consumer = test.platform.subgraphs.get('verification')!.consumers.find((candidate) => candidate.name === 'verification.invitation-acceptances')!;
       return consumer.stats().handled + consumer.stats().duplicates >= 4 ? true : undefined;
@@ -666,7 +669,7 @@ describe('reacting to other services’ events', () => {
     const downloadUrl = before.requiredDocuments[0]!.current!.downloadUrl!;
     const unused = await uploadUrlFor(courier, 'PROOF_OF_ADDRESS', 'application/pdf');
 
-    await publish(Events.userDeleted, courier.id, { userId: courier.id, roles: ['COURIER'] });
+    await publish(UserEvents.deleted, courier.id, { userId: courier.id, roles: ['COURIER'] });
     await eventually(async () => (storedFilesOf(courier.id).length === 0 ? true : undefined), 15_000, 'the files deleted');
 
     const after = (await statusOf(admin, courier.id)).data!.verificationStatus;

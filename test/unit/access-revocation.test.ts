@@ -10,10 +10,10 @@ import {
   type AccessTokenVerifier,
 } from '../../kit/src/auth/access-token-verifier.js';
 import { startRevocationFeed } from '../../kit/src/auth/revocation-feed.js';
-import { Events } from '../../kit/src/events/catalogue.js';
 import { createEnvelope } from '../../kit/src/events/envelope.js';
 import { MemoryEventBus } from '../../kit/src/events/memory-event-bus.js';
 import { createLogger } from '../../kit/src/logger.js';
+import { UserEvents } from '../../subgraphs/accounts/src/events/index.js';
 
 const ISSUER = 'https://accounts.gasrapido.test';
 const AUDIENCE = 'gasrapido-api';
@@ -107,10 +107,10 @@ describe('the revocations a process keeps', () => {
 describe('the revocation feed', () => {
   const revoked = (userId: string, accessVersion: number) =>
     createEnvelope({
-      type: Events.userAccessRevoked.type,
+      type: UserEvents.accessRevoked.type,
       source: 'accounts',
       subject: userId,
-      schemaVersion: Events.userAccessRevoked.version,
+      schemaVersion: UserEvents.accessRevoked.version,
       correlationId: 'test',
       data: {
         userId,
@@ -124,13 +124,13 @@ describe('the revocation feed', () => {
   it('replays the revocations published within the token lifetime before it resolves, then follows new ones', async () => {
     const bus = new MemoryEventBus();
     const earlier = randomUUID();
-    await bus.publish([{ topic: Events.userAccessRevoked.topic, key: earlier, value: JSON.stringify(revoked(earlier, 1)) }]);
+    await bus.publish([{ topic: UserEvents.accessRevoked.topic, key: earlier, value: JSON.stringify(revoked(earlier, 1)) }]);
 
     const feed = await startRevocationFeed({ bus, accessTokenTtlSeconds: TTL_SECONDS, logger });
     expect(feed.revocations.revocationOf(earlier, 0)?.reason).toBe('ACCOUNT_DELETED');
 
     const later = randomUUID();
-    await bus.publish([{ topic: Events.userAccessRevoked.topic, key: later, value: JSON.stringify(revoked(later, 4)) }]);
+    await bus.publish([{ topic: UserEvents.accessRevoked.topic, key: later, value: JSON.stringify(revoked(later, 4)) }]);
     await new Promise((resolve) => setTimeout(resolve, 20));
     expect(feed.revocations.revocationOf(later, 3)?.accessVersion).toBe(4);
     await feed.stop();

@@ -1,13 +1,30 @@
 import { randomUUID } from 'node:crypto';
 import { Writable } from 'node:stream';
-import { afterEach, describe, expect, it } from 'vitest';
-import { createEnvelope, createLogger, MemoryEventBus, parseEnvelope, startEventConsumer, Topic, type EventConsumer, type TransactionRunner } from '#kit';
+import { afterEach, describe, expect, expectTypeOf, it } from 'vitest';
+import {
+  createEnvelope,
+  createLogger,
+  MemoryEventBus,
+  parseEnvelope,
+  eventConsumer,
+  on,
+  startEventConsumer,
+  type EventConsumer,
+  type HandlerContext,
+  type TransactionRunner,
+  DEAD_LETTER_TOPIC,
+} from '#kit';
+import { topicsOfHandlers } from '../../kit/src/events/event-consumer.js';
+import { USER_TOPIC, UserEvents } from '../../subgraphs/accounts/src/events/index.js';
+import { ORDER_TOPIC, OrderEvents } from '../../subgraphs/orders/src/events/index.js';
 
 /**
  * The consumer's transaction contract in memory: markProcessed and the
  * handler's writes land together or not at all, like a database transaction.
  */
-function memoryTransactions(): TransactionRunner<{ processed: Set<string>; writes: string[] }> & { processed: Set<string>; writes: string[] } {
+type MemoryTransaction = { processed: Set<string>; writes: string[] };
+
+function memoryTransactions(): TransactionRunner<MemoryTransaction> & { processed: Set<string>; writes: string[] } {
   const processed = new Set<string>();
   const writes: string[] = [];
   return {
@@ -55,13 +72,12 @@ describe('the idempotent event consumer', () => {
     consumer = await startEventConsumer({
       name: 'test.consumer',
       bus,
-      topics: [Topic.USER],
       transactions,
       logger: silent,
-      handlers: { 'user.deleted': async (data, { transaction }) => void transaction.writes.push((data as { userId: string }).userId) },
+      handlers: [on(UserEvents.deleted, async (data, { transaction }: HandlerContext<MemoryTransaction>) => void transaction.writes.push(data.userId))],
     });
     const event = userDeleted();
-    const message = { topic: Topic.USER, key: event.subject, value: JSON.stringify(event) };
+    const message = { topic: USER_TOPIC, key: event.subject, value: JSON.stringify(event) };
     await bus.publish([message, message]);
     await until(() => consumer!.stats().duplicates === 1);
     expect(transactions.writes).toEqual([event.subject]);
@@ -75,20 +91,19 @@ describe('the idempotent event consumer', () => {
     consumer = await startEventConsumer({
       name: 'test.flaky',
       bus,
-      topics: [Topic.USER],
       transactions,
       logger: silent,
       retryBaseMs: 1,
       retryMaxMs: 5,
-      handlers: {
-        'user.deleted': async (_data, { transaction }) => {
+      handlers: [
+        on(UserEvents.deleted, async (_data, { transaction }: HandlerContext<MemoryTransaction>) => {
           calls += 1;
           transaction.writes.push(`attempt ${calls}`);
           if (calls < 3) throw new Error('database briefly unavailable');
-        },
-      },
+        }),
+      ],
     });
-    await bus.publish([{ topic: Topic.USER, key: 'k', value: JSON.stringify(userDeleted()) }]);
+    await bus.publish([{ topic: USER_TOPIC, key: 'k', value: JSON.stringify(userDeleted()) }]);
     await until(() => consumer!.stats().handled === 1);
     expect(transactions.writes).toEqual(['attempt 3']);
     expect(consumer.stats().retries).toBe(2);
@@ -97,55 +112,96 @@ describe('the idempotent event consumer', () => {
   it('dead-letters an event whose handler keeps failing, with the reason and attempts, and moves on', async () => {
     bus = new MemoryEventBus();
     const letters: Array<Readonly<Record<string, string>>> = [];
-    await bus.subscribe({ groupId: 'letters', topics: [Topic.DEAD_LETTER], handle: async (message) => void letters.push(message.headers) });
+    await bus.subscribe({ groupId: 'letters', topics: [DEAD_LETTER_TOPIC], handle: async (message) => void letters.push(message.headers) });
     const poison = userDeleted();
     const healthy = userDeleted();
     consumer = await startEventConsumer({
       name: 'test.poison',
       bus,
-      topics: [Topic.USER],
       transactions: memoryTransactions(),
       logger: silent,
       maxAttempts: 3,
       retryBaseMs: 1,
       retryMaxMs: 2,
-      handlers: {
-        'user.deleted': async (data) => {
-          if ((data as { userId: string }).userId === poison.subject) throw new Error('constraint violated');
-        },
-      },
+      handlers: [
+        on(UserEvents.deleted, async (data) => {
+          if (data.userId === poison.subject) throw new Error('constraint violated');
+        }),
+      ],
     });
     await bus.publish([
-      { topic: Topic.USER, key: 'same-key', value: JSON.stringify(poison) },
-      { topic: Topic.USER, key: 'same-key', value: JSON.stringify(healthy) },
+      { topic: USER_TOPIC, key: 'same-key', value: JSON.stringify(poison) },
+      { topic: USER_TOPIC, key: 'same-key', value: JSON.stringify(healthy) },
     ]);
     await until(() => consumer!.stats().handled === 1 && letters.length === 1);
-    expect(letters[0]).toMatchObject({ 'x-attempts': '3', 'x-dead-letter-consumer': 'test.poison', 'x-original-topic': Topic.USER });
+    expect(letters[0]).toMatchObject({ 'x-attempts': '3', 'x-dead-letter-consumer': 'test.poison', 'x-original-topic': USER_TOPIC });
     expect(letters[0]!['x-dead-letter-reason']).toBe('handler failed 3 times: constraint violated');
   });
 
   it('dead-letters an unknown schema version and ignores event types it has no handler for', async () => {
     bus = new MemoryEventBus();
     const letters: string[] = [];
-    await bus.subscribe({ groupId: 'letters', topics: [Topic.DEAD_LETTER], handle: async (message) => void letters.push(message.headers['x-dead-letter-reason'] ?? '') });
+    await bus.subscribe({ groupId: 'letters', topics: [DEAD_LETTER_TOPIC], handle: async (message) => void letters.push(message.headers['x-dead-letter-reason'] ?? '') });
     const handled: string[] = [];
     consumer = await startEventConsumer({
       name: 'test.versions',
       bus,
-      topics: [Topic.USER],
       transactions: memoryTransactions(),
       logger: silent,
-      handlers: { 'user.deleted': async (data) => void handled.push((data as { userId: string }).userId) },
+      handlers: [on(UserEvents.deleted, async (data) => void handled.push(data.userId))],
     });
     const future = { ...userDeleted(), schemaVersion: 2 };
     const created = createEnvelope({ type: 'user.created', source: 'accounts', subject: 'u', schemaVersion: 1, correlationId: 'c', data: {} });
     await bus.publish([
-      { topic: Topic.USER, key: 'a', value: JSON.stringify(future) },
-      { topic: Topic.USER, key: 'b', value: JSON.stringify(created) },
+      { topic: USER_TOPIC, key: 'a', value: JSON.stringify(future) },
+      { topic: USER_TOPIC, key: 'b', value: JSON.stringify(created) },
     ]);
     await until(() => letters.length === 1 && consumer!.stats().ignored === 1);
     expect(letters).toEqual(['unsupported schema version 2 of user.deleted']);
     expect(handled).toEqual([]);
+  });
+
+  it('dead-letters a subgraph-owned event whose data breaks its producer\'s contract, without calling the handler', async () => {
+    bus = new MemoryEventBus();
+    const letters: Array<Readonly<Record<string, string>>> = [];
+    await bus.subscribe({ groupId: 'letters', topics: [DEAD_LETTER_TOPIC], handle: async (message) => void letters.push(message.headers) });
+    const handled: string[] = [];
+    consumer = await startEventConsumer({
+      name: 'test.contracts',
+      bus,
+      transactions: memoryTransactions(),
+      logger: silent,
+      handlers: [on(OrderEvents.cancelled, async (data) => void handled.push(data.orderId))],
+    });
+    const orderId = randomUUID();
+    // order.cancelled without its reason code, items or time: orders' contract refuses it.
+    const malformed = createEnvelope({ type: OrderEvents.cancelled.type, source: 'orders', subject: orderId, schemaVersion: 1, correlationId: 'c', data: { orderId } });
+    await bus.publish([{ topic: ORDER_TOPIC, key: orderId, value: JSON.stringify(malformed) }]);
+    await until(() => letters.length === 1);
+    expect(letters[0]).toMatchObject({ 'x-attempts': '0', 'x-dead-letter-consumer': 'test.contracts', 'x-original-topic': ORDER_TOPIC });
+    expect(letters[0]!['x-dead-letter-reason']).toMatch(/^data invalid for order\.cancelled: /);
+    expect(handled).toEqual([]);
+    expect(consumer.stats()).toMatchObject({ handled: 0, deadLettered: 1 });
+  });
+
+  it('reads the topics of the events its handlers take, each once', async () => {
+    bus = new MemoryEventBus();
+    const handlers = [on(OrderEvents.created, async () => undefined), on(OrderEvents.cancelled, async () => undefined), on(UserEvents.deleted, async () => undefined)];
+    expect(topicsOfHandlers(handlers)).toEqual([ORDER_TOPIC, USER_TOPIC]);
+  });
+
+  it('types a handler\'s data by its contract and its transaction by the consumer\'s runner', () => {
+    const consumerDefinition = eventConsumer({
+      name: 'test.types',
+      transactions: memoryTransactions(),
+      handlers: (handle) => [
+        handle(OrderEvents.cancelled, async (data, { transaction }) => {
+          expectTypeOf(data.reasonCode).toEqualTypeOf<'CUSTOMER_REQUEST' | 'SUPPLIER_REQUEST' | 'ADMIN_REQUEST' | 'STOCK_UNAVAILABLE' | 'PAYMENT_EXPIRED'>();
+          expectTypeOf(transaction).toEqualTypeOf<MemoryTransaction>();
+        }),
+      ],
+    });
+    expect(consumerDefinition.consumes.map((definition) => definition.type)).toEqual(['order.cancelled']);
   });
 });
 

@@ -13,12 +13,13 @@ import {
   observePool,
   operationNameLabels,
   operationObservabilityPlugin,
+  on,
   startEventConsumer,
-  Topic,
   type EventConsumer,
   type ServiceMetrics,
   type TransactionRunner,
 } from '#kit';
+import { USER_TOPIC, UserEvents } from '../../subgraphs/accounts/src/events/index.js';
 
 /** The value of one series, or undefined when the registry has no such series. */
 async function valueOf(metrics: ServiceMetrics, name: string, labels: Record<string, string> = {}): Promise<number | undefined> {
@@ -174,32 +175,31 @@ describe('event consumer metrics', () => {
     consumer = await startEventConsumer({
       name: 'products.test',
       bus,
-      topics: [Topic.USER],
       transactions: memoryTransactions(),
       logger: silent,
       maxAttempts: 2,
       retryBaseMs: 1,
       retryMaxMs: 2,
       telemetry,
-      handlers: {
-        'user.deleted': async (data) => {
-          if ((data as { userId: string }).userId === poison) throw new Error('always fails');
+      handlers: [
+        on(UserEvents.deleted, async (data) => {
+          if (data.userId === poison) throw new Error('always fails');
           if (failuresLeft-- > 0) throw new Error('fails once');
-        },
-      },
+        }),
+      ],
     });
     const event = (userId: string) =>
       createEnvelope({ type: 'user.deleted', source: 'accounts', subject: userId, schemaVersion: 1, correlationId: 'c', data: { userId, roles: ['SUPPLIER'] } });
     const flaky = event(randomUUID());
     await bus.publish([
-      { topic: Topic.USER, key: 'a', value: JSON.stringify(flaky) },
-      { topic: Topic.USER, key: 'a', value: JSON.stringify(flaky) },
-      { topic: Topic.USER, key: 'b', value: JSON.stringify(event(poison)) },
-      { topic: Topic.USER, key: 'c', value: 'not json' },
+      { topic: USER_TOPIC, key: 'a', value: JSON.stringify(flaky) },
+      { topic: USER_TOPIC, key: 'a', value: JSON.stringify(flaky) },
+      { topic: USER_TOPIC, key: 'b', value: JSON.stringify(event(poison)) },
+      { topic: USER_TOPIC, key: 'c', value: 'not json' },
     ]);
     await until(() => consumer!.stats().handled === 1 && consumer!.stats().duplicates === 1 && consumer!.stats().deadLettered === 2);
     const metrics = telemetry.metrics;
-    const labels = { consumer: 'products.test', topic: Topic.USER };
+    const labels = { consumer: 'products.test', topic: USER_TOPIC };
     expect(await valueOf(metrics, 'gasrapido_events_consumed_total', { ...labels, outcome: 'handled' })).toBe(1);
     expect(await valueOf(metrics, 'gasrapido_events_consumed_total', { ...labels, outcome: 'duplicate' })).toBe(1);
     expect(await valueOf(metrics, 'gasrapido_events_consumed_total', { ...labels, outcome: 'dead_lettered' })).toBe(2);

@@ -10,17 +10,17 @@ import {
   createEnvelope,
   createLogger,
   currentTraceContext,
-  Events,
   MemoryEventBus,
   parseTracingSettings,
   pendingEvent,
   SERVICE_ATTRIBUTE,
+  on,
   startEventConsumer,
   startTracing,
-  Topic,
   type TransactionRunner,
   type Tracing,
 } from '#kit';
+import { USER_TOPIC, UserEvents } from '../../subgraphs/accounts/src/events/index.js';
 
 const exporter = new InMemorySpanExporter();
 let tracing: Tracing;
@@ -76,9 +76,9 @@ describe('trace context', () => {
   it('goes into an outbox event built while a span is active, unless the origin names another', () => {
     const data = { userId: randomUUID(), roles: ['SUPPLIER' as const] };
     tracer().startActiveSpan('request', (span) => {
-      const event = pendingEvent(Events.userDeleted, { source: 'accounts', correlationId: 'c' }, data.userId, data);
+      const event = pendingEvent(UserEvents.deleted, { source: 'accounts', correlationId: 'c' }, data.userId, data);
       expect(event.envelope.traceContext.traceparent).toContain(span.spanContext().traceId);
-      const explicit = pendingEvent(Events.userDeleted, { source: 'accounts', correlationId: 'c', traceContext: {} }, data.userId, data);
+      const explicit = pendingEvent(UserEvents.deleted, { source: 'accounts', correlationId: 'c', traceContext: {} }, data.userId, data);
       expect(explicit.envelope.traceContext).toEqual({});
       span.end();
     });
@@ -98,34 +98,33 @@ describe('a consumer', () => {
     const consumer = await startEventConsumer({
       name: 'products.trace-test',
       bus,
-      topics: [Topic.USER],
       transactions,
       logger,
-      handlers: {
-        'user.deleted': async (_data, { logger: eventLogger }) => {
+      handlers: [
+        on(UserEvents.deleted, async (_data, { logger: eventLogger }) => {
           eventLogger.info('handling');
           handled = true;
-        },
-      },
+        }),
+      ],
     });
     const producer = tracer().startSpan('producing request');
     const traceContext = context.with(trace.setSpan(context.active(), producer), currentTraceContext);
     producer.end();
     const userId = randomUUID();
     const envelope = createEnvelope({ type: 'user.deleted', source: 'accounts', subject: userId, schemaVersion: 1, correlationId: 'corr-123', traceContext, data: { userId, roles: ['SUPPLIER'] } });
-    await bus.publish([{ topic: Topic.USER, key: userId, value: JSON.stringify(envelope) }]);
+    await bus.publish([{ topic: USER_TOPIC, key: userId, value: JSON.stringify(envelope) }]);
     await until(() => handled);
     await consumer.stop();
     await bus.close();
 
     const spans = await finishedSpans();
     const consumed = spans.find((span) => span.kind === SpanKind.CONSUMER);
-    expect(consumed).toMatchObject({ name: `${Topic.USER} process` });
+    expect(consumed).toMatchObject({ name: `${USER_TOPIC} process` });
     expect(consumed!.spanContext().traceId).toBe(producer.spanContext().traceId);
     expect(consumed!.parentSpanContext?.spanId).toBe(producer.spanContext().spanId);
     expect(consumed!.attributes).toMatchObject({
       [SERVICE_ATTRIBUTE]: 'products.trace-test',
-      'messaging.destination.name': Topic.USER,
+      'messaging.destination.name': USER_TOPIC,
       'messaging.message.id': envelope.id,
       'gasrapido.correlation_id': 'corr-123',
       'gasrapido.event.outcome': 'handled',

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Role, type Viewer } from '#kit';
-import { firstNameOf } from '../../subgraphs/orders/src/couriers/courier-view-consumer.js';
+import { firstNameOf } from '../../subgraphs/orders/src/consumers/courier-view.js';
 import type { OrderStatus } from '../../subgraphs/orders/src/database.js';
 import { canSee, courierViewOf } from '../../subgraphs/orders/src/orders/order-access.js';
 

@@ -2,8 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { setTimeout as delay } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createEnvelope, createLogger, MemoryEventBus, Topic, type EventEnvelope } from '#kit';
+import { createEnvelope, createLogger, MemoryEventBus, type EventEnvelope } from '#kit';
 import { startEventFanout, type EventFanout } from '../../gateway/src/subscriptions/event-fanout.js';
+
+/** The fanout is topic-agnostic: any topic a subgraph declares. */
+const TOPIC = 'product.events';
 
 function capturedLogger() {
   const lines: Array<Record<string, unknown>> = [];
@@ -38,7 +41,7 @@ function productUpdated(productId: string = randomUUID(), supplierId: string = r
   });
 }
 
-const message = (envelope: EventEnvelope) => ({ topic: Topic.PRODUCT, key: envelope.subject, value: JSON.stringify(envelope) });
+const message = (envelope: EventEnvelope) => ({ topic: TOPIC, key: envelope.subject, value: JSON.stringify(envelope) });
 
 async function eventually(condition: () => boolean, what: string): Promise<void> {
   const deadline = Date.now() + 2_000;
@@ -52,7 +55,7 @@ describe('the event fanout', () => {
   const bus = new MemoryEventBus();
   const fanouts: EventFanout[] = [];
   const start = async (logger = capturedLogger().logger) => {
-    const fanout = await startEventFanout({ bus, topics: [Topic.PRODUCT], logger });
+    const fanout = await startEventFanout({ bus, topics: [TOPIC], logger });
     fanouts.push(fanout);
     return fanout;
   };
@@ -65,8 +68,8 @@ describe('the event fanout', () => {
     expect(first.groupId).not.toBe(second.groupId);
     expect(first.groupId).toMatch(/^gateway-/);
     const seen: [string[], string[]] = [[], []];
-    first.listen(Topic.PRODUCT, (envelope) => seen[0].push(envelope.id));
-    second.listen(Topic.PRODUCT, (envelope) => seen[1].push(envelope.id));
+    first.listen(TOPIC, (envelope) => seen[0].push(envelope.id));
+    second.listen(TOPIC, (envelope) => seen[1].push(envelope.id));
     const events = [productUpdated(), productUpdated(), productUpdated()];
     await bus.publish(events.map(message));
     await eventually(() => seen[0].length === 3 && seen[1].length === 3, 'both instances to see all three');
@@ -78,7 +81,7 @@ describe('the event fanout', () => {
     await bus.publish([message(productUpdated())]);
     const fanout = await start();
     const seen: string[] = [];
-    fanout.listen(Topic.PRODUCT, (envelope) => seen.push(envelope.id));
+    fanout.listen(TOPIC, (envelope) => seen.push(envelope.id));
     const fresh = productUpdated();
     await bus.publish([message(fresh)]);
     await eventually(() => seen.length === 1, 'the new event');
@@ -89,7 +92,7 @@ describe('the event fanout', () => {
   it('passes a redelivered envelope on once', async () => {
     const fanout = await start();
     const seen: string[] = [];
-    fanout.listen(Topic.PRODUCT, (envelope) => seen.push(envelope.id));
+    fanout.listen(TOPIC, (envelope) => seen.push(envelope.id));
     const event = productUpdated();
     const marker = productUpdated(String(event.data['productId']));
     await bus.publish([message(event), message(event), message(marker)]);
@@ -101,12 +104,12 @@ describe('the event fanout', () => {
     const { logger, lines } = capturedLogger();
     const fanout = await start(logger);
     const seen: string[] = [];
-    fanout.listen(Topic.PRODUCT, (envelope) => seen.push(envelope.id));
+    fanout.listen(TOPIC, (envelope) => seen.push(envelope.id));
     const good = productUpdated();
     const otherShape = { ...productUpdated(), data: { productId: 'not-a-uuid' } };
     await bus.publish([
-      { topic: Topic.PRODUCT, key: 'k', value: 'not json' },
-      { topic: Topic.PRODUCT, key: 'k', value: JSON.stringify({ id: 'x' }) },
+      { topic: TOPIC, key: 'k', value: 'not json' },
+      { topic: TOPIC, key: 'k', value: JSON.stringify({ id: 'x' }) },
       message(otherShape),
       message(good),
     ]);
@@ -119,8 +122,8 @@ describe('the event fanout', () => {
     const fanout = await start();
     const kept: string[] = [];
     const dropped: string[] = [];
-    fanout.listen(Topic.PRODUCT, (envelope) => kept.push(envelope.id));
-    const unlisten = fanout.listen(Topic.PRODUCT, (envelope) => dropped.push(envelope.id));
+    fanout.listen(TOPIC, (envelope) => kept.push(envelope.id));
+    const unlisten = fanout.listen(TOPIC, (envelope) => dropped.push(envelope.id));
     unlisten();
     await bus.publish([message(productUpdated())]);
     await eventually(() => kept.length === 1, 'the kept listener');
@@ -135,10 +138,10 @@ describe('the event fanout', () => {
     const { logger, lines } = capturedLogger();
     const fanout = await start(logger);
     const seen: string[] = [];
-    fanout.listen(Topic.PRODUCT, () => {
+    fanout.listen(TOPIC, () => {
       throw new Error('listener bug');
     });
-    fanout.listen(Topic.PRODUCT, (envelope) => seen.push(envelope.id));
+    fanout.listen(TOPIC, (envelope) => seen.push(envelope.id));
     await bus.publish([message(productUpdated())]);
     await eventually(() => seen.length === 1, 'the healthy listener');
     expect(lines.some((line) => line['message'] === 'subscription listener failed')).toBe(true);

@@ -1,6 +1,7 @@
-import { Events, type EventData } from '../events/catalogue.js';
+import type { EventData } from '../events/event-definition.js';
+import type { accessRevokedEvent } from './access-revocation-event.js';
 
-export type RevocationReason = EventData<typeof Events.userAccessRevoked>['reason'];
+export type RevocationReason = EventData<typeof accessRevokedEvent>['reason'];
 
 /** One user's tokens withdrawn: every token below `accessVersion` is refused until `tokensExpireBy`. */
 export interface AccessRevocation {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '../logger.js';
-import { Events, type EventData } from '../events/catalogue.js';
+import type { EventData } from '../events/event-definition.js';
+import { accessRevokedEvent } from './access-revocation-event.js';
 import { parseEnvelope } from '../events/envelope.js';
 import type { BusSubscription, EventBus, IncomingMessage } from '../events/event-bus.js';
 import { AccessRevocations } from './access-revocations.js';
@@ -38,14 +39,14 @@ export async function startRevocationFeed(options: RevocationFeedOptions): Promi
   const revocations = new AccessRevocations();
   const handle = async (message: IncomingMessage): Promise<void> => {
     const parsed = parseEnvelope(message.value);
-    if (!parsed.ok || parsed.envelope.type !== Events.userAccessRevoked.type) return;
+    if (!parsed.ok || parsed.envelope.type !== accessRevokedEvent.type) return;
     const { envelope } = parsed;
-    const checked = envelope.schemaVersion === Events.userAccessRevoked.version ? Events.userAccessRevoked.data.safeParse(envelope.data) : undefined;
+    const checked = envelope.schemaVersion === accessRevokedEvent.version ? accessRevokedEvent.data.safeParse(envelope.data) : undefined;
     if (checked === undefined || !checked.success) {
       logger.error({ eventId: envelope.id, schemaVersion: envelope.schemaVersion }, 'an access revocation could not be read; it is not enforced here');
       return;
     }
-    const data: EventData<typeof Events.userAccessRevoked> = checked.data;
+    const data: EventData<typeof accessRevokedEvent> = checked.data;
     revocations.record({
       userId: data.userId,
       reason: data.reason,
@@ -56,7 +57,7 @@ export async function startRevocationFeed(options: RevocationFeedOptions): Promi
   };
   const subscription: BusSubscription = await bus.subscribe({
     groupId: `access-revocations-${randomUUID()}`,
-    topics: [Events.userAccessRevoked.topic],
+    topics: [accessRevokedEvent.topic],
     startAt: new Date(Date.now() - options.accessTokenTtlSeconds * 1000 - REPLAY_MARGIN_MS),
     // Never rejects: a message this process cannot read would not read better a second time.
     handle,

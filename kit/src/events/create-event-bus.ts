@@ -3,7 +3,6 @@ import type { EventBus } from './event-bus.js';
 import { KafkaEventBus } from './kafka-event-bus.js';
 import { MemoryEventBus } from './memory-event-bus.js';
 import { NamespacedEventBus } from './namespaced-event-bus.js';
-import { allTopics } from './topics.js';
 
 export interface EventBusSettings {
   /** Kafka bootstrap addresses; none (or an empty list) means the in-memory bus. */
@@ -24,16 +23,16 @@ export function createEventBus({ brokers, clientId, logger, namespace }: EventBu
   return namespace ? new NamespacedEventBus(bus, namespace) : bus;
 }
 
-/** Partitions of each catalogue topic a deployment creates; they bound each consumer group's parallelism. */
+/** Partitions of each event topic a deployment creates; they bound each consumer group's parallelism. */
 export const TOPIC_PARTITIONS = 6;
 
 /**
- * A process's bus, ready to use: created as above, with every catalogue topic
- * made to exist with TOPIC_PARTITIONS partitions rather than by the broker's
- * defaults on first use.
+ * A process's bus, ready to use: created as above, with `topics` (those of the
+ * events it produces: an EventRegistry's) made to exist with TOPIC_PARTITIONS
+ * partitions rather than by the broker's defaults on first use.
  */
-export async function openEventBus(settings: EventBusSettings): Promise<EventBus> {
+export async function openEventBus(settings: EventBusSettings, topics: readonly string[]): Promise<EventBus> {
   const bus = createEventBus(settings);
-  await bus.ensureTopics(allTopics, { partitions: TOPIC_PARTITIONS });
+  if (topics.length > 0) await bus.ensureTopics(topics, { partitions: TOPIC_PARTITIONS });
   return bus;
 }

@@ -48,7 +48,7 @@ export interface SubscribeOptions {
   /**
    * Resolving acknowledges the message. Rejecting redelivers it after a pause
    * (the bus backs off); callers that want bounded retries and dead-lettering
-   * use createEventConsumer, which never rejects.
+   * use startEventConsumer (event-consumer.ts), which never rejects.
    */
   handle(message: IncomingMessage): Promise<void>;
 }

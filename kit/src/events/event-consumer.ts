@@ -2,10 +2,11 @@ import type { Logger } from '../logger.js';
 import { consumerInstrumentation, type ConsumeOutcome } from '../observability/event-instrumentation.js';
 import type { ServiceTelemetry } from '../observability/telemetry.js';
 import { backoffDelay, sleep } from './backoff.js';
-import { eventDefinition } from './catalogue.js';
+import type { z } from 'zod';
+import type { EventDefinition } from './event-definition.js';
 import { parseEnvelope, type EventEnvelope } from './envelope.js';
 import type { BusSubscription, EventBus, IncomingMessage } from './event-bus.js';
-import { Topic } from './topics.js';
+import { DEAD_LETTER_TOPIC } from './topics.js';
 import { runAsBackgroundWork } from '../background-work.js';
 
 export interface HandlerContext<Transaction> {
@@ -15,10 +16,48 @@ export interface HandlerContext<Transaction> {
   logger: Logger;
 }
 
-/** Handlers by event type; the data has been validated against the catalogue. */
-export type EventHandlers<Transaction> = Readonly<
-  Record<string, (data: unknown, context: HandlerContext<Transaction>) => Promise<void>>
->;
+/** What a handler is told about an event whose data fits its contract. */
+export type HandlerAcceptance<Transaction> =
+  | { ok: true; handle(context: HandlerContext<Transaction>): Promise<void> }
+  | { ok: false; reason: string };
+
+/**
+ * One event type a consumer handles: the producer's contract for it, and the
+ * handling of data checked against that contract. Built by `on`, which keeps
+ * the payload's type between the check and the handler.
+ */
+export interface EventHandler<Transaction> {
+  readonly definition: EventDefinition;
+  accept(envelope: EventEnvelope): HandlerAcceptance<Transaction>;
+}
+
+/** Handles events of `definition` with `handle`, which receives the payload as the contract's schema types it. */
+export type On<Transaction> = <Schema extends z.ZodType>(
+  definition: EventDefinition<Schema>,
+  handle: (data: z.output<Schema>, context: HandlerContext<Transaction>) => Promise<void>,
+) => EventHandler<Transaction>;
+
+export function on<Schema extends z.ZodType, Transaction>(
+  definition: EventDefinition<Schema>,
+  handle: (data: z.output<Schema>, context: HandlerContext<Transaction>) => Promise<void>,
+): EventHandler<Transaction> {
+  return {
+    definition,
+    accept(envelope) {
+      if (envelope.schemaVersion !== definition.version) return { ok: false, reason: `unsupported schema version ${envelope.schemaVersion} of ${envelope.type}` };
+      const checked = definition.data.safeParse(envelope.data);
+      if (!checked.success) {
+        return { ok: false, reason: `data invalid for ${envelope.type}: ${checked.error.issues.map((issue) => `${issue.path.join('.')} ${issue.message}`).join('; ')}` };
+      }
+      return { ok: true, handle: (context) => handle(checked.data, context) };
+    },
+  };
+}
+
+/** The topics a consumer of these handlers reads: those of their events, each once. */
+export function topicsOfHandlers<Transaction>(handlers: readonly EventHandler<Transaction>[]): string[] {
+  return [...new Set(handlers.map((handler) => handler.definition.topic))];
+}
 
 /** How a consumer makes "effect + processed marker" atomic in its own database. */
 export interface TransactionRunner<Transaction> {
@@ -31,8 +70,8 @@ export interface EventConsumerOptions<Transaction> {
   /** The consumer's name: its group id on the bus and its key in processed_events. */
   name: string;
   bus: EventBus;
-  topics: readonly string[];
-  handlers: EventHandlers<Transaction>;
+  /** One per event type; the consumer reads the topics of their events. */
+  handlers: readonly EventHandler<Transaction>[];
   transactions: TransactionRunner<Transaction>;
   logger: Logger;
   /** Attempts before an event goes to the dead-letter topic. */
@@ -71,7 +110,10 @@ export async function startEventConsumer<Transaction>(options: EventConsumerOpti
   const maxAttempts = options.maxAttempts ?? 5;
   const stats: ConsumerStats = { handled: 0, duplicates: 0, retries: 0, deadLettered: 0, ignored: 0 };
   let stopping = false;
-  const observed = consumerInstrumentation(name, options.topics, bus.kind, options.telemetry);
+  const topics = topicsOfHandlers(options.handlers);
+  const byType = new Map(options.handlers.map((handler) => [handler.definition.type, handler]));
+  if (byType.size !== options.handlers.length) throw new Error(`consumer ${name} has two handlers for one event type`);
+  const observed = consumerInstrumentation(name, topics, bus.kind, options.telemetry);
 
   async function deadLetter(message: IncomingMessage, reason: string, attempts: number): Promise<'dead_lettered'> {
     stats.deadLettered += 1;
@@ -79,7 +121,7 @@ export async function startEventConsumer<Transaction>(options: EventConsumerOpti
     logger.warn({ consumer: name, topic: message.topic, offset: message.offset, reason, attempts }, 'event sent to the dead-letter topic');
     await bus.publish([
       {
-        topic: Topic.DEAD_LETTER,
+        topic: DEAD_LETTER_TOPIC,
         key: message.key ?? 'unkeyed',
         value: message.value ?? '',
         headers: {
@@ -109,29 +151,19 @@ export async function startEventConsumer<Transaction>(options: EventConsumerOpti
   }
 
   async function handleEnvelope(message: IncomingMessage, envelope: EventEnvelope): Promise<ConsumeOutcome> {
-    const handler = options.handlers[envelope.type];
+    const handler = byType.get(envelope.type);
     if (handler === undefined) {
       stats.ignored += 1;
       return 'ignored';
     }
-    const definition = eventDefinition(envelope.type);
-    let data: unknown = envelope.data;
-    if (definition !== undefined) {
-      if (envelope.schemaVersion !== definition.version) {
-        return deadLetter(message, `unsupported schema version ${envelope.schemaVersion} of ${envelope.type}`, 0);
-      }
-      const checked = definition.data.safeParse(envelope.data);
-      if (!checked.success) {
-        return deadLetter(message, `data invalid for ${envelope.type}: ${checked.error.issues.map((issue) => `${issue.path.join('.')} ${issue.message}`).join('; ')}`, 0);
-      }
-      data = checked.data;
-    }
+    const accepted = handler.accept(envelope);
+    if (!accepted.ok) return deadLetter(message, accepted.reason, 0);
     const eventLogger = logger.child({ consumer: name, eventId: envelope.id, eventType: envelope.type, correlationId: envelope.correlationId });
     for (let attempt = 1; ; attempt += 1) {
       try {
         const outcome = await transactions.run(async (transaction) => {
           if (!(await transactions.markProcessed(transaction, name, envelope.id))) return 'duplicate' as const;
-          await handler(data, { transaction, envelope, logger: eventLogger });
+          await accepted.handle({ transaction, envelope, logger: eventLogger });
           return 'handled' as const;
         });
         if (outcome === 'duplicate') stats.duplicates += 1;
@@ -150,7 +182,7 @@ export async function startEventConsumer<Transaction>(options: EventConsumerOpti
     }
   }
 
-  const subscription: BusSubscription = await bus.subscribe({ groupId: name, topics: options.topics, fromBeginning: true, handle });
+  const subscription: BusSubscription = await bus.subscribe({ groupId: name, topics, fromBeginning: true, handle });
   const stopObservingLag = observed.observeLag(() => subscription.lag());
   return {
     name,

@@ -58,6 +58,8 @@ export class KafkaEventBus implements EventBus {
   private readonly retry: { retries: number; initialRetryTime: number; maxRetryTime: number };
   private readonly logger: Logger | undefined;
   private readonly subscriptions = new Set<KafkaSubscription>();
+  /** Topics this bus has made exist: each service of a process asks again for the topics it reads. */
+  private readonly ensured = new Set<string>();
   private producer: Promise<Producer> | undefined;
   private admin: Promise<Admin> | undefined;
   /** Publishes go out one after another, so the idempotent producer's sequence numbers never race. */
@@ -128,8 +130,9 @@ export class KafkaEventBus implements EventBus {
    * relying on the broker's auto-creation, whose partition count is its default.
    */
   async ensureTopics(topics: readonly string[], options: EnsureTopicsOptions = {}): Promise<void> {
+    const wanted = [...new Set(topics)].filter((topic) => !this.ensured.has(topic));
+    if (wanted.length === 0) return;
     const admin = await this.connectedAdmin();
-    const wanted = [...new Set(topics)];
     // Right after creation the broker may not yet host a new topic's partitions, which kafkajs
     // reports as a retriable error: list, create and wait again until every topic answers.
     await retrying(async () => {
@@ -147,6 +150,7 @@ export class KafkaEventBus implements EventBus {
       }
       await admin.fetchTopicMetadata({ topics: wanted });
     });
+    for (const topic of wanted) this.ensured.add(topic);
   }
 
   close(): Promise<void> {

@@ -1,6 +1,6 @@
 import { currentTraceContext } from '../observability/trace-context.js';
 import { createEnvelope, type EventEnvelope } from './envelope.js';
-import type { EventData, EventDefinition } from './catalogue.js';
+import type { EventData, EventDefinition } from './event-definition.js';
 import type { z } from 'zod';
 
 /** The part of a Prisma transaction client the outbox writes through. */
@@ -24,8 +24,8 @@ export interface EventOrigin {
 }
 
 /**
- * Builds an event of a catalogued type. The payload is checked against the
- * catalogue's schema here, so a producer bug fails the write that caused it
+ * Builds an event of a defined type. The payload is checked against its
+ * contract's schema here, so a producer bug fails the write that caused it
  * instead of reaching every consumer's dead-letter topic. The envelope
  * carries the trace context of the span active here unless the origin names
  * one, so consumers continue the trace of the request that caused the event.
@@ -33,6 +33,7 @@ export interface EventOrigin {
 export function pendingEvent<Schema extends z.ZodType>(
   definition: EventDefinition<Schema>,
   origin: EventOrigin,
+  /** The Kafka key: the payload field the contract names as its `key` (EVENTS.md). */
   subject: string,
   data: EventData<EventDefinition<Schema>>,
 ): PendingEvent {

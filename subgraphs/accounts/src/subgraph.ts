@@ -29,7 +29,7 @@ import { signingKeyStore } from './signing/signing-key-store.js';
 import { AccountService } from './users/account-service.js';
 import { contactRoute } from './users/contact-route.js';
 import { userStore } from './users/user-store.js';
-import { verificationOutcomeConsumer } from './users/verification-outcomes.js';
+import { verificationOutcomeConsumer } from './consumers/verification-outcomes.js';
 
 export const JWKS_PATH = '/.well-known/jwks.json';
 

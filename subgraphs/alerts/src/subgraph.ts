@@ -8,8 +8,8 @@ import { RuleEvaluator } from './evaluation/rule-evaluator.js';
 import { policyStore } from './escalation/policy-store.js';
 import { loaders, type AlertsContext } from './graphql/context.js';
 import { resolvers } from './graphql/resolvers.js';
-import { deadLetterObserver, observationConsumer } from './observations/event-observations.js';
-import { adminRoleConsumer } from './recipients/admin-roles.js';
+import { deadLetterObserver, observationConsumer } from './consumers/event-observations.js';
+import { adminRoleConsumer } from './consumers/admin-roles.js';
 import { ruleStore } from './rules/rule-store.js';
 
 export type AlertsSubgraph = Omit<AssembledSubgraph, 'tokenVerifier'> & { definition: SubgraphDefinition<AlertsContext> };

@@ -3,7 +3,7 @@ import type { AnalyticsSettings } from './config.js';
 import type { AnalyticsDatabase } from './database.js';
 import { reportLoader, type AnalyticsContext } from './graphql/context.js';
 import { resolvers } from './graphql/resolvers.js';
-import { eventIngestConsumer } from './ingest/event-ingest.js';
+import { eventIngestConsumer } from './consumers/event-ingest.js';
 import { MetricsStore } from './metrics/metrics-store.js';
 import { reportJob } from './reports/report-job.js';
 import { ReportLinkSigner } from './reports/report-links.js';

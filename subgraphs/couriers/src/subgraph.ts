@@ -5,13 +5,13 @@ import { assignment } from './delivery/assignment.js';
 import { assignmentJob } from './delivery/assignment-job.js';
 import { DeliveryService } from './delivery/delivery-service.js';
 import { deliveryStore } from './delivery/delivery-store.js';
-import { orderIntakeConsumer } from './delivery/order-intake.js';
-import { trackRecorderConsumer } from './delivery/track-recorder.js';
+import { orderIntakeConsumer } from './consumers/order-intake.js';
+import { trackRecorderConsumer } from './consumers/track-recorder.js';
 import { trackStore } from './delivery/track-store.js';
 import { deliveryLoader, profileLoader, routeLoader, type CouriersContext } from './graphql/context.js';
 import { resolvers } from './graphql/resolvers.js';
-import { eligibilityWithdrawalConsumer } from './profiles/eligibility-withdrawal.js';
-import { profileErasureConsumer } from './profiles/profile-erasure.js';
+import { eligibilityWithdrawalConsumer } from './consumers/eligibility-withdrawal.js';
+import { profileErasureConsumer } from './consumers/profile-erasure.js';
 import { CourierProfileService } from './profiles/profile-service.js';
 import { courierProfileStore } from './profiles/profile-store.js';
 

@@ -11,7 +11,7 @@ import { resolvers } from './graphql/resolvers.js';
 import { housekeepingJobs } from './housekeeping/housekeeping-jobs.js';
 import { InvitationService } from './invitations/invitation-service.js';
 import { invitationStore } from './invitations/invitation-store.js';
-import { userLifecycleConsumer } from './lifecycle/user-lifecycle.js';
+import { userLifecycleConsumer } from './consumers/user-lifecycle.js';
 
 export type InvitationsSubgraph = Omit<AssembledSubgraph, 'tokenVerifier'> & { definition: SubgraphDefinition<InvitationsContext> };
 

@@ -1,17 +1,17 @@
 import { loadTypeDefs, prismaTransactions, subgraphSchemaPath, type AssembledSubgraph, type Database, type Logger, type SubgraphDefinition } from '#kit';
-import { catalogProjectionConsumer } from './catalog/catalog-projection.js';
+import { catalogProjectionConsumer } from './consumers/catalog-projection.js';
 import { catalogStore } from './catalog/catalog-store.js';
 import type { OrdersSettings } from './config.js';
 import type { OrdersDatabase } from './database.js';
-import { courierViewConsumer, customerNameConsumer } from './couriers/courier-view-consumer.js';
+import { courierViewConsumer, customerNameConsumer } from './consumers/courier-view.js';
 import { courierViewStore } from './couriers/courier-view-store.js';
 import { firstNameLoader, historyLoader, orderLoader, type OrdersContext } from './graphql/context.js';
 import { resolvers } from './graphql/resolvers.js';
-import { customerErasureConsumer } from './lifecycle/customer-erasure.js';
+import { customerErasureConsumer } from './consumers/customer-erasure.js';
 import { OrderService } from './orders/order-service.js';
 import { orderStore } from './orders/order-store.js';
-import { deliveryProgressConsumer } from './saga/delivery-progress.js';
-import { orderSagaConsumer } from './saga/order-saga.js';
+import { deliveryProgressConsumer } from './consumers/delivery-progress.js';
+import { orderSagaConsumer } from './consumers/order-saga.js';
 import { paymentTimeoutJob } from './saga/payment-timeout.js';
 import { systemMoves } from './saga/system-moves.js';
 

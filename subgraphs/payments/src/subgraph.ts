@@ -3,7 +3,7 @@ import type { PaymentsSettings } from './config.js';
 import type { PaymentsDatabase } from './database.js';
 import { paymentsContext, type PaymentsContext } from './graphql/context.js';
 import { resolvers } from './graphql/resolvers.js';
-import { orderEventsConsumer } from './orders/order-events-consumer.js';
+import { orderEventsConsumer } from './consumers/order-events.js';
 import { paymentJobs } from './payments/payment-jobs.js';
 import { createPaymentsDomain, type PaymentsDomain } from './services.js';
 

@@ -1,16 +1,18 @@
 import { prismaTransactions, remoteTokenVerifier, type SubgraphModule } from '#kit';
 import { productStore } from './catalog/product-store.js';
-import { supplierDeletionConsumer } from './catalog/supplier-deletion.js';
+import { supplierDeletionConsumer } from './consumers/supplier-deletion.js';
 import { stockReservationStore } from './stock/stock-reservation-store.js';
-import { stockReservationConsumer } from './stock/stock-reservations.js';
+import { stockReservationConsumer } from './consumers/stock-reservations.js';
 import { PRODUCTS_DEFAULT_PORT, parseProductsSettings, type ProductsProcessSettings } from './config.js';
 import { ProductsDatabase } from './database.js';
 import { createProductsSubgraph } from './subgraph.js';
+import { ProductEvents } from './events/index.js';
 
 export const productsModule: SubgraphModule<ProductsProcessSettings, ProductsDatabase> = {
   name: 'products',
   environmentPrefix: 'PRODUCTS',
   defaultPort: PRODUCTS_DEFAULT_PORT,
+  produces: ProductEvents,
   PrismaClient: ProductsDatabase,
   parseSettings: parseProductsSettings,
   assemble: async (database, settings) => ({

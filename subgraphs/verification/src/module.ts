@@ -6,11 +6,13 @@ import { VerificationDatabase } from './database.js';
 import { unusedUploadSlotsJob } from './jobs/unused-upload-slots.js';
 import { createDocumentStorage } from './storage/create-storage.js';
 import { createVerificationSubgraph } from './subgraph.js';
+import { VerificationEvents } from './events/index.js';
 
 export const verificationModule: SubgraphModule<VerificationProcessSettings, VerificationDatabase> = {
   name: 'verification',
   environmentPrefix: 'VERIFICATION',
   defaultPort: VERIFICATION_DEFAULT_PORT,
+  produces: VerificationEvents,
   PrismaClient: VerificationDatabase,
   parseSettings: parseVerificationSettings,
   assemble: async (database, settings, logger) => {

@@ -1,5 +1,6 @@
-import { Events, pendingEvent, type EventOrigin, type PendingEvent, type RevocationReason } from '#kit';
+import { pendingEvent, type EventOrigin, type PendingEvent, type RevocationReason } from '#kit';
 import type { User } from './user-store.js';
+import { UserEvents } from '../events/index.js';
 
 /**
  * `user.access_revoked` for a change that raised the user's access version:
@@ -7,7 +8,7 @@ import type { User } from './user-store.js';
  * last of them has expired (`tokensExpireBy`).
  */
 export function accessRevoked(user: User, reason: RevocationReason, at: Date, accessTokenTtlSeconds: number, origin: EventOrigin): PendingEvent {
-  return pendingEvent(Events.userAccessRevoked, origin, user.id, {
+  return pendingEvent(UserEvents.accessRevoked, origin, user.id, {
     userId: user.id,
     reason,
     accessVersion: user.accessVersion,

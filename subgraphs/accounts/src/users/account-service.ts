@@ -1,5 +1,16 @@
 import { randomUUID } from 'node:crypto';
-import { appError, ErrorCode, Events, invalidInput, notFound, pendingEvent, Role, unauthenticated, type EventOrigin, type Logger, type RevocationReason } from '#kit';
+import {
+  appError,
+  ErrorCode,
+  invalidInput,
+  notFound,
+  pendingEvent,
+  Role,
+  unauthenticated,
+  type EventOrigin,
+  type Logger,
+  type RevocationReason,
+} from '#kit';
 import { accessRevoked } from './access-revocation.js';
 import { hashPassword, verifyAgainstDummy, verifyPassword, type ScryptCost } from '../credentials/password-hasher.js';
 import { PASSWORD_METHOD, type Session, type SessionIssuer } from '../credentials/session-issuer.js';
@@ -8,6 +19,7 @@ import { claimInvitation } from '../invitations/claim-invitation.js';
 import type { MfaChallenge, MfaService } from '../mfa/mfa-service.js';
 import { DuplicateUserFieldError, type NewUser, type User, type UserStore } from './user-store.js';
 import { normaliseEmail, validateProfile, type ProfileFields } from './user-input.js';
+import { UserEvents } from '../events/index.js';
 
 export type { Session } from '../credentials/session-issuer.js';
 
@@ -134,7 +146,7 @@ export class AccountService {
   async deleteAccount(userId: string, origin: EventOrigin): Promise<void> {
     const at = this.now();
     const deleted = await this.deps.users.markDeleted(userId, at, (user) => [
-      pendingEvent(Events.userDeleted, origin, user.id, { userId: user.id, roles: user.roles }),
+      pendingEvent(UserEvents.deleted, origin, user.id, { userId: user.id, roles: user.roles }),
       this.accessRevoked(user, 'ACCOUNT_DELETED', at, origin),
     ]);
     if (deleted === null) throw notFound('User');
@@ -214,7 +226,7 @@ async function prepareAccount(
 async function storeAccount(users: UserStore, account: NewUser, origin: EventOrigin): Promise<User> {
   try {
     return await users.create(account, (user) => [
-      pendingEvent(Events.userCreated, origin, user.id, { userId: user.id, roles: user.roles, name: user.name }),
+      pendingEvent(UserEvents.created, origin, user.id, { userId: user.id, roles: user.roles, name: user.name }),
     ]);
   } catch (error) {
     throw duplicateAsConflict(error);
@@ -222,7 +234,7 @@ async function storeAccount(users: UserStore, account: NewUser, origin: EventOri
 }
 
 export function userUpdated(user: User, changed: Array<'name' | 'email' | 'phone' | 'roles' | 'verified'>, origin: EventOrigin) {
-  return pendingEvent(Events.userUpdated, origin, user.id, { userId: user.id, roles: user.roles, name: user.name, changed });
+  return pendingEvent(UserEvents.updated, origin, user.id, { userId: user.id, roles: user.roles, name: user.name, changed });
 }
 
 function duplicateAsConflict(error: unknown): unknown {

@@ -1,9 +1,10 @@
-import { Events, pendingEvent, type EventOrigin, type PendingEvent } from '#kit';
+import { pendingEvent, type EventOrigin, type PendingEvent } from '#kit';
 import type { AlertRow, AlertRuleRow } from '../database.js';
 import type { EscalationLevel } from '../rules/rule-input.js';
+import { AlertEvents } from '../events/index.js';
 
 export const alertTriggeredEvent = (origin: EventOrigin, alert: AlertRow, rule: AlertRuleRow): PendingEvent =>
-  pendingEvent(Events.alertTriggered, origin, alert.id, {
+  pendingEvent(AlertEvents.triggered, origin, alert.id, {
     alertId: alert.id,
     ruleId: rule.id,
     ruleName: rule.name,
@@ -13,7 +14,7 @@ export const alertTriggeredEvent = (origin: EventOrigin, alert: AlertRow, rule: 
   });
 
 export const alertEscalatedEvent = (origin: EventOrigin, alert: AlertRow, rule: AlertRuleRow, level: number, recipients: EscalationLevel, at: Date): PendingEvent =>
-  pendingEvent(Events.alertEscalated, origin, alert.id, {
+  pendingEvent(AlertEvents.escalated, origin, alert.id, {
     alertId: alert.id,
     ruleId: rule.id,
     ruleName: rule.name,
@@ -25,7 +26,7 @@ export const alertEscalatedEvent = (origin: EventOrigin, alert: AlertRow, rule: 
   });
 
 export const alertAcknowledgedEvent = (origin: EventOrigin, alert: AlertRow, rule: AlertRuleRow, by: string, at: Date): PendingEvent =>
-  pendingEvent(Events.alertAcknowledged, origin, alert.id, { alertId: alert.id, ruleId: rule.id, ruleName: rule.name, acknowledgedBy: by, acknowledgedAt: at.toISOString() });
+  pendingEvent(AlertEvents.acknowledged, origin, alert.id, { alertId: alert.id, ruleId: rule.id, ruleName: rule.name, acknowledgedBy: by, acknowledgedAt: at.toISOString() });
 
 export const alertResolvedEvent = (origin: EventOrigin, alert: AlertRow, rule: AlertRuleRow, by: string | null, at: Date): PendingEvent =>
-  pendingEvent(Events.alertResolved, origin, alert.id, { alertId: alert.id, ruleId: rule.id, ruleName: rule.name, resolvedAt: at.toISOString(), resolvedBy: by });
+  pendingEvent(AlertEvents.resolved, origin, alert.id, { alertId: alert.id, ruleId: rule.id, ruleName: rule.name, resolvedAt: at.toISOString(), resolvedBy: by });

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { Events, pendingEvent, type Logger, type ScheduledJob } from '#kit';
+import { pendingEvent, type Logger, type ScheduledJob } from '#kit';
 import type { MetricsStore } from '../metrics/metrics-store.js';
 import { renderReport } from './report-render.js';
 import type { ReportStore } from './report-store.js';
+import { AnalyticsEvents } from '../events/index.js';
 
 const BATCH = 5;
 /** Longer than any report takes; a crashed instance's report is taken up again after it. */
@@ -21,7 +22,7 @@ export function reportJob(reports: ReportStore, metrics: MetricsStore, logger: L
           try {
             const content = await renderReport(metrics, report);
             const generatedAt = new Date();
-            const event = pendingEvent(Events.reportGenerated, { source: 'analytics', correlationId: randomUUID() }, report.id, {
+            const event = pendingEvent(AnalyticsEvents.reportGenerated, { source: 'analytics', correlationId: randomUUID() }, report.id, {
               reportId: report.id,
               requestedBy: report.requestedBy,
               kind: report.kind,

@@ -1,13 +1,14 @@
-import { Events, pendingEvent, type EventOrigin, type PendingEvent } from '#kit';
+import { pendingEvent, type EventOrigin, type PendingEvent } from '#kit';
 import type { InvitationRow } from '../database.js';
 import type { ExpiredInvitation, Invitation } from './invitation-store.js';
+import { InvitationEvents } from '../events/index.js';
 
 /**
  * invitation.created carries the code: the notification that delivers it
  * needs it, and this is the only place it exists after the response.
  */
 export const invitationCreatedEvent = (origin: EventOrigin, code: string) => (invitation: Invitation): PendingEvent[] => [
-  pendingEvent(Events.invitationCreated, origin, invitation.id, {
+  pendingEvent(InvitationEvents.created, origin, invitation.id, {
     invitationId: invitation.id,
     role: invitation.role,
     channel: invitation.channel,
@@ -20,7 +21,7 @@ export const invitationCreatedEvent = (origin: EventOrigin, code: string) => (in
 ];
 
 export function invitationAcceptedEvent(origin: EventOrigin, invitation: InvitationRow, userId: string, acceptedAt: Date): PendingEvent {
-  return pendingEvent(Events.invitationAccepted, origin, invitation.id, {
+  return pendingEvent(InvitationEvents.accepted, origin, invitation.id, {
     invitationId: invitation.id,
     userId,
     role: invitation.role,
@@ -32,7 +33,7 @@ export function invitationAcceptedEvent(origin: EventOrigin, invitation: Invitat
 
 export const invitationExpiredEvents = (origin: EventOrigin) => (expired: ExpiredInvitation[]): PendingEvent[] =>
   expired.map((invitation) =>
-    pendingEvent(Events.invitationExpired, origin, invitation.id, {
+    pendingEvent(InvitationEvents.expired, origin, invitation.id, {
       invitationId: invitation.id,
       role: invitation.role,
       invitedBy: invitation.invitedBy,

@@ -5,7 +5,7 @@ import type { NewNotification } from '../notifications/notification-store.js';
 import type { PreferenceStore } from '../preferences/preference-store.js';
 import type { TemplateKey } from '../templates/message-templates.js';
 import { DEFAULT_LOCALE, type CompiledTemplate } from '../templates/template.js';
-import type { Intent } from './notification-rules.js';
+import type { Intent } from '../consumers/notification-rules.js';
 
 export interface ComposeDependencies {
   templates: Readonly<Record<TemplateKey, CompiledTemplate>>;

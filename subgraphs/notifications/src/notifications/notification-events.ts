@@ -1,5 +1,6 @@
-import { Events, pendingEvent, type EventOrigin, type PendingEvent } from '#kit';
+import { pendingEvent, type EventOrigin, type PendingEvent } from '#kit';
 import type { NotificationRow } from '../database.js';
+import { NotificationEvents } from '../events/index.js';
 
 /**
  * The outcome of a delivery. A message to someone without an account (an invitee) has no
@@ -8,7 +9,7 @@ import type { NotificationRow } from '../database.js';
 export function notificationSentEvent(origin: EventOrigin, notification: NotificationRow, sentAt: Date): PendingEvent[] {
   if (notification.userId === null) return [];
   return [
-    pendingEvent(Events.notificationSent, origin, notification.userId, {
+    pendingEvent(NotificationEvents.sent, origin, notification.userId, {
       notificationId: notification.id,
       userId: notification.userId,
       channel: notification.channel,
@@ -21,7 +22,7 @@ export function notificationSentEvent(origin: EventOrigin, notification: Notific
 export function notificationFailedEvent(origin: EventOrigin, notification: NotificationRow, reason: string, failedAt: Date): PendingEvent[] {
   if (notification.userId === null) return [];
   return [
-    pendingEvent(Events.notificationFailed, origin, notification.userId, {
+    pendingEvent(NotificationEvents.failed, origin, notification.userId, {
       notificationId: notification.id,
       userId: notification.userId,
       channel: notification.channel,

@@ -1,13 +1,14 @@
-import { Events, pendingEvent, type EventOrigin, type PendingEvent } from '#kit';
+import { pendingEvent, type EventOrigin, type PendingEvent } from '#kit';
 import type { OrderStatus } from '../database.js';
 import type { MoveEvents, Order } from './order-store.js';
+import { OrderEvents } from '../events/index.js';
 
 const location = (order: Order) => ({ latitude: order.latitude, longitude: order.longitude });
 const lines = (order: Order) => order.items.map((item) => ({ productId: item.productId, quantity: item.quantity }));
 
 /** order.created: everything products needs to reserve stock and payments to open a payment. */
 export const orderCreatedEvents = (origin: EventOrigin) => (order: Order): PendingEvent[] => [
-  pendingEvent(Events.orderCreated, origin, order.id, {
+  pendingEvent(OrderEvents.created, origin, order.id, {
     orderId: order.id,
     customerId: order.customerId,
     supplierId: order.supplierId,
@@ -37,7 +38,7 @@ export const statusEvents = (origin: EventOrigin, courierId: string | null = nul
   switch (order.status) {
     case 'CONFIRMED':
       return [
-        pendingEvent(Events.orderConfirmed, origin, order.id, {
+        pendingEvent(OrderEvents.confirmed, origin, order.id, {
           ...parties,
           totalAmount: order.totalAmount,
           currency: order.currency,
@@ -48,10 +49,10 @@ export const statusEvents = (origin: EventOrigin, courierId: string | null = nul
         }),
       ];
     case 'IN_TRANSIT':
-      return [pendingEvent(Events.orderInTransit, origin, order.id, { ...parties, courierId, at })];
+      return [pendingEvent(OrderEvents.inTransit, origin, order.id, { ...parties, courierId, at })];
     case 'DELIVERED':
       return [
-        pendingEvent(Events.orderDelivered, origin, order.id, {
+        pendingEvent(OrderEvents.delivered, origin, order.id, {
           ...parties,
           courierId,
           paymentMethod: order.paymentMethod,
@@ -64,7 +65,7 @@ export const statusEvents = (origin: EventOrigin, courierId: string | null = nul
       // The database's CHECK makes these present on every cancelled order.
       if (order.cancellationReasonCode === null || order.cancelledAt === null) throw new Error(`order ${order.id} is cancelled without a reason`);
       return [
-        pendingEvent(Events.orderCancelled, origin, order.id, {
+        pendingEvent(OrderEvents.cancelled, origin, order.id, {
           ...parties,
           previousStatus,
           reasonCode: order.cancellationReasonCode,

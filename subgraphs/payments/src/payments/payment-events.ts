@@ -1,12 +1,13 @@
-import { Events, pendingEvent, type EventOrigin, type PendingEvent } from '#kit';
+import { pendingEvent, type EventOrigin, type PendingEvent } from '#kit';
 import type { PaymentFailureCode } from '../database.js';
 import type { Refund } from '../refunds/refund-store.js';
 import type { Payment } from './payment-store.js';
+import { PaymentEvents } from '../events/index.js';
 
 // Every money event of one order is keyed by the order, so consumers see them in order.
 
 export function paymentProcessedEvent(origin: EventOrigin, payment: Payment): PendingEvent {
-  return pendingEvent(Events.paymentProcessed, origin, payment.orderId, {
+  return pendingEvent(PaymentEvents.processed, origin, payment.orderId, {
     paymentId: payment.id,
     orderId: payment.orderId,
     customerId: payment.customerId,
@@ -20,7 +21,7 @@ export function paymentProcessedEvent(origin: EventOrigin, payment: Payment): Pe
 }
 
 export function paymentFailedEvent(origin: EventOrigin, payment: Payment, code: PaymentFailureCode, reason: string, failedAt: Date): PendingEvent {
-  return pendingEvent(Events.paymentFailed, origin, payment.orderId, {
+  return pendingEvent(PaymentEvents.failed, origin, payment.orderId, {
     paymentId: payment.id,
     orderId: payment.orderId,
     customerId: payment.customerId,
@@ -33,7 +34,7 @@ export function paymentFailedEvent(origin: EventOrigin, payment: Payment, code: 
 
 /** `payment` as it is after the refund. */
 export function refundProcessedEvent(origin: EventOrigin, payment: Payment, refund: Refund): PendingEvent {
-  return pendingEvent(Events.refundProcessed, origin, payment.orderId, {
+  return pendingEvent(PaymentEvents.refundProcessed, origin, payment.orderId, {
     refundId: refund.id,
     paymentId: payment.id,
     orderId: payment.orderId,

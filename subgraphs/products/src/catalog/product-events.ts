@@ -1,5 +1,6 @@
-import { Events, pendingEvent, type EventOrigin, type PendingEvent } from '#kit';
+import { pendingEvent, type EventOrigin, type PendingEvent } from '#kit';
 import type { ChangeEvents, Product } from './product-store.js';
+import { ProductEvents } from '../events/index.js';
 
 const snapshot = (product: Product) => ({
   productId: product.id,
@@ -34,16 +35,16 @@ const watchedFields: ReadonlyArray<[keyof Product, string]> = [
 export function productChangeEvents(origin: EventOrigin): ChangeEvents {
   return (before, after) => {
     if (after === null) {
-      return before === null ? [] : [pendingEvent(Events.productDeleted, origin, before.id, { productId: before.id, supplierId: before.supplierId })];
+      return before === null ? [] : [pendingEvent(ProductEvents.deleted, origin, before.id, { productId: before.id, supplierId: before.supplierId })];
     }
-    if (before === null) return [pendingEvent(Events.productCreated, origin, after.id, snapshot(after))];
+    if (before === null) return [pendingEvent(ProductEvents.created, origin, after.id, snapshot(after))];
     const changed = [...new Set(watchedFields.filter(([column]) => before[column] !== after[column]).map(([, name]) => name))];
     if (changed.length === 0) return [];
-    const events: PendingEvent[] = [pendingEvent(Events.productUpdated, origin, after.id, { ...snapshot(after), changed })];
+    const events: PendingEvent[] = [pendingEvent(ProductEvents.updated, origin, after.id, { ...snapshot(after), changed })];
     if (before.stockQuantity !== after.stockQuantity) {
       const threshold = after.lowStockThreshold;
       events.push(
-        pendingEvent(Events.inventoryUpdated, origin, after.id, {
+        pendingEvent(ProductEvents.inventoryUpdated, origin, after.id, {
           productId: after.id,
           supplierId: after.supplierId,
           previousQuantity: before.stockQuantity,

@@ -1,6 +1,7 @@
-import { Events, type ConsumerDefinition, type EventData, type TransactionRunner } from '#kit';
+import { eventConsumer, type ConsumerDefinition, type TransactionRunner } from '#kit';
 import type { VerificationService } from '../verification/verification-service.js';
 import { verificationStore, type VerificationTransaction } from '../verification/verification-store.js';
+import { InvitationEvents } from '../../../invitations/src/events/index.js';
 
 /**
  * A supplier or courier who registered with an invitation has a verification
@@ -11,20 +12,19 @@ export function invitationAcceptanceConsumer(
   verification: VerificationService,
   transactions: TransactionRunner<VerificationTransaction>,
 ): ConsumerDefinition {
-  return {
+  return eventConsumer({
     name: 'verification.invitation-acceptances',
-    topics: [Events.invitationAccepted.topic],
     transactions,
-    handlers: {
-      [Events.invitationAccepted.type]: async (data, { transaction, envelope, logger }) => {
-        const { userId, role } = data as EventData<typeof Events.invitationAccepted>;
+    handlers: (on) => [
+      on(InvitationEvents.accepted, async (data, { transaction, envelope, logger }) => {
+        const { userId, role } = data;
         if (role !== 'SUPPLIER' && role !== 'COURIER') return;
-        const { request, opened } = await verification.open(verificationStore(transaction as VerificationTransaction), userId, role, 'INVITATION_ACCEPTED', {
+        const { request, opened } = await verification.open(verificationStore(transaction), userId, role, 'INVITATION_ACCEPTED', {
           source: 'verification',
           correlationId: envelope.correlationId,
         });
         if (opened) logger.info({ userId, role, requestId: request.id }, 'verification request opened for an accepted invitation');
-      },
-    },
-  };
+      }),
+    ],
+  });
 }

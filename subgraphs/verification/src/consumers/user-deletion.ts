@@ -1,6 +1,7 @@
-import { Events, type ConsumerDefinition, type EventData, type TransactionRunner } from '#kit';
+import { eventConsumer, type ConsumerDefinition, type TransactionRunner } from '#kit';
 import type { DocumentStorage } from '../storage/document-storage.js';
 import { verificationStore, type VerificationTransaction } from '../verification/verification-store.js';
+import { UserEvents } from '../../../accounts/src/events/index.js';
 
 /**
  * A deleted user's files go: the bytes leave the storage and the rows forget
@@ -9,18 +10,17 @@ import { verificationStore, type VerificationTransaction } from '../verification
  * Deleting is idempotent, so a retried event deletes nothing twice.
  */
 export function userDeletionConsumer(storage: DocumentStorage, transactions: TransactionRunner<VerificationTransaction>): ConsumerDefinition {
-  return {
+  return eventConsumer({
     name: 'verification.user-deletions',
-    topics: [Events.userDeleted.topic],
     transactions,
-    handlers: {
-      [Events.userDeleted.type]: async (data, { transaction, logger }) => {
-        const { userId } = data as EventData<typeof Events.userDeleted>;
-        const keys = await verificationStore(transaction as VerificationTransaction).eraseFilesOf(userId);
+    handlers: (on) => [
+      on(UserEvents.deleted, async (data, { transaction, logger }) => {
+        const { userId } = data;
+        const keys = await verificationStore(transaction).eraseFilesOf(userId);
         // Inside the transaction: if a deletion fails, the keys are kept and the event is retried.
         for (const key of keys) await storage.delete(key);
         if (keys.length > 0) logger.info({ userId, files: keys.length }, 'deleted user’s document files removed');
-      },
-    },
-  };
+      }),
+    ],
+  });
 }

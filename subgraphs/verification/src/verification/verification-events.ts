@@ -1,11 +1,12 @@
-import { Events, pendingEvent, type EventOrigin, type PendingEvent } from '#kit';
+import { pendingEvent, type EventOrigin, type PendingEvent } from '#kit';
 import type { AcceptedContentType } from '../uploads/content-types.js';
 import type { VerificationDocument, VerificationRequest } from './verification-store.js';
+import { VerificationEvents } from '../events/index.js';
 
 /** verification.events, keyed by the user: one user's events stay in order. */
 export const verificationEvents = {
   documentUploaded: (origin: EventOrigin, document: VerificationDocument): PendingEvent =>
-    pendingEvent(Events.documentUploaded, origin, document.userId, {
+    pendingEvent(VerificationEvents.documentUploaded, origin, document.userId, {
       documentId: document.id,
       userId: document.userId,
       documentType: document.documentType,
@@ -21,7 +22,7 @@ export const verificationEvents = {
     requiredDocuments: readonly string[],
     reason: 'INVITATION_ACCEPTED' | 'SELF_REQUESTED' | 'DOCUMENT_REPLACED',
   ): PendingEvent =>
-    pendingEvent(Events.verificationRequested, origin, request.userId, {
+    pendingEvent(VerificationEvents.requested, origin, request.userId, {
       requestId: request.id,
       userId: request.userId,
       role: request.role,
@@ -30,7 +31,7 @@ export const verificationEvents = {
     }),
 
   approved: (origin: EventOrigin, request: VerificationRequest, reviewedBy: string, approvedAt: Date): PendingEvent =>
-    pendingEvent(Events.verificationApproved, origin, request.userId, {
+    pendingEvent(VerificationEvents.approved, origin, request.userId, {
       requestId: request.id,
       userId: request.userId,
       role: request.role,
@@ -39,7 +40,7 @@ export const verificationEvents = {
     }),
 
   rejected: (origin: EventOrigin, request: VerificationRequest, document: VerificationDocument, reviewedBy: string, rejectedAt: Date): PendingEvent =>
-    pendingEvent(Events.verificationRejected, origin, request.userId, {
+    pendingEvent(VerificationEvents.rejected, origin, request.userId, {
       requestId: request.id,
       userId: request.userId,
       role: request.role,

@@ -1,0 +1,25 @@
+import { eventConsumer, type ConsumerDefinition, type TransactionRunner } from '#kit';
+import type { OrdersTransaction } from '../database.js';
+import type { OrderStore } from '../orders/order-store.js';
+import { UserEvents } from '../../../accounts/src/events/index.js';
+
+/**
+ * orders reacts to user.deleted by erasing what in a deleted customer's orders points at their
+ * home: street, number, complement, CEP (a CEP often names a single street), the delivery notes
+ * (directions to the door: "portão azul, casa dos fundos"), and the coordinates' precision beyond
+ * about a kilometre. The orders themselves stay, with district, city and state: they are the
+ * platform's and the supplier's record of money that changed hands.
+ */
+export function customerErasureConsumer(orders: OrderStore, transactions: TransactionRunner<OrdersTransaction>): ConsumerDefinition {
+  return eventConsumer({
+    name: 'orders.user-deletions',
+    transactions,
+    handlers: (on) => [
+      on(UserEvents.deleted, async (data, { transaction, logger }) => {
+        const { userId } = data;
+        const erased = await orders.eraseAddressesOf(userId, transaction);
+        if (erased > 0) logger.info({ customerId: userId, orders: erased }, 'deleted customer’s delivery addresses erased');
+      }),
+    ],
+  });
+}

@@ -1,0 +1,4 @@
+/**
+ * The event contracts products publishes: the only file of this subgraph another subgraph may import.
+ */
+export * from './product-events.js';
