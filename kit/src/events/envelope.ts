@@ -23,7 +23,7 @@ export interface EventEnvelope<Data = unknown> {
 
 const envelopeSchema = z.object({
   id: z.uuid(),
-  type: z.string().regex(/^[a-z]+(\.[a-z_]+)+$/, 'must look like `order.created`'),
+  type: z.string().regex(/^[a-z]+(\.[a-z_]+)+$/, 'must be a dotted lower-case name such as `domain.event_happened`'),
   source: z.string().min(1),
   time: z.iso.datetime({ offset: true }),
   subject: z.string().min(1),
