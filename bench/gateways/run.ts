@@ -88,7 +88,12 @@ function processTree(pid: number): Set<number> {
   const tree = new Set([pid]);
   for (let grew = true; grew; ) {
     grew = false;
-    for (const [child, parent] of parents) if (tree.has(parent) && !tree.has(child)) (tree.add(child), (grew = true));
+    for (const [child, parent] of parents) {
+      if (tree.has(parent) && !tree.has(child)) {
+        tree.add(child);
+        grew = true;
+      }
+    }
   }
   return tree;
 }
@@ -169,7 +174,7 @@ async function runLoad(options: Record<string, unknown>): Promise<LoadResult> {
 
 // --- subgraphs -------------------------------------------------------------
 const urlsFile = join(work, 'subgraph-urls.json');
-const subgraphProcess = start(tsx, [join(root, 'bench/gateways/bench-subgraphs.ts'), urlsFile], {}, 'subgraphs');
+start(tsx, [join(root, 'bench/gateways/bench-subgraphs.ts'), urlsFile], {}, 'subgraphs');
 for (let waited = 0; !existsSync(urlsFile); waited += 100) {
   if (waited > 60_000) throw new Error('bench subgraphs did not start');
   await sleep(100);

@@ -24,7 +24,9 @@ function open(url: string, token: string, query: string, productId: string): Pro
     const connection: Connection = { socket, arrivals: new Map() };
     let settled = false;
     const settle = (ok: boolean) => {
-      if (!settled) (settled = true), resolve(ok);
+      if (settled) return;
+      settled = true;
+      resolve(ok);
     };
     socket.on('open', () => socket.send(JSON.stringify({ type: 'connection_init', payload: { authorization: `Bearer ${token}` } })));
     socket.on('message', (raw: Buffer) => {

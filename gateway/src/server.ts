@@ -118,6 +118,7 @@ export async function startGateway(settings: GatewaySettings, deps: GatewayDepen
   if (!settings.apolloTelemetry) {
     // @apollo/gateway otherwise reports usage metrics to Apollo and probes cloud metadata
     // endpoints (AWS, GCP, Azure) from its constructor; this variable is its only switch.
+    // eslint-disable-next-line no-restricted-syntax -- written for a library, not read as a setting
     process.env['APOLLO_TELEMETRY_DISABLED'] = 'true';
   }
   const supergraphSdl = readFileSync(settings.supergraphPath, 'utf8');

@@ -37,8 +37,6 @@ export interface SubgraphDataSourceOptions {
 }
 
 type ProcessOptions = GraphQLDataSourceProcessOptions<GatewayContext>;
-type GatewayGraphQLRequest = Parameters<RemoteGraphQLDataSource['sendRequest']>[0];
-type GatewayGraphQLResponse = Awaited<ReturnType<RemoteGraphQLDataSource['sendRequest']>>;
 /** A fetch made for a client's operation, as opposed to health checks and schema loading. */
 type OperationFetch = Extract<ProcessOptions, { incomingRequestContext: unknown }>;
 

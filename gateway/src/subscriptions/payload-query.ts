@@ -125,10 +125,8 @@ export function prepareSubscription(
     throw error;
   }
 
-  const entityArgument = schema
-    .getQueryType()
-    ?.getFields()
-    [field.entityField]?.args.find((argument) => argument.name === field.entityArgument);
+  const queryFields = schema.getQueryType()?.getFields();
+  const entityArgument = queryFields?.[field.entityField]?.args.find((argument) => argument.name === field.entityArgument);
   if (entityArgument === undefined) {
     throw new Error(`subscription ${fieldName}: the supergraph has no Query.${field.entityField}(${field.entityArgument}:)`);
   }

@@ -10,6 +10,7 @@ import { invalidInput, type FieldProblem } from '../errors.js';
  * invisible, break CSV, logs and SMS, and only ever arrive by accident or
  * malice.
  */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const CONTROL_CHARACTER = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/;
 
 /** The first refused control character of a string, as `U+0000`; undefined when there is none. */

@@ -19,7 +19,7 @@ export function adminCreatorFor(environment: Environment) {
       });
     } catch (error) {
       const failure = error as { stderr?: string; message: string };
-      throw new Error(`admin:create failed: ${(failure.stderr ?? '').trim() || failure.message}`);
+      throw new Error(`admin:create failed: ${(failure.stderr ?? '').trim() || failure.message}`, { cause: error });
     }
   };
 }
