@@ -28,7 +28,8 @@ const boundaries = [
     target: './scripts',
     from: './gateway',
     except: ['./src/declarations', './src/config.ts'],
-    message: "Scripts may use the gateway's reading of the supergraph's declarations (composition checks them) and its settings declarations (the configuration document), nothing else.",
+    message:
+      "Scripts may use the gateway's reading of the supergraph's declarations (composition checks them) and its settings declarations (the configuration document), nothing else.",
   },
   {
     target: './gateway/src',

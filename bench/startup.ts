@@ -32,7 +32,10 @@ async function timeOneStart(dataDirectory: string): Promise<number> {
   });
   try {
     for (;;) {
-      const ready = await fetch(`http://127.0.0.1:${gateway}/ready`).then((response) => response.ok, () => false);
+      const ready = await fetch(`http://127.0.0.1:${gateway}/ready`).then(
+        (response) => response.ok,
+        () => false,
+      );
       if (ready) return performance.now() - startedAt;
       if (performance.now() - startedAt > 60_000) throw new Error('not ready after 60 s');
       await new Promise((resolve) => setTimeout(resolve, 20));

@@ -37,5 +37,9 @@ export default defineConfig({
   experimental: { adapter: true },
   engine: 'js',
   adapter: async () =>
-    ({ ...versionOnlyConnection, connect: async () => versionOnlyConnection, connectToShadowDb: async () => versionOnlyConnection }) as never,
+    ({
+      ...versionOnlyConnection,
+      connect: async () => versionOnlyConnection,
+      connectToShadowDb: async () => versionOnlyConnection,
+    }) as never,
 });

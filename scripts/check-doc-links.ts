@@ -18,7 +18,10 @@ const external = /^(?:[a-z][a-z0-9+.-]*:|\/\/|#)/i;
 const climbingPath = /`(?:\.\.\/)+([^/`\s]+)\/[^`\s]*`/g;
 const topLevel = new Set(readdirSync(projectRoot));
 
-const markdownFiles = execFileSync('git', ['ls-files', '--cached', '--others', '--exclude-standard', '*.md'], { cwd: projectRoot, encoding: 'utf8' })
+const markdownFiles = execFileSync('git', ['ls-files', '--cached', '--others', '--exclude-standard', '*.md'], {
+  cwd: projectRoot,
+  encoding: 'utf8',
+})
   .split('\n')
   .filter((file) => file !== '' && existsSync(join(projectRoot, file)));
 
@@ -38,7 +41,8 @@ for (const file of markdownFiles) {
     if (path === '') continue;
     const resolved = isAbsolute(path) ? path : resolve(projectRoot, dirname(file), path);
     const inside = relative(projectRoot, resolved);
-    if (inside.startsWith('..') || isAbsolute(inside) || isAbsolute(path)) problems.push(`${file}: ${target} points outside the repository`);
+    if (inside.startsWith('..') || isAbsolute(inside) || isAbsolute(path))
+      problems.push(`${file}: ${target} points outside the repository`);
     else if (!existsSync(resolved)) problems.push(`${file}: ${target} does not exist`);
   }
 }

@@ -83,7 +83,11 @@ if (names.length === 0) {
   process.exit(1);
 }
 if (findings.length > 0) {
-  process.stderr.write(`${findings.join('\n')}\n${findings.length} domain name(s) in ${checkedFolders.join(' and ')}: declare them in the owning subgraph instead.\n`);
+  process.stderr.write(
+    `${findings.join('\n')}\n${findings.length} domain name(s) in ${checkedFolders.join(' and ')}: declare them in the owning subgraph instead.\n`,
+  );
   process.exit(1);
 }
-process.stdout.write(`${checkedFolders.join(' and ')} name none of the ${names.length} event types, topics and subscription fields the subgraphs own\n`);
+process.stdout.write(
+  `${checkedFolders.join(' and ')} name none of the ${names.length} event types, topics and subscription fields the subgraphs own\n`,
+);

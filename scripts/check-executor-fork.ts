@@ -51,7 +51,11 @@ for (const source of forkSources) {
   }
 }
 if (problems.length > 0) {
-  process.stderr.write(`${problems.join('\n')}\nReview the fork against the new versions (${forkNotes}, "Upgrading the Apollo packages"), then update its table.\n`);
+  process.stderr.write(
+    `${problems.join('\n')}\nReview the fork against the new versions (${forkNotes}, "Upgrading the Apollo packages"), then update its table.\n`,
+  );
   process.exit(1);
 }
-process.stdout.write(`the executor fork was reviewed against the Apollo versions installed (${[...reviewed].map(([name, version]) => `${name} ${version}`).join(', ')})\n`);
+process.stdout.write(
+  `the executor fork was reviewed against the Apollo versions installed (${[...reviewed].map(([name, version]) => `${name} ${version}`).join(', ')})\n`,
+);

@@ -9,7 +9,10 @@ import { kitMigrationsDirectory, migrationsDirectory, projectRoot, subgraphPrism
 
 const migrationFolders = (directory: string) =>
   existsSync(directory)
-    ? readdirSync(directory, { withFileTypes: true }).filter((folder) => folder.isDirectory()).map((folder) => folder.name).sort()
+    ? readdirSync(directory, { withFileTypes: true })
+        .filter((folder) => folder.isDirectory())
+        .map((folder) => folder.name)
+        .sort()
     : [];
 
 const createdTables = (sql: string): string[] =>
@@ -23,7 +26,9 @@ const modelledTables = (schema: string): string[] =>
   });
 
 const kitTables = new Set(
-  migrationFolders(kitMigrationsDirectory).flatMap((name) => createdTables(readFileSync(join(kitMigrationsDirectory, name, 'migration.sql'), 'utf8'))),
+  migrationFolders(kitMigrationsDirectory).flatMap((name) =>
+    createdTables(readFileSync(join(kitMigrationsDirectory, name, 'migration.sql'), 'utf8')),
+  ),
 );
 if (kitTables.size === 0) {
   process.stderr.write(`no table created by the kit's migrations in ${relative(projectRoot, kitMigrationsDirectory)}\n`);

@@ -19,7 +19,9 @@ const files = [...composed.files.keys()].join(' and ');
 if (process.argv.includes('--check')) {
   const stale = staleArtifacts(projectRoot, composed);
   if (stale.length > 0) {
-    process.stderr.write(`${stale.join(' and ')} ${stale.length === 1 ? 'is' : 'are'} stale: run \`npm run compose\` and commit the result.\n`);
+    process.stderr.write(
+      `${stale.join(' and ')} ${stale.length === 1 ? 'is' : 'are'} stale: run \`npm run compose\` and commit the result.\n`,
+    );
     process.exit(1);
   }
   process.stdout.write(`${files} are up to date\n`);

@@ -2,7 +2,13 @@
 //   npm run config:docs             writes it
 //   npm run config:docs -- --check  fails when the committed file is stale (CI)
 import { projectRoot } from '#kit';
-import { CONFIGURATION_DOCUMENT, configurationSections, isStale, renderConfigurationDocument, writeConfigurationDocument } from './configuration-document.js';
+import {
+  CONFIGURATION_DOCUMENT,
+  configurationSections,
+  isStale,
+  renderConfigurationDocument,
+  writeConfigurationDocument,
+} from './configuration-document.js';
 
 const rendered = renderConfigurationDocument(await configurationSections(projectRoot));
 

@@ -84,12 +84,16 @@ if (!accountsUrl) {
     serverUrl = embedded.serverUrl;
   }
   if (!(await reachable(serverUrl))) {
-    unavailable(`cannot reach PostgreSQL at ${serverOf(serverUrl)}. It must be the database \`npm start\` uses (the same DATABASE_URL or EMBEDDED_POSTGRES_PORT).`);
+    unavailable(
+      `cannot reach PostgreSQL at ${serverOf(serverUrl)}. It must be the database \`npm start\` uses (the same DATABASE_URL or EMBEDDED_POSTGRES_PORT).`,
+    );
   }
   await ensureDatabase(serverUrl, 'gasrapido_accounts');
   accountsUrl = databaseUrl(serverUrl, 'gasrapido_accounts');
 } else if (!(await reachable(accountsUrl))) {
-  unavailable(`cannot reach the accounts database at ${serverOf(accountsUrl)} (ACCOUNTS_DATABASE_URL). It must be the database the accounts service uses.`);
+  unavailable(
+    `cannot reach the accounts database at ${serverOf(accountsUrl)} (ACCOUNTS_DATABASE_URL). It must be the database the accounts service uses.`,
+  );
 }
 
 try {

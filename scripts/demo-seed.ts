@@ -13,7 +13,9 @@ const settings = loadConfigOrExit(() => parseDemoSettings(process.env, { seeding
 try {
   const probe = await fetch(`${settings.publicUrl}/ready`).catch(() => undefined);
   if (probe === undefined) {
-    process.stderr.write(`demo:seed: no gateway answers at ${settings.publicUrl}. Start the platform first (npm start), or set PUBLIC_URL / GATEWAY_PORT to where it runs.\n`);
+    process.stderr.write(
+      `demo:seed: no gateway answers at ${settings.publicUrl}. Start the platform first (npm start), or set PUBLIC_URL / GATEWAY_PORT to where it runs.\n`,
+    );
     process.exit(69);
   }
   const summary = await seedDemoData({

@@ -17,7 +17,10 @@ function eventRows(definitions: readonly EventDefinition[]): string[] {
   return [
     '| type | version | topic | producer | key (`subject`) |',
     '| --- | --- | --- | --- | --- |',
-    ...definitions.map((definition) => `| ${code(definition.type)} | ${definition.version} | ${code(definition.topic)} | ${definition.producer} | ${code(definition.key)} |`),
+    ...definitions.map(
+      (definition) =>
+        `| ${code(definition.type)} | ${definition.version} | ${code(definition.topic)} | ${definition.producer} | ${code(definition.key)} |`,
+    ),
   ];
 }
 
@@ -54,8 +57,10 @@ function headingProblems(text: string): string[] {
   }
   for (const definition of registry.definitions) {
     const version = documented.get(definition.type);
-    if (version === undefined) problems.push(`EVENTS.md documents no ${definition.type} (### \`${definition.type}\` (v${definition.version}))`);
-    else if (version !== definition.version) problems.push(`EVENTS.md documents ${definition.type} as v${version}; its contract is v${definition.version}`);
+    if (version === undefined)
+      problems.push(`EVENTS.md documents no ${definition.type} (### \`${definition.type}\` (v${definition.version}))`);
+    else if (version !== definition.version)
+      problems.push(`EVENTS.md documents ${definition.type} as v${version}; its contract is v${definition.version}`);
   }
   for (const type of documented.keys()) {
     if (registry.definition(type) === undefined) problems.push(`EVENTS.md documents ${type}, which no subgraph module produces`);

@@ -79,7 +79,9 @@ function checkDeclarations(services: ReadonlyArray<{ name: string; typeDefs: Doc
       if (definition.kind === Kind.DIRECTIVE_DEFINITION) {
         const expected = canonical.get(definition.name.value);
         if (expected !== undefined && print({ ...definition, description: undefined }) !== expected) {
-          problems.push(`${name}: @${definition.name.value} differs from the gateway's definition (gateway/src/declarations/directive-definitions.ts); copy it verbatim`);
+          problems.push(
+            `${name}: @${definition.name.value} differs from the gateway's definition (gateway/src/declarations/directive-definitions.ts); copy it verbatim`,
+          );
         }
       }
       if (definition.kind !== Kind.SCHEMA_DEFINITION && definition.kind !== Kind.SCHEMA_EXTENSION) continue;
@@ -87,7 +89,8 @@ function checkDeclarations(services: ReadonlyArray<{ name: string; typeDefs: Doc
         if (directive.name.value !== DirectiveName.forward) continue;
         const declared = directive.arguments?.find((argument) => argument.name.value === 'subgraph');
         const subgraph = declared === undefined ? undefined : valueFromASTUntyped(declared.value);
-        if (subgraph !== name) problems.push(`${name}: @forward names subgraph ${JSON.stringify(subgraph)}; a subgraph forwards only its own routes`);
+        if (subgraph !== name)
+          problems.push(`${name}: @forward names subgraph ${JSON.stringify(subgraph)}; a subgraph forwards only its own routes`);
       }
     }
   }
@@ -113,10 +116,12 @@ export function apiSchemaText(supergraphSdl: string): string {
 
 /** The artifacts whose committed copy under `root` is missing or differs from what was composed. */
 export function staleArtifacts(root: string, composed: ComposedSchemas): SchemaArtifactPath[] {
-  return [...composed.files].filter(([path, text]) => {
-    const file = join(root, path);
-    return !existsSync(file) || readFileSync(file, 'utf8') !== text;
-  }).map(([path]) => path);
+  return [...composed.files]
+    .filter(([path, text]) => {
+      const file = join(root, path);
+      return !existsSync(file) || readFileSync(file, 'utf8') !== text;
+    })
+    .map(([path]) => path);
 }
 
 export function writeArtifacts(root: string, composed: ComposedSchemas): void {

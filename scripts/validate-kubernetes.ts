@@ -12,10 +12,7 @@ import { ensureSchemas, KubernetesSchemas } from './kubernetes/schemas.js';
 import { supportedKubernetesVersions as kubernetesVersions, validateHelmChart, validateKustomization } from './kubernetes/validate.js';
 
 const manifests = join(projectRoot, 'deploy', 'kubernetes');
-const dirs =
-  process.argv.length > 2
-    ? process.argv.slice(2)
-    : [join(manifests, 'base'), ...listDirs(join(manifests, 'overlays'))];
+const dirs = process.argv.length > 2 ? process.argv.slice(2) : [join(manifests, 'base'), ...listDirs(join(manifests, 'overlays'))];
 const charts = process.argv.length > 2 ? [] : [join(projectRoot, 'deploy', 'helm', 'gasrapido')];
 const cacheRoot = process.env['GASRAPIDO_CACHE_DIR'] || join(homedir(), '.cache', 'gasrapido');
 
@@ -28,7 +25,10 @@ try {
 }
 
 let failed = false;
-const reports = [...dirs.map((dir) => () => validateKustomization(dir, schemas)), ...charts.map((dir) => () => validateHelmChart(dir, schemas))];
+const reports = [
+  ...dirs.map((dir) => () => validateKustomization(dir, schemas)),
+  ...charts.map((dir) => () => validateHelmChart(dir, schemas)),
+];
 for (const validate of reports) {
   const report = validate();
   const dir = report.dir;

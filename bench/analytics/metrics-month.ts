@@ -25,11 +25,15 @@ const minutes = (MONTH_END.getTime() - MONTH_START.getTime()) / 60_000;
 
 /** Numbers to 9 significant digits, so a sum added up in another order compares equal. */
 const round = (value: unknown): unknown =>
-  typeof value === 'number' ? Number(value.toPrecision(9))
-  : Array.isArray(value) ? value.map(round)
-  : value instanceof Date ? value.toISOString()
-  : value !== null && typeof value === 'object' ? Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, round(inner)]))
-  : value;
+  typeof value === 'number'
+    ? Number(value.toPrecision(9))
+    : Array.isArray(value)
+      ? value.map(round)
+      : value instanceof Date
+        ? value.toISOString()
+        : value !== null && typeof value === 'object'
+          ? Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, round(inner)]))
+          : value;
 
 const dataDirectory = mkdtempSync(join(tmpdir(), 'gasrapido-bench-analytics-'));
 const postgres = await startEmbeddedPostgres({ dataDirectory, port: await freePort(), ephemeral: true });
@@ -43,7 +47,9 @@ try {
   const loading = performance.now();
   // Filled in bulk with the rollup triggers off, then the rollups rebuilt from the facts by the
   // statement the metrics_rollups migration runs for existing data.
-  await sql('alter table order_facts disable trigger order_facts_rollup; alter table payment_outcomes disable trigger payment_outcomes_rollup');
+  await sql(
+    'alter table order_facts disable trigger order_facts_rollup; alter table payment_outcomes disable trigger payment_outcomes_rollup',
+  );
   // Orders spread evenly over the month; suppliers, products (10 per supplier) and couriers
   // (500) drawn from the row number; 1 in 10 cancelled, the others delivered 20–80 minutes
   // after confirmation.
@@ -69,20 +75,32 @@ try {
              select md5('f' || order_id::text)::uuid, md5('y' || order_id::text)::uuid, order_id, null, false, null, placed_at + interval '30 seconds'
              from order_facts where ('x' || substr(order_id::text, 1, 2))::bit(8)::int % 8 = 0`);
   await sql('select rebuild_metrics_rollups()');
-  await sql('alter table order_facts enable trigger order_facts_rollup; alter table payment_outcomes enable trigger payment_outcomes_rollup');
+  await sql(
+    'alter table order_facts enable trigger order_facts_rollup; alter table payment_outcomes enable trigger payment_outcomes_rollup',
+  );
   await sql('vacuum analyze');
   const loadSeconds = (performance.now() - loading) / 1000;
-  const counts = (await sql(`select (select count(*) from order_facts) as orders, (select count(*) from payment_outcomes) as payments,
+  const counts = (
+    await sql(`select (select count(*) from order_facts) as orders, (select count(*) from payment_outcomes) as payments,
                                     (select count(*) from order_item_facts) as items,
-                                    (select count(*) from metrics_minute_rollups) as rollups, pg_size_pretty(pg_database_size(current_database())) as size`)).rows[0];
-  console.log(`data: ${counts.orders} orders, ${counts.items} order lines, ${counts.payments} payment outcomes, ${counts.rollups} minute rollup rows over ${minutes / 1440} days (${counts.size}); loaded in ${loadSeconds.toFixed(0)} s`);
+                                    (select count(*) from metrics_minute_rollups) as rollups, pg_size_pretty(pg_database_size(current_database())) as size`)
+  ).rows[0];
+  console.log(
+    `data: ${counts.orders} orders, ${counts.items} order lines, ${counts.payments} payment outcomes, ${counts.rollups} minute rollup rows over ${minutes / 1440} days (${counts.size}); loaded in ${loadSeconds.toFixed(0)} s`,
+  );
 
   const store = new MetricsStore(database.pool, 1_000);
   const supplierId = (await sql(`select md5('s1')::uuid as id`)).rows[0].id as string;
   const cases: Array<{ label: string; query: MetricsQuery }> = [];
   for (const granularity of ['MINUTE', 'HOUR', 'DAY'] as Granularity[]) {
-    cases.push({ label: `platform, ${granularity}`, query: { from: MONTH_START, to: MONTH_END, granularity, supplierId: null, topProducts: 10 } });
-    cases.push({ label: `one supplier, ${granularity}`, query: { from: MONTH_START, to: MONTH_END, granularity, supplierId, topProducts: 10 } });
+    cases.push({
+      label: `platform, ${granularity}`,
+      query: { from: MONTH_START, to: MONTH_END, granularity, supplierId: null, topProducts: 10 },
+    });
+    cases.push({
+      label: `one supplier, ${granularity}`,
+      query: { from: MONTH_START, to: MONTH_END, granularity, supplierId, topProducts: 10 },
+    });
   }
   console.log('| query (30 days) | buckets | runs | p50 ms | min ms | max ms |');
   console.log('| --- | --- | --- | --- | --- | --- |');
@@ -99,7 +117,9 @@ try {
     // The answer must be the one the fact tables give (averages to float rounding).
     const expected = JSON.stringify(round(await store.metrics(query, 'facts')));
     if (JSON.stringify(round(await store.metrics(query))) !== expected) throw new Error(`${label}: the rollups disagree with the facts`);
-    console.log(`| ${label} | ${buckets} | ${runs} | ${percentile(times, 50).toFixed(0)} | ${Math.min(...times).toFixed(0)} | ${Math.max(...times).toFixed(0)} |`);
+    console.log(
+      `| ${label} | ${buckets} | ${runs} | ${percentile(times, 50).toFixed(0)} | ${Math.min(...times).toFixed(0)} | ${Math.max(...times).toFixed(0)} |`,
+    );
   }
   await database.close();
 } finally {

@@ -35,31 +35,62 @@ async function until<T>(what: string, attempt: () => Promise<T | undefined>): Pr
 }
 
 try {
-  const [supplier, customer, courier] = await Promise.all([bench.userToken('SUPPLIER'), bench.userToken('CUSTOMER'), bench.userToken('COURIER')]);
+  const [supplier, customer, courier] = await Promise.all([
+    bench.userToken('SUPPLIER'),
+    bench.userToken('CUSTOMER'),
+    bench.userToken('COURIER'),
+  ]);
   await call('mutation ($input: CourierProfileInput!) { saveCourierProfile(input: $input) { id } }', courier, {
-    input: { vehicleType: 'MOTORCYCLE', vehiclePlate: 'ABC1D23', capacityCylinders: 2, serviceArea: { latitude: -23.5505, longitude: -46.6333, radiusKm: 20 } },
+    input: {
+      vehicleType: 'MOTORCYCLE',
+      vehiclePlate: 'ABC1D23',
+      capacityCylinders: 2,
+      serviceArea: { latitude: -23.5505, longitude: -46.6333, radiusKm: 20 },
+    },
   });
   await call('mutation { setCourierAvailability(availability: ONLINE) { availability } }', courier);
   const { createProduct } = await call<{ createProduct: { id: string } }>(
     'mutation { createProduct(input: { name: "Botijão P13 bench", cylinderType: P13, priceAmount: 11500, stockQuantity: 10 }) { id } }',
     supplier,
   );
-  const address = { street: 'Rua Augusta', number: '1500', district: 'Consolação', city: 'São Paulo', state: 'SP', postalCode: '01304001', latitude: -23.5587, longitude: -46.6603 };
+  const address = {
+    street: 'Rua Augusta',
+    number: '1500',
+    district: 'Consolação',
+    city: 'São Paulo',
+    state: 'SP',
+    postalCode: '01304001',
+    latitude: -23.5587,
+    longitude: -46.6603,
+  };
   const orderId = await until('the order', async () => {
-    const placed = await postGraphQL<{ placeOrder: { id: string } }>(bench.graphqlUrl, 'mutation ($input: PlaceOrderInput!) { placeOrder(input: $input) { id } }', {
-      token: customer,
-      variables: { input: { items: [{ productId: createProduct.id, quantity: 1 }], deliveryAddress: address, paymentMethod: 'CASH_ON_DELIVERY' } },
-    });
+    const placed = await postGraphQL<{ placeOrder: { id: string } }>(
+      bench.graphqlUrl,
+      'mutation ($input: PlaceOrderInput!) { placeOrder(input: $input) { id } }',
+      {
+        token: customer,
+        variables: {
+          input: { items: [{ productId: createProduct.id, quantity: 1 }], deliveryAddress: address, paymentMethod: 'CASH_ON_DELIVERY' },
+        },
+      },
+    );
     return placed.data?.placeOrder.id;
   });
   const offerId = await until('the offer', async () => {
-    const { myDeliveryOffers } = await call<{ myDeliveryOffers: Array<{ id: string; order: { id: string } }> }>('{ myDeliveryOffers { id order { id } } }', courier);
+    const { myDeliveryOffers } = await call<{ myDeliveryOffers: Array<{ id: string; order: { id: string } }> }>(
+      '{ myDeliveryOffers { id order { id } } }',
+      courier,
+    );
     return myDeliveryOffers.find((offer) => offer.order.id === orderId)?.id;
   });
   await call('mutation ($offerId: ID!) { acceptDeliveryOffer(offerId: $offerId) { status } }', courier, { offerId });
   await call('mutation ($orderId: ID!) { pickUpOrder(orderId: $orderId) { status } }', courier, { orderId });
 
-  const client = createClient({ url: bench.graphqlUrl.replace(/^http/, 'ws'), webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${customer}` } });
+  const client = createClient({
+    url: bench.graphqlUrl.replace(/^http/, 'ws'),
+    webSocketImpl: WebSocket,
+    connectionParams: { authorization: `Bearer ${customer}` },
+  });
   const arrivals = new Map<string, number>();
   let failedMessages = 0;
   let missing = 0;
@@ -98,11 +129,15 @@ try {
       waiting = { key, resolve };
     });
     const sentAt = performance.now();
-    await call('mutation ($orderId: ID!, $latitude: Float!, $longitude: Float!) { updateCourierLocation(orderId: $orderId, latitude: $latitude, longitude: $longitude) { recordedAt } }', courier, {
-      orderId,
-      latitude,
-      longitude: -46.6589,
-    });
+    await call(
+      'mutation ($orderId: ID!, $latitude: Float!, $longitude: Float!) { updateCourierLocation(orderId: $orderId, latitude: $latitude, longitude: $longitude) { recordedAt } }',
+      courier,
+      {
+        orderId,
+        latitude,
+        longitude: -46.6589,
+      },
+    );
     const answeredAt = performance.now();
     // An update whose message never comes is counted, not waited for forever.
     const timeout = new Promise<void>((resolve) => setTimeout(resolve, 30_000));

@@ -16,7 +16,10 @@ import { benchJwks } from './bench-tokens.js';
 
 const rememberedAnswers = 10_000;
 
-interface Counters { requests: number; executed: number }
+interface Counters {
+  requests: number;
+  executed: number;
+}
 
 function subgraphServer(name: BenchSubgraphName, schema: GraphQLSchema, counters: Counters): Server {
   const answers = new Map<string, Buffer>();
@@ -87,7 +90,15 @@ export async function startBenchSubgraphs(ports: Partial<Record<BenchSubgraphNam
   return {
     urls,
     async stop() {
-      await Promise.all([...servers.values()].map((server) => new Promise((resolve) => { server.closeAllConnections(); server.close(resolve); })));
+      await Promise.all(
+        [...servers.values()].map(
+          (server) =>
+            new Promise((resolve) => {
+              server.closeAllConnections();
+              server.close(resolve);
+            }),
+        ),
+      );
     },
   };
 }

@@ -12,7 +12,8 @@ import { buildSchema, execute, parse, type DocumentNode, type GraphQLSchema } fr
 export const subgraphNames = ['accounts', 'inventory', 'products', 'reviews'] as const;
 export type BenchSubgraphName = (typeof subgraphNames)[number];
 
-const federation = 'extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key", "@external", "@requires", "@provides", "@shareable"])';
+const federation =
+  'extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key", "@external", "@requires", "@provides", "@shareable"])';
 
 export const subgraphSdl: Record<BenchSubgraphName, string> = {
   accounts: `${federation}
@@ -42,12 +43,47 @@ const monolithSdl = `
   type Product { upc: String!  name: String  price: Int  weight: Int  inStock: Boolean  shippingEstimate: Int  reviews: [Review] }
   type Review { id: ID!  body: String  rating: Int  author: User  product: Product }`;
 
-interface UserRow { id: string; name: string; username: string; birthYear: number }
-interface ProductRow { upc: string; name: string; price: number; weight: number; inStock: boolean }
-interface ReviewRow { id: string; body: string; rating: number; authorId: string; upc: string }
+interface UserRow {
+  id: string;
+  name: string;
+  username: string;
+  birthYear: number;
+}
+interface ProductRow {
+  upc: string;
+  name: string;
+  price: number;
+  weight: number;
+  inStock: boolean;
+}
+interface ReviewRow {
+  id: string;
+  body: string;
+  rating: number;
+  authorId: string;
+  upc: string;
+}
 
-const words = ['botijão', 'entrega', 'rápida', 'gás', 'cozinha', 'vizinho', 'preço', 'ótimo', 'chegou', 'cedo', 'lacre', 'intacto', 'recomendo', 'atendimento', 'bom', 'sempre'];
-const sentence = (seed: number, length: number) => Array.from({ length }, (_, index) => words[(seed * 7 + index * 3) % words.length]).join(' ');
+const words = [
+  'botijão',
+  'entrega',
+  'rápida',
+  'gás',
+  'cozinha',
+  'vizinho',
+  'preço',
+  'ótimo',
+  'chegou',
+  'cedo',
+  'lacre',
+  'intacto',
+  'recomendo',
+  'atendimento',
+  'bom',
+  'sempre',
+];
+const sentence = (seed: number, length: number) =>
+  Array.from({ length }, (_, index) => words[(seed * 7 + index * 3) % words.length]).join(' ');
 
 export const users: UserRow[] = Array.from({ length: 10 }, (_, index) => ({
   id: `user-${index + 1}`,
@@ -109,10 +145,18 @@ export function expectedResponse(): { data: unknown; json: string } {
     return { ...user, reviews: () => reviewsOfUser(user.id).map(reviewObject) };
   }
   function productObject(product: ProductRow): object {
-    return { ...product, shippingEstimate: shippingEstimate(product.price, product.weight), reviews: () => reviewsOfProduct(product.upc).map(reviewObject) };
+    return {
+      ...product,
+      shippingEstimate: shippingEstimate(product.price, product.weight),
+      reviews: () => reviewsOfProduct(product.upc).map(reviewObject),
+    };
   }
   function reviewObject(review: ReviewRow): object {
-    return { ...review, author: () => userObject(userById.get(review.authorId)!), product: () => productObject(productByUpc.get(review.upc)!) };
+    return {
+      ...review,
+      author: () => userObject(userById.get(review.authorId)!),
+      product: () => productObject(productByUpc.get(review.upc)!),
+    };
   }
   const result = execute({ schema, document: parse(benchQuery), rootValue }) as { data?: unknown; errors?: unknown };
   if (result.errors !== undefined) throw new Error(`expected answer failed: ${JSON.stringify(result.errors)}`);

@@ -39,7 +39,16 @@ export function signBenchTokens(count: number, validSeconds = 3_600): string[] {
   const tokens: string[] = [];
   for (let index = 0; index < count; index += 1) {
     const payload = base64url(
-      JSON.stringify({ sub: randomUUID(), jti: randomUUID(), roles: ['CUSTOMER'], verified: true, iat: now, exp: now + validSeconds, iss: benchIssuer, aud: benchAudience }),
+      JSON.stringify({
+        sub: randomUUID(),
+        jti: randomUUID(),
+        roles: ['CUSTOMER'],
+        verified: true,
+        iat: now,
+        exp: now + validSeconds,
+        iss: benchIssuer,
+        aud: benchAudience,
+      }),
     );
     const signature = sign('sha256', Buffer.from(`${header}.${payload}`), key);
     tokens.push(`${header}.${payload}.${base64url(signature)}`);

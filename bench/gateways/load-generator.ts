@@ -93,7 +93,8 @@ async function virtualUser(): Promise<void> {
   }
 }
 
-const percentile = (sorted: Float64Array, p: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? NaN;
+const percentile = (sorted: Float64Array, p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? NaN;
 
 const users = Array.from({ length: options.vus }, () => virtualUser());
 await new Promise((resolve) => setTimeout(resolve, options.warmUpSeconds * 1000));

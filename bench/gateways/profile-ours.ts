@@ -38,29 +38,52 @@ writeFileSync(expectedPath, expectedResponse().json);
 const tokensPath = join(work, 'tokens.txt');
 writeFileSync(tokensPath, signBenchTokens(6000).join('\n'));
 const port = await freePort();
-const gateway = spawn(process.execPath, ['--cpu-prof', `--cpu-prof-dir=${out}`, '--max-semi-space-size=64', '--import', 'tsx', join(root, 'gateway/src/main.ts')], {
-  cwd: root,
-  stdio: 'inherit',
-  env: {
-    ...process.env,
-    APOLLO_TELEMETRY_DISABLED: 'true',
-    ...ourGatewayEnvironment({ port, supergraphPath, accountsOrigin: new URL(urls.accounts).origin }),
-    // One process, with the deployed young generation given on the command line above.
-    GATEWAY_WORKERS: '1',
-    LOG_LEVEL: 'warn',
+const gateway = spawn(
+  process.execPath,
+  ['--cpu-prof', `--cpu-prof-dir=${out}`, '--max-semi-space-size=64', '--import', 'tsx', join(root, 'gateway/src/main.ts')],
+  {
+    cwd: root,
+    stdio: 'inherit',
+    env: {
+      ...process.env,
+      APOLLO_TELEMETRY_DISABLED: 'true',
+      ...ourGatewayEnvironment({ port, supergraphPath, accountsOrigin: new URL(urls.accounts).origin }),
+      // One process, with the deployed young generation given on the command line above.
+      GATEWAY_WORKERS: '1',
+      LOG_LEVEL: 'warn',
+    },
   },
-});
+);
 const url = `http://127.0.0.1:${port}/graphql`;
 for (;;) {
   try {
-    const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: benchQuery }) });
+    const response = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: benchQuery }),
+    });
     if (response.ok) break;
   } catch {
     /* not yet */
   }
   await sleep(250);
 }
-const load = spawn(tsx, [join(root, 'bench/gateways/load-generator.ts'), JSON.stringify({ url, query: benchQuery, vus: 50, warmUpSeconds: 3, durationSeconds: duration, expectedPath, ...(variant === 'jwt' ? { tokensPath } : {}) })], { cwd: root, stdio: 'inherit' });
+const load = spawn(
+  tsx,
+  [
+    join(root, 'bench/gateways/load-generator.ts'),
+    JSON.stringify({
+      url,
+      query: benchQuery,
+      vus: 50,
+      warmUpSeconds: 3,
+      durationSeconds: duration,
+      expectedPath,
+      ...(variant === 'jwt' ? { tokensPath } : {}),
+    }),
+  ],
+  { cwd: root, stdio: 'inherit' },
+);
 await new Promise((resolve) => load.once('exit', resolve));
 gateway.kill('SIGTERM');
 await new Promise((resolve) => gateway.once('exit', resolve));

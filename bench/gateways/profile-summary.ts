@@ -3,8 +3,16 @@
 //   npx tsx bench/gateways/profile-summary.ts <file.cpuprofile> [--top 40]
 import { readFileSync } from 'node:fs';
 
-interface ProfileNode { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; children?: number[] }
-interface Profile { nodes: ProfileNode[]; samples: number[]; timeDeltas: number[] }
+interface ProfileNode {
+  id: number;
+  callFrame: { functionName: string; url: string; lineNumber: number };
+  children?: number[];
+}
+interface Profile {
+  nodes: ProfileNode[];
+  samples: number[];
+  timeDeltas: number[];
+}
 
 const profile = JSON.parse(readFileSync(process.argv[2]!, 'utf8')) as Profile;
 const topIndex = process.argv.indexOf('--top');

@@ -86,7 +86,7 @@ function processTree(pid: number): Set<number> {
     }
   }
   const tree = new Set([pid]);
-  for (let grew = true; grew; ) {
+  for (let grew = true; grew;) {
     grew = false;
     for (const [child, parent] of parents) {
       if (tree.has(parent) && !tree.has(child)) {
@@ -136,7 +136,11 @@ async function waitUntilCorrect(url: string, expectedData: unknown, timeoutMs = 
   let last = '';
   while (Date.now() < deadline) {
     try {
-      const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: benchQuery }) });
+      const response = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query: benchQuery }),
+      });
       const text = await response.text();
       const body = JSON.parse(text) as { data?: unknown; errors?: unknown };
       if (response.status === 200 && body.errors === undefined && JSON.stringify(body.data) === JSON.stringify(expectedData)) return;
@@ -164,7 +168,10 @@ interface LoadResult {
 }
 
 async function runLoad(options: Record<string, unknown>): Promise<LoadResult> {
-  const child = spawn(tsx, [join(root, 'bench/gateways/load-generator.ts'), JSON.stringify(options)], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(tsx, [join(root, 'bench/gateways/load-generator.ts'), JSON.stringify(options)], {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const code = await new Promise((resolve) => child.once('exit', resolve));
@@ -206,28 +213,57 @@ const extraEnvironment = process.env['OURS_EXTRA_ENV'] ? (JSON.parse(process.env
 const ours = (name: string, label: string, settings: Record<string, string>): GatewayUnderTest => ({
   label,
   start: (port) =>
-    start(tsx, [join(root, 'gateway/src/main.ts')], { ...ourGatewayEnvironment({ port, supergraphPath, accountsOrigin }), ...settings, ...extraEnvironment }, name),
+    start(
+      tsx,
+      [join(root, 'gateway/src/main.ts')],
+      { ...ourGatewayEnvironment({ port, supergraphPath, accountsOrigin }), ...settings, ...extraEnvironment },
+      name,
+    ),
 });
 
 const gateways: Record<string, GatewayUnderTest> = {
-  stock: { label: 'stock @apollo/gateway 2.14 + @apollo/server 5 (1 process)', start: (port) => start(tsx, [join(root, 'bench/gateways/stock-apollo-gateway.ts'), supergraphPath, String(port)], {}, 'stock') },
+  stock: {
+    label: 'stock @apollo/gateway 2.14 + @apollo/server 5 (1 process)',
+    start: (port) => start(tsx, [join(root, 'bench/gateways/stock-apollo-gateway.ts'), supergraphPath, String(port)], {}, 'stock'),
+  },
   ours: ours('ours', 'GasRápido gateway (production settings, GATEWAY_WORKERS=auto: 2)', { GATEWAY_WORKERS: 'auto' }),
-  'ours-1-nodedup': ours('ours-1-nodedup', 'GasRápido gateway (1 process, GATEWAY_DEDUPLICATE_FETCHES=false)', { ...oneProcess, GATEWAY_DEDUPLICATE_FETCHES: 'false' }),
-  'ours-1-stock-executor': ours('ours-1-stock-executor', 'GasRápido gateway (1 process, GATEWAY_EXECUTOR=stock)', { ...oneProcess, GATEWAY_EXECUTOR: 'stock' }),
+  'ours-1-nodedup': ours('ours-1-nodedup', 'GasRápido gateway (1 process, GATEWAY_DEDUPLICATE_FETCHES=false)', {
+    ...oneProcess,
+    GATEWAY_DEDUPLICATE_FETCHES: 'false',
+  }),
+  'ours-1-stock-executor': ours('ours-1-stock-executor', 'GasRápido gateway (1 process, GATEWAY_EXECUTOR=stock)', {
+    ...oneProcess,
+    GATEWAY_EXECUTOR: 'stock',
+  }),
   'ours-1': ours('ours-1', 'GasRápido gateway (production settings, 1 process)', oneProcess),
   hive: {
     label: '@graphql-hive/gateway 2.15 (default: 1 worker)',
-    start: (port) => start(join(root, 'node_modules/.bin/hive-gateway'), ['supergraph', supergraphPath, '--host', '127.0.0.1', '--port', String(port)], { NODE_ENV: 'production' }, 'hive'),
+    start: (port) =>
+      start(
+        join(root, 'node_modules/.bin/hive-gateway'),
+        ['supergraph', supergraphPath, '--host', '127.0.0.1', '--port', String(port)],
+        { NODE_ENV: 'production' },
+        'hive',
+      ),
   },
   'hive-fork2': {
     label: '@graphql-hive/gateway 2.15 (--fork 2)',
-    start: (port) => start(join(root, 'node_modules/.bin/hive-gateway'), ['supergraph', supergraphPath, '--host', '127.0.0.1', '--port', String(port), '--fork', '2'], { NODE_ENV: 'production' }, 'hive-fork2'),
+    start: (port) =>
+      start(
+        join(root, 'node_modules/.bin/hive-gateway'),
+        ['supergraph', supergraphPath, '--host', '127.0.0.1', '--port', String(port), '--fork', '2'],
+        { NODE_ENV: 'production' },
+        'hive-fork2',
+      ),
   },
   'hive-router': {
     label: 'Hive Router (Rust, native)',
     start: (port) => {
       const config = join(work, 'hive-router.yaml');
-      writeFileSync(config, `supergraph:\n  source: file\n  path: ${supergraphPath}\nhttp:\n  host: 127.0.0.1\n  port: ${port}\nlog:\n  level: warn\n`);
+      writeFileSync(
+        config,
+        `supergraph:\n  source: file\n  path: ${supergraphPath}\nhttp:\n  host: 127.0.0.1\n  port: ${port}\nlog:\n  level: warn\n`,
+      );
       return start(hiveRouterBin!, [], { ROUTER_CONFIG_FILE_PATH: config }, 'hive-router');
     },
   },
@@ -243,9 +279,19 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   });
 }
 
-interface Row { variant: string; gateway: string; result: LoadResult; peakRss: number; cpuMsPerRequest: number; load: string }
+interface Row {
+  variant: string;
+  gateway: string;
+  result: LoadResult;
+  peakRss: number;
+  cpuMsPerRequest: number;
+  load: string;
+}
 const rows: Row[] = [];
-const uptime = () => loadavg().map((value) => value.toFixed(2)).join(' ');
+const uptime = () =>
+  loadavg()
+    .map((value) => value.toFixed(2))
+    .join(' ');
 
 try {
   for (const variant of variants) {
@@ -278,7 +324,9 @@ try {
         const cpuMsPerRequest = ((treeCpuSeconds(child.pid!) - cpuAtStart) * 1000) / Math.max(1, result.requests);
         const row = { variant, gateway: name, result, peakRss, cpuMsPerRequest, load: `${loadBefore} → ${uptime()}` };
         rows.push(row);
-        process.stderr.write(`${variant} ${name}: ${JSON.stringify({ ...result, peakRssMiB: Math.round(peakRss / 2 ** 20), cpuMsPerRequest })} load ${row.load}\n`);
+        process.stderr.write(
+          `${variant} ${name}: ${JSON.stringify({ ...result, peakRssMiB: Math.round(peakRss / 2 ** 20), cpuMsPerRequest })} load ${row.load}\n`,
+        );
       } finally {
         await stopProcess(child);
       }
@@ -291,7 +339,9 @@ try {
     const seen = (await (await fetch(`${new URL(subgraphUrls[name]).origin}/bodies`)).json()) as { bodies: string[] };
     if (seen.bodies.length === 0) continue;
     const result = await runLoad({ url: subgraphUrls[name], rawBodies: seen.bodies, vus: baseVus, warmUpSeconds: 2, durationSeconds: 5 });
-    alone.push(`| ${name} | ${seen.bodies.length} | ${result.rps.toFixed(0)} | ${result.p50?.toFixed(2)} | ${result.p99?.toFixed(2)} | ${result.errors} |`);
+    alone.push(
+      `| ${name} | ${seen.bodies.length} | ${result.rps.toFixed(0)} | ${result.p50?.toFixed(2)} | ${result.p99?.toFixed(2)} | ${result.errors} |`,
+    );
   }
 
   const ms = (value: number | null) => (value === null ? '—' : value.toFixed(1));
@@ -299,14 +349,17 @@ try {
   for (const variant of variants) {
     const stock = rows.find((row) => row.variant === variant && row.gateway === 'stock');
     report += `\n### ${variant === 'jwt' ? `distinct JWT per request, ${baseVus} VUs` : variant === 'vus300' ? '300 VUs' : `plain, ${baseVus} VUs`}\n\n`;
-    report += '| gateway | RPS | vs stock | p50 ms | p95 ms | p99 ms | CPU ms / request | vs stock | peak RSS MiB | requests | errors | incorrect | load avg |\n| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n';
+    report +=
+      '| gateway | RPS | vs stock | p50 ms | p95 ms | p99 ms | CPU ms / request | vs stock | peak RSS MiB | requests | errors | incorrect | load avg |\n| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n';
     for (const row of rows.filter((candidate) => candidate.variant === variant)) {
       const { result } = row;
       const ratio = stock === undefined ? '—' : `${(result.rps / stock.result.rps).toFixed(2)}×`;
       const cpuRatio = stock === undefined ? '—' : `${(stock.cpuMsPerRequest / row.cpuMsPerRequest).toFixed(2)}×`;
       report += `| ${gateways[row.gateway]!.label} | ${result.rps.toFixed(1)} | ${ratio} | ${ms(result.p50)} | ${ms(result.p95)} | ${ms(result.p99)} | ${row.cpuMsPerRequest.toFixed(1)} | ${cpuRatio} | ${(row.peakRss / 2 ** 20).toFixed(0)} | ${result.requests} | ${result.errors} | ${result.incorrect} | ${row.load} |\n`;
-      if (result.firstProblem) report += `|  ↳ first problem: ${result.firstProblem.replaceAll('|', '/').replaceAll('\n', ' ').slice(0, 200)} | | | | | | | | | | | | |\n`;
-      if (result.tokensReused) report += `|  ↳ the ${tokenCount} tokens ran out and were reused (raise --tokens) | | | | | | | | | | | | |\n`;
+      if (result.firstProblem)
+        report += `|  ↳ first problem: ${result.firstProblem.replaceAll('|', '/').replaceAll('\n', ' ').slice(0, 200)} | | | | | | | | | | | | |\n`;
+      if (result.tokensReused)
+        report += `|  ↳ the ${tokenCount} tokens ran out and were reused (raise --tokens) | | | | | | | | | | | | |\n`;
     }
   }
   report += `\n### each bench subgraph alone (${baseVus} VUs, 5 s, the bodies the gateways sent it, in turn)\n\n| subgraph | distinct bodies | RPS | p50 ms | p99 ms | errors |\n| --- | --- | --- | --- | --- | --- |\n${alone.join('\n')}\n`;

@@ -20,8 +20,14 @@ import { percentile, startBenchPlatform } from '../support/bench-platform.js';
 const orders = Number(process.argv[2] ?? 200);
 const warmUp = 20;
 const deliveryAddress = {
-  street: 'Rua Augusta', number: '1500', district: 'Consolação', city: 'São Paulo', state: 'SP', postalCode: '01304001',
-  latitude: -23.5587, longitude: -46.6603,
+  street: 'Rua Augusta',
+  number: '1500',
+  district: 'Consolação',
+  city: 'São Paulo',
+  state: 'SP',
+  postalCode: '01304001',
+  latitude: -23.5587,
+  longitude: -46.6603,
 };
 
 const bench = await startBenchPlatform();
@@ -38,7 +44,11 @@ try {
 
   const confirmedAt = new Map<string, number>();
   let waiting: { orderId: string; resolve: () => void } | undefined;
-  const client = createClient({ url: graphqlUrl.replace(/^http/, 'ws'), webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${customer}` } });
+  const client = createClient({
+    url: graphqlUrl.replace(/^http/, 'ws'),
+    webSocketImpl: WebSocket,
+    connectionParams: { authorization: `Bearer ${customer}` },
+  });
   await new Promise<void>((resolve) => {
     client.subscribe(
       { query: 'subscription { orderStatusChanged { id status } }' },
@@ -81,18 +91,25 @@ try {
     const key = randomUUID();
     let paidAt: number;
     for (;;) {
-      const paid = await postGraphQL<{ payOrder: { status: string } }>(graphqlUrl, 'mutation ($input: PayOrderInput!) { payOrder(input: $input) { status } }', {
-        token: customer,
-        variables: { input: { orderId, idempotencyKey: key, card: { token: 'tok_success' } } },
-      });
+      const paid = await postGraphQL<{ payOrder: { status: string } }>(
+        graphqlUrl,
+        'mutation ($input: PayOrderInput!) { payOrder(input: $input) { status } }',
+        {
+          token: customer,
+          variables: { input: { orderId, idempotencyKey: key, card: { token: 'tok_success' } } },
+        },
+      );
       if (paid.data?.payOrder.status === 'PAID') {
         paidAt = performance.now();
         break;
       }
-      if (paid.errors?.[0]?.extensions?.['code'] !== 'NOT_FOUND') throw new Error(`payOrder failed: ${JSON.stringify(paid.errors ?? paid.data)}`);
+      if (paid.errors?.[0]?.extensions?.['code'] !== 'NOT_FOUND')
+        throw new Error(`payOrder failed: ${JSON.stringify(paid.errors ?? paid.data)}`);
       await new Promise((resolve) => setTimeout(resolve, 5));
     }
-    const timeout = new Promise<void>((_, reject) => setTimeout(() => reject(new Error(`order ${orderId} not confirmed within 60 s`)), 60_000));
+    const timeout = new Promise<void>((_, reject) =>
+      setTimeout(() => reject(new Error(`order ${orderId} not confirmed within 60 s`)), 60_000),
+    );
     if (!confirmedAt.has(orderId)) await Promise.race([confirmed, timeout]);
     const at = confirmedAt.get(orderId)!;
     if (index >= warmUp) {

@@ -33,12 +33,19 @@ try {
   );
   const productId = (created.data as { createProduct: { id: string } }).createProduct.id;
 
-  const client = createClient({ url: graphqlUrl.replace(/^http/, 'ws'), webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${customer}` } });
+  const client = createClient({
+    url: graphqlUrl.replace(/^http/, 'ws'),
+    webSocketImpl: WebSocket,
+    connectionParams: { authorization: `Bearer ${customer}` },
+  });
   const arrivals = new Map<number, number>();
   let waiting: { price: number; resolve: () => void } | undefined;
   const subscribed = new Promise<void>((resolve) => {
     client.subscribe(
-      { query: `subscription ($id: ID!) { productUpdated(productId: $id) { id price { amount } supplier { name } } }`, variables: { id: productId } },
+      {
+        query: `subscription ($id: ID!) { productUpdated(productId: $id) { id price { amount } supplier { name } } }`,
+        variables: { id: productId },
+      },
       {
         next: (message) => {
           const price = (message.data as { productUpdated: { price: { amount: number } } } | null)?.productUpdated.price.amount;
@@ -62,13 +69,19 @@ try {
       waiting = { price, resolve };
     });
     const sentAt = performance.now();
-    const mutation = await postGraphQL(graphqlUrl, `mutation ($id: ID!, $p: Int!) { updateProduct(id: $id, input: { priceAmount: $p }) { id } }`, {
-      token: supplier,
-      variables: { id: productId, p: price },
-    });
+    const mutation = await postGraphQL(
+      graphqlUrl,
+      `mutation ($id: ID!, $p: Int!) { updateProduct(id: $id, input: { priceAmount: $p }) { id } }`,
+      {
+        token: supplier,
+        variables: { id: productId, p: price },
+      },
+    );
     if (mutation.errors !== undefined) throw new Error(`mutation ${index} failed: ${JSON.stringify(mutation.errors)}`);
     const committedAt = performance.now();
-    const timeout = new Promise<void>((_, reject) => setTimeout(() => reject(new Error(`no message for price ${price} within 60 s`)), 60_000));
+    const timeout = new Promise<void>((_, reject) =>
+      setTimeout(() => reject(new Error(`no message for price ${price} within 60 s`)), 60_000),
+    );
     if (!arrivals.has(price)) await Promise.race([arrived, timeout]);
     const at = arrivals.get(price)!;
     if (index > warmUp) {
@@ -82,7 +95,9 @@ try {
     `| ${label} | ${values.length} | ${percentile(values, 50).toFixed(1)} | ${percentile(values, 90).toFixed(1)} | ${percentile(values, 99).toFixed(1)} | ${Math.max(...values).toFixed(1)} |`;
   process.stdout.write(`\ncommit-to-subscriber latency, ${events} events after ${warmUp} warm-up, real Kafka broker (ms)\n\n`);
   process.stdout.write('| clock | events | p50 | p90 | p99 | max |\n| --- | --- | --- | --- | --- | --- |\n');
-  process.stdout.write(`${row('after commit (mutation response → message)', afterCommit)}\n${row('end to end (mutation sent → message)', endToEnd)}\n`);
+  process.stdout.write(
+    `${row('after commit (mutation response → message)', afterCommit)}\n${row('end to end (mutation sent → message)', endToEnd)}\n`,
+  );
 } finally {
   await bench.stop();
 }

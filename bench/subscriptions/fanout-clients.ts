@@ -30,7 +30,10 @@ function open(url: string, token: string, query: string, productId: string): Pro
     };
     socket.on('open', () => socket.send(JSON.stringify({ type: 'connection_init', payload: { authorization: `Bearer ${token}` } })));
     socket.on('message', (raw: Buffer) => {
-      const message = JSON.parse(raw.toString()) as { type: string; payload?: { data?: { productUpdated?: { price?: { amount?: number } } } } };
+      const message = JSON.parse(raw.toString()) as {
+        type: string;
+        payload?: { data?: { productUpdated?: { price?: { amount?: number } } } };
+      };
       if (message.type === 'connection_ack') {
         socket.send(JSON.stringify({ id: '1', type: 'subscribe', payload: { query, variables: { id: productId } } }));
         connections.push(connection);

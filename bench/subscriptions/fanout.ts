@@ -38,7 +38,10 @@ function memory(): { rss: number; heap: number } {
 }
 
 const bench = await startBenchPlatform({ ACCESS_TOKEN_TTL_SECONDS: '7200', SUBSCRIPTION_INIT_TIMEOUT_MS: '60000' });
-const clients = fork(new URL('./fanout-clients.ts', import.meta.url).pathname, { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+const clients = fork(new URL('./fanout-clients.ts', import.meta.url).pathname, {
+  execArgv: ['--import', 'tsx'],
+  stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+});
 const ask = <T>(message: object) =>
   new Promise<T>((resolve) => {
     clients.once('message', (answer) => resolve(answer as T));
@@ -73,7 +76,13 @@ try {
       tokens.push(issued.token);
     }
     const openedAt = performance.now();
-    const opened = await ask<{ opened: number; failed: number }>({ command: 'open', url: graphqlUrl.replace(/^http/, 'ws'), tokens, query, productId });
+    const opened = await ask<{ opened: number; failed: number }>({
+      command: 'open',
+      url: graphqlUrl.replace(/^http/, 'ws'),
+      tokens,
+      query,
+      productId,
+    });
     const openSeconds = (performance.now() - openedAt) / 1000;
     open = opened.opened;
     await new Promise((resolve) => setTimeout(resolve, 2_000 + open / 10));
@@ -85,10 +94,14 @@ try {
     for (let event = 0; event < warmUpEvents + eventsPerStep; event += 1) {
       price += 1;
       const arrivals = ask<{ arrivals: Array<number | null> }>({ command: 'expect', price, timeoutMs: messageTimeoutMs });
-      const mutation = await postGraphQL(graphqlUrl, 'mutation ($id: ID!, $p: Int!) { updateProduct(id: $id, input: { priceAmount: $p }) { id } }', {
-        token: supplier,
-        variables: { id: productId, p: price },
-      });
+      const mutation = await postGraphQL(
+        graphqlUrl,
+        'mutation ($id: ID!, $p: Int!) { updateProduct(id: $id, input: { priceAmount: $p }) { id } }',
+        {
+          token: supplier,
+          variables: { id: productId, p: price },
+        },
+      );
       if (mutation.errors !== undefined) throw new Error(`mutation failed: ${JSON.stringify(mutation.errors)}`);
       const committedAt = performance.timeOrigin + performance.now();
       const { arrivals: times } = await arrivals;

@@ -47,10 +47,14 @@ export async function startBenchPlatform(environment: Record<string, string> = {
       sequence += 1;
       const email = `bench-${role.toLowerCase()}-${sequence}-${Date.now()}@example.com`;
       const phone = `+55119${String(Math.floor(Math.random() * 1e8)).padStart(8, '0')}`;
-      const user = await (accounts.assembled as unknown as AccountsSubgraph).accounts.createAccount({ email, phone, name, password: PASSWORD }, [role], {
-        source: 'accounts',
-        correlationId: 'bench-user',
-      });
+      const user = await (accounts.assembled as unknown as AccountsSubgraph).accounts.createAccount(
+        { email, phone, name, password: PASSWORD },
+        [role],
+        {
+          source: 'accounts',
+          correlationId: 'bench-user',
+        },
+      );
       // Benchmarks are not about onboarding: suppliers and couriers start verified.
       if (role !== 'CUSTOMER') await accounts.database.pool.query('UPDATE users SET verified = true WHERE id = $1', [user.id]);
       const login = await postGraphQL<{ login: { accessToken?: string } }>(

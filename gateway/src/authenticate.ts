@@ -1,5 +1,13 @@
 import type { IncomingMessage } from 'node:http';
-import { bearerToken, InvalidTokenError, refusedTokenError, unauthenticated, type AccessTokenVerifier, type Logger, type Viewer } from '#kit';
+import {
+  bearerToken,
+  InvalidTokenError,
+  refusedTokenError,
+  unauthenticated,
+  type AccessTokenVerifier,
+  type Logger,
+  type Viewer,
+} from '#kit';
 
 export interface Authentication {
   viewer: Viewer | null;
@@ -12,11 +20,7 @@ export interface Authentication {
  * fails the whole request with 401, so a client notices its broken session
  * instead of silently getting anonymous results.
  */
-export async function authenticate(
-  request: IncomingMessage,
-  verifier: AccessTokenVerifier,
-  logger: Logger,
-): Promise<Authentication> {
+export async function authenticate(request: IncomingMessage, verifier: AccessTokenVerifier, logger: Logger): Promise<Authentication> {
   const token = bearerToken(request.headers.authorization);
   if (token === undefined) return { viewer: null, accessToken: undefined };
   if (token === null) throw unauthenticated('The Authorization header must be `Bearer <access token>`.');

@@ -24,7 +24,12 @@ export function completionErrorsPlugin(): ApolloServerPlugin<GatewayContext> {
             formatGatewayError(error instanceof GraphQLError ? error.toJSON() : (error as GraphQLFormattedError)),
           );
           contextValue.logger.error(
-            { completionErrors: valueCompletion.map((error: { message?: string; path?: unknown }) => ({ message: error.message, path: error.path })) },
+            {
+              completionErrors: valueCompletion.map((error: { message?: string; path?: unknown }) => ({
+                message: error.message,
+                path: error.path,
+              })),
+            },
             'a subgraph returned values against its schema',
           );
           result.errors = [...(result.errors ?? []), ...moved];

@@ -21,8 +21,12 @@ const perSecond = (fallback: number) => z.coerce.number().min(0).max(1_000_000).
 const perSubgraphDocumentation: readonly SettingDocumentation[] = [
   ['SUBGRAPH_<NAME>_URL', 'the URL in the supergraph', 'Where to reach one subgraph, e.g. `SUBGRAPH_ACCOUNTS_URL`.'],
   ['SUBGRAPH_<NAME>_TIMEOUT_MS', '`SUBGRAPH_TIMEOUT_MS`', "One subgraph's time budget, retries included."],
-  ['SUBGRAPH_<NAME>_RATE_LIMIT_PER_SECOND', '`GATEWAY_RATE_LIMIT_SUBGRAPH_PER_SECOND`', 'Requests the gateway sends to one subgraph, over all callers.'],
-  ['SUBGRAPH_<NAME>_RATE_LIMIT_BURST', "two seconds' worth", 'The burst of one subgraph\'s rate limit; needs its `_RATE_LIMIT_PER_SECOND`.'],
+  [
+    'SUBGRAPH_<NAME>_RATE_LIMIT_PER_SECOND',
+    '`GATEWAY_RATE_LIMIT_SUBGRAPH_PER_SECOND`',
+    'Requests the gateway sends to one subgraph, over all callers.',
+  ],
+  ['SUBGRAPH_<NAME>_RATE_LIMIT_BURST', "two seconds' worth", "The burst of one subgraph's rate limit; needs its `_RATE_LIMIT_PER_SECOND`."],
 ].map(([variable, defaultValue, description]) => ({
   variable: variable!,
   defaultValue,
@@ -32,25 +36,43 @@ const perSubgraphDocumentation: readonly SettingDocumentation[] = [
 }));
 
 const tokenBucket = (variablePrefix: string, refill: number, burst: number, who: string) => ({
-  refillPerSecond: setting(`${variablePrefix}_PER_SECOND`, perSecond(refill), `Requests per second ${who} (the bucket's refill rate); 0: unlimited.`),
+  refillPerSecond: setting(
+    `${variablePrefix}_PER_SECOND`,
+    perSecond(refill),
+    `Requests per second ${who} (the bucket's refill rate); 0: unlimited.`,
+  ),
   capacity: setting(`${variablePrefix}_BURST`, count(1, 1_000_000, burst), `The most requests at once ${who} (the bucket's capacity).`),
 });
 
 export const gatewaySettings = defineSettings({
   ...sharedSettings,
   port: setting('GATEWAY_PORT', env.port(DEFAULT_GATEWAY_PORT), 'The public port.'),
-  supergraphPath: setting('SUPERGRAPH_PATH', z.string().default(supergraphPath), 'The composed supergraph.', { documentedDefault: '`schema/supergraph.graphql`' }),
-  introspection: setting('GATEWAY_INTROSPECTION', env.optionalFlag(), 'Introspection; on by default outside production.', { documentedDefault: 'on outside production' }),
-  landingPage: setting('GATEWAY_LANDING_PAGE', env.optionalFlag(), 'Apollo Sandbox at `/`; on by default outside production.', { documentedDefault: 'on outside production' }),
+  supergraphPath: setting('SUPERGRAPH_PATH', z.string().default(supergraphPath), 'The composed supergraph.', {
+    documentedDefault: '`schema/supergraph.graphql`',
+  }),
+  introspection: setting('GATEWAY_INTROSPECTION', env.optionalFlag(), 'Introspection; on by default outside production.', {
+    documentedDefault: 'on outside production',
+  }),
+  landingPage: setting('GATEWAY_LANDING_PAGE', env.optionalFlag(), 'Apollo Sandbox at `/`; on by default outside production.', {
+    documentedDefault: 'on outside production',
+  }),
   apolloTelemetry: setting(
     'GATEWAY_APOLLO_TELEMETRY',
     env.flag(false),
     'Lets @apollo/gateway send its anonymous usage metrics to Apollo (it also probes cloud metadata endpoints); off keeps the gateway from calling anything but the subgraphs.',
   ),
-  subgraphTimeoutMs: setting('SUBGRAPH_TIMEOUT_MS', count(100, 120_000, 10_000), 'The time budget of a subgraph request; `SUBGRAPH_<NAME>_TIMEOUT_MS` overrides it per subgraph.'),
+  subgraphTimeoutMs: setting(
+    'SUBGRAPH_TIMEOUT_MS',
+    count(100, 120_000, 10_000),
+    'The time budget of a subgraph request; `SUBGRAPH_<NAME>_TIMEOUT_MS` overrides it per subgraph.',
+  ),
   maxBodyBytes: setting('MAX_REQUEST_BODY_BYTES', z.coerce.number().int().min(1024).default(1_000_000), 'Larger request bodies get 413.'),
   subscriptions: {
-    initTimeoutMs: setting('SUBSCRIPTION_INIT_TIMEOUT_MS', count(100, 60_000, 3_000), 'How long a new WebSocket may take to send connection_init before it is closed with 4408.'),
+    initTimeoutMs: setting(
+      'SUBSCRIPTION_INIT_TIMEOUT_MS',
+      count(100, 60_000, 3_000),
+      'How long a new WebSocket may take to send connection_init before it is closed with 4408.',
+    ),
     maxPerConnection: setting('SUBSCRIPTION_MAX_PER_CONNECTION', count(1, 1_000, 50), 'Subscriptions open at once on one connection.'),
     maxMessageBytes: setting(
       'SUBSCRIPTION_MAX_MESSAGE_BYTES',
@@ -58,8 +80,16 @@ export const gatewaySettings = defineSettings({
       'The largest WebSocket message a client may send; a bigger one closes the socket with 1009.',
     ),
   },
-  shutdownGraceMs: setting('GATEWAY_SHUTDOWN_GRACE_MS', count(0, 300_000, 10_000), 'How long stop() waits for in-flight HTTP requests before cutting connections.'),
-  deduplicateFetches: setting('GATEWAY_DEDUPLICATE_FETCHES', env.flag(true), 'Identical subgraph reads in flight for the same token share one request.'),
+  shutdownGraceMs: setting(
+    'GATEWAY_SHUTDOWN_GRACE_MS',
+    count(0, 300_000, 10_000),
+    'How long stop() waits for in-flight HTTP requests before cutting connections.',
+  ),
+  deduplicateFetches: setting(
+    'GATEWAY_DEDUPLICATE_FETCHES',
+    env.flag(true),
+    'Identical subgraph reads in flight for the same token share one request.',
+  ),
   executor: setting(
     'GATEWAY_EXECUTOR',
     z.enum(['compiled', 'stock']).default('compiled'),
@@ -83,7 +113,11 @@ export const gatewaySettings = defineSettings({
     'Origins whose web pages may call the gateway (and open WebSockets): `*`, or comma-separated exact origins; unset: `*` outside production, none in production.',
     { documentedDefault: '`*` outside production, none in production' },
   ),
-  corsCredentials: setting('GATEWAY_CORS_CREDENTIALS', env.flag(false), 'Send `Access-Control-Allow-Credentials`; refused with `*` origins in production.'),
+  corsCredentials: setting(
+    'GATEWAY_CORS_CREDENTIALS',
+    env.flag(false),
+    'Send `Access-Control-Allow-Credentials`; refused with `*` origins in production.',
+  ),
 
   // Protections (docs/gateway-protections.md).
   protection: {
@@ -104,10 +138,17 @@ export const gatewaySettings = defineSettings({
           { documentedDefault: "two seconds' worth" },
         ),
       },
-      trustedProxyHops: setting('GATEWAY_TRUSTED_PROXY_HOPS', count(0, 10, 0), "Proxies in front of the gateway whose X-Forwarded-For entries are trusted; 0 trusts none."),
+      trustedProxyHops: setting(
+        'GATEWAY_TRUSTED_PROXY_HOPS',
+        count(0, 10, 0),
+        'Proxies in front of the gateway whose X-Forwarded-For entries are trusted; 0 trusts none.',
+      ),
       redisUrl: setting(
         'REDIS_URL',
-        z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL').optional(),
+        z
+          .string()
+          .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')
+          .optional(),
         'Shares rate-limit counters between gateway instances; unset keeps them in memory.',
       ),
     },
@@ -116,7 +157,7 @@ export const gatewaySettings = defineSettings({
       maxDepth: setting('GATEWAY_MAX_DEPTH', count(1, 1_000, 10), 'The deepest selection an operation may have.'),
       maxAliases: setting('GATEWAY_MAX_ALIASES', count(0, 10_000, 15), 'Aliases an operation may use.'),
       maxRootFields: setting('GATEWAY_MAX_ROOT_FIELDS', count(1, 1_000, 10), 'Root fields an operation may select.'),
-      maxTokens: setting('GATEWAY_MAX_TOKENS', count(10, 1_000_000, 2_000), 'Tokens an operation\'s text may hold.'),
+      maxTokens: setting('GATEWAY_MAX_TOKENS', count(10, 1_000_000, 2_000), "Tokens an operation's text may hold."),
       maxCost: setting('GATEWAY_MAX_COST', count(1, 100_000_000, 5_000), "An operation's estimated cost."),
     },
     allowBatching: setting('GATEWAY_ALLOW_BATCHING', env.flag(false), 'JSON-array batches of operations.'),
@@ -129,7 +170,11 @@ export const gatewaySettings = defineSettings({
     ),
     safelistPath: setting('GATEWAY_SAFELIST_PATH', z.string().optional(), 'A persisted-query manifest; when set, only its operations run.'),
     responseCache: setting('GATEWAY_RESPONSE_CACHE', env.flag(true), 'A shared cache of anonymous, public (catalog) responses.'),
-    responseCacheMaxBytes: setting('GATEWAY_RESPONSE_CACHE_MAX_BYTES', count(0, 4 * 1024 * 1024 * 1024, 64 * 1024 * 1024), 'The size of the response cache.'),
+    responseCacheMaxBytes: setting(
+      'GATEWAY_RESPONSE_CACHE_MAX_BYTES',
+      count(0, 4 * 1024 * 1024 * 1024, 64 * 1024 * 1024),
+      'The size of the response cache.',
+    ),
     fieldSuggestions: setting(
       'GATEWAY_FIELD_SUGGESTIONS',
       env.optionalFlag(),
@@ -140,9 +185,17 @@ export const gatewaySettings = defineSettings({
 
   // Fault tolerance.
   resilience: {
-    retries: setting('SUBGRAPH_RETRIES', count(0, 10, 2), 'Retries of a failed read (never a mutation) after the first attempt, exponential with jitter.'),
+    retries: setting(
+      'SUBGRAPH_RETRIES',
+      count(0, 10, 2),
+      'Retries of a failed read (never a mutation) after the first attempt, exponential with jitter.',
+    ),
     retryBaseDelayMs: setting('SUBGRAPH_RETRY_BASE_DELAY_MS', count(1, 60_000, 50), 'The wait before the first retry.'),
-    retryMaxDelayMs: setting('SUBGRAPH_RETRY_MAX_DELAY_MS', count(1, 60_000, 1_000), 'The longest wait between retries; not below the base delay.'),
+    retryMaxDelayMs: setting(
+      'SUBGRAPH_RETRY_MAX_DELAY_MS',
+      count(1, 60_000, 1_000),
+      'The longest wait between retries; not below the base delay.',
+    ),
     circuit: {
       failureThreshold: setting('CIRCUIT_FAILURE_THRESHOLD', count(1, 10_000, 5), "Consecutive failures that open a subgraph's circuit."),
       failureRate: setting(
@@ -150,9 +203,17 @@ export const gatewaySettings = defineSettings({
         z.coerce.number().gt(0).max(1).default(0.5),
         'Failure share over the window that opens it, once the window holds CIRCUIT_MINIMUM_REQUESTS.',
       ),
-      minimumRequests: setting('CIRCUIT_MINIMUM_REQUESTS', count(1, 100_000, 20), 'Requests a window needs before its failure rate counts.'),
+      minimumRequests: setting(
+        'CIRCUIT_MINIMUM_REQUESTS',
+        count(1, 100_000, 20),
+        'Requests a window needs before its failure rate counts.',
+      ),
       windowMs: setting('CIRCUIT_WINDOW_MS', count(100, 3_600_000, 10_000), 'The window failure rates are measured over.'),
-      coolDownMs: setting('CIRCUIT_COOL_DOWN_MS', count(10, 3_600_000, 5_000), 'How long an open circuit fails fast before letting probes through.'),
+      coolDownMs: setting(
+        'CIRCUIT_COOL_DOWN_MS',
+        count(10, 3_600_000, 5_000),
+        'How long an open circuit fails fast before letting probes through.',
+      ),
       halfOpenProbes: setting('CIRCUIT_HALF_OPEN_PROBES', count(1, 1_000, 1), 'Requests let through at once while half-open.'),
     },
   },
@@ -192,7 +253,11 @@ function parsePerSubgraph(environment: Environment, problems: string[]): PerSubg
   const found: PerSubgraph = { urls: {}, timeouts: {}, ratePerSecond: {}, burst: {} };
   const checks = {
     URL: [z.url(), found.urls, 'must be a URL'],
-    TIMEOUT_MS: [z.coerce.number().int().min(100).max(120_000), found.timeouts, 'must be a whole number of milliseconds from 100 to 120000'],
+    TIMEOUT_MS: [
+      z.coerce.number().int().min(100).max(120_000),
+      found.timeouts,
+      'must be a whole number of milliseconds from 100 to 120000',
+    ],
     RATE_LIMIT_PER_SECOND: [z.coerce.number().gt(0).max(1_000_000), found.ratePerSecond, 'must be a number above 0'],
     RATE_LIMIT_BURST: [z.coerce.number().int().min(1).max(1_000_000), found.burst, 'must be a whole number from 1'],
   } as const;
@@ -205,7 +270,8 @@ function parsePerSubgraph(environment: Environment, problems: string[]): PerSubg
     else (target as Record<string, unknown>)[match[1].toLowerCase()] = parsed.data;
   }
   for (const name of Object.keys(found.burst)) {
-    if (found.ratePerSecond[name] === undefined) problems.push(`SUBGRAPH_${name.toUpperCase()}_RATE_LIMIT_BURST: needs SUBGRAPH_${name.toUpperCase()}_RATE_LIMIT_PER_SECOND`);
+    if (found.ratePerSecond[name] === undefined)
+      problems.push(`SUBGRAPH_${name.toUpperCase()}_RATE_LIMIT_BURST: needs SUBGRAPH_${name.toUpperCase()}_RATE_LIMIT_PER_SECOND`);
   }
   return found;
 }
@@ -240,7 +306,9 @@ export function parseGatewaySettings(environment: Environment) {
     subgraphs: Record<string, TokenBucketRule>;
   } = {
     subgraphDefault: subgraphDefault.refillPerSecond > 0 ? bucket(subgraphDefault.refillPerSecond, subgraphDefault.capacity) : undefined,
-    subgraphs: Object.fromEntries(Object.entries(perSubgraph.ratePerSecond).map(([name, rate]) => [name, bucket(rate, perSubgraph.burst[name])])),
+    subgraphs: Object.fromEntries(
+      Object.entries(perSubgraph.ratePerSecond).map(([name, rate]) => [name, bucket(rate, perSubgraph.burst[name])]),
+    ),
   };
   return {
     ...rest,

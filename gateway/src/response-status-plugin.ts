@@ -31,7 +31,8 @@ export function responseStatusPlugin(): ApolloServerPlugin {
           if (!isErrorCode(code)) return;
           response.http.status = httpStatusFor(code);
           const retryAfter = errors[0]?.extensions?.['retryAfter'];
-          if (code === ErrorCode.RATE_LIMITED && typeof retryAfter === 'number') response.http.headers.set('retry-after', String(retryAfter));
+          if (code === ErrorCode.RATE_LIMITED && typeof retryAfter === 'number')
+            response.http.headers.set('retry-after', String(retryAfter));
         },
       };
     },

@@ -12,11 +12,7 @@ import type { RouteDeclaration } from './declarations/supergraph-declarations.js
  * size and the bytes. Only the declared headers pass either way (and the
  * correlation id, towards the subgraph); bodies are never buffered here.
  */
-export function forwardedRoutes(
-  declarations: readonly RouteDeclaration[],
-  baseUrls: ReadonlyMap<string, string>,
-  logger: Logger,
-): Route[] {
+export function forwardedRoutes(declarations: readonly RouteDeclaration[], baseUrls: ReadonlyMap<string, string>, logger: Logger): Route[] {
   return declarations.flatMap((declaration) => {
     const baseUrl = baseUrls.get(declaration.subgraph);
     if (baseUrl === undefined) return [];
@@ -43,7 +39,8 @@ function forwardedRoute(declaration: RouteDeclaration, baseUrl: string, logger: 
         await pipeline(answer.body, outgoing);
       } catch (error) {
         logger.warn({ err: error, path, subgraph: declaration.subgraph }, 'forwarding to a subgraph failed');
-        if (!outgoing.headersSent) sendGraphQLError(outgoing, ErrorCode.SERVICE_UNAVAILABLE, 'The service behind this link did not answer. Retry in a moment.');
+        if (!outgoing.headersSent)
+          sendGraphQLError(outgoing, ErrorCode.SERVICE_UNAVAILABLE, 'The service behind this link did not answer. Retry in a moment.');
         else outgoing.destroy();
       }
     },

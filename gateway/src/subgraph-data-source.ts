@@ -1,7 +1,15 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { GraphQLError, Kind } from 'graphql';
-import { CLIENT_ADDRESS_HEADER, CORRELATION_HEADER, ErrorCode, GATEWAY_CREDENTIAL_HEADER, isErrorCode, type Logger, type ServiceMetrics } from '#kit';
+import {
+  CLIENT_ADDRESS_HEADER,
+  CORRELATION_HEADER,
+  ErrorCode,
+  GATEWAY_CREDENTIAL_HEADER,
+  isErrorCode,
+  type Logger,
+  type ServiceMetrics,
+} from '#kit';
 import type { GatewayContext } from './gateway-context.js';
 import { recordSharedSubgraphFetch } from './observability/index.js';
 import type { RateLimiter } from './protection/index.js';
@@ -93,7 +101,9 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
         return failedFetch(options.request, { code: ErrorCode.SERVICE_UNAVAILABLE, message: unavailableMessage });
       }
       try {
-        const response = await subgraphCall.run({ deadline, shareable: this.options.deduplicate && idempotent }, () => this.sendOperation(options));
+        const response = await subgraphCall.run({ deadline, shareable: this.options.deduplicate && idempotent }, () =>
+          this.sendOperation(options),
+        );
         permit.success();
         return response;
       } catch (error) {
@@ -126,10 +136,13 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     const headers = { 'content-type': 'application/json', ...this.forwardedHeaders(context) };
     const body = serialisedRequest(request);
     const answer = await this.post(headers, body);
-    if (answer.status < 200 || answer.status >= 300) throw await this.errorFromResponse({ status: answer.status, text: async () => answer.text });
+    if (answer.status < 200 || answer.status >= 300)
+      throw await this.errorFromResponse({ status: answer.status, text: async () => answer.text });
     const contentType = answer.contentType ?? '';
     const parsed: unknown =
-      contentType.startsWith('application/json') || contentType.startsWith('application/graphql-response+json') ? parsedAnswer(answer.text) : answer.text;
+      contentType.startsWith('application/json') || contentType.startsWith('application/graphql-response+json')
+        ? parsedAnswer(answer.text)
+        : answer.text;
     if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
       throw new Error(`Expected JSON response body, but received: ${String(parsed)}`);
     }
@@ -226,7 +239,12 @@ function subgraphFetcher(options: SubgraphDataSourceOptions, target: URL) {
 
 // Named, so that profiles tell the two apart from the rest of a call.
 function serialisedRequest(request: OperationFetch['request']): string {
-  return JSON.stringify({ query: request.query, variables: request.variables, operationName: request.operationName, extensions: request.extensions });
+  return JSON.stringify({
+    query: request.query,
+    variables: request.variables,
+    operationName: request.operationName,
+    extensions: request.extensions,
+  });
 }
 
 function parsedAnswer(text: string): unknown {

@@ -26,10 +26,7 @@ const requiredInProduction = new WeakSet<z.ZodType>();
  * explicitly when `NODE_ENV=production`, to a value that is not public, short
  * or predictable, and not shared with another secret (production-secrets.ts).
  */
-export function parseEnvironment<Shape extends z.ZodRawShape>(
-  shape: Shape,
-  environment: Environment,
-): z.infer<z.ZodObject<Shape>> {
+export function parseEnvironment<Shape extends z.ZodRawShape>(shape: Shape, environment: Environment): z.infer<z.ZodObject<Shape>> {
   const present: Record<string, string> = {};
   for (const key of Object.keys(shape)) {
     const value = environment[key];
@@ -53,7 +50,8 @@ export function parseEnvironment<Shape extends z.ZodRawShape>(
     }
     problems.push(...reusedSecrets(secrets));
     for (const [key, schema] of Object.entries(shape)) {
-      if (requiredInProduction.has(schema as z.ZodType) && present[key] === undefined) problems.push(`${key}: must be set when NODE_ENV=production (not set)`);
+      if (requiredInProduction.has(schema as z.ZodType) && present[key] === undefined)
+        problems.push(`${key}: must be set when NODE_ENV=production (not set)`);
     }
   }
   const result = z.object(shape).safeParse(present);
@@ -127,4 +125,3 @@ export const env = {
         .filter((item) => item.length > 0),
     ),
 };
-

@@ -102,11 +102,7 @@ export interface FieldProblem {
  * Builds the GraphQL error a client sees. `extensions.http` is read by Apollo
  * Server to set the HTTP status and is not sent to clients.
  */
-export function appError(
-  code: ErrorCode,
-  message: string,
-  extensions: Record<string, unknown> = {},
-): GraphQLError {
+export function appError(code: ErrorCode, message: string, extensions: Record<string, unknown> = {}): GraphQLError {
   return new GraphQLError(message, {
     extensions: { ...extensions, code, http: { status: httpStatusFor(code) } },
   });

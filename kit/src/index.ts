@@ -1,6 +1,16 @@
 // The service kit's public surface. Services import from '#kit' only; anything
 // not exported here is an internal detail of the kit.
-export { ErrorCode, httpStatusFor, isErrorCode, appError, invalidInput, unauthenticated, forbidden, notFound, rateLimited } from './errors.js';
+export {
+  ErrorCode,
+  httpStatusFor,
+  isErrorCode,
+  appError,
+  invalidInput,
+  unauthenticated,
+  forbidden,
+  notFound,
+  rateLimited,
+} from './errors.js';
 export type { FieldProblem } from './errors.js';
 export { ConfigError, parseEnvironment, loadConfigOrExit, env } from './config.js';
 export type { Environment, NodeEnvironment, LogLevel } from './config.js';
@@ -8,7 +18,17 @@ export { createLogger } from './logger.js';
 export type { Logger, LoggerOptions } from './logger.js';
 export { CORRELATION_HEADER, correlationIdFrom } from './correlation.js';
 export { GATEWAY_CREDENTIAL_HEADER, CLIENT_ADDRESS_HEADER, gatewayCredentialCheck } from './gateway-credential.js';
-export { Role, allRoles, isRole, hasRole, requireViewer, requireRole, requireSelfOrAdmin, requireRecentMfa, requireVerified } from './auth/viewer.js';
+export {
+  Role,
+  allRoles,
+  isRole,
+  hasRole,
+  requireViewer,
+  requireRole,
+  requireSelfOrAdmin,
+  requireRecentMfa,
+  requireVerified,
+} from './auth/viewer.js';
 export type { Viewer } from './auth/viewer.js';
 export type { KeySource, JwksDocument, RsaPublicJwk } from './auth/key-source.js';
 export { RemoteJwks } from './auth/remote-jwks.js';
@@ -31,13 +51,25 @@ export type { AccessRevocation, RevocationReason } from './auth/access-revocatio
 export { startRevocationFeed } from './auth/revocation-feed.js';
 export type { RevocationFeed, RevocationFeedOptions } from './auth/revocation-feed.js';
 export { formatClientError, unexpectedErrorLoggingPlugin, UNEXPECTED_ERROR_MESSAGE } from './graphql/error-policy.js';
-export { controlCharacterIn, controlCharacterProblems, controlCharacterProblemsInValue, refuseControlCharacters, controlCharacterGuardPlugin } from './graphql/control-characters.js';
+export {
+  controlCharacterIn,
+  controlCharacterProblems,
+  controlCharacterProblemsInValue,
+  refuseControlCharacters,
+  controlCharacterGuardPlugin,
+} from './graphql/control-characters.js';
 export { startHttpService } from './http/service-server.js';
 export type { Route, GraphQLEndpoint, ReadinessCheck, HttpServiceOptions, RunningService } from './http/service-server.js';
 export { sendJson, sendGraphQLError } from './http/json-response.js';
 export { readBody, BodyTooLargeError } from './http/body.js';
 export type { UnreadBodyLimits } from './http/unread-body.js';
-export { originAllowed, parseOriginList, allowedRequestHeaders, exposedResponseHeaders, type CrossOriginPolicy } from './http/cross-origin.js';
+export {
+  originAllowed,
+  parseOriginList,
+  allowedRequestHeaders,
+  exposedResponseHeaders,
+  type CrossOriginPolicy,
+} from './http/cross-origin.js';
 export { GraphQLMediaType, graphQLMediaTypeFor } from './http/graphql-media-type.js';
 export { startSubgraph } from './subgraph.js';
 export type { RequestContext, SubgraphDefinition, SubgraphRuntime } from './subgraph.js';
@@ -53,12 +85,26 @@ export type { Migration, MigrationReport } from './migrations.js';
 export { sharedSettings, DEVELOPMENT_GATEWAY_SECRET, DEFAULT_GATEWAY_PORT, publicBaseUrl } from './platform-settings.js';
 export type { IdentitySettings } from './platform-settings.js';
 export { loadTypeDefs } from './schema-file.js';
-export { projectRoot, subgraphSchemaPath, subgraphPrismaDirectory, migrationsDirectory, kitMigrationsDirectory, supergraphPath } from './project-paths.js';
+export {
+  projectRoot,
+  subgraphSchemaPath,
+  subgraphPrismaDirectory,
+  migrationsDirectory,
+  kitMigrationsDirectory,
+  supergraphPath,
+} from './project-paths.js';
 export { onShutdownSignal } from './shutdown.js';
 export { startSubgraphModule, runSubgraphProcess } from './subgraph-module.js';
 export { startScheduledJobs } from './scheduled-job.js';
 export type { ScheduledJob, RunningJobs } from './scheduled-job.js';
-export type { SubgraphModule, SubgraphProcessSettings, AssembledSubgraph, StartOptions, StartedSubgraph, TopicObserver } from './subgraph-module.js';
+export type {
+  SubgraphModule,
+  SubgraphProcessSettings,
+  AssembledSubgraph,
+  StartOptions,
+  StartedSubgraph,
+  TopicObserver,
+} from './subgraph-module.js';
 export { subgraphSettings } from './subgraph-settings.js';
 export { defineSettings, setting, isSettingsDefinition, Setting } from './settings.js';
 export type { SettingGroup, SettingsOf, SettingsDefinition, SettingDocumentation } from './settings.js';
@@ -78,7 +124,15 @@ export type { PendingEvent, EventOrigin, RawSqlExecutor } from './events/outbox.
 export { startOutboxRelay } from './events/outbox-relay.js';
 export type { OutboxRelay, OutboxRelayOptions } from './events/outbox-relay.js';
 export { startEventConsumer, on } from './events/event-consumer.js';
-export type { EventConsumer, EventConsumerOptions, EventHandler, HandlerContext, On, TransactionRunner, ConsumerStats } from './events/event-consumer.js';
+export type {
+  EventConsumer,
+  EventConsumerOptions,
+  EventHandler,
+  HandlerContext,
+  On,
+  TransactionRunner,
+  ConsumerStats,
+} from './events/event-consumer.js';
 export { eventConsumer } from './events/consumer-definition.js';
 export type { ConsumerDefinition, ConsumerRuntime, EventConsumerSpec } from './events/consumer-definition.js';
 export { prismaTransactions } from './events/prisma-transactions.js';

@@ -94,9 +94,7 @@ export async function applyMigrations(databaseUrl: string, migrations: readonly 
       const checksum = applied.get(migration.name);
       if (checksum !== undefined) {
         if (checksum !== migration.checksum && !migration.supersededChecksums.includes(checksum)) {
-          throw new Error(
-            `migration ${migration.name} was changed after it was applied; add a new migration instead of editing it`,
-          );
+          throw new Error(`migration ${migration.name} was changed after it was applied; add a new migration instead of editing it`);
         }
         report.alreadyApplied += 1;
         continue;

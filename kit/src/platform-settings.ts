@@ -27,13 +27,24 @@ export const sharedSettings = {
     z.url().default(`http://127.0.0.1:${DEFAULT_GATEWAY_PORT}`),
     'Where clients reach the gateway (scheme, host, optional port and path): every link a service hands out (document uploads and downloads, report files) starts with it. One setting, so that links cannot disagree; `npm start` derives it from GATEWAY_PORT.',
   ),
-  gatewaySecret: setting('GATEWAY_SHARED_SECRET', env.secret(DEVELOPMENT_GATEWAY_SECRET), 'The credential the gateway presents to subgraphs, and subgraphs to each other on their private routes.'),
+  gatewaySecret: setting(
+    'GATEWAY_SHARED_SECRET',
+    env.secret(DEVELOPMENT_GATEWAY_SECRET),
+    'The credential the gateway presents to subgraphs, and subgraphs to each other on their private routes.',
+  ),
   issuer: setting('JWT_ISSUER', z.string().min(1).default('https://accounts.gasrapido.local'), '`iss` of access tokens.'),
   audience: setting('JWT_AUDIENCE', z.string().min(1).default('gasrapido-api'), '`aud` of access tokens.'),
-  kafkaBrokers: setting('KAFKA_BROKERS', env.list().default([]), 'Kafka bootstrap servers, comma-separated; unset uses the in-memory bus (one process only), and a gateway on its own serves no subscriptions.'),
+  kafkaBrokers: setting(
+    'KAFKA_BROKERS',
+    env.list().default([]),
+    'Kafka bootstrap servers, comma-separated; unset uses the in-memory bus (one process only), and a gateway on its own serves no subscriptions.',
+  ),
   kafkaNamespace: setting(
     'KAFKA_NAMESPACE',
-    z.string().regex(/^[A-Za-z0-9._-]*$/, 'letters, digits, dots, dashes and underscores only').default(''),
+    z
+      .string()
+      .regex(/^[A-Za-z0-9._-]*$/, 'letters, digits, dots, dashes and underscores only')
+      .default(''),
     'Prefix of every Kafka topic and consumer group, for deployments that share a cluster.',
   ),
   jwksUrl: setting(

@@ -15,7 +15,12 @@ export class Setting<Schema extends z.ZodType = z.ZodType> {
   ) {}
 }
 
-export function setting<Schema extends z.ZodType>(variable: string, schema: Schema, description: string, options: { documentedDefault?: string } = {}): Setting<Schema> {
+export function setting<Schema extends z.ZodType>(
+  variable: string,
+  schema: Schema,
+  description: string,
+  options: { documentedDefault?: string } = {},
+): Setting<Schema> {
   return new Setting(variable, schema, description, options.documentedDefault);
 }
 
@@ -81,7 +86,10 @@ function settingsIn(group: SettingGroup): Setting[] {
 
 function readGroup(group: SettingGroup, parsed: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(
-    Object.entries(group).map(([property, entry]) => [property, entry instanceof Setting ? parsed[entry.variable] : readGroup(entry, parsed)]),
+    Object.entries(group).map(([property, entry]) => [
+      property,
+      entry instanceof Setting ? parsed[entry.variable] : readGroup(entry, parsed),
+    ]),
   );
 }
 

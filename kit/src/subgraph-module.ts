@@ -132,7 +132,12 @@ export async function startSubgraphModule<Settings extends SubgraphProcessSettin
   const consumers = await Promise.all(consumerDefinitions.map((consumer) => consumer.start({ bus: options.eventBus, logger, telemetry })));
   const observers: BusSubscription[] = await Promise.all(
     (assembled.observers ?? []).map((observer) =>
-      options.eventBus.subscribe({ groupId: observer.name, topics: observer.topics, fromBeginning: true, handle: (message) => observer.handle(message) }),
+      options.eventBus.subscribe({
+        groupId: observer.name,
+        topics: observer.topics,
+        fromBeginning: true,
+        handle: (message) => observer.handle(message),
+      }),
     ),
   );
   // Before the port opens: a subgraph never accepts a token revoked while it was down.

@@ -19,6 +19,10 @@ export function subgraphSettings(prefix: string, defaultPort: number) {
     ),
     migrateOnStart: setting('MIGRATE_ON_START', env.flag(false), 'Apply pending migrations before serving.'),
     port: setting(`${prefix}_PORT`, env.port(defaultPort), 'The port the subgraph listens on.'),
-    databaseUrl: setting(`${prefix}_DATABASE_URL`, z.string().startsWith('postgres', 'must be a postgresql:// URL'), 'The subgraph\'s own PostgreSQL database.'),
+    databaseUrl: setting(
+      `${prefix}_DATABASE_URL`,
+      z.string().startsWith('postgres', 'must be a postgresql:// URL'),
+      "The subgraph's own PostgreSQL database.",
+    ),
   };
 }

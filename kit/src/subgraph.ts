@@ -66,7 +66,10 @@ export async function startSubgraph<Context extends RequestContext>(
     schema: buildSubgraphSchema({
       typeDefs: definition.typeDefs,
       // Apollo types resolver maps over an unknown context; ours are typed by the definition.
-      resolvers: { ...Object.fromEntries(sharedScalars.map((scalar) => [scalar.name, scalar])), ...(definition.resolvers as GraphQLResolverMap<unknown>) },
+      resolvers: {
+        ...Object.fromEntries(sharedScalars.map((scalar) => [scalar.name, scalar])),
+        ...(definition.resolvers as GraphQLResolverMap<unknown>),
+      },
     }),
     introspection: runtime.introspection ?? false,
     includeStacktraceInErrorResponses: false,

@@ -85,7 +85,11 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   let running = runningServerOf(options.dataDirectory);
   // On the same port it is usually the previous run still shutting down (`npm run dev`
   // restarting): give it the time its own stop() allows before giving up.
-  for (const deadline = Date.now() + 15_000; running?.port === options.port && Date.now() < deadline; running = runningServerOf(options.dataDirectory)) {
+  for (
+    const deadline = Date.now() + 15_000;
+    running?.port === options.port && Date.now() < deadline;
+    running = runningServerOf(options.dataDirectory)
+  ) {
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   if (running !== null) throw new EmbeddedPostgresInUseError(options.dataDirectory, running.port, options.port);
@@ -122,7 +126,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
       // exits before the server has finished shutting down. Starting again on this data before
       // then fails on postmaster.pid, so wait for the server itself to go.
       const lockFile = join(options.dataDirectory, 'postmaster.pid');
-      for (const deadline = Date.now() + 15_000; existsSync(lockFile) && Date.now() < deadline; ) {
+      for (const deadline = Date.now() + 15_000; existsSync(lockFile) && Date.now() < deadline;) {
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
     },

@@ -139,9 +139,7 @@ export async function launchPlatform(options: PlatformOptions): Promise<RunningP
       ...base,
       GATEWAY_PORT: String(gatewayPort),
       ...(jwksUrl ? { ACCOUNTS_JWKS_URL: jwksUrl } : {}),
-      ...Object.fromEntries(
-        [...started].map(([name, service]) => [`SUBGRAPH_${name.toUpperCase()}_URL`, `${service.url}/graphql`]),
-      ),
+      ...Object.fromEntries([...started].map(([name, service]) => [`SUBGRAPH_${name.toUpperCase()}_URL`, `${service.url}/graphql`])),
     });
     gateway = await startGateway(gatewaySettings, { logger: loggerFor('gateway'), eventBus, revocations });
   }
@@ -165,5 +163,5 @@ export async function launchPlatform(options: PlatformOptions): Promise<RunningP
 
 const PORT_ATTEMPTS = 5;
 
-const isAddressInUse = (error: unknown) => typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 'EADDRINUSE';
-
+const isAddressInUse = (error: unknown) =>
+  typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 'EADDRINUSE';

@@ -12,9 +12,14 @@ export const platformSettings = defineSettings({
     { documentedDefault: 'the embedded server' },
   ),
   embeddedPostgresPort: setting('EMBEDDED_POSTGRES_PORT', env.port(55432), 'The port of the embedded PostgreSQL server.'),
-  embeddedPostgresDirectory: setting('EMBEDDED_POSTGRES_DIR', z.string().default(join(projectRoot, '.data', 'postgres')), "The embedded server's data.", {
-    documentedDefault: '`.data/postgres`',
-  }),
+  embeddedPostgresDirectory: setting(
+    'EMBEDDED_POSTGRES_DIR',
+    z.string().default(join(projectRoot, '.data', 'postgres')),
+    "The embedded server's data.",
+    {
+      documentedDefault: '`.data/postgres`',
+    },
+  ),
   gatewayPort: setting('GATEWAY_PORT', env.port(DEFAULT_GATEWAY_PORT), "The gateway's port; `PUBLIC_URL` defaults to it."),
 });
 
@@ -25,7 +30,10 @@ export function parsePlatformSettings(environment: Environment) {
 /** Each subgraph's port for `npm start`: `<PREFIX>_PORT`, or the module's default. */
 export function subgraphPortsFrom(environment: Environment): Record<string, number> {
   const ports: Record<string, Setting<ReturnType<typeof env.port>>> = Object.fromEntries(
-    subgraphModules.map((module) => [module.name, setting(`${module.environmentPrefix}_PORT`, env.port(module.defaultPort), `The ${module.name} subgraph's port.`)]),
+    subgraphModules.map((module) => [
+      module.name,
+      setting(`${module.environmentPrefix}_PORT`, env.port(module.defaultPort), `The ${module.name} subgraph's port.`),
+    ]),
   );
   return defineSettings(ports).parse(environment);
 }

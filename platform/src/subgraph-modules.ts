@@ -17,4 +17,15 @@ export type AnySubgraphModule = SubgraphModule<SubgraphProcessSettings, PrismaLi
  * others verify tokens against its JWKS. Adding a subgraph means adding its
  * module here and its schema to rover.yaml.
  */
-export const subgraphModules: readonly AnySubgraphModule[] = [accountsModule, productsModule, invitationsModule, verificationModule, couriersModule, ordersModule, paymentsModule, notificationsModule, analyticsModule, alertsModule];
+export const subgraphModules: readonly AnySubgraphModule[] = [
+  accountsModule,
+  productsModule,
+  invitationsModule,
+  verificationModule,
+  couriersModule,
+  ordersModule,
+  paymentsModule,
+  notificationsModule,
+  analyticsModule,
+  alertsModule,
+];

@@ -19,7 +19,9 @@ export function ensureHelm(cacheRoot = process.env['GASRAPIDO_CACHE_DIR'] || joi
   if (existsSync(cached)) return cached;
   const go = goCandidates.find(onPath);
   if (go === undefined) {
-    throw new Error(`helm is not on PATH and Go is not installed to build helm ${HELM_VERSION}; install either (https://helm.sh/docs/intro/install/)`);
+    throw new Error(
+      `helm is not on PATH and Go is not installed to build helm ${HELM_VERSION}; install either (https://helm.sh/docs/intro/install/)`,
+    );
   }
   mkdirSync(binDir, { recursive: true });
   process.stderr.write(`building helm ${HELM_VERSION} with Go (once; cached in ${binDir})…\n`);
@@ -30,7 +32,11 @@ export function ensureHelm(cacheRoot = process.env['GASRAPIDO_CACHE_DIR'] || joi
       timeout: 30 * 60_000,
     });
   } catch (error) {
-    const stderr = String((error as { stderr?: Buffer }).stderr ?? '').trim().split('\n').slice(-5).join('\n');
+    const stderr = String((error as { stderr?: Buffer }).stderr ?? '')
+      .trim()
+      .split('\n')
+      .slice(-5)
+      .join('\n');
     throw new Error(`could not build helm ${HELM_VERSION} with ${go}: ${stderr || (error as Error).message}`, { cause: error });
   }
   if (!existsSync(cached)) throw new Error(`go install reported success but ${cached} is missing`);

@@ -68,10 +68,13 @@ export function selects(selector: LabelSelector | undefined, labels: Record<stri
     const value = actual[expression.key];
     const listed = value !== undefined && (expression.values ?? []).includes(value);
     const holds =
-      expression.operator === 'In' ? listed
-      : expression.operator === 'NotIn' ? !listed
-      : expression.operator === 'Exists' ? present
-      : !present;
+      expression.operator === 'In'
+        ? listed
+        : expression.operator === 'NotIn'
+          ? !listed
+          : expression.operator === 'Exists'
+            ? present
+            : !present;
     if (!holds) return false;
   }
   return true;

@@ -24,7 +24,9 @@ export function checkPublicEntry(objects: readonly KubernetesObject[]): string[]
   const verification = deployment('verification');
   for (const ingress of objects.filter((object) => object.kind === 'Ingress')) {
     const spec = (ingress['spec'] ?? {}) as { rules?: Array<{ http?: { paths?: Array<{ backend: { service?: { name: string } } }> } }> };
-    const backends = (spec.rules ?? []).flatMap((rule) => rule.http?.paths ?? []).flatMap((path) => (path.backend.service ? [path.backend.service.name] : []));
+    const backends = (spec.rules ?? [])
+      .flatMap((rule) => rule.http?.paths ?? [])
+      .flatMap((path) => (path.backend.service ? [path.backend.service.name] : []));
     const reachesGateway = gateway !== undefined && backends.some((name) => routesTo(services.get(name), gateway));
     if (!reachesGateway) continue;
 
@@ -37,9 +39,14 @@ export function checkPublicEntry(objects: readonly KubernetesObject[]): string[]
 
     const annotation = ingress.metadata.annotations?.['nginx.ingress.kubernetes.io/proxy-body-size'] ?? NGINX_DEFAULT_BODY_LIMIT;
     const limit = nginxSize(annotation);
-    const needs: Array<[string, number]> = [['MAX_REQUEST_BODY_BYTES', Number(environmentValue(objects, gateway, 'MAX_REQUEST_BODY_BYTES') ?? defaults.MAX_REQUEST_BODY_BYTES)]];
+    const needs: Array<[string, number]> = [
+      ['MAX_REQUEST_BODY_BYTES', Number(environmentValue(objects, gateway, 'MAX_REQUEST_BODY_BYTES') ?? defaults.MAX_REQUEST_BODY_BYTES)],
+    ];
     if (verification !== undefined) {
-      needs.push(['VERIFICATION_MAX_UPLOAD_BYTES', Number(environmentValue(objects, verification, 'VERIFICATION_MAX_UPLOAD_BYTES') ?? defaults.VERIFICATION_MAX_UPLOAD_BYTES)]);
+      needs.push([
+        'VERIFICATION_MAX_UPLOAD_BYTES',
+        Number(environmentValue(objects, verification, 'VERIFICATION_MAX_UPLOAD_BYTES') ?? defaults.VERIFICATION_MAX_UPLOAD_BYTES),
+      ]);
     }
     if (limit === undefined) {
       problems.push(`${describe(ingress)}: proxy-body-size ${JSON.stringify(annotation)} is not an nginx size`);
@@ -47,7 +54,9 @@ export function checkPublicEntry(objects: readonly KubernetesObject[]): string[]
     }
     for (const [setting, bytes] of needs) {
       if (limit !== Infinity && limit < bytes) {
-        problems.push(`${describe(ingress)}: proxy-body-size ${annotation} (${limit} bytes) is below ${setting} (${bytes} bytes); the ingress would refuse what the service accepts`);
+        problems.push(
+          `${describe(ingress)}: proxy-body-size ${annotation} (${limit} bytes) is below ${setting} (${bytes} bytes); the ingress would refuse what the service accepts`,
+        );
       }
     }
   }
@@ -72,7 +81,8 @@ export function environmentValue(objects: readonly KubernetesObject[], deploymen
   for (const variable of container.env ?? []) {
     if (variable.name !== name) continue;
     if (variable.value !== undefined) value = variable.value;
-    else if (variable.valueFrom?.configMapKeyRef) value = configMap(variable.valueFrom.configMapKeyRef.name)[variable.valueFrom.configMapKeyRef.key];
+    else if (variable.valueFrom?.configMapKeyRef)
+      value = configMap(variable.valueFrom.configMapKeyRef.name)[variable.valueFrom.configMapKeyRef.key];
   }
   // An empty variable counts as unset, as the services' configuration does.
   return value === '' ? undefined : value;

@@ -46,7 +46,8 @@ function checkConfigReferences(objects: readonly KubernetesObject[], workloads: 
   const secrets = new Set([...ofKind(objects, 'Secret').map((secret) => secret.metadata.name), ...options.externalSecrets]);
   for (const [name, data] of configMaps) {
     for (const key of Object.keys(data)) {
-      if (/SECRET|PASSWORD|TOKEN|DATABASE_URL|PRIVATE_KEY/.test(key)) problems.push(`ConfigMap/${name}: ${key} is a credential; keep it in a Secret`);
+      if (/SECRET|PASSWORD|TOKEN|DATABASE_URL|PRIVATE_KEY/.test(key))
+        problems.push(`ConfigMap/${name}: ${key} is a credential; keep it in a Secret`);
     }
   }
   const needConfigMap = (at: string, name: string, key?: string) => {
@@ -67,7 +68,8 @@ function checkConfigReferences(objects: readonly KubernetesObject[], workloads: 
       }
       for (const variable of container.env ?? []) {
         const { configMapKeyRef, secretKeyRef } = variable.valueFrom ?? {};
-        if (configMapKeyRef && configMapKeyRef.optional !== true) needConfigMap(`${at} ${variable.name}`, configMapKeyRef.name, configMapKeyRef.key);
+        if (configMapKeyRef && configMapKeyRef.optional !== true)
+          needConfigMap(`${at} ${variable.name}`, configMapKeyRef.name, configMapKeyRef.key);
         if (secretKeyRef && secretKeyRef.optional !== true) needSecret(`${at} ${variable.name}`, secretKeyRef.name);
       }
     }
@@ -82,19 +84,30 @@ function checkConfigReferences(objects: readonly KubernetesObject[], workloads: 
 function checkServices(objects: readonly KubernetesObject[], deployments: readonly Workload[]): string[] {
   const problems: string[] = [];
   for (const service of ofKind(objects, 'Service')) {
-    const spec = specOf<{ type?: string; selector?: Record<string, string>; ports?: Array<{ targetPort?: string | number; port: number }> }>(service);
-    const backends = deployments.filter((workload) => spec.selector !== undefined && selects({ matchLabels: spec.selector }, workload.template.metadata?.labels));
+    const spec = specOf<{
+      type?: string;
+      selector?: Record<string, string>;
+      ports?: Array<{ targetPort?: string | number; port: number }>;
+    }>(service);
+    const backends = deployments.filter(
+      (workload) => spec.selector !== undefined && selects({ matchLabels: spec.selector }, workload.template.metadata?.labels),
+    );
     if (backends.length === 0) {
       problems.push(`${describe(service)}: its selector matches no Deployment's pods`);
       continue;
     }
-    if (backends.some((backend) => backend.object.metadata.labels?.['app.kubernetes.io/component'] === 'subgraph') && (spec.type ?? 'ClusterIP') !== 'ClusterIP') {
+    if (
+      backends.some((backend) => backend.object.metadata.labels?.['app.kubernetes.io/component'] === 'subgraph') &&
+      (spec.type ?? 'ClusterIP') !== 'ClusterIP'
+    ) {
       problems.push(`${describe(service)}: a subgraph is private; its Service must be ClusterIP, not ${spec.type}`);
     }
     for (const port of spec.ports ?? []) {
       const target = port.targetPort ?? port.port;
       const served = backends.every((backend) =>
-        backend.template.spec.containers.some((container) => (container.ports ?? []).some((p) => p.name === target || p.containerPort === target)),
+        backend.template.spec.containers.some((container) =>
+          (container.ports ?? []).some((p) => p.name === target || p.containerPort === target),
+        ),
       );
       if (!served) problems.push(`${describe(service)}: targetPort ${String(target)} is not a port of its pods`);
     }
@@ -124,9 +137,11 @@ function checkScaling(objects: readonly KubernetesObject[], deployments: readonl
       return target.kind === 'Deployment' && target.name === object.metadata.name;
     });
     if (scaling.length !== 1) problems.push(`${describe(object)}: needs exactly one HorizontalPodAutoscaler (has ${scaling.length})`);
-    const minReplicas = scaling[0] === undefined ? undefined : specOf<{ minReplicas?: number }>(scaling[0]).minReplicas ?? 1;
+    const minReplicas = scaling[0] === undefined ? undefined : (specOf<{ minReplicas?: number }>(scaling[0]).minReplicas ?? 1);
     if (minReplicas !== undefined && minReplicas < 2) {
-      problems.push(`${describe(object)}: its autoscaler's minReplicas ${minReplicas} leaves no instance during a disruption; use 2 or more`);
+      problems.push(
+        `${describe(object)}: its autoscaler's minReplicas ${minReplicas} leaves no instance during a disruption; use 2 or more`,
+      );
     }
     const budgeted = budgets.filter((budget) => selects(specOf<{ selector?: LabelSelector }>(budget).selector, template.metadata?.labels));
     if (budgeted.length !== 1) problems.push(`${describe(object)}: needs exactly one PodDisruptionBudget (has ${budgeted.length})`);
@@ -144,7 +159,9 @@ function checkNetworkPolicies(objects: readonly KubernetesObject[], deployments:
   const problems: string[] = [];
   const policies = ofKind(objects, 'NetworkPolicy').map((policy) => ({ policy, spec: specOf<NetworkPolicySpec>(policy) }));
   for (const { object, template } of deployments) {
-    const applying = policies.filter(({ spec }) => (spec.policyTypes ?? ['Ingress']).includes('Ingress') && selects(spec.podSelector, template.metadata?.labels));
+    const applying = policies.filter(
+      ({ spec }) => (spec.policyTypes ?? ['Ingress']).includes('Ingress') && selects(spec.podSelector, template.metadata?.labels),
+    );
     if (applying.length === 0) problems.push(`${describe(object)}: no NetworkPolicy restricts who may connect to its pods`);
     if (object.metadata.labels?.['app.kubernetes.io/component'] !== 'subgraph') continue;
     for (const { policy, spec } of applying) {
@@ -170,7 +187,9 @@ function checkIngresses(objects: readonly KubernetesObject[], deployments: reado
         continue;
       }
       const selector = specOf<{ selector?: Record<string, string> }>(service).selector;
-      const backends = deployments.filter((workload) => selector !== undefined && selects({ matchLabels: selector }, workload.template.metadata?.labels));
+      const backends = deployments.filter(
+        (workload) => selector !== undefined && selects({ matchLabels: selector }, workload.template.metadata?.labels),
+      );
       if (backends.some((backend) => backend.object.metadata.labels?.['app.kubernetes.io/component'] === 'subgraph')) {
         problems.push(`${describe(ingress)}: exposes subgraph Service ${name}; only the gateway is public`);
       }

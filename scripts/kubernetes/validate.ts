@@ -35,7 +35,11 @@ export function validateKustomization(dir: string, schemas: readonly KubernetesS
 }
 
 /** Validates the Helm chart in `dir` as rendered with its own values (and any `valuesFiles`), like a kustomization. */
-export function validateHelmChart(dir: string, schemas: readonly KubernetesSchemas[], valuesFiles: readonly string[] = []): KustomizationReport {
+export function validateHelmChart(
+  dir: string,
+  schemas: readonly KubernetesSchemas[],
+  valuesFiles: readonly string[] = [],
+): KustomizationReport {
   return validateRendering(dir, () => renderHelmChart(dir, valuesFiles), schemas);
 }
 

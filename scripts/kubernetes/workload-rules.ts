@@ -75,7 +75,10 @@ function checkSecretsInEnv(at: string, container: Container): string[] {
 function checkServiceLifecycle(at: string, pod: PodSpec, container: Container): string[] {
   const problems: string[] = [];
   const ports = container.ports ?? [];
-  for (const [probe, path] of [['readinessProbe', '/ready'], ['livenessProbe', '/health']] as const) {
+  for (const [probe, path] of [
+    ['readinessProbe', '/ready'],
+    ['livenessProbe', '/health'],
+  ] as const) {
     const check = container[probe]?.httpGet;
     if (check?.path !== path) {
       problems.push(`${at}: ${probe} must be an HTTP GET of ${path}`);
@@ -92,7 +95,9 @@ function checkServiceLifecycle(at: string, pod: PodSpec, container: Container): 
   const grace = pod.terminationGracePeriodSeconds ?? 30;
   const needed = (pause ?? 0) + SERVICE_DRAIN_SECONDS;
   if (!(grace > needed)) {
-    problems.push(`${at}: terminationGracePeriodSeconds ${grace} must exceed the preStop pause plus the ${SERVICE_DRAIN_SECONDS} s drain (${needed} s)`);
+    problems.push(
+      `${at}: terminationGracePeriodSeconds ${grace} must exceed the preStop pause plus the ${SERVICE_DRAIN_SECONDS} s drain (${needed} s)`,
+    );
   }
   return problems;
 }

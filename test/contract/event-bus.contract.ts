@@ -146,7 +146,12 @@ export function describeEventBusContract(name: string, makeBus: () => Promise<Bu
       const replaying: IncomingMessage[] = [];
       const live: IncomingMessage[] = [];
       const liveGroup = uniqueName('live');
-      const replay = await bus.subscribe({ groupId: uniqueName('replay'), topics: [topic], fromBeginning: true, handle: record(replaying) });
+      const replay = await bus.subscribe({
+        groupId: uniqueName('replay'),
+        topics: [topic],
+        fromBeginning: true,
+        handle: record(replaying),
+      });
       const current = await bus.subscribe({ groupId: liveGroup, topics: [topic], handle: record(live) });
       await bus.publish([message('new-1')]);
 
@@ -164,11 +169,17 @@ export function describeEventBusContract(name: string, makeBus: () => Promise<Bu
 
     it('starts a new group at the first message published at or after startAt, on every partition', async () => {
       const topic = uniqueName('topic');
-      await bus.publish([{ topic, key: 'station-1', value: 'old-1' }, { topic, key: 'station-2', value: 'old-2' }]);
+      await bus.publish([
+        { topic, key: 'station-1', value: 'old-1' },
+        { topic, key: 'station-2', value: 'old-2' },
+      ]);
       await sleep(50);
       const startAt = new Date();
       await sleep(50);
-      await bus.publish([{ topic, key: 'station-1', value: 'recent-1' }, { topic, key: 'station-2', value: 'recent-2' }]);
+      await bus.publish([
+        { topic, key: 'station-1', value: 'recent-1' },
+        { topic, key: 'station-2', value: 'recent-2' },
+      ]);
       const received: IncomingMessage[] = [];
       const subscription = await bus.subscribe({ groupId: uniqueName('window'), topics: [topic], startAt, handle: record(received) });
       await bus.publish([{ topic, key: 'station-1', value: 'new-1' }]);
@@ -251,9 +262,17 @@ export function describeEventBusContract(name: string, makeBus: () => Promise<Bu
       expect(subscription.lag()).toBe(0);
       await bus.publish(keyed(topic, 5, 1));
 
-      await waitFor(() => subscription.lag() === 5, 'lag() to report the 5 waiting messages', () => `lag() = ${subscription.lag()}`);
+      await waitFor(
+        () => subscription.lag() === 5,
+        'lag() to report the 5 waiting messages',
+        () => `lag() = ${subscription.lag()}`,
+      );
       release.resolve();
-      await waitFor(() => subscription.lag() === 0, 'lag() to drop to 0', () => `lag() = ${subscription.lag()}`);
+      await waitFor(
+        () => subscription.lag() === 0,
+        'lag() to drop to 0',
+        () => `lag() = ${subscription.lag()}`,
+      );
     });
 
     it('rejects publish and subscribe once closed', async () => {
@@ -274,7 +293,8 @@ export function uniqueName(prefix: string): string {
 export async function waitFor(check: () => boolean, description: string, detail?: () => string, timeoutMs = 20_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${description}${detail ? ` (${detail()})` : ''}`);
+    if (Date.now() > deadline)
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${description}${detail ? ` (${detail()})` : ''}`);
     await sleep(10);
   }
 }

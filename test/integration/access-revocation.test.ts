@@ -8,7 +8,16 @@ import { startExtraGateway } from '../support/extra-gateway.js';
 import { firstCode, postGraphQL, type GraphQLExchange } from '../support/graphql-client.js';
 import { verifiedUser } from '../support/onboarding.js';
 import { TEST_GATEWAY_SECRET, startTestPlatform, type TestPlatform } from '../support/platform.js';
-import { createAdmin, enrolMfa, nextTotpCode, registerUser, signIn, STRONG_PASSWORD, type MfaUser, type SignedInUser } from '../support/users.js';
+import {
+  createAdmin,
+  enrolMfa,
+  nextTotpCode,
+  registerUser,
+  signIn,
+  STRONG_PASSWORD,
+  type MfaUser,
+  type SignedInUser,
+} from '../support/users.js';
 import { VerificationEvents } from '../../subgraphs/verification/src/events/index.js';
 
 // Every service re-verifies access tokens on its own, without asking accounts: these tests show
@@ -25,15 +34,24 @@ beforeAll(async () => {
   const supplier = await verifiedUser(test, 'SUPPLIER', 'Gás da Vila');
   const created = await test.query<{ createProduct: { id: string } }>(
     'mutation ($input: CreateProductInput!) { createProduct(input: $input) { id } }',
-    { token: supplier.accessToken, variables: { input: { name: 'Botijão P13', cylinderType: 'P13', priceAmount: 11_000, stockQuantity: 100 } } },
+    {
+      token: supplier.accessToken,
+      variables: { input: { name: 'Botijão P13', cylinderType: 'P13', priceAmount: 11_000, stockQuantity: 100 } },
+    },
   );
   if (!created.data?.createProduct) throw new Error(`createProduct failed: ${JSON.stringify(created.errors)}`);
   productId = created.data.createProduct.id;
   // Orders prices from its own copy of the catalog, fed by product events.
-  await eventually(async () => {
-    const { rows } = await test.platform.subgraphs.get('orders')!.database.pool.query('select 1 from catalog_products where product_id = $1', [productId]);
-    return rows.length > 0 ? true : undefined;
-  }, 15_000, 'the product to reach orders');
+  await eventually(
+    async () => {
+      const { rows } = await test.platform.subgraphs
+        .get('orders')!
+        .database.pool.query('select 1 from catalog_products where product_id = $1', [productId]);
+      return rows.length > 0 ? true : undefined;
+    },
+    15_000,
+    'the product to reach orders',
+  );
 });
 afterAll(async () => {
   await test?.stop();
@@ -78,7 +96,8 @@ async function refusedWithin(attempt: Attempt, withinMs: number, what: string): 
   for (;;) {
     const result = await attempt();
     if (firstCode(result) === 'UNAUTHENTICATED') return result;
-    if (Date.now() > deadline) throw new Error(`${what} was still answered ${JSON.stringify(result.errors ?? result.data)} after ${withinMs} ms`);
+    if (Date.now() > deadline)
+      throw new Error(`${what} was still answered ${JSON.stringify(result.errors ?? result.data)} after ${withinMs} ms`);
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
 }
@@ -90,7 +109,10 @@ async function expectRefusedEverywhere(token: string): Promise<void> {
     // (The first refusal may come from the subgraph behind a gateway that let the request pass a
     // moment before the event reached it; the gateway reports that one without the reason.)
     const again = await attempt();
-    expect({ what, extensions: again.errors?.[0]?.extensions }).toMatchObject({ what, extensions: { code: 'UNAUTHENTICATED', reason: 'TOKEN_REVOKED' } });
+    expect({ what, extensions: again.errors?.[0]?.extensions }).toMatchObject({
+      what,
+      extensions: { code: 'UNAUTHENTICATED', reason: 'TOKEN_REVOKED' },
+    });
   }
 }
 
@@ -124,7 +146,9 @@ describe('a deleted account', () => {
 
     await expectRefusedEverywhere(customer.accessToken);
     // Nothing the token attempted was stored: no order kept the street the erasure removed.
-    const { rows } = await test.platform.subgraphs.get('orders')!.database.pool.query('select id from orders where customer_id = $1', [customer.id]);
+    const { rows } = await test.platform.subgraphs
+      .get('orders')!
+      .database.pool.query('select id from orders where customer_id = $1', [customer.id]);
     expect(rows).toEqual([]);
   });
 
@@ -142,7 +166,9 @@ describe('a deleted account', () => {
 describe('a revoked role', () => {
   it('takes the token that claimed it out of use; a refreshed token carries the roles that remain', async () => {
     const user = await verifiedUser(test, 'SUPPLIER', 'Revenda Centro');
-    const granted = await asAdmin('mutation ($id: ID!) { setUserRoles(userId: $id, roles: [SUPPLIER, CUSTOMER]) { roles } }', { id: user.id });
+    const granted = await asAdmin('mutation ($id: ID!) { setUserRoles(userId: $id, roles: [SUPPLIER, CUSTOMER]) { roles } }', {
+      id: user.id,
+    });
     expect(granted.errors).toBeUndefined();
     // Gaining a role revokes nothing: the token merely does not claim the new one yet.
     await invitationWorks(user.accessToken);
@@ -204,7 +230,14 @@ describe('signing out everywhere', () => {
   it('may be done by an admin for another user', async () => {
     const customer = await registerUser(test);
     const stranger = await registerUser(test);
-    expect(firstCode(await test.query('mutation ($id: ID!) { logoutEverywhere(userId: $id) }', { token: stranger.accessToken, variables: { id: customer.id } }))).toBe('FORBIDDEN');
+    expect(
+      firstCode(
+        await test.query('mutation ($id: ID!) { logoutEverywhere(userId: $id) }', {
+          token: stranger.accessToken,
+          variables: { id: customer.id },
+        }),
+      ),
+    ).toBe('FORBIDDEN');
 
     const ended = await asAdmin('mutation ($id: ID!) { logoutEverywhere(userId: $id) }', { id: customer.id });
     expect(ended.errors).toBeUndefined();

@@ -85,8 +85,10 @@ describe('enrolment', () => {
 
   it('stays off until a code from the app confirms it, and a new beginning replaces the pending secret', async () => {
     const user = await registerUser(test);
-    const first = (await test.query(`mutation { beginMfaEnrolment { secret } }`, { token: user.accessToken })).data!['beginMfaEnrolment'].secret;
-    const second = (await test.query(`mutation { beginMfaEnrolment { secret } }`, { token: user.accessToken })).data!['beginMfaEnrolment'].secret;
+    const first = (await test.query(`mutation { beginMfaEnrolment { secret } }`, { token: user.accessToken })).data!['beginMfaEnrolment']
+      .secret;
+    const second = (await test.query(`mutation { beginMfaEnrolment { secret } }`, { token: user.accessToken })).data!['beginMfaEnrolment']
+      .secret;
     expect(second).not.toBe(first);
     const me = await test.query(`{ me { mfaEnabled } }`, { token: user.accessToken });
     expect(me.data!['me']).toEqual({ mfaEnabled: false });
@@ -136,7 +138,11 @@ describe('enrolment', () => {
     const entity = `query ($representations: [_Any!]!) { _entities(representations: $representations) { ... on User { mfaEnabled } } }`;
     const byStranger = await fetch(test.subgraphUrl('accounts'), {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-gateway-credential': TEST_GATEWAY_SECRET, authorization: `Bearer ${stranger.accessToken}` },
+      headers: {
+        'content-type': 'application/json',
+        'x-gateway-credential': TEST_GATEWAY_SECRET,
+        authorization: `Bearer ${stranger.accessToken}`,
+      },
       body: JSON.stringify({ query: entity, variables: { representations: [{ __typename: 'User', id: owner.id }] } }),
     });
     expect(((await byStranger.json()) as { data: { _entities: unknown[] } }).data._entities).toEqual([{ mfaEnabled: null }]);
@@ -354,11 +360,17 @@ describe('recovery codes and disabling', () => {
       variables: { password: 'Wrong-Passw0rd!', code: await nextTotpCode(user.totpSecret) },
     });
     expect(firstCode(wrongPassword)).toBe('BAD_USER_INPUT');
-    const wrongCode = await test.query(disable, { token: user.accessToken, variables: { password: STRONG_PASSWORD, code: wrongCodeFor(user.totpSecret) } });
+    const wrongCode = await test.query(disable, {
+      token: user.accessToken,
+      variables: { password: STRONG_PASSWORD, code: wrongCodeFor(user.totpSecret) },
+    });
     expect(firstCode(wrongCode)).toBe('BAD_USER_INPUT');
     expect(await accountsInternals(test).mfa.isEnabled(user.id)).toBe(true);
 
-    const disabled = await test.query(disable, { token: user.accessToken, variables: { password: STRONG_PASSWORD, code: user.recoveryCodes[1]! } });
+    const disabled = await test.query(disable, {
+      token: user.accessToken,
+      variables: { password: STRONG_PASSWORD, code: user.recoveryCodes[1]! },
+    });
     expect(disabled.data).toEqual({ disableMfa: true });
     const next = await test.query(login, { variables: { input: { email: user.email, password: STRONG_PASSWORD } } });
     expect(next.data!['login'].__typename).toBe('Session');
@@ -379,7 +391,11 @@ describe('deleting an account', () => {
     expect(await database.mfaLoginChallenge.count({ where: { userId: user.id } })).toBe(1);
     // Let the relay publish user.created (it carries the name) first, so the deletion finds it published.
     const unpublished = async () =>
-      (await database.$queryRaw<Array<{ count: bigint }>>`select count(*) as count from outbox_events where key = ${user.id} and published_at is null`)[0]?.count;
+      (
+        await database.$queryRaw<
+          Array<{ count: bigint }>
+        >`select count(*) as count from outbox_events where key = ${user.id} and published_at is null`
+      )[0]?.count;
     await eventually(async () => ((await unpublished()) === 0n ? true : undefined));
 
     const deleted = await test.query(`mutation { deleteAccount }`, { token: user.accessToken });

@@ -36,7 +36,10 @@ async function invite(by: SignedInUser, role: 'CUSTOMER' | 'SUPPLIER' | 'COURIER
 }
 
 async function usesOf(invitationId: string): Promise<number> {
-  const result = await test.query(`query ($id: ID!) { invitation(id: $id) { uses } }`, { token: admin.accessToken, variables: { id: invitationId } });
+  const result = await test.query(`query ($id: ID!) { invitation(id: $id) { uses } }`, {
+    token: admin.accessToken,
+    variables: { id: invitationId },
+  });
   return result.data!['invitation'].uses as number;
 }
 
@@ -49,12 +52,16 @@ describe('registration by invitation', () => {
     const result = await test.query(register, { variables: registration(role) });
     expect(result.status).toBe(400);
     expect(firstCode(result)).toBe('BAD_USER_INPUT');
-    expect(result.errors![0]!.extensions!['fields']).toEqual([{ field: 'input.invitationCode', message: expect.stringMatching(/required/) }]);
+    expect(result.errors![0]!.extensions!['fields']).toEqual([
+      { field: 'input.invitationCode', message: expect.stringMatching(/required/) },
+    ]);
   });
 
   it('checks every other field before claiming, so a weak password spends no use of the code', async () => {
     const invitation = await invite(admin, 'COURIER');
-    const result = await test.query(register, { variables: registration('COURIER', { password: 'short', invitationCode: invitation.code }) });
+    const result = await test.query(register, {
+      variables: registration('COURIER', { password: 'short', invitationCode: invitation.code }),
+    });
     expect(firstCode(result)).toBe('BAD_USER_INPUT');
     expect(result.errors![0]!.extensions!['fields']).toEqual([{ field: 'input.password', message: expect.any(String) }]);
     expect(await usesOf(invitation.id)).toBe(0);
@@ -75,29 +82,39 @@ describe('registration by invitation', () => {
     expect(await usesOf(invitation.id)).toBe(1);
     const row = await accountsDatabase().user.findUniqueOrThrow({ where: { id: user.id } });
     expect(row.invitationId).toBe(invitation.id);
-    await eventually(async () => {
-      const seen = await test.query(`query ($id: ID!) { invitation(id: $id) { acceptances { user { id } } } }`, {
-        token: admin.accessToken,
-        variables: { id: invitation.id },
-      });
-      const acceptances = seen.data?.['invitation']?.acceptances as Array<{ user: { id: string } }> | undefined;
-      return acceptances?.some((acceptance) => acceptance.user.id === user.id) ? true : undefined;
-    }, 15_000, 'the acceptance');
+    await eventually(
+      async () => {
+        const seen = await test.query(`query ($id: ID!) { invitation(id: $id) { acceptances { user { id } } } }`, {
+          token: admin.accessToken,
+          variables: { id: invitation.id },
+        });
+        const acceptances = seen.data?.['invitation']?.acceptances as Array<{ user: { id: string } }> | undefined;
+        return acceptances?.some((acceptance) => acceptance.user.id === user.id) ? true : undefined;
+      },
+      15_000,
+      'the acceptance',
+    );
   });
 
   it('refuses unknown, used-up and wrong-role codes, naming input.invitationCode', async () => {
     const unknown = await test.query(register, { variables: registration('COURIER', { invitationCode: 'GR-AAAA-BBBB-CCCC-DDDD-EEEE' }) });
     expect(firstCode(unknown)).toBe('BAD_USER_INPUT');
-    expect(unknown.errors![0]!.extensions!['fields']).toEqual([{ field: 'input.invitationCode', message: expect.stringMatching(/not a valid invitation code/) }]);
+    expect(unknown.errors![0]!.extensions!['fields']).toEqual([
+      { field: 'input.invitationCode', message: expect.stringMatching(/not a valid invitation code/) },
+    ]);
 
     const forSuppliers = await invite(admin, 'SUPPLIER');
     const wrongRole = await test.query(register, { variables: registration('COURIER', { invitationCode: forSuppliers.code }) });
-    expect(wrongRole.errors![0]!.extensions!['fields']).toEqual([{ field: 'input.invitationCode', message: expect.stringMatching(/another role/) }]);
+    expect(wrongRole.errors![0]!.extensions!['fields']).toEqual([
+      { field: 'input.invitationCode', message: expect.stringMatching(/another role/) },
+    ]);
 
     const once = await invite(admin, 'COURIER');
     expect((await test.query(register, { variables: registration('COURIER', { invitationCode: once.code }) })).errors).toBeUndefined();
     const again = await test.query(register, { variables: registration('COURIER', { invitationCode: once.code }) });
-    expect(again.errors![0]!.extensions!['fields']).toEqual([{ field: 'input.invitationCode', message: expect.stringMatching(/already been used/) }]);
+    expect(again.errors![0]!.extensions!['fields']).toEqual([
+      { field: 'input.invitationCode', message: expect.stringMatching(/already been used/) },
+    ]);
   });
 
   it('gives the use back when the account cannot be created after the claim (a taken email)', async () => {
@@ -142,11 +159,14 @@ describe('the verified flag', () => {
     });
 
   const verifiedOf = async (user: SignedInUser) =>
-    (await test.query(`query ($id: ID!) { user(id: $id) { verified } }`, { token: admin.accessToken, variables: { id: user.id } })).data!['user'].verified as boolean;
+    (await test.query(`query ($id: ID!) { user(id: $id) { verified } }`, { token: admin.accessToken, variables: { id: user.id } })).data![
+      'user'
+    ].verified as boolean;
 
   const verifiedUpdates = (userId: string) =>
     userEvents.received.filter(
-      (event) => event.envelope?.type === 'user.updated' && event.envelope.subject === userId && event.envelope.data.changed.includes('verified'),
+      (event) =>
+        event.envelope?.type === 'user.updated' && event.envelope.subject === userId && event.envelope.data.changed.includes('verified'),
     );
 
   it('becomes true on verification.approved, announced as user.updated, and reaches the token at the next refresh', async () => {
@@ -160,9 +180,12 @@ describe('the verified flag', () => {
     expect(updated!.envelope!.data).toMatchObject({ userId: courier.id, roles: ['COURIER'], changed: ['verified'] });
     expect(updated!.envelope!.correlationId).toBe(approval.correlationId);
 
-    const refreshed = await test.query(`mutation ($token: String!) { refreshSession(refreshToken: $token) { accessToken user { verified } } }`, {
-      variables: { token: courier.refreshToken },
-    });
+    const refreshed = await test.query(
+      `mutation ($token: String!) { refreshSession(refreshToken: $token) { accessToken user { verified } } }`,
+      {
+        variables: { token: courier.refreshToken },
+      },
+    );
     expect(refreshed.data!['refreshSession'].user.verified).toBe(true);
     expect(claimsOf(refreshed.data!['refreshSession'].accessToken)['verified']).toBe(true);
 

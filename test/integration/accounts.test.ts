@@ -48,7 +48,9 @@ describe('registration', () => {
   it('answers a duplicate email or phone with CONFLICT and names the field', async () => {
     const first = await registerUser(test);
     const sameEmail = await test.query(register, {
-      variables: { input: { ...uniqueContact(), email: first.email.toUpperCase(), name: 'Other', password: STRONG_PASSWORD, role: 'CUSTOMER' } },
+      variables: {
+        input: { ...uniqueContact(), email: first.email.toUpperCase(), name: 'Other', password: STRONG_PASSWORD, role: 'CUSTOMER' },
+      },
     });
     expect(sameEmail.status).toBe(409);
     expect(firstCode(sameEmail)).toBe('CONFLICT');
@@ -84,7 +86,10 @@ describe('login', () => {
 
   it('issues an RS256 access token with the documented claims', async () => {
     const user = await registerUser(test, 'SUPPLIER');
-    const [header, payload] = user.accessToken.split('.').slice(0, 2).map((part) => JSON.parse(Buffer.from(part, 'base64url').toString()));
+    const [header, payload] = user.accessToken
+      .split('.')
+      .slice(0, 2)
+      .map((part) => JSON.parse(Buffer.from(part, 'base64url').toString()));
     expect(header).toMatchObject({ alg: 'RS256', typ: 'JWT' });
     expect(typeof header.kid).toBe('string');
     expect(payload).toMatchObject({
@@ -131,7 +136,9 @@ describe('refresh tokens', () => {
 
   it('stop working after logout', async () => {
     const user = await registerUser(test);
-    const loggedOut = await test.query(`mutation ($token: String!) { logout(refreshToken: $token) }`, { variables: { token: user.refreshToken } });
+    const loggedOut = await test.query(`mutation ($token: String!) { logout(refreshToken: $token) }`, {
+      variables: { token: user.refreshToken },
+    });
     expect(loggedOut.data!['logout']).toBe(true);
     const afterLogout = await test.query(refresh, { variables: { token: user.refreshToken } });
     expect(firstCode(afterLogout)).toBe('UNAUTHENTICATED');
@@ -160,7 +167,9 @@ describe('profiles and roles', () => {
     expect(firstCode(anonymous)).toBe('UNAUTHENTICATED');
 
     const admin = await createAdmin(test);
-    const firstPage = await test.query(`{ users(first: 2) { totalCount nodes { id } pageInfo { hasNextPage endCursor } } }`, { token: admin.accessToken });
+    const firstPage = await test.query(`{ users(first: 2) { totalCount nodes { id } pageInfo { hasNextPage endCursor } } }`, {
+      token: admin.accessToken,
+    });
     const page = firstPage.data!['users'];
     expect(page.nodes).toHaveLength(2);
     expect(page.totalCount).toBeGreaterThan(2);
@@ -172,7 +181,10 @@ describe('profiles and roles', () => {
     const seen = new Set(page.nodes.map((node: { id: string }) => node.id));
     expect(secondPage.data!['users'].nodes.every((node: { id: string }) => !seen.has(node.id))).toBe(true);
 
-    const lookup = await test.query(`query ($id: ID!) { user(id: $id) { email } }`, { token: admin.accessToken, variables: { id: customer.id } });
+    const lookup = await test.query(`query ($id: ID!) { user(id: $id) { email } }`, {
+      token: admin.accessToken,
+      variables: { id: customer.id },
+    });
     expect(lookup.data!['user']).toEqual({ email: customer.email });
   });
 
@@ -201,22 +213,38 @@ describe('profiles and roles', () => {
     const id = product.data!['createProduct'].id;
     const anonymous = await test.query(`query ($id: ID!) { product(id: $id) { supplier { name email phone } } }`, { variables: { id } });
     expect(anonymous.data!['product'].supplier).toEqual({ name: 'Gás Bom', email: null, phone: null });
-    const own = await test.query(`query ($id: ID!) { product(id: $id) { supplier { email } } }`, { token: supplier.accessToken, variables: { id } });
+    const own = await test.query(`query ($id: ID!) { product(id: $id) { supplier { email } } }`, {
+      token: supplier.accessToken,
+      variables: { id },
+    });
     expect(own.data!['product'].supplier.email).toBe(supplier.email);
   });
 });
 
 /** The supplier after the verification service approved them, with a token that says so. */
 async function verified(supplier: SignedInUser): Promise<SignedInUser> {
-  const data = { requestId: randomUUID(), userId: supplier.id, role: 'SUPPLIER' as const, reviewedBy: randomUUID(), approvedAt: new Date().toISOString() };
+  const data = {
+    requestId: randomUUID(),
+    userId: supplier.id,
+    role: 'SUPPLIER' as const,
+    reviewedBy: randomUUID(),
+    approvedAt: new Date().toISOString(),
+  };
   await publishEvent(test.platform.eventBus, VerificationEvents.approved, supplier.id, data, 'verification');
-  return eventually(async () => {
-    const refreshed = await test.query(`mutation ($token: String!) { refreshSession(refreshToken: $token) { accessToken refreshToken user { verified } } }`, {
-      variables: { token: supplier.refreshToken },
-    });
-    const session = refreshed.data?.['refreshSession'];
-    if (session === undefined || session === null) throw new Error(`refresh failed: ${JSON.stringify(refreshed.errors)}`);
-    supplier = { ...supplier, accessToken: session.accessToken, refreshToken: session.refreshToken };
-    return session.user.verified ? supplier : undefined;
-  }, 15_000, 'the supplier’s verification');
+  return eventually(
+    async () => {
+      const refreshed = await test.query(
+        `mutation ($token: String!) { refreshSession(refreshToken: $token) { accessToken refreshToken user { verified } } }`,
+        {
+          variables: { token: supplier.refreshToken },
+        },
+      );
+      const session = refreshed.data?.['refreshSession'];
+      if (session === undefined || session === null) throw new Error(`refresh failed: ${JSON.stringify(refreshed.errors)}`);
+      supplier = { ...supplier, accessToken: session.accessToken, refreshToken: session.refreshToken };
+      return session.user.verified ? supplier : undefined;
+    },
+    15_000,
+    'the supplier’s verification',
+  );
 }

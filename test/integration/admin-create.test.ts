@@ -16,7 +16,17 @@ async function createAdmin(environment: Record<string, string>) {
   delete settings['DATABASE_URL'];
   delete settings['ACCOUNTS_DATABASE_URL'];
   Object.assign(settings, environment);
-  const args = ['--import', 'tsx', join(projectRoot, 'scripts', 'create-admin.ts'), '--email', 'ana@example.com', '--phone', '+5511999990000', '--name', 'Ana Admin'];
+  const args = [
+    '--import',
+    'tsx',
+    join(projectRoot, 'scripts', 'create-admin.ts'),
+    '--email',
+    'ana@example.com',
+    '--phone',
+    '+5511999990000',
+    '--name',
+    'Ana Admin',
+  ];
   try {
     const { stdout, stderr } = await run(process.execPath, args, { cwd: projectRoot, env: settings, timeout: 60_000 });
     return { code: 0, stdout, stderr };

@@ -25,18 +25,26 @@ const observations = () => alerts().consumers.find((consumer) => consumer.name =
 
 /** Events of one type for one rule written to alerts' outbox: what will be published, counted without waiting on the relay. */
 async function outboxCount(type: string, ruleId: string): Promise<number> {
-  const { rows } = await sql(`select count(*)::int as n from outbox_events where envelope->>'type' = $1 and envelope->'data'->>'ruleId' = $2`, [type, ruleId]);
+  const { rows } = await sql(
+    `select count(*)::int as n from outbox_events where envelope->>'type' = $1 and envelope->'data'->>'ruleId' = $2`,
+    [type, ruleId],
+  );
   return rows[0].n;
 }
 
-const ruleFields = 'id name kind threshold clearThreshold windowMinutes enabled severity escalationPolicy { id levels { level acknowledgeWithinMinutes recipients { id } } }';
-const alertFields = 'id status severity summary key escalationLevel nextEscalationAt triggerValue lastValue resolvedBy { id } acknowledgedBy { id } rule { id name }';
+const ruleFields =
+  'id name kind threshold clearThreshold windowMinutes enabled severity escalationPolicy { id levels { level acknowledgeWithinMinutes recipients { id } } }';
+const alertFields =
+  'id status severity summary key escalationLevel nextEscalationAt triggerValue lastValue resolvedBy { id } acknowledgedBy { id } rule { id name }';
 
 async function createRule(input: Record<string, unknown>, as: SignedInUser = admin) {
-  return test.query<{ createAlertRule: any }>(`mutation ($input: CreateAlertRuleInput!) { createAlertRule(input: $input) { ${ruleFields} } }`, {
-    token: as.accessToken,
-    variables: { input },
-  });
+  return test.query<{ createAlertRule: any }>(
+    `mutation ($input: CreateAlertRuleInput!) { createAlertRule(input: $input) { ${ruleFields} } }`,
+    {
+      token: as.accessToken,
+      variables: { input },
+    },
+  );
 }
 
 async function ruleId(input: Record<string, unknown>): Promise<string> {
@@ -64,10 +72,17 @@ beforeAll(async () => {
 
 /** Alerts learns roles from user events: waits until it has heard whether each of these users is an admin. */
 async function heardOfAdmins(userIds: string[], admin = true): Promise<void> {
-  await eventually(async () => {
-    const { rows } = await sql('select count(*)::int as n from admin_roles where user_id = any($1::uuid[]) and admin = $2', [userIds, admin]);
-    return rows[0].n === userIds.length ? true : undefined;
-  }, 30_000, `alerts heard that ${userIds.join(', ')} ${admin ? 'are' : 'are not'} admins`);
+  await eventually(
+    async () => {
+      const { rows } = await sql('select count(*)::int as n from admin_roles where user_id = any($1::uuid[]) and admin = $2', [
+        userIds,
+        admin,
+      ]);
+      return rows[0].n === userIds.length ? true : undefined;
+    },
+    30_000,
+    `alerts heard that ${userIds.join(', ')} ${admin ? 'are' : 'are not'} admins`,
+  );
 }
 
 afterAll(async () => {
@@ -89,10 +104,13 @@ describe('alert rules', () => {
 
   it('are listed and changed by admins only', async () => {
     const id = await ruleId({ name: 'Sem entregador', kind: 'COURIER_NOT_FOUND', threshold: 50, windowMinutes: 30, enabled: false });
-    const changed = await test.query<{ updateAlertRule: any }>(`mutation ($id: ID!) { updateAlertRule(id: $id, input: { threshold: 40, windowMinutes: 20 }) { ${ruleFields} } }`, {
-      token: admin.accessToken,
-      variables: { id },
-    });
+    const changed = await test.query<{ updateAlertRule: any }>(
+      `mutation ($id: ID!) { updateAlertRule(id: $id, input: { threshold: 40, windowMinutes: 20 }) { ${ruleFields} } }`,
+      {
+        token: admin.accessToken,
+        variables: { id },
+      },
+    );
     expect(changed.data!.updateAlertRule).toMatchObject({ threshold: 40, clearThreshold: 20, windowMinutes: 20, enabled: false });
     const listed = await test.query<{ alertRules: any[] }>('{ alertRules { id threshold } }', { token: admin.accessToken });
     expect(listed.data!.alertRules).toContainEqual({ id, threshold: 40 });
@@ -112,10 +130,16 @@ describe('who receives alerts', () => {
   it('refuses a policy naming anyone but admins, with BAD_USER_INPUT naming each such user', async () => {
     const customer = await registerUser(test, 'CUSTOMER');
     const supplier = await registerUser(test, 'SUPPLIER');
-    await eventually(async () => {
-      const { rows } = await sql('select count(*)::int as n from admin_roles where user_id = any($1::uuid[])', [[customer.id, supplier.id]]);
-      return rows[0].n === 2 ? true : undefined;
-    }, 30_000, 'alerts heard of the customer and the supplier');
+    await eventually(
+      async () => {
+        const { rows } = await sql('select count(*)::int as n from admin_roles where user_id = any($1::uuid[])', [
+          [customer.id, supplier.id],
+        ]);
+        return rows[0].n === 2 ? true : undefined;
+      },
+      30_000,
+      'alerts heard of the customer and the supplier',
+    );
     const stranger = randomUUID();
     const refused = await createPolicy([
       { recipientUserIds: [admin.id, customer.id], acknowledgeWithinMinutes: 5 },
@@ -127,7 +151,9 @@ describe('who receives alerts', () => {
       { field: 'input.levels.1.recipientUserIds', message: expect.stringContaining(supplier.id) },
       { field: 'input.levels.1.recipientUserIds', message: expect.stringContaining(stranger) },
     ]);
-    const policies = await test.query<{ escalationPolicies: Array<{ name: string }> }>('{ escalationPolicies { name } }', { token: admin.accessToken });
+    const policies = await test.query<{ escalationPolicies: Array<{ name: string }> }>('{ escalationPolicies { name } }', {
+      token: admin.accessToken,
+    });
     expect(policies.data!.escalationPolicies.map((policy) => policy.name)).not.toContain('Plantão restrito');
   });
 
@@ -143,11 +169,25 @@ describe('who receives alerts', () => {
     expect(demoted.errors).toBeUndefined();
     await heardOfAdmins([leaving.id], false);
 
-    const rule = await ruleId({ name: 'Entregador sumido', kind: 'COURIER_NOT_FOUND', threshold: 1, windowMinutes: 60, escalationPolicyId: policy.data!.createEscalationPolicy.id });
+    const rule = await ruleId({
+      name: 'Entregador sumido',
+      kind: 'COURIER_NOT_FOUND',
+      threshold: 1,
+      windowMinutes: 60,
+      escalationPolicyId: policy.data!.createEscalationPolicy.id,
+    });
     const order = parties();
-    await publishEvent(test.platform.eventBus, CourierEvents.notFound, order.orderId, { ...order, offersMade: 3, searchedSince: new Date(Date.now() - 600_000).toISOString(), at: new Date().toISOString() }, 'couriers');
+    await publishEvent(
+      test.platform.eventBus,
+      CourierEvents.notFound,
+      order.orderId,
+      { ...order, offersMade: 3, searchedSince: new Date(Date.now() - 600_000).toISOString(), at: new Date().toISOString() },
+      'couriers',
+    );
     const [triggered] = await probe.waitFor((event) => event.envelope?.type === 'alert.triggered' && event.envelope.data.ruleId === rule);
-    const [escalated] = await probe.waitFor((event) => event.envelope?.type === 'alert.escalated' && event.envelope.data.alertId === triggered!.envelope!.data.alertId);
+    const [escalated] = await probe.waitFor(
+      (event) => event.envelope?.type === 'alert.escalated' && event.envelope.data.alertId === triggered!.envelope!.data.alertId,
+    );
     expect(escalated!.envelope!.data.recipientUserIds).toEqual([admin.id]);
   });
 });
@@ -156,21 +196,47 @@ describe('an incident', () => {
   it('triggers, escalates level by level while nobody acknowledges, is seen live, and resolves when the condition clears', async () => {
     const policy = await test.query<{ createEscalationPolicy: any }>(
       `mutation ($input: CreateEscalationPolicyInput!) { createEscalationPolicy(input: $input) { id levels { level acknowledgeWithinMinutes recipients { id } } } }`,
-      { token: admin.accessToken, variables: { input: { name: 'Plantão', levels: [
-        { recipientUserIds: [admin.id], acknowledgeWithinMinutes: 5 },
-        { recipientUserIds: [secondLevel.id], acknowledgeWithinMinutes: 10 },
-      ] } } },
+      {
+        token: admin.accessToken,
+        variables: {
+          input: {
+            name: 'Plantão',
+            levels: [
+              { recipientUserIds: [admin.id], acknowledgeWithinMinutes: 5 },
+              { recipientUserIds: [secondLevel.id], acknowledgeWithinMinutes: 10 },
+            ],
+          },
+        },
+      },
     );
     expect(policy.errors).toBeUndefined();
-    const rule = await ruleId({ name: 'Pedido sem confirmação', kind: 'ORDER_NOT_CONFIRMED', severity: 'CRITICAL', threshold: 1, windowMinutes: 15, escalationPolicyId: policy.data!.createEscalationPolicy.id });
+    const rule = await ruleId({
+      name: 'Pedido sem confirmação',
+      kind: 'ORDER_NOT_CONFIRMED',
+      severity: 'CRITICAL',
+      threshold: 1,
+      windowMinutes: 15,
+      escalationPolicyId: policy.data!.createEscalationPolicy.id,
+    });
     const feed = liveFeed<{ alertUpdated: any }>(live, `subscription { alertUpdated { ${alertFields} } }`);
     const order = parties();
-    await publishEvent(test.platform.eventBus, OrderEvents.created, order.orderId, {
-      ...order,
-      items: [{ productId: randomUUID(), quantity: 1, unitPriceAmount: 11_000, lineTotalAmount: 11_000 }],
-      subtotalAmount: 11_000, deliveryFeeAmount: 0, totalAmount: 11_000, currency: 'BRL', paymentMethod: 'CASH_ON_DELIVERY',
-      deliveryLocation: { latitude: -23.55, longitude: -46.63 }, createdAt: new Date(Date.now() - 20 * 60_000).toISOString(),
-    }, 'orders');
+    await publishEvent(
+      test.platform.eventBus,
+      OrderEvents.created,
+      order.orderId,
+      {
+        ...order,
+        items: [{ productId: randomUUID(), quantity: 1, unitPriceAmount: 11_000, lineTotalAmount: 11_000 }],
+        subtotalAmount: 11_000,
+        deliveryFeeAmount: 0,
+        totalAmount: 11_000,
+        currency: 'BRL',
+        paymentMethod: 'CASH_ON_DELIVERY',
+        deliveryLocation: { latitude: -23.55, longitude: -46.63 },
+        createdAt: new Date(Date.now() - 20 * 60_000).toISOString(),
+      },
+      'orders',
+    );
 
     const [triggered] = await probe.waitFor((event) => event.envelope?.type === 'alert.triggered' && event.envelope.data.ruleId === rule);
     const alertId = triggered!.envelope!.data.alertId;
@@ -187,14 +253,27 @@ describe('an incident', () => {
 
     // Five minutes pass without an acknowledgement.
     await sql(`update alerts set next_escalation_at = now() - interval '1 second' where id = $1`, [alertId]);
-    const [second] = await probe.waitFor((event) => event.envelope?.type === 'alert.escalated' && event.envelope.data.alertId === alertId && event.envelope.data.level === 2);
+    const [second] = await probe.waitFor(
+      (event) => event.envelope?.type === 'alert.escalated' && event.envelope.data.alertId === alertId && event.envelope.data.level === 2,
+    );
     expect(second!.envelope!.data.recipientUserIds).toEqual([secondLevel.id]);
     await feed.waitFor((data) => data.alertUpdated.id === alertId && data.alertUpdated.escalationLevel === 2);
 
-    await publishEvent(test.platform.eventBus, OrderEvents.confirmed, order.orderId, {
-      ...order, totalAmount: 11_000, currency: 'BRL', paymentMethod: 'CASH_ON_DELIVERY', cylinderCount: 1,
-      deliveryLocation: { latitude: -23.55, longitude: -46.63 }, confirmedAt: new Date().toISOString(),
-    }, 'orders');
+    await publishEvent(
+      test.platform.eventBus,
+      OrderEvents.confirmed,
+      order.orderId,
+      {
+        ...order,
+        totalAmount: 11_000,
+        currency: 'BRL',
+        paymentMethod: 'CASH_ON_DELIVERY',
+        cylinderCount: 1,
+        deliveryLocation: { latitude: -23.55, longitude: -46.63 },
+        confirmedAt: new Date().toISOString(),
+      },
+      'orders',
+    );
     const [resolved] = await probe.waitFor((event) => event.envelope?.type === 'alert.resolved' && event.envelope.data.alertId === alertId);
     expect(resolved!.envelope!.data.resolvedBy).toBeNull();
     const closed = await feed.waitFor((data) => data.alertUpdated.id === alertId && data.alertUpdated.status === 'RESOLVED');
@@ -205,20 +284,45 @@ describe('an incident', () => {
   it('stops escalating once acknowledged, and an admin may resolve it by hand', async () => {
     const policy = await test.query<{ createEscalationPolicy: any }>(
       `mutation ($input: CreateEscalationPolicyInput!) { createEscalationPolicy(input: $input) { id } }`,
-      { token: admin.accessToken, variables: { input: { name: 'Plantão curto', levels: [
-        { recipientUserIds: [admin.id], acknowledgeWithinMinutes: 1 },
-        { recipientUserIds: [secondLevel.id], acknowledgeWithinMinutes: 1 },
-      ] } } },
+      {
+        token: admin.accessToken,
+        variables: {
+          input: {
+            name: 'Plantão curto',
+            levels: [
+              { recipientUserIds: [admin.id], acknowledgeWithinMinutes: 1 },
+              { recipientUserIds: [secondLevel.id], acknowledgeWithinMinutes: 1 },
+            ],
+          },
+        },
+      },
     );
-    const rule = await ruleId({ name: 'Entregador não encontrado', kind: 'COURIER_NOT_FOUND', threshold: 1, windowMinutes: 60, escalationPolicyId: policy.data!.createEscalationPolicy.id });
+    const rule = await ruleId({
+      name: 'Entregador não encontrado',
+      kind: 'COURIER_NOT_FOUND',
+      threshold: 1,
+      windowMinutes: 60,
+      escalationPolicyId: policy.data!.createEscalationPolicy.id,
+    });
     const order = parties();
-    await publishEvent(test.platform.eventBus, CourierEvents.notFound, order.orderId, { ...order, offersMade: 3, searchedSince: new Date(Date.now() - 600_000).toISOString(), at: new Date().toISOString() }, 'couriers');
+    await publishEvent(
+      test.platform.eventBus,
+      CourierEvents.notFound,
+      order.orderId,
+      { ...order, offersMade: 3, searchedSince: new Date(Date.now() - 600_000).toISOString(), at: new Date().toISOString() },
+      'couriers',
+    );
     const [triggered] = await probe.waitFor((event) => event.envelope?.type === 'alert.triggered' && event.envelope.data.ruleId === rule);
     const alertId = triggered!.envelope!.data.alertId;
 
     const acknowledge = `mutation ($id: ID!) { acknowledgeAlert(id: $id) { ${alertFields} } }`;
     const acknowledged = await test.query<{ acknowledgeAlert: any }>(acknowledge, { token: admin.accessToken, variables: { id: alertId } });
-    expect(acknowledged.data!.acknowledgeAlert).toMatchObject({ status: 'ACKNOWLEDGED', acknowledgedBy: { id: admin.id }, nextEscalationAt: null, escalationLevel: 1 });
+    expect(acknowledged.data!.acknowledgeAlert).toMatchObject({
+      status: 'ACKNOWLEDGED',
+      acknowledgedBy: { id: admin.id },
+      nextEscalationAt: null,
+      escalationLevel: 1,
+    });
     const again = await test.query<{ acknowledgeAlert: any }>(acknowledge, { token: admin.accessToken, variables: { id: alertId } });
     expect(again.data!.acknowledgeAlert.status).toBe('ACKNOWLEDGED');
 
@@ -228,9 +332,14 @@ describe('an incident', () => {
     expect(await outboxCount('alert.escalated', rule)).toBe(1);
     expect(await outboxCount('alert.acknowledged', rule)).toBe(1);
 
-    const resolved = await test.query<{ resolveAlert: any }>(`mutation ($id: ID!) { resolveAlert(id: $id) { ${alertFields} } }`, { token: admin.accessToken, variables: { id: alertId } });
+    const resolved = await test.query<{ resolveAlert: any }>(`mutation ($id: ID!) { resolveAlert(id: $id) { ${alertFields} } }`, {
+      token: admin.accessToken,
+      variables: { id: alertId },
+    });
     expect(resolved.data!.resolveAlert).toMatchObject({ status: 'RESOLVED', resolvedBy: { id: admin.id } });
-    const [event] = await probe.waitFor((candidate) => candidate.envelope?.type === 'alert.resolved' && candidate.envelope.data.alertId === alertId);
+    const [event] = await probe.waitFor(
+      (candidate) => candidate.envelope?.type === 'alert.resolved' && candidate.envelope.data.alertId === alertId,
+    );
     expect(event!.envelope!.data.resolvedBy).toBe(admin.id);
   });
 });
@@ -242,12 +351,27 @@ describe('deduplication', () => {
     const supplierId = randomUUID();
     let previous = 20;
     for (const stockQuantity of [5, 6, 5, 7, 4, 9, 5, 10]) {
-      await publishEvent(test.platform.eventBus, ProductEvents.inventoryUpdated, productId, {
-        productId, supplierId, previousQuantity: previous, stockQuantity, lowStockThreshold: 5, crossedLowThreshold: previous > 5 && stockQuantity <= 5,
-      }, 'products');
+      await publishEvent(
+        test.platform.eventBus,
+        ProductEvents.inventoryUpdated,
+        productId,
+        {
+          productId,
+          supplierId,
+          previousQuantity: previous,
+          stockQuantity,
+          lowStockThreshold: 5,
+          crossedLowThreshold: previous > 5 && stockQuantity <= 5,
+        },
+        'products',
+      );
       previous = stockQuantity;
     }
-    await eventually(async () => ((await alertsOf(rule))[0]?.status === 'RESOLVED' ? true : undefined), 30_000, 'the low-stock alert resolved');
+    await eventually(
+      async () => ((await alertsOf(rule))[0]?.status === 'RESOLVED' ? true : undefined),
+      30_000,
+      'the low-stock alert resolved',
+    );
     const history = await alertsOf(rule);
     expect(history).toHaveLength(1);
     expect(history[0]).toMatchObject({ key: productId, triggerValue: 5, lastValue: 10 });
@@ -258,11 +382,19 @@ describe('deduplication', () => {
   it('raises one alert for messages arriving on the dead-letter topic, however many consumers refuse them', async () => {
     const rule = await ruleId({ name: 'Mensagens mortas', kind: 'DEAD_LETTERS', threshold: 1, windowMinutes: 60 });
     await test.platform.eventBus.publish([{ topic: ORDER_TOPIC, key: randomUUID(), value: 'this is not an event' }]);
-    await eventually(async () => {
-      const { rows } = await sql('select count(*)::int as n from dead_letters where original_topic like $1', [`%${ORDER_TOPIC}`]);
-      return rows[0].n >= 2 ? true : undefined;
-    }, 30_000, 'two consumers dead-lettered the message');
-    const raised = await eventually(async () => ((await alertsOf(rule)).length > 0 ? alertsOf(rule) : undefined), 30_000, 'the dead-letter alert');
+    await eventually(
+      async () => {
+        const { rows } = await sql('select count(*)::int as n from dead_letters where original_topic like $1', [`%${ORDER_TOPIC}`]);
+        return rows[0].n >= 2 ? true : undefined;
+      },
+      30_000,
+      'two consumers dead-lettered the message',
+    );
+    const raised = await eventually(
+      async () => ((await alertsOf(rule)).length > 0 ? alertsOf(rule) : undefined),
+      30_000,
+      'the dead-letter alert',
+    );
     expect(raised).toHaveLength(1);
     expect(raised[0].status).toBe('OPEN');
     expect(await outboxCount('alert.triggered', rule)).toBe(1);
@@ -274,16 +406,30 @@ describe('deduplication', () => {
     const burst: EventEnvelope[] = Array.from({ length: 1_000 }, () => {
       const order = parties();
       return createEnvelope({
-        type: PaymentEvents.failed.type, source: 'payments', subject: order.orderId, schemaVersion: 1, correlationId: `burst-${randomUUID()}`,
+        type: PaymentEvents.failed.type,
+        source: 'payments',
+        subject: order.orderId,
+        schemaVersion: 1,
+        correlationId: `burst-${randomUUID()}`,
         data: PaymentEvents.failed.data.parse({
-          paymentId: randomUUID(), orderId: order.orderId, customerId: order.customerId, method: 'CARD', reasonCode: 'DECLINED', reason: 'declined', failedAt: new Date().toISOString(),
+          paymentId: randomUUID(),
+          orderId: order.orderId,
+          customerId: order.customerId,
+          method: 'CARD',
+          reasonCode: 'DECLINED',
+          reason: 'declined',
+          failedAt: new Date().toISOString(),
         }),
       });
     });
     const messages = burst.map((envelope) => ({ topic: PAYMENT_TOPIC, key: envelope.subject, value: JSON.stringify(envelope) }));
     const handledBefore = observations().stats().handled;
     await test.platform.eventBus.publish(messages);
-    await eventually(async () => (observations().stats().handled - handledBefore >= 1_000 ? true : undefined), 600_000, 'the burst consumed');
+    await eventually(
+      async () => (observations().stats().handled - handledBefore >= 1_000 ? true : undefined),
+      600_000,
+      'the burst consumed',
+    );
 
     const open = await alertsOf(rule);
     expect(open).toHaveLength(1);
@@ -292,10 +438,16 @@ describe('deduplication', () => {
 
     const duplicatesBefore = observations().stats().duplicates;
     await test.platform.eventBus.publish(messages);
-    await eventually(async () => (observations().stats().duplicates - duplicatesBefore >= 1_000 ? true : undefined), 300_000, 'the replay consumed');
+    await eventually(
+      async () => (observations().stats().duplicates - duplicatesBefore >= 1_000 ? true : undefined),
+      300_000,
+      'the replay consumed',
+    );
     expect(await alertsOf(rule)).toHaveLength(1);
     expect(await outboxCount('alert.triggered', rule)).toBe(1);
-    const { rows } = await sql('select count(*)::int as n from payment_observations where event_id = any($1::uuid[])', [burst.map((envelope) => envelope.id)]);
+    const { rows } = await sql('select count(*)::int as n from payment_observations where event_id = any($1::uuid[])', [
+      burst.map((envelope) => envelope.id),
+    ]);
     expect(rows[0].n).toBe(1_000);
   }, 1_000_000);
 });

@@ -92,62 +92,160 @@ async function publishDay(): Promise<void> {
   const bus = test.platform.eventBus;
   const publish = async (...args: Parameters<typeof publishEvent>) => void published.push(await publishEvent(...args));
   for (const product of products) {
-    await publish(bus, ProductEvents.created, product.productId, {
-      productId: product.productId, supplierId: product.supplierId, name: product.name, cylinderType: 'P13',
-      priceAmount: product.price, currency: 'BRL', stockQuantity: 100, lowStockThreshold: null, active: true,
-    }, 'products');
+    await publish(
+      bus,
+      ProductEvents.created,
+      product.productId,
+      {
+        productId: product.productId,
+        supplierId: product.supplierId,
+        name: product.name,
+        cylinderType: 'P13',
+        priceAmount: product.price,
+        currency: 'BRL',
+        stockQuantity: 100,
+        lowStockThreshold: null,
+        active: true,
+      },
+      'products',
+    );
   }
   for (const order of orders) {
     const parties = { orderId: order.orderId, customerId: order.customerId, supplierId: order.supplierId };
     const total = order.quantity * order.unitPrice;
-    await publish(bus, OrderEvents.created, order.orderId, {
-      ...parties,
-      items: [{ productId: order.productId, quantity: order.quantity, unitPriceAmount: order.unitPrice, lineTotalAmount: total }],
-      subtotalAmount: total, deliveryFeeAmount: 0, totalAmount: total, currency: 'BRL', paymentMethod: 'CARD',
-      deliveryLocation: { latitude: -23.55, longitude: -46.63 }, createdAt: iso(order.placedAt),
-    }, 'orders');
+    await publish(
+      bus,
+      OrderEvents.created,
+      order.orderId,
+      {
+        ...parties,
+        items: [{ productId: order.productId, quantity: order.quantity, unitPriceAmount: order.unitPrice, lineTotalAmount: total }],
+        subtotalAmount: total,
+        deliveryFeeAmount: 0,
+        totalAmount: total,
+        currency: 'BRL',
+        paymentMethod: 'CARD',
+        deliveryLocation: { latitude: -23.55, longitude: -46.63 },
+        createdAt: iso(order.placedAt),
+      },
+      'orders',
+    );
     const paymentId = randomUUID();
     for (let attempt = 0; attempt < order.paymentFailures; attempt += 1) {
-      await publish(bus, PaymentEvents.failed, order.orderId, {
-        paymentId, orderId: order.orderId, customerId: order.customerId, method: 'CARD', reasonCode: 'DECLINED', reason: 'declined',
-        failedAt: iso(order.placedAt + (attempt + 1) * 10_000),
-      }, 'payments');
+      await publish(
+        bus,
+        PaymentEvents.failed,
+        order.orderId,
+        {
+          paymentId,
+          orderId: order.orderId,
+          customerId: order.customerId,
+          method: 'CARD',
+          reasonCode: 'DECLINED',
+          reason: 'declined',
+          failedAt: iso(order.placedAt + (attempt + 1) * 10_000),
+        },
+        'payments',
+      );
     }
     if (order.paid) {
-      await publish(bus, PaymentEvents.processed, order.orderId, {
-        paymentId, ...parties, amount: total, currency: 'BRL', method: 'CARD', providerReference: 'sandbox', capturedAt: iso(order.placedAt + MINUTE),
-      }, 'payments');
+      await publish(
+        bus,
+        PaymentEvents.processed,
+        order.orderId,
+        {
+          paymentId,
+          ...parties,
+          amount: total,
+          currency: 'BRL',
+          method: 'CARD',
+          providerReference: 'sandbox',
+          capturedAt: iso(order.placedAt + MINUTE),
+        },
+        'payments',
+      );
     }
     if (order.confirmedAt !== null) {
-      await publish(bus, OrderEvents.confirmed, order.orderId, {
-        ...parties, totalAmount: total, currency: 'BRL', paymentMethod: 'CARD', cylinderCount: order.quantity,
-        deliveryLocation: { latitude: -23.55, longitude: -46.63 }, confirmedAt: iso(order.confirmedAt),
-      }, 'orders');
+      await publish(
+        bus,
+        OrderEvents.confirmed,
+        order.orderId,
+        {
+          ...parties,
+          totalAmount: total,
+          currency: 'BRL',
+          paymentMethod: 'CARD',
+          cylinderCount: order.quantity,
+          deliveryLocation: { latitude: -23.55, longitude: -46.63 },
+          confirmedAt: iso(order.confirmedAt),
+        },
+        'orders',
+      );
     }
     if (order.assignedAt !== null) {
-      await publish(bus, CourierEvents.assigned, order.orderId, { ...parties, courierId: order.courierId, offerId: randomUUID(), assignedAt: iso(order.assignedAt) }, 'couriers');
+      await publish(
+        bus,
+        CourierEvents.assigned,
+        order.orderId,
+        { ...parties, courierId: order.courierId, offerId: randomUUID(), assignedAt: iso(order.assignedAt) },
+        'couriers',
+      );
     }
     if (order.deliveredAt !== null) {
-      await publish(bus, OrderEvents.inTransit, order.orderId, { ...parties, courierId: order.courierId, at: iso(order.assignedAt! + MINUTE) }, 'orders');
-      await publish(bus, OrderEvents.delivered, order.orderId, {
-        ...parties, courierId: order.courierId, paymentMethod: 'CARD', totalAmount: total, currency: 'BRL', deliveredAt: iso(order.deliveredAt),
-      }, 'orders');
+      await publish(
+        bus,
+        OrderEvents.inTransit,
+        order.orderId,
+        { ...parties, courierId: order.courierId, at: iso(order.assignedAt! + MINUTE) },
+        'orders',
+      );
+      await publish(
+        bus,
+        OrderEvents.delivered,
+        order.orderId,
+        {
+          ...parties,
+          courierId: order.courierId,
+          paymentMethod: 'CARD',
+          totalAmount: total,
+          currency: 'BRL',
+          deliveredAt: iso(order.deliveredAt),
+        },
+        'orders',
+      );
     }
     if (order.cancelledAt !== null) {
-      await publish(bus, OrderEvents.cancelled, order.orderId, {
-        ...parties, previousStatus: order.confirmedAt === null ? 'PENDING_PAYMENT' : 'CONFIRMED', reasonCode: 'CUSTOMER_REQUEST', reason: 'changed my mind',
-        cancelledBy: order.customerId, items: [{ productId: order.productId, quantity: order.quantity }], cancelledAt: iso(order.cancelledAt),
-      }, 'orders');
+      await publish(
+        bus,
+        OrderEvents.cancelled,
+        order.orderId,
+        {
+          ...parties,
+          previousStatus: order.confirmedAt === null ? 'PENDING_PAYMENT' : 'CONFIRMED',
+          reasonCode: 'CUSTOMER_REQUEST',
+          reason: 'changed my mind',
+          cancelledBy: order.customerId,
+          items: [{ productId: order.productId, quantity: order.quantity }],
+          cancelledAt: iso(order.cancelledAt),
+        },
+        'orders',
+      );
     }
   }
 }
 
 /** Every scripted event is in analytics' tables. */
 async function ingested(count = published.length): Promise<void> {
-  await eventually(async () => {
-    const { rows } = await sql('select count(*)::int as n from analytics_events where id = any($1::uuid[])', [published.map((event) => event.id)]);
-    return rows[0].n >= count ? true : undefined;
-  }, 60_000, 'the scripted day ingested');
+  await eventually(
+    async () => {
+      const { rows } = await sql('select count(*)::int as n from analytics_events where id = any($1::uuid[])', [
+        published.map((event) => event.id),
+      ]);
+      return rows[0].n >= count ? true : undefined;
+    },
+    60_000,
+    'the scripted day ingested',
+  );
 }
 
 /** PostgreSQL's percentile_cont: linear interpolation between the closest ranks. */
@@ -167,7 +265,9 @@ function expectedFigures(from: number, to: number, supplierId: string | null) {
   const delivered = mine.filter((order) => inRange(order.deliveredAt));
   const gmv = delivered.reduce((sum, order) => sum + order.quantity * order.unitPrice, 0);
   const seconds = delivered.map((order) => (order.deliveredAt! - order.confirmedAt!) / 1000);
-  const failures = mine.flatMap((order) => Array.from({ length: order.paymentFailures }, (_, attempt) => order.placedAt + (attempt + 1) * 10_000)).filter(inRange).length;
+  const failures = mine
+    .flatMap((order) => Array.from({ length: order.paymentFailures }, (_, attempt) => order.placedAt + (attempt + 1) * 10_000))
+    .filter(inRange).length;
   const successes = mine.filter((order) => order.paid && inRange(order.placedAt + MINUTE)).length;
   return {
     ordersPlaced: mine.filter((order) => inRange(order.placedAt)).length,
@@ -182,7 +282,8 @@ function expectedFigures(from: number, to: number, supplierId: string | null) {
   };
 }
 
-const figures = 'ordersPlaced ordersDelivered grossMerchandiseValue platformRevenue averageDeliverySeconds p90DeliverySeconds paymentsSucceeded paymentsFailed paymentSuccessRate';
+const figures =
+  'ordersPlaced ordersDelivered grossMerchandiseValue platformRevenue averageDeliverySeconds p90DeliverySeconds paymentsSucceeded paymentsFailed paymentSuccessRate';
 const metricsQuery = `query ($input: MetricsInput!) {
   businessMetrics(input: $input) {
     from to granularity supplierId
@@ -193,7 +294,12 @@ const metricsQuery = `query ($input: MetricsInput!) {
   }
 }`;
 
-const dayInput = (extra: Record<string, unknown> = {}) => ({ from: iso(DAY_START), to: iso(DAY_START + 24 * HOUR), granularity: 'HOUR', ...extra });
+const dayInput = (extra: Record<string, unknown> = {}) => ({
+  from: iso(DAY_START),
+  to: iso(DAY_START + 24 * HOUR),
+  granularity: 'HOUR',
+  ...extra,
+});
 
 async function metricsAs(user: SignedInUser, input: Record<string, unknown>) {
   return test.query<{ businessMetrics: any }>(metricsQuery, { token: user.accessToken, variables: { input } });
@@ -270,14 +376,20 @@ describe('analytics over a scripted day on the real broker', () => {
     expect(own.data!.businessMetrics.totals.ordersPlaced).toBe(expected.ordersPlaced);
     expect(own.data!.businessMetrics.totals.grossMerchandiseValue).toBe(expected.grossMerchandiseValue);
     expect(own.data!.businessMetrics.totals.paymentsFailed).toBe(expected.paymentsFailed);
-    expect(own.data!.businessMetrics.topProducts.every((product: any) => products.find((p) => p.productId === product.product.id)?.supplierId === supplierA.id)).toBe(true);
+    expect(
+      own.data!.businessMetrics.topProducts.every(
+        (product: any) => products.find((p) => p.productId === product.product.id)?.supplierId === supplierA.id,
+      ),
+    ).toBe(true);
 
     const other = await metricsAs(supplierA, dayInput({ supplierId: supplierB.id }));
     expect(other.data).toBeNull();
     expect(other.errors?.[0]?.extensions?.['code']).toBe('FORBIDDEN');
 
     const adminScoped = await metricsAs(admin, dayInput({ supplierId: supplierB.id }));
-    expect(adminScoped.data!.businessMetrics.totals.ordersPlaced).toBe(expectedFigures(DAY_START, DAY_START + 24 * HOUR, supplierB.id).ordersPlaced);
+    expect(adminScoped.data!.businessMetrics.totals.ordersPlaced).toBe(
+      expectedFigures(DAY_START, DAY_START + 24 * HOUR, supplierB.id).ordersPlaced,
+    );
 
     const customer = await registerUser(test, 'CUSTOMER');
     expect((await metricsAs(customer, dayInput())).errors?.[0]?.extensions?.['code']).toBe('FORBIDDEN');
@@ -297,7 +409,11 @@ describe('analytics over a scripted day on the real broker', () => {
     await test.platform.eventBus.publish(
       published.map((envelope) => ({ topic: topicOf(envelope.type), key: envelope.subject, value: JSON.stringify(envelope) })),
     );
-    await eventually(async () => (consumer.stats().duplicates - duplicatesBefore >= published.length ? true : undefined), 60_000, 'the replay consumed');
+    await eventually(
+      async () => (consumer.stats().duplicates - duplicatesBefore >= published.length ? true : undefined),
+      60_000,
+      'the replay consumed',
+    );
     const after = (await metricsAs(admin, dayInput())).data!.businessMetrics;
     expect(after).toEqual(before);
     const { rows } = await sql('select count(*)::int as n from payment_outcomes');
@@ -362,7 +478,10 @@ describe('analytics over a scripted day on the real broker', () => {
       orderWriter.release();
       paymentWriter.release();
     }
-    const { rows } = await sql('select payments_failed from metrics_minute_rollups where supplier_id = $1 and bucket = $2', [supplierId, at]);
+    const { rows } = await sql('select payments_failed from metrics_minute_rollups where supplier_id = $1 and bucket = $2', [
+      supplierId,
+      at,
+    ]);
     expect(rows).toEqual([{ payments_failed: 1 }]);
   });
 });
@@ -380,15 +499,26 @@ describe('reports', () => {
     const id = requested.data!.requestReport.id;
     expect(requested.data!.requestReport.downloadUrl).toBeNull();
 
-    const ready = await eventually(async () => {
-      const report = (await test.query<{ report: any }>(reportQuery, { token: admin.accessToken, variables: { id } })).data?.report;
-      return report?.status === 'READY' ? report : undefined;
-    }, 30_000, 'the report generated');
+    const ready = await eventually(
+      async () => {
+        const report = (await test.query<{ report: any }>(reportQuery, { token: admin.accessToken, variables: { id } })).data?.report;
+        return report?.status === 'READY' ? report : undefined;
+      },
+      30_000,
+      'the report generated',
+    );
     expect(ready.requestedBy.id).toBe(admin.id);
     const [generated] = await probe.waitFor((event) => event.envelope?.type === 'report.generated' && event.envelope.data.reportId === id);
-    expect(generated!.envelope!.data).toMatchObject({ requestedBy: admin.id, kind: 'METRICS_HOURLY', format: 'CSV', periodStart: iso(DAY_START) });
+    expect(generated!.envelope!.data).toMatchObject({
+      requestedBy: admin.id,
+      kind: 'METRICS_HOURLY',
+      format: 'CSV',
+      periodStart: iso(DAY_START),
+    });
 
-    const listed = await test.query<{ reports: any }>('{ reports(first: 10) { totalCount nodes { id status } } }', { token: admin.accessToken });
+    const listed = await test.query<{ reports: any }>('{ reports(first: 10) { totalCount nodes { id status } } }', {
+      token: admin.accessToken,
+    });
     expect(listed.data!.reports.nodes).toContainEqual({ id, status: 'READY' });
 
     const url = new URL(ready.downloadUrl);
@@ -399,12 +529,19 @@ describe('reports', () => {
     expect(lines[0]).toBe(`bucketStart,${figures.split(' ').join(',')}`);
     const expected = expectedFigures(DAY_START, DAY_START + 24 * HOUR, null);
     const total = lines.at(-1)!.split(',');
-    expect(total.slice(0, 4)).toEqual(['total', String(expected.ordersPlaced), String(expected.ordersDelivered), String(expected.grossMerchandiseValue)]);
+    expect(total.slice(0, 4)).toEqual([
+      'total',
+      String(expected.ordersPlaced),
+      String(expected.ordersDelivered),
+      String(expected.grossMerchandiseValue),
+    ]);
     expect(lines.length).toBe(24 + 2);
   });
 
   it('refuses a tampered link and a report request from a supplier', async () => {
-    const tampered = await fetch(`${test.platform.gateway.url}/reports?token=${Buffer.from(`${randomUUID()}.9999999999`).toString('base64url')}.AAAA`);
+    const tampered = await fetch(
+      `${test.platform.gateway.url}/reports?token=${Buffer.from(`${randomUUID()}.9999999999`).toString('base64url')}.AAAA`,
+    );
     expect(tampered.status).toBe(401);
     const refused = await test.query(requestReport, {
       token: supplierA.accessToken,

@@ -50,6 +50,8 @@ describe('statements sent by background work', () => {
     expect(origin(`'from a request'`)).toEqual([undefined]);
     expect(origin(`'from a job'`)).toEqual(['job sweep']);
     expect(origin(`'from a job, in a transaction'`)).toEqual(['job sweep']);
-    expect(seen.filter((statement) => /^\s*begin/i.test(statement.sql)).map((statement) => statement.backgroundWork)).toContain('job sweep');
+    expect(seen.filter((statement) => /^\s*begin/i.test(statement.sql)).map((statement) => statement.backgroundWork)).toContain(
+      'job sweep',
+    );
   });
 });

@@ -38,10 +38,13 @@ describe('the outbox during a broker outage', () => {
     await broker.stop();
     // Writes still succeed: their events wait in the outbox, committed with them.
     for (let quantity = 1; quantity <= 10; quantity += 1) {
-      const updated = await test.query(`mutation ($id: ID!, $q: Int!) { updateProduct(id: $id, input: { stockQuantity: $q }) { stockQuantity } }`, {
-        token: supplier.accessToken,
-        variables: { id: productId, q: quantity },
-      });
+      const updated = await test.query(
+        `mutation ($id: ID!, $q: Int!) { updateProduct(id: $id, input: { stockQuantity: $q }) { stockQuantity } }`,
+        {
+          token: supplier.accessToken,
+          variables: { id: productId, q: quantity },
+        },
+      );
       expect(updated.data).toEqual({ updateProduct: { stockQuantity: quantity } });
     }
     const relay = test.platform.subgraphs.get('products')!.relay!;
@@ -55,7 +58,8 @@ describe('the outbox during a broker outage', () => {
     // consumers (which deduplicate by id) see each change once, in the order it was written.
     const firstSeen = new Map<string, number>();
     for (const event of probe.ofType('inventory.updated')) {
-      if (event.envelope!.subject === productId && !firstSeen.has(event.envelope!.id)) firstSeen.set(event.envelope!.id, event.envelope!.data.stockQuantity);
+      if (event.envelope!.subject === productId && !firstSeen.has(event.envelope!.id))
+        firstSeen.set(event.envelope!.id, event.envelope!.data.stockQuantity);
     }
     expect([...firstSeen.values()]).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
   }, 120_000);
@@ -63,8 +67,14 @@ describe('the outbox during a broker outage', () => {
 
 describe('the order saga during a broker outage', () => {
   const deliveryAddress = {
-    street: 'Rua da Consolação', number: '100', district: 'Centro', city: 'São Paulo', state: 'SP', postalCode: '01302000',
-    latitude: -23.55, longitude: -46.64,
+    street: 'Rua da Consolação',
+    number: '100',
+    district: 'Centro',
+    city: 'São Paulo',
+    state: 'SP',
+    postalCode: '01302000',
+    latitude: -23.55,
+    longitude: -46.64,
   };
 
   const orderState = async (orderId: string, token: string) => {
@@ -82,21 +92,35 @@ describe('the order saga during a broker outage', () => {
       { token: supplier.accessToken },
     );
     const productId = created.data!.createProduct.id;
-    const orderId = await eventually(async () => {
-      const placed = await test.query<{ placeOrder: { id: string } }>(
-        'mutation ($input: PlaceOrderInput!) { placeOrder(input: $input) { id } }',
-        { token: customer.accessToken, variables: { input: { items: [{ productId, quantity: 1 }], deliveryAddress, paymentMethod: 'CARD' } } },
-      );
-      return placed.data?.placeOrder.id;
-    }, 30_000, 'the product in the orders catalog');
+    const orderId = await eventually(
+      async () => {
+        const placed = await test.query<{ placeOrder: { id: string } }>(
+          'mutation ($input: PlaceOrderInput!) { placeOrder(input: $input) { id } }',
+          {
+            token: customer.accessToken,
+            variables: { input: { items: [{ productId, quantity: 1 }], deliveryAddress, paymentMethod: 'CARD' } },
+          },
+        );
+        return placed.data?.placeOrder.id;
+      },
+      30_000,
+      'the product in the orders catalog',
+    );
     // The payment is open and the stock reserved before the outage.
-    await eventually(async () => ((await orderState(orderId, customer.accessToken)).payment?.status === 'AWAITING_PAYMENT' ? true : undefined), 30_000, 'payment opened');
+    await eventually(
+      async () => ((await orderState(orderId, customer.accessToken)).payment?.status === 'AWAITING_PAYMENT' ? true : undefined),
+      30_000,
+      'payment opened',
+    );
     await probe.waitFor((event) => event.envelope?.type === 'stock.reserved' && event.envelope.data.orderId === orderId, 1, 30_000);
 
     await broker.stop();
     const paid = await test.query<{ payOrder: { status: string } }>(
       'mutation ($input: PayOrderInput!) { payOrder(input: $input) { status } }',
-      { token: customer.accessToken, variables: { input: { orderId, idempotencyKey: `outage-${orderId}`, card: { token: 'tok_success' } } } },
+      {
+        token: customer.accessToken,
+        variables: { input: { orderId, idempotencyKey: `outage-${orderId}`, card: { token: 'tok_success' } } },
+      },
     );
     expect(paid.data?.payOrder.status).toBe('PAID');
     // The capture and its event are committed together; the event waits in the outbox.
@@ -107,7 +131,11 @@ describe('the order saga during a broker outage', () => {
 
     await broker.start();
     await paymentsRelay.drained(60_000);
-    await eventually(async () => ((await orderState(orderId, customer.accessToken)).status === 'CONFIRMED' ? true : undefined), 60_000, 'the order confirmed');
+    await eventually(
+      async () => ((await orderState(orderId, customer.accessToken)).status === 'CONFIRMED' ? true : undefined),
+      60_000,
+      'the order confirmed',
+    );
 
     // Exactly one charge at the provider, one capture in the ledger, and the books balance.
     const payments = test.platform.subgraphs.get('payments')!.database.pool;
@@ -121,7 +149,12 @@ describe('the order saga during a broker outage', () => {
     );
     expect(books.rows[0].imbalance).toBe(0);
     await probe.waitFor((event) => event.envelope?.type === 'order.confirmed' && event.envelope.data.orderId === orderId, 1, 30_000);
-    const confirmations = new Set(probe.ofType('order.confirmed').filter((event) => event.envelope!.data.orderId === orderId).map((event) => event.envelope!.id));
+    const confirmations = new Set(
+      probe
+        .ofType('order.confirmed')
+        .filter((event) => event.envelope!.data.orderId === orderId)
+        .map((event) => event.envelope!.id),
+    );
     expect(confirmations.size).toBe(1);
   }, 180_000);
 });

@@ -65,7 +65,13 @@ interface PageAnswer {
 }
 
 /** Runs one operation with the page's own fetch, as a web app's GraphQL client does. */
-function fetchFromPage(page: Page, gatewayUrl: string, query: string, variables: Record<string, unknown> = {}, token?: string): Promise<PageAnswer> {
+function fetchFromPage(
+  page: Page,
+  gatewayUrl: string,
+  query: string,
+  variables: Record<string, unknown> = {},
+  token?: string,
+): Promise<PageAnswer> {
   return page.evaluate(
     async (url, operation, operationVariables, accessToken) => {
       const response = await fetch(url, {
@@ -98,10 +104,13 @@ describe('a web page on another origin, in Chromium', () => {
     const executablePath = await provisionChromium();
     test = await startTestPlatform();
     supplier = await verifiedUser(test, 'SUPPLIER', 'Gás na Janela');
-    const created = await test.query<{ createProduct: { id: string } }>('mutation ($input: CreateProductInput!) { createProduct(input: $input) { id } }', {
-      token: supplier.accessToken,
-      variables: { input: { name: 'Botijão P13', cylinderType: 'P13', priceAmount: 11_000, stockQuantity: 10 } },
-    });
+    const created = await test.query<{ createProduct: { id: string } }>(
+      'mutation ($input: CreateProductInput!) { createProduct(input: $input) { id } }',
+      {
+        token: supplier.accessToken,
+        variables: { input: { name: 'Botijão P13', cylinderType: 'P13', priceAmount: 11_000, stockQuantity: 10 } },
+      },
+    );
     productId = created.data!.createProduct.id;
     site = await startPageServer();
     browser = await puppeteer.launch({
@@ -124,14 +133,21 @@ describe('a web page on another origin, in Chromium', () => {
   it('runs an anonymous query, registers, runs a signed-in query and receives a subscription event', async () => {
     expect(new URL(site!.origin).origin).not.toBe(new URL(test.gatewayUrl).origin);
 
-    const catalog = await fetchFromPage(page, test.gatewayUrl, 'query Product($id: ID!) { product(id: $id) { id name } }', { id: productId });
+    const catalog = await fetchFromPage(page, test.gatewayUrl, 'query Product($id: ID!) { product(id: $id) { id name } }', {
+      id: productId,
+    });
     expect(catalog.status).toBe(200);
     expect(catalog.body.data?.['product']).toEqual({ id: productId, name: 'Botijão P13' });
 
     const contact = uniqueContact();
-    const registered = await fetchFromPage(page, test.gatewayUrl, 'mutation ($input: RegisterInput!) { register(input: $input) { accessToken user { id email } } }', {
-      input: { ...contact, name: 'Júlia Navegadora', password: STRONG_PASSWORD, role: 'CUSTOMER' },
-    });
+    const registered = await fetchFromPage(
+      page,
+      test.gatewayUrl,
+      'mutation ($input: RegisterInput!) { register(input: $input) { accessToken user { id email } } }',
+      {
+        input: { ...contact, name: 'Júlia Navegadora', password: STRONG_PASSWORD, role: 'CUSTOMER' },
+      },
+    );
     expect(registered.body.errors).toBeUndefined();
     const accessToken = registered.body.data?.['register'].accessToken as string;
     expect(accessToken).toEqual(expect.any(String));
@@ -155,7 +171,10 @@ describe('a web page on another origin, in Chromium', () => {
             url,
             retryAttempts: 0,
             connectionParams: { authorization: `Bearer ${token}` },
-            on: { connected: () => resolve(true), closed: (event: { code?: number }) => reject(new Error(`closed with ${event.code ?? 'no code'}`)) },
+            on: {
+              connected: () => resolve(true),
+              closed: (event: { code?: number }) => reject(new Error(`closed with ${event.code ?? 'no code'}`)),
+            },
           });
           client.subscribe(
             { query: 'subscription ($id: ID!) { productUpdated(productId: $id) { id price { amount } } }', variables: { id } },
@@ -173,7 +192,8 @@ describe('a web page on another origin, in Chromium', () => {
     expect(acknowledged).toBe(true);
 
     const deadline = Date.now() + 15_000;
-    while (test.platform.gateway.subscriptions.openSubscriptions() < 1 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+    while (test.platform.gateway.subscriptions.openSubscriptions() < 1 && Date.now() < deadline)
+      await new Promise((resolve) => setTimeout(resolve, 50));
     const updated = await test.query('mutation ($id: ID!, $input: UpdateProductInput!) { updateProduct(id: $id, input: $input) { id } }', {
       token: supplier.accessToken,
       variables: { id: productId, input: { priceAmount: 11_500 } },

@@ -58,25 +58,27 @@ function region(): Point {
 /** `meters` north of `point`. */
 const north = (point: Point, meters: number): Point => ({ latitude: point.latitude + meters / 111_195, longitude: point.longitude });
 
-async function onlineCourier(areaCentre: Point, options: { capacity?: number; radiusKm?: number; online?: boolean } = {}): Promise<SignedInUser> {
+async function onlineCourier(
+  areaCentre: Point,
+  options: { capacity?: number; radiusKm?: number; online?: boolean } = {},
+): Promise<SignedInUser> {
   const courier = await verifiedUser(test, 'COURIER', 'Carlos Entregador');
-  const saved = await test.query(
-    `mutation ($input: CourierProfileInput!) { saveCourierProfile(input: $input) { id } }`,
-    {
-      token: courier.accessToken,
-      variables: {
-        input: {
-          vehicleType: 'PICKUP',
-          vehiclePlate: 'ABC1D23',
-          capacityCylinders: options.capacity ?? 10,
-          serviceArea: { ...areaCentre, radiusKm: options.radiusKm ?? 10 },
-        },
+  const saved = await test.query(`mutation ($input: CourierProfileInput!) { saveCourierProfile(input: $input) { id } }`, {
+    token: courier.accessToken,
+    variables: {
+      input: {
+        vehicleType: 'PICKUP',
+        vehiclePlate: 'ABC1D23',
+        capacityCylinders: options.capacity ?? 10,
+        serviceArea: { ...areaCentre, radiusKm: options.radiusKm ?? 10 },
       },
     },
-  );
+  });
   expect(saved.errors).toBeUndefined();
   if (options.online !== false) {
-    const online = await test.query(`mutation { setCourierAvailability(availability: ONLINE) { availability } }`, { token: courier.accessToken });
+    const online = await test.query(`mutation { setCourierAvailability(availability: ONLINE) { availability } }`, {
+      token: courier.accessToken,
+    });
     expect(online.errors).toBeUndefined();
   }
   return courier;
@@ -102,7 +104,11 @@ async function confirmOrder(point: Point, cylinderCount = 2, customerId: string 
 const ofOrder = (type: string, orderId: string) => (event: { envelope?: { type: string; data: any } | undefined }) =>
   event.envelope?.type === type && event.envelope.data.orderId === orderId;
 
-async function offers(orderId: string, count: number, timeoutMs = 15_000): Promise<Array<{ courierId: string; offerId: string; distanceMeters: number }>> {
+async function offers(
+  orderId: string,
+  count: number,
+  timeoutMs = 15_000,
+): Promise<Array<{ courierId: string; offerId: string; distanceMeters: number }>> {
   const events = await orderEvents.waitFor(ofOrder('courier.offered', orderId), count, timeoutMs);
   return events.map((event) => event.envelope!.data);
 }
@@ -114,7 +120,10 @@ const accept = (courier: SignedInUser, offerId: string) =>
   });
 
 const decline = (courier: SignedInUser, offerId: string) =>
-  test.query(`mutation ($offerId: ID!) { declineDeliveryOffer(offerId: $offerId) { status } }`, { token: courier.accessToken, variables: { offerId } });
+  test.query(`mutation ($offerId: ID!) { declineDeliveryOffer(offerId: $offerId) { status } }`, {
+    token: courier.accessToken,
+    variables: { offerId },
+  });
 
 const updateLocation = (courier: SignedInUser, orderId: string, position: Point) =>
   test.query(
@@ -160,8 +169,12 @@ describe('offering a confirmed order', () => {
     expect(offer!.distanceMeters).toBeGreaterThan(700);
     expect(offer!.distanceMeters).toBeLessThan(900);
 
-    const open = await test.query(`{ myDeliveryOffers { id status distanceMeters cylinderCount order { id } expiresAt } }`, { token: near.accessToken });
-    expect(open.data?.['myDeliveryOffers']).toEqual([expect.objectContaining({ id: offer!.offerId, status: 'PENDING', cylinderCount: 2, order: { id: orderId } })]);
+    const open = await test.query(`{ myDeliveryOffers { id status distanceMeters cylinderCount order { id } expiresAt } }`, {
+      token: near.accessToken,
+    });
+    expect(open.data?.['myDeliveryOffers']).toEqual([
+      expect.objectContaining({ id: offer!.offerId, status: 'PENDING', cylinderCount: 2, order: { id: orderId } }),
+    ]);
     const none = await test.query(`{ myDeliveryOffers { id } }`, { token: far.accessToken });
     expect(none.data?.['myDeliveryOffers']).toEqual([]);
     // Five couriers through verification: well over the default on a loaded machine.
@@ -203,7 +216,14 @@ describe('offering a confirmed order', () => {
     const search = () =>
       client.$transaction(async (transaction) => {
         const orderId = randomUUID();
-        await deliveries.createDelivery(transaction, { orderId, customerId: randomUUID(), supplierId: randomUUID(), cylinderCount: 1, location: point, searchStartedAt: new Date() });
+        await deliveries.createDelivery(transaction, {
+          orderId,
+          customerId: randomUUID(),
+          supplierId: randomUUID(),
+          cylinderCount: 1,
+          location: point,
+          searchStartedAt: new Date(),
+        });
         const delivery = await deliveries.lockDelivery(transaction, orderId);
         await new Promise((resolve) => setTimeout(resolve, 50));
         return offers.offerNext(transaction, delivery!, { source: 'couriers', correlationId: randomUUID() }, logger);
@@ -290,7 +310,10 @@ describe('carrying an assigned order', () => {
     const { orderId, offerId, courier } = await assignedOrder();
     const early = await confirmDelivery(courier, orderId, '000000');
     expect(firstCode(early)).toBe('CONFLICT'); // not picked up yet
-    await test.query(`mutation ($orderId: ID!) { pickUpOrder(orderId: $orderId) { status } }`, { token: courier.accessToken, variables: { orderId } });
+    await test.query(`mutation ($orderId: ID!) { pickUpOrder(orderId: $orderId) { status } }`, {
+      token: courier.accessToken,
+      variables: { orderId },
+    });
 
     const right = deliveryCode(CODE_SECRET, orderId, offerId);
     const wrong = right === '123456' ? '654321' : '123456';
@@ -306,7 +329,10 @@ describe('carrying an assigned order', () => {
 
   it('should refuse every code once the wrong attempts are used up', async () => {
     const { orderId, offerId, courier } = await assignedOrder();
-    await test.query(`mutation ($orderId: ID!) { pickUpOrder(orderId: $orderId) { status } }`, { token: courier.accessToken, variables: { orderId } });
+    await test.query(`mutation ($orderId: ID!) { pickUpOrder(orderId: $orderId) { status } }`, {
+      token: courier.accessToken,
+      variables: { orderId },
+    });
     const right = deliveryCode(CODE_SECRET, orderId, offerId);
     const wrong = right === '123456' ? '654321' : '123456';
     expect(firstCode(await confirmDelivery(courier, orderId, wrong))).toBe('BAD_USER_INPUT');
@@ -317,7 +343,10 @@ describe('carrying an assigned order', () => {
 
   it('should compare no more codes than the limit, even when they are all sent at once', async () => {
     const { orderId, offerId, courier } = await assignedOrder();
-    await test.query(`mutation ($orderId: ID!) { pickUpOrder(orderId: $orderId) { status } }`, { token: courier.accessToken, variables: { orderId } });
+    await test.query(`mutation ($orderId: ID!) { pickUpOrder(orderId: $orderId) { status } }`, {
+      token: courier.accessToken,
+      variables: { orderId },
+    });
     const right = deliveryCode(CODE_SECRET, orderId, offerId);
     const guesses = Array.from({ length: 12 }, (_, index) => String((Number(right) + 1 + index) % 1_000_000).padStart(6, '0'));
     // In process, so that the twelve tries really overlap: each reads the delivery before any has counted.
@@ -330,10 +359,20 @@ describe('carrying an assigned order', () => {
       deliveryCodeMaxAttempts: 3,
       deliveryCodeSecret: CODE_SECRET,
     });
-    const viewer: Viewer = { userId: courier.id, roles: [Role.COURIER], tokenId: randomUUID(), issuedAt: 0, expiresAt: 0, mfaAuthenticatedAt: null, verified: true };
+    const viewer: Viewer = {
+      userId: courier.id,
+      roles: [Role.COURIER],
+      tokenId: randomUUID(),
+      issuedAt: 0,
+      expiresAt: 0,
+      mfaAuthenticatedAt: null,
+      verified: true,
+    };
     const origin = { source: 'couriers', correlationId: randomUUID() };
     const answers = await Promise.allSettled(guesses.map((guess) => service.complete(viewer, orderId, guess, origin)));
-    const codes = answers.map((answer) => (answer.status === 'rejected' ? (answer.reason as { extensions?: { code?: string } }).extensions?.code : 'DELIVERED'));
+    const codes = answers.map((answer) =>
+      answer.status === 'rejected' ? (answer.reason as { extensions?: { code?: string } }).extensions?.code : 'DELIVERED',
+    );
     // Each try takes an attempt before its code is compared: two are told how many are left, the rest are refused unread.
     expect(codes.sort()).toEqual([...Array(2).fill('BAD_USER_INPUT'), ...Array(10).fill('CONFLICT')]);
     expect((await client.delivery.findUniqueOrThrow({ where: { orderId } })).codeAttempts).toBe(3);
@@ -371,33 +410,42 @@ describe('a cash order carried by a courier', () => {
   it('should assign, pick up and deliver the order through orders, with the code the customer reads', async () => {
     const supplier = await verifiedUser(test, 'SUPPLIER', 'Gás Paulista');
     const customer = await registerUser(test, 'CUSTOMER', 'Joana Cliente');
-    const created = await test.query(
-      'mutation ($input: CreateProductInput!) { createProduct(input: $input) { id } }',
-      { token: supplier.accessToken, variables: { input: { name: 'Botijão P13', cylinderType: 'P13', priceAmount: 11_000, stockQuantity: 50 } } },
-    );
+    const created = await test.query('mutation ($input: CreateProductInput!) { createProduct(input: $input) { id } }', {
+      token: supplier.accessToken,
+      variables: { input: { name: 'Botijão P13', cylinderType: 'P13', priceAmount: 11_000, stockQuantity: 50 } },
+    });
     const productId = created.data?.['createProduct']?.id as string;
     expect(productId).toBeDefined();
     // Rua Augusta, São Paulo; the courier serves the centre of the city.
     const home = { latitude: -23.556123, longitude: -46.658987 };
     const courier = await onlineCourier({ latitude: -23.5503, longitude: -46.6342 });
 
-    const orderId = await eventually(async () => {
-      const placed = await test.query(
-        'mutation ($input: PlaceOrderInput!) { placeOrder(input: $input) { id } }',
-        {
+    const orderId = await eventually(
+      async () => {
+        const placed = await test.query('mutation ($input: PlaceOrderInput!) { placeOrder(input: $input) { id } }', {
           token: customer.accessToken,
           variables: {
             input: {
               items: [{ productId, quantity: 2 }],
               paymentMethod: 'CASH_ON_DELIVERY',
-              deliveryAddress: { street: 'Rua Augusta', number: '1200', district: 'Consolação', city: 'São Paulo', state: 'SP', postalCode: '01304-001', ...home },
+              deliveryAddress: {
+                street: 'Rua Augusta',
+                number: '1200',
+                district: 'Consolação',
+                city: 'São Paulo',
+                state: 'SP',
+                postalCode: '01304-001',
+                ...home,
+              },
             },
           },
-        },
-      );
-      // Orders learns of the product from products' events; retry until it has.
-      return (placed.data?.['placeOrder']?.id as string | undefined) ?? undefined;
-    }, 20_000, 'the order to be placed');
+        });
+        // Orders learns of the product from products' events; retry until it has.
+        return (placed.data?.['placeOrder']?.id as string | undefined) ?? undefined;
+      },
+      20_000,
+      'the order to be placed',
+    );
 
     const [offer] = await offers(orderId, 1, 30_000);
     expect(offer!.courierId).toBe(courier.id);
@@ -405,14 +453,21 @@ describe('a cash order carried by a courier', () => {
 
     const orderView = `query ($id: ID!) { order(id: $id) { status courier { id vehicleType } deliveryCode delivery { status } history { to actorId actorRole } } }`;
     const seen = await test.query(orderView, { token: customer.accessToken, variables: { id: orderId } });
-    expect(seen.data?.['order']).toMatchObject({ status: 'CONFIRMED', courier: { id: courier.id, vehicleType: 'PICKUP' }, delivery: { status: 'ASSIGNED' } });
+    expect(seen.data?.['order']).toMatchObject({
+      status: 'CONFIRMED',
+      courier: { id: courier.id, vehicleType: 'PICKUP' },
+      delivery: { status: 'ASSIGNED' },
+    });
     const code = seen.data?.['order']?.deliveryCode as string;
     expect(code).toMatch(/^\d{6}$/);
     // Only the customer reads the code.
     const bySupplier = await test.query(orderView, { token: supplier.accessToken, variables: { id: orderId } });
     expect(bySupplier.data?.['order']).toMatchObject({ courier: { id: courier.id }, deliveryCode: null });
 
-    await test.query(`mutation ($orderId: ID!) { pickUpOrder(orderId: $orderId) { status } }`, { token: courier.accessToken, variables: { orderId } });
+    await test.query(`mutation ($orderId: ID!) { pickUpOrder(orderId: $orderId) { status } }`, {
+      token: courier.accessToken,
+      variables: { orderId },
+    });
     const [inTransit] = await orderEvents.waitFor(ofOrder('order.in_transit', orderId));
     expect(inTransit!.envelope!.data).toMatchObject({ courierId: courier.id });
 

@@ -1,14 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { z } from 'zod';
-import {
-  GATEWAY_CREDENTIAL_HEADER,
-  defineSettings,
-  sharedSettings,
-  type EventData,
-  type EventDefinition,
-  type Role,
-} from '#kit';
+import { GATEWAY_CREDENTIAL_HEADER, defineSettings, sharedSettings, type EventData, type EventDefinition, type Role } from '#kit';
 import { AccessTokenIssuer } from '../../subgraphs/accounts/src/signing/access-token-issuer.js';
 import { eventually, publishEvent } from '../support/event-probe.js';
 import { firstCode, postGraphQL } from '../support/graphql-client.js';
@@ -40,7 +33,8 @@ interface CourierView {
   availabilityChangedAt: string;
 }
 
-const courierFields = 'id user { id name } vehicleType vehiclePlate capacityCylinders serviceArea { latitude longitude radiusKm } availability availabilityChangedAt';
+const courierFields =
+  'id user { id name } vehicleType vehiclePlate capacityCylinders serviceArea { latitude longitude radiusKm } availability availabilityChangedAt';
 const saveMutation = `mutation ($input: CourierProfileInput!) { saveCourierProfile(input: $input) { ${courierFields} } }`;
 const availabilityMutation = `mutation ($availability: CourierAvailability!) { setCourierAvailability(availability: $availability) { ${courierFields} } }`;
 const myProfileQuery = `{ myCourierProfile { ${courierFields} } }`;
@@ -57,11 +51,10 @@ const motorcycleProfile = {
 /** Admins create accounts with any roles: registering a courier needs an invitation code. */
 async function createUser(roles: Role[], name = 'Carlos Entregador'): Promise<SignedInUser> {
   const contact = uniqueContact();
-  await accountsInternals(test).accounts.createAccount(
-    { ...contact, name, password: STRONG_PASSWORD },
-    roles,
-    { source: 'accounts', correlationId: `test-${randomUUID()}` },
-  );
+  await accountsInternals(test).accounts.createAccount({ ...contact, name, password: STRONG_PASSWORD }, roles, {
+    source: 'accounts',
+    correlationId: `test-${randomUUID()}`,
+  });
   const login = await test.query<{ login: { accessToken: string; refreshToken: string; user: { id: string; email: string } } }>(
     `mutation ($input: LoginInput!) { login(input: $input) { ... on Session { accessToken refreshToken user { id email } } } }`,
     { variables: { input: { email: contact.email, password: STRONG_PASSWORD } } },
@@ -79,7 +72,11 @@ const createCourier = () => createUser(['COURIER']);
  */
 async function verifiedToken(user: SignedInUser, roles: Role[] = ['COURIER']): Promise<string> {
   const identity = defineSettings(sharedSettings).parse({});
-  const issuer = new AccessTokenIssuer(accountsInternals(test).keyRing, { issuer: identity.issuer, audience: identity.audience, ttlSeconds: 300 });
+  const issuer = new AccessTokenIssuer(accountsInternals(test).keyRing, {
+    issuer: identity.issuer,
+    audience: identity.audience,
+    ttlSeconds: 300,
+  });
   const issued = await issuer.issue({ id: user.id, roles, verified: true }, { amr: ['pwd'], authTime: new Date() });
   return issued.token;
 }
@@ -108,7 +105,11 @@ function entitiesAsSeenBy(token: string, representations: Array<{ __typename: st
   );
 }
 
-async function publish<Schema extends z.ZodType>(definition: EventDefinition<Schema>, subject: string, data: EventData<EventDefinition<Schema>>): Promise<void> {
+async function publish<Schema extends z.ZodType>(
+  definition: EventDefinition<Schema>,
+  subject: string,
+  data: EventData<EventDefinition<Schema>>,
+): Promise<void> {
   await publishEvent(test.platform.eventBus, definition, subject, data);
 }
 
@@ -147,7 +148,12 @@ describe('saving a courier profile', () => {
       serviceArea: { latitude: -22.9068, longitude: -43.1729, radiusKm: 2 },
     });
     expect(replaced).toMatchObject({ vehicleType: 'CARGO_BIKE', vehiclePlate: null, capacityCylinders: 3, serviceArea: { radiusKm: 2 } });
-    const truck = await saveProfile(courier.accessToken, { ...motorcycleProfile, vehicleType: 'TRUCK', vehiclePlate: 'bra2e19', capacityCylinders: 180 });
+    const truck = await saveProfile(courier.accessToken, {
+      ...motorcycleProfile,
+      vehicleType: 'TRUCK',
+      vehiclePlate: 'bra2e19',
+      capacityCylinders: 180,
+    });
     expect(truck).toMatchObject({ vehicleType: 'TRUCK', vehiclePlate: 'BRA2E19', capacityCylinders: 180 });
   });
 
@@ -266,7 +272,10 @@ describe('who sees a courier’s personal details', () => {
 
     const asCustomer = await entitiesAsSeenBy(
       customer.accessToken,
-      [{ __typename: 'Courier', id: courier.id }, { __typename: 'User', id: courier.id }],
+      [
+        { __typename: 'Courier', id: courier.id },
+        { __typename: 'User', id: courier.id },
+      ],
       '... on Courier { id vehicleType vehiclePlate serviceArea { latitude } availability } ... on User { courierProfile { id } }',
     );
     expect(asCustomer.errors).toBeUndefined();
@@ -275,7 +284,11 @@ describe('who sees a courier’s personal details', () => {
       { courierProfile: null },
     ]);
 
-    const asSelf = await entitiesAsSeenBy(courier.accessToken, [{ __typename: 'Courier', id: courier.id }], '... on Courier { vehiclePlate }');
+    const asSelf = await entitiesAsSeenBy(
+      courier.accessToken,
+      [{ __typename: 'Courier', id: courier.id }],
+      '... on Courier { vehiclePlate }',
+    );
     expect(asSelf.data!._entities).toEqual([{ vehiclePlate: 'ABC1234' }]);
   });
 });
@@ -325,7 +338,12 @@ describe('reacting to other services’ events', () => {
     await saveProfile(token);
     expect((await setAvailability(token, 'ONLINE')).data!.setCourierAvailability.availability).toBe('ONLINE');
 
-    await publish(UserEvents.updated, courier.id, { userId: courier.id, roles: ['CUSTOMER'], name: 'Carlos Entregador', changed: ['roles'] });
+    await publish(UserEvents.updated, courier.id, {
+      userId: courier.id,
+      roles: ['CUSTOMER'],
+      name: 'Carlos Entregador',
+      changed: ['roles'],
+    });
     await eventually(async () => ((await myProfile(token))!.availability === 'OFFLINE' ? true : undefined), 15_000, 'courier offline');
   });
 });

@@ -34,7 +34,9 @@ describe('timestamps through the gateway', () => {
   });
 
   it('are typed DateTime in the schema the gateway serves', async () => {
-    const answer = await test.query<{ __type: { kind: string; specifiedByURL: string } }>('{ __type(name: "DateTime") { kind specifiedByURL } }');
+    const answer = await test.query<{ __type: { kind: string; specifiedByURL: string } }>(
+      '{ __type(name: "DateTime") { kind specifiedByURL } }',
+    );
     expect(answer.data?.__type).toEqual({ kind: 'SCALAR', specifiedByURL: 'https://datatracker.ietf.org/doc/html/rfc3339#section-5.6' });
   });
 
@@ -48,7 +50,10 @@ describe('timestamps through the gateway', () => {
   });
 
   it('refuse a value that is not an RFC 3339 date-time as BAD_USER_INPUT naming the variable and the problem', async () => {
-    const answer = await test.query(reconciliation, { token: admin.accessToken, variables: { from: '2026-01-01', to: '2026-02-30T00:00:00Z' } });
+    const answer = await test.query(reconciliation, {
+      token: admin.accessToken,
+      variables: { from: '2026-01-01', to: '2026-02-30T00:00:00Z' },
+    });
     expect(answer.data ?? null).toBeNull();
     expect(answer.errors?.map((error) => error.extensions?.['code'])).toEqual(['BAD_USER_INPUT', 'BAD_USER_INPUT']);
     expect(answer.errors?.[0]?.message).toMatch(/\$from.*"2026-01-01" must be an RFC 3339 date-time with a time zone/);
@@ -56,14 +61,19 @@ describe('timestamps through the gateway', () => {
   });
 
   it('refuse a literal that is not an RFC 3339 date-time: the document is invalid, and the problem is named', async () => {
-    const answer = await test.query('{ reconciliation(from: "yesterday", to: "2026-01-02T00:00:00Z") { from } }', { token: admin.accessToken });
+    const answer = await test.query('{ reconciliation(from: "yesterday", to: "2026-01-02T00:00:00Z") { from } }', {
+      token: admin.accessToken,
+    });
     expect(answer.data ?? null).toBeNull();
     expect(answer.errors?.[0]?.message).toMatch(/"yesterday" must be an RFC 3339 date-time/);
     expect(answer.errors?.[0]?.extensions?.['code']).toBe('GRAPHQL_VALIDATION_FAILED');
   });
 
   it('do not let anyone but an admin learn about a valid range either', async () => {
-    const answer = await test.query(reconciliation, { token: customer.accessToken, variables: { from: '2026-01-01T00:00:00Z', to: '2026-01-02T00:00:00Z' } });
+    const answer = await test.query(reconciliation, {
+      token: customer.accessToken,
+      variables: { from: '2026-01-01T00:00:00Z', to: '2026-01-02T00:00:00Z' },
+    });
     expect(answer.errors?.[0]?.extensions?.['code']).toBe('FORBIDDEN');
   });
 });
@@ -73,7 +83,10 @@ describe('timestamps in subscription payloads', () => {
     const supplier = await verifiedUser(test, 'SUPPLIER');
     const created = await test.query<{ createProduct: { id: string } }>(
       'mutation ($input: CreateProductInput!) { createProduct(input: $input) { id } }',
-      { token: supplier.accessToken, variables: { input: { name: 'Botijão P13', cylinderType: 'P13', priceAmount: 11_000, stockQuantity: 10 } } },
+      {
+        token: supplier.accessToken,
+        variables: { input: { name: 'Botijão P13', cylinderType: 'P13', priceAmount: 11_000, stockQuantity: 10 } },
+      },
     );
     const productId = created.data!.createProduct.id;
     const client = connectAs(test, customer.accessToken);
@@ -90,7 +103,9 @@ describe('timestamps in subscription payloads', () => {
       });
       const pushed = await feed.waitFor((data) => data.productUpdated.price.amount === 12_500);
       expect(pushed.productUpdated.updatedAt).toMatch(utcWithMilliseconds);
-      const read = await test.query<{ product: { updatedAt: string } }>('query ($id: ID!) { product(id: $id) { updatedAt } }', { variables: { id: productId } });
+      const read = await test.query<{ product: { updatedAt: string } }>('query ($id: ID!) { product(id: $id) { updatedAt } }', {
+        variables: { id: productId },
+      });
       expect(pushed.productUpdated.updatedAt).toBe(read.data!.product.updatedAt);
     } finally {
       await client.dispose();

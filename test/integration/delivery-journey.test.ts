@@ -44,7 +44,15 @@ afterAll(async () => {
 
 /** Rua Augusta, São Paulo. */
 const home = { latitude: -23.5587, longitude: -46.6603 };
-const deliveryAddress = { street: 'Rua Augusta', number: '1500', district: 'Consolação', city: 'São Paulo', state: 'SP', postalCode: '01304001', ...home };
+const deliveryAddress = {
+  street: 'Rua Augusta',
+  number: '1500',
+  district: 'Consolação',
+  city: 'São Paulo',
+  state: 'SP',
+  postalCode: '01304001',
+  ...home,
+};
 /** On the way: a few hundred metres and then a few dozen from the door. */
 const onTheWay = [
   { latitude: -23.5552, longitude: -46.6589 },
@@ -58,7 +66,12 @@ interface PaymentMessage {
   paymentUpdated: { status: string; method: string; captured: { amount: number }; order: { id: string } };
 }
 interface LocationMessage {
-  courierLocation: { orderId: string; latitude: number; longitude: number; courier: { id: string; vehicleType: string; user: { name: string } } };
+  courierLocation: {
+    orderId: string;
+    latitude: number;
+    longitude: number;
+    courier: { id: string; vehicleType: string; user: { name: string } };
+  };
 }
 interface NotificationMessage {
   notificationReceived: { id: string; eventType: string; channel: string; title: string };
@@ -74,7 +87,14 @@ async function goOnline(): Promise<void> {
   await ok(
     test.query('mutation ($input: CourierProfileInput!) { saveCourierProfile(input: $input) { id } }', {
       token: courier.accessToken,
-      variables: { input: { vehicleType: 'MOTORCYCLE', vehiclePlate: 'GAS2R26', capacityCylinders: 2, serviceArea: { latitude: -23.5505, longitude: -46.6333, radiusKm: 15 } } },
+      variables: {
+        input: {
+          vehicleType: 'MOTORCYCLE',
+          vehiclePlate: 'GAS2R26',
+          capacityCylinders: 2,
+          serviceArea: { latitude: -23.5505, longitude: -46.6333, radiusKm: 15 },
+        },
+      },
     }),
   );
   await ok(test.query('mutation { setCourierAvailability(availability: ONLINE) { availability } }', { token: courier.accessToken }));
@@ -88,23 +108,42 @@ async function placeCashOrder(): Promise<string> {
     }),
   );
   // Orders hears of the product by event; until it has, placing answers BAD_USER_INPUT.
-  return eventually(async () => {
-    const placed = await test.query<{ placeOrder: { id: string } }>('mutation ($input: PlaceOrderInput!) { placeOrder(input: $input) { id } }', {
-      token: customer.accessToken,
-      variables: { input: { items: [{ productId: createProduct.id, quantity: 2 }], deliveryAddress, paymentMethod: 'CASH_ON_DELIVERY' } },
-    });
-    return placed.data?.placeOrder.id;
-  }, 20_000, 'the product to reach the orders catalog');
+  return eventually(
+    async () => {
+      const placed = await test.query<{ placeOrder: { id: string } }>(
+        'mutation ($input: PlaceOrderInput!) { placeOrder(input: $input) { id } }',
+        {
+          token: customer.accessToken,
+          variables: {
+            input: { items: [{ productId: createProduct.id, quantity: 2 }], deliveryAddress, paymentMethod: 'CASH_ON_DELIVERY' },
+          },
+        },
+      );
+      return placed.data?.placeOrder.id;
+    },
+    20_000,
+    'the product to reach the orders catalog',
+  );
 }
 
 const updateLocation = (orderId: string, position: { latitude: number; longitude: number }) =>
-  test.query('mutation ($orderId: ID!, $latitude: Float!, $longitude: Float!) { updateCourierLocation(orderId: $orderId, latitude: $latitude, longitude: $longitude) { recordedAt } }', {
-    token: courier.accessToken,
-    variables: { orderId, ...position },
-  });
+  test.query(
+    'mutation ($orderId: ID!, $latitude: Float!, $longitude: Float!) { updateCourierLocation(orderId: $orderId, latitude: $latitude, longitude: $longitude) { recordedAt } }',
+    {
+      token: courier.accessToken,
+      variables: { orderId, ...position },
+    },
+  );
 
 /** The steps the customer must hear of, by the event that causes each message. */
-const CUSTOMER_STEPS = ['order.created', 'order.confirmed', 'delivery.code_issued', 'order.in_transit', 'order.delivered', 'payment.processed'];
+const CUSTOMER_STEPS = [
+  'order.created',
+  'order.confirmed',
+  'delivery.code_issued',
+  'order.in_transit',
+  'order.delivered',
+  'payment.processed',
+];
 
 describe('delivering gas', () => {
   it('takes a cash order from placement to the door, live on the customer’s phone, with a message for every step', async () => {
@@ -113,7 +152,10 @@ describe('delivering gas', () => {
     const strangerPhone = connectAs(test, (await registerUser(test, 'CUSTOMER', 'Bruno Curioso')).accessToken);
     clients.push(phone, strangerPhone);
     const orderUpdates = liveFeed<OrderMessage>(phone, 'subscription { orderStatusChanged { id status } }');
-    const paymentUpdates = liveFeed<PaymentMessage>(phone, 'subscription { paymentUpdated { status method captured { amount } order { id } } }');
+    const paymentUpdates = liveFeed<PaymentMessage>(
+      phone,
+      'subscription { paymentUpdated { status method captured { amount } order { id } } }',
+    );
     const inbox = liveFeed<NotificationMessage>(phone, 'subscription { notificationReceived { id eventType channel title } }');
     await new Promise((resolve) => setTimeout(resolve, 500));
 
@@ -123,27 +165,45 @@ describe('delivering gas', () => {
 
     // The courier is offered the order and accepts it.
     // The offer shows what the courier needs to decide: the cylinders and where they go.
-    const offer = await eventually(async () => {
-      const offered = await test.query<{ myDeliveryOffers: Array<{ id: string; order: { id: string; status: string; items: unknown[]; dropOffArea: unknown } }> }>(
-        '{ myDeliveryOffers { id order { id status items { productName quantity } dropOffArea { district city } } } }',
-        { token: courier.accessToken },
-      );
-      // Orders learns of the offer from couriers' event a moment after couriers made it.
-      return offered.errors === undefined ? offered.data?.myDeliveryOffers.find((candidate) => candidate.order.id === orderId) : undefined;
-    }, 20_000, 'the offer to the courier');
-    expect(offer.order).toEqual({ id: orderId, status: 'CONFIRMED', items: [{ productName: 'Botijão P13', quantity: 2 }], dropOffArea: { district: 'Consolação', city: 'São Paulo' } });
+    const offer = await eventually(
+      async () => {
+        const offered = await test.query<{
+          myDeliveryOffers: Array<{ id: string; order: { id: string; status: string; items: unknown[]; dropOffArea: unknown } }>;
+        }>('{ myDeliveryOffers { id order { id status items { productName quantity } dropOffArea { district city } } } }', {
+          token: courier.accessToken,
+        });
+        // Orders learns of the offer from couriers' event a moment after couriers made it.
+        return offered.errors === undefined
+          ? offered.data?.myDeliveryOffers.find((candidate) => candidate.order.id === orderId)
+          : undefined;
+      },
+      20_000,
+      'the offer to the courier',
+    );
+    expect(offer.order).toEqual({
+      id: orderId,
+      status: 'CONFIRMED',
+      items: [{ productName: 'Botijão P13', quantity: 2 }],
+      dropOffArea: { district: 'Consolação', city: 'São Paulo' },
+    });
     const { acceptDeliveryOffer } = await ok(
-      test.query<{ acceptDeliveryOffer: { status: string; order: { id: string } } }>('mutation ($offerId: ID!) { acceptDeliveryOffer(offerId: $offerId) { status order { id } } }', {
-        token: courier.accessToken,
-        variables: { offerId: offer.id },
-      }),
+      test.query<{ acceptDeliveryOffer: { status: string; order: { id: string } } }>(
+        'mutation ($offerId: ID!) { acceptDeliveryOffer(offerId: $offerId) { status order { id } } }',
+        {
+          token: courier.accessToken,
+          variables: { offerId: offer.id },
+        },
+      ),
     );
     expect(acceptDeliveryOffer).toEqual({ status: 'ASSIGNED', order: { id: orderId } });
     const { order: assigned } = await ok(
-      test.query<{ order: { deliveryCode: string; courier: { id: string } } }>('query ($id: ID!) { order(id: $id) { deliveryCode courier { id } } }', {
-        token: customer.accessToken,
-        variables: { id: orderId },
-      }),
+      test.query<{ order: { deliveryCode: string; courier: { id: string } } }>(
+        'query ($id: ID!) { order(id: $id) { deliveryCode courier { id } } }',
+        {
+          token: customer.accessToken,
+          variables: { id: orderId },
+        },
+      ),
     );
     expect(assigned.courier.id).toBe(courier.id);
     expect(assigned.deliveryCode).toMatch(/^\d{6}$/);
@@ -151,10 +211,19 @@ describe('delivering gas', () => {
     // Live location: the customer follows the courier once the gas is picked up; a stranger asking for it is refused.
     const location = `subscription ($orderId: ID!) { courierLocation(orderId: $orderId) { orderId latitude longitude courier { id vehicleType user { name } } } }`;
     const courierOnMap = liveFeed<LocationMessage>(phone, location, { orderId });
-    const thisOrder = liveFeed<OrderMessage>(phone, 'subscription ($orderId: ID!) { orderStatusChanged(orderId: $orderId) { id status } }', { orderId });
+    const thisOrder = liveFeed<OrderMessage>(
+      phone,
+      'subscription ($orderId: ID!) { orderStatusChanged(orderId: $orderId) { id status } }',
+      { orderId },
+    );
     const snooping = liveFeed<LocationMessage>(strangerPhone, location, { orderId });
     await new Promise((resolve) => setTimeout(resolve, 500));
-    await ok(test.query('mutation ($orderId: ID!) { pickUpOrder(orderId: $orderId) { status } }', { token: courier.accessToken, variables: { orderId } }));
+    await ok(
+      test.query('mutation ($orderId: ID!) { pickUpOrder(orderId: $orderId) { status } }', {
+        token: courier.accessToken,
+        variables: { orderId },
+      }),
+    );
     await orderUpdates.waitFor((data) => data.orderStatusChanged.id === orderId && data.orderStatusChanged.status === 'IN_TRANSIT');
     await thisOrder.waitFor((data) => data.orderStatusChanged.id === orderId && data.orderStatusChanged.status === 'IN_TRANSIT');
     expect(snooping.failure()).toEqual([expect.objectContaining({ extensions: { code: 'NOT_FOUND' } })]);
@@ -163,73 +232,116 @@ describe('delivering gas', () => {
       if (index > 0) await new Promise((resolve) => setTimeout(resolve, 300));
       await ok(updateLocation(orderId, position));
       const seen = await courierOnMap.waitFor((data) => Math.abs(data.courierLocation.latitude - position.latitude) < 1e-9);
-      expect(seen.courierLocation).toMatchObject({ orderId, courier: { id: courier.id, vehicleType: 'MOTORCYCLE', user: { name: 'Carlos Entregador' } } });
+      expect(seen.courierLocation).toMatchObject({
+        orderId,
+        courier: { id: courier.id, vehicleType: 'MOTORCYCLE', user: { name: 'Carlos Entregador' } },
+      });
     }
     expect(snooping.messages).toEqual([]);
-    expect(firstCode(await test.query('query ($orderId: ID!) { courierLocation(orderId: $orderId) { latitude } }', { token: (await registerUser(test, 'CUSTOMER')).accessToken, variables: { orderId } }))).toBe('NOT_FOUND');
+    expect(
+      firstCode(
+        await test.query('query ($orderId: ID!) { courierLocation(orderId: $orderId) { latitude } }', {
+          token: (await registerUser(test, 'CUSTOMER')).accessToken,
+          variables: { orderId },
+        }),
+      ),
+    ).toBe('NOT_FOUND');
 
     // At the door: a wrong code is refused, the customer's code completes the delivery.
     const wrong = String((Number(assigned.deliveryCode) + 1) % 1_000_000).padStart(6, '0');
-    const refused = await test.query('mutation ($orderId: ID!, $code: String!) { confirmDelivery(orderId: $orderId, code: $code) { status } }', {
-      token: courier.accessToken,
-      variables: { orderId, code: wrong },
-    });
+    const refused = await test.query(
+      'mutation ($orderId: ID!, $code: String!) { confirmDelivery(orderId: $orderId, code: $code) { status } }',
+      {
+        token: courier.accessToken,
+        variables: { orderId, code: wrong },
+      },
+    );
     expect(firstCode(refused)).toBe('BAD_USER_INPUT');
-    await ok(test.query('mutation ($orderId: ID!, $code: String!) { confirmDelivery(orderId: $orderId, code: $code) { status } }', {
-      token: courier.accessToken,
-      variables: { orderId, code: assigned.deliveryCode },
-    }));
+    await ok(
+      test.query('mutation ($orderId: ID!, $code: String!) { confirmDelivery(orderId: $orderId, code: $code) { status } }', {
+        token: courier.accessToken,
+        variables: { orderId, code: assigned.deliveryCode },
+      }),
+    );
     await orderUpdates.waitFor((data) => data.orderStatusChanged.id === orderId && data.orderStatusChanged.status === 'DELIVERED');
 
     // The cash is settled on delivery.
-    const settled = await paymentUpdates.waitFor((data) => data.paymentUpdated.order.id === orderId && data.paymentUpdated.status === 'PAID');
+    const settled = await paymentUpdates.waitFor(
+      (data) => data.paymentUpdated.order.id === orderId && data.paymentUpdated.status === 'PAID',
+    );
     expect(settled.paymentUpdated).toMatchObject({ method: 'CASH_ON_DELIVERY', captured: { amount: 23_000 } });
 
     // The order tells the whole story across subgraphs: route recorded by couriers' own consumer.
     const { order } = await ok(
-      test.query<{ order: { status: string; history: Array<{ to: string }>; delivery: { status: string; route: unknown[]; distanceTravelledMeters: number } } }>(
+      test.query<{
+        order: {
+          status: string;
+          history: Array<{ to: string }>;
+          delivery: { status: string; route: unknown[]; distanceTravelledMeters: number };
+        };
+      }>(
         'query ($id: ID!) { order(id: $id) { status history { to } delivery { status route { latitude longitude recordedAt } distanceTravelledMeters } } }',
         { token: customer.accessToken, variables: { id: orderId } },
       ),
     );
     expect(order.history.map((change) => change.to)).toEqual(['PENDING_PAYMENT', 'CONFIRMED', 'IN_TRANSIT', 'DELIVERED']);
     expect(order.delivery.status).toBe('DELIVERED');
-    await eventually(async () => {
-      const { order: tracked } = await ok(
-        test.query<{ order: { delivery: { route: unknown[]; distanceTravelledMeters: number } } }>('query ($id: ID!) { order(id: $id) { delivery { route { latitude } distanceTravelledMeters } } }', {
-          token: customer.accessToken,
-          variables: { id: orderId },
-        }),
-      );
-      return tracked.delivery.route.length === onTheWay.length ? tracked : undefined;
-    }, 20_000, 'the route').then((tracked) => {
+    await eventually(
+      async () => {
+        const { order: tracked } = await ok(
+          test.query<{ order: { delivery: { route: unknown[]; distanceTravelledMeters: number } } }>(
+            'query ($id: ID!) { order(id: $id) { delivery { route { latitude } distanceTravelledMeters } } }',
+            {
+              token: customer.accessToken,
+              variables: { id: orderId },
+            },
+          ),
+        );
+        return tracked.delivery.route.length === onTheWay.length ? tracked : undefined;
+      },
+      20_000,
+      'the route',
+    ).then((tracked) => {
       // About 380 m between the two positions.
       expect(tracked.delivery.distanceTravelledMeters).toBeGreaterThan(300);
       expect(tracked.delivery.distanceTravelledMeters).toBeLessThan(450);
     });
 
     // Every step reached the customer in the app (live, and in the list) and by email.
-    for (const step of CUSTOMER_STEPS) await inbox.waitFor((data) => data.notificationReceived.eventType === step && data.notificationReceived.channel === 'IN_APP');
+    for (const step of CUSTOMER_STEPS)
+      await inbox.waitFor((data) => data.notificationReceived.eventType === step && data.notificationReceived.channel === 'IN_APP');
     const { notifications } = await ok(
-      test.query<{ notifications: { nodes: Array<{ eventType: string; body: string }> } }>('{ notifications(first: 50) { nodes { eventType body } } }', { token: customer.accessToken }),
+      test.query<{ notifications: { nodes: Array<{ eventType: string; body: string }> } }>(
+        '{ notifications(first: 50) { nodes { eventType body } } }',
+        { token: customer.accessToken },
+      ),
     );
     expect(notifications.nodes.map((notification) => notification.eventType).sort()).toEqual([...CUSTOMER_STEPS].sort());
     // The code is read in the app only: no message carries it (mail and push previews are read by others).
-    expect(notifications.nodes.find((notification) => notification.eventType === 'delivery.code_issued')!.body).toContain('código de entrega está no app');
+    expect(notifications.nodes.find((notification) => notification.eventType === 'delivery.code_issued')!.body).toContain(
+      'código de entrega está no app',
+    );
     expect(notifications.nodes.map((notification) => notification.body).join('\n')).not.toContain(assigned.deliveryCode);
 
-    const emailed = await eventually(async () => {
-      const mails = smtp.mails.filter((mail) => mail.to.includes(customer.email));
-      return mails.length >= CUSTOMER_STEPS.length ? mails : undefined;
-    }, 30_000, 'an email for every step');
+    const emailed = await eventually(
+      async () => {
+        const mails = smtp.mails.filter((mail) => mail.to.includes(customer.email));
+        return mails.length >= CUSTOMER_STEPS.length ? mails : undefined;
+      },
+      30_000,
+      'an email for every step',
+    );
     const emailedSteps = await Promise.all(
       emailed.map(async (mail) => {
         const id = /^X-GasRapido-Notification: ([0-9a-f-]{36})/im.exec(mail.raw)![1];
         const { notification } = await ok(
-          test.query<{ notification: { eventType: string; channel: string; status: string } }>('query ($id: ID!) { notification(id: $id) { eventType channel status } }', {
-            token: customer.accessToken,
-            variables: { id },
-          }),
+          test.query<{ notification: { eventType: string; channel: string; status: string } }>(
+            'query ($id: ID!) { notification(id: $id) { eventType channel status } }',
+            {
+              token: customer.accessToken,
+              variables: { id },
+            },
+          ),
         );
         expect(notification).toMatchObject({ channel: 'EMAIL', status: 'SENT' });
         return notification.eventType;

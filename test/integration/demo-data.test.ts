@@ -27,7 +27,10 @@ const seed = () =>
   seedDemoData({
     graphqlUrl: test.gatewayUrl,
     createAdmin: async (admin, password) => {
-      await accountsInternals(test).accounts.createAccount({ ...admin, password }, [Role.ADMIN], { source: 'accounts', correlationId: 'demo-admin' });
+      await accountsInternals(test).accounts.createAccount({ ...admin, password }, [Role.ADMIN], {
+        source: 'accounts',
+        correlationId: 'demo-admin',
+      });
     },
     stateFile: join(stateDirectory, 'demo-data.json'),
     log: () => {},
@@ -40,11 +43,17 @@ describe('the demo data set', () => {
     first = await seed();
     expect(first.ordersByState).toEqual({ DELIVERED: 1, IN_TRANSIT: 1, CONFIRMED: 1, PENDING_PAYMENT: 1, CANCELLED: 1 });
     expect(first.admin.totpSecret).toMatch(/^[A-Z2-7]{16,}$/);
-    expect(JSON.parse(readFileSync(join(stateDirectory, 'demo-data.json'), 'utf8'))).toMatchObject({ adminTotpSecret: first.admin.totpSecret });
+    expect(JSON.parse(readFileSync(join(stateDirectory, 'demo-data.json'), 'utf8'))).toMatchObject({
+      adminTotpSecret: first.admin.totpSecret,
+    });
 
     // Anyone sees the catalog, the suppliers' names with it.
-    const catalog = await test.query<{ products: { nodes: Array<{ name: string; supplier: { name: string } }> } }>('{ products(first: 50) { nodes { name supplier { name } } } }');
-    const expected = demoSuppliers.flatMap((supplier) => supplier.products.map((product) => ({ name: product.name, supplier: { name: supplier.name } })));
+    const catalog = await test.query<{ products: { nodes: Array<{ name: string; supplier: { name: string } }> } }>(
+      '{ products(first: 50) { nodes { name supplier { name } } } }',
+    );
+    const expected = demoSuppliers.flatMap((supplier) =>
+      supplier.products.map((product) => ({ name: product.name, supplier: { name: supplier.name } })),
+    );
     expect(catalog.data?.products.nodes).toHaveLength(expected.length);
     expect(catalog.data?.products.nodes).toEqual(expect.arrayContaining(expected));
 
@@ -54,10 +63,15 @@ describe('the demo data set', () => {
       '{ orders(status: DELIVERED) { nodes { history { to } delivery { status } } } }',
       { token: customer.accessToken },
     );
-    expect(delivered.data?.orders.nodes[0]).toEqual({ history: [{ to: 'PENDING_PAYMENT' }, { to: 'CONFIRMED' }, { to: 'IN_TRANSIT' }, { to: 'DELIVERED' }], delivery: { status: 'DELIVERED' } });
+    expect(delivered.data?.orders.nodes[0]).toEqual({
+      history: [{ to: 'PENDING_PAYMENT' }, { to: 'CONFIRMED' }, { to: 'IN_TRANSIT' }, { to: 'DELIVERED' }],
+      delivery: { status: 'DELIVERED' },
+    });
 
     // Suppliers are verified: their token says so.
-    const supplier = await test.query<{ me: { verified: boolean } }>('{ me { verified } }', { token: (await signIn(test, demoSuppliers[0]!.email, DEMO_PASSWORD)).accessToken });
+    const supplier = await test.query<{ me: { verified: boolean } }>('{ me { verified } }', {
+      token: (await signIn(test, demoSuppliers[0]!.email, DEMO_PASSWORD)).accessToken,
+    });
     expect(supplier.data?.me.verified).toBe(true);
   }, 300_000);
 

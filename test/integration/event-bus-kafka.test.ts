@@ -46,7 +46,9 @@ describe('KafkaEventBus consumer groups', () => {
       const watermarks = await admin.fetchTopicOffsets(topic);
       const byPartition = (entries: Array<{ partition: number; offset: string }>) =>
         Object.fromEntries(entries.map(({ partition, offset }) => [partition, offset]));
-      expect(byPartition(committed!.partitions)).toEqual(byPartition(watermarks.map(({ partition, high }) => ({ partition, offset: high }))));
+      expect(byPartition(committed!.partitions)).toEqual(
+        byPartition(watermarks.map(({ partition, high }) => ({ partition, offset: high }))),
+      );
       expect(watermarks.reduce((sum, { high }) => sum + Number(high), 0)).toBe(9);
     } finally {
       await admin.disconnect();
@@ -93,7 +95,12 @@ describe('KafkaEventBus through a broker outage', () => {
 
   it('rejects a publish within seconds while the broker is down, and delivers again once it is back', async () => {
     const own = broker!;
-    const bus = new KafkaEventBus({ brokers: [own.bootstrap], clientId: uniqueName('outage'), sessionTimeout: 6_000, heartbeatInterval: 500 });
+    const bus = new KafkaEventBus({
+      brokers: [own.bootstrap],
+      clientId: uniqueName('outage'),
+      sessionTimeout: 6_000,
+      heartbeatInterval: 500,
+    });
     try {
       const topic = uniqueName('topic');
       await bus.ensureTopics([topic], { partitions: 1 });
@@ -113,7 +120,9 @@ describe('KafkaEventBus through a broker outage', () => {
       await expect(bus.publish([{ topic, key: 'k', value: 'during' }])).rejects.toThrow(/publishing 1 message\(s\) failed/);
       expect(performance.now() - started).toBeLessThan(10_000);
       const subscribing = performance.now();
-      await expect(bus.subscribe({ groupId: uniqueName('group'), topics: [topic], handle: async () => {} })).rejects.toThrow(/subscribing group/);
+      await expect(bus.subscribe({ groupId: uniqueName('group'), topics: [topic], handle: async () => {} })).rejects.toThrow(
+        /subscribing group/,
+      );
       expect(performance.now() - subscribing).toBeLessThan(15_000);
 
       await own.start();

@@ -25,7 +25,9 @@ afterAll(async () => {
 });
 
 const outboxRows = async (subgraph: string) => {
-  const { rows } = await test.platform.subgraphs.get(subgraph)!.database.pool.query<{ count: string }>('select count(*)::text as count from outbox_events');
+  const { rows } = await test.platform.subgraphs
+    .get(subgraph)!
+    .database.pool.query<{ count: string }>('select count(*)::text as count from outbox_events');
   return Number(rows[0]!.count);
 };
 
@@ -53,7 +55,9 @@ describe('publishing through the outbox', () => {
       variables: { input: { ...contact, name: 'Carla Costa', password: STRONG_PASSWORD, role: 'CUSTOMER' } },
     });
     const userId = registered.data!['register'].user.id as string;
-    const [event] = await probe.waitFor((candidate) => candidate.envelope?.type === 'user.created' && candidate.envelope.subject === userId);
+    const [event] = await probe.waitFor(
+      (candidate) => candidate.envelope?.type === 'user.created' && candidate.envelope.subject === userId,
+    );
     expect(event!.key).toBe(userId);
     expect(event!.envelope).toMatchObject({
       source: 'accounts',
@@ -92,7 +96,10 @@ describe('publishing through the outbox', () => {
     expect(updates.map((event) => event.envelope!.data.changed)).toEqual([['price'], ['stockQuantity'], ['stockQuantity']]);
     expect(updates[0]!.envelope!.data).toMatchObject({ priceAmount: 11_500, supplierId: supplier.id, active: true });
 
-    const inventory = await probe.waitFor((event) => event.envelope?.type === 'inventory.updated' && event.envelope.subject === productId, 2);
+    const inventory = await probe.waitFor(
+      (event) => event.envelope?.type === 'inventory.updated' && event.envelope.subject === productId,
+      2,
+    );
     expect(inventory.map((event) => event.envelope!.data)).toEqual([
       expect.objectContaining({ previousQuantity: 10, stockQuantity: 5, lowStockThreshold: 3, crossedLowThreshold: false }),
       expect.objectContaining({ previousQuantity: 5, stockQuantity: 2, lowStockThreshold: 3, crossedLowThreshold: true }),
@@ -124,13 +131,18 @@ describe('consuming user.deleted in products', () => {
     const [deletion] = await probe.waitFor((event) => event.envelope?.type === 'user.deleted' && event.envelope.subject === supplier.id);
     expect(deletion!.envelope!.data).toEqual({ userId: supplier.id, roles: ['SUPPLIER'] });
     const deactivations = await probe.waitFor(
-      (event) => event.envelope?.type === 'product.updated' && event.envelope.data.supplierId === supplier.id && event.envelope.data.changed.includes('active'),
+      (event) =>
+        event.envelope?.type === 'product.updated' &&
+        event.envelope.data.supplierId === supplier.id &&
+        event.envelope.data.changed.includes('active'),
       2,
     );
     expect(new Set(deactivations.map((event) => event.envelope!.subject))).toEqual(new Set([first, second]));
     expect(deactivations.every((event) => event.envelope!.correlationId === deletion!.envelope!.correlationId)).toBe(true);
 
-    const catalog = await test.query(`query ($id: ID!) { products(filter: { supplierId: $id }) { totalCount } }`, { variables: { id: supplier.id } });
+    const catalog = await test.query(`query ($id: ID!) { products(filter: { supplierId: $id }) { totalCount } }`, {
+      variables: { id: supplier.id },
+    });
     expect(catalog.data!['products'].totalCount).toBe(0);
     const login = await test.query(`mutation ($input: LoginInput!) { login(input: $input) { ... on Session { accessToken } } }`, {
       variables: { input: { email: supplier.email, password: STRONG_PASSWORD } },
@@ -150,7 +162,11 @@ describe('consuming user.deleted in products', () => {
     const duplicatesBefore = productsConsumer().stats().duplicates;
 
     await test.platform.eventBus.publish([{ topic: USER_TOPIC, key: supplier.id, value: deletion!.raw! }]);
-    await eventually(async () => (productsConsumer().stats().duplicates > duplicatesBefore ? true : undefined), 15_000, 'duplicate noticed');
+    await eventually(
+      async () => (productsConsumer().stats().duplicates > duplicatesBefore ? true : undefined),
+      15_000,
+      'duplicate noticed',
+    );
     expect(probe.received.filter(isDeactivation)).toHaveLength(1);
   });
 
@@ -158,9 +174,26 @@ describe('consuming user.deleted in products', () => {
     const key = randomUUID();
     await test.platform.eventBus.publish([{ topic: USER_TOPIC, key, value: '{"type":"user.deleted","data":' }]);
     await test.platform.eventBus.publish([
-      { topic: USER_TOPIC, key, value: JSON.stringify({ id: randomUUID(), type: UserEvents.deleted.type, source: 'rogue', time: new Date().toISOString(), subject: key, schemaVersion: 1, correlationId: 'x', traceContext: {}, data: { userId: 'not-a-uuid' } }) },
+      {
+        topic: USER_TOPIC,
+        key,
+        value: JSON.stringify({
+          id: randomUUID(),
+          type: UserEvents.deleted.type,
+          source: 'rogue',
+          time: new Date().toISOString(),
+          subject: key,
+          schemaVersion: 1,
+          correlationId: 'x',
+          traceContext: {},
+          data: { userId: 'not-a-uuid' },
+        }),
+      },
     ]);
-    const letters = await deadLetters.waitFor((event) => event.key === key && event.headers['x-dead-letter-consumer'] === 'products.user-deletions', 2);
+    const letters = await deadLetters.waitFor(
+      (event) => event.key === key && event.headers['x-dead-letter-consumer'] === 'products.user-deletions',
+      2,
+    );
     expect(letters[0]!.headers['x-dead-letter-reason']).toBe('value is not JSON');
     expect(letters[0]!.headers['x-original-topic']).toBe(USER_TOPIC);
     expect(letters[1]!.headers['x-dead-letter-reason']).toMatch(/data invalid for user\.deleted: userId/);
@@ -176,10 +209,15 @@ describe('consuming user.deleted in products', () => {
 describe('readiness', () => {
   it('reports the outbox backlog and each consumer’s lag and counters', async () => {
     const ready = await fetch(`${test.platform.subgraphs.get('products')!.url}/ready`);
-    const body = (await ready.json()) as { checks: { events: { ok: boolean; detail: { outboxPending: number; consumers: Record<string, { lag: number; handled: number }> } } } };
+    const body = (await ready.json()) as {
+      checks: { events: { ok: boolean; detail: { outboxPending: number; consumers: Record<string, { lag: number; handled: number }> } } };
+    };
     expect(ready.status).toBe(200);
     expect(body.checks.events.ok).toBe(true);
     expect(typeof body.checks.events.detail.outboxPending).toBe('number');
-    expect(body.checks.events.detail.consumers['products.user-deletions']).toMatchObject({ lag: expect.any(Number), handled: expect.any(Number) });
+    expect(body.checks.events.detail.consumers['products.user-deletions']).toMatchObject({
+      lag: expect.any(Number),
+      handled: expect.any(Number),
+    });
   });
 });

@@ -51,7 +51,15 @@ describe('the gateway with GATEWAY_WORKERS=2', () => {
     const port = await freePort();
     url = `http://127.0.0.1:${port}/graphql`;
     primary = spawn(process.execPath, ['--import', 'tsx', 'gateway/src/main.ts'], {
-      env: { ...process.env, NODE_ENV: 'test', LOG_LEVEL: 'warn', GATEWAY_PORT: String(port), SUPERGRAPH_PATH: supergraphPath, GATEWAY_WORKERS: '2', APOLLO_TELEMETRY_DISABLED: 'true' },
+      env: {
+        ...process.env,
+        NODE_ENV: 'test',
+        LOG_LEVEL: 'warn',
+        GATEWAY_PORT: String(port),
+        SUPERGRAPH_PATH: supergraphPath,
+        GATEWAY_WORKERS: '2',
+        APOLLO_TELEMETRY_DISABLED: 'true',
+      },
       stdio: 'ignore',
     });
   });
@@ -64,7 +72,12 @@ describe('the gateway with GATEWAY_WORKERS=2', () => {
   const ask = async () => {
     try {
       // Bounded: a connection handed to a worker at the moment it is killed may never be answered.
-      const response = await fetch(url, { signal: AbortSignal.timeout(5_000), method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ topProducts(first: 2) { upc name inStock reviews { author { username } } } }' }) });
+      const response = await fetch(url, {
+        signal: AbortSignal.timeout(5_000),
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query: '{ topProducts(first: 2) { upc name inStock reviews { author { username } } } }' }),
+      });
       return response.status === 200 ? ((await response.json()) as { data?: { topProducts: unknown[] } }) : undefined;
     } catch {
       return undefined;

@@ -99,12 +99,16 @@ class FaultProxy {
       return;
     }
     if (fault === 'unavailable') {
-      response.writeHead(503, { 'content-type': 'application/json' }).end(JSON.stringify({ errors: [{ message: 'down for maintenance' }] }));
+      response
+        .writeHead(503, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ errors: [{ message: 'down for maintenance' }] }));
       return;
     }
     if (fault === 'slow') await delay(this.slowMs);
     const headers = Object.fromEntries(
-      Object.entries(request.headers).filter((entry): entry is [string, string] => typeof entry[1] === 'string' && !['host', 'content-length', 'connection'].includes(entry[0])),
+      Object.entries(request.headers).filter(
+        (entry): entry is [string, string] => typeof entry[1] === 'string' && !['host', 'content-length', 'connection'].includes(entry[0]),
+      ),
     );
     const answer = await fetch(this.target, { method: 'POST', headers, body });
     response.writeHead(answer.status, { 'content-type': answer.headers.get('content-type') ?? 'application/json' });
@@ -272,9 +276,12 @@ describe('a gateway whose accounts subgraph fails', () => {
 
   it('keeps a catalog page when accounts is down, with an error on each supplier it could not load', async () => {
     const supplier = await verifiedUser(test, 'SUPPLIER', 'Gás do Bairro');
-    const created = await test.query(`mutation { createProduct(input: { name: "Botijão P13", cylinderType: P13, priceAmount: 11000, stockQuantity: 3 }) { id } }`, {
-      token: supplier.accessToken,
-    });
+    const created = await test.query(
+      `mutation { createProduct(input: { name: "Botijão P13", cylinderType: P13, priceAmount: 11000, stockQuantity: 3 }) { id } }`,
+      {
+        token: supplier.accessToken,
+      },
+    );
     expect(created.errors).toBeUndefined();
     const gateway = await faultyAccounts();
     proxy.mode = 'unavailable';
@@ -296,7 +303,8 @@ describe('a gateway whose accounts subgraph fails', () => {
       expect(new Set(Object.values(initial))).toEqual(new Set(['closed']));
 
       proxy.mode = 'unavailable';
-      for (let attempt = 0; attempt < 3; attempt += 1) expect(codesOf(await ask(gateway, meAndCatalog, customer))).toEqual(['SERVICE_UNAVAILABLE']);
+      for (let attempt = 0; attempt < 3; attempt += 1)
+        expect(codesOf(await ask(gateway, meAndCatalog, customer))).toEqual(['SERVICE_UNAVAILABLE']);
       expect(gateway.circuitStates().accounts).toBe('open');
 
       // Open: no request reaches accounts, the answer is immediate, and the catalog still works.
@@ -431,7 +439,11 @@ describe('a gateway shutting down', () => {
     expect(closes).toEqual([1012, 1012]);
 
     const restarted = await startOwnGateway(test, environment, true);
-    await eventually(() => restarted.subscriptions.openSubscriptions() === 2, 'both clients to resubscribe on the restarted gateway', 20_000);
+    await eventually(
+      () => restarted.subscriptions.openSubscriptions() === 2,
+      'both clients to resubscribe on the restarted gateway',
+      20_000,
+    );
     expect(connections).toBe(4);
 
     const updated = await test.query(`mutation ($id: ID!) { updateProduct(id: $id, input: { priceAmount: 42000 }) { id } }`, {

@@ -55,7 +55,11 @@ const ask = <Data = Record<string, any>>(gateway: RunningGateway | TestPlatform,
  * Posts a raw JSON body (a batch, an APQ request) and reads the JSON answer. It prefers
  * application/graphql-response+json, as the test client does, so refusals keep their code's status.
  */
-async function postJson(url: string, body: unknown, headers: Record<string, string> = {}): Promise<{ status: number; headers: Headers; body: any }> {
+async function postJson(
+  url: string,
+  body: unknown,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; headers: Headers; body: any }> {
   const response = await fetch(url, {
     method: 'POST',
     headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json;q=0.9', ...headers },
@@ -113,7 +117,9 @@ function startFlood(options: { url: string; token: string; query: string; perSec
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
   const statuses = new Promise<Record<string, number>>((resolve, reject) => {
     child.once('error', reject);
-    child.once('exit', (code) => (code === 0 ? resolve(JSON.parse(output) as Record<string, number>) : reject(new Error(`flood exited with ${code}`))));
+    child.once('exit', (code) =>
+      code === 0 ? resolve(JSON.parse(output) as Record<string, number>) : reject(new Error(`flood exited with ${code}`)),
+    );
   });
   return {
     statuses,
@@ -139,9 +145,12 @@ describe('gateway protections', () => {
       registerUser(test, 'CUSTOMER', 'Bruno Paciente'),
       verifiedUser(test, 'SUPPLIER', 'Gás Protegido'),
     ]);
-    const product = await test.query(`mutation { createProduct(input: { name: "Botijão P13", cylinderType: P13, priceAmount: 11000, stockQuantity: 9 }) { id } }`, {
-      token: supplier.accessToken,
-    });
+    const product = await test.query(
+      `mutation { createProduct(input: { name: "Botijão P13", cylinderType: P13, priceAmount: 11000, stockQuantity: 9 }) { id } }`,
+      {
+        token: supplier.accessToken,
+      },
+    );
     expect(product.errors).toBeUndefined();
   });
   afterAll(async () => {
@@ -166,7 +175,9 @@ describe('gateway protections', () => {
     it('answer a caller over their burst with 429, RATE_LIMITED and Retry-After, and let them in once it has passed', async () => {
       const address = ownAddress();
       // Sent together, so that no token is refilled between them however slow the machine is.
-      const answers: GraphQLExchange[] = await Promise.all(Array.from({ length: 4 }, () => ask(gateway, `{ products { totalCount } }`, { headers: address })));
+      const answers: GraphQLExchange[] = await Promise.all(
+        Array.from({ length: 4 }, () => ask(gateway, `{ products { totalCount } }`, { headers: address })),
+      );
       expect(answers.map((answer) => answer.status).sort()).toEqual([200, 200, 200, 429]);
       const refused = answers.find((answer) => answer.status === 429)!;
       expect(firstCode(refused)).toBe('RATE_LIMITED');
@@ -187,7 +198,9 @@ describe('gateway protections', () => {
       expect(spoofing.status).toBe(429);
       expect((await ask(gateway, `{ __typename }`, { headers: ownAddress() })).status).toBe(200);
       // A signed-in user on the same address has a bucket of their own.
-      expect((await ask(gateway, `{ __typename }`, { token: customer.accessToken, headers: { 'x-forwarded-for': address } })).status).toBe(200);
+      expect((await ask(gateway, `{ __typename }`, { token: customer.accessToken, headers: { 'x-forwarded-for': address } })).status).toBe(
+        200,
+      );
     });
 
     it('keep a flood from one user from limiting another user, refusing it before it reaches a subgraph', async () => {
@@ -205,7 +218,13 @@ describe('gateway protections', () => {
 
       // Thirty times the user's allowance, from a process of its own, as an abusive client would send it.
       const floodStarted = Date.now();
-      const flood = startFlood({ url: `${gateway.url}/graphql`, token: customer.accessToken, query: catalog, perSecond: 300, durationMs: 2_500 });
+      const flood = startFlood({
+        url: `${gateway.url}/graphql`,
+        token: customer.accessToken,
+        query: catalog,
+        perSecond: 300,
+        durationMs: 2_500,
+      });
       let during: number[];
       try {
         await delay(300);
@@ -227,11 +246,16 @@ describe('gateway protections', () => {
       expect(during).toEqual(during.map(() => 200));
       // One products fetch per admitted catalog query at most: a refused request cost no subgraph anything.
       // (How much a flood slows other users is a matter of speed, for bench/, not of this test.)
-      expect(fetches, `${sent} flood requests, ${refused} refused, ${fetches} products fetches`).toBeLessThanOrEqual(sent - refused + during.length);
+      expect(fetches, `${sent} flood requests, ${refused} refused, ${fetches} products fetches`).toBeLessThanOrEqual(
+        sent - refused + during.length,
+      );
     });
 
     it('limit what the gateway sends to a subgraph, across callers', async () => {
-      const limited = await startOwnGateway(test, { SUBGRAPH_PRODUCTS_RATE_LIMIT_PER_SECOND: '1', SUBGRAPH_PRODUCTS_RATE_LIMIT_BURST: '2' });
+      const limited = await startOwnGateway(test, {
+        SUBGRAPH_PRODUCTS_RATE_LIMIT_PER_SECOND: '1',
+        SUBGRAPH_PRODUCTS_RATE_LIMIT_BURST: '2',
+      });
       const statuses: number[] = [];
       let refused: GraphQLExchange | undefined;
       for (const token of [customer.accessToken, other.accessToken, customer.accessToken]) {
@@ -275,7 +299,11 @@ describe('gateway protections', () => {
     });
 
     it('refuse an aliased operation with TOO_MANY_ALIASES, such as one login guessing sixteen passwords', async () => {
-      const guesses = Array.from({ length: 16 }, (_, index) => `g${index}: login(input: { email: "ana@example.com", password: "guess-${index}" }) { ... on Session { accessToken } }`);
+      const guesses = Array.from(
+        { length: 16 },
+        (_, index) =>
+          `g${index}: login(input: { email: "ana@example.com", password: "guess-${index}" }) { ... on Session { accessToken } }`,
+      );
       const answer = await expectRefused(`mutation { ${guesses.join(' ')} }`, 'TOO_MANY_ALIASES');
       expect(answer.errors?.[0]?.extensions).toMatchObject({ aliases: 16, maxAliases: 15 });
     });
@@ -318,7 +346,13 @@ describe('gateway protections', () => {
       const gatewayUrl = new URL(test.gatewayUrl);
       const { status, body } = await new Promise<{ status: number; body: string }>((resolve, reject) => {
         const request = httpRequest(
-          { host: gatewayUrl.hostname, port: gatewayUrl.port, path: gatewayUrl.pathname, method: 'POST', headers: { 'content-type': 'application/json', 'transfer-encoding': 'chunked' } },
+          {
+            host: gatewayUrl.hostname,
+            port: gatewayUrl.port,
+            path: gatewayUrl.pathname,
+            method: 'POST',
+            headers: { 'content-type': 'application/json', 'transfer-encoding': 'chunked' },
+          },
           (response: IncomingMessage) => {
             const chunks: Buffer[] = [];
             response.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -331,7 +365,10 @@ describe('gateway protections', () => {
         request.end('"}}');
       });
       expect(status).toBe(413);
-      expect(JSON.parse(body).errors[0]).toMatchObject({ message: expect.stringMatching(/larger than the limit of 65536 bytes/), extensions: { code: 'REQUEST_TOO_LARGE' } });
+      expect(JSON.parse(body).errors[0]).toMatchObject({
+        message: expect.stringMatching(/larger than the limit of 65536 bytes/),
+        extensions: { code: 'REQUEST_TOO_LARGE' },
+      });
     });
   });
 
@@ -444,7 +481,11 @@ describe('gateway protections', () => {
 
     it('runs a registered operation sent as text, or by its id alone', async () => {
       expect((await ask(gateway, catalog)).errors).toBeUndefined();
-      const byId = await postJson(`${gateway.url}/graphql`, { extensions: apq('me-v1') }, { authorization: `Bearer ${customer.accessToken}` });
+      const byId = await postJson(
+        `${gateway.url}/graphql`,
+        { extensions: apq('me-v1') },
+        { authorization: `Bearer ${customer.accessToken}` },
+      );
       expect(byId.body).toEqual({ data: { me: { name: 'Ana Apressada' } } });
     });
 
@@ -507,12 +548,23 @@ describe('gateway protections', () => {
       await ask(listening, catalog, { variables: { first: 8 } });
       await ask(listening, catalog, { variables: { first: 8 } });
       expect(hints.received).toBe(1);
-      const event = createEnvelope({ type: 'product.created', source: 'products', subject: 's', schemaVersion: 1, correlationId: 'c', data: {} });
+      const event = createEnvelope({
+        type: 'product.created',
+        source: 'products',
+        subject: 's',
+        schemaVersion: 1,
+        correlationId: 'c',
+        data: {},
+      });
       await test.platform.eventBus.publish([{ topic: 'product.events', key: 's', value: JSON.stringify(event) }]);
-      await eventually(async () => {
-        await ask(listening, catalog, { variables: { first: 8 } });
-        return hints.received > 1 ? true : undefined;
-      }, 15_000, 'the cache dropped');
+      await eventually(
+        async () => {
+          await ask(listening, catalog, { variables: { first: 8 } });
+          return hints.received > 1 ? true : undefined;
+        },
+        15_000,
+        'the cache dropped',
+      );
     });
 
     it('honours the hint’s max-age', async () => {
@@ -582,11 +634,16 @@ class CacheHintProxy {
     const chunks: Buffer[] = [];
     for await (const chunk of request) chunks.push(chunk as Buffer);
     const headers = Object.fromEntries(
-      Object.entries(request.headers).filter((entry): entry is [string, string] => typeof entry[1] === 'string' && !['host', 'content-length', 'connection'].includes(entry[0])),
+      Object.entries(request.headers).filter(
+        (entry): entry is [string, string] => typeof entry[1] === 'string' && !['host', 'content-length', 'connection'].includes(entry[0]),
+      ),
     );
     const answer = await fetch(this.target, { method: 'POST', headers, body: Buffer.concat(chunks) });
     const hint = request.headers.authorization === undefined ? this.cacheControl : 'private, max-age=30';
-    response.writeHead(answer.status, { 'content-type': answer.headers.get('content-type') ?? 'application/json', ...(hint ? { 'cache-control': hint } : {}) });
+    response.writeHead(answer.status, {
+      'content-type': answer.headers.get('content-type') ?? 'application/json',
+      ...(hint ? { 'cache-control': hint } : {}),
+    });
     response.end(await answer.text());
   }
 

@@ -143,7 +143,8 @@ describe('on a development platform', () => {
       },
       {
         name: 'a token signed with the real key that is not valid before next hour (nbf)',
-        authorization: async () => bearer(await signWithRealKey({ ...validClaims(customer.id, issuer, audience), nbf: nowSeconds() + 3600 })),
+        authorization: async () =>
+          bearer(await signWithRealKey({ ...validClaims(customer.id, issuer, audience), nbf: nowSeconds() + 3600 })),
       },
       {
         name: 'a token signed with the real key for another issuer',
@@ -210,7 +211,10 @@ describe('on a development platform', () => {
       { name: 'the string garbage', authorization: async () => bearer('garbage') },
       { name: 'a Basic Authorization header', authorization: async () => 'Basic abc' },
       { name: 'a Bearer Authorization header with no token', authorization: async () => 'Bearer' },
-      { name: 'a Bearer Authorization header with two tokens', authorization: async () => `Bearer ${customer.accessToken} ${customer.accessToken}` },
+      {
+        name: 'a Bearer Authorization header with two tokens',
+        authorization: async () => `Bearer ${customer.accessToken} ${customer.accessToken}`,
+      },
     ];
 
     it('accepts a token built by this file’s signer with the real key and valid claims (control for the refusals below)', async () => {
@@ -223,7 +227,10 @@ describe('on a development platform', () => {
 
     it('lets the correlation id of an accepted request reach both subgraphs’ logs (control for the log checks below)', async () => {
       const correlationId = newCorrelationId('good');
-      const result = await test.query(touchesBothSubgraphs, { token: customer.accessToken, headers: { 'x-correlation-id': correlationId } });
+      const result = await test.query(touchesBothSubgraphs, {
+        token: customer.accessToken,
+        headers: { 'x-correlation-id': correlationId },
+      });
       expect(result.errors).toBeUndefined();
       await eventually(() => servicesThatSaw(test, correlationId).size === 3, 'the gateway and both subgraphs to log the request');
       expect(servicesThatSaw(test, correlationId)).toEqual(new Set(['gateway', 'accounts', 'products']));
@@ -269,33 +276,39 @@ describe('on a development platform', () => {
       products: `{ _entities(representations: [{ __typename: "Product", id: "00000000-0000-0000-0000-000000000000" }]) { ... on Product { id } } }`,
     };
 
-    it.each(['accounts', 'products'])('%s refuses _service and _entities with 403 FORBIDDEN without the gateway credential', async (subgraph) => {
-      for (const query of [serviceSdl, entitiesQuery[subgraph]!]) {
-        const missing = await postToSubgraph(test, subgraph, query);
-        expect(missing.status).toBe(403);
-        expect(firstCode(missing)).toBe('FORBIDDEN');
-        expect(missing.data ?? null).toBeNull();
+    it.each(['accounts', 'products'])(
+      '%s refuses _service and _entities with 403 FORBIDDEN without the gateway credential',
+      async (subgraph) => {
+        for (const query of [serviceSdl, entitiesQuery[subgraph]!]) {
+          const missing = await postToSubgraph(test, subgraph, query);
+          expect(missing.status).toBe(403);
+          expect(firstCode(missing)).toBe('FORBIDDEN');
+          expect(missing.data ?? null).toBeNull();
 
-        const wrong = await postToSubgraph(test, subgraph, query, { 'x-gateway-credential': `${TEST_GATEWAY_SECRET}-wrong` });
-        expect(wrong.status).toBe(403);
-        expect(firstCode(wrong)).toBe('FORBIDDEN');
-        expect(wrong.data ?? null).toBeNull();
-      }
-      // The empty string and a GET request are refused the same way.
-      const empty = await postToSubgraph(test, subgraph, serviceSdl, { 'x-gateway-credential': '' });
-      expect(empty.status).toBe(403);
-      const viaGet = await fetch(`${test.subgraphUrl(subgraph)}?query=${encodeURIComponent(serviceSdl)}`, {
-        headers: { 'apollo-require-preflight': 'true' },
-      });
-      expect(viaGet.status).toBe(403);
-    });
+          const wrong = await postToSubgraph(test, subgraph, query, { 'x-gateway-credential': `${TEST_GATEWAY_SECRET}-wrong` });
+          expect(wrong.status).toBe(403);
+          expect(firstCode(wrong)).toBe('FORBIDDEN');
+          expect(wrong.data ?? null).toBeNull();
+        }
+        // The empty string and a GET request are refused the same way.
+        const empty = await postToSubgraph(test, subgraph, serviceSdl, { 'x-gateway-credential': '' });
+        expect(empty.status).toBe(403);
+        const viaGet = await fetch(`${test.subgraphUrl(subgraph)}?query=${encodeURIComponent(serviceSdl)}`, {
+          headers: { 'apollo-require-preflight': 'true' },
+        });
+        expect(viaGet.status).toBe(403);
+      },
+    );
 
-    it.each(['accounts', 'products'])('%s answers _service with the gateway credential, so the credential is what refuses', async (subgraph) => {
-      const result = await postToSubgraph(test, subgraph, serviceSdl, gatewayCredential);
-      expect(result.status).toBe(200);
-      expect(result.errors).toBeUndefined();
-      expect(result.data?.['_service'].sdl).toContain('@key');
-    });
+    it.each(['accounts', 'products'])(
+      '%s answers _service with the gateway credential, so the credential is what refuses',
+      async (subgraph) => {
+        const result = await postToSubgraph(test, subgraph, serviceSdl, gatewayCredential);
+        expect(result.status).toBe(200);
+        expect(result.errors).toBeUndefined();
+        expect(result.data?.['_service'].sdl).toContain('@key');
+      },
+    );
   });
 
   describe('identity headers from clients', () => {
@@ -332,17 +345,20 @@ describe('on a development platform', () => {
   });
 
   describe('subgraphs verify the token again', () => {
-    it.each(['accounts', 'products'])('%s refuses an invalid bearer token with 401 UNAUTHENTICATED even with the gateway credential', async (subgraph) => {
-      const forged = `${customer.accessToken.split('.').slice(0, 2).join('.')}.${Buffer.from('not the signature').toString('base64url')}`;
-      const invalid = await postToSubgraph(test, subgraph, `{ __typename }`, gatewayCredential, forged);
-      expect(invalid.status).toBe(401);
-      expect(firstCode(invalid)).toBe('UNAUTHENTICATED');
-      expect(invalid.data ?? null).toBeNull();
+    it.each(['accounts', 'products'])(
+      '%s refuses an invalid bearer token with 401 UNAUTHENTICATED even with the gateway credential',
+      async (subgraph) => {
+        const forged = `${customer.accessToken.split('.').slice(0, 2).join('.')}.${Buffer.from('not the signature').toString('base64url')}`;
+        const invalid = await postToSubgraph(test, subgraph, `{ __typename }`, gatewayCredential, forged);
+        expect(invalid.status).toBe(401);
+        expect(firstCode(invalid)).toBe('UNAUTHENTICATED');
+        expect(invalid.data ?? null).toBeNull();
 
-      const malformed = await postToSubgraph(test, subgraph, `{ __typename }`, { ...gatewayCredential, authorization: 'Basic abc' });
-      expect(malformed.status).toBe(401);
-      expect(firstCode(malformed)).toBe('UNAUTHENTICATED');
-    });
+        const malformed = await postToSubgraph(test, subgraph, `{ __typename }`, { ...gatewayCredential, authorization: 'Basic abc' });
+        expect(malformed.status).toBe(401);
+        expect(firstCode(malformed)).toBe('UNAUTHENTICATED');
+      },
+    );
 
     it('products recognises the viewer from a valid token: a supplier creates a product directly', async () => {
       const result = await postToSubgraph(test, 'products', createProduct, gatewayCredential, supplier.accessToken);
@@ -433,7 +449,9 @@ describe('on a development platform', () => {
 const login = `mutation ($input: LoginInput!) { login(input: $input) { ... on Session { accessToken } } }`;
 
 async function logInAgain(platform: TestPlatform, email: string): Promise<string> {
-  const result = await platform.query<{ login: { accessToken: string } }>(login, { variables: { input: { email, password: STRONG_PASSWORD } } });
+  const result = await platform.query<{ login: { accessToken: string } }>(login, {
+    variables: { input: { email, password: STRONG_PASSWORD } },
+  });
   if (!result.data?.login) throw new Error(`login failed: ${JSON.stringify(result.errors)}`);
   return result.data.login.accessToken;
 }

@@ -27,7 +27,9 @@ function send(url: string, options: { method: string; headers?: Record<string, s
     const outgoing = httpRequest(url, { method: options.method, headers: options.headers ?? {} }, (incoming) => {
       const chunks: Buffer[] = [];
       incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
-      incoming.on('end', () => resolve({ status: incoming.statusCode ?? 0, headers: incoming.headers, body: Buffer.concat(chunks).toString('utf8') }));
+      incoming.on('end', () =>
+        resolve({ status: incoming.statusCode ?? 0, headers: incoming.headers, body: Buffer.concat(chunks).toString('utf8') }),
+      );
       incoming.on('error', reject);
     });
     outgoing.on('error', reject);
@@ -63,7 +65,13 @@ function upgradeStatus(url: string, origin?: string): Promise<number> {
 const pageOrigin = 'http://localhost:5173';
 const forbiddenQuery = '{ myCourierProfile { id } }';
 const registerMutation = 'mutation ($input: RegisterInput!) { register(input: $input) { accessToken } }';
-const invalidRegistration = () => ({ ...uniqueContact(), email: 'not-an-email', name: 'Ana Teste', password: STRONG_PASSWORD, role: 'CUSTOMER' });
+const invalidRegistration = () => ({
+  ...uniqueContact(),
+  email: 'not-an-email',
+  name: 'Ana Teste',
+  password: STRONG_PASSWORD,
+  role: 'CUSTOMER',
+});
 
 describe('web and mobile clients at the gateway', () => {
   let test: TestPlatform;
@@ -87,7 +95,12 @@ describe('web and mobile clients at the gateway', () => {
 
   describe('CORS', () => {
     it('answers a preflight from any origin outside production, allowing what Apollo Client and graphql clients send', async () => {
-      const answer = await preflight(test.gatewayUrl, pageOrigin, 'POST', 'content-type, authorization, apollo-require-preflight, x-apollo-operation-name');
+      const answer = await preflight(
+        test.gatewayUrl,
+        pageOrigin,
+        'POST',
+        'content-type, authorization, apollo-require-preflight, x-apollo-operation-name',
+      );
       expect(answer.status).toBe(204);
       expect(answer.headers['access-control-allow-origin']).toBe('*');
       expect(answer.headers['access-control-allow-methods']).toBe('GET, POST');
@@ -129,7 +142,10 @@ describe('web and mobile clients at the gateway', () => {
       const appOrigin = 'https://app.gasrapido.com.br';
       let gateway: RunningGateway;
       beforeAll(async () => {
-        gateway = await ownGateway({ GATEWAY_CORS_ORIGINS: `${appOrigin},https://admin.gasrapido.com.br`, GATEWAY_CORS_CREDENTIALS: 'true' }, true);
+        gateway = await ownGateway(
+          { GATEWAY_CORS_ORIGINS: `${appOrigin},https://admin.gasrapido.com.br`, GATEWAY_CORS_CREDENTIALS: 'true' },
+          true,
+        );
       });
 
       it('echoes a listed origin, with credentials as configured', async () => {
@@ -164,7 +180,11 @@ describe('web and mobile clients at the gateway', () => {
       const url = `${gateway.url}/graphql`;
       for (let attempt = 0; attempt < 5; attempt += 1) expect((await preflight(url, pageOrigin)).status).toBe(204);
       expect((await postFrom(url, pageOrigin, '{ __typename }')).status).toBe(200);
-      const simple = await send(url, { method: 'POST', headers: { origin: pageOrigin, 'content-type': 'text/plain' }, body: JSON.stringify({ query: '{ __typename }' }) });
+      const simple = await send(url, {
+        method: 'POST',
+        headers: { origin: pageOrigin, 'content-type': 'text/plain' },
+        body: JSON.stringify({ query: '{ __typename }' }),
+      });
       expect(simple.status).toBe(400);
       expect(simple.body).toMatch(/CSRF/);
     });
@@ -186,9 +206,12 @@ describe('web and mobile clients at the gateway', () => {
     });
 
     it('reports a refused mutation once, not again for the non-null result its refusal nulled', async () => {
-      const refused = await test.query('mutation { createProduct(input: { name: "Botijão P13", cylinderType: P13, priceAmount: 11000, stockQuantity: 1 }) { id } }', {
-        accept: 'json',
-      });
+      const refused = await test.query(
+        'mutation { createProduct(input: { name: "Botijão P13", cylinderType: P13, priceAmount: 11000, stockQuantity: 1 }) { id } }',
+        {
+          accept: 'json',
+        },
+      );
       expect(refused.data).toBeNull();
       expect(refused.errors?.map((error) => [error.path, error.extensions?.['code']])).toEqual([[['createProduct'], 'UNAUTHENTICATED']]);
     });
@@ -206,7 +229,9 @@ describe('web and mobile clients at the gateway', () => {
       for (const accept of ['json', 'graphql-response'] as const) {
         const badToken = await test.query('{ __typename }', { token: 'not-a-token', accept });
         expect([badToken.status, firstCode(badToken)]).toEqual([401, 'UNAUTHENTICATED']);
-        expect(badToken.headers.get('content-type')).toMatch(accept === 'json' ? /^application\/json/ : /^application\/graphql-response\+json/);
+        expect(badToken.headers.get('content-type')).toMatch(
+          accept === 'json' ? /^application\/json/ : /^application\/graphql-response\+json/,
+        );
       }
       const notJson = await send(test.gatewayUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query": ' });
       expect(notJson.status).toBe(400);

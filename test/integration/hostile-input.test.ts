@@ -84,8 +84,14 @@ describe('a control character in a string', () => {
         input: {
           items: [{ productId: randomUUID(), quantity: 1 }],
           deliveryAddress: {
-            street: `Rua Augusta${NUL}`, number: '100', district: 'Consolação', city: 'São Paulo', state: 'SP',
-            postalCode: '01305-000', latitude: -23.55, longitude: -46.65,
+            street: `Rua Augusta${NUL}`,
+            number: '100',
+            district: 'Consolação',
+            city: 'São Paulo',
+            state: 'SP',
+            postalCode: '01305-000',
+            latitude: -23.55,
+            longitude: -46.65,
           },
           paymentMethod: 'CASH_ON_DELIVERY',
         },
@@ -115,10 +121,14 @@ describe('a control character in a string', () => {
   });
 
   it('is refused by a subgraph called directly, which does not rely on the gateway having checked', async () => {
-    const direct = await postGraphQL(`${test.subgraphUrl('products')}`, 'query ($filter: ProductFilter) { products(filter: $filter) { totalCount } }', {
-      headers: { 'x-gateway-credential': TEST_GATEWAY_SECRET },
-      variables: { filter: { search: `a${NUL}` } },
-    });
+    const direct = await postGraphQL(
+      `${test.subgraphUrl('products')}`,
+      'query ($filter: ProductFilter) { products(filter: $filter) { totalCount } }',
+      {
+        headers: { 'x-gateway-credential': TEST_GATEWAY_SECRET },
+        variables: { filter: { search: `a${NUL}` } },
+      },
+    );
     expect(refusal(direct)).toEqual({ code: 'BAD_USER_INPUT', fields: ['filter.search'] });
   });
 

@@ -65,7 +65,8 @@ const codeQuery = `query ($code: String!) { invitationByCode(code: $code) { vali
 
 const codeShape = /^GR(-[0-9A-HJKMNP-TV-Z]{4}){5}$/;
 
-const invitations = () => test.platform.subgraphs.get('invitations') as StartedSubgraph<PrismaLike> & { database: { client: InvitationsDatabase } };
+const invitations = () =>
+  test.platform.subgraphs.get('invitations') as StartedSubgraph<PrismaLike> & { database: { client: InvitationsDatabase } };
 /** Arrange steps only: moves clocks and counters of the invitations database directly. */
 const sql = (text: string, values: unknown[] = []) => invitations().database.pool.query(text, values);
 
@@ -83,9 +84,15 @@ async function invite(user: SignedInUser, input: Record<string, unknown>): Promi
 }
 
 const inviteAs = (user: SignedInUser, input: Record<string, unknown>) =>
-  test.query<{ createInvitation: { code: string; invitation: InvitationView } }>(createMutation, { token: user.accessToken, variables: { input } });
+  test.query<{ createInvitation: { code: string; invitation: InvitationView } }>(createMutation, {
+    token: user.accessToken,
+    variables: { input },
+  });
 
-async function invitationAs(user: SignedInUser, id: string): Promise<(InvitationView & { acceptances: Array<{ user: { id: string }; acceptedAt: string }> | null }) | null> {
+async function invitationAs(
+  user: SignedInUser,
+  id: string,
+): Promise<(InvitationView & { acceptances: Array<{ user: { id: string }; acceptedAt: string }> | null }) | null> {
   const result = await test.query(invitationQuery, { token: user.accessToken, variables: { id } });
   if (result.errors) throw new Error(`invitation failed: ${JSON.stringify(result.errors)}`);
   return result.data!['invitation'];
@@ -107,7 +114,11 @@ interface InternalAnswer {
 }
 
 /** Calls an internal route as accounts does: with the private-network credential unless told otherwise. */
-async function internal(path: 'claim' | 'release', body: unknown, headers: Record<string, string> = { [GATEWAY_CREDENTIAL_HEADER]: TEST_GATEWAY_SECRET }): Promise<InternalAnswer> {
+async function internal(
+  path: 'claim' | 'release',
+  body: unknown,
+  headers: Record<string, string> = { [GATEWAY_CREDENTIAL_HEADER]: TEST_GATEWAY_SECRET },
+): Promise<InternalAnswer> {
   const response = await fetch(`${invitations().url}/internal/invitations/${path}`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...headers },
@@ -123,7 +134,8 @@ const claim = (code: string, role: Role, userId: string = randomUUID(), clientAd
 const isEvent = (type: string, invitationId: string) => (event: ReceivedEvent) =>
   event.envelope?.type === type && event.envelope.data.invitationId === invitationId;
 
-const tokenClaims = (token: string) => JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString('utf8')) as Record<string, unknown>;
+const tokenClaims = (token: string) =>
+  JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString('utf8')) as Record<string, unknown>;
 
 /** A supplier whose documents are approved: verification announces it, accounts records it, a new sign-in carries it. */
 async function verifiedSupplier(): Promise<SignedInUser> {
@@ -135,10 +147,14 @@ async function verifiedSupplier(): Promise<SignedInUser> {
     reviewedBy: admin.id,
     approvedAt: new Date().toISOString(),
   });
-  return eventually(async () => {
-    const session = await signIn(test, supplier.email, STRONG_PASSWORD);
-    return tokenClaims(session.accessToken)['verified'] === true ? session : undefined;
-  }, 20_000, 'the supplier’s verified sign-in');
+  return eventually(
+    async () => {
+      const session = await signIn(test, supplier.email, STRONG_PASSWORD);
+      return tokenClaims(session.accessToken)['verified'] === true ? session : undefined;
+    },
+    20_000,
+    'the supplier’s verified sign-in',
+  );
 }
 
 // ---------------------------------------------------------------------------
@@ -236,10 +252,14 @@ describe('creating an invitation', () => {
 
   it('asks an admin signed in without a second factor for one before inviting suppliers', async () => {
     const email = `admin-${randomUUID().slice(0, 8)}@example.com`;
-    await accountsInternals(test).accounts.createAccount({ email, phone: `+55119${String(randomInt(1e7, 1e8))}`, name: 'Ana Sem MFA', password: STRONG_PASSWORD }, ['ADMIN'], {
-      source: 'accounts',
-      correlationId: 'test-admin-without-mfa',
-    });
+    await accountsInternals(test).accounts.createAccount(
+      { email, phone: `+55119${String(randomInt(1e7, 1e8))}`, name: 'Ana Sem MFA', password: STRONG_PASSWORD },
+      ['ADMIN'],
+      {
+        source: 'accounts',
+        correlationId: 'test-admin-without-mfa',
+      },
+    );
     const passwordOnly = await signIn(test, email, STRONG_PASSWORD);
     const refused = await inviteAs(passwordOnly, { role: 'SUPPLIER', email: 'gas@example.com' });
     expect(firstCode(refused)).toBe('MFA_REQUIRED');
@@ -293,7 +313,10 @@ describe('listing and revoking invitations', () => {
 
     // Admins see everybody's; the filters combine.
     const courierInvitation = await invite(admin, { role: 'COURIER' });
-    const couriers = await test.query(listQuery, { token: admin.accessToken, variables: { role: 'COURIER', status: 'ACTIVE', first: 100 } });
+    const couriers = await test.query(listQuery, {
+      token: admin.accessToken,
+      variables: { role: 'COURIER', status: 'ACTIVE', first: 100 },
+    });
     const nodes = couriers.data!['invitations'].nodes as Array<{ id: string; role: string; status: string }>;
     expect(nodes.map((node) => node.id)).toContain(courierInvitation.invitation.id);
     expect(nodes.every((node) => node.role === 'COURIER' && node.status === 'ACTIVE')).toBe(true);
@@ -305,7 +328,11 @@ describe('listing and revoking invitations', () => {
     const customer = await registerUser(test, 'CUSTOMER');
     const stranger = await registerUser(test, 'CUSTOMER');
     const { invitation } = await invite(customer, { role: 'CUSTOMER', email: 'amiga@example.com' });
-    expect(await invitationAs(customer, invitation.id)).toMatchObject({ id: invitation.id, recipient: 'amiga@example.com', acceptances: [] });
+    expect(await invitationAs(customer, invitation.id)).toMatchObject({
+      id: invitation.id,
+      recipient: 'amiga@example.com',
+      acceptances: [],
+    });
     expect(await invitationAs(admin, invitation.id)).toMatchObject({ id: invitation.id, recipient: 'amiga@example.com' });
     expect(await invitationAs(stranger, invitation.id)).toBeNull();
     expect(await invitationAs(stranger, 'not-a-uuid')).toBeNull();
@@ -430,7 +457,10 @@ describe('the internal claim routes', () => {
 
   it('refuse a code for another role, and say which reason applies', async () => {
     const { code } = await invite(admin, { role: 'COURIER' });
-    expect(await claim(code, 'SUPPLIER')).toMatchObject({ status: 422, body: { reason: 'ROLE_MISMATCH', message: expect.stringContaining('COURIER') } });
+    expect(await claim(code, 'SUPPLIER')).toMatchObject({
+      status: 422,
+      body: { reason: 'ROLE_MISMATCH', message: expect.stringContaining('COURIER') },
+    });
     expect(await claim('GR-ZZZZ-ZZZZ-ZZZZ-ZZZZ-ZZZZ', 'COURIER')).toMatchObject({ status: 422, body: { reason: 'UNKNOWN' } });
     expect(await claim('not a code', 'COURIER')).toMatchObject({ status: 422, body: { reason: 'UNKNOWN' } });
 
@@ -486,7 +516,11 @@ describe('the internal claim routes', () => {
     const userId = randomUUID();
     expect((await claim(code, 'COURIER', userId)).status).toBe(200);
     await sql(`update invitation_acceptances set claimed_at = now() - interval '1 hour' where user_id = $1`, [userId]);
-    await eventually(async () => ((await invitationAs(admin, invitation.id))?.uses === 0 ? true : undefined), 10_000, 'the stale claim released');
+    await eventually(
+      async () => ((await invitationAs(admin, invitation.id))?.uses === 0 ? true : undefined),
+      10_000,
+      'the stale claim released',
+    );
     expect((await sql('select count(*)::int as n from invitation_acceptances where user_id = $1', [userId])).rows[0].n).toBe(0);
   });
 });
@@ -511,7 +545,11 @@ describe('the invitation lifecycle', () => {
       acceptedAt: expect.any(String),
     });
     const seen = await invitationAs(admin, invitation.id);
-    expect(seen).toMatchObject({ status: 'EXHAUSTED', uses: 1, acceptances: [{ user: { id: courier.id }, acceptedAt: accepted!.envelope!.data.acceptedAt }] });
+    expect(seen).toMatchObject({
+      status: 'EXHAUSTED',
+      uses: 1,
+      acceptances: [{ user: { id: courier.id }, acceptedAt: accepted!.envelope!.data.acceptedAt }],
+    });
 
     // The invitee may see the invitation it used, but not where it was sent.
     expect(await invitationAs(courier, invitation.id)).toMatchObject({ id: invitation.id, recipient: null, acceptances: null });
@@ -538,7 +576,13 @@ describe('the invitation lifecycle', () => {
     for (const id of ids) expect(invitationEvents.received.filter(isEvent('invitation.expired', id))).toHaveLength(1);
 
     const [expired] = invitationEvents.received.filter(isEvent('invitation.expired', ids[0]!));
-    expect(expired!.envelope!.data).toEqual({ invitationId: ids[0], role: 'CUSTOMER', invitedBy: admin.id, uses: 0, expiredAt: expect.any(String) });
+    expect(expired!.envelope!.data).toEqual({
+      invitationId: ids[0],
+      role: 'CUSTOMER',
+      invitedBy: admin.id,
+      uses: 0,
+      expiredAt: expect.any(String),
+    });
     expect(await invitationAs(admin, ids[0]!)).toMatchObject({ status: 'EXPIRED' });
     const { rows } = await sql('select count(*)::int as n from invitations where id = any($1::uuid[]) and expired_at is null', [ids]);
     expect(rows[0].n).toBe(0);
@@ -562,8 +606,16 @@ describe('the invitation lifecycle', () => {
 
     const deleted = await test.query(`mutation { deleteAccount }`, { token: invitee.accessToken });
     expect(deleted.errors).toBeUndefined();
-    await eventually(async () => ((await invitationAs(admin, invitation.id))?.recipient === null ? true : undefined), 15_000, 'the recipient erased');
-    await eventually(async () => ((await invitationAs(admin, sent.invitation.id))?.status === 'REVOKED' ? true : undefined), 15_000, 'the sent invitation revoked');
+    await eventually(
+      async () => ((await invitationAs(admin, invitation.id))?.recipient === null ? true : undefined),
+      15_000,
+      'the recipient erased',
+    );
+    await eventually(
+      async () => ((await invitationAs(admin, sent.invitation.id))?.status === 'REVOKED' ? true : undefined),
+      15_000,
+      'the sent invitation revoked',
+    );
     expect((await invitationAs(admin, sent.invitation.id))!.recipient).toBe('+5511912345678');
   });
 });

@@ -44,7 +44,11 @@ afterEach(async () => {
   for (const name of createdDatabases.splice(0)) await query(serverUrl, `drop database if exists ${name} with (force)`);
 });
 
-async function query<Row extends pg.QueryResultRow = Record<string, unknown>>(url: string, sql: string, values: unknown[] = []): Promise<Row[]> {
+async function query<Row extends pg.QueryResultRow = Record<string, unknown>>(
+  url: string,
+  sql: string,
+  values: unknown[] = [],
+): Promise<Row[]> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
@@ -99,25 +103,28 @@ describe("the kit's outbox migration", () => {
     expect((await readdir(fixtureDirectory)).sort()).toEqual([...subgraphsWithDatabases].sort());
   });
 
-  it.each(subgraphsWithDatabases)('upgrades a %s database made by the previous migrations, which then matches a fresh one', async (subgraph) => {
-    const upgraded = await freshDatabase();
-    const previous = await previousReleaseMigrations(subgraph);
-    await applyMigrations(upgraded, previous);
-    expect(await query(upgraded, `select to_regclass('outbox_events')::text as outbox`)).toEqual([{ outbox: 'outbox_events' }]);
+  it.each(subgraphsWithDatabases)(
+    'upgrades a %s database made by the previous migrations, which then matches a fresh one',
+    async (subgraph) => {
+      const upgraded = await freshDatabase();
+      const previous = await previousReleaseMigrations(subgraph);
+      await applyMigrations(upgraded, previous);
+      expect(await query(upgraded, `select to_regclass('outbox_events')::text as outbox`)).toEqual([{ outbox: 'outbox_events' }]);
 
-    const current = await readServiceMigrations(subgraph);
-    expect(await applyMigrations(upgraded, current)).toEqual({ applied: kitMigrationNames, alreadyApplied: previous.length });
-    expect(await applyMigrations(upgraded, current)).toEqual({ applied: [], alreadyApplied: current.length });
+      const current = await readServiceMigrations(subgraph);
+      expect(await applyMigrations(upgraded, current)).toEqual({ applied: kitMigrationNames, alreadyApplied: previous.length });
+      expect(await applyMigrations(upgraded, current)).toEqual({ applied: [], alreadyApplied: current.length });
 
-    const fresh = await freshDatabase();
-    expect(await applyMigrations(fresh, current)).toEqual({ applied: current.map((migration) => migration.name), alreadyApplied: 0 });
+      const fresh = await freshDatabase();
+      expect(await applyMigrations(fresh, current)).toEqual({ applied: current.map((migration) => migration.name), alreadyApplied: 0 });
 
-    const shape = await schemaShape(upgraded);
-    expect(shape).toEqual(await schemaShape(fresh));
-    expect(shape.triggers.filter((trigger) => trigger.startsWith('outbox_events |'))).toHaveLength(1);
-    expect(shape.functions.filter((fn) => fn.startsWith('notify_outbox_relay |'))).toHaveLength(1);
-    expect(shape.indexes.filter((index) => index.startsWith('outbox_events |'))).toHaveLength(3);
-  });
+      const shape = await schemaShape(upgraded);
+      expect(shape).toEqual(await schemaShape(fresh));
+      expect(shape.triggers.filter((trigger) => trigger.startsWith('outbox_events |'))).toHaveLength(1);
+      expect(shape.functions.filter((fn) => fn.startsWith('notify_outbox_relay |'))).toHaveLength(1);
+      expect(shape.indexes.filter((index) => index.startsWith('outbox_events |'))).toHaveLength(3);
+    },
+  );
 
   it('is needed: without the superseded checksums the runner refuses the edited migrations', async () => {
     const url = await freshDatabase();
@@ -135,7 +142,9 @@ describe("the kit's outbox migration", () => {
       return { ...migration, sql, checksum: createHash('sha256').update(sql).digest('hex') };
     });
     await applyMigrations(url, unlisted);
-    await expect(applyMigrations(url, await readServiceMigrations('orders'))).rejects.toThrow(`migration ${edited} was changed after it was applied`);
+    await expect(applyMigrations(url, await readServiceMigrations('orders'))).rejects.toThrow(
+      `migration ${edited} was changed after it was applied`,
+    );
   });
 
   it('keeps the outbox of an upgraded database working: an event written is relayed, woken by its trigger', async () => {
@@ -148,7 +157,13 @@ describe("the kit's outbox migration", () => {
     const received: BusMessage[] = [];
     await bus.subscribe({ groupId: 'upgrade-test', topics: ['upgrade.test'], handle: async (message) => void received.push(message) });
     // No fallback poll within the test's time: only the trigger's NOTIFY wakes the relay.
-    const relay = await startOutboxRelay({ databaseUrl: url, pool, bus, logger: createLogger({ service: 'test', level: 'silent' }), pollIntervalMs: 600_000 });
+    const relay = await startOutboxRelay({
+      databaseUrl: url,
+      pool,
+      bus,
+      logger: createLogger({ service: 'test', level: 'silent' }),
+      pollIntervalMs: 600_000,
+    });
     try {
       await sleep(300);
       const id = randomUUID();
@@ -164,7 +179,9 @@ describe("the kit's outbox migration", () => {
 
       // Consumers record what they handled; the key refuses a second record of one event.
       await pool.query(`insert into processed_events (consumer, event_id) values ('upgrade-test', $1)`, [id]);
-      await expect(pool.query(`insert into processed_events (consumer, event_id) values ('upgrade-test', $1)`, [id])).rejects.toThrow(/duplicate key/);
+      await expect(pool.query(`insert into processed_events (consumer, event_id) values ('upgrade-test', $1)`, [id])).rejects.toThrow(
+        /duplicate key/,
+      );
     } finally {
       await relay.stop();
       await bus.close();

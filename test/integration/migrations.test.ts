@@ -33,7 +33,11 @@ async function writeMigrations(directory: string, migrations: Record<string, str
   }
 }
 
-async function query<Row extends pg.QueryResultRow = Record<string, unknown>>(url: string, sql: string, values: unknown[] = []): Promise<Row[]> {
+async function query<Row extends pg.QueryResultRow = Record<string, unknown>>(
+  url: string,
+  sql: string,
+  values: unknown[] = [],
+): Promise<Row[]> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
@@ -177,7 +181,7 @@ describe('applyMigrations', () => {
     expect(await applyMigrations(url, fine)).toEqual({ applied: ['20260101000000_fine'], alreadyApplied: 0 });
   });
 
-  it('refuses two migrations of one name (the kit\'s and a service\'s), which would share one record', async () => {
+  it("refuses two migrations of one name (the kit's and a service's), which would share one record", async () => {
     const url = await freshDatabase();
     const first = await readMigrations(await migrationFolder({ '20260101000000_same': 'create table one (id int);' }));
     const second = await readMigrations(await migrationFolder({ '20260101000000_same': 'create table two (id int);' }));
@@ -191,7 +195,10 @@ describe('applyMigrations', () => {
     await applyMigrations(url, await readMigrations(directory));
     const before = await recorded(url);
     await writeMigrations(directory, { '20260101000000_init': 'create table kept (id int);' });
-    await writeFile(join(directory, '20260101000000_init', 'superseded.sha256'), `# moved elsewhere\n${before[0]?.checksum}  migration.sql\n`);
+    await writeFile(
+      join(directory, '20260101000000_init', 'superseded.sha256'),
+      `# moved elsewhere\n${before[0]?.checksum}  migration.sql\n`,
+    );
     expect(await applyMigrations(url, await readMigrations(directory))).toEqual({ applied: [], alreadyApplied: 1 });
     expect(await recorded(url)).toEqual(before);
 
@@ -237,7 +244,7 @@ describe("the project's own migrations", () => {
   it.each([
     ['accounts', ['users', 'refresh_tokens', 'signing_keys', 'outbox_events', 'processed_events']],
     ['products', ['products', 'outbox_events', 'processed_events']],
-  ])('apply cleanly to an empty %s database (the kit\'s outbox first), and only once', async (subgraph, tables) => {
+  ])("apply cleanly to an empty %s database (the kit's outbox first), and only once", async (subgraph, tables) => {
     const url = await freshDatabase();
     const migrations = await readServiceMigrations(subgraph);
     expect(migrations.length).toBeGreaterThan(0);

@@ -25,7 +25,10 @@ const sql = (text: string, values: unknown[] = []) => notifications().database.p
 
 /** The language a user chose for notifications, through the gateway like an app would. */
 async function chooseLocale(user: SignedInUser, locale: string) {
-  const chosen = await test.query(`mutation ($locale: String!) { setNotificationLocale(locale: $locale) }`, { token: user.accessToken, variables: { locale } });
+  const chosen = await test.query(`mutation ($locale: String!) { setNotificationLocale(locale: $locale) }`, {
+    token: user.accessToken,
+    variables: { locale },
+  });
   expect(chosen.errors).toBeUndefined();
 }
 
@@ -91,7 +94,11 @@ describe('notifications', () => {
 
     await publishEvent(test.platform.eventBus, PaymentEvents.processed, randomUUID(), paymentProcessed(customer.id), 'payments');
 
-    const sent = await probe.waitFor((event) => event.envelope?.type === NotificationEvents.sent.type && event.envelope.data.userId === customer.id, 2, 20_000);
+    const sent = await probe.waitFor(
+      (event) => event.envelope?.type === NotificationEvents.sent.type && event.envelope.data.userId === customer.id,
+      2,
+      20_000,
+    );
     expect(sent.map((event) => event.envelope!.data.channel).sort()).toEqual(['EMAIL', 'IN_APP']);
     const mail = await eventually(async () => smtp.mails.find((received) => received.to.includes(email)));
     expect(decodeQuotedPrintable(mail.raw)).toContain('We received R$115.00 for order');
@@ -100,9 +107,20 @@ describe('notifications', () => {
     expect(list.errors).toBeUndefined();
     expect(list.data!['notifications'].totalCount).toBe(1);
     const [notification] = list.data!['notifications'].nodes;
-    expect(notification).toMatchObject({ category: 'PAYMENT', channel: 'IN_APP', eventType: 'payment.processed', title: 'Payment received', locale: 'en', status: 'SENT', read: false });
+    expect(notification).toMatchObject({
+      category: 'PAYMENT',
+      channel: 'IN_APP',
+      eventType: 'payment.processed',
+      title: 'Payment received',
+      locale: 'en',
+      status: 'SENT',
+      read: false,
+    });
 
-    const read = await test.query(`mutation ($id: ID!) { markNotificationRead(id: $id) { id read readAt } }`, { token: customer.accessToken, variables: { id: notification.id } });
+    const read = await test.query(`mutation ($id: ID!) { markNotificationRead(id: $id) { id read readAt } }`, {
+      token: customer.accessToken,
+      variables: { id: notification.id },
+    });
     expect(read.data!['markNotificationRead']).toMatchObject({ id: notification.id, read: true });
     const unread = await test.query(listQuery, { token: customer.accessToken, variables: { unreadOnly: true } });
     expect(unread.data!['notifications'].totalCount).toBe(0);
@@ -110,8 +128,18 @@ describe('notifications', () => {
 
   it('writes nothing new when an event is delivered again', async () => {
     const customer = await registerUser(test, 'CUSTOMER');
-    const envelope: EventEnvelope = await publishEvent(test.platform.eventBus, PaymentEvents.processed, randomUUID(), paymentProcessed(customer.id), 'payments');
-    await probe.waitFor((event) => event.envelope?.type === NotificationEvents.sent.type && event.envelope.data.userId === customer.id, 2, 20_000);
+    const envelope: EventEnvelope = await publishEvent(
+      test.platform.eventBus,
+      PaymentEvents.processed,
+      randomUUID(),
+      paymentProcessed(customer.id),
+      'payments',
+    );
+    await probe.waitFor(
+      (event) => event.envelope?.type === NotificationEvents.sent.type && event.envelope.data.userId === customer.id,
+      2,
+      20_000,
+    );
 
     await test.platform.eventBus.publish([{ topic: PAYMENT_TOPIC, key: envelope.subject, value: JSON.stringify(envelope) }]);
     await publishEvent(test.platform.eventBus, PaymentEvents.failed, randomUUID(), {
@@ -125,7 +153,9 @@ describe('notifications', () => {
     });
     // The later event's notification proves the redelivered one was read and skipped.
     await eventually(async () => {
-      const { rows } = await sql(`SELECT count(*)::int AS n FROM notifications WHERE user_id = $1 AND event_type = 'payment.failed'`, [customer.id]);
+      const { rows } = await sql(`SELECT count(*)::int AS n FROM notifications WHERE user_id = $1 AND event_type = 'payment.failed'`, [
+        customer.id,
+      ]);
       return rows[0].n === 2 ? true : undefined;
     });
     const { rows } = await sql('SELECT channel FROM notifications WHERE event_id = $1 ORDER BY channel::text', [envelope.id]);
@@ -159,9 +189,15 @@ describe('notifications', () => {
 
     await publishEvent(test.platform.eventBus, PaymentEvents.processed, randomUUID(), paymentProcessed(customer.id), 'payments');
 
-    const [failed] = await probe.waitFor((event) => event.envelope?.type === NotificationEvents.failed.type && event.envelope.data.userId === customer.id, 1, 30_000);
+    const [failed] = await probe.waitFor(
+      (event) => event.envelope?.type === NotificationEvents.failed.type && event.envelope.data.userId === customer.id,
+      1,
+      30_000,
+    );
     expect(failed!.envelope!.data).toMatchObject({ channel: 'EMAIL', category: 'PAYMENT', attempts: MAX_ATTEMPTS });
-    const { rows } = await sql(`SELECT status, attempts, last_error FROM notifications WHERE user_id = $1 AND channel = 'EMAIL'`, [customer.id]);
+    const { rows } = await sql(`SELECT status, attempts, last_error FROM notifications WHERE user_id = $1 AND channel = 'EMAIL'`, [
+      customer.id,
+    ]);
     expect(rows).toEqual([expect.objectContaining({ status: 'FAILED', attempts: MAX_ATTEMPTS })]);
     expect(rows[0].last_error).toMatch(/ECONNREFUSED|connect/i);
 
@@ -176,7 +212,9 @@ describe('notifications', () => {
     const customer = await registerUser(test, 'CUSTOMER');
     const accounts = test.platform.subgraphs.get('accounts')!.url;
     const ask = (id: string, credential?: string) =>
-      fetch(`${accounts}/internal/users/contact?id=${id}`, { headers: credential === undefined ? {} : { [GATEWAY_CREDENTIAL_HEADER]: credential } });
+      fetch(`${accounts}/internal/users/contact?id=${id}`, {
+        headers: credential === undefined ? {} : { [GATEWAY_CREDENTIAL_HEADER]: credential },
+      });
     expect((await ask(customer.id)).status).toBe(403);
     expect((await ask(customer.id, 'not-the-credential')).status).toBe(403);
     const answer = await ask(customer.id, TEST_GATEWAY_SECRET);
@@ -223,19 +261,32 @@ describe('notifications', () => {
       generatedAt: new Date().toISOString(),
     });
     const inbox = async (user: SignedInUser, count: number) =>
-      eventually(async () => {
-        const list = await test.query(`{ notifications(first: 10) { nodes { category channel eventType title body } } }`, { token: user.accessToken });
-        const nodes = list.data!['notifications'].nodes as Array<{ eventType: string }>;
-        return nodes.filter((node) => node.eventType === 'alert.escalated' || node.eventType === 'report.generated').length >= count ? nodes : undefined;
-      }, 20_000, 'the operations notifications');
+      eventually(
+        async () => {
+          const list = await test.query(`{ notifications(first: 10) { nodes { category channel eventType title body } } }`, {
+            token: user.accessToken,
+          });
+          const nodes = list.data!['notifications'].nodes as Array<{ eventType: string }>;
+          return nodes.filter((node) => node.eventType === 'alert.escalated' || node.eventType === 'report.generated').length >= count
+            ? nodes
+            : undefined;
+        },
+        20_000,
+        'the operations notifications',
+      );
     const [first] = (await inbox(admin, 1)).filter((node) => node.eventType === 'alert.escalated');
     expect(first).toMatchObject({ category: 'OPERATIONS', channel: 'IN_APP', title: 'Alerta crítico: Pagamentos falhando' });
     expect(first!['body' as keyof typeof first]).toContain('nível 2');
     const second = await inbox(onCall, 2);
     expect(second.filter((node) => node.eventType === 'alert.escalated')).toHaveLength(1);
-    expect(second.find((node) => node.eventType === 'report.generated')).toMatchObject({ category: 'OPERATIONS', body: expect.stringContaining('01/11/2026 – 30/11/2026') });
+    expect(second.find((node) => node.eventType === 'report.generated')).toMatchObject({
+      category: 'OPERATIONS',
+      body: expect.stringContaining('01/11/2026 – 30/11/2026'),
+    });
     // Email and SMS go out as well, on call.
-    const { rows } = await sql(`SELECT channel::text FROM notifications WHERE user_id = $1 AND event_type = 'alert.escalated' ORDER BY 1`, [onCall.id]);
+    const { rows } = await sql(`SELECT channel::text FROM notifications WHERE user_id = $1 AND event_type = 'alert.escalated' ORDER BY 1`, [
+      onCall.id,
+    ]);
     expect(rows.map((row: { channel: string }) => row.channel)).toEqual(['EMAIL', 'IN_APP', 'SMS']);
   });
 
@@ -244,9 +295,15 @@ describe('notifications', () => {
     const set = `mutation ($channel: NotificationChannel!, $category: NotificationCategory!, $enabled: Boolean!) {
       setNotificationPreference(channel: $channel, category: $category, enabled: $enabled) { channel category enabled locked }
     }`;
-    const refused = await test.query(set, { token: customer.accessToken, variables: { channel: 'EMAIL', category: 'PAYMENT', enabled: false } });
+    const refused = await test.query(set, {
+      token: customer.accessToken,
+      variables: { channel: 'EMAIL', category: 'PAYMENT', enabled: false },
+    });
     expect(refused.errors?.[0]?.extensions?.['code']).toBe('BAD_USER_INPUT');
-    const allowed = await test.query(set, { token: customer.accessToken, variables: { channel: 'EMAIL', category: 'MARKETING', enabled: false } });
+    const allowed = await test.query(set, {
+      token: customer.accessToken,
+      variables: { channel: 'EMAIL', category: 'MARKETING', enabled: false },
+    });
     expect(allowed.data!['setNotificationPreference']).toEqual({ channel: 'EMAIL', category: 'MARKETING', enabled: false, locked: false });
   });
 
@@ -258,11 +315,15 @@ describe('notifications', () => {
     expect(refused.errors?.[0]?.extensions?.['code']).toBe('FORBIDDEN');
 
     // The customer is known once user.created has been consumed.
-    await eventually(async () => ((await sql('SELECT 1 FROM known_users WHERE user_id = $1', [customer.id])).rowCount === 1 ? true : undefined));
+    await eventually(async () =>
+      (await sql('SELECT 1 FROM known_users WHERE user_id = $1', [customer.id])).rowCount === 1 ? true : undefined,
+    );
     const sent = await test.query(broadcast, { token: admin.accessToken, variables: { input } });
     expect(sent.errors).toBeUndefined();
     expect(sent.data!['broadcastNotification'].notificationCount).toBeGreaterThanOrEqual(1);
     const list = await test.query(listQuery, { token: customer.accessToken });
-    expect(list.data!['notifications'].nodes).toEqual([expect.objectContaining({ category: 'MARKETING', eventType: 'broadcast', title: 'Promoção' })]);
+    expect(list.data!['notifications'].nodes).toEqual([
+      expect.objectContaining({ category: 'MARKETING', eventType: 'broadcast', title: 'Promoção' }),
+    ]);
   });
 });

@@ -127,7 +127,9 @@ async function scrape(service: 'gateway' | 'accounts' | 'products'): Promise<Sam
 
 /** The sum of a metric's samples whose labels include the given ones; undefined when there is no such series. */
 function total(samples: Sample[], name: string, labels: Record<string, string> = {}): number | undefined {
-  const matching = samples.filter((sample) => sample.name === name && Object.entries(labels).every(([key, value]) => sample.labels[key] === value));
+  const matching = samples.filter(
+    (sample) => sample.name === name && Object.entries(labels).every(([key, value]) => sample.labels[key] === value),
+  );
   return matching.length === 0 ? undefined : matching.reduce((sum, sample) => sum + sample.value, 0);
 }
 
@@ -167,7 +169,10 @@ describe('tracing', () => {
 
     // products.user-deletions handles user.deleted, and its product.updated goes out in the same trace.
     const consumed = await spanMatching(
-      (span) => span.traceId === traceId && span.kind === CONSUMER && span.attributes['messaging.consumer.group.name'] === 'products.user-deletions',
+      (span) =>
+        span.traceId === traceId &&
+        span.kind === CONSUMER &&
+        span.attributes['messaging.consumer.group.name'] === 'products.user-deletions',
       'the products consumer span',
     );
     const republished = await spanMatching(
@@ -187,11 +192,22 @@ describe('tracing', () => {
     expect(ancestor).toBe(gatewayServer);
     // accounts' outbox relay published user.deleted as a child of the request that wrote it…
     const published = spanById(consumed.parentSpanId);
-    expect(published).toMatchObject({ name: `${USER_TOPIC} publish`, kind: PRODUCER, service: 'accounts', parentSpanId: accountsServer!.spanId });
+    expect(published).toMatchObject({
+      name: `${USER_TOPIC} publish`,
+      kind: PRODUCER,
+      service: 'accounts',
+      parentSpanId: accountsServer!.spanId,
+    });
     // …and the consumer continued from the relay's span, in its own service.
-    expect(consumed).toMatchObject({ name: `${USER_TOPIC} process`, service: 'products', attributes: { 'gasrapido.event.type': 'user.deleted', 'gasrapido.event.outcome': 'handled' } });
+    expect(consumed).toMatchObject({
+      name: `${USER_TOPIC} process`,
+      service: 'products',
+      attributes: { 'gasrapido.event.type': 'user.deleted', 'gasrapido.event.outcome': 'handled' },
+    });
     expect(republished.parentSpanId).toBe(consumed.spanId);
-    expect(new Set([gatewayServer, fetchSpan, accountsServer, published, consumed, republished].map((span) => span!.traceId))).toEqual(new Set([traceId]));
+    expect(new Set([gatewayServer, fetchSpan, accountsServer, published, consumed, republished].map((span) => span!.traceId))).toEqual(
+      new Set([traceId]),
+    );
   });
 
   it('gives a query that touches products and accounts one trace, with a server span in each subgraph under the gateway’s fetch for it', async () => {
@@ -217,21 +233,26 @@ describe('tracing', () => {
 
     // Every service's log line for the request carries both ids.
     const trace = gatewayServer.traceId;
-    await eventually(async () => {
-      const services = new Set(
-        test.logLines
-          .filter((line) => line['message'] === 'request' && line['correlationId'] === correlationId && line['traceId'] === trace)
-          .map((line) => line['service']),
-      );
-      return services.size === 3 ? services : undefined;
-    }, 5_000, 'request log lines of the gateway, products and accounts');
+    await eventually(
+      async () => {
+        const services = new Set(
+          test.logLines
+            .filter((line) => line['message'] === 'request' && line['correlationId'] === correlationId && line['traceId'] === trace)
+            .map((line) => line['service']),
+        );
+        return services.size === 3 ? services : undefined;
+      },
+      5_000,
+      'request log lines of the gateway, products and accounts',
+    );
   });
 });
 
 describe('metrics', () => {
   it('are served at /metrics by every service, with the listed series, and move with traffic', async () => {
     const before = { gateway: await scrape('gateway'), accounts: await scrape('accounts'), products: await scrape('products') };
-    const consumedBefore = total(before.products, 'gasrapido_events_consumed_total', { consumer: 'products.user-deletions', outcome: 'handled' }) ?? 0;
+    const consumedBefore =
+      total(before.products, 'gasrapido_events_consumed_total', { consumer: 'products.user-deletions', outcome: 'handled' }) ?? 0;
 
     const supplier = await verifiedUser(test, 'SUPPLIER');
     await createProduct(supplier, 'Botijão P8 medido');
@@ -240,23 +261,35 @@ describe('metrics', () => {
     await test.query(`mutation DeleteMyAccount { deleteAccount }`, { token: supplier.accessToken });
     // A malformed event: products dead-letters it.
     await test.platform.eventBus.publish([{ topic: USER_TOPIC, key: randomUUID(), value: 'not an envelope' }]);
-    const products = await eventually(async () => {
-      const samples = await scrape('products');
-      const handled = total(samples, 'gasrapido_events_consumed_total', { consumer: 'products.user-deletions', outcome: 'handled' }) ?? 0;
-      const rejected = total(samples, 'gasrapido_events_dead_lettered_total', { consumer: 'products.user-deletions', reason: 'rejected' }) ?? 0;
-      // The dead-letter counter moves before the message is acknowledged, the consumed counter after.
-      const acknowledged = total(samples, 'gasrapido_events_consumed_total', { consumer: 'products.user-deletions', outcome: 'dead_lettered' }) ?? 0;
-      return handled > consumedBefore && rejected >= 1 && acknowledged >= 1 ? samples : undefined;
-    }, 20_000, 'the deletion and the malformed event consumed by products');
+    const products = await eventually(
+      async () => {
+        const samples = await scrape('products');
+        const handled = total(samples, 'gasrapido_events_consumed_total', { consumer: 'products.user-deletions', outcome: 'handled' }) ?? 0;
+        const rejected =
+          total(samples, 'gasrapido_events_dead_lettered_total', { consumer: 'products.user-deletions', reason: 'rejected' }) ?? 0;
+        // The dead-letter counter moves before the message is acknowledged, the consumed counter after.
+        const acknowledged =
+          total(samples, 'gasrapido_events_consumed_total', { consumer: 'products.user-deletions', outcome: 'dead_lettered' }) ?? 0;
+        return handled > consumedBefore && rejected >= 1 && acknowledged >= 1 ? samples : undefined;
+      },
+      20_000,
+      'the deletion and the malformed event consumed by products',
+    );
     const gateway = await scrape('gateway');
     const accounts = await scrape('accounts');
 
     for (const [service, samples] of Object.entries({ gateway, accounts, products })) {
-      expect(total(samples, 'gasrapido_http_request_duration_seconds_count', { route: '/graphql', method: 'POST', status: '200' }), service).toBeGreaterThan(0);
+      expect(
+        total(samples, 'gasrapido_http_request_duration_seconds_count', { route: '/graphql', method: 'POST', status: '200' }),
+        service,
+      ).toBeGreaterThan(0);
       expect(total(samples, 'gasrapido_http_requests_in_flight'), service).toBeDefined();
       expect(total(samples, 'process_cpu_user_seconds_total'), service).toBeGreaterThan(0);
       expect(total(samples, 'nodejs_eventloop_lag_seconds'), service).toBeDefined();
-      expect(samples.every((sample) => sample.labels['service'] === service), `${service} reports only its own series`).toBe(true);
+      expect(
+        samples.every((sample) => sample.labels['service'] === service),
+        `${service} reports only its own series`,
+      ).toBe(true);
     }
     expect(total(gateway, 'gasrapido_http_request_duration_seconds_count', { route: '/graphql' })).toBeGreaterThan(
       total(before.gateway, 'gasrapido_http_request_duration_seconds_count', { route: '/graphql' }) ?? 0,
@@ -271,16 +304,26 @@ describe('metrics', () => {
       expect(total(samples, 'gasrapido_outbox_pending_events'), service).toBeDefined();
     }
     // Subgraph operations are named by the gateway after the client's operation.
-    expect(total(accounts, 'gasrapido_graphql_requests_total', { operation: 'DeleteMyAccount__accounts__0', operation_type: 'mutation' })).toBeGreaterThan(0);
-    expect(total(accounts, 'gasrapido_graphql_errors_total', { operation: 'AdminUsers__accounts__0', code: 'FORBIDDEN' })).toBeGreaterThan(0);
-    expect(total(accounts, 'gasrapido_graphql_requests_total')).toBeGreaterThan(total(before.accounts, 'gasrapido_graphql_requests_total') ?? 0);
-    expect(total(accounts, 'gasrapido_events_published_total', { topic: USER_TOPIC })).toBeGreaterThan(total(before.accounts, 'gasrapido_events_published_total', { topic: USER_TOPIC }) ?? 0);
+    expect(
+      total(accounts, 'gasrapido_graphql_requests_total', { operation: 'DeleteMyAccount__accounts__0', operation_type: 'mutation' }),
+    ).toBeGreaterThan(0);
+    expect(total(accounts, 'gasrapido_graphql_errors_total', { operation: 'AdminUsers__accounts__0', code: 'FORBIDDEN' })).toBeGreaterThan(
+      0,
+    );
+    expect(total(accounts, 'gasrapido_graphql_requests_total')).toBeGreaterThan(
+      total(before.accounts, 'gasrapido_graphql_requests_total') ?? 0,
+    );
+    expect(total(accounts, 'gasrapido_events_published_total', { topic: USER_TOPIC })).toBeGreaterThan(
+      total(before.accounts, 'gasrapido_events_published_total', { topic: USER_TOPIC }) ?? 0,
+    );
     expect(total(products, 'gasrapido_events_published_total', { topic: PRODUCT_TOPIC })).toBeGreaterThan(0);
 
     const consumer = { consumer: 'products.user-deletions' };
     expect(total(products, 'gasrapido_events_consumed_total', { ...consumer, outcome: 'dead_lettered' })).toBeGreaterThan(0);
     expect(total(products, 'gasrapido_event_retries_total', { ...consumer, topic: USER_TOPIC })).toBeDefined();
-    expect(total(products, 'gasrapido_events_dead_lettered_total', { ...consumer, topic: USER_TOPIC, reason: 'handler_failed' })).toBeDefined();
+    expect(
+      total(products, 'gasrapido_events_dead_lettered_total', { ...consumer, topic: USER_TOPIC, reason: 'handler_failed' }),
+    ).toBeDefined();
     expect(total(products, 'gasrapido_event_consumer_lag', consumer)).toBeDefined();
     expect(total(products, 'gasrapido_event_processing_duration_seconds_count', { ...consumer, outcome: 'handled' })).toBeGreaterThan(0);
     expect(total(products, 'gasrapido_event_delivery_delay_seconds_count', consumer)).toBeGreaterThan(0);
@@ -322,9 +365,16 @@ describe('logs', () => {
       STRONG_PASSWORD,
       wrongPassword,
       forgedToken,
-      ...sessions.flatMap(({ accessToken, refreshToken }) => [accessToken, `Bearer ${accessToken}`, accessToken.split('.')[2]!, refreshToken]),
+      ...sessions.flatMap(({ accessToken, refreshToken }) => [
+        accessToken,
+        `Bearer ${accessToken}`,
+        accessToken.split('.')[2]!,
+        refreshToken,
+      ]),
     ];
-    await eventually(async () => (test.logLines.slice(firstLine).some((line) => line['service'] === 'gateway' && line['message'] === 'request') ? true : undefined));
+    await eventually(async () =>
+      test.logLines.slice(firstLine).some((line) => line['service'] === 'gateway' && line['message'] === 'request') ? true : undefined,
+    );
     const lines = test.logLines.slice(firstLine).map((line) => JSON.stringify(line));
     // The test means something only if debug-level lines about these requests were written.
     expect(lines.filter((line) => line.includes('"level":"debug"')).length).toBeGreaterThan(5);

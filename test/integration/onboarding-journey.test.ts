@@ -49,10 +49,14 @@ describe('onboarding a courier', () => {
     // 2. The courier registers with the code…
     let courier = await registerUser(test, 'COURIER', 'João Entregador', { invitationCode: code });
     // …and the accepted invitation opens a verification request (invitation.accepted → verification).
-    const opened = await eventually(async () => {
-      const status = await verificationStatus(test, courier);
-      return status.state === 'PENDING_DOCUMENTS' ? status : undefined;
-    }, 20_000, 'the verification request opened by the accepted invitation');
+    const opened = await eventually(
+      async () => {
+        const status = await verificationStatus(test, courier);
+        return status.state === 'PENDING_DOCUMENTS' ? status : undefined;
+      },
+      20_000,
+      'the verification request opened by the accepted invitation',
+    );
     const required = opened.requiredDocuments.map((document) => document.type);
     expect(required).toEqual(expect.arrayContaining(['IDENTITY_DOCUMENT', 'DRIVING_LICENCE', 'VEHICLE_REGISTRATION']));
     expect(opened.requiredDocuments.every((document) => document.status === 'MISSING')).toBe(true);
@@ -77,19 +81,25 @@ describe('onboarding a courier', () => {
       '{ documentReviewQueue(first: 50) { nodes { id owner { id } } } }',
       { token: admin.accessToken },
     );
-    const queued = queue.data!.documentReviewQueue.nodes.filter((document) => document.owner.id === courier.id).map((document) => document.id);
+    const queued = queue
+      .data!.documentReviewQueue.nodes.filter((document) => document.owner.id === courier.id)
+      .map((document) => document.id);
     expect(queued.sort()).toEqual([...documentIds].sort());
     for (const documentId of documentIds) await approveDocument(test, admin, documentId);
     expect((await verificationStatus(test, courier)).state).toBe('APPROVED');
 
     // 4. User.verified becomes true through federation, and the refreshed session carries it.
-    const verifiedUser = await eventually(async () => {
-      const result = await test.query<{ user: { verified: boolean; roles: string[] } }>(
-        'query ($id: ID!) { user(id: $id) { verified roles } }',
-        { token: admin.accessToken, variables: { id: courier.id } },
-      );
-      return result.data?.user.verified ? result.data.user : undefined;
-    }, 20_000, 'User.verified');
+    const verifiedUser = await eventually(
+      async () => {
+        const result = await test.query<{ user: { verified: boolean; roles: string[] } }>(
+          'query ($id: ID!) { user(id: $id) { verified roles } }',
+          { token: admin.accessToken, variables: { id: courier.id } },
+        );
+        return result.data?.user.verified ? result.data.user : undefined;
+      },
+      20_000,
+      'User.verified',
+    );
     expect(verifiedUser.roles).toEqual(['COURIER']);
     courier = await refreshUntilVerified(test, courier);
     const online = await goOnline(courier);
@@ -97,15 +107,26 @@ describe('onboarding a courier', () => {
     expect(online.data?.setCourierAvailability.availability).toBe('ONLINE');
 
     // The invitation was used up by this registration.
-    const after = await test.query<{ invitationByCode: { valid: boolean } }>('query ($code: String!) { invitationByCode(code: $code) { valid } }', {
-      variables: { code },
-    });
+    const after = await test.query<{ invitationByCode: { valid: boolean } }>(
+      'query ($code: String!) { invitationByCode(code: $code) { valid } }',
+      {
+        variables: { code },
+      },
+    );
     expect(after.data?.invitationByCode.valid).toBe(false);
   });
 
   it('refuses to register a courier without a code, or with a code for another role', async () => {
     const withoutCode = await test.query('mutation ($input: RegisterInput!) { register(input: $input) { accessToken } }', {
-      variables: { input: { email: 'sem.convite@example.com', phone: '+5511912345678', name: 'Sem Convite', password: 'Corr3ct-Horse-Battery', role: 'COURIER' } },
+      variables: {
+        input: {
+          email: 'sem.convite@example.com',
+          phone: '+5511912345678',
+          name: 'Sem Convite',
+          password: 'Corr3ct-Horse-Battery',
+          role: 'COURIER',
+        },
+      },
     });
     expect(withoutCode.status).toBe(400);
     expect(withoutCode.errors?.[0]?.extensions?.['code']).toBe('BAD_USER_INPUT');
@@ -114,7 +135,14 @@ describe('onboarding a courier', () => {
     const supplierCode = await invite(test, admin, 'SUPPLIER');
     const wrongRole = await test.query('mutation ($input: RegisterInput!) { register(input: $input) { accessToken } }', {
       variables: {
-        input: { email: 'papel.errado@example.com', phone: '+5511912345679', name: 'Papel Errado', password: 'Corr3ct-Horse-Battery', role: 'COURIER', invitationCode: supplierCode },
+        input: {
+          email: 'papel.errado@example.com',
+          phone: '+5511912345679',
+          name: 'Papel Errado',
+          password: 'Corr3ct-Horse-Battery',
+          role: 'COURIER',
+          invitationCode: supplierCode,
+        },
       },
     });
     expect(wrongRole.errors?.[0]?.extensions?.['code']).toBe('BAD_USER_INPUT');

@@ -41,7 +41,12 @@ const deliveryAddress = {
 };
 
 interface OrderMessage {
-  orderStatusChanged: { id: string; status: string; total: { amount: number }; items: Array<{ quantity: number; product: { name: string; supplier: { name: string } } }> };
+  orderStatusChanged: {
+    id: string;
+    status: string;
+    total: { amount: number };
+    items: Array<{ quantity: number; product: { name: string; supplier: { name: string } } }>;
+  };
 }
 interface PaymentMessage {
   paymentUpdated: { id: string; status: string; captured: { amount: number }; refunded: { amount: number }; order: { id: string } };
@@ -69,28 +74,36 @@ async function stockOf(productId: string): Promise<number> {
 
 /** Places the order once orders has heard of the product (its catalog arrives by event). */
 async function placeOrder(productId: string, quantity: number): Promise<string> {
-  return eventually(async () => {
-    const result = await test.query<{ placeOrder: { id: string } }>(
-      'mutation ($input: PlaceOrderInput!) { placeOrder(input: $input) { id } }',
-      { token: customer.accessToken, variables: { input: { items: [{ productId, quantity }], deliveryAddress, paymentMethod: 'CARD' } } },
-    );
-    if (result.data?.placeOrder) return result.data.placeOrder.id;
-    if (result.errors?.[0]?.extensions?.['code'] !== 'BAD_USER_INPUT') throw new Error(JSON.stringify(result.errors));
-    return undefined;
-  }, 20_000, 'the product to reach the orders catalog');
+  return eventually(
+    async () => {
+      const result = await test.query<{ placeOrder: { id: string } }>(
+        'mutation ($input: PlaceOrderInput!) { placeOrder(input: $input) { id } }',
+        { token: customer.accessToken, variables: { input: { items: [{ productId, quantity }], deliveryAddress, paymentMethod: 'CARD' } } },
+      );
+      if (result.data?.placeOrder) return result.data.placeOrder.id;
+      if (result.errors?.[0]?.extensions?.['code'] !== 'BAD_USER_INPUT') throw new Error(JSON.stringify(result.errors));
+      return undefined;
+    },
+    20_000,
+    'the product to reach the orders catalog',
+  );
 }
 
 /** Pays once payments has opened the order's payment (it hears of the order by event). */
 async function pay(orderId: string, idempotencyKey: string): Promise<{ status: string }> {
-  return eventually(async () => {
-    const result = await test.query<{ payOrder: { status: string } }>(
-      'mutation ($input: PayOrderInput!) { payOrder(input: $input) { status } }',
-      { token: customer.accessToken, variables: { input: { orderId, idempotencyKey, card: { token: 'tok_success' } } } },
-    );
-    if (result.data?.payOrder) return result.data.payOrder;
-    if (result.errors?.[0]?.extensions?.['code'] !== 'NOT_FOUND') throw new Error(JSON.stringify(result.errors));
-    return undefined;
-  }, 20_000, 'the payment to be opened');
+  return eventually(
+    async () => {
+      const result = await test.query<{ payOrder: { status: string } }>(
+        'mutation ($input: PayOrderInput!) { payOrder(input: $input) { status } }',
+        { token: customer.accessToken, variables: { input: { orderId, idempotencyKey, card: { token: 'tok_success' } } } },
+      );
+      if (result.data?.payOrder) return result.data.payOrder;
+      if (result.errors?.[0]?.extensions?.['code'] !== 'NOT_FOUND') throw new Error(JSON.stringify(result.errors));
+      return undefined;
+    },
+    20_000,
+    'the payment to be opened',
+  );
 }
 
 describe('ordering gas', () => {
@@ -107,7 +120,9 @@ describe('ordering gas', () => {
 
     // The order: priced from the catalog, stock reserved by products.
     const orderId = await placeOrder(productId, 2);
-    const placed = await orderUpdates.waitFor((data) => data.orderStatusChanged.id === orderId && data.orderStatusChanged.status === 'PENDING_PAYMENT');
+    const placed = await orderUpdates.waitFor(
+      (data) => data.orderStatusChanged.id === orderId && data.orderStatusChanged.status === 'PENDING_PAYMENT',
+    );
     expect(placed.orderStatusChanged).toMatchObject({
       total: { amount: 23_000 },
       items: [{ quantity: 2, product: { name: 'Botijão P13', supplier: { name: 'Gás da Vila' } } }],
@@ -133,7 +148,9 @@ describe('ordering gas', () => {
     );
     expect(cancelled.data?.cancelOrder.status).toBe('CANCELLED');
     await orderUpdates.waitFor((data) => data.orderStatusChanged.id === orderId && data.orderStatusChanged.status === 'CANCELLED');
-    const refunded = await paymentUpdates.waitFor((data) => data.paymentUpdated.order.id === orderId && data.paymentUpdated.status === 'REFUNDED');
+    const refunded = await paymentUpdates.waitFor(
+      (data) => data.paymentUpdated.order.id === orderId && data.paymentUpdated.status === 'REFUNDED',
+    );
     expect(refunded.paymentUpdated.refunded.amount).toBe(23_000);
     await eventually(async () => ((await stockOf(productId)) === 5 ? true : undefined), 20_000, 'the stock release');
 
@@ -153,23 +170,34 @@ describe('ordering gas', () => {
     const productId = await createProduct(1);
     const rival = await registerUser(test, 'CUSTOMER', 'Bruno Rival');
     const place = async (buyer: SignedInUser) =>
-      eventually(async () => {
-        const result = await test.query<{ placeOrder: { id: string } }>(
-          'mutation ($input: PlaceOrderInput!) { placeOrder(input: $input) { id } }',
-          { token: buyer.accessToken, variables: { input: { items: [{ productId, quantity: 1 }], deliveryAddress, paymentMethod: 'CASH_ON_DELIVERY' } } },
-        );
-        return result.data?.placeOrder.id;
-      }, 20_000, 'the product in the orders catalog');
+      eventually(
+        async () => {
+          const result = await test.query<{ placeOrder: { id: string } }>(
+            'mutation ($input: PlaceOrderInput!) { placeOrder(input: $input) { id } }',
+            {
+              token: buyer.accessToken,
+              variables: { input: { items: [{ productId, quantity: 1 }], deliveryAddress, paymentMethod: 'CASH_ON_DELIVERY' } },
+            },
+          );
+          return result.data?.placeOrder.id;
+        },
+        20_000,
+        'the product in the orders catalog',
+      );
     const [first, second] = await Promise.all([place(customer), place(rival)]);
     const settled = async (orderId: string, buyer: SignedInUser) =>
-      eventually(async () => {
-        const result = await test.query<{ order: { status: string; cancellationReason: { reasonCode: string; reason: string } | null } }>(
-          'query ($id: ID!) { order(id: $id) { status cancellationReason { reasonCode reason } } }',
-          { token: buyer.accessToken, variables: { id: orderId } },
-        );
-        const order = result.data?.order;
-        return order && order.status !== 'PENDING_PAYMENT' ? order : undefined;
-      }, 30_000, 'the order settled by the saga');
+      eventually(
+        async () => {
+          const result = await test.query<{ order: { status: string; cancellationReason: { reasonCode: string; reason: string } | null } }>(
+            'query ($id: ID!) { order(id: $id) { status cancellationReason { reasonCode reason } } }',
+            { token: buyer.accessToken, variables: { id: orderId } },
+          );
+          const order = result.data?.order;
+          return order && order.status !== 'PENDING_PAYMENT' ? order : undefined;
+        },
+        30_000,
+        'the order settled by the saga',
+      );
     const outcomes = await Promise.all([settled(first, customer), settled(second, rival)]);
     // Cash on delivery is confirmed on the stock alone.
     expect(outcomes.map((order) => order.status).sort()).toEqual(['CANCELLED', 'CONFIRMED']);

@@ -27,9 +27,16 @@ beforeAll(async () => {
   test = await startTestPlatform({ ORDERS_DELIVERY_FEE_AMOUNT: String(DELIVERY_FEE), ORDERS_PAYMENT_TIMEOUT_SWEEP_SECONDS: '1' });
   // These tests stand in for products' side of the saga, publishing stock.* themselves, so
   // that they decide the order in which stock and payment news arrive.
-  await test.platform.subgraphs.get('products')?.consumers.find((consumer) => consumer.name === 'products.stock-reservations')?.stop();
+  await test.platform.subgraphs
+    .get('products')
+    ?.consumers.find((consumer) => consumer.name === 'products.stock-reservations')
+    ?.stop();
   orderEvents = await probeEvents(test.platform.eventBus, [ORDER_TOPIC]);
-  [supplier, customer, admin] = await Promise.all([verifiedUser(test, 'SUPPLIER', 'Gás Paulista'), registerUser(test, 'CUSTOMER', 'Joana Cliente'), createAdmin(test)]);
+  [supplier, customer, admin] = await Promise.all([
+    verifiedUser(test, 'SUPPLIER', 'Gás Paulista'),
+    registerUser(test, 'CUSTOMER', 'Joana Cliente'),
+    createAdmin(test),
+  ]);
   p13 = await createProduct(supplier, { name: 'Botijão P13', cylinderType: 'P13', priceAmount: 11_000 });
   p45 = await createProduct(supplier, { name: 'Cilindro P45', cylinderType: 'P45', priceAmount: 39_990 });
 });
@@ -140,10 +147,14 @@ async function updateProduct(owner: SignedInUser, id: string, input: Record<stri
 
 /** Waits until orders' copy of a product satisfies `check`. */
 async function catalogRowMatches(productId: string, check: (row: Record<string, any>) => boolean): Promise<Record<string, any>> {
-  return eventually(async () => {
-    const { rows } = await ordersDatabase().query('select * from catalog_products where product_id = $1', [productId]);
-    return rows[0] !== undefined && check(rows[0]) ? (rows[0] as Record<string, any>) : undefined;
-  }, 15_000, `orders' catalog to show product ${productId}`);
+  return eventually(
+    async () => {
+      const { rows } = await ordersDatabase().query('select * from catalog_products where product_id = $1', [productId]);
+      return rows[0] !== undefined && check(rows[0]) ? (rows[0] as Record<string, any>) : undefined;
+    },
+    15_000,
+    `orders' catalog to show product ${productId}`,
+  );
 }
 
 const place = (user: SignedInUser | undefined, input: Record<string, unknown>) =>
@@ -163,7 +174,8 @@ async function placeOrder(
   return result.data.placeOrder;
 }
 
-const orderAs = (user: SignedInUser, id: string) => test.query<{ order: OrderView | null }>(orderQuery, { token: user.accessToken, variables: { id } });
+const orderAs = (user: SignedInUser, id: string) =>
+  test.query<{ order: OrderView | null }>(orderQuery, { token: user.accessToken, variables: { id } });
 
 async function readOrder(user: SignedInUser, id: string): Promise<OrderView> {
   const result = await orderAs(user, id);
@@ -173,21 +185,32 @@ async function readOrder(user: SignedInUser, id: string): Promise<OrderView> {
 
 /** Waits (reading orders' table, not the rate-limited gateway) until the order's row satisfies `check`, then reads it as `user`. */
 async function orderBecomes(id: string, check: (row: Record<string, any>) => boolean, user: SignedInUser = customer): Promise<OrderView> {
-  await eventually(async () => {
-    const { rows } = await ordersDatabase().query('select * from orders where id = $1', [id]);
-    return rows[0] !== undefined && check(rows[0]) ? true : undefined;
-  }, 15_000, `order ${id} to change`);
+  await eventually(
+    async () => {
+      const { rows } = await ordersDatabase().query('select * from orders where id = $1', [id]);
+      return rows[0] !== undefined && check(rows[0]) ? true : undefined;
+    },
+    15_000,
+    `order ${id} to change`,
+  );
   return readOrder(user, id);
 }
 
 const changeStatus = (mutation: string, user: SignedInUser, id: string, reason?: string) =>
-  test.query<Record<string, OrderView>>(mutation, { token: user.accessToken, variables: { id, ...(reason === undefined ? {} : { reason }) } });
+  test.query<Record<string, OrderView>>(mutation, {
+    token: user.accessToken,
+    variables: { id, ...(reason === undefined ? {} : { reason }) },
+  });
 
 /** The field paths named in a BAD_USER_INPUT error. */
 const badFields = (result: GraphQLExchange) =>
   ((result.errors?.[0]?.extensions?.['fields'] ?? []) as Array<{ field: string }>).map((problem) => problem.field).sort();
 
-async function publish<Schema extends z.ZodType>(definition: EventDefinition<Schema>, orderId: string, data: EventData<EventDefinition<Schema>>): Promise<EventEnvelope> {
+async function publish<Schema extends z.ZodType>(
+  definition: EventDefinition<Schema>,
+  orderId: string,
+  data: EventData<EventDefinition<Schema>>,
+): Promise<EventEnvelope> {
   return publishEvent(test.platform.eventBus, definition, orderId, data);
 }
 
@@ -210,10 +233,17 @@ const capturePayment = (order: OrderView) =>
 
 /** Waits until a consumer has recorded the event as processed: its effect, if any, is committed. */
 async function processed(consumer: string, envelope: EventEnvelope): Promise<void> {
-  await eventually(async () => {
-    const { rows } = await ordersDatabase().query('select 1 from processed_events where consumer = $1 and event_id = $2', [consumer, envelope.id]);
-    return rows.length > 0 ? true : undefined;
-  }, 15_000, `${consumer} to process ${envelope.type}`);
+  await eventually(
+    async () => {
+      const { rows } = await ordersDatabase().query('select 1 from processed_events where consumer = $1 and event_id = $2', [
+        consumer,
+        envelope.id,
+      ]);
+      return rows.length > 0 ? true : undefined;
+    },
+    15_000,
+    `${consumer} to process ${envelope.type}`,
+  );
 }
 
 /** A card order confirmed by the saga: stock reserved, payment captured. */
@@ -230,15 +260,34 @@ async function confirmedOrder(user: SignedInUser = customer): Promise<OrderView>
 
 describe('placing an order', () => {
   it('prices the items from the catalog, adds the delivery fee and announces order.created', async () => {
-    const order = await placeOrder(customer, [{ product: p13, quantity: 2 }, { product: p45, quantity: 1 }], 'PIX');
+    const order = await placeOrder(
+      customer,
+      [
+        { product: p13, quantity: 2 },
+        { product: p45, quantity: 1 },
+      ],
+      'PIX',
+    );
 
     expect(order).toMatchObject({
       status: 'PENDING_PAYMENT',
       customer: { id: customer.id },
       supplier: { id: supplier.id },
       items: [
-        { product: { id: p13.id }, productName: 'Botijão P13', quantity: 2, unitPrice: { amount: 11_000, currency: 'BRL' }, lineTotal: { amount: 22_000, currency: 'BRL' } },
-        { product: { id: p45.id }, productName: 'Cilindro P45', quantity: 1, unitPrice: { amount: 39_990, currency: 'BRL' }, lineTotal: { amount: 39_990, currency: 'BRL' } },
+        {
+          product: { id: p13.id },
+          productName: 'Botijão P13',
+          quantity: 2,
+          unitPrice: { amount: 11_000, currency: 'BRL' },
+          lineTotal: { amount: 22_000, currency: 'BRL' },
+        },
+        {
+          product: { id: p45.id },
+          productName: 'Cilindro P45',
+          quantity: 1,
+          unitPrice: { amount: 39_990, currency: 'BRL' },
+          lineTotal: { amount: 39_990, currency: 'BRL' },
+        },
       ],
       subtotal: { amount: 61_990, currency: 'BRL' },
       deliveryFee: { amount: DELIVERY_FEE, currency: 'BRL' },
@@ -277,13 +326,20 @@ describe('placing an order', () => {
 
   it('resolves each item’s product and the parties through the supergraph', async () => {
     const order = await placeOrder();
-    const result = await test.query(`query ($id: ID!) { order(id: $id) { customer { name } supplier { name } items { product { name price { amount } } } } }`, {
-      token: customer.accessToken,
-      variables: { id: order.id },
-    });
+    const result = await test.query(
+      `query ($id: ID!) { order(id: $id) { customer { name } supplier { name } items { product { name price { amount } } } } }`,
+      {
+        token: customer.accessToken,
+        variables: { id: order.id },
+      },
+    );
     expect(result.errors).toBeUndefined();
     expect(result.data).toEqual({
-      order: { customer: { name: 'Joana Cliente' }, supplier: { name: 'Gás Paulista' }, items: [{ product: { name: 'Botijão P13', price: { amount: 11_000 } } }] },
+      order: {
+        customer: { name: 'Joana Cliente' },
+        supplier: { name: 'Gás Paulista' },
+        items: [{ product: { name: 'Botijão P13', price: { amount: 11_000 } } }],
+      },
     });
   });
 
@@ -327,7 +383,11 @@ describe('placing an order', () => {
   });
 
   it('refuses a fractional quantity before it reaches the order', async () => {
-    const result = await place(customer, { items: [{ productId: p13.id, quantity: 1.5 }], deliveryAddress: address, paymentMethod: 'CARD' });
+    const result = await place(customer, {
+      items: [{ productId: p13.id, quantity: 1.5 }],
+      deliveryAddress: address,
+      paymentMethod: 'CARD',
+    });
     expect(firstCode(result)).toBe('BAD_USER_INPUT');
     expect(result.errors?.[0]?.message).toMatch(/quantity.*non-integer|non-integer.*1\.5/);
   });
@@ -347,7 +407,10 @@ describe('placing an order', () => {
     const other = await verifiedUser(test, 'SUPPLIER', 'Outra Gás');
     const theirs = await createProduct(other, { name: 'Botijão P13 da Outra', cylinderType: 'P13', priceAmount: 10_500 });
     const result = await place(customer, {
-      items: [{ productId: p13.id, quantity: 1 }, { productId: theirs.id, quantity: 1 }],
+      items: [
+        { productId: p13.id, quantity: 1 },
+        { productId: theirs.id, quantity: 1 },
+      ],
       deliveryAddress: address,
       paymentMethod: 'PIX',
     });
@@ -360,8 +423,16 @@ describe('placing an order', () => {
     await updateProduct(supplier, product.id, { active: false });
     await catalogRowMatches(product.id, (row) => row.active === false);
 
-    const inactive = await place(customer, { items: [{ productId: product.id, quantity: 1 }], deliveryAddress: address, paymentMethod: 'PIX' });
-    const unknown = await place(customer, { items: [{ productId: randomUUID(), quantity: 1 }], deliveryAddress: address, paymentMethod: 'PIX' });
+    const inactive = await place(customer, {
+      items: [{ productId: product.id, quantity: 1 }],
+      deliveryAddress: address,
+      paymentMethod: 'PIX',
+    });
+    const unknown = await place(customer, {
+      items: [{ productId: randomUUID(), quantity: 1 }],
+      deliveryAddress: address,
+      paymentMethod: 'PIX',
+    });
     expect(firstCode(inactive)).toBe('BAD_USER_INPUT');
     expect(badFields(inactive)).toEqual(['input.items.0.productId']);
     expect(inactive.errors?.[0]?.message).toBe(unknown.errors?.[0]?.message);
@@ -420,9 +491,14 @@ describe('who sees an order', () => {
 
     const first = await test.query(ordersQuery, { token: buyer.accessToken, variables: { first: 2 } });
     expect(first.data?.orders).toMatchObject({ totalCount: 3, pageInfo: { hasNextPage: true } });
-    const second = await test.query(ordersQuery, { token: buyer.accessToken, variables: { first: 2, after: first.data?.orders.pageInfo.endCursor } });
+    const second = await test.query(ordersQuery, {
+      token: buyer.accessToken,
+      variables: { first: 2, after: first.data?.orders.pageInfo.endCursor },
+    });
     expect(second.data?.orders.pageInfo.hasNextPage).toBe(false);
-    expect([...(first.data?.orders.nodes ?? []), ...(second.data?.orders.nodes ?? [])].map((node: { id: string }) => node.id)).toEqual(newestFirst);
+    expect([...(first.data?.orders.nodes ?? []), ...(second.data?.orders.nodes ?? [])].map((node: { id: string }) => node.id)).toEqual(
+      newestFirst,
+    );
 
     const others = await test.query(ordersQuery, { token: customer.accessToken, variables: { first: 100 } });
     expect(others.data?.orders.nodes.map((node: { id: string }) => node.id)).not.toContain(placed[0]!.id);
@@ -435,7 +511,10 @@ describe('who sees an order', () => {
 
     const mine = await test.query(`{ me { orders(first: 5) { totalCount nodes { id } } } }`, { token: buyer.accessToken });
     expect(mine.data?.me.orders).toEqual({ totalCount: 3, nodes: newestFirst.map((id) => ({ id })) });
-    const asAdmin = await test.query(`query ($id: ID!) { user(id: $id) { orders { totalCount } } }`, { token: admin.accessToken, variables: { id: buyer.id } });
+    const asAdmin = await test.query(`query ($id: ID!) { user(id: $id) { orders { totalCount } } }`, {
+      token: admin.accessToken,
+      variables: { id: buyer.id },
+    });
     expect(asAdmin.data?.user.orders.totalCount).toBe(3);
   });
 
@@ -448,11 +527,19 @@ describe('who sees an order', () => {
         `query ($representations: [_Any!]!) { _entities(representations: $representations) { ${selection} } }`,
         { token, headers: { [GATEWAY_CREDENTIAL_HEADER]: TEST_GATEWAY_SECRET }, variables: { representations } },
       );
-    const asStranger = await entities(stranger.accessToken, [{ __typename: 'Order', id: order.id }], '... on Order { id total { amount } }');
+    const asStranger = await entities(
+      stranger.accessToken,
+      [{ __typename: 'Order', id: order.id }],
+      '... on Order { id total { amount } }',
+    );
     expect(asStranger.data?._entities).toEqual([null]);
     const asCustomer = await entities(customer.accessToken, [{ __typename: 'Order', id: order.id }], '... on Order { id }');
     expect(asCustomer.data?._entities).toEqual([{ id: order.id }]);
-    const theirOrders = await entities(stranger.accessToken, [{ __typename: 'User', id: customer.id }], '... on User { orders { totalCount } }');
+    const theirOrders = await entities(
+      stranger.accessToken,
+      [{ __typename: 'User', id: customer.id }],
+      '... on User { orders { totalCount } }',
+    );
     expect(firstCode(theirOrders)).toBe('FORBIDDEN');
   });
 });
@@ -481,7 +568,9 @@ describe('the status machine', () => {
     // The handover needs the customer's code, which the supplier does not have: its word is not proof.
     const bySupplier = await changeStatus(completeMutation, supplier, order.id);
     expect(firstCode(bySupplier)).toBe('FORBIDDEN');
-    expect(bySupplier.errors?.[0]?.message).toBe('Only an admin or its courier with the customer’s delivery code may move an order to DELIVERED.');
+    expect(bySupplier.errors?.[0]?.message).toBe(
+      'Only an admin or its courier with the customer’s delivery code may move an order to DELIVERED.',
+    );
     const delivered = (await changeStatus(completeMutation, admin, order.id)).data?.completeDelivery;
     expect(delivered?.status).toBe('DELIVERED');
     expect(delivered?.history.map(({ from, to, actorId, actorRole }) => ({ from, to, actorId, actorRole }))).toEqual([
@@ -498,8 +587,18 @@ describe('the status machine', () => {
 
     const events = await orderEvents.waitFor((event) => event.envelope?.subject === order.id && event.envelope.type !== 'order.created', 3);
     expect(events.map((event) => event.envelope?.type)).toEqual(['order.confirmed', 'order.in_transit', 'order.delivered']);
-    expect(events[0]?.envelope?.data).toMatchObject({ orderId: order.id, cylinderCount: 1, totalAmount: order.total.amount, paymentMethod: 'CARD' });
-    expect(events[2]?.envelope?.data).toMatchObject({ courierId: null, paymentMethod: 'CARD', totalAmount: order.total.amount, currency: 'BRL' });
+    expect(events[0]?.envelope?.data).toMatchObject({
+      orderId: order.id,
+      cylinderCount: 1,
+      totalAmount: order.total.amount,
+      paymentMethod: 'CARD',
+    });
+    expect(events[2]?.envelope?.data).toMatchObject({
+      courierId: null,
+      paymentMethod: 'CARD',
+      totalAmount: order.total.amount,
+      currency: 'BRL',
+    });
   });
 
   it('lets the customer cancel a pending order once, with their reason, and tells products and payments', async () => {
@@ -509,13 +608,21 @@ describe('the status machine', () => {
       status: 'CANCELLED',
       cancellationReason: { reasonCode: 'CUSTOMER_REQUEST', reason: 'Comprei no vizinho', cancelledBy: { id: customer.id } },
     });
-    expect(cancelled?.history.at(-1)).toMatchObject({ from: 'PENDING_PAYMENT', to: 'CANCELLED', actorId: customer.id, actorRole: 'CUSTOMER', reason: 'Comprei no vizinho' });
+    expect(cancelled?.history.at(-1)).toMatchObject({
+      from: 'PENDING_PAYMENT',
+      to: 'CANCELLED',
+      actorId: customer.id,
+      actorRole: 'CUSTOMER',
+      reason: 'Comprei no vizinho',
+    });
 
     const again = await changeStatus(cancelMutation, customer, order.id);
     expect(firstCode(again)).toBe('CONFLICT');
     expect(again.errors?.[0]?.extensions).toMatchObject({ currentStatus: 'CANCELLED', requestedStatus: 'CANCELLED' });
 
-    const [event] = await orderEvents.waitFor((candidate) => candidate.envelope?.type === 'order.cancelled' && candidate.envelope.subject === order.id);
+    const [event] = await orderEvents.waitFor(
+      (candidate) => candidate.envelope?.type === 'order.cancelled' && candidate.envelope.subject === order.id,
+    );
     expect(event?.envelope?.data).toMatchObject({
       orderId: order.id,
       previousStatus: 'PENDING_PAYMENT',
@@ -529,7 +636,11 @@ describe('the status machine', () => {
   it('records who cancelled a confirmed order: supplier or admin', async () => {
     const bySupplier = await confirmedOrder();
     const supplierCancel = (await changeStatus(cancelMutation, supplier, bySupplier.id)).data?.cancelOrder;
-    expect(supplierCancel?.cancellationReason).toMatchObject({ reasonCode: 'SUPPLIER_REQUEST', reason: 'Cancelled by the supplier.', cancelledBy: { id: supplier.id } });
+    expect(supplierCancel?.cancellationReason).toMatchObject({
+      reasonCode: 'SUPPLIER_REQUEST',
+      reason: 'Cancelled by the supplier.',
+      cancelledBy: { id: supplier.id },
+    });
 
     const byAdmin = await confirmedOrder();
     const adminCancel = (await changeStatus(cancelMutation, admin, byAdmin.id, 'Endereço fora da área')).data?.cancelOrder;
@@ -539,10 +650,16 @@ describe('the status machine', () => {
 
   it('lets only one of two concurrent moves win', async () => {
     const order = await confirmedOrder();
-    const [cancel, start] = await Promise.all([changeStatus(cancelMutation, customer, order.id), changeStatus(startMutation, supplier, order.id)]);
+    const [cancel, start] = await Promise.all([
+      changeStatus(cancelMutation, customer, order.id),
+      changeStatus(startMutation, supplier, order.id),
+    ]);
     const codes = [cancel.errors ? firstCode(cancel) : 'won', start.errors ? firstCode(start) : 'won'].sort();
     expect(codes).toEqual(['CONFLICT', 'won']);
-    const { rows } = await ordersDatabase().query('select to_status from order_status_history where order_id = $1 and from_status = $2', [order.id, 'CONFIRMED']);
+    const { rows } = await ordersDatabase().query('select to_status from order_status_history where order_id = $1 and from_status = $2', [
+      order.id,
+      'CONFIRMED',
+    ]);
     expect(rows).toHaveLength(1);
   });
 
@@ -555,7 +672,9 @@ describe('the status machine', () => {
 
   it('keeps the history immutable in the database itself', async () => {
     const order = await placeOrder();
-    await expect(ordersDatabase().query('update order_status_history set reason = $1 where order_id = $2', ['rewritten', order.id])).rejects.toThrow(/append-only/);
+    await expect(
+      ordersDatabase().query('update order_status_history set reason = $1 where order_id = $2', ['rewritten', order.id]),
+    ).rejects.toThrow(/append-only/);
     await expect(ordersDatabase().query('delete from order_status_history where order_id = $1', [order.id])).rejects.toThrow(/append-only/);
     await expect(ordersDatabase().query('truncate order_status_history cascade')).rejects.toThrow(/append-only/);
     expect((await readOrder(customer, order.id)).history).toHaveLength(1);
@@ -594,8 +713,14 @@ describe('the saga', () => {
     expect(order.paymentDueAt).toBeNull();
     await reserveStock(order);
     expect(await orderBecomes(order.id, (row) => row.status === 'CONFIRMED')).toMatchObject({ stockReserved: true, paid: false });
-    const [confirmed] = await orderEvents.waitFor((event) => event.envelope?.type === 'order.confirmed' && event.envelope.subject === order.id);
-    expect(confirmed?.envelope?.data).toMatchObject({ paymentMethod: 'CASH_ON_DELIVERY', cylinderCount: 2, deliveryLocation: { latitude: address.latitude, longitude: address.longitude } });
+    const [confirmed] = await orderEvents.waitFor(
+      (event) => event.envelope?.type === 'order.confirmed' && event.envelope.subject === order.id,
+    );
+    expect(confirmed?.envelope?.data).toMatchObject({
+      paymentMethod: 'CASH_ON_DELIVERY',
+      cylinderCount: 2,
+      deliveryLocation: { latitude: address.latitude, longitude: address.longitude },
+    });
   });
 
   it('cancels the order when products cannot reserve its stock, with products’ reason', async () => {
@@ -604,9 +729,22 @@ describe('the saga', () => {
     await publish(ProductEvents.stockReservationFailed, order.id, { orderId: order.id, reason, productId: p13.id });
     const cancelled = await orderBecomes(order.id, (row) => row.status === 'CANCELLED');
     expect(cancelled.cancellationReason).toMatchObject({ reasonCode: 'STOCK_UNAVAILABLE', reason, cancelledBy: null });
-    expect(cancelled.history.at(-1)).toMatchObject({ from: 'PENDING_PAYMENT', to: 'CANCELLED', actorId: null, actorRole: 'SYSTEM', reason });
-    const [event] = await orderEvents.waitFor((candidate) => candidate.envelope?.type === 'order.cancelled' && candidate.envelope.subject === order.id);
-    expect(event?.envelope?.data).toMatchObject({ reasonCode: 'STOCK_UNAVAILABLE', reason, cancelledBy: null, previousStatus: 'PENDING_PAYMENT' });
+    expect(cancelled.history.at(-1)).toMatchObject({
+      from: 'PENDING_PAYMENT',
+      to: 'CANCELLED',
+      actorId: null,
+      actorRole: 'SYSTEM',
+      reason,
+    });
+    const [event] = await orderEvents.waitFor(
+      (candidate) => candidate.envelope?.type === 'order.cancelled' && candidate.envelope.subject === order.id,
+    );
+    expect(event?.envelope?.data).toMatchObject({
+      reasonCode: 'STOCK_UNAVAILABLE',
+      reason,
+      cancelledBy: null,
+      previousStatus: 'PENDING_PAYMENT',
+    });
 
     // A payment captured meanwhile changes nothing here: payments refunds it on order.cancelled.
     const late = await capturePayment(order);
@@ -683,7 +821,10 @@ describe('the saga', () => {
     const confirmed = await readOrder(customer, order.id);
     expect(confirmed.status).toBe('CONFIRMED');
     expect(confirmed.history.filter((change) => change.to === 'CONFIRMED')).toHaveLength(1);
-    const { rows } = await ordersDatabase().query(`select count(*)::int as count from outbox_events where key = $1 and envelope->>'type' = 'order.confirmed'`, [order.id]);
+    const { rows } = await ordersDatabase().query(
+      `select count(*)::int as count from outbox_events where key = $1 and envelope->>'type' = 'order.confirmed'`,
+      [order.id],
+    );
     expect(rows[0].count).toBe(1);
   });
 });
@@ -709,9 +850,15 @@ describe('the payment deadline', () => {
     await age(paidAwaitingStock.id, 31);
 
     const expired = await orderBecomes(unpaid.id, (row) => row.status === 'CANCELLED');
-    expect(expired.cancellationReason).toMatchObject({ reasonCode: 'PAYMENT_EXPIRED', reason: 'Not paid within 30 minutes of being placed.', cancelledBy: null });
+    expect(expired.cancellationReason).toMatchObject({
+      reasonCode: 'PAYMENT_EXPIRED',
+      reason: 'Not paid within 30 minutes of being placed.',
+      cancelledBy: null,
+    });
     expect(expired.history.at(-1)).toMatchObject({ from: 'PENDING_PAYMENT', to: 'CANCELLED', actorRole: 'SYSTEM', actorId: null });
-    const [event] = await orderEvents.waitFor((candidate) => candidate.envelope?.type === 'order.cancelled' && candidate.envelope.subject === unpaid.id);
+    const [event] = await orderEvents.waitFor(
+      (candidate) => candidate.envelope?.type === 'order.cancelled' && candidate.envelope.subject === unpaid.id,
+    );
     expect(event?.envelope?.data).toMatchObject({ reasonCode: 'PAYMENT_EXPIRED', cancelledBy: null });
 
     // The sweep runs every second; two more runs leave the paid order alone.
@@ -751,10 +898,17 @@ describe('orders’ copy of the catalog', () => {
     await processed('orders.catalog', stale);
     expect(await catalogRowMatches(product.id, () => true)).toMatchObject({ name: 'Botijão P5', price_amount: 6_000 });
 
-    const deleted = await test.query('mutation ($id: ID!) { deleteProduct(id: $id) }', { token: supplier.accessToken, variables: { id: product.id } });
+    const deleted = await test.query('mutation ($id: ID!) { deleteProduct(id: $id) }', {
+      token: supplier.accessToken,
+      variables: { id: product.id },
+    });
     expect(deleted.errors).toBeUndefined();
     await catalogRowMatches(product.id, (row) => row.deleted === true);
-    const refused = await place(customer, { items: [{ productId: product.id, quantity: 1 }], deliveryAddress: address, paymentMethod: 'PIX' });
+    const refused = await place(customer, {
+      items: [{ productId: product.id, quantity: 1 }],
+      deliveryAddress: address,
+      paymentMethod: 'PIX',
+    });
     expect(badFields(refused)).toEqual(['input.items.0.productId']);
   });
 });
@@ -763,7 +917,10 @@ describe('a deleted customer', () => {
   it('loses the personal parts of their delivery addresses; the orders and their money stay', async () => {
     const leaving = await registerUser(test, 'CUSTOMER', 'Cliente de Saída');
     const order = await placeOrder(leaving);
-    const deletion = await publishEvent(test.platform.eventBus, UserEvents.deleted, leaving.id, { userId: leaving.id, roles: ['CUSTOMER'] });
+    const deletion = await publishEvent(test.platform.eventBus, UserEvents.deleted, leaving.id, {
+      userId: leaving.id,
+      roles: ['CUSTOMER'],
+    });
     await processed('orders.user-deletions', deletion);
 
     const kept = await readOrder(supplier, order.id);

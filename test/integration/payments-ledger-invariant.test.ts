@@ -66,10 +66,28 @@ const token = fc.oneof(
 );
 const operation: fc.Arbitrary<Operation> = fc.oneof(
   { weight: 1, arbitrary: openOrder },
-  { weight: 6, arbitrary: fc.record({ kind: fc.constant('pay' as const), order, token, sameKey: fc.boolean(), callers: fc.constantFrom(1, 1, 3), late: fc.oneof({ weight: 6, arbitrary: fc.constant(false) }, { weight: 1, arbitrary: fc.constant(true) }) }) },
+  {
+    weight: 6,
+    arbitrary: fc.record({
+      kind: fc.constant('pay' as const),
+      order,
+      token,
+      sameKey: fc.boolean(),
+      callers: fc.constantFrom(1, 1, 3),
+      late: fc.oneof({ weight: 6, arbitrary: fc.constant(false) }, { weight: 1, arbitrary: fc.constant(true) }),
+    }),
+  },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('cancel' as const), order, redeliver: fc.boolean() }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('deliver' as const), order, redeliver: fc.boolean() }) },
-  { weight: 4, arbitrary: fc.record({ kind: fc.constant('refund' as const), order, amount: fc.option(fc.integer({ min: 1, max: 50_000 })), racing: fc.boolean() }) },
+  {
+    weight: 4,
+    arbitrary: fc.record({
+      kind: fc.constant('refund' as const),
+      order,
+      amount: fc.option(fc.integer({ min: 1, max: 50_000 })),
+      racing: fc.boolean(),
+    }),
+  },
   { weight: 2, arbitrary: fc.constant({ kind: 'pixPayer' as const }) },
   { weight: 1, arbitrary: fc.constant({ kind: 'recover' as const }) },
 );
@@ -115,7 +133,14 @@ async function startRun(commissionBasisPoints: number): Promise<Run> {
   const provider = new LateProvider(new SandboxProvider(database.client), attemptTimeoutSeconds * 1000 + 150);
   const domain = createPaymentsDomain(
     database.client,
-    { commissionBasisPoints, recoverySeconds: 1, pixConfirmationSeconds: 1, idempotencyWaitSeconds: 10, attemptTimeoutSeconds, mfaMaxAgeSeconds: 900 },
+    {
+      commissionBasisPoints,
+      recoverySeconds: 1,
+      pixConfirmationSeconds: 1,
+      idempotencyWaitSeconds: 10,
+      attemptTimeoutSeconds,
+      mfaMaxAgeSeconds: 900,
+    },
     logger,
     { provider },
   );
@@ -159,7 +184,11 @@ async function perform(run: Run, operations: Operation[]): Promise<void> {
   const origin = { source: 'payments', correlationId: randomUUID() };
   const [recovery] = paymentJobs({ ...domain, logger }, { recoverySeconds: 1, pixConfirmationSeconds: 1, attemptTimeoutSeconds: 0.25 });
 
-  const consume = async <Data>(handle: (data: Data, transaction: PaymentsTransaction, o: typeof origin, l: typeof logger) => Promise<void>, data: Data, eventId = randomUUID()) =>
+  const consume = async <Data>(
+    handle: (data: Data, transaction: PaymentsTransaction, o: typeof origin, l: typeof logger) => Promise<void>,
+    data: Data,
+    eventId = randomUUID(),
+  ) =>
     transactions.run(async (transaction) => {
       if (await transactions.markProcessed(transaction, ORDER_EVENTS_CONSUMER, eventId)) await handle(data, transaction, origin, logger);
     });
@@ -172,7 +201,13 @@ async function perform(run: Run, operations: Operation[]): Promise<void> {
     if (process.env['INVARIANT_TRACE']) console.log(new Date().toISOString(), JSON.stringify(step));
     switch (step.kind) {
       case 'open': {
-        const opened: OpenOrder = { orderId: randomUUID(), customerId: randomUUID(), method: step.method, amount: step.amount, key: randomUUID() };
+        const opened: OpenOrder = {
+          orderId: randomUUID(),
+          customerId: randomUUID(),
+          method: step.method,
+          amount: step.amount,
+          key: randomUUID(),
+        };
         orders.push(opened);
         const data: EventData<typeof OrderEvents.created> = OrderEvents.created.data.parse({
           orderId: opened.orderId,
@@ -194,7 +229,11 @@ async function perform(run: Run, operations: Operation[]): Promise<void> {
         const target = pick(step.order);
         if (target === undefined) break;
         if (!step.sameKey) target.key = randomUUID();
-        const input = { orderId: target.orderId, idempotencyKey: target.key, ...(target.method === 'CARD' ? { card: { token: step.token } } : {}) };
+        const input = {
+          orderId: target.orderId,
+          idempotencyKey: target.key,
+          ...(target.method === 'CARD' ? { card: { token: step.token } } : {}),
+        };
         provider.lateCharges = step.late ? 1 : 0;
         const pay = () => allowRefusal(domain.payOrder.pay(viewer(target.customerId), input, origin));
         // A late charge races a recovery run that may look it up before it lands.
@@ -244,7 +283,13 @@ async function perform(run: Run, operations: Operation[]): Promise<void> {
         const payment = await domain.payments.findByOrderId(target.orderId);
         if (payment === null) break;
         const refund = () =>
-          allowRefusal(domain.refundService.refund(admin, { paymentId: payment.id, amount: step.amount, reason: 'property test', idempotencyKey: randomUUID() }, origin));
+          allowRefusal(
+            domain.refundService.refund(
+              admin,
+              { paymentId: payment.id, amount: step.amount, reason: 'property test', idempotencyKey: randomUUID() },
+              origin,
+            ),
+          );
         await Promise.all(step.racing ? [refund(), refund(), refund()] : [refund()]);
         break;
       }
@@ -268,7 +313,8 @@ async function perform(run: Run, operations: Operation[]): Promise<void> {
       domain.payments.cancelledWithMoneyLeft(10),
     ]);
     if (unresolved === 0 && pendingRefunds === 0 && owed.length === 0) break;
-    if (round > 40) throw new Error(`recovery did not finish: ${unresolved} attempts, ${pendingRefunds} refunds, ${owed.length} cancelled payments`);
+    if (round > 40)
+      throw new Error(`recovery did not finish: ${unresolved} attempts, ${pendingRefunds} refunds, ${owed.length} cancelled payments`);
     await sleep(50);
   }
 }
@@ -297,7 +343,8 @@ async function assertBooks(run: Run): Promise<void> {
     from sandbox_provider_transactions group by payment_id`;
   const ours = new Map(ledgerClearing.map((row) => [row.payment_id, Number(row.net)]));
   const theirs = new Map(providerBooks.map((row) => [row.payment_id, Number(row.net)]));
-  for (const id of new Set([...ours.keys(), ...theirs.keys()])) expect(ours.get(id) ?? 0, `provider_clearing of ${id}`).toBe(theirs.get(id) ?? 0);
+  for (const id of new Set([...ours.keys(), ...theirs.keys()]))
+    expect(ours.get(id) ?? 0, `provider_clearing of ${id}`).toBe(theirs.get(id) ?? 0);
   for (const row of providerBooks) expect(Number(row.captures), `captures of ${row.payment_id}`).toBeLessThanOrEqual(1);
 
   const payments = await sql.payment.findMany({ include: { refunds: true } });
@@ -316,7 +363,10 @@ async function assertBooks(run: Run): Promise<void> {
     commissionKept += payment.commissionAmount - payment.commissionReversed;
   }
   if (process.env['INVARIANT_TRACE']) {
-    const statuses = payments.reduce<Record<string, number>>((counts, payment) => ({ ...counts, [payment.status]: (counts[payment.status] ?? 0) + 1 }), {});
+    const statuses = payments.reduce<Record<string, number>>(
+      (counts, payment) => ({ ...counts, [payment.status]: (counts[payment.status] ?? 0) + 1 }),
+      {},
+    );
     console.log('run ended with', JSON.stringify(statuses), 'refunds', payments.flatMap((payment) => payment.refunds).length);
   }
   const balances = new Map((await run.domain.ledger.balances()).map((balance) => [balance.account, balance.credits - balance.debits]));

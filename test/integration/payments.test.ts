@@ -78,15 +78,25 @@ function orderCreated(orderId: string, customerId: string, method: Method, total
 }
 
 /** Places an order as the orders service would announce it, and waits until its payment is open. */
-async function openOrder(owner: SignedInUser = customer, method: Method = 'CARD', amount = 11_000): Promise<{ orderId: string; payment: PaymentView }> {
+async function openOrder(
+  owner: SignedInUser = customer,
+  method: Method = 'CARD',
+  amount = 11_000,
+): Promise<{ orderId: string; payment: PaymentView }> {
   const orderId = randomUUID();
   await publishEvent(test.platform.eventBus, OrderEvents.created, orderId, orderCreated(orderId, owner.id, method, amount), 'orders');
-  const payment = await eventually(async () => (await paymentForOrder(orderId, owner)).data?.['paymentForOrder'] ?? undefined, 15_000, 'payment opened');
+  const payment = await eventually(
+    async () => (await paymentForOrder(orderId, owner)).data?.['paymentForOrder'] ?? undefined,
+    15_000,
+    'payment opened',
+  );
   return { orderId, payment: payment as PaymentView };
 }
 
-const paymentForOrder = (orderId: string, viewer: SignedInUser) => test.query(paymentForOrderQuery, { token: viewer.accessToken, variables: { orderId } });
-const payment = (id: string, viewer: SignedInUser = customer) => test.query<{ payment: PaymentView | null }>(paymentQuery, { token: viewer.accessToken, variables: { id } });
+const paymentForOrder = (orderId: string, viewer: SignedInUser) =>
+  test.query(paymentForOrderQuery, { token: viewer.accessToken, variables: { orderId } });
+const payment = (id: string, viewer: SignedInUser = customer) =>
+  test.query<{ payment: PaymentView | null }>(paymentQuery, { token: viewer.accessToken, variables: { id } });
 const pay = (orderId: string, options: { key?: string; token?: string | null; viewer?: SignedInUser } = {}) =>
   test.query<{ payOrder: PaymentView }>(payMutation, {
     token: (options.viewer ?? customer).accessToken,
@@ -98,23 +108,39 @@ const pay = (orderId: string, options: { key?: string; token?: string | null; vi
       },
     },
   });
-const refund = (paymentId: string, input: { amount?: number | null; reason?: string; key?: string } = {}, token: string = admin.accessToken) =>
+const refund = (
+  paymentId: string,
+  input: { amount?: number | null; reason?: string; key?: string } = {},
+  token: string = admin.accessToken,
+) =>
   test.query(refundMutation, {
     token,
-    variables: { input: { paymentId, reason: input.reason ?? 'Cylinder arrived damaged', idempotencyKey: input.key ?? randomUUID(), ...(input.amount === undefined ? {} : { amount: input.amount }) } },
+    variables: {
+      input: {
+        paymentId,
+        reason: input.reason ?? 'Cylinder arrived damaged',
+        idempotencyKey: input.key ?? randomUUID(),
+        ...(input.amount === undefined ? {} : { amount: input.amount }),
+      },
+    },
   });
 
 /** Waits for the payment to reach `status` (as its payer sees it). */
 const paymentReaches = (id: string, status: string, timeoutMs = 15_000) =>
-  eventually(async () => {
-    const found = (await payment(id)).data?.payment;
-    return found?.status === status ? found : undefined;
-  }, timeoutMs, `payment ${status}`);
+  eventually(
+    async () => {
+      const found = (await payment(id)).data?.payment;
+      return found?.status === status ? found : undefined;
+    },
+    timeoutMs,
+    `payment ${status}`,
+  );
 
 const eventsOf = (type: string, paymentId: string) => (event: { envelope?: { type: string; data: unknown } | undefined }) =>
   event.envelope?.type === type && (event.envelope.data as { paymentId: string }).paymentId === paymentId;
 
-const providerRows = (paymentId: string) => paymentsDatabase().sandboxProviderTransaction.findMany({ where: { paymentId }, orderBy: { createdAt: 'asc' } });
+const providerRows = (paymentId: string) =>
+  paymentsDatabase().sandboxProviderTransaction.findMany({ where: { paymentId }, orderBy: { createdAt: 'asc' } });
 
 const ledgerOf = async (paymentId: string) => {
   const result = await test.query(
@@ -122,7 +148,10 @@ const ledgerOf = async (paymentId: string) => {
     { token: admin.accessToken, variables: { paymentId } },
   );
   expect(result.errors).toBeUndefined();
-  return result.data!['ledgerTransactions'] as { totalCount: number; nodes: Array<{ kind: string; entries: Array<{ account: string; direction: string; amount: number }> }> };
+  return result.data!['ledgerTransactions'] as {
+    totalCount: number;
+    nodes: Array<{ kind: string; entries: Array<{ account: string; direction: string; amount: number }> }>;
+  };
 };
 
 // ---------------------------------------------------------------------------
@@ -132,12 +161,23 @@ const ledgerOf = async (paymentId: string) => {
 describe('opening payments from order.created', () => {
   it('opens one payment per order, awaiting payment, however often the event is delivered', async () => {
     const orderId = randomUUID();
-    const envelope = await publishEvent(test.platform.eventBus, OrderEvents.created, orderId, orderCreated(orderId, customer.id, 'CARD', 4_200), 'orders');
+    const envelope = await publishEvent(
+      test.platform.eventBus,
+      OrderEvents.created,
+      orderId,
+      orderCreated(orderId, customer.id, 'CARD', 4_200),
+      'orders',
+    );
     // The same event again, and the same fact under a new event id (a producer that republished).
     await test.platform.eventBus.publish([{ topic: OrderEvents.created.topic, key: orderId, value: JSON.stringify(envelope) }]);
     await publishEvent(test.platform.eventBus, OrderEvents.created, orderId, orderCreated(orderId, customer.id, 'CARD', 4_200), 'orders');
     const opened = await eventually(async () => (await paymentForOrder(orderId, customer)).data?.['paymentForOrder'] ?? undefined);
-    expect(opened).toMatchObject({ status: 'AWAITING_PAYMENT', method: 'CARD', amount: { amount: 4_200, currency: 'BRL' }, captured: { amount: 0 } });
+    expect(opened).toMatchObject({
+      status: 'AWAITING_PAYMENT',
+      method: 'CARD',
+      amount: { amount: 4_200, currency: 'BRL' },
+      captured: { amount: 0 },
+    });
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(await paymentsDatabase().payment.count({ where: { orderId } })).toBe(1);
   });
@@ -169,7 +209,13 @@ describe('paying an order', () => {
     const { orderId, payment: opened } = await openOrder(customer, 'CARD', 11_000);
     const paid = await pay(orderId, { token: 'tok_success' });
     expect(paid.errors).toBeUndefined();
-    expect(paid.data!.payOrder).toMatchObject({ id: opened.id, status: 'PAID', captured: { amount: 11_000 }, refundable: { amount: 11_000 }, attempts: [{ status: 'CAPTURED' }] });
+    expect(paid.data!.payOrder).toMatchObject({
+      id: opened.id,
+      status: 'PAID',
+      captured: { amount: 11_000 },
+      refundable: { amount: 11_000 },
+      attempts: [{ status: 'CAPTURED' }],
+    });
     const [event] = await probe.waitFor(eventsOf('payment.processed', opened.id));
     expect(event!.key).toBe(orderId);
     expect(event!.envelope!.data).toMatchObject({ orderId, customerId: customer.id, amount: 11_000, currency: 'BRL', method: 'CARD' });
@@ -196,12 +242,19 @@ describe('paying an order', () => {
     expect(failed!.envelope!.data).toMatchObject({ orderId, reasonCode: 'DECLINED', method: 'CARD' });
 
     const retried = await pay(orderId, { token: 'tok_success' });
-    expect(retried.data!.payOrder).toMatchObject({ status: 'PAID', failureCode: null, attempts: [{ status: 'FAILED' }, { status: 'CAPTURED' }] });
+    expect(retried.data!.payOrder).toMatchObject({
+      status: 'PAID',
+      failureCode: null,
+      attempts: [{ status: 'FAILED' }, { status: 'CAPTURED' }],
+    });
   });
 
   it('records insufficient funds', async () => {
     const { orderId } = await openOrder();
-    expect((await pay(orderId, { token: 'tok_insufficient_funds' })).data!.payOrder).toMatchObject({ status: 'FAILED', failureCode: 'INSUFFICIENT_FUNDS' });
+    expect((await pay(orderId, { token: 'tok_insufficient_funds' })).data!.payOrder).toMatchObject({
+      status: 'FAILED',
+      failureCode: 'INSUFFICIENT_FUNDS',
+    });
   });
 
   it('leaves a timed-out charge PROCESSING, then the recovery job finds it captured: PAID, charged once', async () => {
@@ -243,9 +296,15 @@ describe('paying an order', () => {
 
   it('refuses a card for a Pix order and a card order without one, naming the field', async () => {
     const pix = await openOrder(customer, 'PIX');
-    expect((await pay(pix.orderId, { token: 'tok_success' })).errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: [{ field: 'input.card' }] });
+    expect((await pay(pix.orderId, { token: 'tok_success' })).errors?.[0]?.extensions).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      fields: [{ field: 'input.card' }],
+    });
     const card = await openOrder();
-    expect((await pay(card.orderId, { token: null })).errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: [{ field: 'input.card' }] });
+    expect((await pay(card.orderId, { token: null })).errors?.[0]?.extensions).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      fields: [{ field: 'input.card' }],
+    });
   });
 
   it('settles cash on delivery when the order is delivered, once however often that is announced', async () => {
@@ -310,7 +369,10 @@ describe('idempotency keys', () => {
     await pay(orderId, { key, token: 'tok_decline' });
     const changed = await pay(orderId, { key, token: 'tok_success' });
     expect(changed.errors?.[0]?.extensions).toMatchObject({ code: 'CONFLICT', reason: 'IDEMPOTENCY_KEY_REUSED' });
-    expect((await pay(other.orderId, { key, token: 'tok_decline' })).errors?.[0]?.extensions).toMatchObject({ code: 'CONFLICT', reason: 'IDEMPOTENCY_KEY_REUSED' });
+    expect((await pay(other.orderId, { key, token: 'tok_decline' })).errors?.[0]?.extensions).toMatchObject({
+      code: 'CONFLICT',
+      reason: 'IDEMPOTENCY_KEY_REUSED',
+    });
   });
 
   it('belong to one customer: another customer’s same key is theirs alone', async () => {
@@ -359,7 +421,12 @@ describe('visibility', () => {
         {
           token: viewer.accessToken,
           headers: { [GATEWAY_CREDENTIAL_HEADER]: TEST_GATEWAY_SECRET },
-          variables: { representations: [{ __typename: 'Order', id: orderId }, { __typename: 'Payment', id: opened.id }] },
+          variables: {
+            representations: [
+              { __typename: 'Order', id: orderId },
+              { __typename: 'Payment', id: opened.id },
+            ],
+          },
         },
       );
     expect((await entities(customer)).data!['_entities']).toEqual([
@@ -372,7 +439,9 @@ describe('visibility', () => {
   it('keeps the books to admins', async () => {
     const refused = await test.query('{ ledgerBalances { account } }', { token: customer.accessToken });
     expect(firstCode(refused)).toBe('FORBIDDEN');
-    const report = await test.query('{ reconciliation(from: "2026-01-01T00:00:00Z", to: "2026-02-01T00:00:00Z") { balanced } }', { token: customer.accessToken });
+    const report = await test.query('{ reconciliation(from: "2026-01-01T00:00:00Z", to: "2026-02-01T00:00:00Z") { balanced } }', {
+      token: customer.accessToken,
+    });
     expect(firstCode(report)).toBe('FORBIDDEN');
   });
 });
@@ -407,11 +476,21 @@ describe('cancelled orders', () => {
   it('are refunded automatically when already paid, once however often the cancellation is delivered', async () => {
     const { orderId, payment: opened } = await openOrder(customer, 'CARD', 8_000);
     await pay(orderId);
-    const envelope = await publishEvent(test.platform.eventBus, OrderEvents.cancelled, orderId, orderCancelled(orderId, customer.id), 'orders');
+    const envelope = await publishEvent(
+      test.platform.eventBus,
+      OrderEvents.cancelled,
+      orderId,
+      orderCancelled(orderId, customer.id),
+      'orders',
+    );
     await test.platform.eventBus.publish([{ topic: OrderEvents.cancelled.topic, key: orderId, value: JSON.stringify(envelope) }]);
     await publishEvent(test.platform.eventBus, OrderEvents.cancelled, orderId, orderCancelled(orderId, customer.id), 'orders');
     const refunded = await paymentReaches(opened.id, 'REFUNDED');
-    expect(refunded).toMatchObject({ refunded: { amount: 8_000 }, cancellationRequested: true, refunds: [{ amount: { amount: 8_000 }, status: 'SUCCEEDED', automatic: true }] });
+    expect(refunded).toMatchObject({
+      refunded: { amount: 8_000 },
+      cancellationRequested: true,
+      refunds: [{ amount: { amount: 8_000 }, status: 'SUCCEEDED', automatic: true }],
+    });
     const [event] = await probe.waitFor(eventsOf('refund.processed', opened.id));
     expect(event!.envelope!.data).toMatchObject({ orderId, amount: 8_000, refundedTotal: 8_000, capturedAmount: 8_000, initiatedBy: null });
     await new Promise((resolve) => setTimeout(resolve, 1_500));
@@ -459,23 +538,41 @@ describe('refunds by admins', () => {
     const paymentId = await paidOrder(10_000);
     const partial = await refund(paymentId, { amount: 2_500 });
     expect(partial.errors).toBeUndefined();
-    expect(partial.data!['refundPayment']).toMatchObject({ status: 'SUCCEEDED', amount: { amount: 2_500 }, automatic: false, initiatedBy: { id: admin.id }, payment: { status: 'PARTIALLY_REFUNDED', refunded: { amount: 2_500 } } });
+    expect(partial.data!['refundPayment']).toMatchObject({
+      status: 'SUCCEEDED',
+      amount: { amount: 2_500 },
+      automatic: false,
+      initiatedBy: { id: admin.id },
+      payment: { status: 'PARTIALLY_REFUNDED', refunded: { amount: 2_500 } },
+    });
     const rest = await refund(paymentId, { reason: 'Order never arrived' });
-    expect(rest.data!['refundPayment']).toMatchObject({ status: 'SUCCEEDED', amount: { amount: 7_500 }, payment: { status: 'REFUNDED', refunded: { amount: 10_000 } } });
+    expect(rest.data!['refundPayment']).toMatchObject({
+      status: 'SUCCEEDED',
+      amount: { amount: 7_500 },
+      payment: { status: 'REFUNDED', refunded: { amount: 10_000 } },
+    });
     const events = await probe.waitFor(eventsOf('refund.processed', paymentId), 2);
     expect(events.map((event) => (event.envelope!.data as { refundedTotal: number }).refundedTotal)).toEqual([2_500, 10_000]);
     expect((events[0]!.envelope!.data as { initiatedBy: string }).initiatedBy).toBe(admin.id);
     const refunds = (await ledgerOf(paymentId)).nodes.filter((transaction) => transaction.kind === 'REFUND');
     const commissionBack = refunds.flatMap((transaction) => transaction.entries).filter((entry) => entry.account === 'PLATFORM_COMMISSION');
     expect(commissionBack.map((entry) => entry.amount).sort()).toEqual([250, 750]);
-    expect((await refund(paymentId, { amount: 1 })).errors?.[0]?.extensions).toMatchObject({ code: 'CONFLICT', reason: 'NOTHING_TO_REFUND', refundableAmount: 0 });
+    expect((await refund(paymentId, { amount: 1 })).errors?.[0]?.extensions).toMatchObject({
+      code: 'CONFLICT',
+      reason: 'NOTHING_TO_REFUND',
+      refundableAmount: 0,
+    });
   });
 
   it('never refund more than was captured, saying how much can be', async () => {
     const paymentId = await paidOrder(5_000);
     await refund(paymentId, { amount: 3_000 });
     const refused = await refund(paymentId, { amount: 2_001 });
-    expect(refused.errors?.[0]?.extensions).toMatchObject({ code: 'CONFLICT', reason: 'REFUND_EXCEEDS_REFUNDABLE', refundableAmount: 2_000 });
+    expect(refused.errors?.[0]?.extensions).toMatchObject({
+      code: 'CONFLICT',
+      reason: 'REFUND_EXCEEDS_REFUNDABLE',
+      refundableAmount: 2_000,
+    });
     // Racing refunds cannot together exceed it either.
     const raced = await Promise.all(Array.from({ length: 5 }, () => refund(paymentId, { amount: 1_500 })));
     expect(raced.filter((answer) => answer.errors === undefined)).toHaveLength(1);
@@ -506,14 +603,20 @@ describe('refunds by admins', () => {
     const first = await refund(paymentId, { amount: 1_000, key });
     const again = await refund(paymentId, { amount: 1_000, key });
     expect(again.data).toEqual(first.data);
-    expect((await refund(paymentId, { amount: 2_000, key })).errors?.[0]?.extensions).toMatchObject({ code: 'CONFLICT', reason: 'IDEMPOTENCY_KEY_REUSED' });
+    expect((await refund(paymentId, { amount: 2_000, key })).errors?.[0]?.extensions).toMatchObject({
+      code: 'CONFLICT',
+      reason: 'IDEMPOTENCY_KEY_REUSED',
+    });
     expect((await payment(paymentId)).data!.payment!.refunded.amount).toBe(1_000);
   });
 
   it('need an admin whose second factor is recent', async () => {
     const paymentId = await paidOrder();
     const issuer = accountsInternals(test).accessTokens;
-    const stale = await issuer.issue({ id: admin.id, roles: ['ADMIN'], verified: false }, { amr: ['pwd', 'otp'], authTime: new Date(Date.now() - 3_600_000) });
+    const stale = await issuer.issue(
+      { id: admin.id, roles: ['ADMIN'], verified: false },
+      { amr: ['pwd', 'otp'], authTime: new Date(Date.now() - 3_600_000) },
+    );
     const refused = await refund(paymentId, {}, stale.token);
     expect(refused.errors?.[0]?.extensions).toMatchObject({ code: 'MFA_REQUIRED', reason: 'STEP_UP_REQUIRED' });
     expect(firstCode(await refund(paymentId, {}, customer.accessToken))).toBe('FORBIDDEN');
@@ -539,8 +642,12 @@ describe('the books', () => {
     const rows = balances.data!['ledgerBalances'] as Array<{ debits: number; credits: number; net: number }>;
     expect(rows.reduce((sum, row) => sum + row.debits, 0)).toBe(rows.reduce((sum, row) => sum + row.credits, 0));
     const report = await eventually(async () => {
-      const answer = await test.query(reconciliationQuery, { token: admin.accessToken, variables: { from: new Date(Date.now() - 3_600_000).toISOString(), to: new Date(Date.now() + 60_000).toISOString() } });
-      const body = answer.data?.['reconciliation'] as { balanced: boolean; paymentsCompared: number; totals: Array<{ ledger: { net: number }; provider: { net: number } }> } | undefined;
+      const answer = await test.query(reconciliationQuery, {
+        token: admin.accessToken,
+        variables: { from: new Date(Date.now() - 3_600_000).toISOString(), to: new Date(Date.now() + 60_000).toISOString() },
+      });
+      const body = answer.data?.['reconciliation'] as
+        { balanced: boolean; paymentsCompared: number; totals: Array<{ ledger: { net: number }; provider: { net: number } }> } | undefined;
       return body?.balanced ? body : undefined;
     });
     expect(report.paymentsCompared).toBeGreaterThan(5);
@@ -553,7 +660,18 @@ describe('the books', () => {
     const [unbooked, unpaid, different] = [randomUUID(), randomUUID(), randomUUID()];
     const providerRow = (paymentId: string, amount: number) =>
       sql.sandboxProviderTransaction.create({
-        data: { id: randomUUID(), providerReference: `sbx_ch_${randomUUID()}`, reference: randomUUID(), kind: 'CHARGE', status: 'CAPTURED', paymentId, method: 'CARD', amount, currency: 'BRL', settledAt: at },
+        data: {
+          id: randomUUID(),
+          providerReference: `sbx_ch_${randomUUID()}`,
+          reference: randomUUID(),
+          kind: 'CHARGE',
+          status: 'CAPTURED',
+          paymentId,
+          method: 'CARD',
+          amount,
+          currency: 'BRL',
+          settledAt: at,
+        },
       });
     const ledgerCapture = (paymentId: string, amount: number) =>
       sql.$transaction(async (transaction) => {
@@ -570,20 +688,47 @@ describe('the books', () => {
     await ledgerCapture(unpaid, 2_000);
     await providerRow(different, 3_000);
     await ledgerCapture(different, 3_100);
-    const answer = await test.query(reconciliationQuery, { token: admin.accessToken, variables: { from: '2020-03-01T00:00:00Z', to: '2020-03-02T00:00:00Z' } });
+    const answer = await test.query(reconciliationQuery, {
+      token: admin.accessToken,
+      variables: { from: '2020-03-01T00:00:00Z', to: '2020-03-02T00:00:00Z' },
+    });
     expect(answer.errors).toBeUndefined();
     const report = answer.data!['reconciliation'] as { balanced: boolean; mismatches: Array<{ kind: string; paymentId: string }> };
     expect(report.balanced).toBe(false);
     expect(report.mismatches).toHaveLength(3);
-    expect(report.mismatches).toContainEqual({ kind: 'MISSING_IN_LEDGER', paymentId: unbooked, currency: 'BRL', ledger: { captured: 0, refunded: 0, net: 0 }, provider: { captured: 1_000, refunded: 0, net: 1_000 } });
-    expect(report.mismatches).toContainEqual({ kind: 'MISSING_AT_PROVIDER', paymentId: unpaid, currency: 'BRL', ledger: { captured: 2_000, refunded: 0, net: 2_000 }, provider: { captured: 0, refunded: 0, net: 0 } });
-    expect(report.mismatches).toContainEqual({ kind: 'AMOUNT_MISMATCH', paymentId: different, currency: 'BRL', ledger: { captured: 3_100, refunded: 0, net: 3_100 }, provider: { captured: 3_000, refunded: 0, net: 3_000 } });
+    expect(report.mismatches).toContainEqual({
+      kind: 'MISSING_IN_LEDGER',
+      paymentId: unbooked,
+      currency: 'BRL',
+      ledger: { captured: 0, refunded: 0, net: 0 },
+      provider: { captured: 1_000, refunded: 0, net: 1_000 },
+    });
+    expect(report.mismatches).toContainEqual({
+      kind: 'MISSING_AT_PROVIDER',
+      paymentId: unpaid,
+      currency: 'BRL',
+      ledger: { captured: 2_000, refunded: 0, net: 2_000 },
+      provider: { captured: 0, refunded: 0, net: 0 },
+    });
+    expect(report.mismatches).toContainEqual({
+      kind: 'AMOUNT_MISMATCH',
+      paymentId: different,
+      currency: 'BRL',
+      ledger: { captured: 3_100, refunded: 0, net: 3_100 },
+      provider: { captured: 3_000, refunded: 0, net: 3_000 },
+    });
   });
 
   it('refuse a period that is backwards, too long or not a date', async () => {
     const ask = (from: string, to: string) => test.query(reconciliationQuery, { token: admin.accessToken, variables: { from, to } });
-    expect((await ask('2026-02-01T00:00:00Z', '2026-01-01T00:00:00Z')).errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: [{ field: 'to' }] });
-    expect((await ask('2020-01-01T00:00:00Z', '2026-01-01T00:00:00Z')).errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: [{ field: 'to' }] });
+    expect((await ask('2026-02-01T00:00:00Z', '2026-01-01T00:00:00Z')).errors?.[0]?.extensions).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      fields: [{ field: 'to' }],
+    });
+    expect((await ask('2020-01-01T00:00:00Z', '2026-01-01T00:00:00Z')).errors?.[0]?.extensions).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      fields: [{ field: 'to' }],
+    });
     // Not dates at all: the DateTime scalar refuses each variable, by name, before the resolver runs.
     const notDates = await ask('yesterday', 'today');
     expect(notDates.errors?.map((error) => error.extensions?.['code'])).toEqual(['BAD_USER_INPUT', 'BAD_USER_INPUT']);
@@ -593,7 +738,9 @@ describe('the books', () => {
   it('refuse, in the database itself, an unbalanced transaction and any change to what was written', async () => {
     // A connection of its own: a COMMIT refused by the deferred trigger must not touch the service's pool.
     const pool = test.platform.subgraphs.get('payments')!.database.pool;
-    const client = new pg.Client({ connectionString: (pool as unknown as { options: { connectionString: string } }).options.connectionString });
+    const client = new pg.Client({
+      connectionString: (pool as unknown as { options: { connectionString: string } }).options.connectionString,
+    });
     await client.connect();
     try {
       const attempt = async (statements: string[]) => {
@@ -610,9 +757,13 @@ describe('the books', () => {
       const header = `insert into ledger_transactions (id, kind, payment_id, currency, occurred_at) values ('${id}', 'CAPTURE', '${randomUUID()}', 'BRL', now())`;
       const entry = (direction: string, account: string, amount: number) =>
         `insert into ledger_entries (transaction_id, account, direction, amount) values ('${id}', '${account}', '${direction}', ${amount})`;
-      await expect(attempt([header, entry('DEBIT', 'provider_clearing', 100), entry('CREDIT', 'supplier_payable', 99)])).rejects.toThrow(/unbalanced/);
+      await expect(attempt([header, entry('DEBIT', 'provider_clearing', 100), entry('CREDIT', 'supplier_payable', 99)])).rejects.toThrow(
+        /unbalanced/,
+      );
       await expect(attempt([header])).rejects.toThrow(/no entries/);
-      await expect(attempt([header, entry('DEBIT', 'provider_clearing', 0), entry('CREDIT', 'supplier_payable', 0)])).rejects.toThrow(/amount_positive/);
+      await expect(attempt([header, entry('DEBIT', 'provider_clearing', 0), entry('CREDIT', 'supplier_payable', 0)])).rejects.toThrow(
+        /amount_positive/,
+      );
       await attempt([header, entry('DEBIT', 'provider_clearing', 100), entry('CREDIT', 'supplier_payable', 100)]);
       await expect(attempt(['update ledger_entries set amount = amount + 1'])).rejects.toThrow(/append-only/);
       await expect(attempt([`delete from ledger_transactions where id = '${id}'`])).rejects.toThrow(/append-only/);

@@ -40,7 +40,8 @@ interface ProductPage<Node = { id: string }> {
   pageInfo: { endCursor: string | null; hasNextPage: boolean };
 }
 
-const productFields = 'id name description cylinderType sizeKg price { amount currency } stockQuantity active supplier { id } createdAt updatedAt';
+const productFields =
+  'id name description cylinderType sizeKg price { amount currency } stockQuantity active supplier { id } createdAt updatedAt';
 
 const createMutation = `mutation ($input: CreateProductInput!) { createProduct(input: $input) { ${productFields} } }`;
 const updateMutation = `mutation ($id: ID!, $input: UpdateProductInput!) { updateProduct(id: $id, input: $input) { ${productFields} } }`;
@@ -73,7 +74,11 @@ async function productAs(user: SignedInUser | undefined, id: string): Promise<Gr
 async function catalog(
   variables: { filter?: Record<string, unknown>; first?: number; after?: string | null },
   user?: SignedInUser,
-): Promise<GraphQLExchange<{ products: ProductPage<{ id: string; name: string; active: boolean; cylinderType: CylinderType; supplier: { id: string } }> }>> {
+): Promise<
+  GraphQLExchange<{
+    products: ProductPage<{ id: string; name: string; active: boolean; cylinderType: CylinderType; supplier: { id: string } }>;
+  }>
+> {
   return test.query(catalogQuery, as(user, variables));
 }
 
@@ -123,14 +128,20 @@ describe('a supplier under review', () => {
     const anonymous = await productAs(undefined, draft.id);
     expect(anonymous.data!.product).toBeNull();
 
-    const activeAtOnce = await test.query(createMutation, as(unverified, { input: { name: 'Botijão já', cylinderType: 'P13', priceAmount: 11_000, stockQuantity: 1, active: true } }));
+    const activeAtOnce = await test.query(
+      createMutation,
+      as(unverified, { input: { name: 'Botijão já', cylinderType: 'P13', priceAmount: 11_000, stockQuantity: 1, active: true } }),
+    );
     expect(activeAtOnce.status).toBe(403);
     expect(activeAtOnce.errors?.[0]?.extensions?.['code']).toBe('VERIFICATION_REQUIRED');
 
     const activation = await test.query(updateMutation, as(unverified, { id: draft.id, input: { active: true } }));
     expect(activation.errors?.[0]?.extensions?.['code']).toBe('VERIFICATION_REQUIRED');
     // Other changes to a draft stay possible while the review runs.
-    const repriced = await test.query<{ updateProduct: ProductView }>(updateMutation, as(unverified, { id: draft.id, input: { priceAmount: 10_500 } }));
+    const repriced = await test.query<{ updateProduct: ProductView }>(
+      updateMutation,
+      as(unverified, { id: draft.id, input: { priceAmount: 10_500 } }),
+    );
     expect(repriced.data?.updateProduct).toMatchObject({ active: false, price: { amount: 10_500 } });
 
     const admin = await createAdmin(test);
@@ -142,7 +153,12 @@ describe('a supplier under review', () => {
 describe('creating and browsing the catalog', () => {
   it('lets a supplier create a product with BRL, the nominal size and active as defaults, and see it', async () => {
     const supplier = await verifiedUser(test, 'SUPPLIER', 'Gás Bom');
-    const created = await createProduct(supplier, { name: '  Botijão   P13  ', cylinderType: 'P13', priceAmount: 11_000, stockQuantity: 25 });
+    const created = await createProduct(supplier, {
+      name: '  Botijão   P13  ',
+      cylinderType: 'P13',
+      priceAmount: 11_000,
+      stockQuantity: 25,
+    });
     expect(created).toMatchObject({
       name: 'Botijão P13',
       description: '',
@@ -380,7 +396,7 @@ describe('who may change the catalog', () => {
       return [update, removal].map((exchange) => ({ status: exchange.status, errors: exchange.errors, data: exchange.data }));
     };
     expect(await answers(hidden.id)).toEqual(await answers(missing));
-    expect(firstCode((await test.query(updateMutation, as(customer, { id: hidden.id, input: { priceAmount: 1 } }))))).toBe('NOT_FOUND');
+    expect(firstCode(await test.query(updateMutation, as(customer, { id: hidden.id, input: { priceAmount: 1 } })))).toBe('NOT_FOUND');
     const unchanged = await productAs(owner, hidden.id);
     expect(unchanged.data!.product).toMatchObject({ id: hidden.id, active: false, price: { amount: 11_000 } });
   });
@@ -418,7 +434,10 @@ describe('who may change the catalog', () => {
   });
 
   it('lets an admin change anybody’s product', async () => {
-    const updated = await test.query<{ updateProduct: ProductView }>(updateMutation, as(admin, { id: product.id, input: { name: 'Botijão revisado' } }));
+    const updated = await test.query<{ updateProduct: ProductView }>(
+      updateMutation,
+      as(admin, { id: product.id, input: { name: 'Botijão revisado' } }),
+    );
     expect(updated.errors).toBeUndefined();
     expect(updated.data!.updateProduct).toMatchObject({ name: 'Botijão revisado', supplier: { id: owner.id } });
   });
@@ -439,7 +458,10 @@ describe('who may change the catalog', () => {
     expect(firstCode(withoutSupplier)).toBe('BAD_USER_INPUT');
     expect(badFields(withoutSupplier)).toEqual(['input.supplierId']);
 
-    const forOwner = await test.query<{ createProduct: ProductView }>(createMutation, as(admin, { input: { ...input, supplierId: owner.id } }));
+    const forOwner = await test.query<{ createProduct: ProductView }>(
+      createMutation,
+      as(admin, { input: { ...input, supplierId: owner.id } }),
+    );
     expect(forOwner.errors).toBeUndefined();
     expect(forOwner.data!.createProduct.supplier).toEqual({ id: owner.id });
     const mine = await test.query(`{ me { products(first: 100) { nodes { id } } } }`, { token: owner.accessToken });
@@ -454,7 +476,10 @@ describe('who may change the catalog', () => {
     const listed = await catalog({ filter: { supplierId: owner.id, search: 'emprestado' } });
     expect(listed.data!.products.totalCount).toBe(0);
 
-    const own = await test.query<{ createProduct: ProductView }>(createMutation, as(otherSupplier, { input: { ...input, supplierId: otherSupplier.id } }));
+    const own = await test.query<{ createProduct: ProductView }>(
+      createMutation,
+      as(otherSupplier, { input: { ...input, supplierId: otherSupplier.id } }),
+    );
     expect(own.errors).toBeUndefined();
     expect(own.data!.createProduct.supplier).toEqual({ id: otherSupplier.id });
   });
@@ -471,9 +496,12 @@ describe('input validation', () => {
   });
 
   it('lists every invalid field of a product in one BAD_USER_INPUT answer', async () => {
-    const result = await test.query(createMutation, as(supplier, {
-      input: { name: 'A', cylinderType: 'P13', sizeKg: 0, priceAmount: 0, currency: 'reais', stockQuantity: -1 },
-    }));
+    const result = await test.query(
+      createMutation,
+      as(supplier, {
+        input: { name: 'A', cylinderType: 'P13', sizeKg: 0, priceAmount: 0, currency: 'reais', stockQuantity: -1 },
+      }),
+    );
     expect(result.status).toBe(400);
     expect(firstCode(result)).toBe('BAD_USER_INPUT');
     expect(result.errors).toHaveLength(1);
@@ -507,10 +535,13 @@ describe('input validation', () => {
   });
 
   it('validates updates the same way, and leaves the product unchanged', async () => {
-    const result = await test.query(updateMutation, as(supplier, {
-      id: product.id,
-      input: { name: 'B', priceAmount: -1, stockQuantity: -5, currency: 'R$', sizeKg: 0 },
-    }));
+    const result = await test.query(
+      updateMutation,
+      as(supplier, {
+        id: product.id,
+        input: { name: 'B', priceAmount: -1, stockQuantity: -5, currency: 'R$', sizeKg: 0 },
+      }),
+    );
     expect(result.status).toBe(400);
     expect(firstCode(result)).toBe('BAD_USER_INPUT');
     expect(badFields(result).sort()).toEqual(['input.currency', 'input.name', 'input.priceAmount', 'input.sizeKg', 'input.stockQuantity']);
@@ -552,10 +583,12 @@ describe('input validation', () => {
       token: supplier.accessToken,
       variables: { after: forged },
     });
-    expect({ catalog: [catalogPage.status, firstCode(catalogPage)], userProducts: [supplierPage.status, firstCode(supplierPage)] }).toEqual({
-      catalog: [400, 'BAD_USER_INPUT'],
-      userProducts: [400, 'BAD_USER_INPUT'],
-    });
+    expect({ catalog: [catalogPage.status, firstCode(catalogPage)], userProducts: [supplierPage.status, firstCode(supplierPage)] }).toEqual(
+      {
+        catalog: [400, 'BAD_USER_INPUT'],
+        userProducts: [400, 'BAD_USER_INPUT'],
+      },
+    );
   });
 });
 
@@ -563,16 +596,24 @@ describe('federation with accounts', () => {
   it('resolves a product’s supplier name from the accounts subgraph', async () => {
     const supplier = await verifiedUser(test, 'SUPPLIER', 'Ultragás Centro');
     const product = await createProduct(supplier);
-    const result = await test.query(`query ($id: ID!) { product(id: $id) { name supplier { id name roles } } }`, as(undefined, { id: product.id }));
+    const result = await test.query(
+      `query ($id: ID!) { product(id: $id) { name supplier { id name roles } } }`,
+      as(undefined, { id: product.id }),
+    );
     expect(result.errors).toBeUndefined();
-    expect(result.data!['product']).toEqual({ name: 'Botijão P13', supplier: { id: supplier.id, name: 'Ultragás Centro', roles: ['SUPPLIER'] } });
+    expect(result.data!['product']).toEqual({
+      name: 'Botijão P13',
+      supplier: { id: supplier.id, name: 'Ultragás Centro', roles: ['SUPPLIER'] },
+    });
   });
 
   it('adds products to me for a supplier, and an empty list for a customer', async () => {
     const supplier = await verifiedUser(test, 'SUPPLIER', 'Liquigás Leste');
     const older = await createProduct(supplier, { name: 'Botijão P5', cylinderType: 'P5' });
     const newer = await createProduct(supplier, { name: 'Botijão P20', cylinderType: 'P20' });
-    const me = await test.query(`{ me { id name products { totalCount nodes { id name sizeKg } pageInfo { hasNextPage } } } }`, { token: supplier.accessToken });
+    const me = await test.query(`{ me { id name products { totalCount nodes { id name sizeKg } pageInfo { hasNextPage } } } }`, {
+      token: supplier.accessToken,
+    });
     expect(me.errors).toBeUndefined();
     expect(me.data!['me']).toEqual({
       id: supplier.id,
@@ -646,8 +687,9 @@ describe('batched entity resolution', () => {
       }),
     );
     const tasks = suppliers.flatMap((supplier, index) =>
-      Array.from({ length: productsPerSupplier[index]! }, (_, n) => () =>
-        createProduct(supplier, { name: `Lote ${tag} ${index}-${n}`, cylinderType: n % 2 === 0 ? 'P13' : 'P45' }),
+      Array.from(
+        { length: productsPerSupplier[index]! },
+        (_, n) => () => createProduct(supplier, { name: `Lote ${tag} ${index}-${n}`, cylinderType: n % 2 === 0 ? 'P13' : 'P45' }),
       ),
     );
     for (const product of await inBatches(tasks, 20)) {
@@ -703,7 +745,12 @@ describe('batched entity resolution', () => {
       const created = createdBySupplier.get(supplier.id)!;
       expect(supplier.products.totalCount).toBe(created.length);
       expect(supplier.products.pageInfo.hasNextPage).toBe(true);
-      expect(supplier.products.nodes.map((node) => node.id)).toEqual([...created].sort(newestFirst).slice(0, 5).map((product) => product.id));
+      expect(supplier.products.nodes.map((node) => node.id)).toEqual(
+        [...created]
+          .sort(newestFirst)
+          .slice(0, 5)
+          .map((product) => product.id),
+      );
     }
     suppliers.forEach((supplier, index) => expect(createdBySupplier.get(supplier.id)).toHaveLength(productsPerSupplier[index]!));
   });
@@ -755,18 +802,18 @@ describe('searching like a Brazilian types', () => {
     expect({
       botijao: await search('botijao'),
       BOTIJAO: await search('BOTIJAO'),
-      'botijão': await search('botijão'),
+      botijão: await search('botijão'),
       'gas p13': await search('gas p13'),
       agua: await search('agua'),
-      'econômico': await search('econômico'),
+      econômico: await search('econômico'),
       'galao de agua': await search('galao de agua'),
     }).toEqual({
       botijao: [botijao.id, plain.id].sort(),
       BOTIJAO: [botijao.id, plain.id].sort(),
-      'botijão': [botijao.id, plain.id].sort(),
+      botijão: [botijao.id, plain.id].sort(),
       'gas p13': [botijao.id],
       agua: [agua.id],
-      'econômico': [plain.id],
+      econômico: [plain.id],
       'galao de agua': [agua.id],
     });
     const counted = await catalog({ filter: { supplierId: supplier.id, search: 'BOTIJAO' }, first: 1 });
@@ -845,9 +892,12 @@ describe('malformed ids', () => {
 
   it('refuses an admin creating a product for a supplierId that is not a UUID with BAD_USER_INPUT, not an internal error', async () => {
     const admin = await createAdmin(test);
-    const result = await test.query(createMutation, as(admin, {
-      input: { name: 'Botijão P13', cylinderType: 'P13', priceAmount: 11_000, stockQuantity: 1, supplierId: 'nobody' },
-    }));
+    const result = await test.query(
+      createMutation,
+      as(admin, {
+        input: { name: 'Botijão P13', cylinderType: 'P13', priceAmount: 11_000, stockQuantity: 1, supplierId: 'nobody' },
+      }),
+    );
     expect([result.status, firstCode(result)]).toEqual([400, 'BAD_USER_INPUT']);
     expect(badFields(result)).toEqual(['input.supplierId']);
   });

@@ -92,7 +92,9 @@ afterEach(async () => {
 describe('the kit’s HTTP service', () => {
   it('answers liveness always and readiness only while every check passes', async () => {
     let databaseUp = true;
-    const { service } = await startSlowService({ database: async () => (databaseUp ? undefined : Promise.reject(new Error('connection refused'))) });
+    const { service } = await startSlowService({
+      database: async () => (databaseUp ? undefined : Promise.reject(new Error('connection refused'))),
+    });
     running = service;
     expect((await fetch(`${service.url}/health`)).status).toBe(200);
     const ready = await fetch(`${service.url}/ready`);

@@ -30,7 +30,10 @@ afterAll(async () => {
 async function product(stockQuantity: number, owner = supplier): Promise<string> {
   const created = await test.query<{ createProduct: { id: string } }>(
     'mutation ($input: CreateProductInput!) { createProduct(input: $input) { id } }',
-    { token: owner.accessToken, variables: { input: { name: `Botijão ${randomUUID().slice(0, 8)}`, cylinderType: 'P13', priceAmount: 11_000, stockQuantity } } },
+    {
+      token: owner.accessToken,
+      variables: { input: { name: `Botijão ${randomUUID().slice(0, 8)}`, cylinderType: 'P13', priceAmount: 11_000, stockQuantity } },
+    },
   );
   if (!created.data?.createProduct) throw new Error(JSON.stringify(created.errors));
   return created.data.createProduct.id;
@@ -44,7 +47,10 @@ async function stockOf(productId: string): Promise<number> {
   return result.data!.product.stockQuantity;
 }
 
-function orderCreated(lines: Array<{ productId: string; quantity: number }>, supplierId = supplier.id): EventData<typeof OrderEvents.created> {
+function orderCreated(
+  lines: Array<{ productId: string; quantity: number }>,
+  supplierId = supplier.id,
+): EventData<typeof OrderEvents.created> {
   const items = lines.map((line) => ({ ...line, unitPriceAmount: 11_000, lineTotalAmount: 11_000 * line.quantity }));
   const total = items.reduce((sum, item) => sum + item.lineTotalAmount, 0);
   return {
@@ -98,7 +104,10 @@ describe('reserving stock for an order', () => {
     expect(reserved.key).toBe(order.orderId);
     expect(await stockOf(p13)).toBe(6);
     expect(await stockOf(p45)).toBe(0);
-    await events.waitFor((event) => event.envelope?.type === 'inventory.updated' && event.envelope.data.productId === p45 && event.envelope.data.stockQuantity === 0);
+    await events.waitFor(
+      (event) =>
+        event.envelope?.type === 'inventory.updated' && event.envelope.data.productId === p45 && event.envelope.data.stockQuantity === 0,
+    );
   });
 
   it('takes nothing when one line cannot be served, and names that product', async () => {
@@ -123,7 +132,10 @@ describe('reserving stock for an order', () => {
     expect((await outcome(wrongSupplier.orderId)).envelope?.type).toBe('stock.reservation_failed');
 
     const retired = await product(5);
-    await test.query('mutation ($id: ID!) { updateProduct(id: $id, input: { active: false }) { id } }', { token: supplier.accessToken, variables: { id: retired } });
+    await test.query('mutation ($id: ID!) { updateProduct(id: $id, input: { active: false }) { id } }', {
+      token: supplier.accessToken,
+      variables: { id: retired },
+    });
     const inactive = orderCreated([{ productId: retired, quantity: 1 }]);
     await publishEvent(test.platform.eventBus, OrderEvents.created, inactive.orderId, inactive);
     expect((await outcome(inactive.orderId)).envelope?.data.reason).toMatch(/no longer offered/);

@@ -72,11 +72,7 @@ interface Subscription<Data> {
   dispose(): void;
 }
 
-function subscribe<Data = Record<string, any>>(
-  client: Client,
-  query: string,
-  variables: Record<string, unknown> = {},
-): Subscription<Data> {
+function subscribe<Data = Record<string, any>>(client: Client, query: string, variables: Record<string, unknown> = {}): Subscription<Data> {
   const results: Array<FormattedExecutionResult<Data, unknown>> = [];
   let fail: (reason: unknown) => void = () => {};
   const failure = new Promise<unknown>((resolve) => (fail = resolve));
@@ -158,7 +154,10 @@ interface NewProduct {
 async function createProduct(test: TestPlatform, supplier: SignedInUser, input: NewProduct = {}): Promise<string> {
   const result = await test.query<{ createProduct: { id: string } }>(
     `mutation ($input: CreateProductInput!) { createProduct(input: $input) { id } }`,
-    { token: supplier.accessToken, variables: { input: { name: 'Botijão P13', cylinderType: 'P13', priceAmount: 11_000, stockQuantity: 10, ...input } } },
+    {
+      token: supplier.accessToken,
+      variables: { input: { name: 'Botijão P13', cylinderType: 'P13', priceAmount: 11_000, stockQuantity: 10, ...input } },
+    },
   );
   if (!result.data?.createProduct) throw new Error(`createProduct failed: ${JSON.stringify(result.errors)}`);
   return result.data.createProduct.id;
@@ -173,9 +172,12 @@ async function updateProduct(test: TestPlatform, supplier: SignedInUser, id: str
 }
 
 async function logIn(test: TestPlatform, email: string): Promise<string> {
-  const result = await test.query<{ login: { accessToken: string } }>(`mutation ($input: LoginInput!) { login(input: $input) { ... on Session { accessToken } } }`, {
-    variables: { input: { email, password: STRONG_PASSWORD } },
-  });
+  const result = await test.query<{ login: { accessToken: string } }>(
+    `mutation ($input: LoginInput!) { login(input: $input) { ... on Session { accessToken } } }`,
+    {
+      variables: { input: { email, password: STRONG_PASSWORD } },
+    },
+  );
   if (!result.data?.login) throw new Error(`login failed: ${JSON.stringify(result.errors)}`);
   return result.data.login.accessToken;
 }
@@ -219,9 +221,13 @@ describe('the subscription endpoint', () => {
     it('sends the new price with the supplier’s name (from accounts) when the supplier changes the price', async () => {
       const productId = await createProduct(test, supplier, { priceAmount: 11_000 });
       const { client } = connect(wsUrl(test), withToken(customer.accessToken));
-      const watching = subscribe<{ productUpdated: { id: string; price: { amount: number }; supplier: { name: string } } }>(client, productUpdated, {
-        id: productId,
-      });
+      const watching = subscribe<{ productUpdated: { id: string; price: { amount: number }; supplier: { name: string } } }>(
+        client,
+        productUpdated,
+        {
+          id: productId,
+        },
+      );
       await subscriptionsOpen(test, 1);
 
       await updateProduct(test, supplier, productId, { priceAmount: 12_500 });
@@ -267,9 +273,13 @@ describe('the subscription endpoint', () => {
       try {
         const productId = await createProduct(test, supplier);
         const onFirst = subscribe(connect(wsUrl(test), withToken(customer.accessToken)).client, productUpdated, { id: productId });
-        const onSecond = subscribe(connect(`${second.url.replace(/^http/, 'ws')}/graphql`, withToken(customer.accessToken)).client, productUpdated, {
-          id: productId,
-        });
+        const onSecond = subscribe(
+          connect(`${second.url.replace(/^http/, 'ws')}/graphql`, withToken(customer.accessToken)).client,
+          productUpdated,
+          {
+            id: productId,
+          },
+        );
         await subscriptionsOpen(test, 1);
         await eventually(() => second.subscriptions.openSubscriptions() === 1, 'the subscription on the second instance');
 
@@ -369,7 +379,9 @@ describe('the subscription endpoint', () => {
       expect(await subscribe(client, `{ products { totalCount } }`).failure).toEqual([
         expect.objectContaining({ extensions: { code: 'BAD_REQUEST' } }),
       ]);
-      expect(await subscribe(client, `subscription {`).failure).toEqual([expect.objectContaining({ extensions: { code: 'GRAPHQL_PARSE_FAILED' } })]);
+      expect(await subscribe(client, `subscription {`).failure).toEqual([
+        expect.objectContaining({ extensions: { code: 'GRAPHQL_PARSE_FAILED' } }),
+      ]);
       expect(closes).toEqual([]);
     });
   });
@@ -377,13 +389,19 @@ describe('the subscription endpoint', () => {
   describe('hostile input', () => {
     it('refuses a subscription whose variables or literals hold a control character, naming the field, keeping the connection', async () => {
       const { client, closes } = connect(wsUrl(test), withToken(customer.accessToken));
-      const asVariable = subscribe(client, `subscription ($id: ID!) { productUpdated(productId: $id) { id } }`, { id: `${randomUUID()}\u0000` });
+      const asVariable = subscribe(client, `subscription ($id: ID!) { productUpdated(productId: $id) { id } }`, {
+        id: `${randomUUID()}\u0000`,
+      });
       expect(await asVariable.failure).toEqual([
-        expect.objectContaining({ extensions: { code: 'BAD_USER_INPUT', fields: [{ field: 'id', message: expect.stringContaining('U+0000') }] } }),
+        expect.objectContaining({
+          extensions: { code: 'BAD_USER_INPUT', fields: [{ field: 'id', message: expect.stringContaining('U+0000') }] },
+        }),
       ]);
       const inline = subscribe(client, `subscription { productUpdated(productId: "a\\u0000") { id } }`);
       expect(await inline.failure).toEqual([
-        expect.objectContaining({ extensions: { code: 'BAD_USER_INPUT', fields: [{ field: 'productId', message: expect.stringContaining('U+0000') }] } }),
+        expect.objectContaining({
+          extensions: { code: 'BAD_USER_INPUT', fields: [{ field: 'productId', message: expect.stringContaining('U+0000') }] },
+        }),
       ]);
       expect(closes).toEqual([]);
     });
@@ -416,12 +434,21 @@ describe('the subscription endpoint', () => {
       const { client, closes } = connect(wsUrl(test), withToken(customer.accessToken));
       const unknown = randomUUID();
       for (const field of ['orderStatusChanged', 'paymentUpdated']) {
-        expect(await subscribe(client, `subscription ($orderId: ID!) { ${field}(orderId: $orderId) { id } }`, { orderId: unknown }).failure).toEqual([
+        expect(
+          await subscribe(client, `subscription ($orderId: ID!) { ${field}(orderId: $orderId) { id } }`, { orderId: unknown }).failure,
+        ).toEqual([
           { message: `${field}(orderId: "${unknown}") cannot be subscribed to: Order was not found.`, extensions: { code: 'NOT_FOUND' } },
         ]);
       }
-      const location = await subscribe(client, `subscription ($orderId: ID!) { courierLocation(orderId: $orderId) { latitude } }`, { orderId: unknown }).failure;
-      expect(location).toEqual([expect.objectContaining({ message: expect.stringMatching(/^courierLocation\(orderId: ".+"\) cannot be subscribed to: /), extensions: { code: 'NOT_FOUND' } })]);
+      const location = await subscribe(client, `subscription ($orderId: ID!) { courierLocation(orderId: $orderId) { latitude } }`, {
+        orderId: unknown,
+      }).failure;
+      expect(location).toEqual([
+        expect.objectContaining({
+          message: expect.stringMatching(/^courierLocation\(orderId: ".+"\) cannot be subscribed to: /),
+          extensions: { code: 'NOT_FOUND' },
+        }),
+      ]);
       expect(closes).toEqual([]);
     });
   });
@@ -432,8 +459,14 @@ describe('the subscription endpoint', () => {
       const supplierB = await verifiedUser(test, 'SUPPLIER', 'Gás B');
       const productA = await createProduct(test, supplierA, { stockQuantity: 5, lowStockThreshold: 2 });
       const productB = await createProduct(test, supplierB, { stockQuantity: 5, lowStockThreshold: 2 });
-      const a = subscribe<{ inventoryLow: { id: string; stockQuantity: number } }>(connect(wsUrl(test), withToken(supplierA.accessToken)).client, inventoryLow);
-      const b = subscribe<{ inventoryLow: { id: string; stockQuantity: number } }>(connect(wsUrl(test), withToken(supplierB.accessToken)).client, inventoryLow);
+      const a = subscribe<{ inventoryLow: { id: string; stockQuantity: number } }>(
+        connect(wsUrl(test), withToken(supplierA.accessToken)).client,
+        inventoryLow,
+      );
+      const b = subscribe<{ inventoryLow: { id: string; stockQuantity: number } }>(
+        connect(wsUrl(test), withToken(supplierB.accessToken)).client,
+        inventoryLow,
+      );
       await subscriptionsOpen(test, 2);
 
       await updateProduct(test, supplierB, productB, { stockQuantity: 1 });
@@ -455,7 +488,14 @@ describe('the subscription endpoint', () => {
               subject: productB,
               schemaVersion: ProductEvents.inventoryUpdated.version,
               correlationId: 'test-inventory-low-b',
-              data: { productId: productB, supplierId: supplierB.id, previousQuantity: 3, stockQuantity: 1, lowStockThreshold: 2, crossedLowThreshold: true },
+              data: {
+                productId: productB,
+                supplierId: supplierB.id,
+                previousQuantity: 3,
+                stockQuantity: 1,
+                lowStockThreshold: 2,
+                crossedLowThreshold: true,
+              },
             }),
           ),
         },
@@ -468,9 +508,15 @@ describe('the subscription endpoint', () => {
 
     it('customers watching one product share one anonymous load per change; its supplier is loaded as themselves', async () => {
       const productId = await createProduct(test, supplier, { lowStockThreshold: 3 });
-      const customers = [customer, await registerUser(test, 'CUSTOMER', 'Clara Cliente'), await registerUser(test, 'CUSTOMER', 'Caio Cliente')];
+      const customers = [
+        customer,
+        await registerUser(test, 'CUSTOMER', 'Clara Cliente'),
+        await registerUser(test, 'CUSTOMER', 'Caio Cliente'),
+      ];
       const watchingWithThreshold = `subscription ($id: ID!) { productUpdated(productId: $id) { id price { amount } lowStockThreshold supplier { name } } }`;
-      const asCustomers = customers.map((each) => subscribe(connect(wsUrl(test), withToken(each.accessToken)).client, watchingWithThreshold, { id: productId }));
+      const asCustomers = customers.map((each) =>
+        subscribe(connect(wsUrl(test), withToken(each.accessToken)).client, watchingWithThreshold, { id: productId }),
+      );
       const asSupplier = subscribe(connect(wsUrl(test), withToken(supplier.accessToken)).client, watchingWithThreshold, { id: productId });
       await subscriptionsOpen(test, 4);
       const productFetchesBefore = await subgraphFetches(test.platform.gateway.url, 'products');

@@ -91,7 +91,13 @@ interface StatusView {
 
 interface UploadAnswer {
   status: number;
-  body: { documentId?: string; sha256?: string; sizeBytes?: number; status?: string; errors?: Array<{ message: string; extensions: { code: string } }> };
+  body: {
+    documentId?: string;
+    sha256?: string;
+    sizeBytes?: number;
+    status?: string;
+    errors?: Array<{ message: string; extensions: { code: string } }>;
+  };
 }
 
 const errorOf = (answer: UploadAnswer) => answer.body.errors?.[0];
@@ -114,14 +120,20 @@ async function requestUpload(
   user: SignedInUser,
   documentType: string,
   contentType: string,
-): Promise<GraphQLExchange<{ requestDocumentUpload: { documentId: string; uploadUrl: string; method: string; expiresAt: string; maxBytes: number } }>> {
+): Promise<
+  GraphQLExchange<{ requestDocumentUpload: { documentId: string; uploadUrl: string; method: string; expiresAt: string; maxBytes: number } }>
+> {
   return test.query(
     `mutation ($input: RequestDocumentUploadInput!) { requestDocumentUpload(input: $input) { documentId uploadUrl method expiresAt maxBytes } }`,
     { token: user.accessToken, variables: { input: { documentType, contentType } } },
   );
 }
 
-async function uploadUrlFor(user: SignedInUser, documentType: string, contentType: ContentType): Promise<{ documentId: string; uploadUrl: string }> {
+async function uploadUrlFor(
+  user: SignedInUser,
+  documentType: string,
+  contentType: ContentType,
+): Promise<{ documentId: string; uploadUrl: string }> {
   const result = await requestUpload(user, documentType, contentType);
   if (!result.data?.requestDocumentUpload) throw new Error(`requestDocumentUpload failed: ${JSON.stringify(result.errors)}`);
   return result.data.requestDocumentUpload;
@@ -149,7 +161,10 @@ async function review(
 ): Promise<GraphQLExchange<{ reviewDocument: DocumentView }>> {
   return test.query(
     `mutation ($id: ID!, $decision: ReviewDecision!, $reason: String) { reviewDocument(documentId: $id, decision: $decision, reason: $reason) { ${documentFields} } }`,
-    { token: typeof reviewer === 'string' ? reviewer : reviewer.accessToken, variables: { id: documentId, decision, ...(reason === undefined ? {} : { reason }) } },
+    {
+      token: typeof reviewer === 'string' ? reviewer : reviewer.accessToken,
+      variables: { id: documentId, decision, ...(reason === undefined ? {} : { reason }) },
+    },
   );
 }
 
@@ -157,7 +172,8 @@ async function review(
 async function courierWithRequest(): Promise<SignedInUser> {
   const courier = await registerUser(test, 'COURIER', 'Carlos Entregador');
   const opened = await requestVerification(courier);
-  if (opened.data?.requestVerification.state !== 'PENDING_DOCUMENTS') throw new Error(`requestVerification failed: ${JSON.stringify(opened.errors)}`);
+  if (opened.data?.requestVerification.state !== 'PENDING_DOCUMENTS')
+    throw new Error(`requestVerification failed: ${JSON.stringify(opened.errors)}`);
   return courier;
 }
 
@@ -171,7 +187,8 @@ async function courierInReview(): Promise<{ courier: SignedInUser; documents: Re
   return { courier, documents };
 }
 
-const eventsFor = (type: string, userId: string) => (event: ReceivedEvent) => event.envelope?.type === type && event.envelope.data.userId === userId;
+const eventsFor = (type: string, userId: string) => (event: ReceivedEvent) =>
+  event.envelope?.type === type && event.envelope.data.userId === userId;
 
 /** Publishes a catalogued event as its producer would, through the platform's bus. */
 function publish<Schema extends z.ZodType>(definition: EventDefinition<Schema>, subject: string, data: EventData<EventDefinition<Schema>>) {
@@ -206,18 +223,27 @@ function putChunked(url: string, chunks: Buffer[], options: { agent?: Agent; sen
   return new Promise((resolve, reject) => {
     let chunksSent = 0;
     let answered = false;
-    const request = httpRequest(url, { method: 'PUT', headers: { 'transfer-encoding': 'chunked' }, ...(options.agent === undefined ? {} : { agent: options.agent }) }, (response) => {
-      answered = true;
-      const sentWhenAnswered = chunksSent;
-      // Taken now: once the response has ended, the agent may already have detached the socket from it.
-      const connection = response.socket;
-      let text = '';
-      response.setEncoding('utf8');
-      response.on('data', (part: string) => (text += part));
-      response.on('end', () =>
-        resolve({ status: response.statusCode ?? 0, body: JSON.parse(text) as UploadAnswer['body'], chunksSent: sentWhenAnswered, connection }),
-      );
-    });
+    const request = httpRequest(
+      url,
+      { method: 'PUT', headers: { 'transfer-encoding': 'chunked' }, ...(options.agent === undefined ? {} : { agent: options.agent }) },
+      (response) => {
+        answered = true;
+        const sentWhenAnswered = chunksSent;
+        // Taken now: once the response has ended, the agent may already have detached the socket from it.
+        const connection = response.socket;
+        let text = '';
+        response.setEncoding('utf8');
+        response.on('data', (part: string) => (text += part));
+        response.on('end', () =>
+          resolve({
+            status: response.statusCode ?? 0,
+            body: JSON.parse(text) as UploadAnswer['body'],
+            chunksSent: sentWhenAnswered,
+            connection,
+          }),
+        );
+      },
+    );
     request.on('error', (error) => {
       if (!answered) reject(error);
     });
@@ -251,13 +277,22 @@ describe('verification requests', () => {
       'GAS_DISTRIBUTION_LICENCE',
       'COMPANY_REGISTRY',
     ]);
-    expect(result.data?.requiredDocumentTypes[1]).toEqual({ type: 'PROOF_OF_ADDRESS', label: 'Comprovante de endereço', english: 'Proof of address' });
+    expect(result.data?.requiredDocumentTypes[1]).toEqual({
+      type: 'PROOF_OF_ADDRESS',
+      label: 'Comprovante de endereço',
+      english: 'Proof of address',
+    });
   });
 
   it('shows NOT_REQUESTED until a courier opens a request, which lists every required document as missing and is announced once', async () => {
     const courier = await registerUser(test, 'COURIER');
     const before = await statusOf(courier);
-    expect(before.data?.verificationStatus).toMatchObject({ userId: courier.id, role: null, state: 'NOT_REQUESTED', requiredDocuments: [] });
+    expect(before.data?.verificationStatus).toMatchObject({
+      userId: courier.id,
+      role: null,
+      state: 'NOT_REQUESTED',
+      requiredDocuments: [],
+    });
 
     const opened = await requestVerification(courier);
     expect(opened.errors).toBeUndefined();
@@ -270,7 +305,11 @@ describe('verification requests', () => {
     const again = await requestVerification(courier);
     expect(again.data?.requestVerification.openedAt).toBe(status.openedAt);
     const [requested] = await probe.waitFor(eventsFor('verification.requested', courier.id));
-    expect(requested!.envelope!.data).toMatchObject({ role: 'COURIER', reason: 'SELF_REQUESTED', requiredDocuments: [...COURIER_DOCUMENTS] });
+    expect(requested!.envelope!.data).toMatchObject({
+      role: 'COURIER',
+      reason: 'SELF_REQUESTED',
+      requiredDocuments: [...COURIER_DOCUMENTS],
+    });
     expect(requested!.key).toBe(courier.id);
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(probe.received.filter(eventsFor('verification.requested', courier.id))).toHaveLength(1);
@@ -292,9 +331,12 @@ describe('verification requests', () => {
     const asAdmin = await statusOf(admin, courier.id);
     expect(asAdmin.data?.verificationStatus).toMatchObject({ userId: courier.id, state: 'PENDING_DOCUMENTS' });
 
-    const federated = await test.query<{ me: { id: string; verificationStatus: { state: string } } }>('{ me { id verificationStatus { state } } }', {
-      token: courier.accessToken,
-    });
+    const federated = await test.query<{ me: { id: string; verificationStatus: { state: string } } }>(
+      '{ me { id verificationStatus { state } } }',
+      {
+        token: courier.accessToken,
+      },
+    );
     expect(federated.data?.me.verificationStatus.state).toBe('PENDING_DOCUMENTS');
     const byAdmin = await test.query<{ user: { verificationStatus: { state: string } | null } }>(
       'query ($id: ID!) { user(id: $id) { verificationStatus { state } } }',
@@ -353,7 +395,9 @@ describe('uploading a file', () => {
     expect(answer).toEqual({ status: 201, body: { documentId, sha256: sha256(file), sizeBytes: 1500, status: 'PENDING_REVIEW' } });
     expect(storedFilesOf(courier.id)).toHaveLength(1);
 
-    const [uploaded] = await probe.waitFor((event) => event.envelope?.type === 'document.uploaded' && event.envelope.data.documentId === documentId);
+    const [uploaded] = await probe.waitFor(
+      (event) => event.envelope?.type === 'document.uploaded' && event.envelope.data.documentId === documentId,
+    );
     expect(uploaded!.envelope!.data).toEqual({
       documentId,
       userId: courier.id,
@@ -366,7 +410,14 @@ describe('uploading a file', () => {
     const status = (await statusOf(courier)).data!.verificationStatus;
     const identity = status.requiredDocuments.find((document) => document.type === 'IDENTITY_DOCUMENT')!;
     expect(identity.status).toBe('PENDING_REVIEW');
-    expect(identity.current).toMatchObject({ id: documentId, version: 1, status: 'PENDING_REVIEW', contentType: 'image/png', sizeBytes: 1500, owner: { id: courier.id } });
+    expect(identity.current).toMatchObject({
+      id: documentId,
+      version: 1,
+      status: 'PENDING_REVIEW',
+      contentType: 'image/png',
+      sizeBytes: 1500,
+      owner: { id: courier.id },
+    });
     expect(status.state).toBe('PENDING_DOCUMENTS');
   });
 
@@ -429,7 +480,8 @@ describe('uploading a file', () => {
     const png = await put(uploadUrl, fileOf('image/png'), { 'content-type': 'application/pdf' });
     expect(png.status).toBe(415);
     expect(errorOf(png)).toEqual({
-      message: "The file's bytes are a PNG image (image/png), but application/pdf was declared. Request a new upload URL declaring image/png, or upload a PDF document.",
+      message:
+        "The file's bytes are a PNG image (image/png), but application/pdf was declared. Request a new upload URL declaring image/png, or upload a PDF document.",
       extensions: { code: 'UNSUPPORTED_MEDIA_TYPE' },
     });
     const random = await put(uploadUrl, Buffer.concat([Buffer.from('MZ'), randomBytes(500)]));
@@ -481,15 +533,28 @@ describe('uploading a file', () => {
     const first = await upload(courier, 'PROOF_OF_ADDRESS');
     const second = await upload(courier, 'PROOF_OF_ADDRESS', 'image/jpeg');
 
-    const proof = (await statusOf(courier)).data!.verificationStatus.requiredDocuments.find((document) => document.type === 'PROOF_OF_ADDRESS')!;
-    expect(proof.current).toMatchObject({ id: second.documentId, version: 2, status: 'PENDING_REVIEW', contentType: 'image/jpeg', sha256: sha256(second.file) });
+    const proof = (await statusOf(courier)).data!.verificationStatus.requiredDocuments.find(
+      (document) => document.type === 'PROOF_OF_ADDRESS',
+    )!;
+    expect(proof.current).toMatchObject({
+      id: second.documentId,
+      version: 2,
+      status: 'PENDING_REVIEW',
+      contentType: 'image/jpeg',
+      sha256: sha256(second.file),
+    });
     expect(proof.current!.history).toEqual([{ id: first.documentId, version: 1, status: 'SUPERSEDED', sha256: sha256(first.file) }]);
     expect(storedFilesOf(courier.id)).toHaveLength(2);
 
     const superseded = await review(admin, first.documentId, 'APPROVE');
     expect(firstCode(superseded)).toBe('CONFLICT');
     expect(superseded.errors?.[0]?.message).toContain('a newer version of it was uploaded');
-    await probe.waitFor((event) => event.envelope?.type === 'document.uploaded' && event.envelope.data.documentId === second.documentId && event.envelope.data.version === 2);
+    await probe.waitFor(
+      (event) =>
+        event.envelope?.type === 'document.uploaded' &&
+        event.envelope.data.documentId === second.documentId &&
+        event.envelope.data.version === 2,
+    );
   });
 });
 
@@ -503,15 +568,16 @@ describe('reviewing documents', () => {
     const inReview = (await statusOf(courier)).data!.verificationStatus;
     expect(inReview.state).toBe('IN_REVIEW');
 
-    const queue = await test.query<{ documentReviewQueue: { totalCount: number; nodes: Array<{ id: string; uploadedAt: string; owner: { id: string } }> } }>(
-      '{ documentReviewQueue(first: 100) { totalCount nodes { id uploadedAt owner { id } } } }',
-      { token: admin.accessToken },
-    );
+    const queue = await test.query<{
+      documentReviewQueue: { totalCount: number; nodes: Array<{ id: string; uploadedAt: string; owner: { id: string } }> };
+    }>('{ documentReviewQueue(first: 100) { totalCount nodes { id uploadedAt owner { id } } } }', { token: admin.accessToken });
     expect(queue.errors).toBeUndefined();
     const queued = queue.data!.documentReviewQueue.nodes;
     const uploadTimes = queued.map((node) => node.uploadedAt);
     expect(uploadTimes).toEqual([...uploadTimes].sort());
-    expect(queued.filter((node) => node.owner.id === courier.id).map((node) => node.id)).toEqual(COURIER_DOCUMENTS.map((type) => documents[type]));
+    expect(queued.filter((node) => node.owner.id === courier.id).map((node) => node.id)).toEqual(
+      COURIER_DOCUMENTS.map((type) => documents[type]),
+    );
 
     const identity = await review(admin, documents['IDENTITY_DOCUMENT']!, 'APPROVE');
     expect(identity.errors).toBeUndefined();
@@ -546,7 +612,9 @@ describe('reviewing documents', () => {
     const status = (await statusOf(courier)).data!.verificationStatus;
     expect(status.state).toBe('IN_REVIEW');
     expect(status.decidedAt).toBeNull();
-    const [requested] = await probe.waitFor((event) => eventsFor('verification.requested', courier.id)(event) && event.envelope?.data.reason === 'DOCUMENT_REPLACED');
+    const [requested] = await probe.waitFor(
+      (event) => eventsFor('verification.requested', courier.id)(event) && event.envelope?.data.reason === 'DOCUMENT_REPLACED',
+    );
     expect(requested!.envelope!.data.role).toBe('COURIER');
   });
 
@@ -557,10 +625,15 @@ describe('reviewing documents', () => {
     for (const reason of [undefined, '  ', 'no', 'x'.repeat(501)]) {
       const refused = await review(admin, licence, 'REJECT', reason);
       expect(firstCode(refused)).toBe('BAD_USER_INPUT');
-      expect(refused.errors?.[0]?.extensions?.['fields']).toEqual([{ field: 'reason', message: expect.stringContaining('between 3 and 500') }]);
+      expect(refused.errors?.[0]?.extensions?.['fields']).toEqual([
+        { field: 'reason', message: expect.stringContaining('between 3 and 500') },
+      ]);
     }
     const rejected = await review(admin, licence, 'REJECT', '  The licence has expired; upload a current one.  ');
-    expect(rejected.data?.reviewDocument).toMatchObject({ status: 'REJECTED', rejectionReason: 'The licence has expired; upload a current one.' });
+    expect(rejected.data?.reviewDocument).toMatchObject({
+      status: 'REJECTED',
+      rejectionReason: 'The licence has expired; upload a current one.',
+    });
 
     const status = (await statusOf(courier)).data!.verificationStatus;
     expect(status.state).toBe('REJECTED');
@@ -597,7 +670,10 @@ describe('reviewing documents', () => {
     // What accounts issues when an MFA session is refreshed an hour later: the same
     // auth_time, now older than MFA_MAX_AGE_SECONDS (900 s by default).
     const issuer = accountsInternals(test).accessTokens;
-    const stale = await issuer.issue({ id: admin.id, roles: ['ADMIN'], verified: false }, { amr: ['pwd', 'otp'], authTime: new Date(Date.now() - 3_600_000) });
+    const stale = await issuer.issue(
+      { id: admin.id, roles: ['ADMIN'], verified: false },
+      { amr: ['pwd', 'otp'], authTime: new Date(Date.now() - 3_600_000) },
+    );
     const refused = await review(stale.token, documents['IDENTITY_DOCUMENT']!, 'APPROVE');
     expect(refused.status).toBe(403);
     expect(refused.errors?.[0]?.extensions).toMatchObject({ code: 'MFA_REQUIRED', reason: 'STEP_UP_REQUIRED' });
@@ -614,7 +690,10 @@ describe('reviewing documents', () => {
     const second = await createAdmin(test);
     await review(admin, documents['IDENTITY_DOCUMENT']!, 'APPROVE');
     await review(admin, documents['PROOF_OF_ADDRESS']!, 'APPROVE');
-    const [a, b] = await Promise.all([review(admin, documents['DRIVING_LICENCE']!, 'APPROVE'), review(second, documents['VEHICLE_REGISTRATION']!, 'APPROVE')]);
+    const [a, b] = await Promise.all([
+      review(admin, documents['DRIVING_LICENCE']!, 'APPROVE'),
+      review(second, documents['VEHICLE_REGISTRATION']!, 'APPROVE'),
+    ]);
     expect(a.errors).toBeUndefined();
     expect(b.errors).toBeUndefined();
     expect((await statusOf(courier)).data!.verificationStatus.state).toBe('APPROVED');
@@ -642,7 +721,11 @@ describe('reacting to other services’ events', () => {
     };
     const envelope = await publish(InvitationEvents.accepted, invitationId, data);
     const [requested] = await probe.waitFor(eventsFor('verification.requested', userId));
-    expect(requested!.envelope!.data).toMatchObject({ role: 'SUPPLIER', reason: 'INVITATION_ACCEPTED', requiredDocuments: ['IDENTITY_DOCUMENT', 'PROOF_OF_ADDRESS', 'GAS_DISTRIBUTION_LICENCE', 'COMPANY_REGISTRY'] });
+    expect(requested!.envelope!.data).toMatchObject({
+      role: 'SUPPLIER',
+      reason: 'INVITATION_ACCEPTED',
+      requiredDocuments: ['IDENTITY_DOCUMENT', 'PROOF_OF_ADDRESS', 'GAS_DISTRIBUTION_LICENCE', 'COMPANY_REGISTRY'],
+    });
     expect(requested!.envelope!.correlationId).toBe(envelope.correlationId);
 
     // Redelivered as it was, and the same acceptance as a new event: neither opens a second request.
@@ -650,10 +733,16 @@ describe('reacting to other services’ events', () => {
     await publish(InvitationEvents.accepted, invitationId, data);
     const customer = randomUUID();
     await publish(InvitationEvents.accepted, randomUUID(), { ...data, userId: customer, role: 'CUSTOMER' });
-    await eventually(async () => {
-      const consumer = test.platform.subgraphs.get('verification')!.consumers.find((candidate) => candidate.name === 'verification.invitation-acceptances')!;
-      return consumer.stats().handled + consumer.stats().duplicates >= 4 ? true : undefined;
-    }, 15_000, 'the three later deliveries handled');
+    await eventually(
+      async () => {
+        const consumer = test.platform.subgraphs
+          .get('verification')!
+          .consumers.find((candidate) => candidate.name === 'verification.invitation-acceptances')!;
+        return consumer.stats().handled + consumer.stats().duplicates >= 4 ? true : undefined;
+      },
+      15_000,
+      'the three later deliveries handled',
+    );
     expect(probe.received.filter(eventsFor('verification.requested', userId))).toHaveLength(1);
 
     const status = await statusOf(admin, userId);
@@ -674,7 +763,9 @@ describe('reacting to other services’ events', () => {
 
     const after = (await statusOf(admin, courier.id)).data!.verificationStatus;
     expect(after.requiredDocuments.map((document) => document.current?.downloadUrl)).toEqual([null, null, null, null]);
-    expect(after.requiredDocuments.map((document) => document.current?.sha256)).toEqual(before.requiredDocuments.map((document) => document.current?.sha256));
+    expect(after.requiredDocuments.map((document) => document.current?.sha256)).toEqual(
+      before.requiredDocuments.map((document) => document.current?.sha256),
+    );
     expect(after.requiredDocuments[0]!.current).toMatchObject({ status: 'APPROVED', reviewedBy: { id: admin.id } });
     expect((await fetch(downloadUrl)).status).toBe(404);
     expect((await put(unused.uploadUrl, fileOf('application/pdf'))).status).toBe(403);

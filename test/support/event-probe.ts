@@ -1,6 +1,14 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { z } from 'zod';
-import { createEnvelope, parseEnvelope, type BusSubscription, type EventBus, type EventData, type EventDefinition, type EventEnvelope } from '#kit';
+import {
+  createEnvelope,
+  parseEnvelope,
+  type BusSubscription,
+  type EventBus,
+  type EventData,
+  type EventDefinition,
+  type EventEnvelope,
+} from '#kit';
 
 export interface ReceivedEvent {
   envelope: EventEnvelope<any> | undefined;
@@ -38,7 +46,9 @@ export async function probeEvents(bus: EventBus, topics: string[], fromBeginning
         const matching = received.filter(match);
         if (matching.length >= count) return matching.slice(0, count);
         if (Date.now() > deadline) {
-          throw new Error(`expected ${count} matching events, saw ${matching.length} of ${received.length}: ${JSON.stringify(received.map((event) => event.envelope?.type ?? event.raw?.slice(0, 80)))}`);
+          throw new Error(
+            `expected ${count} matching events, saw ${matching.length} of ${received.length}: ${JSON.stringify(received.map((event) => event.envelope?.type ?? event.raw?.slice(0, 80)))}`,
+          );
         }
         await new Promise((resolve) => setTimeout(resolve, 25));
       }

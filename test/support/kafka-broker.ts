@@ -32,7 +32,8 @@ export function fetchKafka(): Promise<void> {
     child.stderr.setEncoding('utf8');
     child.stderr.on('data', (chunk: string) => {
       // kafka.sh fetch is silent when the cache is complete: output means it is downloading.
-      if (output === '') process.stderr.write('kafka-broker: fetching Apache Kafka into the local cache (first run only, about a minute)\n');
+      if (output === '')
+        process.stderr.write('kafka-broker: fetching Apache Kafka into the local cache (first run only, about a minute)\n');
       output += chunk;
     });
     child.once('error', reject);

@@ -25,13 +25,16 @@ export function connectAs(test: TestPlatform, accessToken: string): Client {
 export function liveFeed<Data>(client: Client, query: string, variables: Record<string, unknown> = {}): LiveFeed<Data> {
   const messages: Array<FormattedExecutionResult<Data, unknown>> = [];
   let failure: unknown;
-  const dispose = client.subscribe<Data>({ query, variables }, {
-    next: (message) => void messages.push(message),
-    error: (error) => {
-      failure = error;
+  const dispose = client.subscribe<Data>(
+    { query, variables },
+    {
+      next: (message) => void messages.push(message),
+      error: (error) => {
+        failure = error;
+      },
+      complete: () => {},
     },
-    complete: () => {},
-  });
+  );
   return {
     messages,
     async waitFor(match, timeoutMs = 20_000) {
@@ -42,7 +45,8 @@ export function liveFeed<Data>(client: Client, query: string, variables: Record<
           if (message.errors !== undefined) throw new Error(`subscription message with errors: ${JSON.stringify(message.errors)}`);
           if (message.data !== undefined && message.data !== null && match(message.data as Data)) return message.data as Data;
         }
-        if (Date.now() > deadline) throw new Error(`no matching message within ${timeoutMs} ms; got ${JSON.stringify(messages.map((message) => message.data))}`);
+        if (Date.now() > deadline)
+          throw new Error(`no matching message within ${timeoutMs} ms; got ${JSON.stringify(messages.map((message) => message.data))}`);
         await new Promise((resolve) => setTimeout(resolve, 20));
       }
     },

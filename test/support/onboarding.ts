@@ -21,7 +21,12 @@ export async function verifiedUser(test: TestPlatform, role: 'SUPPLIER' | 'COURI
 }
 
 /** Creates an invitation as `inviter` and returns its code. */
-export async function invite(test: TestPlatform, inviter: SignedInUser, role: 'CUSTOMER' | 'SUPPLIER' | 'COURIER', email = `invitee-${Date.now()}-${Math.random().toString(16).slice(2)}@example.com`): Promise<string> {
+export async function invite(
+  test: TestPlatform,
+  inviter: SignedInUser,
+  role: 'CUSTOMER' | 'SUPPLIER' | 'COURIER',
+  email = `invitee-${Date.now()}-${Math.random().toString(16).slice(2)}@example.com`,
+): Promise<string> {
   const result = await test.query<{ createInvitation: { code: string } }>(
     'mutation ($input: CreateInvitationInput!) { createInvitation(input: $input) { code } }',
     { token: inviter.accessToken, variables: { input: { role, email } } },
@@ -58,7 +63,11 @@ export async function uploadDocument(
   );
   const upload = requested.data?.requestDocumentUpload;
   if (!upload) throw new Error(`requestDocumentUpload failed: ${JSON.stringify(requested.errors)}`);
-  const response = await fetch(upload.uploadUrl, { method: upload.method, body: new Uint8Array(bytes), headers: { 'content-type': contentType } });
+  const response = await fetch(upload.uploadUrl, {
+    method: upload.method,
+    body: new Uint8Array(bytes),
+    headers: { 'content-type': contentType },
+  });
   if (response.status !== 201) throw new Error(`upload answered ${response.status}: ${await response.text()}`);
   return upload.documentId;
 }

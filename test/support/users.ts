@@ -93,7 +93,13 @@ export async function registerUser(
     });
     return signIn(test, contact.email, STRONG_PASSWORD);
   }
-  const input = { ...contact, name, password: STRONG_PASSWORD, role, ...(options.invitationCode === undefined ? {} : { invitationCode: options.invitationCode }) };
+  const input = {
+    ...contact,
+    name,
+    password: STRONG_PASSWORD,
+    role,
+    ...(options.invitationCode === undefined ? {} : { invitationCode: options.invitationCode }),
+  };
   const result = await test.query<{ register: SessionPayload }>(
     `mutation ($input: RegisterInput!) { register(input: $input) { ${sessionFields} } }`,
     { variables: { input } },
@@ -107,7 +113,9 @@ export async function registerUser(
  * `totpSecret` when the account has MFA on.
  */
 export async function signIn(test: TestPlatform, email: string, password: string, totpSecret?: string): Promise<SignedInUser> {
-  const result = await test.query<{ login: (SessionPayload & { __typename: 'Session' }) | { __typename: 'MfaChallenge'; challengeToken: string } }>(
+  const result = await test.query<{
+    login: (SessionPayload & { __typename: 'Session' }) | { __typename: 'MfaChallenge'; challengeToken: string };
+  }>(
     `mutation ($input: LoginInput!) {
       login(input: $input) { __typename ... on Session { ${sessionFields} } ... on MfaChallenge { challengeToken } }
     }`,
@@ -130,10 +138,9 @@ export async function signIn(test: TestPlatform, email: string, password: string
  * the confirmation opens (amr pwd+otp, auth_time now) and the secret.
  */
 export async function enrolMfa(test: TestPlatform, user: SignedInUser): Promise<MfaUser & { recoveryCodes: string[] }> {
-  const begun = await test.query<{ beginMfaEnrolment: { secret: string } }>(
-    'mutation { beginMfaEnrolment { secret } }',
-    { token: user.accessToken },
-  );
+  const begun = await test.query<{ beginMfaEnrolment: { secret: string } }>('mutation { beginMfaEnrolment { secret } }', {
+    token: user.accessToken,
+  });
   const secret = begun.data?.beginMfaEnrolment.secret;
   if (!secret) throw new Error(`MFA enrolment failed: ${JSON.stringify(begun.errors)}`);
   const confirmed = await test.query<{ confirmMfaEnrolment: { recoveryCodes: string[]; session: SessionPayload } }>(
@@ -158,11 +165,10 @@ export function accountsInternals(test: TestPlatform): AccountsSubgraph {
  */
 export async function createAdmin(test: TestPlatform, roles: Role[] = ['ADMIN']): Promise<MfaUser> {
   const contact = uniqueContact();
-  await accountsInternals(test).accounts.createAccount(
-    { ...contact, name: 'Ana Admin', password: STRONG_PASSWORD },
-    roles,
-    { source: 'accounts', correlationId: 'test-admin-bootstrap' },
-  );
+  await accountsInternals(test).accounts.createAccount({ ...contact, name: 'Ana Admin', password: STRONG_PASSWORD }, roles, {
+    source: 'accounts',
+    correlationId: 'test-admin-bootstrap',
+  });
   const { recoveryCodes: _recoveryCodes, ...admin } = await enrolMfa(test, await signIn(test, contact.email, STRONG_PASSWORD));
   return admin;
 }

@@ -25,19 +25,26 @@ const logger = createLogger({ service: 'test', level: 'silent' });
 
 /** An access token as accounts signs it, with the user's access version when it was issued. */
 function accessToken(accessVersion: number | undefined, lifetimeSeconds = TTL_SECONDS, subject = USER): string {
-  return jwt.sign({ roles: ['CUSTOMER'], verified: false, ...(accessVersion === undefined ? {} : { access_version: accessVersion }) }, signing.privateKey, {
-    algorithm: 'RS256',
-    keyid: KID,
-    subject,
-    issuer: ISSUER,
-    audience: AUDIENCE,
-    expiresIn: lifetimeSeconds,
-    jwtid: randomUUID(),
-  });
+  return jwt.sign(
+    { roles: ['CUSTOMER'], verified: false, ...(accessVersion === undefined ? {} : { access_version: accessVersion }) },
+    signing.privateKey,
+    {
+      algorithm: 'RS256',
+      keyid: KID,
+      subject,
+      issuer: ISSUER,
+      audience: AUDIENCE,
+      expiresIn: lifetimeSeconds,
+      jwtid: randomUUID(),
+    },
+  );
 }
 
 function verifierOver(revocations: AccessRevocations): AccessTokenVerifier {
-  const signatures = createAccessTokenVerifier({ publicKey: async (kid) => (kid === KID ? signing.publicKey : undefined) }, { issuer: ISSUER, audience: AUDIENCE });
+  const signatures = createAccessTokenVerifier(
+    { publicKey: async (kid) => (kid === KID ? signing.publicKey : undefined) },
+    { issuer: ISSUER, audience: AUDIENCE },
+  );
   return refusingRevokedTokens(signatures, { revocations, accessTokenTtlSeconds: TTL_SECONDS });
 }
 
@@ -146,7 +153,12 @@ describe('the in-memory bus', () => {
     const from = new Date();
     await bus.publish([{ topic: 't', key: 'k', value: 'new' }]);
     const seen: Array<string | null> = [];
-    const subscription = await bus.subscribe({ groupId: 'g', topics: ['t'], startAt: from, handle: async (message) => void seen.push(message.value) });
+    const subscription = await bus.subscribe({
+      groupId: 'g',
+      topics: ['t'],
+      startAt: from,
+      handle: async (message) => void seen.push(message.value),
+    });
     await new Promise((resolve) => setTimeout(resolve, 10));
     expect(seen).toEqual(['new']);
     await subscription.stop();

@@ -68,10 +68,12 @@ function validClaims() {
 }
 
 async function refusal(tokenText: string, source?: MapKeySource): Promise<InvalidTokenError> {
-  const error: unknown = await verifier(source).verify(tokenText).then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
+  const error: unknown = await verifier(source)
+    .verify(tokenText)
+    .then(
+      () => undefined,
+      (caught: unknown) => caught,
+    );
   expect(error).toBeInstanceOf(InvalidTokenError);
   return error as InvalidTokenError;
 }
@@ -79,9 +81,7 @@ async function refusal(tokenText: string, source?: MapKeySource): Promise<Invali
 describe('createAccessTokenVerifier', () => {
   it('turns a valid RS256 token into the viewer it proves', async () => {
     const exp = nowSeconds() + 600;
-    const viewer = await verifier().verify(
-      token({ payload: { sub: 'user-9', jti: 'jti-9', exp, roles: ['SUPPLIER', 'COURIER'] } }),
-    );
+    const viewer = await verifier().verify(token({ payload: { sub: 'user-9', jti: 'jti-9', exp, roles: ['SUPPLIER', 'COURIER'] } }));
     expect(viewer).toEqual({
       userId: 'user-9',
       roles: ['SUPPLIER', 'COURIER'],

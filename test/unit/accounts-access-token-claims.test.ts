@@ -41,7 +41,13 @@ describe('access tokens', () => {
     const { issuer } = await issuerAndVerifier();
     const authTime = new Date('2026-11-21T10:00:00.000Z');
     const { token } = await issuer.issue({ ...admin, verified: true }, { amr: ['pwd', 'otp'], authTime });
-    expect(claimsOf(token)).toMatchObject({ sub: admin.id, roles: ['ADMIN'], verified: true, amr: ['pwd', 'otp'], auth_time: authTime.getTime() / 1000 });
+    expect(claimsOf(token)).toMatchObject({
+      sub: admin.id,
+      roles: ['ADMIN'],
+      verified: true,
+      amr: ['pwd', 'otp'],
+      auth_time: authTime.getTime() / 1000,
+    });
   });
 
   it('with a second factor, read by the kit as an MFA session that holds admin powers', async () => {
@@ -67,14 +73,20 @@ describe('access tokens', () => {
     const { token } = await issuer.issue(admin, { amr: ['pwd', 'otp'], authTime: new Date(Date.now() - 16 * 60_000) });
     const viewer = await verifier.verify(token);
     expect(hasRole(viewer, 'ADMIN')).toBe(true);
-    expect(() => requireRecentMfa(viewer, 900)).toThrow(expect.objectContaining({ extensions: expect.objectContaining({ code: 'MFA_REQUIRED', reason: 'STEP_UP_REQUIRED' }) }));
+    expect(() => requireRecentMfa(viewer, 900)).toThrow(
+      expect.objectContaining({ extensions: expect.objectContaining({ code: 'MFA_REQUIRED', reason: 'STEP_UP_REQUIRED' }) }),
+    );
   });
 
   it('carry the user’s verified flag for the kit', async () => {
     const { issuer, verifier } = await issuerAndVerifier();
     const courier = { id: '1c8f0b63-3a1f-4b9f-8b62-6a8e8d2f3e4b', roles: ['COURIER' as const] };
-    expect((await verifier.verify((await issuer.issue({ ...courier, verified: true }, { amr: ['pwd'], authTime: new Date() })).token)).verified).toBe(true);
-    expect((await verifier.verify((await issuer.issue({ ...courier, verified: false }, { amr: ['pwd'], authTime: new Date() })).token)).verified).toBe(false);
+    expect(
+      (await verifier.verify((await issuer.issue({ ...courier, verified: true }, { amr: ['pwd'], authTime: new Date() })).token)).verified,
+    ).toBe(true);
+    expect(
+      (await verifier.verify((await issuer.issue({ ...courier, verified: false }, { amr: ['pwd'], authTime: new Date() })).token)).verified,
+    ).toBe(false);
   });
 });
 

@@ -59,7 +59,9 @@ describe('the HTTP invitation claims client', () => {
   it('posts the claim with the private-network credential and returns the invitation', async () => {
     const invitationId = 'a1b2c3d4-e5f6-4a7b-8c9d-0e1f2a3b4c5d';
     const invitedBy = 'b2c3d4e5-f6a7-4b8c-9d0e-1f2a3b4c5d6e';
-    const { baseUrl, received } = await invitationsAnswering((_, response) => json(response, 200, { invitationId, role: 'COURIER', invitedBy }));
+    const { baseUrl, received } = await invitationsAnswering((_, response) =>
+      json(response, 200, { invitationId, role: 'COURIER', invitedBy }),
+    );
     const claims = httpInvitationClaims({ baseUrl: `${baseUrl}/`, credential: CREDENTIAL, timeoutMs: 2_000 });
 
     await expect(claims.claim(request)).resolves.toEqual({ kind: 'claimed', invitationId, role: 'COURIER', invitedBy });

@@ -34,9 +34,9 @@ describe('alert rule settings', () => {
   });
 
   it('refuse a clear threshold on the wrong side of the threshold, and report every problem at once', () => {
-    expect(problems(() => ruleSettings('PAYMENT_FAILURE_RATE', { name: 'x', threshold: 20, clearThreshold: 25, windowMinutes: 5 }))).toEqual([
-      { field: 'input.clearThreshold', message: 'must be at least 0 and below the threshold' },
-    ]);
+    expect(
+      problems(() => ruleSettings('PAYMENT_FAILURE_RATE', { name: 'x', threshold: 20, clearThreshold: 25, windowMinutes: 5 })),
+    ).toEqual([{ field: 'input.clearThreshold', message: 'must be at least 0 and below the threshold' }]);
     expect(problems(() => ruleSettings('LOW_STOCK', { name: 'x', threshold: 5, clearThreshold: 5, windowMinutes: 5 }))).toEqual([
       { field: 'input.clearThreshold', message: 'must be above the threshold' },
     ]);

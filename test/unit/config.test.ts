@@ -80,8 +80,7 @@ describe('parseEnvironment', () => {
 });
 
 describe('env.flag', () => {
-  const parseFlag = (value: string | undefined, fallback = false) =>
-    parseEnvironment({ FLAG: env.flag(fallback) }, { FLAG: value }).FLAG;
+  const parseFlag = (value: string | undefined, fallback = false) => parseEnvironment({ FLAG: env.flag(fallback) }, { FLAG: value }).FLAG;
 
   it.each([
     ['true', true],
@@ -144,7 +143,11 @@ describe('env.secret', () => {
   });
 
   describe('in production', () => {
-    const twoSecrets = { NODE_ENV: env.nodeEnv(), SIGNING_SECRET: env.secret(DEV_SECRET), UPLOAD_SECRET: env.secret('development-upload-0123456789') };
+    const twoSecrets = {
+      NODE_ENV: env.nodeEnv(),
+      SIGNING_SECRET: env.secret(DEV_SECRET),
+      UPLOAD_SECRET: env.secret('development-upload-0123456789'),
+    };
     const strong = 'Zq4uN1xR8vKb2Tj7Wm5Lc9Hs3Ey6Pd0G';
     const alsoStrong = 'p7Gk2Vw9Qx4Rz1Nm8Jt5Lb3Hc6Fy0DsA';
 
@@ -162,33 +165,46 @@ describe('env.secret', () => {
       ['a placeholder spelt another way', 'CHANGEME-this-value-before-going-live-42'],
       ['a documentation example', 'an-example-secret-that-is-long-enough-1234'],
     ])('refuses %s, which anyone can read in the repository', (_, value) => {
-      const problems = problemsOf(() => parseEnvironment(twoSecrets, { NODE_ENV: 'production', SIGNING_SECRET: value, UPLOAD_SECRET: alsoStrong }));
+      const problems = problemsOf(() =>
+        parseEnvironment(twoSecrets, { NODE_ENV: 'production', SIGNING_SECRET: value, UPLOAD_SECRET: alsoStrong }),
+      );
       expect(problems).toEqual([expect.stringMatching(/^SIGNING_SECRET: is a publicly known default or example value/)]);
     });
 
     it('refuses a secret shorter than 32 characters, though 16 do outside production', () => {
       const short = 'Zq4uN1xR8vKb2Tj7Wm5L';
       expect(parseEnvironment(twoSecrets, { SIGNING_SECRET: short }).SIGNING_SECRET).toBe(short);
-      const problems = problemsOf(() => parseEnvironment(twoSecrets, { NODE_ENV: 'production', SIGNING_SECRET: short, UPLOAD_SECRET: alsoStrong }));
+      const problems = problemsOf(() =>
+        parseEnvironment(twoSecrets, { NODE_ENV: 'production', SIGNING_SECRET: short, UPLOAD_SECRET: alsoStrong }),
+      );
       expect(problems).toEqual([expect.stringMatching(/^SIGNING_SECRET: must be at least 32 characters in production/)]);
     });
 
-    it.each([['one character repeated', 'a'.repeat(48)], ['a short pattern repeated', 'abcd'.repeat(12)], ['two characters', '01'.repeat(24)]])(
-      'refuses a predictable secret: %s',
-      (_, value) => {
-        const problems = problemsOf(() => parseEnvironment(twoSecrets, { NODE_ENV: 'production', SIGNING_SECRET: value, UPLOAD_SECRET: alsoStrong }));
-        expect(problems).toEqual([expect.stringMatching(/^SIGNING_SECRET: is too predictable/)]);
-      },
-    );
+    it.each([
+      ['one character repeated', 'a'.repeat(48)],
+      ['a short pattern repeated', 'abcd'.repeat(12)],
+      ['two characters', '01'.repeat(24)],
+    ])('refuses a predictable secret: %s', (_, value) => {
+      const problems = problemsOf(() =>
+        parseEnvironment(twoSecrets, { NODE_ENV: 'production', SIGNING_SECRET: value, UPLOAD_SECRET: alsoStrong }),
+      );
+      expect(problems).toEqual([expect.stringMatching(/^SIGNING_SECRET: is too predictable/)]);
+    });
 
     it('refuses one value used for two purposes, naming both settings', () => {
-      const problems = problemsOf(() => parseEnvironment(twoSecrets, { NODE_ENV: 'production', SIGNING_SECRET: strong, UPLOAD_SECRET: strong }));
+      const problems = problemsOf(() =>
+        parseEnvironment(twoSecrets, { NODE_ENV: 'production', SIGNING_SECRET: strong, UPLOAD_SECRET: strong }),
+      );
       expect(problems).toEqual(['SIGNING_SECRET, UPLOAD_SECRET: the same value serves 2 purposes; give each its own secret']);
     });
 
     it('lists every weak secret at once', () => {
       const problems = problemsOf(() =>
-        parseEnvironment(twoSecrets, { NODE_ENV: 'production', SIGNING_SECRET: 'change-me-signing-key-secret', UPLOAD_SECRET: 'x'.repeat(40) }),
+        parseEnvironment(twoSecrets, {
+          NODE_ENV: 'production',
+          SIGNING_SECRET: 'change-me-signing-key-secret',
+          UPLOAD_SECRET: 'x'.repeat(40),
+        }),
       );
       expect(problems.map((problem) => problem.split(':')[0])).toEqual(['SIGNING_SECRET', 'UPLOAD_SECRET']);
     });

@@ -19,13 +19,20 @@ describe('docs/configuration.md', () => {
 
   it('has one table per process: the shared settings, the gateway, each subgraph and npm start', async () => {
     const titles = (await configurationSections(projectRoot)).map((section) => section.title);
-    expect(titles).toEqual(['Every service', 'Gateway', ...subgraphModules.map((module) => `Subgraph: ${module.name}`), 'npm start (the platform)']);
+    expect(titles).toEqual([
+      'Every service',
+      'Gateway',
+      ...subgraphModules.map((module) => `Subgraph: ${module.name}`),
+      'npm start (the platform)',
+    ]);
   });
 
   it('documents each subgraph’s own variables and leaves out the shared ones it reads unchanged', async () => {
     const sections = await configurationSections(projectRoot);
     const payments = sections.find((section) => section.title === 'Subgraph: payments')!.settings.map((row) => row.variable);
-    expect(payments).toEqual(expect.arrayContaining(['PAYMENTS_PORT', 'PAYMENTS_DATABASE_URL', 'PAYMENTS_RECOVERY_SECONDS', 'KAFKA_BROKERS']));
+    expect(payments).toEqual(
+      expect.arrayContaining(['PAYMENTS_PORT', 'PAYMENTS_DATABASE_URL', 'PAYMENTS_RECOVERY_SECONDS', 'KAFKA_BROKERS']),
+    );
     expect(payments).not.toContain('JWT_ISSUER');
   });
 
@@ -42,7 +49,11 @@ describe('docs/configuration.md', () => {
 
   it('escapes table separators in a description', () => {
     const rendered = renderConfigurationDocument([
-      { title: 'T', about: 'A.', settings: [{ variable: 'X', defaultValue: '`a|b`', description: 'one | two', productionSecret: true, requiredInProduction: false }] },
+      {
+        title: 'T',
+        about: 'A.',
+        settings: [{ variable: 'X', defaultValue: '`a|b`', description: 'one | two', productionSecret: true, requiredInProduction: false }],
+      },
     ]);
     expect(rendered).toContain('| `X` | `a\\|b` | secret | one \\| two |');
   });

@@ -8,14 +8,12 @@ describe('correlationIdFrom', () => {
     expect(CORRELATION_HEADER).toBe('x-correlation-id');
   });
 
-  it.each([
-    'abcd1234',
-    '3f2b1c9e-8a7d-4e6f-9b0a-1c2d3e4f5a6b',
-    'client.app:req_42-retry.1',
-    'A'.repeat(128),
-  ])('keeps the well-formed id %j', (id) => {
-    expect(correlationIdFrom(id)).toBe(id);
-  });
+  it.each(['abcd1234', '3f2b1c9e-8a7d-4e6f-9b0a-1c2d3e4f5a6b', 'client.app:req_42-retry.1', 'A'.repeat(128)])(
+    'keeps the well-formed id %j',
+    (id) => {
+      expect(correlationIdFrom(id)).toBe(id);
+    },
+  );
 
   it.each([
     ['a missing header', undefined],

@@ -50,13 +50,23 @@ describe('bounding box', () => {
   it('wraps across the antimeridian and takes every longitude near a pole', () => {
     const wrapped = boundingBox({ latitude: 0, longitude: 179.5 }, 100_000);
     expect(wrapped.minLongitude).toBeGreaterThan(wrapped.maxLongitude);
-    expect(boundingBox({ latitude: 89.5, longitude: 0 }, 100_000)).toMatchObject({ minLongitude: -180, maxLongitude: 180, maxLatitude: 90 });
+    expect(boundingBox({ latitude: 89.5, longitude: 0 }, 100_000)).toMatchObject({
+      minLongitude: -180,
+      maxLongitude: 180,
+      maxLatitude: 90,
+    });
   });
 });
 
 describe('nearest courier', () => {
   const point = { latitude: -23.55, longitude: -46.63 };
-  const candidate = (userId: string, latitude: number, longitude: number, radiusMeters = 10_000, position: { latitude: number; longitude: number } | null = null) => ({
+  const candidate = (
+    userId: string,
+    latitude: number,
+    longitude: number,
+    radiusMeters = 10_000,
+    position: { latitude: number; longitude: number } | null = null,
+  ) => ({
     userId,
     areaCentre: { latitude, longitude },
     radiusMeters,
@@ -64,13 +74,19 @@ describe('nearest courier', () => {
   });
 
   it('chooses the nearest courier whose area contains the point', () => {
-    const chosen = nearestCourier([candidate('far', -23.6, -46.63), candidate('near', -23.56, -46.63), candidate('outside', -23.551, -46.63, 500 - 400)], point);
+    const chosen = nearestCourier(
+      [candidate('far', -23.6, -46.63), candidate('near', -23.56, -46.63), candidate('outside', -23.551, -46.63, 500 - 400)],
+      point,
+    );
     expect(chosen?.userId).toBe('near');
     expect(chosen?.distanceMeters).toBeGreaterThan(1_000);
   });
 
   it('measures from the live position when the courier sent one', () => {
-    const chosen = nearestCourier([candidate('a', -23.56, -46.63), candidate('b', -23.6, -46.63, 10_000, { latitude: -23.5501, longitude: -46.63 })], point);
+    const chosen = nearestCourier(
+      [candidate('a', -23.56, -46.63), candidate('b', -23.6, -46.63, 10_000, { latitude: -23.5501, longitude: -46.63 })],
+      point,
+    );
     expect(chosen?.userId).toBe('b');
   });
 
@@ -83,8 +99,12 @@ describe('delivery code', () => {
   it('is six digits, stable for one offer and different for another', () => {
     const code = deliveryCode('secret-0123456789abcdef', '4c9a3d5e-0000-4000-8000-000000000001', '4c9a3d5e-0000-4000-8000-000000000002');
     expect(code).toMatch(/^\d{6}$/);
-    expect(deliveryCode('secret-0123456789abcdef', '4c9a3d5e-0000-4000-8000-000000000001', '4c9a3d5e-0000-4000-8000-000000000002')).toBe(code);
-    expect(deliveryCode('secret-0123456789abcdef', '4c9a3d5e-0000-4000-8000-000000000001', '4c9a3d5e-0000-4000-8000-000000000003')).not.toBe(code);
+    expect(deliveryCode('secret-0123456789abcdef', '4c9a3d5e-0000-4000-8000-000000000001', '4c9a3d5e-0000-4000-8000-000000000002')).toBe(
+      code,
+    );
+    expect(
+      deliveryCode('secret-0123456789abcdef', '4c9a3d5e-0000-4000-8000-000000000001', '4c9a3d5e-0000-4000-8000-000000000003'),
+    ).not.toBe(code);
   });
 
   it('is checked against its hash only', () => {

@@ -66,16 +66,24 @@ describe('validateCourierProfile', () => {
   });
 
   it('holds capacity to what the vehicle can carry, and to 1..200 overall', () => {
-    expect(validateCourierProfile({ ...valid, capacityCylinders: capacityCeiling.MOTORCYCLE }).capacityCylinders).toBe(capacityCeiling.MOTORCYCLE);
+    expect(validateCourierProfile({ ...valid, capacityCylinders: capacityCeiling.MOTORCYCLE }).capacityCylinders).toBe(
+      capacityCeiling.MOTORCYCLE,
+    );
     const [tooMuch] = problemsOf({ ...valid, capacityCylinders: capacityCeiling.MOTORCYCLE + 1 });
-    expect(tooMuch).toEqual({ field: 'input.capacityCylinders', message: `must be at most ${capacityCeiling.MOTORCYCLE} for a MOTORCYCLE` });
+    expect(tooMuch).toEqual({
+      field: 'input.capacityCylinders',
+      message: `must be at most ${capacityCeiling.MOTORCYCLE} for a MOTORCYCLE`,
+    });
     expect(validateCourierProfile({ ...valid, vehicleType: 'TRUCK', capacityCylinders: 200 }).capacityCylinders).toBe(200);
     expect(fieldsOf({ ...valid, vehicleType: 'TRUCK', capacityCylinders: 201 })).toEqual(['input.capacityCylinders']);
     expect(fieldsOf({ ...valid, capacityCylinders: 1.5 })).toEqual(['input.capacityCylinders']);
   });
 
   it('accepts the edges of every range and refuses just past them', () => {
-    const area = (serviceArea: Partial<CourierProfileInput['serviceArea']>) => ({ ...valid, serviceArea: { ...valid.serviceArea, ...serviceArea } });
+    const area = (serviceArea: Partial<CourierProfileInput['serviceArea']>) => ({
+      ...valid,
+      serviceArea: { ...valid.serviceArea, ...serviceArea },
+    });
     expect(() => validateCourierProfile(area({ latitude: -90, longitude: 180, radiusKm: 0.5 }))).not.toThrow();
     expect(() => validateCourierProfile(area({ latitude: 90, longitude: -180, radiusKm: 100 }))).not.toThrow();
     expect(fieldsOf(area({ latitude: 90.0001 }))).toEqual(['input.serviceArea.latitude']);

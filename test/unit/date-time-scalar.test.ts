@@ -7,7 +7,8 @@ import { parseSharedScalarInput } from '../../kit/src/graphql/shared-scalars.js'
 
 const literal = (text: string): ValueNode => {
   const operation = parse(`{ f(a: ${text}) }`).definitions[0]!;
-  if (operation.kind !== Kind.OPERATION_DEFINITION || operation.selectionSet.selections[0]!.kind !== Kind.FIELD) throw new Error('unexpected document');
+  if (operation.kind !== Kind.OPERATION_DEFINITION || operation.selectionSet.selections[0]!.kind !== Kind.FIELD)
+    throw new Error('unexpected document');
   return operation.selectionSet.selections[0]!.arguments![0]!.value;
 };
 
@@ -30,7 +31,15 @@ describe('DateTime answers', () => {
   });
 
   it('refuse what is not an instant, so a bug never reaches a client as a malformed timestamp', () => {
-    for (const value of [new Date(Number.NaN), 'yesterday', '2026-12-07', 1_765_130_400_000, null, {}, new Date('+010000-01-01T00:00:00Z')]) {
+    for (const value of [
+      new Date(Number.NaN),
+      'yesterday',
+      '2026-12-07',
+      1_765_130_400_000,
+      null,
+      {},
+      new Date('+010000-01-01T00:00:00Z'),
+    ]) {
       expect(() => DateTimeScalar.serialize(value)).toThrow(GraphQLError);
     }
   });
@@ -83,17 +92,36 @@ describe('DateTime input', () => {
 
 describe('DateTime in a schema', () => {
   const schema = buildSchema('scalar DateTime type Query { at: DateTime! echo(at: DateTime!): DateTime! }');
-  Object.assign(schema.getType('DateTime')!, { serialize: DateTimeScalar.serialize, parseValue: DateTimeScalar.parseValue, parseLiteral: DateTimeScalar.parseLiteral });
-  const rootValue = { at: () => new Date(Date.UTC(2026, 11, 7, 18)), echo: ({ at }: { at: Date }) => (at instanceof Date ? at : 'not a Date') };
+  Object.assign(schema.getType('DateTime')!, {
+    serialize: DateTimeScalar.serialize,
+    parseValue: DateTimeScalar.parseValue,
+    parseLiteral: DateTimeScalar.parseLiteral,
+  });
+  const rootValue = {
+    at: () => new Date(Date.UTC(2026, 11, 7, 18)),
+    echo: ({ at }: { at: Date }) => (at instanceof Date ? at : 'not a Date'),
+  };
 
   it('gives resolvers a Date and answers in UTC', async () => {
-    const result = await graphql({ schema, rootValue, source: 'query ($at: DateTime!) { at echo(at: $at) }', variableValues: { at: '2026-12-07T15:00:00-03:00' } });
+    const result = await graphql({
+      schema,
+      rootValue,
+      source: 'query ($at: DateTime!) { at echo(at: $at) }',
+      variableValues: { at: '2026-12-07T15:00:00-03:00' },
+    });
     expect(result).toEqual({ data: { at: '2026-12-07T18:00:00.000Z', echo: '2026-12-07T18:00:00.000Z' } });
   });
 
   it('names the variable and the problem, with the code clients act on', async () => {
-    const result = await graphql({ schema, rootValue, source: 'query ($at: DateTime!) { echo(at: $at) }', variableValues: { at: '2026-12-07' } });
-    expect(result.errors?.[0]?.message).toMatch(/^Variable "\$at" got invalid value "2026-12-07"; DateTime "2026-12-07" must be an RFC 3339 date-time/);
+    const result = await graphql({
+      schema,
+      rootValue,
+      source: 'query ($at: DateTime!) { echo(at: $at) }',
+      variableValues: { at: '2026-12-07' },
+    });
+    expect(result.errors?.[0]?.message).toMatch(
+      /^Variable "\$at" got invalid value "2026-12-07"; DateTime "2026-12-07" must be an RFC 3339 date-time/,
+    );
     expect(result.errors?.[0]?.extensions['code']).toBe('BAD_USER_INPUT');
   });
 });
@@ -114,13 +142,29 @@ describe('a schema built from SDL, as the gateway’s API schema is', () => {
   it('keeps passing answers through unchanged: the subgraphs have serialised them', async () => {
     const schema = buildSchema('scalar DateTime type Query { echo(at: DateTime!): DateTime! }');
     parseSharedScalarInput(schema);
-    const answer = await graphql({ schema, rootValue: { echo: () => 'as the subgraph sent it' }, source, variableValues: { at: '2026-12-07T18:00:00Z' } });
+    const answer = await graphql({
+      schema,
+      rootValue: { echo: () => 'as the subgraph sent it' },
+      source,
+      variableValues: { at: '2026-12-07T18:00:00Z' },
+    });
     expect(answer).toEqual({ data: { echo: 'as the subgraph sent it' } });
   });
 });
 
 describe('every subgraph', () => {
-  const subgraphs = ['accounts', 'alerts', 'analytics', 'couriers', 'invitations', 'notifications', 'orders', 'payments', 'products', 'verification'];
+  const subgraphs = [
+    'accounts',
+    'alerts',
+    'analytics',
+    'couriers',
+    'invitations',
+    'notifications',
+    'orders',
+    'payments',
+    'products',
+    'verification',
+  ];
   const schemaText = (name: string) => readFileSync(`${projectRoot}/subgraphs/${name}/schema.graphql`, 'utf8');
 
   it('declares the same DateTime scalar', () => {
@@ -139,7 +183,8 @@ describe('every subgraph', () => {
         for (const field of definition.fields) {
           const inputs = 'arguments' in field ? (field.arguments ?? []) : [];
           for (const item of [field, ...inputs]) {
-            if (timestampName.test(item.name.value) && /^String!?$/.test(print(item.type))) strings.push(`${name}: ${definition.name.value}.${item.name.value}`);
+            if (timestampName.test(item.name.value) && /^String!?$/.test(print(item.type)))
+              strings.push(`${name}: ${definition.name.value}.${item.name.value}`);
           }
         }
       }

@@ -64,13 +64,16 @@ function exampleDotEnv(): Record<string, string> {
 
 /** Compose's interpolation: `${VAR}`, `${VAR:-default}`, `${VAR-default}`, and `${VAR:?message}`, which refuses to start. */
 function interpolate(text: string, dotEnv: Record<string, string>): string {
-  return text.replace(/\$\{([A-Z_][A-Z0-9_]*)(?:(:?)([-?])([^}]*))?\}/g, (_, name: string, colon: string, operator: string, argument: string) => {
-    const value = dotEnv[name];
-    const missing = value === undefined || (colon === ':' && value === '');
-    if (!missing) return value;
-    if (operator === '?') throw new Error(`required variable ${name} is missing a value: ${argument}`);
-    return operator === '-' ? argument : '';
-  });
+  return text.replace(
+    /\$\{([A-Z_][A-Z0-9_]*)(?:(:?)([-?])([^}]*))?\}/g,
+    (_, name: string, colon: string, operator: string, argument: string) => {
+      const value = dotEnv[name];
+      const missing = value === undefined || (colon === ':' && value === '');
+      if (!missing) return value;
+      if (operator === '?') throw new Error(`required variable ${name} is missing a value: ${argument}`);
+      return operator === '-' ? argument : '';
+    },
+  );
 }
 
 /** A service's environment as Compose gives it, with a .env filled from .env.example. */
@@ -92,7 +95,10 @@ describe('docker-compose.yml', () => {
     for (const [, service] of profiled) expect(service.profiles).toEqual(['observability']);
     for (const [name, service] of Object.entries(services)) {
       if (observability.includes(name)) continue;
-      expect(dependenciesOf(service).filter((dependency) => observability.includes(dependency)), name).toEqual([]);
+      expect(
+        dependenciesOf(service).filter((dependency) => observability.includes(dependency)),
+        name,
+      ).toEqual([]);
     }
   });
 
@@ -124,10 +130,19 @@ describe('docker-compose.yml', () => {
 
   it('provisions Grafana with a golden-signals dashboard whose queries parse as PromQL and use only the agreed metrics', () => {
     const dashboard = JSON.parse(read('deploy/grafana/dashboards/golden-signals.json')) as {
-      panels: Array<{ type: string; title: string; datasource?: { uid: string }; targets?: Array<{ expr: string; datasource?: { uid: string } }> }>;
+      panels: Array<{
+        type: string;
+        title: string;
+        datasource?: { uid: string };
+        targets?: Array<{ expr: string; datasource?: { uid: string } }>;
+      }>;
     };
-    const datasources = parse(read('deploy/grafana/provisioning/datasources/datasources.yml')) as { datasources: Array<{ uid: string; url: string }> };
-    const provider = parse(read('deploy/grafana/provisioning/dashboards/dashboards.yml')) as { providers: Array<{ options: { path: string } }> };
+    const datasources = parse(read('deploy/grafana/provisioning/datasources/datasources.yml')) as {
+      datasources: Array<{ uid: string; url: string }>;
+    };
+    const provider = parse(read('deploy/grafana/provisioning/dashboards/dashboards.yml')) as {
+      providers: Array<{ options: { path: string } }>;
+    };
     expect(services['grafana']?.volumes).toContain(`./deploy/grafana/dashboards:${provider.providers[0]?.options.path}:ro`);
     expect(datasources.datasources.find((source) => source.uid === 'prometheus')?.url).toBe('http://prometheus:9090');
 
@@ -153,7 +168,10 @@ describe('docker-compose.yml', () => {
   });
 
   describe('secrets', () => {
-    const referenced = [...read('docker-compose.yml').matchAll(/\$\{([A-Z_][A-Z0-9_]*)([^}]*)\}/g)].map(([, name, rest]) => ({ name: name!, rest: rest! }));
+    const referenced = [...read('docker-compose.yml').matchAll(/\$\{([A-Z_][A-Z0-9_]*)([^}]*)\}/g)].map(([, name, rest]) => ({
+      name: name!,
+      rest: rest!,
+    }));
     const secretNames = [...new Set(referenced.map((reference) => reference.name).filter(isSecret))].sort();
 
     it('come only from .env: no fallback value, and Compose refuses to start without them', () => {

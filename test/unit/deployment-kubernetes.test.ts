@@ -57,7 +57,11 @@ describe('the Kubernetes manifests', () => {
 
   it('give each service a Deployment, an autoscaler and a disruption budget, and run migrations as a Job', () => {
     const { objects } = validateKustomization(production, schemas);
-    const names = (kind: string) => objects.filter((object) => object.kind === kind).map((object) => object.metadata.name).sort();
+    const names = (kind: string) =>
+      objects
+        .filter((object) => object.kind === kind)
+        .map((object) => object.metadata.name)
+        .sort();
     const services = ['gateway', ...subgraphModules.map((module) => module.name)].sort();
     expect(names('Deployment')).toEqual(services);
     expect(names('HorizontalPodAutoscaler')).toEqual(services);
@@ -81,7 +85,12 @@ describe('the Kubernetes manifests', () => {
       expect(parse, deployment.metadata.name).toBeDefined();
       expect(() => parse?.(environment)).not.toThrow();
     }
-    const gateway = parseGatewaySettings(containerEnvironment(objects, objects.find((object) => object.kind === 'Deployment' && object.metadata.name === 'gateway')!));
+    const gateway = parseGatewaySettings(
+      containerEnvironment(
+        objects,
+        objects.find((object) => object.kind === 'Deployment' && object.metadata.name === 'gateway')!,
+      ),
+    );
     expect(gateway.subgraphUrls).toEqual(
       Object.fromEntries(subgraphModules.map((module) => [module.name, `http://${module.name}:${module.defaultPort}/graphql`])),
     );
@@ -91,7 +100,9 @@ describe('the Kubernetes manifests', () => {
 
   it('reject a misspelt field, naming it', () => {
     const problems = problemsOf(brokenCopy('base/gateway.yaml', (text) => text.replace('readinessProbe:', 'readinesProbe:')));
-    expect(problems).toMatch(/Deployment\/gateway \(Kubernetes 1\.30\.0\): \/spec\/template\/spec\/containers\/0 has unknown field "readinesProbe"/);
+    expect(problems).toMatch(
+      /Deployment\/gateway \(Kubernetes 1\.30\.0\): \/spec\/template\/spec\/containers\/0 has unknown field "readinesProbe"/,
+    );
   });
 
   it('reject a value of the wrong type', () => {
@@ -107,7 +118,10 @@ describe('the Kubernetes manifests', () => {
   it('reject a subgraph port opened to every source', () => {
     const problems = problemsOf(
       brokenCopy('base/network-policies.yaml', (text) =>
-        text.replace(/(name: products-ingress[\s\S]*?ingress:\n)    - from:\n        - podSelector:\n            matchLabels:\n              app.kubernetes.io\/name: gateway\n      ports:/, '$1    - ports:'),
+        text.replace(
+          /(name: products-ingress[\s\S]*?ingress:\n)    - from:\n        - podSelector:\n            matchLabels:\n              app.kubernetes.io\/name: gateway\n      ports:/,
+          '$1    - ports:',
+        ),
       ),
     );
     expect(problems).toMatch(/NetworkPolicy\/products-ingress: opens subgraph products to every source/);
@@ -116,7 +130,10 @@ describe('the Kubernetes manifests', () => {
   it('reject a credential given as a plain value or kept in the ConfigMap', () => {
     const literal = problemsOf(
       brokenCopy('base/accounts.yaml', (text) =>
-        text.replace(/- name: SIGNING_KEY_ENCRYPTION_SECRET\n\s+valueFrom:\n\s+secretKeyRef:\n\s+name: gasrapido-accounts\n\s+key: SIGNING_KEY_ENCRYPTION_SECRET/, '- name: SIGNING_KEY_ENCRYPTION_SECRET\n              value: change-me-please-now'),
+        text.replace(
+          /- name: SIGNING_KEY_ENCRYPTION_SECRET\n\s+valueFrom:\n\s+secretKeyRef:\n\s+name: gasrapido-accounts\n\s+key: SIGNING_KEY_ENCRYPTION_SECRET/,
+          '- name: SIGNING_KEY_ENCRYPTION_SECRET\n              value: change-me-please-now',
+        ),
       ),
     );
     expect(literal).toMatch(/container accounts: SIGNING_KEY_ENCRYPTION_SECRET must come from a Secret/);
@@ -126,18 +143,27 @@ describe('the Kubernetes manifests', () => {
 
   it('reject a service without probes on /ready and /health, a preStop pause or a long enough termination grace', () => {
     const problems = problemsOf(
-      brokenCopy('base/gateway.yaml', (text) => text.replace('path: /ready', 'path: /health').replace(/\n\s+lifecycle:[\s\S]*?command: \["sleep", "10"\]/, '')),
+      brokenCopy('base/gateway.yaml', (text) =>
+        text.replace('path: /ready', 'path: /health').replace(/\n\s+lifecycle:[\s\S]*?command: \["sleep", "10"\]/, ''),
+      ),
     );
     expect(problems).toMatch(/container gateway: readinessProbe must be an HTTP GET of \/ready/);
     expect(problems).toMatch(/container gateway: needs a preStop sleep/);
-    const short = problemsOf(brokenCopy('base/products.yaml', (text) => text.replace('terminationGracePeriodSeconds: 45', 'terminationGracePeriodSeconds: 20')));
-    expect(short).toMatch(/container products: terminationGracePeriodSeconds 20 must exceed the preStop pause plus the 10 s drain \(20 s\)/);
+    const short = problemsOf(
+      brokenCopy('base/products.yaml', (text) => text.replace('terminationGracePeriodSeconds: 45', 'terminationGracePeriodSeconds: 20')),
+    );
+    expect(short).toMatch(
+      /container products: terminationGracePeriodSeconds 20 must exceed the preStop pause plus the 10 s drain \(20 s\)/,
+    );
   });
 
   it('reject a container that may run as root or write its root filesystem, or has no limits', () => {
     const problems = problemsOf(
       brokenCopy('base/products.yaml', (text) =>
-        text.replace('runAsUser: 1000', 'runAsUser: 0').replace('readOnlyRootFilesystem: true', 'readOnlyRootFilesystem: false').replace(/            limits:\n              cpu: "1"\n/, '            limits:\n'),
+        text
+          .replace('runAsUser: 1000', 'runAsUser: 0')
+          .replace('readOnlyRootFilesystem: true', 'readOnlyRootFilesystem: false')
+          .replace(/            limits:\n              cpu: "1"\n/, '            limits:\n'),
       ),
     );
     expect(problems).toMatch(/container products: needs a numeric, non-zero runAsUser/);
@@ -148,7 +174,12 @@ describe('the Kubernetes manifests', () => {
   it('reject a Deployment without an autoscaler, and a reference to a Secret nobody creates', () => {
     const problems = problemsOf(
       brokenCopy('base/accounts.yaml', (text) =>
-        text.replace(/---\napiVersion: autoscaling\/v2[\s\S]*?---\n/, '---\n').replace('name: gasrapido-accounts\n                  key: ACCOUNTS_DATABASE_URL', 'name: gasrapido-acounts\n                  key: ACCOUNTS_DATABASE_URL'),
+        text
+          .replace(/---\napiVersion: autoscaling\/v2[\s\S]*?---\n/, '---\n')
+          .replace(
+            'name: gasrapido-accounts\n                  key: ACCOUNTS_DATABASE_URL',
+            'name: gasrapido-acounts\n                  key: ACCOUNTS_DATABASE_URL',
+          ),
       ),
     );
     expect(problems).toMatch(/Deployment\/accounts: needs exactly one HorizontalPodAutoscaler \(has 0\)/);
@@ -158,7 +189,10 @@ describe('the Kubernetes manifests', () => {
   describe('public entry (the production Ingress)', () => {
     const deploymentEnvironment = (name: string) => {
       const { objects } = validateKustomization(production, schemas);
-      return containerEnvironment(objects, objects.find((object) => object.kind === 'Deployment' && object.metadata.name === name)!);
+      return containerEnvironment(
+        objects,
+        objects.find((object) => object.kind === 'Deployment' && object.metadata.name === name)!,
+      );
     };
 
     it('tells the gateway one proxy stands in front, so each client is rate-limited on its own address', () => {
@@ -187,17 +221,26 @@ describe('the Kubernetes manifests', () => {
     });
 
     it('rejects a gateway behind the ingress that trusts no proxy, and an ingress body limit below the upload limit', () => {
-      const dir = brokenCopy('overlays/production/kustomization.yaml', (text) => text.replace('      - GATEWAY_TRUSTED_PROXY_HOPS=1\n', ''));
+      const dir = brokenCopy('overlays/production/kustomization.yaml', (text) =>
+        text.replace('      - GATEWAY_TRUSTED_PROXY_HOPS=1\n', ''),
+      );
       expect(problemsOf(dir)).toMatch(/Deployment\/gateway: sits behind Ingress\/gateway but GATEWAY_TRUSTED_PROXY_HOPS is 0/);
       const small = brokenCopy('overlays/production/ingress.yaml', (text) => text.replace('proxy-body-size: 10m', 'proxy-body-size: 1m'));
-      expect(problemsOf(small)).toMatch(/Ingress\/gateway: proxy-body-size 1m \(1048576 bytes\) is below VERIFICATION_MAX_UPLOAD_BYTES \(10485760 bytes\)/);
+      expect(problemsOf(small)).toMatch(
+        /Ingress\/gateway: proxy-body-size 1m \(1048576 bytes\) is below VERIFICATION_MAX_UPLOAD_BYTES \(10485760 bytes\)/,
+      );
     });
   });
 
   it('make `npm run k8s:validate` exit non-zero on a broken manifest', async () => {
     const dir = brokenCopy('base/gateway.yaml', (text) => text.replace('kind: PodDisruptionBudget', 'kind: PodDisruptionBudgit'));
-    const run = promisify(execFile)(process.execPath, ['--import', 'tsx', join(projectRoot, 'scripts', 'validate-kubernetes.ts'), dir], { cwd: projectRoot });
-    await expect(run).rejects.toMatchObject({ code: 1, stderr: expect.stringMatching(/policy\/v1 PodDisruptionBudgit is not a kind of Kubernetes/) });
+    const run = promisify(execFile)(process.execPath, ['--import', 'tsx', join(projectRoot, 'scripts', 'validate-kubernetes.ts'), dir], {
+      cwd: projectRoot,
+    });
+    await expect(run).rejects.toMatchObject({
+      code: 1,
+      stderr: expect.stringMatching(/policy\/v1 PodDisruptionBudgit is not a kind of Kubernetes/),
+    });
   });
 });
 
@@ -218,7 +261,10 @@ describe('the Helm chart', () => {
     expect(report.problems).toEqual([]);
     const overlay = validateKustomization(production, schemas).objects;
     const kinds = (objects: readonly KubernetesObject[]) =>
-      objects.filter((object) => object.kind !== 'Namespace').map((object) => `${object.kind}/${object.kind === 'ConfigMap' ? 'gasrapido-config' : object.metadata.name}`).sort();
+      objects
+        .filter((object) => object.kind !== 'Namespace')
+        .map((object) => `${object.kind}/${object.kind === 'ConfigMap' ? 'gasrapido-config' : object.metadata.name}`)
+        .sort();
     expect(kinds(report.objects)).toEqual(kinds(overlay));
   });
 
@@ -239,7 +285,9 @@ describe('the Helm chart', () => {
   });
 
   it('is refused by the validation when values undo the ingress fixes', () => {
-    const values = valuesFile('ingress:\n  enabled: true\n  className: nginx\n  tlsSecretName: gasrapido-api-tls\n  proxyBodySize: 1m\nconfig:\n  GATEWAY_TRUSTED_PROXY_HOPS: "0"\n');
+    const values = valuesFile(
+      'ingress:\n  enabled: true\n  className: nginx\n  tlsSecretName: gasrapido-api-tls\n  proxyBodySize: 1m\nconfig:\n  GATEWAY_TRUSTED_PROXY_HOPS: "0"\n',
+    );
     const problems = validateHelmChart(chart, schemas, [values]).problems.join('\n');
     expect(problems).toMatch(/Deployment\/gateway: sits behind Ingress\/gateway but GATEWAY_TRUSTED_PROXY_HOPS is 0/);
     expect(problems).toMatch(/Ingress\/gateway: proxy-body-size 1m .* is below VERIFICATION_MAX_UPLOAD_BYTES/);
@@ -249,7 +297,8 @@ describe('the Helm chart', () => {
 /** The environment the kubelet would give a Deployment's first container, with stand-in secrets. */
 function containerEnvironment(objects: readonly KubernetesObject[], deployment: KubernetesObject): Record<string, string> {
   const container = (deployment['spec'] as { template: { spec: { containers: Container[] } } }).template.spec.containers[0]!;
-  const configMap = (name: string) => (objects.find((object) => object.kind === 'ConfigMap' && object.metadata.name === name)?.['data'] ?? {}) as Record<string, string>;
+  const configMap = (name: string) =>
+    (objects.find((object) => object.kind === 'ConfigMap' && object.metadata.name === name)?.['data'] ?? {}) as Record<string, string>;
   // Stand-ins shaped like what each secret holds: a connection URL where one is expected.
   const secret = (key: string) =>
     key.endsWith('DATABASE_URL')
@@ -262,7 +311,8 @@ function containerEnvironment(objects: readonly KubernetesObject[], deployment: 
   for (const variable of container.env ?? []) {
     const reference = variable.valueFrom;
     if (variable.value !== undefined) environment[variable.name] = variable.value;
-    else if (reference?.configMapKeyRef) environment[variable.name] = configMap(reference.configMapKeyRef.name)[reference.configMapKeyRef.key] ?? '';
+    else if (reference?.configMapKeyRef)
+      environment[variable.name] = configMap(reference.configMapKeyRef.name)[reference.configMapKeyRef.key] ?? '';
     else if (reference?.secretKeyRef) environment[variable.name] = secret(reference.secretKeyRef.key);
   }
   return environment;

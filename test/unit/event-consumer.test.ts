@@ -46,9 +46,20 @@ function memoryTransactions(): TransactionRunner<MemoryTransaction> & { processe
   };
 }
 
-const silent = createLogger({ service: 'test', level: 'silent', destination: new Writable({ write: (_chunk, _encoding, done) => done() }) });
+const silent = createLogger({
+  service: 'test',
+  level: 'silent',
+  destination: new Writable({ write: (_chunk, _encoding, done) => done() }),
+});
 const userDeleted = (userId = randomUUID()) =>
-  createEnvelope({ type: 'user.deleted', source: 'accounts', subject: userId, schemaVersion: 1, correlationId: 'c', data: { userId, roles: ['SUPPLIER'] } });
+  createEnvelope({
+    type: 'user.deleted',
+    source: 'accounts',
+    subject: userId,
+    schemaVersion: 1,
+    correlationId: 'c',
+    data: { userId, roles: ['SUPPLIER'] },
+  });
 
 let bus: MemoryEventBus;
 let consumer: EventConsumer | undefined;
@@ -74,7 +85,12 @@ describe('the idempotent event consumer', () => {
       bus,
       transactions,
       logger: silent,
-      handlers: [on(UserEvents.deleted, async (data, { transaction }: HandlerContext<MemoryTransaction>) => void transaction.writes.push(data.userId))],
+      handlers: [
+        on(
+          UserEvents.deleted,
+          async (data, { transaction }: HandlerContext<MemoryTransaction>) => void transaction.writes.push(data.userId),
+        ),
+      ],
     });
     const event = userDeleted();
     const message = { topic: USER_TOPIC, key: event.subject, value: JSON.stringify(event) };
@@ -141,7 +157,11 @@ describe('the idempotent event consumer', () => {
   it('dead-letters an unknown schema version and ignores event types it has no handler for', async () => {
     bus = new MemoryEventBus();
     const letters: string[] = [];
-    await bus.subscribe({ groupId: 'letters', topics: [DEAD_LETTER_TOPIC], handle: async (message) => void letters.push(message.headers['x-dead-letter-reason'] ?? '') });
+    await bus.subscribe({
+      groupId: 'letters',
+      topics: [DEAD_LETTER_TOPIC],
+      handle: async (message) => void letters.push(message.headers['x-dead-letter-reason'] ?? ''),
+    });
     const handled: string[] = [];
     consumer = await startEventConsumer({
       name: 'test.versions',
@@ -151,7 +171,14 @@ describe('the idempotent event consumer', () => {
       handlers: [on(UserEvents.deleted, async (data) => void handled.push(data.userId))],
     });
     const future = { ...userDeleted(), schemaVersion: 2 };
-    const created = createEnvelope({ type: 'user.created', source: 'accounts', subject: 'u', schemaVersion: 1, correlationId: 'c', data: {} });
+    const created = createEnvelope({
+      type: 'user.created',
+      source: 'accounts',
+      subject: 'u',
+      schemaVersion: 1,
+      correlationId: 'c',
+      data: {},
+    });
     await bus.publish([
       { topic: USER_TOPIC, key: 'a', value: JSON.stringify(future) },
       { topic: USER_TOPIC, key: 'b', value: JSON.stringify(created) },
@@ -161,7 +188,7 @@ describe('the idempotent event consumer', () => {
     expect(handled).toEqual([]);
   });
 
-  it('dead-letters a subgraph-owned event whose data breaks its producer\'s contract, without calling the handler', async () => {
+  it("dead-letters a subgraph-owned event whose data breaks its producer's contract, without calling the handler", async () => {
     bus = new MemoryEventBus();
     const letters: Array<Readonly<Record<string, string>>> = [];
     await bus.subscribe({ groupId: 'letters', topics: [DEAD_LETTER_TOPIC], handle: async (message) => void letters.push(message.headers) });
@@ -175,7 +202,14 @@ describe('the idempotent event consumer', () => {
     });
     const orderId = randomUUID();
     // order.cancelled without its reason code, items or time: orders' contract refuses it.
-    const malformed = createEnvelope({ type: OrderEvents.cancelled.type, source: 'orders', subject: orderId, schemaVersion: 1, correlationId: 'c', data: { orderId } });
+    const malformed = createEnvelope({
+      type: OrderEvents.cancelled.type,
+      source: 'orders',
+      subject: orderId,
+      schemaVersion: 1,
+      correlationId: 'c',
+      data: { orderId },
+    });
     await bus.publish([{ topic: ORDER_TOPIC, key: orderId, value: JSON.stringify(malformed) }]);
     await until(() => letters.length === 1);
     expect(letters[0]).toMatchObject({ 'x-attempts': '0', 'x-dead-letter-consumer': 'test.contracts', 'x-original-topic': ORDER_TOPIC });
@@ -186,17 +220,23 @@ describe('the idempotent event consumer', () => {
 
   it('reads the topics of the events its handlers take, each once', async () => {
     bus = new MemoryEventBus();
-    const handlers = [on(OrderEvents.created, async () => undefined), on(OrderEvents.cancelled, async () => undefined), on(UserEvents.deleted, async () => undefined)];
+    const handlers = [
+      on(OrderEvents.created, async () => undefined),
+      on(OrderEvents.cancelled, async () => undefined),
+      on(UserEvents.deleted, async () => undefined),
+    ];
     expect(topicsOfHandlers(handlers)).toEqual([ORDER_TOPIC, USER_TOPIC]);
   });
 
-  it('types a handler\'s data by its contract and its transaction by the consumer\'s runner', () => {
+  it("types a handler's data by its contract and its transaction by the consumer's runner", () => {
     const consumerDefinition = eventConsumer({
       name: 'test.types',
       transactions: memoryTransactions(),
       handlers: (handle) => [
         handle(OrderEvents.cancelled, async (data, { transaction }) => {
-          expectTypeOf(data.reasonCode).toEqualTypeOf<'CUSTOMER_REQUEST' | 'SUPPLIER_REQUEST' | 'ADMIN_REQUEST' | 'STOCK_UNAVAILABLE' | 'PAYMENT_EXPIRED'>();
+          expectTypeOf(data.reasonCode).toEqualTypeOf<
+            'CUSTOMER_REQUEST' | 'SUPPLIER_REQUEST' | 'ADMIN_REQUEST' | 'STOCK_UNAVAILABLE' | 'PAYMENT_EXPIRED'
+          >();
           expectTypeOf(transaction).toEqualTypeOf<MemoryTransaction>();
         }),
       ],

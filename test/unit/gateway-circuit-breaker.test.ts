@@ -14,7 +14,11 @@ const settings: CircuitBreakerSettings = {
 function breaker(overrides: Partial<CircuitBreakerSettings> = {}) {
   let now = 0;
   const transitions: Array<[CircuitState, CircuitState]> = [];
-  const circuit = new CircuitBreaker({ ...settings, ...overrides }, (from, to) => transitions.push([from, to]), () => now);
+  const circuit = new CircuitBreaker(
+    { ...settings, ...overrides },
+    (from, to) => transitions.push([from, to]),
+    () => now,
+  );
   const fail = () => circuit.tryAcquire()!.failure();
   const succeed = () => circuit.tryAcquire()!.success();
   return { circuit, transitions, fail, succeed, advance: (ms: number) => (now += ms) };

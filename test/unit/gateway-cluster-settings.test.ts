@@ -12,7 +12,11 @@ describe('gateway workers', () => {
   });
 
   it('share the in-memory rate limits out, so the instance keeps the configured limits', () => {
-    const limits = parseGatewaySettings({ GATEWAY_RATE_LIMIT_USER_PER_SECOND: '20', GATEWAY_RATE_LIMIT_USER_BURST: '100', SUBGRAPH_ACCOUNTS_RATE_LIMIT_PER_SECOND: '10' }).protection.rateLimits;
+    const limits = parseGatewaySettings({
+      GATEWAY_RATE_LIMIT_USER_PER_SECOND: '20',
+      GATEWAY_RATE_LIMIT_USER_BURST: '100',
+      SUBGRAPH_ACCOUNTS_RATE_LIMIT_PER_SECOND: '10',
+    }).protection.rateLimits;
     const shared = perWorkerRateLimits(limits, 2);
     expect(shared.user).toEqual({ capacity: 50, refillPerSecond: 10 });
     expect(shared.anonymous).toEqual({ capacity: limits.anonymous.capacity / 2, refillPerSecond: limits.anonymous.refillPerSecond / 2 });

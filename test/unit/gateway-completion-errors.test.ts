@@ -9,7 +9,10 @@ async function sent(singleResult: Record<string, unknown>) {
   const logger = { error: vi.fn() };
   const hooks = await completionErrorsPlugin().requestDidStart!({} as never);
   const response = { body: { kind: 'single', singleResult }, http: { headers: new Map(), status: undefined } };
-  await hooks!.willSendResponse!({ response, contextValue: { logger } } as unknown as GraphQLRequestContextWillSendResponse<GatewayContext>);
+  await hooks!.willSendResponse!({
+    response,
+    contextValue: { logger },
+  } as unknown as GraphQLRequestContextWillSendResponse<GatewayContext>);
   return { result: response.body.singleResult, logger };
 }
 
@@ -29,9 +32,19 @@ describe('values a subgraph returned against its schema, under the stock executo
 
   it('come after the errors already there, and leave other extensions alone', async () => {
     const existing = { message: 'Products did not answer.', path: ['products'], extensions: { code: 'SERVICE_UNAVAILABLE' } };
-    const completion = new GraphQLError('Invalid value found for field Product.grade.', { path: ['product', 'grade'], extensions: { code: 'INVALID_GRAPHQL' } });
-    const { result } = await sent({ data: { product: { grade: null } }, errors: [existing], extensions: { valueCompletion: [completion], cost: 3 } });
-    expect(result['errors']).toEqual([existing, expect.objectContaining({ path: ['product', 'grade'], extensions: { code: 'INTERNAL_SERVER_ERROR' } })]);
+    const completion = new GraphQLError('Invalid value found for field Product.grade.', {
+      path: ['product', 'grade'],
+      extensions: { code: 'INVALID_GRAPHQL' },
+    });
+    const { result } = await sent({
+      data: { product: { grade: null } },
+      errors: [existing],
+      extensions: { valueCompletion: [completion], cost: 3 },
+    });
+    expect(result['errors']).toEqual([
+      existing,
+      expect.objectContaining({ path: ['product', 'grade'], extensions: { code: 'INTERNAL_SERVER_ERROR' } }),
+    ]);
     expect(result['extensions']).toEqual({ cost: 3 });
   });
 

@@ -34,9 +34,15 @@ function problemsOf(from: string, to: string): readonly string[] {
 describe('the declarations the gateway reads from the supergraph', () => {
   it('reads every @live field, @forward route and @invalidatesCache topic the subgraphs declared', () => {
     const declarations = readDeclarations(supergraph);
-    expect([...declarations.live.keys()].sort()).toEqual(
-      ['alertUpdated', 'courierLocation', 'inventoryLow', 'notificationReceived', 'orderStatusChanged', 'paymentUpdated', 'productUpdated'],
-    );
+    expect([...declarations.live.keys()].sort()).toEqual([
+      'alertUpdated',
+      'courierLocation',
+      'inventoryLow',
+      'notificationReceived',
+      'orderStatusChanged',
+      'paymentUpdated',
+      'productUpdated',
+    ]);
     expect(declarations.routes.map((route) => `${route.method} ${route.path} -> ${route.subgraph}`).sort()).toEqual([
       'GET /documents -> verification',
       'GET /reports -> analytics',
@@ -60,10 +66,15 @@ describe('the declarations the gateway reads from the supergraph', () => {
     expect(problemsOf('load: "alert(id: alertId)"', 'load: "alertz(id: alertId)"')).toEqual([
       '@live on Subscription.alertUpdated: load names Query.alertz, which the API schema does not have',
     ]);
-    expect(problemsOf('recipientRoles: ["ADMIN"]', 'recipientRoles: ["ROOT"]')).toEqual(['@live on Subscription.alertUpdated: unknown role "ROOT"']);
-    expect(problemsOf('where: ["$orderId == orderId"], admitIfReadable: "order(id: $orderId)"', 'where: ["$order == orderId"], admitIfReadable: "order(id: $orderId)"')).toEqual([
-      '@live on Subscription.orderStatusChanged: where "$order == orderId" names no argument of orderStatusChanged',
+    expect(problemsOf('recipientRoles: ["ADMIN"]', 'recipientRoles: ["ROOT"]')).toEqual([
+      '@live on Subscription.alertUpdated: unknown role "ROOT"',
     ]);
+    expect(
+      problemsOf(
+        'where: ["$orderId == orderId"], admitIfReadable: "order(id: $orderId)"',
+        'where: ["$order == orderId"], admitIfReadable: "order(id: $orderId)"',
+      ),
+    ).toEqual(['@live on Subscription.orderStatusChanged: where "$order == orderId" names no argument of orderStatusChanged']);
   });
 
   it('refuses a route to a subgraph the supergraph does not have', () => {
@@ -93,11 +104,26 @@ describe('a compiled subscription field', () => {
   it('reads a dotted payload path', () => {
     const declaration = readDeclarations(supergraph).live.get('inventoryLow');
     if (declaration === undefined) throw new Error('inventoryLow is not declared');
-    const field = compileSubscriptionField({ ...declaration, recipients: ['owner.id'] }, createLogger({ service: 'gateway', level: 'silent' }));
+    const field = compileSubscriptionField(
+      { ...declaration, recipients: ['owner.id'] },
+      createLogger({ service: 'gateway', level: 'silent' }),
+    );
     const supplierId = randomUUID();
-    const viewer = { userId: supplierId, roles: ['SUPPLIER' as const], tokenId: 't', issuedAt: 0, expiresAt: 0, mfaAuthenticatedAt: null, verified: true };
+    const viewer = {
+      userId: supplierId,
+      roles: ['SUPPLIER' as const],
+      tokenId: 't',
+      issuedAt: 0,
+      expiresAt: 0,
+      mfaAuthenticatedAt: null,
+      verified: true,
+    };
     const event = createEnvelope({
-      type: 'inventory.updated', source: 'products', subject: 's', schemaVersion: 1, correlationId: 'c',
+      type: 'inventory.updated',
+      source: 'products',
+      subject: 's',
+      schemaVersion: 1,
+      correlationId: 'c',
       data: { productId: randomUUID(), owner: { id: supplierId }, crossedLowThreshold: true },
     });
     expect(field.filter(event, {}, viewer)).toBe(true);

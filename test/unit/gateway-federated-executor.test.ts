@@ -32,9 +32,25 @@ process.env['APOLLO_TELEMETRY_DISABLED'] = 'true';
 // Data
 // ---------------------------------------------------------------------------
 
-interface ProductRow { upc: string; name: string; price: number; weight: number; status: string }
-interface UserRow { id: string; name: string; username: string }
-interface ReviewRow { id: string; body: string; rating: number; authorId: string; upc: string }
+interface ProductRow {
+  upc: string;
+  name: string;
+  price: number;
+  weight: number;
+  status: string;
+}
+interface UserRow {
+  id: string;
+  name: string;
+  username: string;
+}
+interface ReviewRow {
+  id: string;
+  body: string;
+  rating: number;
+  authorId: string;
+  upc: string;
+}
 
 const products: ProductRow[] = [
   { upc: 'upc-1', name: 'Botijão P13', price: 11_000, weight: 13, status: 'AVAILABLE' },
@@ -228,7 +244,8 @@ const accountsSchema = buildSubgraphSchema([
       User: {
         __resolveReference: (reference: Reference) => userById(reference['id'] as string),
         phone: (user: UserRow) => {
-          if (user.id === 'user-2') throw new GraphQLError(`The phone number of ${user.username} is private`, { extensions: { code: 'FORBIDDEN' } });
+          if (user.id === 'user-2')
+            throw new GraphQLError(`The phone number of ${user.username} is private`, { extensions: { code: 'FORBIDDEN' } });
           return `+55 11 9000-000${user.id.slice(-1)}`;
         },
       },
@@ -241,7 +258,11 @@ const reviewsSchema = buildSubgraphSchema([
     typeDefs: parse(reviewsSdl),
     resolvers: {
       Query: {
-        recentActivity: () => [{ __typename: 'Review', ...reviews[3] }, { __typename: 'Product', upc: 'upc-2' }, { __typename: 'Review', ...reviews[0] }],
+        recentActivity: () => [
+          { __typename: 'Review', ...reviews[3] },
+          { __typename: 'Product', upc: 'upc-2' },
+          { __typename: 'Review', ...reviews[0] },
+        ],
       },
       Activity: { __resolveType: (item: { __typename: string }) => item.__typename },
       Review: {
@@ -313,7 +334,9 @@ function subgraphServer(name: string, schema: GraphQLSchema): Server {
         send(400, { errors: validationErrors });
         return;
       }
-      void Promise.resolve(execute({ schema, document, variableValues: variables ?? null, operationName: operationName ?? null })).then((result) => send(200, result));
+      void Promise.resolve(execute({ schema, document, variableValues: variables ?? null, operationName: operationName ?? null })).then(
+        (result) => send(200, result),
+      );
     });
   });
 }
@@ -427,7 +450,10 @@ function expectStockResponseWithCompletionErrorsInErrors(comparison: Comparison,
 
 /** Where a field of the response lives, for the known-value checks. */
 function at(value: unknown, ...path: Array<string | number>): unknown {
-  return path.reduce<unknown>((current, key) => (current === null || current === undefined ? undefined : (current as Record<string | number, unknown>)[key]), value);
+  return path.reduce<unknown>(
+    (current, key) => (current === null || current === undefined ? undefined : (current as Record<string | number, unknown>)[key]),
+    value,
+  );
 }
 
 /** The query plan @apollo/query-planner makes for `query`, to check a case exercises what it claims to. */
@@ -520,7 +546,11 @@ describe('our federated executor answers exactly as @apollo/gateway’s', () => 
       expectSameResponseFromOurExecutor(comparison);
       expect(comparison.ours['errors']).toBeUndefined();
       expect(at(comparison.ours, 'data', 'topProducts', 2, 'shippingEstimate')).toBe(3);
-      expect(at(comparison.ours, 'data', 'topProducts', 0, 'reviews', 1, 'author')).toEqual({ id: 'user-2', username: 'bruno', name: 'Bruno' });
+      expect(at(comparison.ours, 'data', 'topProducts', 0, 'reviews', 1, 'author')).toEqual({
+        id: 'user-2',
+        username: 'bruno',
+        name: 'Bruno',
+      });
       expect(at(comparison.ours, 'data', 'topProducts', 0, 'reviewPages')).toEqual([
         [
           { id: 'review-1', rating: 5, author: { name: 'Ana' }, product: { name: 'Botijão P13', price: 11_000 } },
@@ -531,7 +561,9 @@ describe('our federated executor answers exactly as @apollo/gateway’s', () => 
     });
 
     it('follows a chain of entity fetches back and forth between subgraphs, one entity lacking its @requires fields', async () => {
-      const comparison = await compare({ query: '{ me { name reviews { body product { upc name inStock shippingEstimate reviews { author { name } } } } } }' });
+      const comparison = await compare({
+        query: '{ me { name reviews { body product { upc name inStock shippingEstimate reviews { author { name } } } } } }',
+      });
       expectSameResponseFromOurExecutor(comparison);
       expect(at(comparison.ours, 'data', 'me', 'reviews', 1, 'product')).toEqual({
         upc: 'upc-3',
@@ -552,7 +584,9 @@ describe('our federated executor answers exactly as @apollo/gateway’s', () => 
     it('merges a list that a second subgraph completes, element by element', async () => {
       const query = '{ topProducts(first: 2) { upc packaging { kind litres shelf } } }';
       // Catalog answers packaging { kind litres }, then inventory the same list's shelf.
-      expect(prettyFormatQueryPlan(queryPlanOf(query))).toMatch(/Flatten\(path: "topProducts\.@"\) \{\s+Fetch\(service: "inventory"\)[^]*packaging \{\s+shelf/);
+      expect(prettyFormatQueryPlan(queryPlanOf(query))).toMatch(
+        /Flatten\(path: "topProducts\.@"\) \{\s+Fetch\(service: "inventory"\)[^]*packaging \{\s+shelf/,
+      );
       const comparison = await compare({ query });
       expectSameResponseFromOurExecutor(comparison);
       expect(at(comparison.ours, 'data', 'topProducts', 0, 'packaging')).toEqual([
@@ -586,7 +620,13 @@ describe('our federated executor answers exactly as @apollo/gateway’s', () => 
       const comparison = await compare({ query });
       expectSameResponseFromOurExecutor(comparison);
       expect(at(comparison.ours, 'data', 'queryType')).toBe('Query');
-      expect(at(comparison.ours, 'data', 'catalogItems', 1)).toEqual({ __typename: 'GiftCard', kind: 'GiftCard', upc: 'gift-50', amount: 5_000, name: 'Vale-gás R$ 50' });
+      expect(at(comparison.ours, 'data', 'catalogItems', 1)).toEqual({
+        __typename: 'GiftCard',
+        kind: 'GiftCard',
+        upc: 'gift-50',
+        amount: 5_000,
+        name: 'Vale-gás R$ 50',
+      });
       expect(at(comparison.ours, 'data', 'catalogItems', 0, 'shippingEstimate')).toBe(0);
       expect(at(comparison.ours, 'data', 'recentActivity')).toEqual([
         { __typename: 'Review', body: 'Bom preço', author: { name: 'Ana' } },
@@ -650,24 +690,35 @@ describe('our federated executor answers exactly as @apollo/gateway’s', () => 
       }`;
       const comparison = await compare({ query });
       expectSameResponseFromOurExecutor(comparison);
-      expect(at(comparison.ours, 'data', 'cheapest')).toEqual([{ constructor: 'Botijão P13', toString: 'upc-1', hasOwnProperty: 'Product', valueOf: 11_000 }]);
+      expect(at(comparison.ours, 'data', 'cheapest')).toEqual([
+        { constructor: 'Botijão P13', toString: 'upc-1', hasOwnProperty: 'Product', valueOf: 11_000 },
+      ]);
       expect(at(comparison.ours, 'data', 'topProducts', 1)).toEqual({ label: 'Botijão P45', name: 'Botijão P45' });
       expect(at(comparison.ours, 'data', 'again', 0, 'constructor')).toBe(true);
-      expect(at(comparison.ours, 'data', 'again', 0, 'toString', 1)).toEqual({ toString: 'Lacre intacto', constructor: { valueOf: 'Bruno' } });
+      expect(at(comparison.ours, 'data', 'again', 0, 'toString', 1)).toEqual({
+        toString: 'Lacre intacto',
+        constructor: { valueOf: 'Bruno' },
+      });
       expect(at(comparison.ours, 'data', 'again', 0, 'small')).toEqual([[{ id: 'review-1' }], [{ id: 'review-2' }], [{ id: 'review-5' }]]);
       expect(at(comparison.ours, 'data', 'again', 0, 'large')).toEqual([[{ id: 'review-1' }, { id: 'review-2' }, { id: 'review-5' }]]);
     });
 
     it('merges a later fetch’s objects under aliases named like Object.prototype members', async () => {
-      const comparison = await compare({ query: '{ product(upc: "upc-1") { name constructor: supplier { name } toString: supplier { phone } } }' });
+      const comparison = await compare({
+        query: '{ product(upc: "upc-1") { name constructor: supplier { name } toString: supplier { phone } } }',
+      });
       expectSameResponseFromOurExecutor(comparison);
-      expect(comparison.ours).toEqual({ data: { product: { name: 'Botijão P13', constructor: { name: 'Liquigás' }, toString: { phone: null } } } });
+      expect(comparison.ours).toEqual({
+        data: { product: { name: 'Botijão P13', constructor: { name: 'Liquigás' }, toString: { phone: null } } },
+      });
     });
 
     it('keeps an alias named __proto__ as a plain key', async () => {
       const comparison = await compare({ query: '{ product(upc: "upc-4") { __proto__: name inStock } }' });
       expectSameResponseFromOurExecutor(comparison);
-      expect(asJson(comparison.ours)).toBe(asJson({ data: { product: JSON.parse('{"__proto__":"Botijão P8","inStock":false}') as unknown } }));
+      expect(asJson(comparison.ours)).toBe(
+        asJson({ data: { product: JSON.parse('{"__proto__":"Botijão P8","inStock":false}') as unknown } }),
+      );
     });
   });
 
@@ -694,11 +745,20 @@ describe('our federated executor answers exactly as @apollo/gateway’s', () => 
 
     it.each([
       ['all conditional fields left out', { withStock: false, hideName: true }, { upc: 'upc-1', status: 'AVAILABLE' }],
-      ['the variables’ fields kept, the defaulted $withReviews false', { withStock: true, hideName: false }, { upc: 'upc-1', name: 'Botijão P13', status: 'AVAILABLE', inStock: true, shippingEstimate: 0 }],
+      [
+        'the variables’ fields kept, the defaulted $withReviews false',
+        { withStock: true, hideName: false },
+        { upc: 'upc-1', name: 'Botijão P13', status: 'AVAILABLE', inStock: true, shippingEstimate: 0 },
+      ],
       [
         'the defaulted $withReviews overridden',
         { withStock: false, hideName: false, withReviews: true },
-        { upc: 'upc-1', name: 'Botijão P13', status: 'AVAILABLE', reviews: [{ body: 'Chegou rápido' }, { body: 'Lacre intacto' }, { body: 'Entregador gentil' }] },
+        {
+          upc: 'upc-1',
+          name: 'Botijão P13',
+          status: 'AVAILABLE',
+          reviews: [{ body: 'Chegou rápido' }, { body: 'Lacre intacto' }, { body: 'Entregador gentil' }],
+        },
       ],
     ])('with %s', async (_name, variables, firstProduct) => {
       const comparison = await compare({ query: conditionalQuery, variables });
@@ -710,11 +770,26 @@ describe('our federated executor answers exactly as @apollo/gateway’s', () => 
     // valid GraphQL, yet null reaches the condition. Where it is met first
     // differs: the subgraph, the plan's Condition node, or response shaping.
     it.each([
-      ['on a field of the fetched subgraph', 'topProducts(first: 1) { upc name @include(if: $flag) }', 'Argument "if" of non-null type "Boolean!" must not be null.'],
-      ['on a field of another subgraph', 'topProducts(first: 1) { upc inStock @include(if: $flag) }', 'Invalid non-boolean value null for Boolean! variable $flag'],
-      ['on a root __typename, which needs no fetch', '__typename @include(if: $flag)', 'Unexpected value null for variable $flag of @include(if: $flag)'],
+      [
+        'on a field of the fetched subgraph',
+        'topProducts(first: 1) { upc name @include(if: $flag) }',
+        'Argument "if" of non-null type "Boolean!" must not be null.',
+      ],
+      [
+        'on a field of another subgraph',
+        'topProducts(first: 1) { upc inStock @include(if: $flag) }',
+        'Invalid non-boolean value null for Boolean! variable $flag',
+      ],
+      [
+        'on a root __typename, which needs no fetch',
+        '__typename @include(if: $flag)',
+        'Unexpected value null for variable $flag of @include(if: $flag)',
+      ],
     ])('with a defaulted condition variable sent as null, %s', async (_name, selections, message) => {
-      const comparison = await compare({ query: `query NullCondition($flag: Boolean = true) { ${selections} }`, variables: { flag: null } });
+      const comparison = await compare({
+        query: `query NullCondition($flag: Boolean = true) { ${selections} }`,
+        variables: { flag: null },
+      });
       expectSameResponseFromOurExecutor(comparison);
       expect(at(comparison.ours, 'errors', 0, 'message')).toBe(message);
     });
@@ -772,7 +847,9 @@ describe('our federated executor answers exactly as @apollo/gateway’s', () => 
       const comparison = await compare({ query: '{ topProducts { upc tags } }' });
       expectSameResponseFromOurExecutor(comparison);
       expect(comparison.ours['data']).toBeUndefined();
-      expect(at(comparison.ours, 'errors', 0, 'message')).toBe('Invalid non-list value industrial,45kg returned by subgraph for list type [String]');
+      expect(at(comparison.ours, 'errors', 0, 'message')).toBe(
+        'Invalid non-list value industrial,45kg returned by subgraph for list type [String]',
+      );
     });
 
     it('reports the null after a subgraph’s errors, where stock drops it, and still nulls the value', async () => {
@@ -816,7 +893,10 @@ describe('our federated executor answers exactly as @apollo/gateway’s', () => 
         forbidden(['topProducts', 1, 'reviewPages', 0, 0, 'author', 'phone']),
       ]);
       expect(at(comparison.ours, 'data', 'topProducts', 0, 'reviewPages', 0, 1, 'author')).toEqual({ name: 'Bruno', phone: null });
-      expect(at(comparison.ours, 'data', 'topProducts', 0, 'reviewPages', 1)).toEqual([{ author: { name: 'Carla', phone: '+55 11 9000-0003' } }, null]);
+      expect(at(comparison.ours, 'data', 'topProducts', 0, 'reviewPages', 1)).toEqual([
+        { author: { name: 'Carla', phone: '+55 11 9000-0003' } },
+        null,
+      ]);
     });
 
     it('keeps the rest of the data when a subgraph answers an entity fetch with HTTP 500', async () => {
@@ -843,7 +923,9 @@ describe('our federated executor answers exactly as @apollo/gateway’s', () => 
       }
       expectSameResponseFromOurExecutor(comparison);
       expect(at(comparison.ours, 'data')).toEqual({ topProducts: null, users: [{ name: 'Ana' }, { name: 'Bruno' }, { name: 'Carla' }] });
-      expect(at(comparison.ours, 'errors', 0, 'extensions', 'response', 'body')).toEqual({ errors: [{ message: 'catalog is restarting' }] });
+      expect(at(comparison.ours, 'errors', 0, 'extensions', 'response', 'body')).toEqual({
+        errors: [{ message: 'catalog is restarting' }],
+      });
     });
 
     it('keeps the rest of the data when a subgraph cannot be reached', async () => {
@@ -914,12 +996,20 @@ describe('our federated executor answers exactly as @apollo/gateway’s', () => 
 
     it.each([
       ['valid variables', { first: 1 }, 500, 'Invalid value $size for argument "Product.reviewPages(size:)" of type Int!'],
-      ['an invalid variable', { first: 'one' }, 400, 'Variable "$first" got invalid value "one"; Int cannot represent non-integer value: "one"'],
-    ])('fails like stock on an operation whose document has another operation’s fragment with its variable, given %s', async (_name, variables, status, message) => {
-      const comparison = await compare({ query: fragmentsDocument, operationName: 'Names', variables });
-      expectSameResponseFromOurExecutor(comparison);
-      expect(comparison.received.stock.status).toBe(status);
-      expect(at(comparison.stock, 'errors', 0, 'message')).toBe(message);
-    });
+      [
+        'an invalid variable',
+        { first: 'one' },
+        400,
+        'Variable "$first" got invalid value "one"; Int cannot represent non-integer value: "one"',
+      ],
+    ])(
+      'fails like stock on an operation whose document has another operation’s fragment with its variable, given %s',
+      async (_name, variables, status, message) => {
+        const comparison = await compare({ query: fragmentsDocument, operationName: 'Names', variables });
+        expectSameResponseFromOurExecutor(comparison);
+        expect(comparison.received.stock.status).toBe(status);
+        expect(at(comparison.stock, 'errors', 0, 'message')).toBe(message);
+      },
+    );
   });
 });

@@ -24,7 +24,15 @@ const rateLimits: RateLimitSettings = {
 const anonymous: GatewayContext = { viewer: null, accessToken: undefined, correlationId: 'c', logger, clientAddress: '203.0.113.1' };
 const signedIn = (userId: string): GatewayContext => ({
   ...anonymous,
-  viewer: { userId, roles: ['CUSTOMER'], tokenId: 't', issuedAt: 0, expiresAt: 0, mfaAuthenticatedAt: null, verified: false } satisfies Viewer,
+  viewer: {
+    userId,
+    roles: ['CUSTOMER'],
+    tokenId: 't',
+    issuedAt: 0,
+    expiresAt: 0,
+    mfaAuthenticatedAt: null,
+    verified: false,
+  } satisfies Viewer,
 });
 
 const post = (body: unknown): HTTPGraphQLRequest => ({ method: 'POST', headers: new HeaderMap(), search: '', body });
@@ -96,7 +104,9 @@ describe('the front door', () => {
     expect(response.status).toBe(429);
     expect(response.headers.get('retry-after')).toMatch(/^\d+$/);
     expect(response.body.kind === 'complete' && JSON.parse(response.body.string)).toEqual({
-      errors: [{ message: expect.stringMatching(/Too many requests/), extensions: { code: 'RATE_LIMITED', retryAfter: expect.any(Number) } }],
+      errors: [
+        { message: expect.stringMatching(/Too many requests/), extensions: { code: 'RATE_LIMITED', retryAfter: expect.any(Number) } },
+      ],
     });
   });
 });

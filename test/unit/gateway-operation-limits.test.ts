@@ -23,7 +23,9 @@ describe('measuring an operation before validation', () => {
   });
 
   it('counts root fields through fragments, but not __typename', () => {
-    const shape = measureOperations(parse(`{ __typename me { id } ... on Query { products { totalCount } } ...R } fragment R on Query { users { totalCount } }`));
+    const shape = measureOperations(
+      parse(`{ __typename me { id } ... on Query { products { totalCount } } ...R } fragment R on Query { users { totalCount } }`),
+    );
     expect(shape.rootFields).toBe(3);
   });
 
@@ -63,7 +65,11 @@ describe('checking the limits on a document’s text', () => {
   it.each([
     ['QUERY_TOO_DEEP', nested(6), { depth: 6, maxDepth: 5 }],
     ['TOO_MANY_ALIASES', `{ me { a: id b: id c: id d: id } }`, { aliases: 4, maxAliases: 3 }],
-    ['TOO_MANY_ROOT_FIELDS', `{ me { id } users { totalCount } products { totalCount } product(id: "1") { id } }`, { rootFields: 4, maxRootFields: 3 }],
+    [
+      'TOO_MANY_ROOT_FIELDS',
+      `{ me { id } users { totalCount } products { totalCount } product(id: "1") { id } }`,
+      { rootFields: 4, maxRootFields: 3 },
+    ],
   ])('refuses with %s and says which limit', (code, query, details) => {
     const result = checkOperationLimits(query, limits);
     expect(result.ok).toBe(false);

@@ -151,7 +151,10 @@ describe('with a real redis-server', () => {
     try {
       const key = freshKey();
       const rule = { capacity: 5, refillPerSecond: 0.001 };
-      const decisions = await Promise.all([...[1, 2, 3, 4].map(() => one.take(key, rule, 1)), ...[1, 2, 3, 4].map(() => two.take(key, rule, 1))]);
+      const decisions = await Promise.all([
+        ...[1, 2, 3, 4].map(() => one.take(key, rule, 1)),
+        ...[1, 2, 3, 4].map(() => two.take(key, rule, 1)),
+      ]);
       expect(decisions.filter((decision) => decision.allowed)).toHaveLength(5);
     } finally {
       await Promise.all([one.close(), two.close()]);
@@ -179,7 +182,15 @@ describe('with a real redis-server', () => {
     await stopProcess(stopped.process);
     const limiter = new RateLimiter(
       store,
-      { enabled: true, user: noRefill, anonymous: { capacity: 1, refillPerSecond: 0.001 }, subgraphDefault: undefined, subgraphs: {}, trustedProxyHops: 0, redisUrl: stopped.url },
+      {
+        enabled: true,
+        user: noRefill,
+        anonymous: { capacity: 1, refillPerSecond: 0.001 },
+        subgraphDefault: undefined,
+        subgraphs: {},
+        trustedProxyHops: 0,
+        redisUrl: stopped.url,
+      },
       logger,
     );
     try {

@@ -18,8 +18,17 @@ const settings: RateLimitSettings = {
   redisUrl: undefined,
 };
 
-const viewer = (userId: string): Viewer => ({ userId, roles: ['CUSTOMER'], tokenId: `token-of-${userId}`, issuedAt: 0, expiresAt: Math.floor(Date.now() / 1000) + 900, mfaAuthenticatedAt: null, verified: false });
-const limiter = (overrides: Partial<RateLimitSettings> = {}) => new RateLimiter(new MemoryRateLimitStore(), { ...settings, ...overrides }, logger);
+const viewer = (userId: string): Viewer => ({
+  userId,
+  roles: ['CUSTOMER'],
+  tokenId: `token-of-${userId}`,
+  issuedAt: 0,
+  expiresAt: Math.floor(Date.now() / 1000) + 900,
+  mfaAuthenticatedAt: null,
+  verified: false,
+});
+const limiter = (overrides: Partial<RateLimitSettings> = {}) =>
+  new RateLimiter(new MemoryRateLimitStore(), { ...settings, ...overrides }, logger);
 
 describe('the rate limiter', () => {
   it('gives each signed-in user a bucket of their own, whatever their address', async () => {
@@ -62,18 +71,17 @@ describe('the rate limiter', () => {
   });
 
   it('lets requests through when the store fails', async () => {
-    const broken = new RateLimiter(
-      { take: () => Promise.reject(new Error('store down')), close: async () => {} },
-      settings,
-      logger,
-    );
+    const broken = new RateLimiter({ take: () => Promise.reject(new Error('store down')), close: async () => {} }, settings, logger);
     expect(await broken.admitCaller(null, 'a')).toBeUndefined();
   });
 });
 
 describe('the client address', () => {
   const request = (remoteAddress: string, forwardedFor?: string) =>
-    ({ socket: { remoteAddress }, headers: forwardedFor === undefined ? {} : { 'x-forwarded-for': forwardedFor } }) as unknown as IncomingMessage;
+    ({
+      socket: { remoteAddress },
+      headers: forwardedFor === undefined ? {} : { 'x-forwarded-for': forwardedFor },
+    }) as unknown as IncomingMessage;
 
   it('is the socket’s peer, and X-Forwarded-For is ignored without trusted proxies', () => {
     expect(clientAddress(request('203.0.113.5', '198.51.100.1'), 0)).toBe('203.0.113.5');

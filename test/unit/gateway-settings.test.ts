@@ -16,14 +16,25 @@ describe('gateway protection settings', () => {
       redisUrl: undefined,
     });
     expect(protection.operationLimits).toEqual({ maxDepth: 10, maxAliases: 15, maxRootFields: 10, maxTokens: 2_000, maxCost: 5_000 });
-    expect([protection.allowBatching, protection.persistedQueries, protection.responseCache, protection.safelistPath]).toEqual([false, true, true, undefined]);
-    expect(resilience).toMatchObject({ retries: 2, subgraphTimeouts: {}, circuit: { failureThreshold: 5, coolDownMs: 5_000, halfOpenProbes: 1 } });
+    expect([protection.allowBatching, protection.persistedQueries, protection.responseCache, protection.safelistPath]).toEqual([
+      false,
+      true,
+      true,
+      undefined,
+    ]);
+    expect(resilience).toMatchObject({
+      retries: 2,
+      subgraphTimeouts: {},
+      circuit: { failureThreshold: 5, coolDownMs: 5_000, halfOpenProbes: 1 },
+    });
   });
 
   it('hide field suggestions in production unless configured on', () => {
     expect(parseGatewaySettings({}).protection.fieldSuggestions).toBe(true);
     expect(parseGatewaySettings({ NODE_ENV: 'production', ...productionSecrets }).protection.fieldSuggestions).toBe(false);
-    expect(parseGatewaySettings({ NODE_ENV: 'production', ...productionSecrets, GATEWAY_FIELD_SUGGESTIONS: 'true' }).protection.fieldSuggestions).toBe(true);
+    expect(
+      parseGatewaySettings({ NODE_ENV: 'production', ...productionSecrets, GATEWAY_FIELD_SUGGESTIONS: 'true' }).protection.fieldSuggestions,
+    ).toBe(true);
   });
 
   it('read per-subgraph timeouts and rate limits next to the URL, with a burst of two seconds by default', () => {
@@ -61,11 +72,19 @@ describe('gateway protection settings', () => {
       expect.unreachable('parsing should have failed');
     } catch (error) {
       const problems = (error as ConfigError).problems.join('\n');
-      for (const name of ['SUBGRAPH_ACCOUNTS_TIMEOUT_MS', 'SUBGRAPH_PRODUCTS_RATE_LIMIT_BURST', 'GATEWAY_MAX_DEPTH', 'REDIS_URL', 'CIRCUIT_FAILURE_RATE']) {
+      for (const name of [
+        'SUBGRAPH_ACCOUNTS_TIMEOUT_MS',
+        'SUBGRAPH_PRODUCTS_RATE_LIMIT_BURST',
+        'GATEWAY_MAX_DEPTH',
+        'REDIS_URL',
+        'CIRCUIT_FAILURE_RATE',
+      ]) {
         expect(problems).toMatch(name);
       }
     }
-    expect(() => parseGatewaySettings({ SUBGRAPH_RETRY_BASE_DELAY_MS: '500', SUBGRAPH_RETRY_MAX_DELAY_MS: '100' })).toThrow(/SUBGRAPH_RETRY_MAX_DELAY_MS/);
+    expect(() => parseGatewaySettings({ SUBGRAPH_RETRY_BASE_DELAY_MS: '500', SUBGRAPH_RETRY_MAX_DELAY_MS: '100' })).toThrow(
+      /SUBGRAPH_RETRY_MAX_DELAY_MS/,
+    );
   });
 });
 
@@ -94,7 +113,9 @@ describe('gateway cross-origin settings', () => {
       GATEWAY_CORS_ORIGINS: 'https://app.gasrapido.com.br, https://admin.gasrapido.com.br,http://localhost:5173',
       GATEWAY_CORS_CREDENTIALS: 'true',
     });
-    expect(crossOrigin.origins).toEqual(new Set(['https://app.gasrapido.com.br', 'https://admin.gasrapido.com.br', 'http://localhost:5173']));
+    expect(crossOrigin.origins).toEqual(
+      new Set(['https://app.gasrapido.com.br', 'https://admin.gasrapido.com.br', 'http://localhost:5173']),
+    );
     expect(crossOrigin.credentials).toBe(true);
   });
 
@@ -110,9 +131,12 @@ describe('gateway cross-origin settings', () => {
   });
 
   it('refuse any origin with credentials in production, and allow it elsewhere', () => {
-    expect(problemsOf({ NODE_ENV: 'production', ...productionSecrets, GATEWAY_CORS_ORIGINS: '*', GATEWAY_CORS_CREDENTIALS: 'true' })).toMatch(
-      /GATEWAY_CORS_CREDENTIALS/,
-    );
-    expect(parseGatewaySettings({ GATEWAY_CORS_ORIGINS: '*', GATEWAY_CORS_CREDENTIALS: 'true' }).crossOrigin).toEqual({ origins: '*', credentials: true });
+    expect(
+      problemsOf({ NODE_ENV: 'production', ...productionSecrets, GATEWAY_CORS_ORIGINS: '*', GATEWAY_CORS_CREDENTIALS: 'true' }),
+    ).toMatch(/GATEWAY_CORS_CREDENTIALS/);
+    expect(parseGatewaySettings({ GATEWAY_CORS_ORIGINS: '*', GATEWAY_CORS_CREDENTIALS: 'true' }).crossOrigin).toEqual({
+      origins: '*',
+      credentials: true,
+    });
   });
 });

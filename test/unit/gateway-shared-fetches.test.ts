@@ -97,7 +97,11 @@ describe('a subgraph data source', () => {
     const source = dataSource(true);
     const answers = await Promise.all([call(source, 'token-a'), call(source, 'token-b'), call(source, undefined)]);
     expect(received.map((request) => request.authorization).sort()).toEqual([undefined, 'Bearer token-a', 'Bearer token-b'].sort());
-    expect(answers.map((answer) => (answer.data as { me: { id: string } }).me.id)).toEqual(['Bearer token-a', 'Bearer token-b', 'anonymous']);
+    expect(answers.map((answer) => (answer.data as { me: { id: string } }).me.id)).toEqual([
+      'Bearer token-a',
+      'Bearer token-b',
+      'anonymous',
+    ]);
   });
 
   it('never shares mutations, nor anything when turned off', async () => {

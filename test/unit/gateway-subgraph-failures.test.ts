@@ -47,7 +47,10 @@ describe('the answer of a fetch that could not be made', () => {
 
   it('puts one error on each entity of an entity fetch, for @apollo/gateway to place', () => {
     const response = failedFetch(
-      { query: `query($representations:[_Any!]!){_entities(representations:$representations){...on User{name}}}`, variables: { representations: [{}, {}] } },
+      {
+        query: `query($representations:[_Any!]!){_entities(representations:$representations){...on User{name}}}`,
+        variables: { representations: [{}, {}] },
+      },
       failure,
     );
     expect(response.errors?.map((error) => error.path)).toEqual([

@@ -8,7 +8,11 @@ describe('the media type of a GraphQL answer', () => {
     ['a client that weighs JSON higher', 'application/graphql-response+json;q=0.5, application/json', GraphQLMediaType.JSON],
     ['a client asking for JSON', 'application/json', GraphQLMediaType.JSON],
     ['any type', '*/*', GraphQLMediaType.JSON],
-    ['an application wildcard beside the new type', 'application/*;q=0.8, application/graphql-response+json', GraphQLMediaType.GRAPHQL_RESPONSE_JSON],
+    [
+      'an application wildcard beside the new type',
+      'application/*;q=0.8, application/graphql-response+json',
+      GraphQLMediaType.GRAPHQL_RESPONSE_JSON,
+    ],
   ])('for %s is what it prefers, JSON on a tie', (_client, accept, expected) => {
     expect(graphQLMediaTypeFor(accept)).toBe(expected);
   });

@@ -39,22 +39,24 @@ describe('validateInvitationInput', () => {
   });
 
   it('reports every invalid field at once', () => {
-    expect(problemsOf({ role: 'COURIER', email: 'not-an-email', expiresInHours: 0, maxUses: 1001 }).map((problem) => problem.field)).toEqual([
-      'input.email',
-      'input.expiresInHours',
-      'input.maxUses',
-    ]);
+    expect(
+      problemsOf({ role: 'COURIER', email: 'not-an-email', expiresInHours: 0, maxUses: 1001 }).map((problem) => problem.field),
+    ).toEqual(['input.email', 'input.expiresInHours', 'input.maxUses']);
   });
 
   it('needs exactly one of email and phone', () => {
-    expect(problemsOf({ role: 'COURIER' })).toEqual([{ field: 'input.email', message: expect.stringContaining('email address or the phone number') }]);
+    expect(problemsOf({ role: 'COURIER' })).toEqual([
+      { field: 'input.email', message: expect.stringContaining('email address or the phone number') },
+    ]);
     expect(problemsOf({ role: 'COURIER', email: 'a@example.com', phone: '+5511987654321' })).toEqual([
       { field: 'input.phone', message: expect.stringContaining('not both') },
     ]);
   });
 
   it.each([[0], [721], [1.5], [-3]])('refuses an expiry of %j hours', (hours) => {
-    expect(problemsOf({ role: 'COURIER', email: 'a@example.com', expiresInHours: hours }).map((problem) => problem.field)).toEqual(['input.expiresInHours']);
+    expect(problemsOf({ role: 'COURIER', email: 'a@example.com', expiresInHours: hours }).map((problem) => problem.field)).toEqual([
+      'input.expiresInHours',
+    ]);
   });
 
   it('refuses a phone number that cannot be E.164', () => {

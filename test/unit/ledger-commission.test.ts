@@ -72,8 +72,12 @@ describe('the commission a refund reverses', () => {
   });
 
   it('refuses a refund beyond what was captured', () => {
-    expect(() => commissionReversal({ captured: 100, commission: 10, refundedBefore: 60, reversedBefore: 6, amount: 41 })).toThrow(RangeError);
-    expect(() => commissionReversal({ captured: 100, commission: 10, refundedBefore: 0, reversedBefore: 0, amount: 0 })).toThrow(RangeError);
+    expect(() => commissionReversal({ captured: 100, commission: 10, refundedBefore: 60, reversedBefore: 6, amount: 41 })).toThrow(
+      RangeError,
+    );
+    expect(() => commissionReversal({ captured: 100, commission: 10, refundedBefore: 0, reversedBefore: 0, amount: 0 })).toThrow(
+      RangeError,
+    );
   });
 
   it('for any capture, rate and split into refunds: each reversal fits its refund, and all of them reverse the commission exactly', () => {

@@ -19,9 +19,12 @@ beforeAll(async () => {
     seen.push({ url: request.url, credential: request.headers[GATEWAY_CREDENTIAL_HEADER] as string | undefined });
     if (request.headers[GATEWAY_CREDENTIAL_HEADER] !== CREDENTIAL) return void response.writeHead(401).end();
     if (request.url === `/internal/users/contact?id=${known}`) {
-      return void response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ email: 'ana@example.com', phone: null }));
+      return void response
+        .writeHead(200, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ email: 'ana@example.com', phone: null }));
     }
-    if (request.url === `/internal/users/contact?id=${broken}`) return void response.writeHead(200, { 'content-type': 'application/json' }).end('{"email":');
+    if (request.url === `/internal/users/contact?id=${broken}`)
+      return void response.writeHead(200, { 'content-type': 'application/json' }).end('{"email":');
     response.writeHead(404).end();
   });
   await new Promise<void>((resolve) => accounts.listen(0, '127.0.0.1', resolve));
@@ -43,8 +46,14 @@ describe('the HTTP contact source', () => {
   });
 
   it('reports accounts unavailable on a refused credential, a malformed answer or no answer at all', async () => {
-    await expect(httpContactSource({ baseUrl, credential: 'wrong', timeoutMs: 2_000 }).contactOf(known)).rejects.toThrow(ContactsUnavailableError);
-    await expect(httpContactSource({ baseUrl, credential: CREDENTIAL, timeoutMs: 2_000 }).contactOf(broken)).rejects.toThrow(/answered the contact lookup with 200/);
-    await expect(httpContactSource({ baseUrl: 'http://127.0.0.1:1', credential: CREDENTIAL, timeoutMs: 2_000 }).contactOf(known)).rejects.toThrow(/accounts unreachable/);
+    await expect(httpContactSource({ baseUrl, credential: 'wrong', timeoutMs: 2_000 }).contactOf(known)).rejects.toThrow(
+      ContactsUnavailableError,
+    );
+    await expect(httpContactSource({ baseUrl, credential: CREDENTIAL, timeoutMs: 2_000 }).contactOf(broken)).rejects.toThrow(
+      /answered the contact lookup with 200/,
+    );
+    await expect(
+      httpContactSource({ baseUrl: 'http://127.0.0.1:1', credential: CREDENTIAL, timeoutMs: 2_000 }).contactOf(known),
+    ).rejects.toThrow(/accounts unreachable/);
   });
 });

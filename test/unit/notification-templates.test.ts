@@ -23,7 +23,9 @@ describe('notification templates', () => {
   });
 
   it('renders the locale asked for with the values placed', () => {
-    const templates = loadTemplates({ greet: template(['name'], 'Olá {{name}}', 'Bem-vindo, {{ name }}!', { title: 'Hello {{name}}', body: 'Welcome, {{name}}!' }) });
+    const templates = loadTemplates({
+      greet: template(['name'], 'Olá {{name}}', 'Bem-vindo, {{ name }}!', { title: 'Hello {{name}}', body: 'Welcome, {{name}}!' }),
+    });
     expect(templates.greet.render('pt-BR', { name: 'Ana' })).toEqual({ title: 'Olá Ana', body: 'Bem-vindo, Ana!' });
     expect(templates.greet.render('en', { name: 'Ana' })).toEqual({ title: 'Hello Ana', body: 'Welcome, Ana!' });
   });

@@ -3,7 +3,13 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServiceMetrics, type ServiceMetrics } from '#kit';
 import { createSubgraphTransport } from '../../gateway/src/resilience/index.js';
-import { measureSubgraphTransport, observeCircuitStates, observeSubscriptions, recordCircuitTransition, type CircuitStateName } from '../../gateway/src/observability/index.js';
+import {
+  measureSubgraphTransport,
+  observeCircuitStates,
+  observeSubscriptions,
+  recordCircuitTransition,
+  type CircuitStateName,
+} from '../../gateway/src/observability/index.js';
 
 /** The series of one metric in the exposition, without the service label, as `name{labels} value` lines. */
 async function seriesOf(metrics: ServiceMetrics, name: string): Promise<string[]> {
@@ -11,7 +17,12 @@ async function seriesOf(metrics: ServiceMetrics, name: string): Promise<string[]
   return body
     .split('\n')
     .filter((line) => line.startsWith(`${name}{`) || line.startsWith(`${name} `))
-    .map((line) => line.replace(/service="[^"]*",?/, '').replace(',}', '}').replace('{}', ''));
+    .map((line) =>
+      line
+        .replace(/service="[^"]*",?/, '')
+        .replace(',}', '}')
+        .replace('{}', ''),
+    );
 }
 
 describe('subgraph fetch metrics', () => {
@@ -67,7 +78,9 @@ describe('gateway gauges', () => {
     states['products'] = 'half-open';
     recordCircuitTransition(metrics, 'products', 'half-open');
     expect(await seriesOf(metrics, 'gasrapido_circuit_state')).toContain('gasrapido_circuit_state{subgraph="products"} 1');
-    expect(await seriesOf(metrics, 'gasrapido_circuit_transitions_total')).toEqual(['gasrapido_circuit_transitions_total{subgraph="products",to="half-open"} 1']);
+    expect(await seriesOf(metrics, 'gasrapido_circuit_transitions_total')).toEqual([
+      'gasrapido_circuit_transitions_total{subgraph="products",to="half-open"} 1',
+    ]);
   });
 
   it('report open subscriptions and WebSocket connections from the gateway’s counts', async () => {

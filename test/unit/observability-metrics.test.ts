@@ -30,7 +30,11 @@ async function valueOf(metrics: ServiceMetrics, name: string, labels: Record<str
   return found?.value;
 }
 
-const silent = createLogger({ service: 'test', level: 'silent', destination: new Writable({ write: (_chunk, _encoding, done) => done() }) });
+const silent = createLogger({
+  service: 'test',
+  level: 'silent',
+  destination: new Writable({ write: (_chunk, _encoding, done) => done() }),
+});
 
 /** Consumer transactions in memory: the processed marker commits only if the handler succeeds. */
 function memoryTransactions(): TransactionRunner<Set<string>> {
@@ -82,7 +86,11 @@ describe('service metrics', () => {
   it('keep one registry per service, so services in one process report only their own series', async () => {
     const accounts = createServiceMetrics({ service: 'accounts', processMetrics: false });
     const products = createServiceMetrics({ service: 'products', processMetrics: false });
-    const server = new ApolloServer({ typeDefs: 'type Query { ok: Boolean }', resolvers: { Query: { ok: () => true } }, plugins: [operationObservabilityPlugin(accounts)] });
+    const server = new ApolloServer({
+      typeDefs: 'type Query { ok: Boolean }',
+      resolvers: { Query: { ok: () => true } },
+      plugins: [operationObservabilityPlugin(accounts)],
+    });
     await server.start();
     await server.executeOperation({ query: 'query Ping { ok }' });
     await server.stop();
@@ -125,7 +133,9 @@ describe('the operation plugin', () => {
     expect(await valueOf(metrics, 'gasrapido_graphql_requests_total', { operation: '__other' })).toBe(2);
     expect(await valueOf(metrics, 'gasrapido_graphql_errors_total', { operation: '__other', code: 'FORBIDDEN' })).toBe(1);
     expect(await valueOf(metrics, 'gasrapido_graphql_requests_total', { operation: '__unresolved' })).toBe(1);
-    expect(await valueOf(metrics, 'gasrapido_graphql_errors_total', { operation: '__unresolved', code: 'GRAPHQL_VALIDATION_FAILED' })).toBe(1);
+    expect(await valueOf(metrics, 'gasrapido_graphql_errors_total', { operation: '__unresolved', code: 'GRAPHQL_VALIDATION_FAILED' })).toBe(
+      1,
+    );
     const latency = await metrics.render();
     expect(latency).toMatch(/gasrapido_graphql_request_duration_seconds_count\{[^}]*operation="Ok"[^}]*\} 2/);
   });
@@ -189,7 +199,14 @@ describe('event consumer metrics', () => {
       ],
     });
     const event = (userId: string) =>
-      createEnvelope({ type: 'user.deleted', source: 'accounts', subject: userId, schemaVersion: 1, correlationId: 'c', data: { userId, roles: ['SUPPLIER'] } });
+      createEnvelope({
+        type: 'user.deleted',
+        source: 'accounts',
+        subject: userId,
+        schemaVersion: 1,
+        correlationId: 'c',
+        data: { userId, roles: ['SUPPLIER'] },
+      });
     const flaky = event(randomUUID());
     await bus.publish([
       { topic: USER_TOPIC, key: 'a', value: JSON.stringify(flaky) },

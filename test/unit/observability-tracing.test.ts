@@ -50,11 +50,18 @@ const transactions: TransactionRunner<null> = { run: (work) => work(null), markP
 describe('tracing settings', () => {
   it('export nothing unless an OTLP endpoint is configured, and append the traces path to a base endpoint', () => {
     expect(parseTracingSettings({}, 'accounts')).toEqual({ exportUrl: undefined, serviceName: 'accounts', sampleRatio: 1 });
-    expect(parseTracingSettings({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://jaeger:4318/' }, 'accounts').exportUrl).toBe('http://jaeger:4318/v1/traces');
+    expect(parseTracingSettings({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://jaeger:4318/' }, 'accounts').exportUrl).toBe(
+      'http://jaeger:4318/v1/traces',
+    );
     expect(
-      parseTracingSettings({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://a:4318', OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://b:4318/traces' }, 'x').exportUrl,
+      parseTracingSettings(
+        { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://a:4318', OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://b:4318/traces' },
+        'x',
+      ).exportUrl,
     ).toBe('http://b:4318/traces');
-    expect(parseTracingSettings({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://a:4318', OTEL_SDK_DISABLED: 'true' }, 'x').exportUrl).toBeUndefined();
+    expect(
+      parseTracingSettings({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://a:4318', OTEL_SDK_DISABLED: 'true' }, 'x').exportUrl,
+    ).toBeUndefined();
     expect(() => parseTracingSettings({ OTEL_TRACES_SAMPLER_ARG: '2' }, 'x')).toThrow(/OTEL_TRACES_SAMPLER_ARG/);
   });
 
@@ -92,7 +99,9 @@ describe('a consumer', () => {
     const logger = createLogger({
       service: 'products',
       level: 'info',
-      destination: new Writable({ write: (chunk: Buffer, _encoding, done) => (lines.push(JSON.parse(chunk.toString()) as Record<string, unknown>), done()) }),
+      destination: new Writable({
+        write: (chunk: Buffer, _encoding, done) => (lines.push(JSON.parse(chunk.toString()) as Record<string, unknown>), done()),
+      }),
     });
     let handled = false;
     const consumer = await startEventConsumer({
@@ -111,7 +120,15 @@ describe('a consumer', () => {
     const traceContext = context.with(trace.setSpan(context.active(), producer), currentTraceContext);
     producer.end();
     const userId = randomUUID();
-    const envelope = createEnvelope({ type: 'user.deleted', source: 'accounts', subject: userId, schemaVersion: 1, correlationId: 'corr-123', traceContext, data: { userId, roles: ['SUPPLIER'] } });
+    const envelope = createEnvelope({
+      type: 'user.deleted',
+      source: 'accounts',
+      subject: userId,
+      schemaVersion: 1,
+      correlationId: 'corr-123',
+      traceContext,
+      data: { userId, roles: ['SUPPLIER'] },
+    });
     await bus.publish([{ topic: USER_TOPIC, key: userId, value: JSON.stringify(envelope) }]);
     await until(() => handled);
     await consumer.stop();
@@ -131,7 +148,11 @@ describe('a consumer', () => {
     });
     expect(consumed!.resource.attributes['service.name']).toBe('products.trace-test');
     const logLine = lines.find((line) => line['message'] === 'handling');
-    expect(logLine).toMatchObject({ traceId: producer.spanContext().traceId, spanId: consumed!.spanContext().spanId, correlationId: 'corr-123' });
+    expect(logLine).toMatchObject({
+      traceId: producer.spanContext().traceId,
+      spanId: consumed!.spanContext().spanId,
+      correlationId: 'corr-123',
+    });
   });
 });
 
@@ -160,7 +181,9 @@ describe('outgoing HTTP requests made with undici', () => {
   it('keep a traceparent the caller set, and add none outside a span', async () => {
     const span = tracer().startSpan('outer');
     const own = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
-    await context.with(trace.setSpan(context.active(), span), async () => (await undiciFetch(url, { headers: { traceparent: own } })).text());
+    await context.with(trace.setSpan(context.active(), span), async () =>
+      (await undiciFetch(url, { headers: { traceparent: own } })).text(),
+    );
     span.end();
     await (await undiciFetch(url)).text();
     expect(received[0]?.traceparent).toBe(own);
@@ -170,7 +193,9 @@ describe('outgoing HTTP requests made with undici', () => {
 
 describe('the exporter', () => {
   it('exports each span under the resource of the service it belongs to', async () => {
-    tracer().startSpan('in accounts', { attributes: { [SERVICE_ATTRIBUTE]: 'accounts' } }).end();
+    tracer()
+      .startSpan('in accounts', { attributes: { [SERVICE_ATTRIBUTE]: 'accounts' } })
+      .end();
     tracer().startSpan('in no service').end();
     const spans = await finishedSpans();
     expect(spans.find((span) => span.name === 'in accounts')?.resource.attributes['service.name']).toBe('accounts');

@@ -41,13 +41,17 @@ describe('what a courier sees of an order', () => {
 
   it('is nothing once the offer lapsed, another courier took the order, or the order moved on', () => {
     expect(courierViewOf(viewer(COURIER), order('CONFIRMED', [{ courierId: COURIER, offeredUntil: earlier }]), NOW)).toBeNull();
-    const taken = order('CONFIRMED', [{ courierId: COURIER, offeredUntil: later }, { courierId: OTHER, offeredUntil: later, assignedAt: NOW }]);
+    const taken = order('CONFIRMED', [
+      { courierId: COURIER, offeredUntil: later },
+      { courierId: OTHER, offeredUntil: later, assignedAt: NOW },
+    ]);
     expect(courierViewOf(viewer(COURIER), taken, NOW)).toBeNull();
     expect(courierViewOf(viewer(COURIER), order('CANCELLED', [{ courierId: COURIER, offeredUntil: later }]), NOW)).toBeNull();
   });
 
   it('is the door while they carry it, and the record once the delivery ended or went to another courier', () => {
-    const carrying = (status: OrderStatus, endedAt: Date | null = null) => order(status, [{ courierId: COURIER, offeredUntil: earlier, assignedAt: earlier, endedAt }]);
+    const carrying = (status: OrderStatus, endedAt: Date | null = null) =>
+      order(status, [{ courierId: COURIER, offeredUntil: earlier, assignedAt: earlier, endedAt }]);
     expect(courierViewOf(viewer(COURIER), carrying('CONFIRMED'), NOW)).toBe('ASSIGNED');
     expect(courierViewOf(viewer(COURIER), carrying('IN_TRANSIT'), NOW)).toBe('ASSIGNED');
     expect(courierViewOf(viewer(COURIER), carrying('DELIVERED'), NOW)).toBe('CARRIED');

@@ -65,7 +65,17 @@ describe('reading placeOrder input', () => {
 
   it('reports every address problem at once', () => {
     const value = input({
-      deliveryAddress: { ...address, street: ' ', number: '', district: '', city: 'x'.repeat(101), state: 'XX', postalCode: '1234', latitude: -91, longitude: 181 },
+      deliveryAddress: {
+        ...address,
+        street: ' ',
+        number: '',
+        district: '',
+        city: 'x'.repeat(101),
+        state: 'XX',
+        postalCode: '1234',
+        latitude: -91,
+        longitude: 181,
+      },
     });
     expect(fields(value)).toEqual([
       'input.deliveryAddress.street',
@@ -81,7 +91,9 @@ describe('reading placeOrder input', () => {
 
   it('keeps the courier’s delivery notes trimmed, blank as none, and at most 300 characters', () => {
     const withNotes = (notes: string | null | undefined) => input({ deliveryAddress: { ...address, notes } });
-    expect(readOrderInput(withNotes('  Portão azul,   tocar o interfone 12 ')).request.address.notes).toBe('Portão azul, tocar o interfone 12');
+    expect(readOrderInput(withNotes('  Portão azul,   tocar o interfone 12 ')).request.address.notes).toBe(
+      'Portão azul, tocar o interfone 12',
+    );
     expect(readOrderInput(withNotes('   ')).request.address.notes).toBeNull();
     expect(readOrderInput(withNotes(null)).request.address.notes).toBeNull();
     expect(readOrderInput(withNotes(undefined)).request.address.notes).toBeNull();

@@ -10,7 +10,11 @@ function product(overrides: Partial<CatalogEntry> = {}): CatalogEntry {
 }
 
 const catalogOf = (...products: CatalogEntry[]) => new Map(products.map((entry) => [entry.productId, entry]));
-const line = (position: number, entry: CatalogEntry, quantity: number | null): OrderLine => ({ position, productId: entry.productId, quantity });
+const line = (position: number, entry: CatalogEntry, quantity: number | null): OrderLine => ({
+  position,
+  productId: entry.productId,
+  quantity,
+});
 const fields = (problems: Array<{ field: string }>) => problems.map((problem) => problem.field);
 
 describe('pricing an order', () => {
@@ -23,8 +27,22 @@ describe('pricing an order', () => {
       supplierId,
       currency: 'BRL',
       items: [
-        { position: 0, productId: p13.productId, productName: 'Botijão P13', quantity: 2, unitPriceAmount: 11_000, lineTotalAmount: 22_000 },
-        { position: 1, productId: p45.productId, productName: 'Cilindro P45', quantity: 3, unitPriceAmount: 39_990, lineTotalAmount: 119_970 },
+        {
+          position: 0,
+          productId: p13.productId,
+          productName: 'Botijão P13',
+          quantity: 2,
+          unitPriceAmount: 11_000,
+          lineTotalAmount: 22_000,
+        },
+        {
+          position: 1,
+          productId: p45.productId,
+          productName: 'Cilindro P45',
+          quantity: 3,
+          unitPriceAmount: 39_990,
+          lineTotalAmount: 119_970,
+        },
       ],
       subtotalAmount: 141_970,
       deliveryFeeAmount: 1_500,
@@ -57,12 +75,18 @@ describe('pricing an order', () => {
     expect(priceOrder([line(0, dear, 50)], catalogOf(dear), 0).order?.totalAmount).toBe(MAX_ORDER_TOTAL);
     const refused = priceOrder([line(0, dear, 50)], catalogOf(dear), 1);
     expect(refused.order).toBeNull();
-    expect(refused.problems).toEqual([{ field: 'input.items', message: expect.stringContaining(`100000001 minor units, above the ${MAX_ORDER_TOTAL}`) }]);
+    expect(refused.problems).toEqual([
+      { field: 'input.items', message: expect.stringContaining(`100000001 minor units, above the ${MAX_ORDER_TOTAL}`) },
+    ]);
   });
 
   it('keeps totals exact far beyond the 32-bit range, so the ceiling check is never fooled by overflow', () => {
     const entries = Array.from({ length: 20 }, () => product({ priceAmount: 2_147_483_647 }));
-    const { problems } = priceOrder(entries.map((entry, position) => line(position, entry, 50)), catalogOf(...entries), 0);
+    const { problems } = priceOrder(
+      entries.map((entry, position) => line(position, entry, 50)),
+      catalogOf(...entries),
+      0,
+    );
     expect(problems).toEqual([{ field: 'input.items', message: expect.stringContaining(`${2_147_483_647 * 50 * 20} minor units`) }]);
   });
 

@@ -49,7 +49,11 @@ describe('the order status machine', () => {
     const check = checkTransition('DELIVERED', 'CANCELLED', ['ADMIN']);
     expect(check).toMatchObject({ allowed: false, code: 'CONFLICT' });
     if (!check.allowed) expect(check.message).toMatch(/DELIVERED, a final status/);
-    expect(checkTransition('CANCELLED', 'CANCELLED', ['CUSTOMER'])).toMatchObject({ allowed: false, code: 'CONFLICT', message: 'This order is already CANCELLED.' });
+    expect(checkTransition('CANCELLED', 'CANCELLED', ['CUSTOMER'])).toMatchObject({
+      allowed: false,
+      code: 'CONFLICT',
+      message: 'This order is already CANCELLED.',
+    });
   });
 
   it('refuses someone who may never make the move with FORBIDDEN, whatever the status', () => {
@@ -64,7 +68,8 @@ describe('the order status machine', () => {
   it('lets nobody but the courier with the code, or an admin resolving it, deliver: not the supplier', () => {
     const bySupplier = checkTransition('IN_TRANSIT', 'DELIVERED', ['SUPPLIER']);
     expect(bySupplier).toMatchObject({ allowed: false, code: 'FORBIDDEN' });
-    if (!bySupplier.allowed) expect(bySupplier.message).toBe('Only an admin or its courier with the customer’s delivery code may move an order to DELIVERED.');
+    if (!bySupplier.allowed)
+      expect(bySupplier.message).toBe('Only an admin or its courier with the customer’s delivery code may move an order to DELIVERED.');
     expect(checkTransition('IN_TRANSIT', 'DELIVERED', ['SUPPLIER', 'ADMIN'])).toEqual({ allowed: true, actor: 'ADMIN' });
     expect(checkTransition('IN_TRANSIT', 'DELIVERED', ['SYSTEM'])).toEqual({ allowed: true, actor: 'SYSTEM' });
   });

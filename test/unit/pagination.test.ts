@@ -1,7 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { GraphQLError } from 'graphql';
 import { describe, expect, it } from 'vitest';
-import { connection, decodeCursor, encodeCursor, MAX_PAGE_SIZE, newestFirstPage, pageOf, pageSize } from '../../kit/src/graphql/pagination.js';
+import {
+  connection,
+  decodeCursor,
+  encodeCursor,
+  MAX_PAGE_SIZE,
+  newestFirstPage,
+  pageOf,
+  pageSize,
+} from '../../kit/src/graphql/pagination.js';
 
 function thrown(run: () => unknown): GraphQLError {
   try {
@@ -41,8 +49,14 @@ describe('cursors', () => {
     ['a non-date before the separator', Buffer.from('yesterday|5f0c8b52-6a3e-4c1e-9d7a-2b8f1e4c6a90').toString('base64url')],
     ['the earliest JavaScript date', Buffer.from('-271821-04-20T00:00:00.000Z|5f0c8b52-6a3e-4c1e-9d7a-2b8f1e4c6a90').toString('base64url')],
     ['the latest JavaScript date', Buffer.from('+275760-09-13T00:00:00.000Z|5f0c8b52-6a3e-4c1e-9d7a-2b8f1e4c6a90').toString('base64url')],
-    ['a date before any row could exist', Buffer.from('0000-01-01T00:00:00.000Z|5f0c8b52-6a3e-4c1e-9d7a-2b8f1e4c6a90').toString('base64url')],
-    ['a day the calendar does not have', Buffer.from('2026-02-30T00:00:00.000Z|5f0c8b52-6a3e-4c1e-9d7a-2b8f1e4c6a90').toString('base64url')],
+    [
+      'a date before any row could exist',
+      Buffer.from('0000-01-01T00:00:00.000Z|5f0c8b52-6a3e-4c1e-9d7a-2b8f1e4c6a90').toString('base64url'),
+    ],
+    [
+      'a day the calendar does not have',
+      Buffer.from('2026-02-30T00:00:00.000Z|5f0c8b52-6a3e-4c1e-9d7a-2b8f1e4c6a90').toString('base64url'),
+    ],
     ['a date in another notation', Buffer.from('Mon, 07 Dec 2026 10:00:00 GMT|5f0c8b52-6a3e-4c1e-9d7a-2b8f1e4c6a90').toString('base64url')],
     ['a third part after the id', Buffer.from('2026-01-01T00:00:00.000Z|5f0c8b52-6a3e-4c1e-9d7a-2b8f1e4c6a90|x').toString('base64url')],
   ])('refuses a forged cursor (%s) with BAD_USER_INPUT', (_label, cursor) => {

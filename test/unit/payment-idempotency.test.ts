@@ -6,15 +6,21 @@ describe('the hash an idempotency key is bound to', () => {
   const orderId = '6f1c1f8e-2a57-4a52-9f0e-0d7c1a2b3c4d';
 
   it('is the same for the same parameters in any key order', () => {
-    expect(requestHash('payOrder', { orderId, cardToken: 'tok_success' })).toBe(requestHash('payOrder', { cardToken: 'tok_success', orderId }));
-    expect(requestHash('payOrder', { orderId, card: { token: 't', brand: 'x' } })).toBe(requestHash('payOrder', { card: { brand: 'x', token: 't' }, orderId }));
+    expect(requestHash('payOrder', { orderId, cardToken: 'tok_success' })).toBe(
+      requestHash('payOrder', { cardToken: 'tok_success', orderId }),
+    );
+    expect(requestHash('payOrder', { orderId, card: { token: 't', brand: 'x' } })).toBe(
+      requestHash('payOrder', { card: { brand: 'x', token: 't' }, orderId }),
+    );
   });
 
   it('treats a parameter left out and one given as null alike', () => {
     expect(requestHash('refundPayment', { paymentId: orderId, amount: undefined, reason: 'r' })).toBe(
       requestHash('refundPayment', { paymentId: orderId, amount: null, reason: 'r' }),
     );
-    expect(requestHash('refundPayment', { paymentId: orderId, reason: 'r' })).toBe(requestHash('refundPayment', { paymentId: orderId, amount: null, reason: 'r' }));
+    expect(requestHash('refundPayment', { paymentId: orderId, reason: 'r' })).toBe(
+      requestHash('refundPayment', { paymentId: orderId, amount: null, reason: 'r' }),
+    );
   });
 
   it('differs when any parameter differs, including its type', () => {

@@ -21,7 +21,14 @@ afterAll(async () => {
   await database?.close();
 });
 
-const card = (cardToken: string, amount = 11_000): ChargeRequest => ({ reference: randomUUID(), paymentId: randomUUID(), method: 'CARD', amount, currency: 'BRL', cardToken });
+const card = (cardToken: string, amount = 11_000): ChargeRequest => ({
+  reference: randomUUID(),
+  paymentId: randomUUID(),
+  method: 'CARD',
+  amount,
+  currency: 'BRL',
+  cardToken,
+});
 const rowsFor = (reference: string) => database.client.sandboxProviderTransaction.findMany({ where: { reference } });
 
 /** CRC16-CCITT (0x1021, initial 0xFFFF) as BR Codes carry it. */
@@ -81,7 +88,13 @@ describe('the sandbox’s test card tokens', () => {
 });
 
 describe('Pix in the sandbox', () => {
-  const pix = (amount = 12_345): ChargeRequest => ({ reference: randomUUID(), paymentId: randomUUID(), method: 'PIX', amount, currency: 'BRL' });
+  const pix = (amount = 12_345): ChargeRequest => ({
+    reference: randomUUID(),
+    paymentId: randomUUID(),
+    method: 'PIX',
+    amount,
+    currency: 'BRL',
+  });
 
   it('answers with a BR Code copy-and-paste string and waits for the payer', async () => {
     const request = pix();
@@ -150,7 +163,15 @@ describe('sandbox refunds', () => {
   });
 
   it('refuse a charge that was never captured', async () => {
-    expect(await sandbox.refund({ reference: randomUUID(), paymentId: randomUUID(), chargeReference: 'sbx_ch_nothing', amount: 1, currency: 'BRL' })).toMatchObject({ status: 'REFUSED' });
+    expect(
+      await sandbox.refund({
+        reference: randomUUID(),
+        paymentId: randomUUID(),
+        chargeReference: 'sbx_ch_nothing',
+        amount: 1,
+        currency: 'BRL',
+      }),
+    ).toMatchObject({ status: 'REFUSED' });
   });
 });
 
@@ -163,11 +184,21 @@ describe('the sandbox’s transaction list', () => {
     await sandbox.charge(declined);
     const waiting = { reference: randomUUID(), paymentId: randomUUID(), method: 'PIX' as const, amount: 700, currency: 'BRL' };
     await sandbox.charge(waiting);
-    const refund = { reference: randomUUID(), paymentId: ok.paymentId, chargeReference: answer.providerReference, amount: 1_000, currency: 'BRL' };
+    const refund = {
+      reference: randomUUID(),
+      paymentId: ok.paymentId,
+      chargeReference: answer.providerReference,
+      amount: 1_000,
+      currency: 'BRL',
+    };
     await sandbox.refund(refund);
     await sandbox.refund({ ...refund, reference: randomUUID(), amount: 9_999 });
     const listed = await sandbox.listTransactions(from, new Date(Date.now() + 1_000));
-    const mine = listed.filter((transaction) => [ok.reference, declined.reference, waiting.reference, refund.reference].includes(transaction.reference) || transaction.paymentId === ok.paymentId);
+    const mine = listed.filter(
+      (transaction) =>
+        [ok.reference, declined.reference, waiting.reference, refund.reference].includes(transaction.reference) ||
+        transaction.paymentId === ok.paymentId,
+    );
     expect(mine.map(({ kind, amount, paymentId }) => ({ kind, amount, paymentId }))).toEqual([
       { kind: 'CAPTURE', amount: 5_000, paymentId: ok.paymentId },
       { kind: 'REFUND', amount: 1_000, paymentId: ok.paymentId },

@@ -36,7 +36,11 @@ describe('the public URL', () => {
   });
 
   it('can still be overridden for one kind of link', () => {
-    const settings = parseAnalyticsSettings({ ...databases, PUBLIC_URL: 'https://api.gasrapido.example', ANALYTICS_PUBLIC_URL: 'https://reports.gasrapido.example/' });
+    const settings = parseAnalyticsSettings({
+      ...databases,
+      PUBLIC_URL: 'https://api.gasrapido.example',
+      ANALYTICS_PUBLIC_URL: 'https://reports.gasrapido.example/',
+    });
     expect(settings.reports.publicUrl).toBe('https://reports.gasrapido.example');
   });
 });

@@ -23,13 +23,19 @@ describe('startScheduledJobs', () => {
     let overlapped = false;
     let runs = 0;
     const jobs = startScheduledJobs(
-      [{ name: 'slow', intervalMs: 5, run: async () => {
-        running += 1;
-        if (running > 1) overlapped = true;
-        await sleep(20);
-        running -= 1;
-        runs += 1;
-      } }],
+      [
+        {
+          name: 'slow',
+          intervalMs: 5,
+          run: async () => {
+            running += 1;
+            if (running > 1) overlapped = true;
+            await sleep(20);
+            running -= 1;
+            runs += 1;
+          },
+        },
+      ],
       logger,
     );
     await sleep(150);
@@ -41,10 +47,19 @@ describe('startScheduledJobs', () => {
   it('logs a failed run and keeps the schedule', async () => {
     const { lines, logger } = capturingLogger();
     let attempts = 0;
-    const jobs = startScheduledJobs([{ name: 'flaky', intervalMs: 5, run: async () => {
-      attempts += 1;
-      if (attempts === 1) throw new Error('database away');
-    } }], logger);
+    const jobs = startScheduledJobs(
+      [
+        {
+          name: 'flaky',
+          intervalMs: 5,
+          run: async () => {
+            attempts += 1;
+            if (attempts === 1) throw new Error('database away');
+          },
+        },
+      ],
+      logger,
+    );
     await sleep(80);
     await jobs.stop();
     expect(attempts).toBeGreaterThanOrEqual(2);
@@ -55,11 +70,20 @@ describe('startScheduledJobs', () => {
     const { logger } = capturingLogger();
     let finished = 0;
     let started = 0;
-    const jobs = startScheduledJobs([{ name: 'long', intervalMs: 1, run: async () => {
-      started += 1;
-      await sleep(40);
-      finished += 1;
-    } }], logger);
+    const jobs = startScheduledJobs(
+      [
+        {
+          name: 'long',
+          intervalMs: 1,
+          run: async () => {
+            started += 1;
+            await sleep(40);
+            finished += 1;
+          },
+        },
+      ],
+      logger,
+    );
     await sleep(15);
     await jobs.stop();
     expect(finished).toBe(started);

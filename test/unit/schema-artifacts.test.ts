@@ -11,7 +11,10 @@ let root: string;
 beforeEach(() => {
   root = mkdtempSync(join(tmpdir(), 'schema-artifacts-'));
   for (const path of ['rover.yaml', 'subgraphs', 'schema']) {
-    cpSync(join(projectRoot, path), join(root, path), { recursive: true, filter: (source) => !/\/(src|generated)(\/|$)/.test(source.slice(projectRoot.length)) });
+    cpSync(join(projectRoot, path), join(root, path), {
+      recursive: true,
+      filter: (source) => !/\/(src|generated)(\/|$)/.test(source.slice(projectRoot.length)),
+    });
   }
 });
 afterEach(() => rmSync(root, { recursive: true, force: true }));
@@ -29,7 +32,10 @@ describe('the committed schemas', () => {
 
   it('are reported stale when a subgraph changed and nobody recomposed', () => {
     const products = join(root, 'subgraphs/products/schema.graphql');
-    writeFileSync(products, readFileSync(products, 'utf8').replace('  updatedAt: DateTime!', '  updatedAt: DateTime!\n  archivedAt: DateTime'));
+    writeFileSync(
+      products,
+      readFileSync(products, 'utf8').replace('  updatedAt: DateTime!', '  updatedAt: DateTime!\n  archivedAt: DateTime'),
+    );
     expect(staleArtifacts(root, composeSchemas(root))).toEqual([SchemaArtifact.supergraph, SchemaArtifact.api]);
   });
 
@@ -54,7 +60,9 @@ describe('the API schema', () => {
   });
 
   it('declares DateTime with its specification', () => {
-    expect(buildSchema(api).getType('DateTime')).toMatchObject({ specifiedByURL: 'https://datatracker.ietf.org/doc/html/rfc3339#section-5.6' });
+    expect(buildSchema(api).getType('DateTime')).toMatchObject({
+      specifiedByURL: 'https://datatracker.ietf.org/doc/html/rfc3339#section-5.6',
+    });
   });
 
   it('prints the same text every time', () => {

@@ -4,7 +4,11 @@ import { parseGatewaySettings } from '../../gateway/src/config.js';
 import { parseAccountsSettings } from '../../subgraphs/accounts/src/config.js';
 
 const accountsBase = { ACCOUNTS_DATABASE_URL: 'postgresql://localhost/accounts' };
-const productionSecrets = { GATEWAY_SHARED_SECRET: 'Zq4uN1xR8vKb2Tj7Wm5Lc9Hs3Ey6Pd0G', SIGNING_KEY_ENCRYPTION_SECRET: 'p7Gk2Vw9Qx4Rz1Nm8Jt5Lb3Hc6Fy0DsA', KAFKA_BROKERS: 'kafka:9092' };
+const productionSecrets = {
+  GATEWAY_SHARED_SECRET: 'Zq4uN1xR8vKb2Tj7Wm5Lc9Hs3Ey6Pd0G',
+  SIGNING_KEY_ENCRYPTION_SECRET: 'p7Gk2Vw9Qx4Rz1Nm8Jt5Lb3Hc6Fy0DsA',
+  KAFKA_BROKERS: 'kafka:9092',
+};
 
 describe('accounts settings', () => {
   it('refuses a key activation delay that does not exceed the verifiers’ JWKS refresh interval', () => {
@@ -31,7 +35,12 @@ describe('gateway settings', () => {
   it('turn Sandbox and introspection off in production unless configured on', () => {
     const production = parseGatewaySettings({ NODE_ENV: 'production', ...productionSecrets });
     expect([production.introspection, production.landingPage]).toEqual([false, false]);
-    const enabled = parseGatewaySettings({ NODE_ENV: 'production', ...productionSecrets, GATEWAY_INTROSPECTION: 'true', GATEWAY_LANDING_PAGE: 'yes' });
+    const enabled = parseGatewaySettings({
+      NODE_ENV: 'production',
+      ...productionSecrets,
+      GATEWAY_INTROSPECTION: 'true',
+      GATEWAY_LANDING_PAGE: 'yes',
+    });
     expect([enabled.introspection, enabled.landingPage]).toEqual([true, true]);
     const development = parseGatewaySettings({});
     expect([development.introspection, development.landingPage]).toEqual([true, true]);

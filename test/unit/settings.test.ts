@@ -23,7 +23,9 @@ const settings = defineSettings({
   signingSecret: setting('SERVICE_SIGNING_SECRET', env.secret(DEV_SECRET), 'Signs links.'),
   retry: {
     baseMs: setting('SERVICE_RETRY_BASE_MS', z.coerce.number().int().min(1).default(50), 'The first wait.'),
-    maxMs: setting('SERVICE_RETRY_MAX_MS', z.coerce.number().int().min(1).optional(), 'The longest wait.', { documentedDefault: 'ten times the base' }),
+    maxMs: setting('SERVICE_RETRY_MAX_MS', z.coerce.number().int().min(1).optional(), 'The longest wait.', {
+      documentedDefault: 'ten times the base',
+    }),
   },
 });
 
@@ -55,24 +57,69 @@ describe('defineSettings', () => {
   });
 
   it('refuses a variable declared twice', () => {
-    expect(() => defineSettings({ a: setting('SAME', env.port(1), 'a'), b: { c: setting('SAME', env.port(2), 'c') } })).toThrow(/SAME is declared twice/);
+    expect(() => defineSettings({ a: setting('SAME', env.port(1), 'a'), b: { c: setting('SAME', env.port(2), 'c') } })).toThrow(
+      /SAME is declared twice/,
+    );
   });
 
   it('documents every variable in declaration order, with its default and production rule', () => {
     expect(settings.document()).toEqual([
-      { variable: 'NODE_ENV', defaultValue: '`development`', description: 'Which environment this is.', productionSecret: false, requiredInProduction: false },
+      {
+        variable: 'NODE_ENV',
+        defaultValue: '`development`',
+        description: 'Which environment this is.',
+        productionSecret: false,
+        requiredInProduction: false,
+      },
       { variable: 'SERVICE_PORT', defaultValue: '`4100`', description: 'The port.', productionSecret: false, requiredInProduction: false },
-      { variable: 'SERVICE_DATABASE_URL', defaultValue: undefined, description: 'The database.', productionSecret: false, requiredInProduction: false },
-      { variable: 'SERVICE_BROKERS', defaultValue: 'empty', description: 'The brokers.', productionSecret: false, requiredInProduction: true },
-      { variable: 'SERVICE_SIGNING_SECRET', defaultValue: 'a development value', description: 'Signs links.', productionSecret: true, requiredInProduction: false },
-      { variable: 'SERVICE_RETRY_BASE_MS', defaultValue: '`50`', description: 'The first wait.', productionSecret: false, requiredInProduction: false },
-      { variable: 'SERVICE_RETRY_MAX_MS', defaultValue: 'ten times the base', description: 'The longest wait.', productionSecret: false, requiredInProduction: false },
+      {
+        variable: 'SERVICE_DATABASE_URL',
+        defaultValue: undefined,
+        description: 'The database.',
+        productionSecret: false,
+        requiredInProduction: false,
+      },
+      {
+        variable: 'SERVICE_BROKERS',
+        defaultValue: 'empty',
+        description: 'The brokers.',
+        productionSecret: false,
+        requiredInProduction: true,
+      },
+      {
+        variable: 'SERVICE_SIGNING_SECRET',
+        defaultValue: 'a development value',
+        description: 'Signs links.',
+        productionSecret: true,
+        requiredInProduction: false,
+      },
+      {
+        variable: 'SERVICE_RETRY_BASE_MS',
+        defaultValue: '`50`',
+        description: 'The first wait.',
+        productionSecret: false,
+        requiredInProduction: false,
+      },
+      {
+        variable: 'SERVICE_RETRY_MAX_MS',
+        defaultValue: 'ten times the base',
+        description: 'The longest wait.',
+        productionSecret: false,
+        requiredInProduction: false,
+      },
     ]);
   });
 
   it('documents the default as declared, before a transform', () => {
     const rate = defineSettings({
-      rate: setting('RATE', z.string().default('0.10').transform((text) => Math.round(Number(text) * 10_000)), 'A rate.'),
+      rate: setting(
+        'RATE',
+        z
+          .string()
+          .default('0.10')
+          .transform((text) => Math.round(Number(text) * 10_000)),
+        'A rate.',
+      ),
     });
     expect(rate.parse({}).rate).toBe(1_000);
     expect(rate.document()[0]?.defaultValue).toBe('`0.10`');

@@ -28,33 +28,80 @@ class HandFanout implements EventFanout {
   async stop() {}
 }
 
-const viewer = (userId: string = randomUUID()): Viewer => ({ userId, roles: ['SUPPLIER'], tokenId: randomUUID(), issuedAt: 0, expiresAt: Date.now() / 1000 + 900, mfaAuthenticatedAt: null, verified: true });
+const viewer = (userId: string = randomUUID()): Viewer => ({
+  userId,
+  roles: ['SUPPLIER'],
+  tokenId: randomUUID(),
+  issuedAt: 0,
+  expiresAt: Date.now() / 1000 + 900,
+  mfaAuthenticatedAt: null,
+  verified: true,
+});
 
 function envelope(type: string, data: Record<string, unknown>): EventEnvelope {
-  return createEnvelope({ type, source: 'products', subject: String(data['productId']), schemaVersion: 1, correlationId: 'test-correlation', data });
+  return createEnvelope({
+    type,
+    source: 'products',
+    subject: String(data['productId']),
+    schemaVersion: 1,
+    correlationId: 'test-correlation',
+    data,
+  });
 }
 
 const updated = (productId: string, supplierId: string = randomUUID()) =>
   envelope('product.updated', { productId, supplierId, changed: ['priceAmount'] });
 const inventory = (productId: string, supplierId: string, crossedLowThreshold: boolean) =>
-  envelope('inventory.updated', { productId, supplierId, previousQuantity: 5, stockQuantity: 1, lowStockThreshold: 2, crossedLowThreshold });
+  envelope('inventory.updated', {
+    productId,
+    supplierId,
+    previousQuantity: 5,
+    stockQuantity: 1,
+    lowStockThreshold: 2,
+    crossedLowThreshold,
+  });
 
 function prepared(fieldName: 'productUpdated' | 'inventoryLow', args: Record<string, unknown> = {}): PreparedSubscription {
   const field = subscriptionFields[fieldName]!;
-  return { document: { kind: 'Document' as never, definitions: [] }, fieldName, responseKey: fieldName, field, args, payloadQuery: '', variables: {} };
+  return {
+    document: { kind: 'Document' as never, definitions: [] },
+    fieldName,
+    responseKey: fieldName,
+    field,
+    args,
+    payloadQuery: '',
+    variables: {},
+  };
 }
 
 describe('the subscription registry', () => {
   it('reads each topic its fields need, once', () => {
-    expect(topicsOf(subscriptionFields).sort()).toEqual(['alert.events', 'notification.events', 'order.events', 'payment.events', 'product.events']);
+    expect(topicsOf(subscriptionFields).sort()).toEqual([
+      'alert.events',
+      'notification.events',
+      'order.events',
+      'payment.events',
+      'product.events',
+    ]);
   });
 
   it('alertUpdated tells admins signed in with a second factor about every alert event, and nobody else', () => {
     const field = subscriptionFields['alertUpdated']!;
     const alertId = randomUUID();
     const triggered = createEnvelope({
-      type: 'alert.triggered', source: 'alerts', subject: alertId, schemaVersion: 1, correlationId: 'test-correlation',
-      data: { alertId, ruleId: randomUUID(), ruleName: 'Pagamentos', severity: 'CRITICAL', summary: 's', triggeredAt: new Date().toISOString() },
+      type: 'alert.triggered',
+      source: 'alerts',
+      subject: alertId,
+      schemaVersion: 1,
+      correlationId: 'test-correlation',
+      data: {
+        alertId,
+        ruleId: randomUUID(),
+        ruleName: 'Pagamentos',
+        severity: 'CRITICAL',
+        summary: 's',
+        triggeredAt: new Date().toISOString(),
+      },
     });
     const admin = { ...viewer(), roles: ['ADMIN' as const], mfaAuthenticatedAt: Math.floor(Date.now() / 1000) };
     const passwordOnlyAdmin = { ...admin, mfaAuthenticatedAt: null };
@@ -97,7 +144,15 @@ describe('the subscription registry', () => {
       subject: orderId,
       schemaVersion: 1,
       correlationId: 'c',
-      data: { orderId, customerId: customer.userId, supplierId: supplier.userId, courierId: courier.userId, latitude: -23.5, longitude: -46.6, recordedAt: new Date().toISOString() },
+      data: {
+        orderId,
+        customerId: customer.userId,
+        supplierId: supplier.userId,
+        courierId: courier.userId,
+        latitude: -23.5,
+        longitude: -46.6,
+        recordedAt: new Date().toISOString(),
+      },
     });
     expect(field.filter(moved, { orderId }, customer)).toBe(true);
     expect(field.filter(moved, { orderId: randomUUID() }, customer)).toBe(false);
@@ -131,7 +186,14 @@ describe('the subscription registry', () => {
     const payer = viewer();
     const [orderId, paymentId] = [randomUUID(), randomUUID()];
     const of = (type: string) =>
-      createEnvelope({ type, source: 'payments', subject: orderId, schemaVersion: 1, correlationId: 'c', data: { orderId, paymentId, customerId: payer.userId } });
+      createEnvelope({
+        type,
+        source: 'payments',
+        subject: orderId,
+        schemaVersion: 1,
+        correlationId: 'c',
+        data: { orderId, paymentId, customerId: payer.userId },
+      });
     for (const type of ['payment.processed', 'payment.failed', 'refund.processed']) {
       expect(field.filter(of(type), { orderId }, payer), type).toBe(true);
       expect(field.filter(of(type), {}, viewer()), type).toBe(false);

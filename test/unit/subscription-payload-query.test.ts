@@ -13,11 +13,28 @@ const subscriptionFields = subscriptionRegistry(
 
 // The shape of the supergraph's API schema that the rewriting depends on.
 const schema = buildSchema(/* GraphQL */ `
-  type Money { amount: Int! currency: String! }
-  type User { id: ID! name: String! }
-  type Product { id: ID! name: String! price: Money! supplier: User! stockQuantity: Int! }
-  type Query { product(id: ID!): Product products: [Product!]! }
-  type Mutation { touch: Boolean }
+  type Money {
+    amount: Int!
+    currency: String!
+  }
+  type User {
+    id: ID!
+    name: String!
+  }
+  type Product {
+    id: ID!
+    name: String!
+    price: Money!
+    supplier: User!
+    stockQuantity: Int!
+  }
+  type Query {
+    product(id: ID!): Product
+    products: [Product!]!
+  }
+  type Mutation {
+    touch: Boolean
+  }
   type Subscription {
     productUpdated(productId: ID!): Product!
     inventoryLow: Product!
@@ -107,12 +124,16 @@ describe('prepareSubscription', () => {
   });
 
   it('refuses fields the schema does not have with GRAPHQL_VALIDATION_FAILED', () => {
-    const result = prepareSubscription(schema, subscriptionFields, { query: 'subscription { productUpdated(productId: "x") { id secret } }' });
+    const result = prepareSubscription(schema, subscriptionFields, {
+      query: 'subscription { productUpdated(productId: "x") { id secret } }',
+    });
     expect(refusedCodes(result)).toEqual(['GRAPHQL_VALIDATION_FAILED']);
   });
 
   it('refuses two root fields in one subscription, as the GraphQL rules demand', () => {
-    const result = prepareSubscription(schema, subscriptionFields, { query: 'subscription { inventoryLow { id } productUpdated(productId: "x") { id } }' });
+    const result = prepareSubscription(schema, subscriptionFields, {
+      query: 'subscription { inventoryLow { id } productUpdated(productId: "x") { id } }',
+    });
     expect(refusedCodes(result)).toContain('GRAPHQL_VALIDATION_FAILED');
   });
 
@@ -122,7 +143,9 @@ describe('prepareSubscription', () => {
   });
 
   it('refuses a missing required variable with BAD_USER_INPUT', () => {
-    const result = prepareSubscription(schema, subscriptionFields, { query: 'subscription ($id: ID!) { productUpdated(productId: $id) { id } }' });
+    const result = prepareSubscription(schema, subscriptionFields, {
+      query: 'subscription ($id: ID!) { productUpdated(productId: $id) { id } }',
+    });
     expect(refusedCodes(result)).toEqual(['BAD_USER_INPUT']);
   });
 
@@ -150,7 +173,9 @@ describe('prepareSubscription', () => {
   });
 
   it('refuses a subscription field of the schema that the registry does not serve', () => {
-    expect(refusedCodes(prepareSubscription(schema, subscriptionFields, { query: 'subscription { notServedYet }' }))).toEqual(['BAD_REQUEST']);
+    expect(refusedCodes(prepareSubscription(schema, subscriptionFields, { query: 'subscription { notServedYet }' }))).toEqual([
+      'BAD_REQUEST',
+    ]);
   });
 
   it('sets only `code` in the extensions of a refusal, nothing internal', () => {

@@ -19,7 +19,11 @@ describe('the gateway’s subscription settings', () => {
   it('report every out-of-range value at once', () => {
     let problems: readonly string[] = [];
     try {
-      parseGatewaySettings({ SUBSCRIPTION_INIT_TIMEOUT_MS: '0', SUBSCRIPTION_MAX_PER_CONNECTION: 'many', SUBSCRIPTION_MAX_MESSAGE_BYTES: '10' });
+      parseGatewaySettings({
+        SUBSCRIPTION_INIT_TIMEOUT_MS: '0',
+        SUBSCRIPTION_MAX_PER_CONNECTION: 'many',
+        SUBSCRIPTION_MAX_MESSAGE_BYTES: '10',
+      });
     } catch (error) {
       if (error instanceof ConfigError) problems = error.problems;
     }

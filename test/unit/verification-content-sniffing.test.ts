@@ -93,7 +93,9 @@ describe('the upload inspector', () => {
       },
     });
     const inspector = new UploadInspector('application/pdf', 256);
-    await expect(pipeline(endless, inspector, new Writable({ write: (_c, _e, done) => done() }))).rejects.toBeInstanceOf(UploadTooLargeError);
+    await expect(pipeline(endless, inspector, new Writable({ write: (_c, _e, done) => done() }))).rejects.toBeInstanceOf(
+      UploadTooLargeError,
+    );
     expect(produced).toBeLessThan(20);
   });
 

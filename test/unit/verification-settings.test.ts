@@ -30,12 +30,19 @@ describe('verification settings', () => {
 
   it('points signed URLs at the public gateway address, not at the service itself', () => {
     expect(
-      parseVerificationSettings({ ...base, VERIFICATION_SERVICE_URL: 'http://10.0.0.5:4004', VERIFICATION_PUBLIC_URL: 'https://api.gasrapido.com.br/' }).publicUrl,
+      parseVerificationSettings({
+        ...base,
+        VERIFICATION_SERVICE_URL: 'http://10.0.0.5:4004',
+        VERIFICATION_PUBLIC_URL: 'https://api.gasrapido.com.br/',
+      }).publicUrl,
     ).toBe('https://api.gasrapido.com.br');
   });
 
   it('reads each role’s documents as a list, refusing malformed and repeated types', () => {
-    const settings = parseVerificationSettings({ ...base, VERIFICATION_REQUIRED_DOCUMENTS_COURIER: ' IDENTITY_DOCUMENT , MOTORCYCLE_INSURANCE ' });
+    const settings = parseVerificationSettings({
+      ...base,
+      VERIFICATION_REQUIRED_DOCUMENTS_COURIER: ' IDENTITY_DOCUMENT , MOTORCYCLE_INSURANCE ',
+    });
     expect(settings.requiredDocuments.COURIER).toEqual(['IDENTITY_DOCUMENT', 'MOTORCYCLE_INSURANCE']);
     expect(problemsOf({ VERIFICATION_REQUIRED_DOCUMENTS_SUPPLIER: 'identity document' })).toEqual([
       expect.stringMatching(/^VERIFICATION_REQUIRED_DOCUMENTS_SUPPLIER.*upper-case codes/),
@@ -74,6 +81,8 @@ describe('verification settings', () => {
   });
 
   it('needs a real signing secret in production', () => {
-    expect(problemsOf({ NODE_ENV: 'production' })).toContain('VERIFICATION_UPLOAD_SIGNING_SECRET: must be set when NODE_ENV=production (not set)');
+    expect(problemsOf({ NODE_ENV: 'production' })).toContain(
+      'VERIFICATION_UPLOAD_SIGNING_SECRET: must be set when NODE_ENV=production (not set)',
+    );
   });
 });

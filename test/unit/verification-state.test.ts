@@ -23,7 +23,9 @@ describe('a verification request’s state', () => {
   });
 
   it('ignores documents of types the role no longer requires', () => {
-    expect(settleRequest(['IDENTITY_DOCUMENT'], [doc('IDENTITY_DOCUMENT', 'APPROVED'), doc('PROOF_OF_ADDRESS', 'REJECTED')])).toBe('APPROVED');
+    expect(settleRequest(['IDENTITY_DOCUMENT'], [doc('IDENTITY_DOCUMENT', 'APPROVED'), doc('PROOF_OF_ADDRESS', 'REJECTED')])).toBe(
+      'APPROVED',
+    );
   });
 
   it('keeps the first decision time while the decision stands, and drops it when the request reopens', () => {

@@ -1,13 +1,6 @@
 import { GraphQLError } from 'graphql';
 import { describe, expect, it } from 'vitest';
-import {
-  hasRole,
-  requireRecentMfa,
-  requireRole,
-  requireSelfOrAdmin,
-  requireVerified,
-  type Viewer,
-} from '../../kit/src/auth/viewer.js';
+import { hasRole, requireRecentMfa, requireRole, requireSelfOrAdmin, requireVerified, type Viewer } from '../../kit/src/auth/viewer.js';
 
 const NOW_MS = 1_800_000_000_000;
 const nowSeconds = NOW_MS / 1000;

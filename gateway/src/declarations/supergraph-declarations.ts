@@ -173,7 +173,9 @@ function readLive(fieldName: string, args: Arguments, api: GraphQLSchema, proble
     const found = queryFieldProblem(api, queryField, queryArgument);
     if (found.problem !== undefined) problems.push(`${at}: load ${found.problem}`);
     else if (getNamedType(found.field.type).name !== getNamedType(subscriptionField.type).name) {
-      problems.push(`${at}: Query.${queryField} returns ${getNamedType(found.field.type).name}, not ${getNamedType(subscriptionField.type).name}`);
+      problems.push(
+        `${at}: Query.${queryField} returns ${getNamedType(found.field.type).name}, not ${getNamedType(subscriptionField.type).name}`,
+      );
     }
     entity = { queryField, queryArgument, idPath };
   }
@@ -234,7 +236,9 @@ function queryFieldProblem(api: GraphQLSchema, queryField: string, queryArgument
   const field = api.getQueryType()?.getFields()[queryField];
   if (field === undefined) return { problem: `names Query.${queryField}, which the API schema does not have` };
   if (!field.args.some((argument) => argument.name === queryArgument)) {
-    return { problem: `names argument ${queryArgument} of Query.${queryField}, which has only (${field.args.map((a) => a.name).join(', ')})` };
+    return {
+      problem: `names argument ${queryArgument} of Query.${queryField}, which has only (${field.args.map((a) => a.name).join(', ')})`,
+    };
   }
   return { field };
 }
@@ -257,11 +261,14 @@ function readRoute(args: Arguments, subgraphUrls: ReadonlyMap<string, string>, p
   const at = `@forward ${method ?? '?'} ${path ?? '?'}`;
   const before = problems.length;
   if (method === undefined || !methods.has(method)) problems.push(`${at}: method must be one of ${[...methods].join(', ')}`);
-  if (path === undefined || !path.startsWith('/') || path === '/' || path === '/graphql') problems.push(`${at}: path must start with / and not be a GraphQL path`);
+  if (path === undefined || !path.startsWith('/') || path === '/' || path === '/graphql')
+    problems.push(`${at}: path must start with / and not be a GraphQL path`);
   if (subgraph === undefined || !subgraphUrls.has(subgraph)) problems.push(`${at}: subgraph "${subgraph ?? ''}" is not in the supergraph`);
   const timeoutMs = args['timeoutMs'];
-  if (typeof timeoutMs !== 'number' || !Number.isInteger(timeoutMs) || timeoutMs <= 0) problems.push(`${at}: timeoutMs must be a positive integer`);
-  if (problems.length > before || method === undefined || path === undefined || subgraph === undefined || typeof timeoutMs !== 'number') return undefined;
+  if (typeof timeoutMs !== 'number' || !Number.isInteger(timeoutMs) || timeoutMs <= 0)
+    problems.push(`${at}: timeoutMs must be a positive integer`);
+  if (problems.length > before || method === undefined || path === undefined || subgraph === undefined || typeof timeoutMs !== 'number')
+    return undefined;
   return {
     subgraph,
     method: method === 'GET' ? 'GET' : method === 'POST' ? 'POST' : 'PUT',

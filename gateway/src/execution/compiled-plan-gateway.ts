@@ -18,7 +18,11 @@ export interface CompiledPlanGatewayConfig {
  */
 export class CompiledPlanGateway extends ApolloGateway {
   private readonly federated: FederatedExecutor;
-  private stockExecutor: ReturnType<ApolloGateway['load']> extends Promise<infer Loaded> ? Loaded extends { executor: infer E } ? E : never : never;
+  private stockExecutor: ReturnType<ApolloGateway['load']> extends Promise<infer Loaded>
+    ? Loaded extends { executor: infer E }
+      ? E
+      : never
+    : never;
 
   constructor(config: CompiledPlanGatewayConfig) {
     const services = new Map<string, GraphQLDataSource>();

@@ -151,7 +151,8 @@ function applyAtPath(
   }
   const element = path[index]!;
   if (element.startsWith(fragmentPrefix)) {
-    if (conditions.holds(object, element.slice(fragmentPrefix.length), true)) applyAtPath(conditions, path, index + 1, end, object, rewrite);
+    if (conditions.holds(object, element.slice(fragmentPrefix.length), true))
+      applyAtPath(conditions, path, index + 1, end, object, rewrite);
   } else {
     applyAtPath(conditions, path, index + 1, end, hasOwnValue(object, element), rewrite);
   }

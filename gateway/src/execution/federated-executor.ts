@@ -157,7 +157,9 @@ async function execute(
     );
   }
   try {
-    const { data, errors: shapingErrors } = inSpan(SpanName.POST_PROCESSING, undefined, () => shaper.shape(fetched, requestContext.request.variables));
+    const { data, errors: shapingErrors } = inSpan(SpanName.POST_PROCESSING, undefined, () =>
+      shaper.shape(fetched, requestContext.request.variables),
+    );
     // A deliberate divergence from stock @apollo/gateway, which reports these only in
     // extensions.valueCompletion (and drops them when a subgraph also reported errors): a
     // value a subgraph broke its schema with is nulled, up to the nearest nullable parent,

@@ -57,7 +57,9 @@ export async function executePlanNode(execution: PlanExecution, node: PlanNode, 
       }
       return;
     case 'Condition': {
-      const branch = evaluateCondition(node, execution.variableDefinitions, execution.requestContext.request.variables) ? node.ifClause : node.elseClause;
+      const branch = evaluateCondition(node, execution.variableDefinitions, execution.requestContext.request.variables)
+        ? node.ifClause
+        : node.elseClause;
       if (branch !== undefined) await executePlanNode(execution, branch, cursor);
       return;
     }
@@ -108,7 +110,8 @@ async function executeFetch(execution: PlanExecution, fetch: FetchNode, cursor: 
   if (!data) return;
   const received = data['_entities'];
   if (!Array.isArray(received)) throw new Error('Expected "data._entities" in response to be an array');
-  if (received.length !== representations.length) throw new Error(`Expected "data._entities" to contain ${representations.length} elements`);
+  if (received.length !== representations.length)
+    throw new Error(`Expected "data._entities" to contain ${representations.length} elements`);
   for (let index = 0; index < representedEntities.length; index += 1) {
     const entity = representedEntities[index]!;
     const answer = received[index] as Record<string, unknown> | null;

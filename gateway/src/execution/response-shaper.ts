@@ -195,12 +195,15 @@ class ShapingRun {
   private holds(condition: Condition): boolean {
     if ('value' in condition) return condition.value;
     const value = this.variables[condition.variable];
-    if (typeof value !== 'boolean') throw new Error(`Unexpected value ${String(value)} for variable $${condition.variable} of ${condition.directive}`);
+    if (typeof value !== 'boolean')
+      throw new Error(`Unexpected value ${String(value)} for variable $${condition.variable} of ${condition.directive}`);
     return value;
   }
 
   private skipped(selection: SelectionShape): boolean {
-    return (selection.skip !== undefined && this.holds(selection.skip)) || (selection.include !== undefined && !this.holds(selection.include));
+    return (
+      (selection.skip !== undefined && this.holds(selection.skip)) || (selection.include !== undefined && !this.holds(selection.include))
+    );
   }
 
   /** Fills `output` from `input`; true when a non-null violation must null the enclosing object. */
@@ -233,7 +236,9 @@ class ShapingRun {
         const condition = selection.typeCondition;
         const applies =
           condition === undefined ||
-          (typename ? this.facts.typeNames.has(typename as string) && condition.appliesTo.has(typename as string) : condition.appliesTo.has(parentType));
+          (typename
+            ? this.facts.typeNames.has(typename as string) && condition.appliesTo.has(typename as string)
+            : condition.appliesTo.has(parentType));
         if (applies && this.apply(input, selection.children, output, condition?.name ?? parentType)) return true;
       }
     }
@@ -241,7 +246,13 @@ class ShapingRun {
   }
 
   /** The merged value of one position; reports through `invalid` and `hasErrors`. */
-  private update(outputValue: unknown, type: TypeShape, inputValue: unknown, children: SelectionShape[] | undefined, parentType: string): unknown {
+  private update(
+    outputValue: unknown,
+    type: TypeShape,
+    inputValue: unknown,
+    children: SelectionShape[] | undefined,
+    parentType: string,
+  ): unknown {
     this.invalid = false;
     this.hasErrors = false;
     if (outputValue === null || (outputValue !== undefined && children === undefined)) return outputValue;
@@ -261,8 +272,10 @@ class ShapingRun {
     }
     if (inputValue === null) return null;
     if (type.kind === 'list') {
-      if (!Array.isArray(inputValue)) throw new Error(`Invalid non-list value ${String(inputValue)} returned by subgraph for list type ${type.text}`);
-      if (outputValue !== undefined && !Array.isArray(outputValue)) throw new Error(`Invalid non-list value ${String(outputValue)} returned by subgraph for list type ${type.text}`);
+      if (!Array.isArray(inputValue))
+        throw new Error(`Invalid non-list value ${String(inputValue)} returned by subgraph for list type ${type.text}`);
+      if (outputValue !== undefined && !Array.isArray(outputValue))
+        throw new Error(`Invalid non-list value ${String(outputValue)} returned by subgraph for list type ${type.text}`);
       const previous = outputValue as unknown[] | undefined;
       if (previous !== undefined && previous.length !== inputValue.length) {
         throw new Error(`[${String(inputValue)}].length (${inputValue.length}) !== [${String(previous)}].length (${previous.length})`);
@@ -283,7 +296,8 @@ class ShapingRun {
     }
     if (type.kind === 'composite') {
       if (children === undefined) throw new Error(`Invalid empty selection set for composite type ${type.text}`);
-      if (typeof inputValue !== 'object') throw new Error(`Invalid non-object value ${String(inputValue)} returned by subgraph for composite type ${type.text}`);
+      if (typeof inputValue !== 'object')
+        throw new Error(`Invalid non-object value ${String(inputValue)} returned by subgraph for composite type ${type.text}`);
       if (outputValue !== undefined && typeof outputValue !== 'object') {
         throw new Error(`Invalid non-object value ${String(inputValue)} returned by subgraph for composite type ${type.text}`);
       }

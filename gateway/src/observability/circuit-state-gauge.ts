@@ -27,9 +27,11 @@ function circuitMetrics(registry: Registry) {
  * gateway's `circuitStates()`. Returns the function that stops it.
  */
 export function observeCircuitStates(metrics: ServiceMetrics, circuitStates: () => Readonly<Record<string, CircuitStateName>>): () => void {
-  return metrics.group(circuitMetrics).state.observe(() =>
-    Object.entries(circuitStates()).map(([subgraph, state]) => ({ labels: { subgraph }, value: circuitStateValue[state] })),
-  );
+  return metrics
+    .group(circuitMetrics)
+    .state.observe(() =>
+      Object.entries(circuitStates()).map(([subgraph, state]) => ({ labels: { subgraph }, value: circuitStateValue[state] })),
+    );
 }
 
 /** Counts one transition; call it from the circuit breaker's onTransition callback. */

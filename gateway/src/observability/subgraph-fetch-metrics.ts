@@ -54,7 +54,12 @@ export function measureSubgraphTransport(transport: SubgraphTransport, metrics: 
       const seconds = () => (performance.now() - startedAt) / 1000;
       try {
         const response = await transport.post(url, headers, body);
-        recordSubgraphFetch(metrics, subgraph, seconds(), response.status >= 500 ? 'http_5xx' : response.status >= 400 ? 'http_4xx' : undefined);
+        recordSubgraphFetch(
+          metrics,
+          subgraph,
+          seconds(),
+          response.status >= 500 ? 'http_5xx' : response.status >= 400 ? 'http_4xx' : undefined,
+        );
         return response;
       } catch (error) {
         recordSubgraphFetch(metrics, subgraph, seconds(), failureOf(error));

@@ -70,7 +70,10 @@ export class FrontDoor {
       };
     }
     if (batch && operations.length > maxBatchSize) {
-      return { code: ErrorCode.BAD_REQUEST, message: `A batch may hold at most ${maxBatchSize} operations; this one holds ${operations.length}.` };
+      return {
+        code: ErrorCode.BAD_REQUEST,
+        message: `A batch may hold at most ${maxBatchSize} operations; this one holds ${operations.length}.`,
+      };
     }
     for (const operation of operations) {
       const { safelist } = this.options;

@@ -1,4 +1,10 @@
-import { ApolloServer, type ApolloServerOptions, type ContextThunk, type HTTPGraphQLRequest, type HTTPGraphQLResponse } from '@apollo/server';
+import {
+  ApolloServer,
+  type ApolloServerOptions,
+  type ContextThunk,
+  type HTTPGraphQLRequest,
+  type HTTPGraphQLResponse,
+} from '@apollo/server';
 import { graphQLMediaTypeFor } from '#kit';
 import type { GatewayContext } from '../gateway-context.js';
 import type { FrontDoor } from './front-door.js';

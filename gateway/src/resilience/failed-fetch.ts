@@ -21,7 +21,11 @@ export interface FetchFailure {
  */
 export function failedFetch(request: { query?: string; variables?: Record<string, unknown> }, failure: FetchFailure): SubgraphResponse {
   const extensions = { ...failure.extensions, code: failure.code };
-  const error = (path?: Array<string | number>): GraphQLFormattedError => ({ message: failure.message, ...(path ? { path } : {}), extensions });
+  const error = (path?: Array<string | number>): GraphQLFormattedError => ({
+    message: failure.message,
+    ...(path ? { path } : {}),
+    extensions,
+  });
   const representations = request.variables?.['representations'];
   if (Array.isArray(representations)) return { errors: representations.map((_, index) => error(['_entities', index])) };
   const keys = request.query === undefined ? [] : rootResponseKeys(request.query);

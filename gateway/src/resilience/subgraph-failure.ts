@@ -47,7 +47,8 @@ export function classifySubgraphFailure(error: unknown): SubgraphFailure | undef
   if (error instanceof GraphQLError && error.originalError === undefined) return undefined;
   for (let current: unknown = error, depth = 0; current instanceof Error && depth < 5; depth += 1) {
     const code = (current as { code?: unknown }).code;
-    if (current.name === 'TimeoutError' || (typeof code === 'string' && timeoutCodes.has(code))) return { kind: 'timeout', retryable: false };
+    if (current.name === 'TimeoutError' || (typeof code === 'string' && timeoutCodes.has(code)))
+      return { kind: 'timeout', retryable: false };
     if (typeof code === 'string' && transportCodes.has(code)) return { kind: 'unreachable', retryable: true };
     current = (current as { cause?: unknown }).cause;
   }

@@ -63,13 +63,20 @@ export function payloadLoader(
             ),
           ),
         );
-        if (shared.body.kind === 'single' && shared.body.singleResult.errors === undefined && shared.body.singleResult.data?.[subscription.responseKey]) {
+        if (
+          shared.body.kind === 'single' &&
+          shared.body.singleResult.errors === undefined &&
+          shared.body.singleResult.data?.[subscription.responseKey]
+        ) {
           return { data: shared.body.singleResult.data };
         }
       }
       const contextValue = subscriberContext(subscriber, correlationId, logger());
       response = await limit(() =>
-        server.executeOperation<Record<string, unknown>>({ query: subscription.payloadQuery, variables: variables(entityId) }, { contextValue }),
+        server.executeOperation<Record<string, unknown>>(
+          { query: subscription.payloadQuery, variables: variables(entityId) },
+          { contextValue },
+        ),
       );
     } catch (error) {
       logger().error({ err: error, field: subscription.fieldName }, 'subscription payload failed to load');
@@ -84,7 +91,10 @@ export function payloadLoader(
       return null;
     }
     // The field is non-null in the Subscription type, so a failed load nulls the whole result.
-    logger().warn({ field: subscription.fieldName, entityId, codes: errors.map((error) => error.extensions?.['code']) }, 'subscription payload failed');
+    logger().warn(
+      { field: subscription.fieldName, entityId, codes: errors.map((error) => error.extensions?.['code']) },
+      'subscription payload failed',
+    );
     return failed(errors);
   };
 }

@@ -75,7 +75,9 @@ export function prepareSubscription(
   }
   const operation = getOperationAST(document, request.operationName ?? undefined);
   if (!operation) {
-    return refused(refusal(ErrorCode.BAD_REQUEST, 'Name the operation to run with operationName; the document has several or none by that name.'));
+    return refused(
+      refusal(ErrorCode.BAD_REQUEST, 'Name the operation to run with operationName; the document has several or none by that name.'),
+    );
   }
   if (operation.operation !== OperationTypeNode.SUBSCRIPTION) {
     return refused(
@@ -192,7 +194,11 @@ function collectRootFields(selections: readonly SelectionNode[], fragments: Read
     if ((selection.directives?.length ?? 0) > 0) {
       return {
         ok: false,
-        error: refusal(ErrorCode.GRAPHQL_VALIDATION_FAILED, 'A subscription’s root field may not carry directives such as @skip or @include, nor sit in a fragment that does.', [selection]),
+        error: refusal(
+          ErrorCode.GRAPHQL_VALIDATION_FAILED,
+          'A subscription’s root field may not carry directives such as @skip or @include, nor sit in a fragment that does.',
+          [selection],
+        ),
       };
     }
     if (selection.kind === Kind.FIELD) fields.push(selection);

@@ -71,7 +71,8 @@ type PathReader = (data: unknown) => unknown;
 
 function pathReader(path: string): PathReader {
   const [first = '', ...rest] = path.split('.');
-  const step = (value: unknown, key: string): unknown => (typeof value === 'object' && value !== null && Object.hasOwn(value, key) ? Reflect.get(value, key) : undefined);
+  const step = (value: unknown, key: string): unknown =>
+    typeof value === 'object' && value !== null && Object.hasOwn(value, key) ? Reflect.get(value, key) : undefined;
   if (rest.length === 0) return (data) => step(data, first);
   return (data) => rest.reduce(step, step(data, first));
 }
@@ -145,7 +146,9 @@ export function compileSubscriptionField(declaration: LiveDeclaration, logger: L
 
 /** Every subscription the gateway serves: one per `@live` field of the supergraph. */
 export function subscriptionRegistry(declarations: ReadonlyMap<string, LiveDeclaration>, logger: Logger): SubscriptionFieldRegistry {
-  return Object.fromEntries([...declarations].map(([fieldName, declaration]) => [fieldName, compileSubscriptionField(declaration, logger)]));
+  return Object.fromEntries(
+    [...declarations].map(([fieldName, declaration]) => [fieldName, compileSubscriptionField(declaration, logger)]),
+  );
 }
 
 /** The topics the registry reads, each once. */

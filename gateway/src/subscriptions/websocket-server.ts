@@ -313,4 +313,3 @@ async function closeClients(clients: readonly WebSocket[], code: number, reason:
     ),
   );
 }
-

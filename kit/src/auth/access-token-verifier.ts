@@ -118,7 +118,10 @@ export function bearerToken(header: string | undefined): string | undefined | nu
  * at `jwksUrl`, cached and refetched at most every `jwksMinRefreshSeconds`.
  */
 export function remoteTokenVerifier(settings: TokenAudience & { jwksUrl: string; jwksMinRefreshSeconds: number }): AccessTokenVerifier {
-  return createAccessTokenVerifier(new RemoteJwks({ url: settings.jwksUrl, minRefreshIntervalMs: settings.jwksMinRefreshSeconds * 1000 }), settings);
+  return createAccessTokenVerifier(
+    new RemoteJwks({ url: settings.jwksUrl, minRefreshIntervalMs: settings.jwksMinRefreshSeconds * 1000 }),
+    settings,
+  );
 }
 
 export interface RevocationPolicy {
@@ -142,7 +145,9 @@ export function refusingRevokedTokens(verifier: AccessTokenVerifier, policy: Rev
     async verify(token) {
       const viewer = await verifier.verify(token);
       if (viewer.expiresAt - viewer.issuedAt > policy.accessTokenTtlSeconds + lifetimeToleranceSeconds) {
-        throw new InvalidTokenError(`lifetime ${viewer.expiresAt - viewer.issuedAt} s exceeds ACCESS_TOKEN_TTL_SECONDS (${policy.accessTokenTtlSeconds})`);
+        throw new InvalidTokenError(
+          `lifetime ${viewer.expiresAt - viewer.issuedAt} s exceeds ACCESS_TOKEN_TTL_SECONDS (${policy.accessTokenTtlSeconds})`,
+        );
       }
       const revocation = policy.revocations.revocationOf(viewer.userId, viewer.accessVersion ?? 0);
       if (revocation !== undefined) throw new RevokedTokenError(revocation);

@@ -43,7 +43,10 @@ export async function startRevocationFeed(options: RevocationFeedOptions): Promi
     const { envelope } = parsed;
     const checked = envelope.schemaVersion === accessRevokedEvent.version ? accessRevokedEvent.data.safeParse(envelope.data) : undefined;
     if (checked === undefined || !checked.success) {
-      logger.error({ eventId: envelope.id, schemaVersion: envelope.schemaVersion }, 'an access revocation could not be read; it is not enforced here');
+      logger.error(
+        { eventId: envelope.id, schemaVersion: envelope.schemaVersion },
+        'an access revocation could not be read; it is not enforced here',
+      );
       return;
     }
     const data: EventData<typeof accessRevokedEvent> = checked.data;

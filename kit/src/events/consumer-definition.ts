@@ -22,7 +22,10 @@ export interface ConsumerDefinition {
   start(runtime: ConsumerRuntime): Promise<EventConsumer>;
 }
 
-export interface EventConsumerSpec<Transaction> extends Omit<EventConsumerOptions<Transaction>, 'bus' | 'logger' | 'telemetry' | 'handlers'> {
+export interface EventConsumerSpec<Transaction> extends Omit<
+  EventConsumerOptions<Transaction>,
+  'bus' | 'logger' | 'telemetry' | 'handlers'
+> {
   /** One handler per event type, each built with `on` from the producer's published contract. */
   handlers(on: On<Transaction>): readonly EventHandler<Transaction>[];
 }

@@ -18,8 +18,7 @@ export interface HandlerContext<Transaction> {
 
 /** What a handler is told about an event whose data fits its contract. */
 export type HandlerAcceptance<Transaction> =
-  | { ok: true; handle(context: HandlerContext<Transaction>): Promise<void> }
-  | { ok: false; reason: string };
+  { ok: true; handle(context: HandlerContext<Transaction>): Promise<void> } | { ok: false; reason: string };
 
 /**
  * One event type a consumer handles: the producer's contract for it, and the
@@ -44,10 +43,14 @@ export function on<Schema extends z.ZodType, Transaction>(
   return {
     definition,
     accept(envelope) {
-      if (envelope.schemaVersion !== definition.version) return { ok: false, reason: `unsupported schema version ${envelope.schemaVersion} of ${envelope.type}` };
+      if (envelope.schemaVersion !== definition.version)
+        return { ok: false, reason: `unsupported schema version ${envelope.schemaVersion} of ${envelope.type}` };
       const checked = definition.data.safeParse(envelope.data);
       if (!checked.success) {
-        return { ok: false, reason: `data invalid for ${envelope.type}: ${checked.error.issues.map((issue) => `${issue.path.join('.')} ${issue.message}`).join('; ')}` };
+        return {
+          ok: false,
+          reason: `data invalid for ${envelope.type}: ${checked.error.issues.map((issue) => `${issue.path.join('.')} ${issue.message}`).join('; ')}`,
+        };
       }
       return { ok: true, handle: (context) => handle(checked.data, context) };
     },
@@ -158,7 +161,12 @@ export async function startEventConsumer<Transaction>(options: EventConsumerOpti
     }
     const accepted = handler.accept(envelope);
     if (!accepted.ok) return deadLetter(message, accepted.reason, 0);
-    const eventLogger = logger.child({ consumer: name, eventId: envelope.id, eventType: envelope.type, correlationId: envelope.correlationId });
+    const eventLogger = logger.child({
+      consumer: name,
+      eventId: envelope.id,
+      eventType: envelope.type,
+      correlationId: envelope.correlationId,
+    });
     for (let attempt = 1; ; attempt += 1) {
       try {
         const outcome = await transactions.run(async (transaction) => {

@@ -17,7 +17,8 @@ export function eventRegistry(contracts: readonly EventContracts[]): EventRegist
   for (const definition of contracts.flatMap((published) => Object.values(published))) {
     const known = byType.get(definition.type);
     // The same definition may be published twice (accounts re-publishes the kit's access revocation).
-    if (known !== undefined && known !== definition) throw new Error(`event type ${definition.type} is defined twice (by ${known.producer} and ${definition.producer})`);
+    if (known !== undefined && known !== definition)
+      throw new Error(`event type ${definition.type} is defined twice (by ${known.producer} and ${definition.producer})`);
     byType.set(definition.type, definition);
   }
   const definitions = [...byType.values()];

@@ -1,11 +1,4 @@
-import {
-  Kafka,
-  Partitioners,
-  logLevel,
-  type Admin,
-  type IHeaders,
-  type Producer,
-} from 'kafkajs';
+import { Kafka, Partitioners, logLevel, type Admin, type IHeaders, type Producer } from 'kafkajs';
 import type { Logger } from '../logger.js';
 import type { EventBus, OutgoingMessage, SubscribeOptions, BusSubscription } from './event-bus.js';
 import { KafkaSubscription, type SubscriptionSettings } from './kafka-subscription.js';
@@ -208,4 +201,3 @@ export class KafkaEventBus implements EventBus {
     return this.admin;
   }
 }
-

@@ -65,7 +65,9 @@ export class KafkaSubscription {
     try {
       await this.consumer.connect();
       // The first metadata request for a missing topic makes the broker create it, and fails: ask again.
-      await retrying(() => this.consumer.subscribe({ topics: [...this.options.topics], fromBeginning: this.options.fromBeginning ?? false }));
+      await retrying(() =>
+        this.consumer.subscribe({ topics: [...this.options.topics], fromBeginning: this.options.fromBeginning ?? false }),
+      );
       await this.run();
       await withTimeout(this.ready.promise, this.settings.subscribeTimeoutMs, `group ${this.options.groupId} was not joined in time`);
     } catch (error) {
@@ -113,7 +115,10 @@ export class KafkaSubscription {
     }
     this.restarts += 1;
     const delay = backoffDelay(this.restarts, 500, 10_000);
-    this.logger?.error({ err: error, groupId: this.options.groupId, retryInMs: delay }, 'event consumer stopped on an error; starting it again');
+    this.logger?.error(
+      { err: error, groupId: this.options.groupId, retryInMs: delay },
+      'event consumer stopped on an error; starting it again',
+    );
     clearTimeout(this.restartTimer);
     this.restartTimer = setTimeout(() => {
       if (this.stopRequested) return;
@@ -133,7 +138,14 @@ export class KafkaSubscription {
     return Number(total);
   }
 
-  private async handleBatch({ batch, resolveOffset, heartbeat, isRunning, isStale, commitOffsetsIfNecessary }: EachBatchPayload): Promise<void> {
+  private async handleBatch({
+    batch,
+    resolveOffset,
+    heartbeat,
+    isRunning,
+    isStale,
+    commitOffsetsIfNecessary,
+  }: EachBatchPayload): Promise<void> {
     const progress = this.progressOf(batch.topic, batch.partition);
     progress.high = max(progress.high, BigInt(batch.highWatermark));
     for (const message of batch.messages) {
@@ -158,7 +170,14 @@ export class KafkaSubscription {
         return true;
       } catch (error) {
         this.logger?.warn(
-          { err: error, groupId: this.options.groupId, topic: message.topic, partition: message.partition, offset: message.offset, attempt },
+          {
+            err: error,
+            groupId: this.options.groupId,
+            topic: message.topic,
+            partition: message.partition,
+            offset: message.offset,
+            attempt,
+          },
           'event handler failed; the message will be delivered again',
         );
       } finally {
@@ -196,7 +215,9 @@ export class KafkaSubscription {
     const holdBack = (!this.options.fromBeginning || this.options.startAt !== undefined) && partitions.length > 0;
     if (holdBack) this.consumer.pause(pausable);
     void this.establishStartWithRetries(generation, Object.keys(assignment))
-      .catch((error: unknown) => this.logger?.warn({ err: error, groupId: this.options.groupId }, 'could not read the start positions of an event consumer'))
+      .catch((error: unknown) =>
+        this.logger?.warn({ err: error, groupId: this.options.groupId }, 'could not read the start positions of an event consumer'),
+      )
       .finally(() => {
         if (generation !== this.generation || this.stopRequested) return;
         try {
@@ -238,12 +259,15 @@ export class KafkaSubscription {
         const key = partitionKey(topic, partition);
         const progress = this.progress.get(key);
         if (progress === undefined) continue; // not ours
-        const offset = committed.find((entry) => entry.topic === topic)?.partitions.find((entry) => entry.partition === partition)?.offset ?? '-1';
+        const offset =
+          committed.find((entry) => entry.topic === topic)?.partitions.find((entry) => entry.partition === partition)?.offset ?? '-1';
         let next = BigInt(offset);
         if (next < 0n) {
           if (this.options.fromBeginning && startAt === undefined) next = BigInt(low);
           else {
-            const fromTime = byTime.find((entry) => entry.topic === topic)?.partitions.find((entry) => entry.partition === partition)?.offset;
+            const fromTime = byTime
+              .find((entry) => entry.topic === topic)
+              ?.partitions.find((entry) => entry.partition === partition)?.offset;
             const start = this.startOffsets.get(key) ?? fromTime ?? high;
             this.startOffsets.set(key, start);
             next = BigInt(start);
@@ -302,7 +326,6 @@ function incomingMessage(topic: string, partition: number, message: KafkaMessage
   };
 }
 
-
 function partitionKey(topic: string, partition: number): string {
   return `${topic}\u0000${partition}`;
 }
@@ -310,4 +333,3 @@ function partitionKey(topic: string, partition: number): string {
 function max(current: bigint | undefined, candidate: bigint): bigint {
   return current === undefined || candidate > current ? candidate : current;
 }
-

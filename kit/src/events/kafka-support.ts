@@ -19,7 +19,6 @@ export function kafkajsLogCreator(logger: Logger | undefined): logCreator {
     };
 }
 
-
 export function connect<Client extends { connect(): Promise<void> }>(client: Client, onFailure: () => void): Promise<Client> {
   return client.connect().then(
     () => client,

@@ -64,8 +64,5 @@ export async function recordEvents(transaction: RawSqlExecutor, events: readonly
     const base = index * 4;
     return `($${base + 1}::uuid, $${base + 2}, $${base + 3}, $${base + 4}::jsonb)`;
   });
-  await transaction.$executeRawUnsafe(
-    `insert into outbox_events (id, topic, key, envelope) values ${rows.join(', ')}`,
-    ...values,
-  );
+  await transaction.$executeRawUnsafe(`insert into outbox_events (id, topic, key, envelope) values ${rows.join(', ')}`, ...values);
 }

@@ -22,7 +22,8 @@ export function parseDateTime(text: string): DateTimeParse {
   const [year, month, day, hour, minute, second] = match.slice(1, 7).map(Number) as [number, number, number, number, number, number];
   const fraction = match[7] ?? '';
   if (month < 1 || month > 12) return { problem: 'has no such month' };
-  if (day < 1 || day > daysInMonth(year, month)) return { problem: `has no such day: ${match[1]}-${match[2]} has ${daysInMonth(year, month)} days` };
+  if (day < 1 || day > daysInMonth(year, month))
+    return { problem: `has no such day: ${match[1]}-${match[2]} has ${daysInMonth(year, month)} days` };
   // A leap second (:60) is valid RFC 3339 but no JavaScript or PostgreSQL instant; it is refused rather than moved.
   if (hour > 23 || minute > 59 || second > 59) return { problem: 'has no such time of day' };
   let offsetMinutes = 0;
@@ -54,7 +55,8 @@ const refused = (value: string, problem: string, node?: ValueNode) =>
   });
 
 function parsedInput(value: unknown, node?: ValueNode): Date {
-  if (typeof value !== 'string') throw refused(node === undefined ? JSON.stringify(value) ?? String(value) : print(node), `must be a string, e.g. "${EXAMPLE}"`, node);
+  if (typeof value !== 'string')
+    throw refused(node === undefined ? (JSON.stringify(value) ?? String(value)) : print(node), `must be a string, e.g. "${EXAMPLE}"`, node);
   const parsed = parseDateTime(value);
   if ('problem' in parsed) throw refused(JSON.stringify(value), parsed.problem, node);
   if (formatted(parsed.instant) === undefined) throw refused(JSON.stringify(value), 'is outside the years 0000 to 9999 once in UTC', node);
@@ -75,7 +77,8 @@ export const DateTimeScalar = new GraphQLScalarType<Date, string>({
     const parsed = typeof value === 'string' ? parseDateTime(value) : undefined;
     const instant = value instanceof Date ? value : parsed !== undefined && 'instant' in parsed ? parsed.instant : undefined;
     const text = instant === undefined ? undefined : formatted(instant);
-    if (text === undefined) throw new GraphQLError(`DateTime cannot represent ${value instanceof Date ? 'an invalid Date' : JSON.stringify(value)}.`);
+    if (text === undefined)
+      throw new GraphQLError(`DateTime cannot represent ${value instanceof Date ? 'an invalid Date' : JSON.stringify(value)}.`);
     return text;
   },
   parseValue: (value) => parsedInput(value),

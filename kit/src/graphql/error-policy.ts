@@ -9,8 +9,7 @@ const apolloCodeMapping: Readonly<Record<string, ErrorCode>> = {
   PERSISTED_QUERY_NOT_SUPPORTED: ErrorCode.BAD_REQUEST,
 };
 
-export const UNEXPECTED_ERROR_MESSAGE =
-  'Unexpected error. The x-correlation-id response header identifies this request in our logs.';
+export const UNEXPECTED_ERROR_MESSAGE = 'Unexpected error. The x-correlation-id response header identifies this request in our logs.';
 
 /**
  * Keeps every error a client sees inside the closed set of codes. Errors
@@ -21,8 +20,7 @@ export const UNEXPECTED_ERROR_MESSAGE =
 export function formatClientError(formatted: GraphQLFormattedError): GraphQLFormattedError {
   const code = formatted.extensions?.['code'];
   // Transport details (a subgraph's raw response, stack traces) never reach clients.
-  const { stacktrace: _stacktrace, exception: _exception, http: _http, response: _response, ...extensions } =
-    formatted.extensions ?? {};
+  const { stacktrace: _stacktrace, exception: _exception, http: _http, response: _response, ...extensions } = formatted.extensions ?? {};
   if (isErrorCode(code) && code !== ErrorCode.INTERNAL_SERVER_ERROR) {
     return { ...formatted, extensions: { ...extensions, code } };
   }

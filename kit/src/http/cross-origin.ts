@@ -131,7 +131,9 @@ export function parseOriginList(value: string): { origins: '*' | ReadonlySet<str
       parsed = undefined;
     }
     if (parsed === undefined || (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') || parsed.origin !== entry) {
-      problems.push(`"${entry}" is not an origin: write it as scheme://host[:port], lower case, with no path or trailing slash (e.g. https://app.gasrapido.com.br)`);
+      problems.push(
+        `"${entry}" is not an origin: write it as scheme://host[:port], lower case, with no path or trailing slash (e.g. https://app.gasrapido.com.br)`,
+      );
     }
   }
   return problems.length > 0 ? { problems } : { origins: new Set(entries) };

@@ -15,7 +15,8 @@ function weightOf(accept: string, type: string, subtype: string): number {
   for (const entry of accept.split(',')) {
     const [range = '', ...parameters] = entry.split(';').map((part) => part.trim().toLowerCase());
     const [rangeType, rangeSubtype] = range.split('/');
-    const specificity = rangeType === type && rangeSubtype === subtype ? 2 : rangeType === type && rangeSubtype === '*' ? 1 : range === '*/*' ? 0 : -1;
+    const specificity =
+      rangeType === type && rangeSubtype === subtype ? 2 : rangeType === type && rangeSubtype === '*' ? 1 : range === '*/*' ? 0 : -1;
     if (specificity < bestSpecificity || specificity < 0) continue;
     const quality = parameters.find((parameter) => parameter.startsWith('q='));
     const weight = quality === undefined ? 1 : Number(quality.slice(2));

@@ -86,9 +86,7 @@ const probePaths = new Set(['/health', '/ready', '/metrics']);
  * (gasrapido_http_*) and, apart from the probes, traced as a server span.
  * Apollo Server must already be started.
  */
-export async function startHttpService<Context extends BaseContext>(
-  options: HttpServiceOptions<Context>,
-): Promise<RunningService> {
+export async function startHttpService<Context extends BaseContext>(options: HttpServiceOptions<Context>): Promise<RunningService> {
   const { logger, graphql } = options;
   const routes = new Map<string, Route>();
   for (const route of options.routes ?? []) routes.set(`${route.method} ${route.path}`, route);
@@ -158,12 +156,7 @@ export async function startHttpService<Context extends BaseContext>(
     return [...routes.values()].filter((route) => route.path === pathname).map((route) => route.method);
   }
 
-  async function handleGraphQL(
-    request: IncomingMessage,
-    response: ServerResponse,
-    url: URL,
-    correlationId: string,
-  ): Promise<void> {
+  async function handleGraphQL(request: IncomingMessage, response: ServerResponse, url: URL, correlationId: string): Promise<void> {
     // Answers made before Apollo Server sees the request use the media type it would have chosen.
     const errorHeaders = { 'content-type': graphQLMediaTypeFor(request.headers.accept) };
     try {
@@ -267,7 +260,11 @@ export async function startHttpService<Context extends BaseContext>(
     handled.catch((error: unknown) => {
       logger.error({ err: error, path: url.pathname }, 'request failed');
       if (!response.headersSent) {
-        sendGraphQLError(response, ErrorCode.INTERNAL_SERVER_ERROR, 'Unexpected error. Quote the x-correlation-id header when reporting it.');
+        sendGraphQLError(
+          response,
+          ErrorCode.INTERNAL_SERVER_ERROR,
+          'Unexpected error. Quote the x-correlation-id header when reporting it.',
+        );
       } else {
         response.destroy();
       }

@@ -69,7 +69,11 @@ export function consumerInstrumentation(
             'messaging.consumer.group.name': consumer,
             ...(envelope === undefined
               ? {}
-              : { 'messaging.message.id': envelope.id, 'gasrapido.event.type': envelope.type, [CORRELATION_ATTRIBUTE]: envelope.correlationId }),
+              : {
+                  'messaging.message.id': envelope.id,
+                  'gasrapido.event.type': envelope.type,
+                  [CORRELATION_ATTRIBUTE]: envelope.correlationId,
+                }),
           },
         },
         parent,
@@ -144,7 +148,10 @@ export function relayInstrumentation(system: string, telemetry: ServiceTelemetry
         const parent = withService(contextFromCarrier(origin), service);
         const span = tracer.startSpan(
           `${row.topic} publish`,
-          { kind: SpanKind.PRODUCER, attributes: { 'messaging.system': system, 'messaging.operation.type': 'send', 'messaging.destination.name': row.topic } },
+          {
+            kind: SpanKind.PRODUCER,
+            attributes: { 'messaging.system': system, 'messaging.operation.type': 'send', 'messaging.destination.name': row.topic },
+          },
           parent,
         );
         spans.push(span);

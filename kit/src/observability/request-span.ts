@@ -1,6 +1,11 @@
 import type { IncomingMessage } from 'node:http';
 import { SpanKind, SpanStatusCode, trace, type Context } from '@opentelemetry/api';
-import { ATTR_HTTP_REQUEST_METHOD, ATTR_HTTP_RESPONSE_STATUS_CODE, ATTR_HTTP_ROUTE, ATTR_URL_PATH } from '@opentelemetry/semantic-conventions';
+import {
+  ATTR_HTTP_REQUEST_METHOD,
+  ATTR_HTTP_RESPONSE_STATUS_CODE,
+  ATTR_HTTP_ROUTE,
+  ATTR_URL_PATH,
+} from '@opentelemetry/semantic-conventions';
 import { TRACER_NAME } from './telemetry.js';
 import { contextFromCarrier, withService } from './trace-context.js';
 

@@ -33,7 +33,10 @@ export class ServiceResourceExporter implements SpanExporter {
   constructor(private readonly inner: SpanExporter) {}
 
   export(spans: ReadableSpan[], resultCallback: (result: ExportResult) => void): void {
-    this.inner.export(spans.map((span) => this.underItsService(span)), resultCallback);
+    this.inner.export(
+      spans.map((span) => this.underItsService(span)),
+      resultCallback,
+    );
   }
 
   shutdown(): Promise<void> {

@@ -41,7 +41,10 @@ export function currentTraceContext(): TraceContext {
 }
 
 /** The context a remote caller or producer handed over (headers or an envelope's traceContext), on top of `base`. */
-export function contextFromCarrier(carrier: Readonly<Record<string, string | string[] | undefined>>, base: Context = ROOT_CONTEXT): Context {
+export function contextFromCarrier(
+  carrier: Readonly<Record<string, string | string[] | undefined>>,
+  base: Context = ROOT_CONTEXT,
+): Context {
   return propagation.extract(base, carrier, {
     keys: (value) => Object.keys(value),
     get: (value, key) => {

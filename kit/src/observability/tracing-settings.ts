@@ -12,7 +12,11 @@ export const tracingSettings = defineSettings({
     z.url().optional(),
     'Base URL of an OTLP/HTTP receiver (Jaeger, an OpenTelemetry Collector): traces go to `<url>/v1/traces`. Unset: no tracing.',
   ),
-  tracesEndpoint: setting('OTEL_EXPORTER_OTLP_TRACES_ENDPOINT', z.url().optional(), 'Full URL for traces; wins over OTEL_EXPORTER_OTLP_ENDPOINT.'),
+  tracesEndpoint: setting(
+    'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT',
+    z.url().optional(),
+    'Full URL for traces; wins over OTEL_EXPORTER_OTLP_ENDPOINT.',
+  ),
   serviceName: setting(
     'OTEL_SERVICE_NAME',
     z.string().min(1).optional(),

@@ -12,11 +12,15 @@ export function adminCreatorFor(environment: Environment) {
   return async (admin: DemoPerson, password: string): Promise<void> => {
     const script = join(projectRoot, 'scripts', 'create-admin.ts');
     try {
-      await promisify(execFile)(process.execPath, ['--import', 'tsx', script, '--email', admin.email, '--phone', admin.phone, '--name', admin.name], {
-        cwd: projectRoot,
-        env: { ...environment, ADMIN_PASSWORD: password },
-        timeout: 120_000,
-      });
+      await promisify(execFile)(
+        process.execPath,
+        ['--import', 'tsx', script, '--email', admin.email, '--phone', admin.phone, '--name', admin.name],
+        {
+          cwd: projectRoot,
+          env: { ...environment, ADMIN_PASSWORD: password },
+          timeout: 120_000,
+        },
+      );
     } catch (error) {
       const failure = error as { stderr?: string; message: string };
       throw new Error(`admin:create failed: ${(failure.stderr ?? '').trim() || failure.message}`, { cause: error });

@@ -61,7 +61,9 @@ export async function eventually<Value>(attempt: () => Promise<Value | undefined
       lastError = error;
     }
     if (Date.now() > deadline) {
-      throw new Error(`waited ${timeoutMs / 1000} s for ${what}${lastError ? `: ${lastError instanceof Error ? lastError.message : String(lastError)}` : ''}`);
+      throw new Error(
+        `waited ${timeoutMs / 1000} s for ${what}${lastError ? `: ${lastError instanceof Error ? lastError.message : String(lastError)}` : ''}`,
+      );
     }
     await new Promise((resolve) => setTimeout(resolve, 300));
   }

@@ -31,9 +31,30 @@ export const demoSuppliers: readonly DemoSupplier[] = [
     phone: '+5511990000011',
     name: 'Gás Paulista Vila Mariana',
     products: [
-      { name: 'Botijão de gás P13', description: 'O botijão de cozinha, 13 kg, com entrega e instalação.', cylinderType: 'P13', priceAmount: 11_500, stockQuantity: 60, lowStockThreshold: 10 },
-      { name: 'Botijão de gás P45', description: 'Cilindro de 45 kg para comércio e condomínios.', cylinderType: 'P45', priceAmount: 42_000, stockQuantity: 12, lowStockThreshold: 3 },
-      { name: 'Botijão de gás P5', description: 'Botijão de 5 kg, para fogareiro e camping.', cylinderType: 'P5', priceAmount: 6_900, stockQuantity: 25, lowStockThreshold: 5 },
+      {
+        name: 'Botijão de gás P13',
+        description: 'O botijão de cozinha, 13 kg, com entrega e instalação.',
+        cylinderType: 'P13',
+        priceAmount: 11_500,
+        stockQuantity: 60,
+        lowStockThreshold: 10,
+      },
+      {
+        name: 'Botijão de gás P45',
+        description: 'Cilindro de 45 kg para comércio e condomínios.',
+        cylinderType: 'P45',
+        priceAmount: 42_000,
+        stockQuantity: 12,
+        lowStockThreshold: 3,
+      },
+      {
+        name: 'Botijão de gás P5',
+        description: 'Botijão de 5 kg, para fogareiro e camping.',
+        cylinderType: 'P5',
+        priceAmount: 6_900,
+        stockQuantity: 25,
+        lowStockThreshold: 5,
+      },
     ],
   },
   {
@@ -41,8 +62,22 @@ export const demoSuppliers: readonly DemoSupplier[] = [
     phone: '+5511990000012',
     name: 'Botijão Express Pinheiros',
     products: [
-      { name: 'Gás de cozinha P13 (botijão)', description: 'Entrega em até 40 minutos em Pinheiros e região.', cylinderType: 'P13', priceAmount: 10_990, stockQuantity: 80, lowStockThreshold: 15 },
-      { name: 'Cilindro P20 para empilhadeira', description: 'Gás para empilhadeiras, 20 kg.', cylinderType: 'P20', priceAmount: 19_900, stockQuantity: 8, lowStockThreshold: 2 },
+      {
+        name: 'Gás de cozinha P13 (botijão)',
+        description: 'Entrega em até 40 minutos em Pinheiros e região.',
+        cylinderType: 'P13',
+        priceAmount: 10_990,
+        stockQuantity: 80,
+        lowStockThreshold: 15,
+      },
+      {
+        name: 'Cilindro P20 para empilhadeira',
+        description: 'Gás para empilhadeiras, 20 kg.',
+        cylinderType: 'P20',
+        priceAmount: 19_900,
+        stockQuantity: 8,
+        lowStockThreshold: 2,
+      },
     ],
   },
 ];
@@ -54,8 +89,22 @@ export interface DemoCourier extends DemoPerson {
 }
 
 export const demoCouriers: readonly DemoCourier[] = [
-  { email: 'carlos.entregador@demo.gasrapido.com.br', phone: '+5511990000021', name: 'Carlos Entregador', vehicleType: 'MOTORCYCLE', vehiclePlate: 'GAS2R26', capacityCylinders: 2 },
-  { email: 'joana.motorista@demo.gasrapido.com.br', phone: '+5511990000022', name: 'Joana Motorista', vehicleType: 'CAR', vehiclePlate: 'BRA2E19', capacityCylinders: 6 },
+  {
+    email: 'carlos.entregador@demo.gasrapido.com.br',
+    phone: '+5511990000021',
+    name: 'Carlos Entregador',
+    vehicleType: 'MOTORCYCLE',
+    vehiclePlate: 'GAS2R26',
+    capacityCylinders: 2,
+  },
+  {
+    email: 'joana.motorista@demo.gasrapido.com.br',
+    phone: '+5511990000022',
+    name: 'Joana Motorista',
+    vehicleType: 'CAR',
+    vehiclePlate: 'BRA2E19',
+    capacityCylinders: 6,
+  },
 ];
 
 /** Centro, São Paulo: the couriers' service area is 25 km around it. */

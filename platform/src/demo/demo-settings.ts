@@ -1,15 +1,42 @@
 import { join } from 'node:path';
 import { z } from 'zod';
-import { ConfigError, DEFAULT_GATEWAY_PORT, defineSettings, env, projectRoot, publicBaseUrl, setting, sharedSettings, type Environment } from '#kit';
+import {
+  ConfigError,
+  DEFAULT_GATEWAY_PORT,
+  defineSettings,
+  env,
+  projectRoot,
+  publicBaseUrl,
+  setting,
+  sharedSettings,
+  type Environment,
+} from '#kit';
 
 export const demoSettings = defineSettings({
   nodeEnv: sharedSettings.nodeEnv,
-  seedOnStart: setting('DEMO_DATA', env.flag(false), '`npm start` seeds the demo data once the platform is up (same as `npm start -- --demo`).'),
-  stateFile: setting('DEMO_STATE_FILE', z.string().min(1).default(join(projectRoot, '.data', 'demo-data.json')), "Where the demo admin's TOTP secret is kept between runs.", {
-    documentedDefault: '`.data/demo-data.json`',
-  }),
+  seedOnStart: setting(
+    'DEMO_DATA',
+    env.flag(false),
+    '`npm start` seeds the demo data once the platform is up (same as `npm start -- --demo`).',
+  ),
+  stateFile: setting(
+    'DEMO_STATE_FILE',
+    z
+      .string()
+      .min(1)
+      .default(join(projectRoot, '.data', 'demo-data.json')),
+    "Where the demo admin's TOTP secret is kept between runs.",
+    {
+      documentedDefault: '`.data/demo-data.json`',
+    },
+  ),
   gatewayPort: setting('GATEWAY_PORT', env.port(DEFAULT_GATEWAY_PORT), "The gateway's port; `PUBLIC_URL` defaults to it."),
-  publicUrl: setting('PUBLIC_URL', z.url().optional(), 'Where the demo seed (`npm start -- --demo`, `npm run demo:seed`) reaches the gateway.', { documentedDefault: 'the gateway on `GATEWAY_PORT`' }),
+  publicUrl: setting(
+    'PUBLIC_URL',
+    z.url().optional(),
+    'Where the demo seed (`npm start -- --demo`, `npm run demo:seed`) reaches the gateway.',
+    { documentedDefault: 'the gateway on `GATEWAY_PORT`' },
+  ),
 });
 
 export interface DemoSettings {

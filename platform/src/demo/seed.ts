@@ -61,7 +61,11 @@ interface DemoState {
 
 const sessionFields = 'accessToken refreshToken user { id }';
 type SessionPayload = { accessToken: string; refreshToken: string; user: { id: string } };
-const toSession = (payload: SessionPayload): Session => ({ id: payload.user.id, accessToken: payload.accessToken, refreshToken: payload.refreshToken });
+const toSession = (payload: SessionPayload): Session => ({
+  id: payload.user.id,
+  accessToken: payload.accessToken,
+  refreshToken: payload.refreshToken,
+});
 
 export async function seedDemoData(options: SeedOptions): Promise<DemoSummary> {
   const api = new DemoClient(options.graphqlUrl);
@@ -79,7 +83,7 @@ export async function seedDemoData(options: SeedOptions): Promise<DemoSummary> {
     const now = timeStep(Date.now());
     let step = Math.max(now, (state.adminLastTotpStep ?? -1) + 1);
     if (step > now + TOTP_WINDOW_STEPS) {
-      await new Promise((resolve) => setTimeout(resolve, ((step - TOTP_WINDOW_STEPS) * TOTP_STEP_SECONDS * 1000 - Date.now()) + 50));
+      await new Promise((resolve) => setTimeout(resolve, (step - TOTP_WINDOW_STEPS) * TOTP_STEP_SECONDS * 1000 - Date.now() + 50));
       step = Math.max(timeStep(Date.now()), step);
     }
     state.adminLastTotpStep = step;
@@ -114,7 +118,11 @@ export async function seedDemoData(options: SeedOptions): Promise<DemoSummary> {
     }
     if (answer.__typename === 'Session') {
       // No second factor yet: enrol one, as docs/mfa.md describes, and keep its secret.
-      const begun = await api.call<{ beginMfaEnrolment: { secret: string } }>('mutation DemoBeginMfa { beginMfaEnrolment { secret } }', {}, answer.accessToken);
+      const begun = await api.call<{ beginMfaEnrolment: { secret: string } }>(
+        'mutation DemoBeginMfa { beginMfaEnrolment { secret } }',
+        {},
+        answer.accessToken,
+      );
       state.adminTotpSecret = begun.beginMfaEnrolment.secret;
       saveState();
       const confirmed = await api.call<{ confirmMfaEnrolment: { session: SessionPayload } }>(
@@ -155,7 +163,16 @@ export async function seedDemoData(options: SeedOptions): Promise<DemoSummary> {
     }
     const { register } = await api.call<{ register: SessionPayload }>(
       `mutation DemoRegister($input: RegisterInput!) { register(input: $input) { ${sessionFields} } }`,
-      { input: { email: person.email, phone: person.phone, name: person.name, password: DEMO_PASSWORD, role, ...(invitationCode ? { invitationCode } : {}) } },
+      {
+        input: {
+          email: person.email,
+          phone: person.phone,
+          name: person.name,
+          password: DEMO_PASSWORD,
+          role,
+          ...(invitationCode ? { invitationCode } : {}),
+        },
+      },
     );
     created.push(`${role.toLowerCase()} ${person.email}`);
     return toSession(register);
@@ -165,8 +182,13 @@ export async function seedDemoData(options: SeedOptions): Promise<DemoSummary> {
   async function verified(person: DemoPerson, session: Session): Promise<Session> {
     type Status = { state: string; requiredDocuments: Array<{ type: string; status: string; current: { id: string } | null }> };
     const readStatus = async () =>
-      (await api.call<{ verificationStatus: Status }>('query DemoVerification { verificationStatus { state requiredDocuments { type status current { id } } } }', {}, session.accessToken))
-        .verificationStatus;
+      (
+        await api.call<{ verificationStatus: Status }>(
+          'query DemoVerification { verificationStatus { state requiredDocuments { type status current { id } } } }',
+          {},
+          session.accessToken,
+        )
+      ).verificationStatus;
     // Verification opens the request when it hears the account was created.
     let status = await eventually(async () => {
       const current = await readStatus();
@@ -176,16 +198,27 @@ export async function seedDemoData(options: SeedOptions): Promise<DemoSummary> {
       if (document.status === 'APPROVED') continue;
       let documentId = document.current?.id;
       if (document.status === 'MISSING' || document.status === 'REJECTED' || documentId === undefined) {
-        const { requestDocumentUpload: upload } = await api.call<{ requestDocumentUpload: { documentId: string; uploadUrl: string; method: string } }>(
+        const { requestDocumentUpload: upload } = await api.call<{
+          requestDocumentUpload: { documentId: string; uploadUrl: string; method: string };
+        }>(
           'mutation DemoUpload($input: RequestDocumentUploadInput!) { requestDocumentUpload(input: $input) { documentId uploadUrl method } }',
           { input: { documentType: document.type, contentType: 'application/pdf' } },
           session.accessToken,
         );
-        const response = await fetch(upload.uploadUrl, { method: upload.method, body: new Uint8Array(DEMO_DOCUMENT), headers: { 'content-type': 'application/pdf' } });
-        if (response.status !== 201) throw new Error(`uploading ${document.type} for ${person.email} answered ${response.status}: ${await response.text()}`);
+        const response = await fetch(upload.uploadUrl, {
+          method: upload.method,
+          body: new Uint8Array(DEMO_DOCUMENT),
+          headers: { 'content-type': 'application/pdf' },
+        });
+        if (response.status !== 201)
+          throw new Error(`uploading ${document.type} for ${person.email} answered ${response.status}: ${await response.text()}`);
         documentId = upload.documentId;
       }
-      await api.call('mutation DemoReview($id: ID!) { reviewDocument(documentId: $id, decision: APPROVE) { status } }', { id: documentId }, (await admin()).accessToken);
+      await api.call(
+        'mutation DemoReview($id: ID!) { reviewDocument(documentId: $id, decision: APPROVE) { status } }',
+        { id: documentId },
+        (await admin()).accessToken,
+      );
       created.push(`approved ${document.type} of ${person.email}`);
     }
     status = await readStatus();
@@ -243,7 +276,14 @@ export async function seedDemoData(options: SeedOptions): Promise<DemoSummary> {
     if (myCourierProfile === null) {
       await api.call(
         'mutation DemoCourierProfile($input: CourierProfileInput!) { saveCourierProfile(input: $input) { id } }',
-        { input: { vehicleType: courier.vehicleType, vehiclePlate: courier.vehiclePlate, capacityCylinders: courier.capacityCylinders, serviceArea: saoPauloCentre } },
+        {
+          input: {
+            vehicleType: courier.vehicleType,
+            vehiclePlate: courier.vehiclePlate,
+            capacityCylinders: courier.capacityCylinders,
+            serviceArea: saoPauloCentre,
+          },
+        },
         session.accessToken,
       );
       created.push(`courier profile of ${courier.email}`);
@@ -257,8 +297,13 @@ export async function seedDemoData(options: SeedOptions): Promise<DemoSummary> {
 
   const customer = await signInOrRegister(demoCustomer, 'CUSTOMER');
   const countIn = async (status: DemoOrderState) =>
-    (await api.call<{ orders: { totalCount: number } }>('query DemoOrders($status: OrderStatus) { orders(first: 1, status: $status) { totalCount } }', { status }, customer.accessToken))
-      .orders.totalCount;
+    (
+      await api.call<{ orders: { totalCount: number } }>(
+        'query DemoOrders($status: OrderStatus) { orders(first: 1, status: $status) { totalCount } }',
+        { status },
+        customer.accessToken,
+      )
+    ).orders.totalCount;
 
   const firstProduct = productIds[0]!;
   async function place(paymentMethod: 'CARD' | 'PIX'): Promise<string> {
@@ -273,7 +318,13 @@ export async function seedDemoData(options: SeedOptions): Promise<DemoSummary> {
     }, 'the demo products to reach the orders catalog');
   }
   const statusOf = async (orderId: string) =>
-    (await api.call<{ order: { status: string } }>('query DemoOrder($id: ID!) { order(id: $id) { status } }', { id: orderId }, customer.accessToken)).order.status;
+    (
+      await api.call<{ order: { status: string } }>(
+        'query DemoOrder($id: ID!) { order(id: $id) { status } }',
+        { id: orderId },
+        customer.accessToken,
+      )
+    ).order.status;
   const reach = (orderId: string, status: string) =>
     eventually(async () => ((await statusOf(orderId)) === status ? true : undefined), `order ${orderId} to become ${status}`);
 
@@ -304,7 +355,11 @@ export async function seedDemoData(options: SeedOptions): Promise<DemoSummary> {
         );
         const offer = myDeliveryOffers.find((candidate) => candidate.order.id === orderId);
         if (offer !== undefined) {
-          await api.call('mutation DemoAccept($offerId: ID!) { acceptDeliveryOffer(offerId: $offerId) { status } }', { offerId: offer.id }, session.accessToken);
+          await api.call(
+            'mutation DemoAccept($offerId: ID!) { acceptDeliveryOffer(offerId: $offerId) { status } }',
+            { offerId: offer.id },
+            session.accessToken,
+          );
           return session;
         }
       }
@@ -320,8 +375,16 @@ export async function seedDemoData(options: SeedOptions): Promise<DemoSummary> {
       const orderId = await placePaid();
       const courier = await pickUp(orderId);
       // The handover: the courier enters the code the customer sees in the app.
-      const { order } = await api.call<{ order: { deliveryCode: string } }>('query DemoCode($id: ID!) { order(id: $id) { deliveryCode } }', { id: orderId }, customer.accessToken);
-      await api.call('mutation DemoHandover($orderId: ID!, $code: String!) { confirmDelivery(orderId: $orderId, code: $code) { status } }', { orderId, code: order.deliveryCode }, courier.accessToken);
+      const { order } = await api.call<{ order: { deliveryCode: string } }>(
+        'query DemoCode($id: ID!) { order(id: $id) { deliveryCode } }',
+        { id: orderId },
+        customer.accessToken,
+      );
+      await api.call(
+        'mutation DemoHandover($orderId: ID!, $code: String!) { confirmDelivery(orderId: $orderId, code: $code) { status } }',
+        { orderId, code: order.deliveryCode },
+        courier.accessToken,
+      );
       await reach(orderId, 'DELIVERED');
     },
     IN_TRANSIT: async () => {
@@ -337,7 +400,11 @@ export async function seedDemoData(options: SeedOptions): Promise<DemoSummary> {
     },
     CANCELLED: async () => {
       const orderId = await place('CARD');
-      await api.call('mutation DemoCancel($id: ID!) { cancelOrder(id: $id, reason: "Mudei de ideia") { status } }', { id: orderId }, customer.accessToken);
+      await api.call(
+        'mutation DemoCancel($id: ID!) { cancelOrder(id: $id, reason: "Mudei de ideia") { status } }',
+        { id: orderId },
+        customer.accessToken,
+      );
       await reach(orderId, 'CANCELLED');
     },
   };
@@ -384,7 +451,9 @@ export function describeDemo(summary: DemoSummary, publicUrl: string): string {
     ...summary.suppliers.map((email) => `  supplier  ${email}`),
     ...summary.couriers.map((email) => `  courier   ${email}`),
     `  customer  ${summary.customer}`,
-    `  products  ${summary.products}; orders by state: ${Object.entries(summary.ordersByState).map(([status, count]) => `${status} ${count}`).join(', ')}`,
+    `  products  ${summary.products}; orders by state: ${Object.entries(summary.ordersByState)
+      .map(([status, count]) => `${status} ${count}`)
+      .join(', ')}`,
     summary.created.length === 0 ? '  Nothing was missing: nothing created.' : `  Created now: ${summary.created.length} items.`,
     '',
   ].join('\n');

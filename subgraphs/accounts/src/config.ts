@@ -6,7 +6,11 @@ export const ACCOUNTS_DEFAULT_PORT = 4001;
 
 export const accountsSettings = defineSettings({
   ...subgraphSettings('ACCOUNTS', ACCOUNTS_DEFAULT_PORT),
-  refreshTokenTtlSeconds: setting('REFRESH_TOKEN_TTL_SECONDS', env.seconds(30 * 24 * 60 * 60), 'Refresh token lifetime (30 days by default).'),
+  refreshTokenTtlSeconds: setting(
+    'REFRESH_TOKEN_TTL_SECONDS',
+    env.seconds(30 * 24 * 60 * 60),
+    'Refresh token lifetime (30 days by default).',
+  ),
   signingKeyEncryptionSecret: setting(
     'SIGNING_KEY_ENCRYPTION_SECRET',
     env.secret('development-signing-key-secret-change-me'),
@@ -18,7 +22,11 @@ export const accountsSettings = defineSettings({
     'A rotated-in key is published this long before it signs; must exceed JWKS_MIN_REFRESH_SECONDS.',
   ),
   invitations: {
-    baseUrl: setting('INVITATIONS_SERVICE_URL', z.url().default('http://127.0.0.1:4003'), 'Where registration claims invitation codes (a private call with the gateway credential).'),
+    baseUrl: setting(
+      'INVITATIONS_SERVICE_URL',
+      z.url().default('http://127.0.0.1:4003'),
+      'Where registration claims invitation codes (a private call with the gateway credential).',
+    ),
     timeoutMs: setting(
       'INVITATIONS_TIMEOUT_MS',
       z.coerce.number().int().min(100).max(60_000).default(3_000),

@@ -127,8 +127,7 @@ export async function createAccountsSubgraph(
       {
         method: 'GET',
         path: JWKS_PATH,
-        handle: async (_request, response) =>
-          sendJson(response, 200, await keyRing.jwks(), { 'cache-control': 'public, max-age=300' }),
+        handle: async (_request, response) => sendJson(response, 200, await keyRing.jwks(), { 'cache-control': 'public, max-age=300' }),
       },
       contactRoute(users, settings.gatewaySecret),
     ],

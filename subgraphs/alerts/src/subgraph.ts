@@ -1,4 +1,12 @@
-import { loadTypeDefs, prismaTransactions, subgraphSchemaPath, type AssembledSubgraph, type Database, type Logger, type SubgraphDefinition } from '#kit';
+import {
+  loadTypeDefs,
+  prismaTransactions,
+  subgraphSchemaPath,
+  type AssembledSubgraph,
+  type Database,
+  type Logger,
+  type SubgraphDefinition,
+} from '#kit';
 import { AlertService, type AlertStores } from './alerts/alert-service.js';
 import { alertStore } from './alerts/alert-store.js';
 import type { AlertsSettings } from './config.js';
@@ -33,8 +41,14 @@ export function createAlertsSubgraph(database: Database<AlertsDatabase>, setting
       readiness: { database: () => database.ping() },
     },
     publishesEvents: true,
-    consumers: [observationConsumer(prismaTransactions(database.client), evaluator), adminRoleConsumer(prismaTransactions(database.client))],
+    consumers: [
+      observationConsumer(prismaTransactions(database.client), evaluator),
+      adminRoleConsumer(prismaTransactions(database.client)),
+    ],
     observers: [deadLetterObserver(database.client, evaluator, logger)],
-    jobs: [evaluationJob(database.client, stores.rules, evaluator, settings.evaluationIntervalMs), escalationJob(database.client, logger, settings.evaluationIntervalMs)],
+    jobs: [
+      evaluationJob(database.client, stores.rules, evaluator, settings.evaluationIntervalMs),
+      escalationJob(database.client, logger, settings.evaluationIntervalMs),
+    ],
   };
 }

@@ -10,9 +10,21 @@ const reportSettings = {
     'The public address report links point at: the gateway, which forwards /reports here. Unset: PUBLIC_URL, like every other link (set it only to send report links elsewhere).',
     { documentedDefault: '`PUBLIC_URL`' },
   ),
-  signingSecret: setting('ANALYTICS_REPORT_SIGNING_SECRET', env.secret('development-analytics-report-signing-secret'), 'Signs report download links.'),
-  urlTtlSeconds: setting('ANALYTICS_REPORT_URL_TTL_SECONDS', z.coerce.number().int().min(10).max(86_400).default(300), 'How long a report link works.'),
-  sweepMs: setting('ANALYTICS_REPORT_SWEEP_MS', z.coerce.number().int().min(10).max(600_000).default(2_000), 'How often the report job looks for requested reports.'),
+  signingSecret: setting(
+    'ANALYTICS_REPORT_SIGNING_SECRET',
+    env.secret('development-analytics-report-signing-secret'),
+    'Signs report download links.',
+  ),
+  urlTtlSeconds: setting(
+    'ANALYTICS_REPORT_URL_TTL_SECONDS',
+    z.coerce.number().int().min(10).max(86_400).default(300),
+    'How long a report link works.',
+  ),
+  sweepMs: setting(
+    'ANALYTICS_REPORT_SWEEP_MS',
+    z.coerce.number().int().min(10).max(600_000).default(2_000),
+    'How often the report job looks for requested reports.',
+  ),
 };
 
 export const analyticsSettings = defineSettings({

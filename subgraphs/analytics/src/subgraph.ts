@@ -1,4 +1,12 @@
-import { loadTypeDefs, prismaTransactions, subgraphSchemaPath, type AssembledSubgraph, type Database, type Logger, type SubgraphDefinition } from '#kit';
+import {
+  loadTypeDefs,
+  prismaTransactions,
+  subgraphSchemaPath,
+  type AssembledSubgraph,
+  type Database,
+  type Logger,
+  type SubgraphDefinition,
+} from '#kit';
 import type { AnalyticsSettings } from './config.js';
 import type { AnalyticsDatabase } from './database.js';
 import { reportLoader, type AnalyticsContext } from './graphql/context.js';
@@ -14,7 +22,11 @@ import { reportStore } from './reports/report-store.js';
 export type AnalyticsSubgraph = Omit<AssembledSubgraph, 'tokenVerifier'> & { definition: SubgraphDefinition<AnalyticsContext> };
 
 /** Assembles the analytics subgraph: schema, the ingest consumer, the report job and the download route. Starts nothing. */
-export function createAnalyticsSubgraph(database: Database<AnalyticsDatabase>, settings: AnalyticsSettings, logger: Logger): AnalyticsSubgraph {
+export function createAnalyticsSubgraph(
+  database: Database<AnalyticsDatabase>,
+  settings: AnalyticsSettings,
+  logger: Logger,
+): AnalyticsSubgraph {
   const metrics = new MetricsStore(database.pool, settings.commissionBasisPoints);
   const reports = reportStore(database.client);
   const links = new ReportLinkSigner(settings.reports.signingSecret);

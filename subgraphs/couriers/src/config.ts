@@ -4,7 +4,11 @@ import { defineSettings, env, setting, subgraphSettings, type Environment, type 
 export const COURIERS_DEFAULT_PORT = 4007;
 
 const deliverySettings = {
-  offerSeconds: setting('COURIERS_OFFER_SECONDS', env.seconds(60), 'How long a courier has to accept an offer before it goes to the next courier.'),
+  offerSeconds: setting(
+    'COURIERS_OFFER_SECONDS',
+    env.seconds(60),
+    'How long a courier has to accept an offer before it goes to the next courier.',
+  ),
   assignmentTimeoutSeconds: setting(
     'COURIERS_ASSIGNMENT_TIMEOUT_SECONDS',
     env.seconds(600),

@@ -1,4 +1,12 @@
-import { loadTypeDefs, prismaTransactions, subgraphSchemaPath, type AssembledSubgraph, type Database, type Logger, type SubgraphDefinition } from '#kit';
+import {
+  loadTypeDefs,
+  prismaTransactions,
+  subgraphSchemaPath,
+  type AssembledSubgraph,
+  type Database,
+  type Logger,
+  type SubgraphDefinition,
+} from '#kit';
 import type { DeliverySettings } from './config.js';
 import type { CouriersDatabase } from './database.js';
 import { assignment } from './delivery/assignment.js';

@@ -26,7 +26,10 @@ export type InvitationsSettings = SettingsOf<typeof invitationsOwnSettings> & {
   gatewaySecret: string;
 };
 
-export const invitationsSettings = defineSettings({ ...subgraphSettings('INVITATIONS', INVITATIONS_DEFAULT_PORT), ...invitationsOwnSettings });
+export const invitationsSettings = defineSettings({
+  ...subgraphSettings('INVITATIONS', INVITATIONS_DEFAULT_PORT),
+  ...invitationsOwnSettings,
+});
 
 export type InvitationsProcessSettings = SettingsOf<typeof invitationsSettings.group>;
 

@@ -1,4 +1,12 @@
-import { loadTypeDefs, prismaTransactions, subgraphSchemaPath, type AssembledSubgraph, type Database, type Logger, type SubgraphDefinition } from '#kit';
+import {
+  loadTypeDefs,
+  prismaTransactions,
+  subgraphSchemaPath,
+  type AssembledSubgraph,
+  type Database,
+  type Logger,
+  type SubgraphDefinition,
+} from '#kit';
 import { CodeAttemptLimiter } from './codes/attempt-limiter.js';
 import { attemptStore } from './codes/attempt-store.js';
 import { ClaimService } from './claims/claim-service.js';

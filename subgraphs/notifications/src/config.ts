@@ -14,8 +14,16 @@ const deliverySettings = {
     z.coerce.number().int().min(10).max(3_600_000).default(30_000),
     'The wait after the first failed attempt; each further one doubles it, up to the maximum.',
   ),
-  retryMaxMs: setting('NOTIFICATIONS_RETRY_MAX_MS', z.coerce.number().int().min(10).max(86_400_000).default(3_600_000), 'The longest wait between two attempts.'),
-  sweepMs: setting('NOTIFICATIONS_DELIVERY_SWEEP_MS', z.coerce.number().int().min(10).max(600_000).default(2_000), 'How often the delivery job looks for messages due.'),
+  retryMaxMs: setting(
+    'NOTIFICATIONS_RETRY_MAX_MS',
+    z.coerce.number().int().min(10).max(86_400_000).default(3_600_000),
+    'The longest wait between two attempts.',
+  ),
+  sweepMs: setting(
+    'NOTIFICATIONS_DELIVERY_SWEEP_MS',
+    z.coerce.number().int().min(10).max(600_000).default(2_000),
+    'How often the delivery job looks for messages due.',
+  ),
 };
 
 export const notificationsSettings = defineSettings({
@@ -26,16 +34,31 @@ export const notificationsSettings = defineSettings({
       z.url().default('http://127.0.0.1:4001'),
       "Where contact details (email, phone, locale) are asked for, over accounts' private route (with the gateway credential).",
     ),
-    timeoutMs: setting('ACCOUNTS_TIMEOUT_MS', z.coerce.number().int().min(100).max(60_000).default(3_000), 'How long a contact lookup may take.'),
+    timeoutMs: setting(
+      'ACCOUNTS_TIMEOUT_MS',
+      z.coerce.number().int().min(100).max(60_000).default(3_000),
+      'How long a contact lookup may take.',
+    ),
   },
   smtp: {
     url: setting(
       'NOTIFICATIONS_SMTP_URL',
-      z.string().regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL').optional(),
+      z
+        .string()
+        .regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL')
+        .optional(),
       'The SMTP server email goes through, e.g. smtp://user:pass@mail.example:587 (smtps:// for implicit TLS). Unset, email goes to the logging provider like SMS and push (development only; required in production).',
     ),
-    timeoutMs: setting('NOTIFICATIONS_SMTP_TIMEOUT_MS', z.coerce.number().int().min(100).max(120_000).default(10_000), 'Each step of an SMTP exchange (connecting, the greeting, sending) may take this long.'),
-    from: setting('NOTIFICATIONS_EMAIL_FROM', z.string().min(3).default('GasRápido <no-reply@gasrapido.example>'), 'The sender of every email.'),
+    timeoutMs: setting(
+      'NOTIFICATIONS_SMTP_TIMEOUT_MS',
+      z.coerce.number().int().min(100).max(120_000).default(10_000),
+      'Each step of an SMTP exchange (connecting, the greeting, sending) may take this long.',
+    ),
+    from: setting(
+      'NOTIFICATIONS_EMAIL_FROM',
+      z.string().min(3).default('GasRápido <no-reply@gasrapido.example>'),
+      'The sender of every email.',
+    ),
   },
   delivery: deliverySettings,
   contactTtlSeconds: setting(
@@ -58,7 +81,8 @@ export interface NotificationsSettings {
   contactTtlSeconds: number;
 }
 
-export type NotificationsProcessSettings = Omit<SettingsOf<typeof notificationsSettings.group>, keyof NotificationsSettings> & NotificationsSettings;
+export type NotificationsProcessSettings = Omit<SettingsOf<typeof notificationsSettings.group>, keyof NotificationsSettings> &
+  NotificationsSettings;
 
 export function parseNotificationsSettings(environment: Environment): NotificationsProcessSettings {
   const parsed = notificationsSettings.parse(environment);

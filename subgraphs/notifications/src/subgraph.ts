@@ -1,4 +1,12 @@
-import { loadTypeDefs, prismaTransactions, subgraphSchemaPath, type AssembledSubgraph, type Database, type Logger, type SubgraphDefinition } from '#kit';
+import {
+  loadTypeDefs,
+  prismaTransactions,
+  subgraphSchemaPath,
+  type AssembledSubgraph,
+  type Database,
+  type Logger,
+  type SubgraphDefinition,
+} from '#kit';
 import type { DeliveryChannels } from './channels/delivery-channel.js';
 import { loggingChannel } from './channels/logging-channel.js';
 import { smtpEmailChannel } from './channels/smtp-email-channel.js';

@@ -14,10 +14,19 @@ const ordersOwnSettings = {
   ),
   paymentTimeoutMinutes: setting(
     'ORDERS_PAYMENT_TIMEOUT_MINUTES',
-    z.coerce.number().int().min(1).max(7 * 24 * 60).default(30),
+    z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(7 * 24 * 60)
+      .default(30),
     'A card or Pix order still unpaid this long after it was placed is cancelled (PAYMENT_EXPIRED).',
   ),
-  paymentTimeoutSweepSeconds: setting('ORDERS_PAYMENT_TIMEOUT_SWEEP_SECONDS', env.seconds(30), 'How often the payment-timeout job looks for overdue orders.'),
+  paymentTimeoutSweepSeconds: setting(
+    'ORDERS_PAYMENT_TIMEOUT_SWEEP_SECONDS',
+    env.seconds(30),
+    'How often the payment-timeout job looks for overdue orders.',
+  ),
 };
 
 export const ordersSettings = defineSettings({ ...subgraphSettings('ORDERS', ORDERS_DEFAULT_PORT), ...ordersOwnSettings });

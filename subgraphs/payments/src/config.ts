@@ -25,7 +25,11 @@ const paymentsOwnSettings = {
     env.seconds(10),
     'How often unresolved attempts (timeouts, crashes), refunds in flight and cancelled payments are settled.',
   ),
-  pixConfirmationSeconds: setting('PAYMENTS_PIX_CONFIRMATION_SECONDS', env.seconds(5), "The sandbox's simulated Pix payer pays codes this old, on a job running this often."),
+  pixConfirmationSeconds: setting(
+    'PAYMENTS_PIX_CONFIRMATION_SECONDS',
+    env.seconds(5),
+    "The sandbox's simulated Pix payer pays codes this old, on a job running this often.",
+  ),
   idempotencyWaitSeconds: setting(
     'PAYMENTS_IDEMPOTENCY_WAIT_SECONDS',
     z.coerce.number().int().min(1).max(60).default(5),

@@ -37,7 +37,12 @@ export interface PaymentsDomain {
  * consumer or timer. The sandbox is the provider unless another is given
  * (tests wrap it to delay or break its answers).
  */
-export function createPaymentsDomain(database: PaymentsDatabase, settings: PaymentsSettings, logger: Logger, options: { provider?: PaymentProvider } = {}): PaymentsDomain {
+export function createPaymentsDomain(
+  database: PaymentsDatabase,
+  settings: PaymentsSettings,
+  logger: Logger,
+  options: { provider?: PaymentProvider } = {},
+): PaymentsDomain {
   const payments = paymentStore(database);
   const attempts = attemptStore(database);
   const refunds = refundStore(database);
@@ -64,8 +69,26 @@ export function createPaymentsDomain(database: PaymentsDatabase, settings: Payme
     settlement,
     dispatcher,
     idempotencyKeys,
-    payOrder: new PayOrder({ database, payments, attempts, outcomes, provider, idempotency, refunds: dispatcher, attemptTimeoutMs, logger }),
-    refundService: new RefundService({ database, payments, refunds, settlement, dispatcher, idempotency, mfaMaxAgeSeconds: settings.mfaMaxAgeSeconds }),
+    payOrder: new PayOrder({
+      database,
+      payments,
+      attempts,
+      outcomes,
+      provider,
+      idempotency,
+      refunds: dispatcher,
+      attemptTimeoutMs,
+      logger,
+    }),
+    refundService: new RefundService({
+      database,
+      payments,
+      refunds,
+      settlement,
+      dispatcher,
+      idempotency,
+      mfaMaxAgeSeconds: settings.mfaMaxAgeSeconds,
+    }),
     resolution: new AttemptResolution({ database, payments, attempts, outcomes, provider, refunds: dispatcher, attemptTimeoutMs, logger }),
   };
 }

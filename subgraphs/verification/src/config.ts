@@ -23,7 +23,12 @@ const documentTypeList = (fallback: string) =>
   z
     .string()
     .default(fallback)
-    .transform((value) => value.split(',').map((item) => item.trim()).filter((item) => item.length > 0))
+    .transform((value) =>
+      value
+        .split(',')
+        .map((item) => item.trim())
+        .filter((item) => item.length > 0),
+    )
     .pipe(
       z
         .array(z.string().regex(DOCUMENT_TYPE_PATTERN, 'document types are upper-case codes such as PROOF_OF_ADDRESS'))
@@ -35,11 +40,18 @@ const s3Settings = {
   endpoint: setting('VERIFICATION_S3_ENDPOINT', z.url().optional(), 'The S3 endpoint (required when VERIFICATION_STORAGE=s3).'),
   bucket: setting(
     'VERIFICATION_S3_BUCKET',
-    z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'is not a valid bucket name').optional(),
+    z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'is not a valid bucket name')
+      .optional(),
     'The bucket documents are kept in (required when VERIFICATION_STORAGE=s3).',
   ),
   region: setting('VERIFICATION_S3_REGION', z.string().min(1).default('us-east-1'), "The bucket's region."),
-  accessKeyId: setting('VERIFICATION_S3_ACCESS_KEY_ID', z.string().min(1).optional(), 'The S3 access key id (required when VERIFICATION_STORAGE=s3).'),
+  accessKeyId: setting(
+    'VERIFICATION_S3_ACCESS_KEY_ID',
+    z.string().min(1).optional(),
+    'The S3 access key id (required when VERIFICATION_STORAGE=s3).',
+  ),
   secretAccessKey: setting(
     'VERIFICATION_S3_SECRET_ACCESS_KEY',
     z.string().min(1).optional(),
@@ -60,10 +72,31 @@ export const verificationSettings = defineSettings({
     'The public address signed upload and download URLs point at: the gateway, which forwards /uploads and /documents here (only the gateway is public). Unset: PUBLIC_URL, like every other link.',
     { documentedDefault: '`PUBLIC_URL`' },
   ),
-  signingSecret: setting('VERIFICATION_UPLOAD_SIGNING_SECRET', env.secret('development-verification-upload-signing-secret'), 'Signs upload and download URLs; changing it invalidates the URLs already handed out.'),
-  uploadUrlTtlSeconds: setting('VERIFICATION_UPLOAD_URL_TTL_SECONDS', z.coerce.number().int().min(10).max(3600).default(300), 'How long a signed upload URL lasts.'),
-  downloadUrlTtlSeconds: setting('VERIFICATION_DOWNLOAD_URL_TTL_SECONDS', z.coerce.number().int().min(10).max(3600).default(300), 'How long a signed download URL lasts.'),
-  maxUploadBytes: setting('VERIFICATION_MAX_UPLOAD_BYTES', z.coerce.number().int().min(64).max(100 * MEBIBYTE).default(10 * MEBIBYTE), 'The largest document.'),
+  signingSecret: setting(
+    'VERIFICATION_UPLOAD_SIGNING_SECRET',
+    env.secret('development-verification-upload-signing-secret'),
+    'Signs upload and download URLs; changing it invalidates the URLs already handed out.',
+  ),
+  uploadUrlTtlSeconds: setting(
+    'VERIFICATION_UPLOAD_URL_TTL_SECONDS',
+    z.coerce.number().int().min(10).max(3600).default(300),
+    'How long a signed upload URL lasts.',
+  ),
+  downloadUrlTtlSeconds: setting(
+    'VERIFICATION_DOWNLOAD_URL_TTL_SECONDS',
+    z.coerce.number().int().min(10).max(3600).default(300),
+    'How long a signed download URL lasts.',
+  ),
+  maxUploadBytes: setting(
+    'VERIFICATION_MAX_UPLOAD_BYTES',
+    z.coerce
+      .number()
+      .int()
+      .min(64)
+      .max(100 * MEBIBYTE)
+      .default(10 * MEBIBYTE),
+    'The largest document.',
+  ),
   requiredDocuments: {
     SUPPLIER: setting(
       'VERIFICATION_REQUIRED_DOCUMENTS_SUPPLIER',
@@ -77,10 +110,17 @@ export const verificationSettings = defineSettings({
     ),
   },
   storage: {
-    kind: setting('VERIFICATION_STORAGE', z.enum(['local', 's3']).default('local'), 'Where documents are kept: `local` (a directory) or `s3`.'),
+    kind: setting(
+      'VERIFICATION_STORAGE',
+      z.enum(['local', 's3']).default('local'),
+      'Where documents are kept: `local` (a directory) or `s3`.',
+    ),
     directory: setting(
       'VERIFICATION_STORAGE_DIRECTORY',
-      z.string().min(1).default(join(projectRoot, '.data', 'verification-documents')),
+      z
+        .string()
+        .min(1)
+        .default(join(projectRoot, '.data', 'verification-documents')),
       'The directory of `local` storage.',
       { documentedDefault: '`.data/verification-documents`' },
     ),
@@ -106,7 +146,8 @@ export interface VerificationSettings extends IdentitySettings {
   storage: StorageSettings;
 }
 
-export type VerificationProcessSettings = Omit<SettingsOf<typeof verificationSettings.group>, keyof VerificationSettings> & VerificationSettings;
+export type VerificationProcessSettings = Omit<SettingsOf<typeof verificationSettings.group>, keyof VerificationSettings> &
+  VerificationSettings;
 
 const requiredForS3 = [s3Settings.endpoint, s3Settings.bucket, s3Settings.accessKeyId, s3Settings.secretAccessKey];
 
@@ -129,7 +170,11 @@ export function parseVerificationSettings(environment: Environment): Verificatio
   if (problems.length > 0 || parsed === undefined || s3 === undefined) throw new ConfigError(problems);
   const { endpoint, bucket, accessKeyId, secretAccessKey } = s3;
   const storage: StorageSettings =
-    parsed.storage.kind === 's3' && endpoint !== undefined && bucket !== undefined && accessKeyId !== undefined && secretAccessKey !== undefined
+    parsed.storage.kind === 's3' &&
+    endpoint !== undefined &&
+    bucket !== undefined &&
+    accessKeyId !== undefined &&
+    secretAccessKey !== undefined
       ? { kind: 's3', ...s3, endpoint, bucket, accessKeyId, secretAccessKey }
       : { kind: 'local', directory: parsed.storage.directory };
   return { ...parsed, publicUrl: publicBaseUrl(parsed.verificationPublicUrl ?? parsed.publicUrl), storage };

@@ -20,14 +20,16 @@ export function verificationOutcomeConsumer(
   transactions: TransactionRunner<AccountsTransaction>,
   accessTokenTtlSeconds: number,
 ): ConsumerDefinition {
-  const handle = (verified: boolean) => async ({ userId }: Outcome, { transaction, envelope, logger }: HandlerContext<AccountsTransaction>) => {
-    const origin = { source: 'accounts', correlationId: envelope.correlationId };
-    const changed = await users.setVerified(userId, verified, transaction, (user) => [
-      userUpdated(user, ['verified'], origin),
-      ...(verified ? [] : [accessRevoked(user, 'VERIFICATION_WITHDRAWN', new Date(), accessTokenTtlSeconds, origin)]),
-    ]);
-    if (changed !== null) logger.info({ userId, verified }, 'verification status changed');
-  };
+  const handle =
+    (verified: boolean) =>
+    async ({ userId }: Outcome, { transaction, envelope, logger }: HandlerContext<AccountsTransaction>) => {
+      const origin = { source: 'accounts', correlationId: envelope.correlationId };
+      const changed = await users.setVerified(userId, verified, transaction, (user) => [
+        userUpdated(user, ['verified'], origin),
+        ...(verified ? [] : [accessRevoked(user, 'VERIFICATION_WITHDRAWN', new Date(), accessTokenTtlSeconds, origin)]),
+      ]);
+      if (changed !== null) logger.info({ userId, verified }, 'verification status changed');
+    };
   return eventConsumer({
     name: 'accounts.verification-outcomes',
     transactions,

@@ -54,7 +54,13 @@ export class SessionIssuer {
     const next = this.newRefreshToken();
     const outcome = await this.deps.refreshTokens.rotate(
       hashRefreshToken(refreshToken),
-      (userId, familyId, authentication) => ({ ...next.row, userId, familyId, amr: [...authentication.amr], authTime: authentication.authTime }),
+      (userId, familyId, authentication) => ({
+        ...next.row,
+        userId,
+        familyId,
+        amr: [...authentication.amr],
+        authTime: authentication.authTime,
+      }),
       this.deps.now(),
     );
     if (outcome.kind !== 'rotated') throw invalidRefreshToken();

@@ -36,8 +36,7 @@ const sessionOwners = new WeakSet<User>();
 
 /** Personal fields are shown only to the user themself and to admins. */
 const maySee = (user: User, context: AccountsContext) =>
-  sessionOwners.has(user) ||
-  (context.viewer !== null && (context.viewer.userId === user.id || hasRole(context.viewer, Role.ADMIN)));
+  sessionOwners.has(user) || (context.viewer !== null && (context.viewer.userId === user.id || hasRole(context.viewer, Role.ADMIN)));
 
 const personal = (field: 'email' | 'phone') => (user: User, _args: unknown, context: AccountsContext) =>
   maySee(user, context) ? user[field] : null;
@@ -52,11 +51,7 @@ export const resolvers = {
       requireRole(context.viewer, Role.ADMIN);
       return (await context.userById.load(id)) ?? null;
     },
-    users: async (
-      _root: unknown,
-      args: { first?: number | null; after?: string | null; role?: Role | null },
-      context: AccountsContext,
-    ) => {
+    users: async (_root: unknown, args: { first?: number | null; after?: string | null; role?: Role | null }, context: AccountsContext) => {
       requireRole(context.viewer, Role.ADMIN);
       const page = await context.users.list({
         first: pageSize(args.first),
@@ -69,8 +64,7 @@ export const resolvers = {
   Mutation: {
     register: (_root: unknown, { input }: RegisterArgs, context: AccountsContext) =>
       context.accounts.register(input, origin(context), context.clientAddress),
-    login: (_root: unknown, { input }: LoginArgs, context: AccountsContext) =>
-      context.accounts.login(input.email, input.password),
+    login: (_root: unknown, { input }: LoginArgs, context: AccountsContext) => context.accounts.login(input.email, input.password),
     verifyMfaLogin: (_root: unknown, args: { challengeToken: string; code: string }, context: AccountsContext) =>
       context.mfa.completeSignIn(args.challengeToken, args.code),
     beginMfaEnrolment: (_root: unknown, _args: unknown, context: AccountsContext) =>
@@ -89,8 +83,7 @@ export const resolvers = {
       context.mfa.stepUp(requireViewer(context.viewer).userId, code),
     refreshSession: (_root: unknown, { refreshToken }: { refreshToken: string }, context: AccountsContext) =>
       context.accounts.refresh(refreshToken),
-    logout: (_root: unknown, { refreshToken }: { refreshToken: string }, context: AccountsContext) =>
-      context.accounts.logout(refreshToken),
+    logout: (_root: unknown, { refreshToken }: { refreshToken: string }, context: AccountsContext) => context.accounts.logout(refreshToken),
     logoutEverywhere: async (_root: unknown, { userId }: { userId?: string | null }, context: AccountsContext) => {
       const viewer = requireViewer(context.viewer);
       const target = userId ?? viewer.userId;
@@ -99,11 +92,7 @@ export const resolvers = {
       context.logger.info({ userId: target }, 'every session ended');
       return true;
     },
-    updateProfile: (
-      _root: unknown,
-      { input, userId }: { input: ProfileFields; userId?: string | null },
-      context: AccountsContext,
-    ) => {
+    updateProfile: (_root: unknown, { input, userId }: { input: ProfileFields; userId?: string | null }, context: AccountsContext) => {
       const viewer = requireViewer(context.viewer);
       const target = userId ?? viewer.userId;
       requireSelfOrAdmin(viewer, target, 'this profile');
@@ -143,13 +132,10 @@ export const resolvers = {
     },
   },
   User: {
-    __resolveReference: async (reference: { id: string }, context: AccountsContext) =>
-      (await context.userById.load(reference.id)) ?? null,
+    __resolveReference: async (reference: { id: string }, context: AccountsContext) => (await context.userById.load(reference.id)) ?? null,
     email: personal('email'),
     phone: personal('phone'),
-    mfaEnabled: (user: User, _args: unknown, context: AccountsContext) =>
-      maySee(user, context) ? context.mfaEnabled.load(user.id) : null,
+    mfaEnabled: (user: User, _args: unknown, context: AccountsContext) => (maySee(user, context) ? context.mfaEnabled.load(user.id) : null),
     createdAt: (user: User) => user.createdAt.toISOString(),
   },
 };
-

@@ -14,7 +14,10 @@ const refusalMessages: Readonly<Record<ClaimRefusal, string>> = {
  * go wrong into the client-facing error: a refused code is the input's fault,
  * a rate limit says when to retry, and an unreachable service is ours.
  */
-export async function claimInvitation(claims: InvitationClaims, request: ClaimRequest): Promise<{ invitationId: string; invitedBy: string }> {
+export async function claimInvitation(
+  claims: InvitationClaims,
+  request: ClaimRequest,
+): Promise<{ invitationId: string; invitedBy: string }> {
   let outcome;
   try {
     outcome = await claims.claim(request);
@@ -30,6 +33,9 @@ export async function claimInvitation(claims: InvitationClaims, request: ClaimRe
     case 'refused':
       throw invalidInput([{ field: 'input.invitationCode', message: refusalMessages[outcome.reason] }]);
     case 'rate-limited':
-      throw rateLimited(`Too many invitation codes tried from your address. Retry in ${outcome.retryAfterSeconds} seconds.`, outcome.retryAfterSeconds);
+      throw rateLimited(
+        `Too many invitation codes tried from your address. Retry in ${outcome.retryAfterSeconds} seconds.`,
+        outcome.retryAfterSeconds,
+      );
   }
 }

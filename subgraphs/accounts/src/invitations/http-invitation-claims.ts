@@ -1,11 +1,6 @@
 import { z } from 'zod';
 import { GATEWAY_CREDENTIAL_HEADER } from '#kit';
-import {
-  InvitationsUnavailableError,
-  type ClaimOutcome,
-  type ClaimRequest,
-  type InvitationClaims,
-} from './invitation-claims.js';
+import { InvitationsUnavailableError, type ClaimOutcome, type ClaimRequest, type InvitationClaims } from './invitation-claims.js';
 
 export interface HttpInvitationClaimsOptions {
   /** The invitations service's base URL, e.g. http://127.0.0.1:4003. */
@@ -66,7 +61,8 @@ export function httpInvitationClaims(options: HttpInvitationClaimsOptions): Invi
     },
     async release(userId: string): Promise<void> {
       const { status } = await post('/internal/invitations/release', { userId });
-      if (status !== 204 && status !== 200) throw new InvitationsUnavailableError(`invitations service answered the release with ${status}`);
+      if (status !== 204 && status !== 200)
+        throw new InvitationsUnavailableError(`invitations service answered the release with ${status}`);
     },
   };
 }

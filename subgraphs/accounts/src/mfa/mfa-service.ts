@@ -1,5 +1,15 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { appError, ErrorCode, forbidden, invalidInput, rateLimited, Role, SECOND_FACTOR_METHOD, unauthenticated, type EventOrigin } from '#kit';
+import {
+  appError,
+  ErrorCode,
+  forbidden,
+  invalidInput,
+  rateLimited,
+  Role,
+  SECOND_FACTOR_METHOD,
+  unauthenticated,
+  type EventOrigin,
+} from '#kit';
 import { verifyPassword } from '../credentials/password-hasher.js';
 import { PASSWORD_METHOD, type Session, type SessionIssuer } from '../credentials/session-issuer.js';
 import type { PrivateKeyCipher } from '../signing/private-key-cipher.js';
@@ -119,7 +129,9 @@ export class MfaService {
     }
     const at = this.deps.now();
     // Every session ends, access tokens included: those issued with the factor still say `otp`.
-    await this.deps.store.remove(user.id, at, (changed) => [accessRevoked(changed, 'SIGNED_OUT_EVERYWHERE', at, this.deps.accessTokenTtlSeconds, origin)]);
+    await this.deps.store.remove(user.id, at, (changed) => [
+      accessRevoked(changed, 'SIGNED_OUT_EVERYWHERE', at, this.deps.accessTokenTtlSeconds, origin),
+    ]);
   }
 
   /** The first step of a sign-in with MFA on: the password was right, now a code is due. */
@@ -179,7 +191,8 @@ export class MfaService {
     const check = await this.checkCode(userId, factor, code);
     if (check.ok) return;
     this.refuseIfNowLocked(reserved);
-    if (check.replayed) throw invalidInput([{ field: 'code', message: 'was already used; wait for your authenticator to show the next one' }]);
+    if (check.replayed)
+      throw invalidInput([{ field: 'code', message: 'was already used; wait for your authenticator to show the next one' }]);
     throw wrongCode();
   }
 
@@ -211,7 +224,12 @@ export class MfaService {
    */
   private async reserveAttempt(userId: string): Promise<{ lockedUntil: Date | null }> {
     const now = this.deps.now();
-    const reserved = await this.deps.store.reserveAttempt(userId, MFA_MAX_CONSECUTIVE_FAILURES, new Date(now.getTime() + MFA_LOCK_SECONDS * 1000), now);
+    const reserved = await this.deps.store.reserveAttempt(
+      userId,
+      MFA_MAX_CONSECUTIVE_FAILURES,
+      new Date(now.getTime() + MFA_LOCK_SECONDS * 1000),
+      now,
+    );
     if (reserved.kind === 'locked') throw lockedError(reserved.lockedUntil, now);
     return reserved;
   }

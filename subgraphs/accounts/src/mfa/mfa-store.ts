@@ -51,7 +51,12 @@ export interface MfaStore {
    * the `maxFailures`-th in a row sets the lock (`lockedUntil`) for the
    * attempts that follow. A correct code then clears the count.
    */
-  reserveAttempt(userId: string, maxFailures: number, lockUntil: Date, now: Date): Promise<{ kind: 'locked'; lockedUntil: Date } | { kind: 'counted'; lockedUntil: Date | null }>;
+  reserveAttempt(
+    userId: string,
+    maxFailures: number,
+    lockUntil: Date,
+    now: Date,
+  ): Promise<{ kind: 'locked'; lockedUntil: Date } | { kind: 'counted'; lockedUntil: Date | null }>;
   /** A correct code ends a run of failures, and any lock its own attempt set. */
   clearFailures(userId: string): Promise<void>;
   /**

@@ -7,7 +7,13 @@ import { UserEvents } from '../events/index.js';
  * every service refuses the user's older access tokens from now until the
  * last of them has expired (`tokensExpireBy`).
  */
-export function accessRevoked(user: User, reason: RevocationReason, at: Date, accessTokenTtlSeconds: number, origin: EventOrigin): PendingEvent {
+export function accessRevoked(
+  user: User,
+  reason: RevocationReason,
+  at: Date,
+  accessTokenTtlSeconds: number,
+  origin: EventOrigin,
+): PendingEvent {
   return pendingEvent(UserEvents.accessRevoked, origin, user.id, {
     userId: user.id,
     reason,

@@ -62,7 +62,12 @@ export class AccountService {
     const code = input.invitationCode?.trim() ?? '';
     const missingCode =
       code.length === 0 && rolesNeedingInvitation.has(input.role)
-        ? [{ field: 'input.invitationCode', message: `is required to register as a ${input.role.toLowerCase()}; ask who invited you for the code` }]
+        ? [
+            {
+              field: 'input.invitationCode',
+              message: `is required to register as a ${input.role.toLowerCase()}; ask who invited you for the code`,
+            },
+          ]
         : [];
     const account = await prepareAccount(input, [input.role], this.deps.scryptCost, missingCode);
     if (code.length > 0) {
@@ -155,7 +160,9 @@ export class AccountService {
   /** Ends every session of the user: refresh tokens are revoked, and access tokens refused everywhere. */
   async signOutEverywhere(userId: string, origin: EventOrigin): Promise<void> {
     const at = this.now();
-    const user = await this.deps.users.endAllSessions(userId, at, (changed) => [this.accessRevoked(changed, 'SIGNED_OUT_EVERYWHERE', at, origin)]);
+    const user = await this.deps.users.endAllSessions(userId, at, (changed) => [
+      this.accessRevoked(changed, 'SIGNED_OUT_EVERYWHERE', at, origin),
+    ]);
     if (user === null) throw notFound('User');
   }
 
@@ -245,4 +252,3 @@ function duplicateAsConflict(error: unknown): unknown {
   }
   return error;
 }
-

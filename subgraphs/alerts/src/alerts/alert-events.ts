@@ -13,7 +13,14 @@ export const alertTriggeredEvent = (origin: EventOrigin, alert: AlertRow, rule: 
     triggeredAt: alert.triggeredAt.toISOString(),
   });
 
-export const alertEscalatedEvent = (origin: EventOrigin, alert: AlertRow, rule: AlertRuleRow, level: number, recipients: EscalationLevel, at: Date): PendingEvent =>
+export const alertEscalatedEvent = (
+  origin: EventOrigin,
+  alert: AlertRow,
+  rule: AlertRuleRow,
+  level: number,
+  recipients: EscalationLevel,
+  at: Date,
+): PendingEvent =>
   pendingEvent(AlertEvents.escalated, origin, alert.id, {
     alertId: alert.id,
     ruleId: rule.id,
@@ -26,7 +33,19 @@ export const alertEscalatedEvent = (origin: EventOrigin, alert: AlertRow, rule: 
   });
 
 export const alertAcknowledgedEvent = (origin: EventOrigin, alert: AlertRow, rule: AlertRuleRow, by: string, at: Date): PendingEvent =>
-  pendingEvent(AlertEvents.acknowledged, origin, alert.id, { alertId: alert.id, ruleId: rule.id, ruleName: rule.name, acknowledgedBy: by, acknowledgedAt: at.toISOString() });
+  pendingEvent(AlertEvents.acknowledged, origin, alert.id, {
+    alertId: alert.id,
+    ruleId: rule.id,
+    ruleName: rule.name,
+    acknowledgedBy: by,
+    acknowledgedAt: at.toISOString(),
+  });
 
 export const alertResolvedEvent = (origin: EventOrigin, alert: AlertRow, rule: AlertRuleRow, by: string | null, at: Date): PendingEvent =>
-  pendingEvent(AlertEvents.resolved, origin, alert.id, { alertId: alert.id, ruleId: rule.id, ruleName: rule.name, resolvedAt: at.toISOString(), resolvedBy: by });
+  pendingEvent(AlertEvents.resolved, origin, alert.id, {
+    alertId: alert.id,
+    ruleId: rule.id,
+    ruleName: rule.name,
+    resolvedAt: at.toISOString(),
+    resolvedBy: by,
+  });

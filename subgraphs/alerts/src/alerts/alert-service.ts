@@ -1,4 +1,15 @@
-import { appError, ErrorCode, invalidInput, notFound, recordEvents, requireRole, Role, type EventOrigin, type KeysetCursor, type Viewer } from '#kit';
+import {
+  appError,
+  ErrorCode,
+  invalidInput,
+  notFound,
+  recordEvents,
+  requireRole,
+  Role,
+  type EventOrigin,
+  type KeysetCursor,
+  type Viewer,
+} from '#kit';
 import type { AlertRow, AlertRuleKind, AlertRuleRow, AlertStatus, AlertsTransaction, EscalationPolicyRow } from '../database.js';
 import type { PolicyStore } from '../escalation/policy-store.js';
 import { adminsAmong, type AdminRoleReader } from '../recipients/admin-role-store.js';
@@ -58,11 +69,17 @@ export class AlertService {
    * named in the error.
    */
   private async requireAdminRecipients(levels: readonly EscalationLevel[]): Promise<void> {
-    const admins = await adminsAmong(this.stores.adminRoles, levels.flatMap((level) => level.recipientUserIds));
+    const admins = await adminsAmong(
+      this.stores.adminRoles,
+      levels.flatMap((level) => level.recipientUserIds),
+    );
     const problems = levels.flatMap((level, index) =>
       level.recipientUserIds
         .filter((userId) => !admins.has(userId))
-        .map((userId) => ({ field: `input.levels.${index}.recipientUserIds`, message: `user ${userId} is not an admin; only admins receive alerts` })),
+        .map((userId) => ({
+          field: `input.levels.${index}.recipientUserIds`,
+          message: `user ${userId} is not an admin; only admins receive alerts`,
+        })),
     );
     if (problems.length > 0) throw invalidInput(problems);
   }

@@ -12,7 +12,10 @@ export function alertStore(client: AlertsDatabase) {
     findByIds: (ids: readonly string[]) => client.alert.findMany({ where: { id: { in: [...ids] } } }),
     async page(status: AlertStatus | null, first: number, after: KeysetCursor | undefined) {
       const filter = status === null ? {} : { status };
-      const [rows, totalCount] = await Promise.all([client.alert.findMany(newestFirstPage(filter, after, first)), client.alert.count({ where: filter })]);
+      const [rows, totalCount] = await Promise.all([
+        client.alert.findMany(newestFirstPage(filter, after, first)),
+        client.alert.count({ where: filter }),
+      ]);
       return { ...pageOf(rows, first), totalCount };
     },
     inTransaction: <Result>(work: (tx: AlertsTransaction) => Promise<Result>): Promise<Result> => client.$transaction(work),
@@ -38,11 +41,13 @@ export const resolveAlert = (tx: AlertsTransaction, id: string, by: string | nul
   });
 
 /** The rule's alerts not yet resolved. */
-export const unresolvedAlerts = (tx: AlertsTransaction, ruleId: string) => tx.alert.findMany({ where: { ruleId, status: { not: 'RESOLVED' } } });
+export const unresolvedAlerts = (tx: AlertsTransaction, ruleId: string) =>
+  tx.alert.findMany({ where: { ruleId, status: { not: 'RESOLVED' } } });
 
 export const createAlert = (tx: AlertsTransaction, alert: NewAlert) => tx.alert.create({ data: { id: randomUUID(), ...alert } });
 
-export const recordLastValue = (tx: AlertsTransaction, id: string, lastValue: number) => tx.alert.update({ where: { id }, data: { lastValue } });
+export const recordLastValue = (tx: AlertsTransaction, id: string, lastValue: number) =>
+  tx.alert.update({ where: { id }, data: { lastValue } });
 
 export const recordEscalation = (tx: AlertsTransaction, id: string, escalationLevel: number, nextEscalationAt: Date | null) =>
   tx.alert.update({ where: { id }, data: { escalationLevel, nextEscalationAt } });

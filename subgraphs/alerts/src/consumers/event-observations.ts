@@ -12,7 +12,14 @@ import {
   type TransactionRunner,
 } from '#kit';
 import type { AlertRuleKind, AlertsDatabase, AlertsTransaction } from '../database.js';
-import { recordCourierMiss, recordDeadLetter, recordOrderMilestone, recordPaymentOutcome, recordProductGone, recordStock } from '../evaluation/observation-store.js';
+import {
+  recordCourierMiss,
+  recordDeadLetter,
+  recordOrderMilestone,
+  recordPaymentOutcome,
+  recordProductGone,
+  recordStock,
+} from '../evaluation/observation-store.js';
 import type { RuleEvaluator } from '../evaluation/rule-evaluator.js';
 import { CourierEvents } from '../../../couriers/src/events/index.js';
 import { OrderEvents } from '../../../orders/src/events/index.js';
@@ -33,21 +40,37 @@ const ORDER_KINDS: readonly AlertRuleKind[] = ['ORDER_NOT_CONFIRMED', 'DELIVERY_
 
 /** The observations alerts keeps, each from one event type through `observe`. */
 const observations = (observe: Observe) => [
-  observe(PaymentEvents.processed, ['PAYMENT_FAILURE_RATE'], (tx, data, envelope) => recordPaymentOutcome(tx, envelope.id, true, data.capturedAt)),
-  observe(PaymentEvents.failed, ['PAYMENT_FAILURE_RATE'], (tx, data, envelope) => recordPaymentOutcome(tx, envelope.id, false, data.failedAt)),
+  observe(PaymentEvents.processed, ['PAYMENT_FAILURE_RATE'], (tx, data, envelope) =>
+    recordPaymentOutcome(tx, envelope.id, true, data.capturedAt),
+  ),
+  observe(PaymentEvents.failed, ['PAYMENT_FAILURE_RATE'], (tx, data, envelope) =>
+    recordPaymentOutcome(tx, envelope.id, false, data.failedAt),
+  ),
   observe(OrderEvents.created, ORDER_KINDS, (tx, data) => recordOrderMilestone(tx, 'created_at', data.orderId, data.createdAt)),
   observe(OrderEvents.confirmed, ORDER_KINDS, (tx, data) => recordOrderMilestone(tx, 'confirmed_at', data.orderId, data.confirmedAt)),
   observe(OrderEvents.delivered, ORDER_KINDS, (tx, data) => recordOrderMilestone(tx, 'delivered_at', data.orderId, data.deliveredAt)),
   observe(OrderEvents.cancelled, ORDER_KINDS, (tx, data) => recordOrderMilestone(tx, 'cancelled_at', data.orderId, data.cancelledAt)),
   observe(CourierEvents.notFound, ['COURIER_NOT_FOUND'], (tx, data, envelope) => recordCourierMiss(tx, envelope.id, data.orderId, data.at)),
   observe(ProductEvents.inventoryUpdated, ['LOW_STOCK'], (tx, data, envelope) =>
-    recordStock(tx, { productId: data.productId, supplierId: data.supplierId, name: null, quantity: data.stockQuantity, active: null }, envelope.time),
+    recordStock(
+      tx,
+      { productId: data.productId, supplierId: data.supplierId, name: null, quantity: data.stockQuantity, active: null },
+      envelope.time,
+    ),
   ),
   observe(ProductEvents.created, ['LOW_STOCK'], (tx, data, envelope) =>
-    recordStock(tx, { productId: data.productId, supplierId: data.supplierId, name: data.name, quantity: data.stockQuantity, active: data.active }, envelope.time),
+    recordStock(
+      tx,
+      { productId: data.productId, supplierId: data.supplierId, name: data.name, quantity: data.stockQuantity, active: data.active },
+      envelope.time,
+    ),
   ),
   observe(ProductEvents.updated, ['LOW_STOCK'], (tx, data, envelope) =>
-    recordStock(tx, { productId: data.productId, supplierId: data.supplierId, name: data.name, quantity: data.stockQuantity, active: data.active }, envelope.time),
+    recordStock(
+      tx,
+      { productId: data.productId, supplierId: data.supplierId, name: data.name, quantity: data.stockQuantity, active: data.active },
+      envelope.time,
+    ),
   ),
   observe(ProductEvents.deleted, ['LOW_STOCK'], (tx, data) => recordProductGone(tx, data.productId)),
 ];
@@ -91,7 +114,10 @@ export function deadLetterObserver(client: AlertsDatabase, evaluator: RuleEvalua
         });
         if (inserted === 0) return;
         logger.info({ consumer: message.headers['x-dead-letter-consumer'], offset: message.offset }, 'dead-lettered message observed');
-        await evaluator.evaluateKinds(tx, ['DEAD_LETTERS'], new Date(), { source: 'alerts', correlationId: message.headers['x-correlation-id'] ?? `dead-letter-${message.offset}` });
+        await evaluator.evaluateKinds(tx, ['DEAD_LETTERS'], new Date(), {
+          source: 'alerts',
+          correlationId: message.headers['x-correlation-id'] ?? `dead-letter-${message.offset}`,
+        });
       });
     },
   };

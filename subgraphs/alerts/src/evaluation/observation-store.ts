@@ -31,7 +31,12 @@ export interface DeadLetter {
 }
 
 export const recordPaymentOutcome = (tx: AlertsTransaction, eventId: string, succeeded: boolean, at: string) =>
-  tx.$executeRawUnsafe('insert into payment_observations (event_id, succeeded, at) values ($1::uuid, $2, $3::timestamptz) on conflict do nothing', eventId, succeeded, at);
+  tx.$executeRawUnsafe(
+    'insert into payment_observations (event_id, succeeded, at) values ($1::uuid, $2, $3::timestamptz) on conflict do nothing',
+    eventId,
+    succeeded,
+    at,
+  );
 
 /** Records when an order reached a milestone; the first time heard wins. */
 export const recordOrderMilestone = (tx: AlertsTransaction, milestone: OrderMilestone, orderId: string, at: string) =>
@@ -43,7 +48,12 @@ export const recordOrderMilestone = (tx: AlertsTransaction, milestone: OrderMile
   );
 
 export const recordCourierMiss = (tx: AlertsTransaction, eventId: string, orderId: string, at: string) =>
-  tx.$executeRawUnsafe('insert into courier_misses (event_id, order_id, at) values ($1::uuid, $2::uuid, $3::timestamptz) on conflict do nothing', eventId, orderId, at);
+  tx.$executeRawUnsafe(
+    'insert into courier_misses (event_id, order_id, at) values ($1::uuid, $2::uuid, $3::timestamptz) on conflict do nothing',
+    eventId,
+    orderId,
+    at,
+  );
 
 export const recordStock = (tx: AlertsTransaction, fact: StockFact, at: string) =>
   // Only a newer fact replaces an older one, whatever order the events arrive in.
@@ -52,7 +62,12 @@ export const recordStock = (tx: AlertsTransaction, fact: StockFact, at: string) 
      on conflict (product_id) do update set name = coalesce(excluded.name, stock_levels.name), quantity = excluded.quantity,
        active = coalesce($5, stock_levels.active), updated_at = excluded.updated_at
      where stock_levels.updated_at <= excluded.updated_at`,
-    fact.productId, fact.supplierId, fact.name, fact.quantity, fact.active, at,
+    fact.productId,
+    fact.supplierId,
+    fact.name,
+    fact.quantity,
+    fact.active,
+    at,
   );
 
 export const recordProductGone = (tx: AlertsTransaction, productId: string) =>
@@ -86,15 +101,27 @@ export async function paymentOutcomes(tx: AlertsTransaction, from: Date, to: Dat
 
 /** Open orders created at or before `createdBy` (and within the lookback of `now`) and not confirmed. */
 export const unconfirmedOrders = (tx: AlertsTransaction, createdBy: Date, now: Date) =>
-  count(tx, `select count(*)::int as n from order_watch where confirmed_at is null and cancelled_at is null and created_at <= $1 and created_at > $2::timestamptz - ${ORDER_LOOKBACK}`, createdBy, now);
+  count(
+    tx,
+    `select count(*)::int as n from order_watch where confirmed_at is null and cancelled_at is null and created_at <= $1 and created_at > $2::timestamptz - ${ORDER_LOOKBACK}`,
+    createdBy,
+    now,
+  );
 
 /** Open orders confirmed at or before `confirmedBy` (and within the lookback of `now`) and not delivered. */
 export const undeliveredOrders = (tx: AlertsTransaction, confirmedBy: Date, now: Date) =>
-  count(tx, `select count(*)::int as n from order_watch where delivered_at is null and cancelled_at is null and confirmed_at <= $1 and confirmed_at > $2::timestamptz - ${ORDER_LOOKBACK}`, confirmedBy, now);
+  count(
+    tx,
+    `select count(*)::int as n from order_watch where delivered_at is null and cancelled_at is null and confirmed_at <= $1 and confirmed_at > $2::timestamptz - ${ORDER_LOOKBACK}`,
+    confirmedBy,
+    now,
+  );
 
-export const courierMisses = (tx: AlertsTransaction, from: Date, to: Date) => count(tx, 'select count(*)::int as n from courier_misses where at > $1 and at <= $2', from, to);
+export const courierMisses = (tx: AlertsTransaction, from: Date, to: Date) =>
+  count(tx, 'select count(*)::int as n from courier_misses where at > $1 and at <= $2', from, to);
 
-export const deadLetters = (tx: AlertsTransaction, from: Date, to: Date) => count(tx, 'select count(*)::int as n from dead_letters where at > $1 and at <= $2', from, to);
+export const deadLetters = (tx: AlertsTransaction, from: Date, to: Date) =>
+  count(tx, 'select count(*)::int as n from dead_letters where at > $1 and at <= $2', from, to);
 
 export interface StockLevel {
   productId: string;
@@ -110,6 +137,10 @@ export async function lowStock(tx: AlertsTransaction, threshold: number, alsoPro
     threshold,
     [...alsoProductIds],
   );
-  return rows.map((row) => ({ productId: String(row['key']), name: row['name'] as string | null, quantity: Number(row['quantity']), active: Boolean(row['active']) }));
+  return rows.map((row) => ({
+    productId: String(row['key']),
+    name: row['name'] as string | null,
+    quantity: Number(row['quantity']),
+    active: Boolean(row['active']),
+  }));
 }
-

@@ -61,7 +61,15 @@ export class RuleEvaluator {
     return outcome;
   }
 
-  private async trigger(tx: AlertsTransaction, rule: RuleWithPolicy, key: string, reading: Reading, value: number, now: Date, origin: EventOrigin): Promise<void> {
+  private async trigger(
+    tx: AlertsTransaction,
+    rule: RuleWithPolicy,
+    key: string,
+    reading: Reading,
+    value: number,
+    now: Date,
+    origin: EventOrigin,
+  ): Promise<void> {
     const alert = await createAlert(tx, {
       ruleId: rule.id,
       key,
@@ -76,7 +84,14 @@ export class RuleEvaluator {
     if (rule.escalationPolicy !== null) await escalate(tx, alert, rule, rule.escalationPolicy, now, origin, this.logger);
   }
 
-  private async resolve(tx: AlertsTransaction, alert: AlertRow, rule: AlertRuleRow, value: number, now: Date, origin: EventOrigin): Promise<void> {
+  private async resolve(
+    tx: AlertsTransaction,
+    alert: AlertRow,
+    rule: AlertRuleRow,
+    value: number,
+    now: Date,
+    origin: EventOrigin,
+  ): Promise<void> {
     const resolved = await resolveAlert(tx, alert.id, null, now, Number.isFinite(value) ? value : undefined);
     await recordEvents(tx, [alertResolvedEvent(origin, resolved, rule, null, now)]);
     this.logger.info({ alertId: alert.id, ruleId: rule.id, value }, 'alert resolved: the condition cleared');

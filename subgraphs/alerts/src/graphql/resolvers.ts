@@ -17,7 +17,11 @@ export const resolvers = {
   Query: {
     alertRules: (_root: unknown, _args: unknown, context: AlertsContext) => context.service.rules(context.viewer),
     escalationPolicies: (_root: unknown, _args: unknown, context: AlertsContext) => context.service.policies(context.viewer),
-    alerts: async (_root: unknown, args: { status?: AlertStatus | null; first?: number | null; after?: string | null }, context: AlertsContext) => {
+    alerts: async (
+      _root: unknown,
+      args: { status?: AlertStatus | null; first?: number | null; after?: string | null },
+      context: AlertsContext,
+    ) => {
       const page = await context.service.alerts(context.viewer, args.status ?? null, pageSize(args.first), decodeCursor(args.after));
       return connection(page.nodes, page.hasNextPage, page.totalCount);
     },
@@ -33,8 +37,10 @@ export const resolvers = {
       context.service.updateRule(context.viewer, isUuid(id) ? id : known(id), input),
     createEscalationPolicy: (_root: unknown, { input }: { input: { name: string; levels: EscalationLevel[] } }, context: AlertsContext) =>
       context.service.createPolicy(context.viewer, input),
-    acknowledgeAlert: (_root: unknown, { id }: { id: string }, context: AlertsContext) => context.service.acknowledge(context.viewer, known(id), origin(context)),
-    resolveAlert: (_root: unknown, { id }: { id: string }, context: AlertsContext) => context.service.resolve(context.viewer, known(id), origin(context)),
+    acknowledgeAlert: (_root: unknown, { id }: { id: string }, context: AlertsContext) =>
+      context.service.acknowledge(context.viewer, known(id), origin(context)),
+    resolveAlert: (_root: unknown, { id }: { id: string }, context: AlertsContext) =>
+      context.service.resolve(context.viewer, known(id), origin(context)),
   },
   Alert: {
     __resolveReference: (reference: { id: string }, context: AlertsContext) => {
@@ -54,13 +60,18 @@ export const resolvers = {
       context.service.visible(context.viewer);
       return isUuid(reference.id) ? context.ruleById.load(reference.id) : null;
     },
-    escalationPolicy: (rule: AlertRuleRow, _args: unknown, context: AlertsContext) => (rule.escalationPolicyId === null ? null : context.policyById.load(rule.escalationPolicyId)),
+    escalationPolicy: (rule: AlertRuleRow, _args: unknown, context: AlertsContext) =>
+      rule.escalationPolicyId === null ? null : context.policyById.load(rule.escalationPolicyId),
     createdAt: (rule: AlertRuleRow) => rule.createdAt.toISOString(),
     updatedAt: (rule: AlertRuleRow) => rule.updatedAt.toISOString(),
   },
   EscalationPolicy: {
     levels: (policy: EscalationPolicyRow) =>
-      policyLevels(policy).map((level, index) => ({ level: index + 1, recipients: level.recipientUserIds.map(user), acknowledgeWithinMinutes: level.acknowledgeWithinMinutes })),
+      policyLevels(policy).map((level, index) => ({
+        level: index + 1,
+        recipients: level.recipientUserIds.map(user),
+        acknowledgeWithinMinutes: level.acknowledgeWithinMinutes,
+      })),
     createdAt: (policy: EscalationPolicyRow) => policy.createdAt.toISOString(),
   },
 };

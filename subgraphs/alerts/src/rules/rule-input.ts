@@ -40,11 +40,19 @@ export function ruleSettings(kind: AlertRuleKind, input: RuleSettingsInput, curr
     problems.push({ field: 'input.windowMinutes', message: `must be a whole number of minutes from 1 to ${MAX_WINDOW_MINUTES}` });
   }
   const threshold = input.threshold ?? current?.threshold ?? Number.NaN;
-  if (!Number.isFinite(threshold) || threshold < spec.minThreshold || threshold > spec.maxThreshold || (spec.integral && !Number.isInteger(threshold))) {
+  if (
+    !Number.isFinite(threshold) ||
+    threshold < spec.minThreshold ||
+    threshold > spec.maxThreshold ||
+    (spec.integral && !Number.isInteger(threshold))
+  ) {
     problems.push({ field: 'input.threshold', message: thresholdRule(kind) });
   }
   // A new threshold without a band gets the default band again, so an update cannot leave a stale one behind.
-  const clearThreshold = input.clearThreshold ?? (input.threshold === undefined || input.threshold === null ? current?.clearThreshold : undefined) ?? defaultClearThreshold(kind, threshold);
+  const clearThreshold =
+    input.clearThreshold ??
+    (input.threshold === undefined || input.threshold === null ? current?.clearThreshold : undefined) ??
+    defaultClearThreshold(kind, threshold);
   if (Number.isFinite(threshold) && !problems.some((problem) => problem.field === 'input.threshold')) {
     const valid = spec.direction === 'RISING' ? clearThreshold >= 0 && clearThreshold < threshold : clearThreshold > threshold;
     if (!Number.isFinite(clearThreshold) || !valid) {
@@ -55,7 +63,8 @@ export function ruleSettings(kind: AlertRuleKind, input: RuleSettingsInput, curr
     }
   }
   const escalationPolicyId = input.escalationPolicyId === undefined ? (current?.escalationPolicyId ?? null) : input.escalationPolicyId;
-  if (escalationPolicyId !== null && !isUuid(escalationPolicyId)) problems.push({ field: 'input.escalationPolicyId', message: 'is not an escalation policy id' });
+  if (escalationPolicyId !== null && !isUuid(escalationPolicyId))
+    problems.push({ field: 'input.escalationPolicyId', message: 'is not an escalation policy id' });
   if (problems.length > 0) throw invalidInput(problems);
   return {
     name,
@@ -97,5 +106,11 @@ export function escalationLevels(name: string, levels: readonly EscalationLevel[
     }
   });
   if (problems.length > 0) throw invalidInput(problems);
-  return { name: trimmed, levels: levels.map((level) => ({ recipientUserIds: [...level.recipientUserIds], acknowledgeWithinMinutes: level.acknowledgeWithinMinutes })) };
+  return {
+    name: trimmed,
+    levels: levels.map((level) => ({
+      recipientUserIds: [...level.recipientUserIds],
+      acknowledgeWithinMinutes: level.acknowledgeWithinMinutes,
+    })),
+  };
 }

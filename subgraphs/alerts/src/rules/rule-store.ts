@@ -23,7 +23,11 @@ export type RuleStore = ReturnType<typeof ruleStore>;
 
 /** The enabled rules of these kinds, in id order (the order their locks are taken in). */
 export async function enabledRuleIdsOfKinds(tx: AlertsTransaction, kinds: readonly AlertRuleKind[]): Promise<string[]> {
-  const rules = await tx.alertRule.findMany({ where: { kind: { in: [...kinds] }, enabled: true }, select: { id: true }, orderBy: { id: 'asc' } });
+  const rules = await tx.alertRule.findMany({
+    where: { kind: { in: [...kinds] }, enabled: true },
+    select: { id: true },
+    orderBy: { id: 'asc' },
+  });
   return rules.map((rule) => rule.id);
 }
 

@@ -41,38 +41,73 @@ const facts = (fact: Fact) => [
     await recordOrderItems(tx, data.orderId, data.items);
   }),
   fact(OrderEvents.confirmed, (data, tx) =>
-    recordOrderFacts(tx, data, { total_amount: data.totalAmount, currency: data.currency, payment_method: data.paymentMethod, cylinder_count: data.cylinderCount, confirmed_at: data.confirmedAt })),
-  fact(CourierEvents.assigned, (data, tx) => recordOrderFacts(tx, data, { courier_id: data.courierId, courier_assigned_at: data.assignedAt })),
+    recordOrderFacts(tx, data, {
+      total_amount: data.totalAmount,
+      currency: data.currency,
+      payment_method: data.paymentMethod,
+      cylinder_count: data.cylinderCount,
+      confirmed_at: data.confirmedAt,
+    }),
+  ),
+  fact(CourierEvents.assigned, (data, tx) =>
+    recordOrderFacts(tx, data, { courier_id: data.courierId, courier_assigned_at: data.assignedAt }),
+  ),
   fact(OrderEvents.inTransit, (data, tx) => recordOrderFacts(tx, data, { courier_id: data.courierId, in_transit_at: data.at })),
   fact(OrderEvents.delivered, async (data, tx) => {
-    await recordOrderFacts(tx, data, { courier_id: data.courierId, total_amount: data.totalAmount, currency: data.currency, payment_method: data.paymentMethod, delivered_at: data.deliveredAt });
+    await recordOrderFacts(tx, data, {
+      courier_id: data.courierId,
+      total_amount: data.totalAmount,
+      currency: data.currency,
+      payment_method: data.paymentMethod,
+      delivered_at: data.deliveredAt,
+    });
     await recordItemsDelivered(tx, data.orderId, data.deliveredAt);
   }),
   fact(CourierEvents.deliveryCompleted, (data, tx) => recordOrderFacts(tx, data, { courier_id: data.courierId })),
   fact(OrderEvents.cancelled, (data, tx) => recordOrderFacts(tx, data, { cancelled_at: data.cancelledAt })),
   fact(PaymentEvents.processed, (data, tx, envelope) =>
-    tx.$executeRawUnsafe(
-      `insert into payment_outcomes (event_id, payment_id, order_id, supplier_id, succeeded, amount, at)
+    tx
+      .$executeRawUnsafe(
+        `insert into payment_outcomes (event_id, payment_id, order_id, supplier_id, succeeded, amount, at)
        values ($1::uuid, $2::uuid, $3::uuid, $4::uuid, true, $5, $6::timestamptz) on conflict do nothing`,
-      envelope.id, data.paymentId, data.orderId, data.supplierId, data.amount, data.capturedAt,
-    ).then(() => undefined)),
+        envelope.id,
+        data.paymentId,
+        data.orderId,
+        data.supplierId,
+        data.amount,
+        data.capturedAt,
+      )
+      .then(() => undefined),
+  ),
   fact(PaymentEvents.failed, (data, tx, envelope) =>
-    tx.$executeRawUnsafe(
-      `insert into payment_outcomes (event_id, payment_id, order_id, supplier_id, succeeded, amount, at)
+    tx
+      .$executeRawUnsafe(
+        `insert into payment_outcomes (event_id, payment_id, order_id, supplier_id, succeeded, amount, at)
        values ($1::uuid, $2::uuid, $3::uuid, null, false, null, $4::timestamptz) on conflict do nothing`,
-      envelope.id, data.paymentId, data.orderId, data.failedAt,
-    ).then(() => undefined)),
+        envelope.id,
+        data.paymentId,
+        data.orderId,
+        data.failedAt,
+      )
+      .then(() => undefined),
+  ),
   fact(ProductEvents.created, (data, tx) => recordProduct(tx, data)),
   fact(ProductEvents.updated, (data, tx) => recordProduct(tx, data)),
   fact(ProductEvents.deleted, (data, tx) =>
-    tx.$executeRawUnsafe('update product_facts set deleted = true, updated_at = now() where product_id = $1::uuid', data.productId).then(() => undefined)),
+    tx
+      .$executeRawUnsafe('update product_facts set deleted = true, updated_at = now() where product_id = $1::uuid', data.productId)
+      .then(() => undefined),
+  ),
 ];
 
 async function recordProduct(tx: AnalyticsTransaction, data: EventData<typeof ProductEvents.created>): Promise<void> {
   await tx.$executeRawUnsafe(
     `insert into product_facts (product_id, supplier_id, name, cylinder_type, updated_at) values ($1::uuid, $2::uuid, $3, $4, now())
      on conflict (product_id) do update set name = excluded.name, cylinder_type = excluded.cylinder_type, updated_at = now()`,
-    data.productId, data.supplierId, data.name, data.cylinderType,
+    data.productId,
+    data.supplierId,
+    data.name,
+    data.cylinderType,
   );
 }
 
@@ -82,7 +117,17 @@ function supplierOf(data: unknown): string | null {
 }
 
 /** Every event analytics ingests: all but its own and the dead letters (alerts watches those). */
-const ingested: readonly EventContracts[] = [UserEvents, ProductEvents, InvitationEvents, VerificationEvents, OrderEvents, CourierEvents, PaymentEvents, NotificationEvents, AlertEvents];
+const ingested: readonly EventContracts[] = [
+  UserEvents,
+  ProductEvents,
+  InvitationEvents,
+  VerificationEvents,
+  OrderEvents,
+  CourierEvents,
+  PaymentEvents,
+  NotificationEvents,
+  AlertEvents,
+];
 
 /**
  * Consumes every business event into analytics' tables, in the consumer's transaction with
@@ -95,7 +140,13 @@ export function eventIngestConsumer(transactions: TransactionRunner<AnalyticsTra
     const inserted = await transaction.$executeRawUnsafe(
       `insert into analytics_events (id, type, source, topic, subject, occurred_at, supplier_id)
        values ($1::uuid, $2, $3, $4, $5, $6::timestamptz, $7::uuid) on conflict do nothing`,
-      envelope.id, envelope.type, envelope.source, topic, envelope.subject, envelope.time, supplierOf(data),
+      envelope.id,
+      envelope.type,
+      envelope.source,
+      topic,
+      envelope.subject,
+      envelope.time,
+      supplierOf(data),
     );
     return inserted > 0;
   };

@@ -44,7 +44,9 @@ export async function recordOrderFacts(
   parties: OrderParties,
   facts: Partial<Record<OrderFactColumn, string | number | null>>,
 ): Promise<void> {
-  const entries = Object.entries(facts).filter(([, value]) => value !== null && value !== undefined) as Array<[OrderFactColumn, string | number]>;
+  const entries = Object.entries(facts).filter(([, value]) => value !== null && value !== undefined) as Array<
+    [OrderFactColumn, string | number]
+  >;
   const columns = entries.map(([column]) => `"${column}"`);
   const placeholders = entries.map(([column], index) => `$${index + 4}::${casts[column]}`);
   const updates = entries.map(([column]) => `"${column}" = coalesce(order_facts."${column}", excluded."${column}")`);

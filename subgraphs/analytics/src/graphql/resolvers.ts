@@ -27,18 +27,22 @@ export const resolvers = {
       const page = await context.reports.list(context.viewer, pageSize(args.first), decodeCursor(args.after));
       return connection(page.nodes, page.hasNextPage, page.totalCount);
     },
-    report: async (_root: unknown, { id }: { id: string }, context: AnalyticsContext) => context.reports.visible(context.viewer, await load(context, id)),
+    report: async (_root: unknown, { id }: { id: string }, context: AnalyticsContext) =>
+      context.reports.visible(context.viewer, await load(context, id)),
   },
   Mutation: {
-    requestReport: (_root: unknown, { input }: { input: RequestReportInput }, context: AnalyticsContext) => context.reports.request(context.viewer, input),
+    requestReport: (_root: unknown, { input }: { input: RequestReportInput }, context: AnalyticsContext) =>
+      context.reports.request(context.viewer, input),
   },
   Report: {
-    __resolveReference: async (reference: { id: string }, context: AnalyticsContext) => context.reports.visible(context.viewer, await load(context, reference.id)),
+    __resolveReference: async (reference: { id: string }, context: AnalyticsContext) =>
+      context.reports.visible(context.viewer, await load(context, reference.id)),
     requestedBy: (report: Report) => ({ __typename: 'User', id: report.requestedBy }),
     periodStart: (report: Report) => report.periodStart.toISOString(),
     periodEnd: (report: Report) => report.periodEnd.toISOString(),
     downloadUrl: (report: Report, _args: unknown, context: AnalyticsContext) => context.reports.download(report)?.url ?? null,
-    downloadUrlExpiresAt: (report: Report, _args: unknown, context: AnalyticsContext) => context.reports.download(report)?.expiresAt.toISOString() ?? null,
+    downloadUrlExpiresAt: (report: Report, _args: unknown, context: AnalyticsContext) =>
+      context.reports.download(report)?.expiresAt.toISOString() ?? null,
     generatedAt: (report: Report) => report.generatedAt?.toISOString() ?? null,
     createdAt: (report: Report) => report.createdAt.toISOString(),
   },

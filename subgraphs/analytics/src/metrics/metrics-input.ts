@@ -40,7 +40,8 @@ export function metricsQuery(viewer: Viewer | null, input: MetricsInput): Metric
   const { from, to } = input;
   if (requested !== null && !isUuid(requested)) problems.push({ field: 'input.supplierId', message: 'must be a user id' });
   const topProducts = input.topProducts ?? 10;
-  if (!Number.isInteger(topProducts) || topProducts < 1 || topProducts > 50) problems.push({ field: 'input.topProducts', message: 'must be between 1 and 50' });
+  if (!Number.isInteger(topProducts) || topProducts < 1 || topProducts > 50)
+    problems.push({ field: 'input.topProducts', message: 'must be between 1 and 50' });
   if (problems.length === 0) {
     if (to.getTime() <= from.getTime()) problems.push({ field: 'input.to', message: 'must be after from' });
     else if (to.getTime() - from.getTime() > maxRangeDays[granularity] * DAY_MS) {

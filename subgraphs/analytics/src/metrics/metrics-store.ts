@@ -56,12 +56,15 @@ export class MetricsStore {
     // a range cut inside a minute reads the facts, whose times are exact.
     const rolledUp = source === 'auto' && query.from.getTime() % 60_000 === 0 && query.to.getTime() % 60_000 === 0;
     const [placed, delivered, payments, topProducts, couriers] = rolledUp
-      ? await Promise.all([this.rollups(query), this.p90(query), this.topProducts(query, query.topProducts), this.courierUtilisation(query)]).then(
-          ([sums, p90, products, utilisation]) => {
-            const withP90: Row[] = sums.map((row) => ({ ...row, p90_seconds: p90.get(row['bucket'] as number | null) ?? null }));
-            return [sums, withP90, sums, products, utilisation] as [Row[], Row[], Row[], typeof products, typeof utilisation];
-          },
-        )
+      ? await Promise.all([
+          this.rollups(query),
+          this.p90(query),
+          this.topProducts(query, query.topProducts),
+          this.courierUtilisation(query),
+        ]).then(([sums, p90, products, utilisation]) => {
+          const withP90: Row[] = sums.map((row) => ({ ...row, p90_seconds: p90.get(row['bucket'] as number | null) ?? null }));
+          return [sums, withP90, sums, products, utilisation] as [Row[], Row[], Row[], typeof products, typeof utilisation];
+        })
       : await Promise.all([
           this.placed(query),
           this.delivered(query),
@@ -147,7 +150,6 @@ export class MetricsStore {
     }
   }
 
-
   /**
    * Every additive figure from metrics_minute_rollups: the platform's row per minute (the nil
    * uuid) or the supplier's, over whole minutes, re-binned for hours and days. Minutes whose
@@ -190,7 +192,15 @@ export class MetricsStore {
       total.failed += failed!;
       return { bucket, placed, delivered, gmv, average_seconds: average(ms!, count!), succeeded, failed };
     });
-    rows.push({ bucket: null, placed: total.placed, delivered: total.delivered, gmv: total.gmv, average_seconds: average(total.ms, total.count), succeeded: total.succeeded, failed: total.failed });
+    rows.push({
+      bucket: null,
+      placed: total.placed,
+      delivered: total.delivered,
+      gmv: total.gmv,
+      average_seconds: average(total.ms, total.count),
+      succeeded: total.succeeded,
+      failed: total.failed,
+    });
     return rows;
   }
 
@@ -201,7 +211,8 @@ export class MetricsStore {
    */
   private async p90(query: MetricsQuery): Promise<Map<number | null, unknown>> {
     const seconds = 'extract(epoch from delivered_at - confirmed_at)::float8';
-    const { select, group } = query.granularity === 'MINUTE' ? { select: 'null::float8 as bucket, ', group: '' } : this.bucket(query, 'delivered_at');
+    const { select, group } =
+      query.granularity === 'MINUTE' ? { select: 'null::float8 as bucket, ', group: '' } : this.bucket(query, 'delivered_at');
     const rows = await this.rows(
       `select ${select}percentile_cont(0.9) within group (order by ${seconds}) as p90_seconds from order_facts
        where delivered_at >= $1 and delivered_at < $2 and confirmed_at is not null and ($3::uuid is null or supplier_id = $3::uuid)${group}`,
@@ -228,10 +239,16 @@ export class MetricsStore {
     // of deliveries, whose p90 says nothing, and sorting 43,200 groups is what costs).
     const percentileGroup = query.granularity === 'MINUTE' ? { select: 'null::float8 as bucket, ', group: '' } : { select, group };
     const [sums, percentiles] = await Promise.all([
-      this.rows(`select ${select}count(*)::int as delivered, coalesce(sum(total_amount), 0)::float8 as gmv,
-                        avg(${seconds}) filter (where confirmed_at is not null) as average_seconds ${range}${group}`, [query.from, query.to, query.supplierId]),
-      this.rows(`select ${percentileGroup.select}percentile_cont(0.9) within group (order by ${seconds}) filter (where confirmed_at is not null) as p90_seconds
-                 ${range}${percentileGroup.group}`, [query.from, query.to, query.supplierId]),
+      this.rows(
+        `select ${select}count(*)::int as delivered, coalesce(sum(total_amount), 0)::float8 as gmv,
+                        avg(${seconds}) filter (where confirmed_at is not null) as average_seconds ${range}${group}`,
+        [query.from, query.to, query.supplierId],
+      ),
+      this.rows(
+        `select ${percentileGroup.select}percentile_cont(0.9) within group (order by ${seconds}) filter (where confirmed_at is not null) as p90_seconds
+                 ${range}${percentileGroup.group}`,
+        [query.from, query.to, query.supplierId],
+      ),
     ]);
     const p90 = new Map(percentiles.map((row) => [row['bucket'] as number | null, row['p90_seconds']]));
     return sums.map((row) => ({ ...row, p90_seconds: p90.get(row['bucket'] as number | null) ?? null }));
@@ -261,7 +278,12 @@ export class MetricsStore {
        order by top.quantity desc, top.revenue desc, top.product_id`,
       [query.from, query.to, query.supplierId, limit],
     );
-    return rows.map((row) => ({ productId: String(row['product_id']), name: (row['name'] as string | null) ?? null, quantity: num(row['quantity']), revenue: num(row['revenue']) }));
+    return rows.map((row) => ({
+      productId: String(row['product_id']),
+      name: (row['name'] as string | null) ?? null,
+      quantity: num(row['quantity']),
+      revenue: num(row['revenue']),
+    }));
   }
 
   private async courierUtilisation(query: MetricsQuery): Promise<Metrics['courierUtilisation']> {
@@ -276,6 +298,10 @@ export class MetricsStore {
     const activeCouriers = num(row?.['couriers']);
     const busySeconds = num(row?.['busy']);
     const rangeSeconds = (query.to.getTime() - query.from.getTime()) / 1000;
-    return { activeCouriers, busySeconds, utilisation: activeCouriers === 0 ? null : Math.min(1, busySeconds / (activeCouriers * rangeSeconds)) };
+    return {
+      activeCouriers,
+      busySeconds,
+      utilisation: activeCouriers === 0 ? null : Math.min(1, busySeconds / (activeCouriers * rangeSeconds)),
+    };
   }
 }

@@ -36,22 +36,38 @@ export async function renderReport(
   const period = { periodStart: report.periodStart.toISOString(), periodEnd: report.periodEnd.toISOString() };
   if (report.kind === 'TOP_PRODUCTS') {
     const products = await metrics.topProducts({ from: report.periodStart, to: report.periodEnd, supplierId: null }, 50);
-    if (report.format === 'JSON') return { text: JSON.stringify({ kind: report.kind, ...period, products }), contentType: 'application/json' };
-    return { text: csv(['productId', 'name', 'quantity', 'revenue'], products.map((product) => [product.productId, product.name, product.quantity, product.revenue])), contentType: 'text/csv' };
+    if (report.format === 'JSON')
+      return { text: JSON.stringify({ kind: report.kind, ...period, products }), contentType: 'application/json' };
+    return {
+      text: csv(
+        ['productId', 'name', 'quantity', 'revenue'],
+        products.map((product) => [product.productId, product.name, product.quantity, product.revenue]),
+      ),
+      contentType: 'text/csv',
+    };
   }
   const granularity = report.kind === 'METRICS_DAILY' ? 'DAY' : 'HOUR';
   const result = await metrics.metrics({ from: report.periodStart, to: report.periodEnd, granularity, supplierId: null, topProducts: 10 });
   if (report.format === 'JSON') {
     return {
-      text: JSON.stringify({ kind: report.kind, ...period, granularity, totals: result.totals, series: result.series.map((bucket) => ({ start: bucket.start.toISOString(), ...bucket.figures })) }),
+      text: JSON.stringify({
+        kind: report.kind,
+        ...period,
+        granularity,
+        totals: result.totals,
+        series: result.series.map((bucket) => ({ start: bucket.start.toISOString(), ...bucket.figures })),
+      }),
       contentType: 'application/json',
     };
   }
   return {
-    text: csv(['bucketStart', ...figureColumns], [
-      ...result.series.map((bucket) => [bucket.start.toISOString(), ...figureColumns.map((column) => bucket.figures[column])]),
-      ['total', ...figureColumns.map((column) => result.totals[column])],
-    ]),
+    text: csv(
+      ['bucketStart', ...figureColumns],
+      [
+        ...result.series.map((bucket) => [bucket.start.toISOString(), ...figureColumns.map((column) => bucket.figures[column])]),
+        ['total', ...figureColumns.map((column) => result.totals[column])],
+      ],
+    ),
     contentType: 'text/csv',
   };
 }

@@ -15,7 +15,10 @@ export function reportDownloadRoute(reports: ReportStore, links: ReportLinkSigne
     async handle(_request, response, url) {
       const check = links.verify(url.searchParams.get('token'));
       if (!check.ok) {
-        const message = check.reason === 'EXPIRED' ? 'This download link has expired; ask for the report again to get a new one.' : 'This download link is not valid.';
+        const message =
+          check.reason === 'EXPIRED'
+            ? 'This download link has expired; ask for the report again to get a new one.'
+            : 'This download link is not valid.';
         sendGraphQLError(response, check.reason === 'EXPIRED' ? ErrorCode.FORBIDDEN : ErrorCode.UNAUTHENTICATED, message);
         return;
       }

@@ -28,7 +28,8 @@ export class ReportService {
     const problems: FieldProblem[] = [];
     const { periodStart, periodEnd } = input;
     if (periodEnd.getTime() <= periodStart.getTime()) problems.push({ field: 'input.periodEnd', message: 'must be after periodStart' });
-    else if (periodEnd.getTime() - periodStart.getTime() > MAX_PERIOD_MS) problems.push({ field: 'input.periodEnd', message: 'a report spans at most 366 days' });
+    else if (periodEnd.getTime() - periodStart.getTime() > MAX_PERIOD_MS)
+      problems.push({ field: 'input.periodEnd', message: 'a report spans at most 366 days' });
     if (problems.length > 0) throw invalidInput(problems);
     return this.reports.create({ requestedBy: admin.userId, kind: input.kind, format: input.format ?? 'CSV', periodStart, periodEnd });
   }

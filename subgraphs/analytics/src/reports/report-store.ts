@@ -34,20 +34,38 @@ export function reportStore(client: AnalyticsDatabase) {
         limit,
         leaseMs,
       );
-      return ids.length === 0 ? [] : client.report.findMany({ where: { id: { in: ids.map((row) => row.id) } }, orderBy: { createdAt: 'asc' } });
+      return ids.length === 0
+        ? []
+        : client.report.findMany({ where: { id: { in: ids.map((row) => row.id) } }, orderBy: { createdAt: 'asc' } });
     },
     /** Stores the content and its report.generated event in one transaction. */
-    async complete(id: string, content: { text: string; contentType: string }, generatedAt: Date, events: readonly PendingEvent[]): Promise<void> {
+    async complete(
+      id: string,
+      content: { text: string; contentType: string },
+      generatedAt: Date,
+      events: readonly PendingEvent[],
+    ): Promise<void> {
       await client.$transaction(async (tx) => {
         await tx.report.update({
           where: { id },
-          data: { status: 'READY', content: content.text, contentType: content.contentType, sizeBytes: Buffer.byteLength(content.text), generatedAt, leasedUntil: null, error: null },
+          data: {
+            status: 'READY',
+            content: content.text,
+            contentType: content.contentType,
+            sizeBytes: Buffer.byteLength(content.text),
+            generatedAt,
+            leasedUntil: null,
+            error: null,
+          },
         });
         await recordEvents(tx, events);
       });
     },
     fail: (id: string, error: string, final: boolean) =>
-      client.report.update({ where: { id }, data: { error: error.slice(0, 500), leasedUntil: null, ...(final ? { status: 'FAILED' as const } : {}) } }),
+      client.report.update({
+        where: { id },
+        data: { error: error.slice(0, 500), leasedUntil: null, ...(final ? { status: 'FAILED' as const } : {}) },
+      }),
   };
 }
 

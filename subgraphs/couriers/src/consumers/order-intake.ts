@@ -54,7 +54,13 @@ export function orderIntakeConsumer(
         const delivery = await deliveries.lockDelivery(transaction, orderId);
         if (delivery === null || !['SEARCHING', 'ASSIGNED', 'PICKED_UP'].includes(delivery.status)) return;
         await deliveries.withdrawOffers(transaction, orderId);
-        await deliveries.moveDelivery(transaction, orderId, delivery.status, { status: 'DELIVERED', deliveredAt: new Date(deliveredAt) }, []);
+        await deliveries.moveDelivery(
+          transaction,
+          orderId,
+          delivery.status,
+          { status: 'DELIVERED', deliveredAt: new Date(deliveredAt) },
+          [],
+        );
         context.logger.info({ orderId, from: delivery.status }, 'delivery ended by an admin in orders');
       }),
     ],

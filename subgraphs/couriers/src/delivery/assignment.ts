@@ -25,13 +25,19 @@ export function rankCouriers(candidates: readonly CandidateCourier[], point: { l
   const ranked: RankedCourier[] = [];
   for (const candidate of candidates) {
     if (greatCircleMeters(candidate.areaCentre, point) > candidate.radiusMeters) continue;
-    ranked.push({ userId: candidate.userId, distanceMeters: Math.round(greatCircleMeters(candidate.position ?? candidate.areaCentre, point)) });
+    ranked.push({
+      userId: candidate.userId,
+      distanceMeters: Math.round(greatCircleMeters(candidate.position ?? candidate.areaCentre, point)),
+    });
   }
   return ranked.sort((a, b) => a.distanceMeters - b.distanceMeters || (a.userId < b.userId ? -1 : a.userId > b.userId ? 1 : 0));
 }
 
 /** The nearest candidate whose service area contains the point, or null. */
-export function nearestCourier(candidates: readonly CandidateCourier[], point: { latitude: number; longitude: number }): RankedCourier | null {
+export function nearestCourier(
+  candidates: readonly CandidateCourier[],
+  point: { latitude: number; longitude: number },
+): RankedCourier | null {
   return rankCouriers(candidates, point)[0] ?? null;
 }
 
@@ -41,7 +47,12 @@ export interface Assignment {
    * the search has lasted too long, else offers it to the nearest courier not yet tried.
    * Finding nobody now leaves it searching, for the next sweep.
    */
-  offerNext(transaction: CouriersTransaction, delivery: Delivery, origin: EventOrigin, logger: Logger): Promise<'offered' | 'waiting' | 'not_found'>;
+  offerNext(
+    transaction: CouriersTransaction,
+    delivery: Delivery,
+    origin: EventOrigin,
+    logger: Logger,
+  ): Promise<'offered' | 'waiting' | 'not_found'>;
 }
 
 export function assignment(deliveries: DeliveryStore, settings: AssignmentSettings): Assignment {
@@ -50,7 +61,9 @@ export function assignment(deliveries: DeliveryStore, settings: AssignmentSettin
       const now = new Date();
       if (now.getTime() - delivery.searchStartedAt.getTime() >= settings.assignmentTimeoutSeconds * 1000) {
         const offersMade = await deliveries.countOffers(transaction, delivery.orderId);
-        await deliveries.moveDelivery(transaction, delivery.orderId, 'SEARCHING', { status: 'NOT_FOUND' }, [notFoundEvent(origin, delivery, offersMade, now)]);
+        await deliveries.moveDelivery(transaction, delivery.orderId, 'SEARCHING', { status: 'NOT_FOUND' }, [
+          notFoundEvent(origin, delivery, offersMade, now),
+        ]);
         logger.warn({ orderId: delivery.orderId, offersMade }, 'no courier found for the order');
         return 'not_found';
       }
@@ -58,7 +71,10 @@ export function assignment(deliveries: DeliveryStore, settings: AssignmentSettin
       // Two orders searched at the same moment can rank the same free courier first. A courier
       // holds at most one open offer (a partial unique index), so the second order's offer is
       // not written and it goes to its next courier instead.
-      for (const courier of rankCouriers(await deliveries.candidates(transaction, delivery.orderId, point, delivery.cylinderCount), point)) {
+      for (const courier of rankCouriers(
+        await deliveries.candidates(transaction, delivery.orderId, point, delivery.cylinderCount),
+        point,
+      )) {
         const offer = {
           id: randomUUID(),
           orderId: delivery.orderId,

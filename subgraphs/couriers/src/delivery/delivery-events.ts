@@ -4,7 +4,11 @@ import { CourierEvents } from '../events/index.js';
 
 const parties = (delivery: Delivery) => ({ orderId: delivery.orderId, customerId: delivery.customerId, supplierId: delivery.supplierId });
 
-export const offeredEvent = (origin: EventOrigin, delivery: Delivery, offer: Pick<DeliveryOffer, 'id' | 'courierId' | 'distanceMeters' | 'expiresAt'>): PendingEvent =>
+export const offeredEvent = (
+  origin: EventOrigin,
+  delivery: Delivery,
+  offer: Pick<DeliveryOffer, 'id' | 'courierId' | 'distanceMeters' | 'expiresAt'>,
+): PendingEvent =>
   pendingEvent(CourierEvents.offered, origin, delivery.orderId, {
     ...parties(delivery),
     courierId: offer.courierId,
@@ -22,7 +26,12 @@ export const notFoundEvent = (origin: EventOrigin, delivery: Delivery, offersMad
   });
 
 export const assignedEvent = (origin: EventOrigin, delivery: Delivery, courierId: string, offerId: string, at: Date): PendingEvent =>
-  pendingEvent(CourierEvents.assigned, origin, delivery.orderId, { ...parties(delivery), courierId, offerId, assignedAt: at.toISOString() });
+  pendingEvent(CourierEvents.assigned, origin, delivery.orderId, {
+    ...parties(delivery),
+    courierId,
+    offerId,
+    assignedAt: at.toISOString(),
+  });
 
 /** Says the code exists, never what it is: the customer reads it in the app. */
 export const codeIssuedEvent = (origin: EventOrigin, delivery: Delivery, courierId: string, at: Date): PendingEvent =>
@@ -32,7 +41,24 @@ export const pickedUpEvent = (origin: EventOrigin, delivery: Delivery, courierId
   pendingEvent(CourierEvents.pickedUp, origin, delivery.orderId, { ...parties(delivery), courierId, pickedUpAt: at.toISOString() });
 
 export const completedEvent = (origin: EventOrigin, delivery: Delivery, courierId: string, at: Date): PendingEvent =>
-  pendingEvent(CourierEvents.deliveryCompleted, origin, delivery.orderId, { ...parties(delivery), courierId, completedAt: at.toISOString() });
+  pendingEvent(CourierEvents.deliveryCompleted, origin, delivery.orderId, {
+    ...parties(delivery),
+    courierId,
+    completedAt: at.toISOString(),
+  });
 
-export const locationEvent = (origin: EventOrigin, delivery: Delivery, courierId: string, latitude: number, longitude: number, at: Date): PendingEvent =>
-  pendingEvent(CourierEvents.locationUpdated, origin, delivery.orderId, { ...parties(delivery), courierId, latitude, longitude, recordedAt: at.toISOString() });
+export const locationEvent = (
+  origin: EventOrigin,
+  delivery: Delivery,
+  courierId: string,
+  latitude: number,
+  longitude: number,
+  at: Date,
+): PendingEvent =>
+  pendingEvent(CourierEvents.locationUpdated, origin, delivery.orderId, {
+    ...parties(delivery),
+    courierId,
+    latitude,
+    longitude,
+    recordedAt: at.toISOString(),
+  });

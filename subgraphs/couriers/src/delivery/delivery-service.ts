@@ -1,4 +1,18 @@
-import { appError, ErrorCode, hasRole, invalidInput, notFound, rateLimited, requireRole, requireViewer, Role, type EventOrigin, type FieldProblem, type KeysetCursor, type Viewer } from '#kit';
+import {
+  appError,
+  ErrorCode,
+  hasRole,
+  invalidInput,
+  notFound,
+  rateLimited,
+  requireRole,
+  requireViewer,
+  Role,
+  type EventOrigin,
+  type FieldProblem,
+  type KeysetCursor,
+  type Viewer,
+} from '#kit';
 import type { DeliverySettings } from '../config.js';
 import { deliveryCode, hashDeliveryCode, matchesDeliveryCode } from './delivery-code.js';
 import { assignedEvent, codeIssuedEvent, completedEvent, locationEvent, pickedUpEvent } from './delivery-events.js';
@@ -87,7 +101,9 @@ export class DeliveryService {
     if (delivery.status !== 'ASSIGNED') throw wrongStatus(delivery, 'picked up', 'ASSIGNED');
     const at = new Date();
     const moved = await this.deliveries.run((transaction) =>
-      this.deliveries.moveDelivery(transaction, orderId, 'ASSIGNED', { status: 'PICKED_UP', pickedUpAt: at }, [pickedUpEvent(origin, delivery, courier.userId, at)]),
+      this.deliveries.moveDelivery(transaction, orderId, 'ASSIGNED', { status: 'PICKED_UP', pickedUpAt: at }, [
+        pickedUpEvent(origin, delivery, courier.userId, at),
+      ]),
     );
     if (!moved) throw wrongStatus(delivery, 'picked up', 'ASSIGNED');
     return { ...delivery, status: 'PICKED_UP', pickedUpAt: at };
@@ -113,7 +129,9 @@ export class DeliveryService {
     }
     const at = new Date();
     const moved = await this.deliveries.run((transaction) =>
-      this.deliveries.moveDelivery(transaction, orderId, 'PICKED_UP', { status: 'DELIVERED', deliveredAt: at }, [completedEvent(origin, delivery, courier.userId, at)]),
+      this.deliveries.moveDelivery(transaction, orderId, 'PICKED_UP', { status: 'DELIVERED', deliveredAt: at }, [
+        completedEvent(origin, delivery, courier.userId, at),
+      ]),
     );
     if (!moved) throw wrongStatus(delivery, 'completed', 'PICKED_UP');
     return { ...delivery, status: 'DELIVERED', deliveredAt: at };
@@ -123,12 +141,20 @@ export class DeliveryService {
    * Stores the assigned courier's position and publishes courier.location.updated, at most once
    * per COURIERS_LOCATION_MIN_INTERVAL_MS per courier (RATE_LIMITED otherwise).
    */
-  async updateLocation(viewer: Viewer | null, orderId: string, latitude: number, longitude: number, origin: EventOrigin): Promise<CourierLocation> {
+  async updateLocation(
+    viewer: Viewer | null,
+    orderId: string,
+    latitude: number,
+    longitude: number,
+    origin: EventOrigin,
+  ): Promise<CourierLocation> {
     const courier = requireRole(viewer, Role.COURIER);
     const problems: FieldProblem[] = [];
     if (!Number.isFinite(latitude) || Math.abs(latitude) > 90) problems.push({ field: 'latitude', message: 'must be between -90 and 90' });
-    if (!Number.isFinite(longitude) || Math.abs(longitude) > 180) problems.push({ field: 'longitude', message: 'must be between -180 and 180' });
-    if (problems.length === 0 && !isPlausiblePosition({ latitude, longitude })) problems.push({ field: 'latitude', message: '0, 0 is not a position: the device sent none' });
+    if (!Number.isFinite(longitude) || Math.abs(longitude) > 180)
+      problems.push({ field: 'longitude', message: 'must be between -180 and 180' });
+    if (problems.length === 0 && !isPlausiblePosition({ latitude, longitude }))
+      problems.push({ field: 'latitude', message: '0, 0 is not a position: the device sent none' });
     if (problems.length > 0) throw invalidInput(problems);
     const delivery = await this.assignedTo(courier, orderId);
     if (delivery.status !== 'ASSIGNED' && delivery.status !== 'PICKED_UP') throw wrongStatus(delivery, 'tracked', 'ASSIGNED or PICKED_UP');
@@ -184,10 +210,18 @@ export function seesDelivery(viewer: Viewer | null, delivery: Delivery): boolean
 }
 
 const offerClosed = (offer: DeliveryOffer) =>
-  appError(ErrorCode.CONFLICT, offer.expiresAt.getTime() <= Date.now() ? 'This offer has expired.' : `This offer is no longer open (it is ${offer.status}).`);
+  appError(
+    ErrorCode.CONFLICT,
+    offer.expiresAt.getTime() <= Date.now() ? 'This offer has expired.' : `This offer is no longer open (it is ${offer.status}).`,
+  );
 
 const wrongStatus = (delivery: Delivery, action: string, needed: string) =>
-  appError(ErrorCode.CONFLICT, `This delivery is ${delivery.status}: it can be ${action} only when ${needed}.`, { deliveryStatus: delivery.status });
+  appError(ErrorCode.CONFLICT, `This delivery is ${delivery.status}: it can be ${action} only when ${needed}.`, {
+    deliveryStatus: delivery.status,
+  });
 
 const codeLocked = () =>
-  appError(ErrorCode.CONFLICT, 'Too many wrong delivery codes: this delivery no longer accepts codes. Contact support: an admin can confirm the handover.');
+  appError(
+    ErrorCode.CONFLICT,
+    'Too many wrong delivery codes: this delivery no longer accepts codes. Contact support: an admin can confirm the handover.',
+  );

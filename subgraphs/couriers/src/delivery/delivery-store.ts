@@ -60,7 +60,11 @@ export interface DeliveryStore {
    * Writes an open offer and its events; false, writing nothing, when the courier already holds
    * an open offer (another order took them first).
    */
-  createOffer(transaction: CouriersTransaction, offer: Omit<DeliveryOffer, 'status' | 'respondedAt'>, events: PendingEvent[]): Promise<boolean>;
+  createOffer(
+    transaction: CouriersTransaction,
+    offer: Omit<DeliveryOffer, 'status' | 'respondedAt'>,
+    events: PendingEvent[],
+  ): Promise<boolean>;
   countOffers(transaction: CouriersTransaction, orderId: string): Promise<number>;
   findOffer(offerId: string): Promise<DeliveryOffer | null>;
   pendingOffersOf(courierId: string): Promise<DeliveryOffer[]>;
@@ -121,7 +125,9 @@ export function deliveryStore(database: CouriersDatabase): DeliveryStore {
     findDeliveries: (orderIds) => database.delivery.findMany({ where: { orderId: { in: orderIds.filter(isUuid) } } }),
     async lockDelivery(transaction, orderId) {
       if (!isUuid(orderId)) return null;
-      const rows = await transaction.$queryRaw<Array<{ order_id: string }>>`select order_id from deliveries where order_id = ${orderId}::uuid for update`;
+      const rows = await transaction.$queryRaw<
+        Array<{ order_id: string }>
+      >`select order_id from deliveries where order_id = ${orderId}::uuid for update`;
       return rows.length === 0 ? null : transaction.delivery.findUnique({ where: { orderId } });
     },
     async lockSearching(transaction, limit) {
@@ -133,7 +139,10 @@ export function deliveryStore(database: CouriersDatabase): DeliveryStore {
         limit ${limit}
         for update of d skip locked`;
       if (rows.length === 0) return [];
-      return transaction.delivery.findMany({ where: { orderId: { in: rows.map((row) => row.order_id) } }, orderBy: { searchStartedAt: 'asc' } });
+      return transaction.delivery.findMany({
+        where: { orderId: { in: rows.map((row) => row.order_id) } },
+        orderBy: { searchStartedAt: 'asc' },
+      });
     },
     async candidates(transaction, orderId, point, cylinderCount) {
       // A centre farther than the largest radius cannot cover the point.
@@ -159,7 +168,8 @@ export function deliveryStore(database: CouriersDatabase): DeliveryStore {
         userId: row.user_id,
         areaCentre: { latitude: row.lat, longitude: row.lon },
         radiusMeters: row.radius,
-        position: row.last_latitude === null || row.last_longitude === null ? null : { latitude: row.last_latitude, longitude: row.last_longitude },
+        position:
+          row.last_latitude === null || row.last_longitude === null ? null : { latitude: row.last_latitude, longitude: row.last_longitude },
       }));
     },
     async createOffer(transaction, offer, events) {
@@ -172,7 +182,10 @@ export function deliveryStore(database: CouriersDatabase): DeliveryStore {
     countOffers: (transaction, orderId) => transaction.deliveryOffer.count({ where: { orderId } }),
     findOffer: async (offerId) => (isUuid(offerId) ? database.deliveryOffer.findUnique({ where: { id: offerId } }) : null),
     pendingOffersOf: (courierId) =>
-      database.deliveryOffer.findMany({ where: { courierId, status: 'PENDING', expiresAt: { gt: new Date() } }, orderBy: { offeredAt: 'asc' } }),
+      database.deliveryOffer.findMany({
+        where: { courierId, status: 'PENDING', expiresAt: { gt: new Date() } },
+        orderBy: { offeredAt: 'asc' },
+      }),
     async deliveriesOf({ courierId, statuses, first, after }) {
       const filter: Prisma.DeliveryWhereInput = { courierId, status: { in: [...statuses] } };
       const where: Prisma.DeliveryWhereInput =
@@ -211,7 +224,10 @@ export function deliveryStore(database: CouriersDatabase): DeliveryStore {
       return true;
     },
     async withdrawOffers(transaction, orderId) {
-      await transaction.deliveryOffer.updateMany({ where: { orderId, status: 'PENDING' }, data: { status: 'WITHDRAWN', respondedAt: new Date() } });
+      await transaction.deliveryOffer.updateMany({
+        where: { orderId, status: 'PENDING' },
+        data: { status: 'WITHDRAWN', respondedAt: new Date() },
+      });
     },
     async takeCodeAttempt(orderId, limit) {
       const rows = await database.$queryRaw<Array<{ code_attempts: number }>>`
@@ -222,23 +238,27 @@ export function deliveryStore(database: CouriersDatabase): DeliveryStore {
     },
     storePosition: ({ courierId, position, minIntervalMs }, events) =>
       database.$transaction(async (transaction) => {
-      const rows = await transaction.$queryRaw<Array<{ last_location_at: Date }>>`
+        const rows = await transaction.$queryRaw<Array<{ last_location_at: Date }>>`
         update courier_profiles
         set last_latitude = ${position.latitude}, last_longitude = ${position.longitude}, last_location_at = now()
         where user_id = ${courierId}::uuid
           and (last_location_at is null or last_location_at <= now() - make_interval(secs => ${minIntervalMs}::float8 / 1000))
         returning last_location_at`;
-      const recordedAt = rows[0]?.last_location_at ?? null;
-      if (recordedAt !== null) await recordEvents(transaction, events(recordedAt));
-      return recordedAt;
-    }),
+        const recordedAt = rows[0]?.last_location_at ?? null;
+        if (recordedAt !== null) await recordEvents(transaction, events(recordedAt));
+        return recordedAt;
+      }),
     async lastLocationAt(courierId) {
       const profile = await database.courierProfile.findUnique({ where: { userId: courierId }, select: { lastLocationAt: true } });
       return profile?.lastLocationAt ?? null;
     },
     async positionOf(courierId) {
-      const profile = await database.courierProfile.findUnique({ where: { userId: courierId }, select: { lastLatitude: true, lastLongitude: true, lastLocationAt: true } });
-      if (profile === null || profile.lastLatitude === null || profile.lastLongitude === null || profile.lastLocationAt === null) return null;
+      const profile = await database.courierProfile.findUnique({
+        where: { userId: courierId },
+        select: { lastLatitude: true, lastLongitude: true, lastLocationAt: true },
+      });
+      if (profile === null || profile.lastLatitude === null || profile.lastLongitude === null || profile.lastLocationAt === null)
+        return null;
       return { latitude: profile.lastLatitude, longitude: profile.lastLongitude, recordedAt: profile.lastLocationAt };
     },
     run: (work) => database.$transaction(work),

@@ -48,6 +48,10 @@ export function boundingBox(centre: Point, radiusMeters: number): BoundingBox {
 export function isPlausiblePosition(point: Point): boolean {
   const { latitude, longitude } = point;
   return (
-    Number.isFinite(latitude) && Number.isFinite(longitude) && Math.abs(latitude) <= 90 && Math.abs(longitude) <= 180 && !(latitude === 0 && longitude === 0)
+    Number.isFinite(latitude) &&
+    Number.isFinite(longitude) &&
+    Math.abs(latitude) <= 90 &&
+    Math.abs(longitude) <= 180 &&
+    !(latitude === 0 && longitude === 0)
   );
 }

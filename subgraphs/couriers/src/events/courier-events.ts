@@ -9,7 +9,12 @@ export const CourierEvents = {
   offered: defineEvent({
     ...delivery,
     type: 'courier.offered',
-    data: orderPartiesSchema.extend({ courierId: z.uuid(), offerId: z.uuid(), distanceMeters: z.number().int().nonnegative(), expiresAt: eventTime }),
+    data: orderPartiesSchema.extend({
+      courierId: z.uuid(),
+      offerId: z.uuid(),
+      distanceMeters: z.number().int().nonnegative(),
+      expiresAt: eventTime,
+    }),
   }),
   assigned: defineEvent({
     ...delivery,
@@ -27,7 +32,11 @@ export const CourierEvents = {
     version: 2,
     data: orderPartiesSchema.extend({ courierId: z.uuid(), issuedAt: eventTime }),
   }),
-  pickedUp: defineEvent({ ...delivery, type: 'courier.picked_up', data: orderPartiesSchema.extend({ courierId: z.uuid(), pickedUpAt: eventTime }) }),
+  pickedUp: defineEvent({
+    ...delivery,
+    type: 'courier.picked_up',
+    data: orderPartiesSchema.extend({ courierId: z.uuid(), pickedUpAt: eventTime }),
+  }),
   notFound: defineEvent({
     ...delivery,
     type: 'courier.not_found',

@@ -27,9 +27,17 @@ export const deliveryResolvers = {
       context: CouriersContext,
     ) => {
       const after = decodeCursor(args.after);
-      const page = await context.deliveries.myDeliveries(context.viewer, { filter: args.filter ?? null, first: pageSize(args.first), ...(after === undefined ? {} : { after }) });
+      const page = await context.deliveries.myDeliveries(context.viewer, {
+        filter: args.filter ?? null,
+        first: pageSize(args.first),
+        ...(after === undefined ? {} : { after }),
+      });
       // The cursor's id is the order's: a delivery is one per order.
-      return connection(page.deliveries.map((delivery) => ({ ...delivery, id: delivery.orderId })), page.hasNextPage, page.totalCount);
+      return connection(
+        page.deliveries.map((delivery) => ({ ...delivery, id: delivery.orderId })),
+        page.hasNextPage,
+        page.totalCount,
+      );
     },
     courierLocation: (_root: unknown, { orderId }: { orderId: string }, context: CouriersContext) =>
       context.deliveries.courierLocation(context.viewer, orderId),
@@ -60,7 +68,8 @@ export const deliveryResolvers = {
   },
   Delivery: {
     order: (delivery: Delivery) => order(delivery.orderId),
-    courier: (delivery: Delivery, _args: unknown, context: CouriersContext) => (delivery.courierId === null ? null : courier(delivery.courierId, context)),
+    courier: (delivery: Delivery, _args: unknown, context: CouriersContext) =>
+      delivery.courierId === null ? null : courier(delivery.courierId, context),
     assignedAt: (delivery: Delivery) => iso(delivery.assignedAt),
     pickedUpAt: (delivery: Delivery) => iso(delivery.pickedUpAt),
     deliveredAt: (delivery: Delivery) => iso(delivery.deliveredAt),

@@ -28,7 +28,11 @@ export const resolvers = {
       seesPrivateDetails(context.viewer, profile.userId) ? profile.vehiclePlate : null,
     serviceArea: (profile: CourierProfile, _args: unknown, context: CouriersContext) =>
       seesPrivateDetails(context.viewer, profile.userId)
-        ? { latitude: profile.serviceAreaLatitude, longitude: profile.serviceAreaLongitude, radiusKm: profile.serviceAreaRadiusMeters / 1000 }
+        ? {
+            latitude: profile.serviceAreaLatitude,
+            longitude: profile.serviceAreaLongitude,
+            radiusKm: profile.serviceAreaRadiusMeters / 1000,
+          }
         : null,
     availabilityChangedAt: (profile: CourierProfile) => profile.availabilityChangedAt.toISOString(),
   },

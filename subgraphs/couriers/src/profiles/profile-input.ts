@@ -35,7 +35,8 @@ export function validateCourierProfile(input: CourierProfileInput): CourierProfi
   let vehiclePlate: string | null = null;
   const writtenPlate = input.vehiclePlate?.trim() ?? '';
   if (!carriesPlate(vehicleType)) {
-    if (writtenPlate !== '') problems.push({ field: 'input.vehiclePlate', message: `must be left out: a ${vehicleType} has no licence plate` });
+    if (writtenPlate !== '')
+      problems.push({ field: 'input.vehiclePlate', message: `must be left out: a ${vehicleType} has no licence plate` });
   } else if (writtenPlate === '') {
     problems.push({ field: 'input.vehiclePlate', message: `is required for a ${vehicleType}` });
   } else {

@@ -60,4 +60,7 @@ export class CourierProfileService {
 }
 
 const profileMissing = () =>
-  appError(ErrorCode.CONFLICT, 'Save your courier profile first (saveCourierProfile): going online needs your vehicle, capacity and service area.');
+  appError(
+    ErrorCode.CONFLICT,
+    'Save your courier profile first (saveCourierProfile): going online needs your vehicle, capacity and service area.',
+  );

@@ -36,8 +36,7 @@ export function courierProfileStore(database: CouriersDatabase): CourierProfileS
   return {
     findByUserId: async (userId) => (isUuid(userId) ? database.courierProfile.findUnique({ where: { userId } }) : null),
     findByUserIds: (userIds) => database.courierProfile.findMany({ where: { userId: { in: userIds.filter(isUuid) } } }),
-    save: (userId, fields) =>
-      database.courierProfile.upsert({ where: { userId }, create: { userId, ...fields }, update: fields }),
+    save: (userId, fields) => database.courierProfile.upsert({ where: { userId }, create: { userId, ...fields }, update: fields }),
     async setAvailability(userId, availability) {
       await changeAvailability(database, userId, availability);
       return database.courierProfile.findUnique({ where: { userId } });

@@ -114,7 +114,10 @@ export function claimRoutes(claims: ClaimService, gatewaySecret: string): Route[
         case 'limited':
           return {
             status: 429,
-            body: { retryAfterSeconds: answer.retryAfterSeconds, message: `Too many invitation code attempts from this address. Retry after ${answer.retryAfterSeconds} s.` },
+            body: {
+              retryAfterSeconds: answer.retryAfterSeconds,
+              message: `Too many invitation code attempts from this address. Retry after ${answer.retryAfterSeconds} s.`,
+            },
             headers: { 'retry-after': String(answer.retryAfterSeconds) },
           };
         case 'conflict':

@@ -49,7 +49,10 @@ interface TakenRow {
 }
 
 export function claimStore(database: InvitationsDatabase): ClaimStore {
-  const claimed = (row: TakenRow): ClaimOutcome => ({ kind: 'claimed', claim: { invitationId: row.id, role: row.role, invitedBy: row.invited_by } });
+  const claimed = (row: TakenRow): ClaimOutcome => ({
+    kind: 'claimed',
+    claim: { invitationId: row.id, role: row.role, invitedBy: row.invited_by },
+  });
 
   /** The user's earlier claim, judged against this attempt: a retry gets the same answer. */
   async function earlierClaim(userId: string, codeHash: string, role: InvitationRole): Promise<ClaimOutcome | undefined> {

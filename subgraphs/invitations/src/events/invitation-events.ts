@@ -40,6 +40,12 @@ export const InvitationEvents = {
   expired: defineEvent({
     ...invitation,
     type: 'invitation.expired',
-    data: z.object({ invitationId: z.uuid(), role: invitedRole, invitedBy: z.uuid(), uses: z.number().int().nonnegative(), expiredAt: eventTime }),
+    data: z.object({
+      invitationId: z.uuid(),
+      role: invitedRole,
+      invitedBy: z.uuid(),
+      uses: z.number().int().nonnegative(),
+      expiredAt: eventTime,
+    }),
   }),
 } as const;

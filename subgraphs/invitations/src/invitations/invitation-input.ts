@@ -37,7 +37,8 @@ export function validateInvitationInput(input: CreateInvitationInput): ValidInvi
     else recipient = email;
   } else if (given(input.phone)) {
     const phone = normalisePhone(input.phone);
-    if (phone === undefined) problems.push({ field: 'input.phone', message: 'is not a valid phone number; use E.164, e.g. +5511987654321' });
+    if (phone === undefined)
+      problems.push({ field: 'input.phone', message: 'is not a valid phone number; use E.164, e.g. +5511987654321' });
     else [channel, recipient] = ['SMS', phone];
   } else {
     problems.push({ field: 'input.email', message: 'give the email address or the phone number the invitation goes to' });

@@ -14,9 +14,7 @@ export function authoriseInvitation(viewer: Viewer, role: InvitationRole): void 
   }
   // An admin without a second factor in this session is told how to get one, not just refused.
   if (viewer.roles.includes(Role.ADMIN)) requireRole(viewer, Role.ADMIN);
-  throw forbidden(
-    role === 'COURIER' ? 'Only admins and verified suppliers may invite couriers.' : 'Only admins may invite suppliers.',
-  );
+  throw forbidden(role === 'COURIER' ? 'Only admins and verified suppliers may invite couriers.' : 'Only admins may invite suppliers.');
 }
 
 /** Its creator and admins manage an invitation: they see its recipient and acceptances, and may revoke it. */

@@ -1,5 +1,13 @@
 import { isUuid, newestFirstPage, pageOf, recordEvents, type KeysetCursor, type PendingEvent } from '#kit';
-import type { InvitationsDatabase, InvitationsTransaction, InvitationRole, InvitationRow, InviterRole, InvitationChannel, Prisma } from '../database.js';
+import type {
+  InvitationsDatabase,
+  InvitationsTransaction,
+  InvitationRole,
+  InvitationRow,
+  InviterRole,
+  InvitationChannel,
+  Prisma,
+} from '../database.js';
 import { InvitationStatus } from './invitation-status.js';
 
 export type Invitation = InvitationRow;
@@ -125,10 +133,14 @@ export function invitationStore(database: InvitationsDatabase): InvitationStore 
           where: { invitationId: { in: invitationIds.filter(isUuid) }, status: 'ACCEPTED' },
           orderBy: [{ acceptedAt: 'asc' }, { userId: 'asc' }],
         })
-        .then((rows) => rows.map((row) => ({ invitationId: row.invitationId, userId: row.userId, acceptedAt: row.acceptedAt ?? row.claimedAt }))),
+        .then((rows) =>
+          rows.map((row) => ({ invitationId: row.invitationId, userId: row.userId, acceptedAt: row.acceptedAt ?? row.claimedAt })),
+        ),
     expireDue: (limit, events) =>
       database.$transaction(async (transaction) => {
-        const rows = await transaction.$queryRaw<Array<{ id: string; role: InvitationRole; invited_by: string; uses: number; expired_at: Date }>>`
+        const rows = await transaction.$queryRaw<
+          Array<{ id: string; role: InvitationRole; invited_by: string; uses: number; expired_at: Date }>
+        >`
           update invitations set expired_at = now()
           where expired_at is null and id in (
             select id from invitations
@@ -138,7 +150,13 @@ export function invitationStore(database: InvitationsDatabase): InvitationStore 
             for update skip locked
           )
           returning id, role::text as role, invited_by, uses, expired_at`;
-        const expired = rows.map((row) => ({ id: row.id, role: row.role, invitedBy: row.invited_by, uses: row.uses, expiredAt: row.expired_at }));
+        const expired = rows.map((row) => ({
+          id: row.id,
+          role: row.role,
+          invitedBy: row.invited_by,
+          uses: row.uses,
+          expiredAt: row.expired_at,
+        }));
         await recordEvents(transaction, events(expired));
         return expired;
       }),

@@ -9,7 +9,10 @@ import type { DeliveryChannel } from './delivery-channel.js';
 export function loggingChannel(channel: 'EMAIL' | 'SMS' | 'PUSH', logger: Logger): DeliveryChannel {
   return {
     async send(message) {
-      logger.info({ channel, notificationId: message.notificationId, to: message.to, subject: message.subject }, 'notification handed to the logging provider');
+      logger.info(
+        { channel, notificationId: message.notificationId, to: message.to, subject: message.subject },
+        'notification handed to the logging provider',
+      );
     },
   };
 }

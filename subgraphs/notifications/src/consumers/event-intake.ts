@@ -21,8 +21,12 @@ export function eventIntakeConsumer(
     const now = new Date();
     const written = await dependencies.notifications.createMany(tx, messages, now);
     const origin = { source: 'notifications', correlationId: envelope.correlationId };
-    await recordEvents(tx, written.filter((row) => row.channel === 'IN_APP').flatMap((row) => notificationSentEvent(origin, row, now)));
-    if (written.length > 0) logger.info({ eventType: envelope.type, eventId: envelope.id, written: written.length }, 'notifications written');
+    await recordEvents(
+      tx,
+      written.filter((row) => row.channel === 'IN_APP').flatMap((row) => notificationSentEvent(origin, row, now)),
+    );
+    if (written.length > 0)
+      logger.info({ eventType: envelope.type, eventId: envelope.id, written: written.length }, 'notifications written');
   };
   return eventConsumer({
     name: 'notifications.intake',

@@ -3,7 +3,17 @@ import type { EventDefinition, EventHandler, HandlerContext, On } from '#kit';
 import type { NotificationCategory, NotificationChannel } from '../database.js';
 import type { TemplateKey } from '../templates/message-templates.js';
 import type { Locale } from '../templates/template.js';
-import { cancellationReason, formatDate, formatDistance, formatMoney, formatPeriod, orderRef, paymentFailure, roleName, severityName } from '../intake/message-format.js';
+import {
+  cancellationReason,
+  formatDate,
+  formatDistance,
+  formatMoney,
+  formatPeriod,
+  orderRef,
+  paymentFailure,
+  roleName,
+  severityName,
+} from '../intake/message-format.js';
 import { AlertEvents } from '../../../alerts/src/events/index.js';
 import { AnalyticsEvents } from '../../../analytics/src/events/index.js';
 import { CourierEvents } from '../../../couriers/src/events/index.js';
@@ -35,10 +45,16 @@ const ON_THE_PHONE: readonly NotificationChannel[] = ['IN_APP', 'PUSH'];
 export interface NotificationRule {
   readonly definition: EventDefinition;
   /** The consumer's handler for the rule's event: `write` stores the intents in the consumer's transaction. */
-  handler<Transaction>(on: On<Transaction>, write: (intents: Intent[], context: HandlerContext<Transaction>) => Promise<void>): EventHandler<Transaction>;
+  handler<Transaction>(
+    on: On<Transaction>,
+    write: (intents: Intent[], context: HandlerContext<Transaction>) => Promise<void>,
+  ): EventHandler<Transaction>;
 }
 
-const rule = <Schema extends z.ZodType>(definition: EventDefinition<Schema>, intents: (data: z.output<Schema>) => Intent[]): NotificationRule => ({
+const rule = <Schema extends z.ZodType>(
+  definition: EventDefinition<Schema>,
+  intents: (data: z.output<Schema>) => Intent[],
+): NotificationRule => ({
   definition,
   handler: (on, write) => on(definition, (data, context) => write(intents(data), context)),
 });
@@ -56,7 +72,13 @@ export const notificationRules: readonly NotificationRule[] = [
     ];
   }),
   rule(OrderEvents.confirmed, (data) => [
-    { recipient: { userId: data.customerId }, category: 'ORDER', template: 'order.confirmed', channels: APP_AND_EMAIL, values: () => ({ orderRef: orderRef(data.orderId) }) },
+    {
+      recipient: { userId: data.customerId },
+      category: 'ORDER',
+      template: 'order.confirmed',
+      channels: APP_AND_EMAIL,
+      values: () => ({ orderRef: orderRef(data.orderId) }),
+    },
   ]),
   rule(CourierEvents.offered, (data) => [
     {
@@ -64,12 +86,22 @@ export const notificationRules: readonly NotificationRule[] = [
       category: 'DELIVERY',
       template: 'courier.offered',
       channels: ON_THE_PHONE,
-      values: (locale) => ({ orderRef: orderRef(data.orderId), distance: formatDistance(data.distanceMeters, locale), deadline: formatDate(data.expiresAt, locale) }),
+      values: (locale) => ({
+        orderRef: orderRef(data.orderId),
+        distance: formatDistance(data.distanceMeters, locale),
+        deadline: formatDate(data.expiresAt, locale),
+      }),
     },
   ]),
   // The customer hears of the courier on delivery.code_issued, told where to read the code.
   rule(CourierEvents.assigned, (data) => [
-    { recipient: { userId: data.supplierId }, category: 'DELIVERY', template: 'courier.assigned', channels: APP_AND_EMAIL, values: () => ({ orderRef: orderRef(data.orderId) }) },
+    {
+      recipient: { userId: data.supplierId },
+      category: 'DELIVERY',
+      template: 'courier.assigned',
+      channels: APP_AND_EMAIL,
+      values: () => ({ orderRef: orderRef(data.orderId) }),
+    },
   ]),
   rule(CourierEvents.deliveryCodeIssued, (data) => [
     {
@@ -81,11 +113,22 @@ export const notificationRules: readonly NotificationRule[] = [
     },
   ]),
   rule(CourierEvents.notFound, (data) =>
-    [data.customerId, data.supplierId].map(
-      (userId): Intent => ({ recipient: { userId }, category: 'DELIVERY', template: 'courier.not_found', channels: APP_AND_EMAIL, values: () => ({ orderRef: orderRef(data.orderId) }) }),
-    )),
+    [data.customerId, data.supplierId].map((userId): Intent => ({
+      recipient: { userId },
+      category: 'DELIVERY',
+      template: 'courier.not_found',
+      channels: APP_AND_EMAIL,
+      values: () => ({ orderRef: orderRef(data.orderId) }),
+    })),
+  ),
   rule(OrderEvents.inTransit, (data) => [
-    { recipient: { userId: data.customerId }, category: 'DELIVERY', template: 'order.in_transit', channels: ON_THE_ROAD, values: () => ({ orderRef: orderRef(data.orderId) }) },
+    {
+      recipient: { userId: data.customerId },
+      category: 'DELIVERY',
+      template: 'order.in_transit',
+      channels: ON_THE_ROAD,
+      values: () => ({ orderRef: orderRef(data.orderId) }),
+    },
   ]),
   rule(OrderEvents.delivered, (data) => [
     {
@@ -101,7 +144,13 @@ export const notificationRules: readonly NotificationRule[] = [
     // Whoever cancelled knows already; the other party is told.
     return [data.customerId, data.supplierId]
       .filter((userId) => userId !== data.cancelledBy)
-      .map((userId): Intent => ({ recipient: { userId }, category: 'ORDER', template: 'order.cancelled', channels: APP_AND_EMAIL, values }));
+      .map((userId): Intent => ({
+        recipient: { userId },
+        category: 'ORDER',
+        template: 'order.cancelled',
+        channels: APP_AND_EMAIL,
+        values,
+      }));
   }),
   rule(PaymentEvents.processed, (data) => [
     {
@@ -132,15 +181,19 @@ export const notificationRules: readonly NotificationRule[] = [
   ]),
   // Alerts name the admins of the escalation level reached; each hears of it, whoever they are.
   rule(AlertEvents.escalated, (data) =>
-    [...new Set(data.recipientUserIds)].map(
-      (userId): Intent => ({
-        recipient: { userId },
-        category: 'OPERATIONS',
-        template: 'alert.escalated',
-        channels: ON_CALL,
-        values: (locale) => ({ severity: severityName(data.severity, locale), ruleName: data.ruleName, summary: data.summary, level: String(data.level) }),
+    [...new Set(data.recipientUserIds)].map((userId): Intent => ({
+      recipient: { userId },
+      category: 'OPERATIONS',
+      template: 'alert.escalated',
+      channels: ON_CALL,
+      values: (locale) => ({
+        severity: severityName(data.severity, locale),
+        ruleName: data.ruleName,
+        summary: data.summary,
+        level: String(data.level),
       }),
-    )),
+    })),
+  ),
   rule(AnalyticsEvents.reportGenerated, (data) => [
     {
       recipient: { userId: data.requestedBy },
@@ -161,5 +214,6 @@ export const notificationRules: readonly NotificationRule[] = [
             channels: [data.channel],
             values: (locale) => ({ role: roleName(data.role, locale), code: data.code, expiresAt: formatDate(data.expiresAt, locale) }),
           },
-        ]),
+        ],
+  ),
 ];

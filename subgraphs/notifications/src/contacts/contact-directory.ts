@@ -7,7 +7,12 @@ type Client = NotificationsDatabase | NotificationsTransaction;
  * Contact details cached from the source for `ttlSeconds`. The cache is dropped when accounts
  * announces a change of email or phone (user.updated) and when the user is deleted.
  */
-export function contactDirectory(client: NotificationsDatabase, source: ContactSource, ttlSeconds: number, now: () => Date = () => new Date()) {
+export function contactDirectory(
+  client: NotificationsDatabase,
+  source: ContactSource,
+  ttlSeconds: number,
+  now: () => Date = () => new Date(),
+) {
   return {
     async lookup(userId: string): Promise<ContactDetails | null> {
       const cached = await client.contact.findUnique({ where: { userId } });

@@ -30,12 +30,14 @@ export function httpContactSource(options: HttpContactSourceOptions): ContactSou
           signal: AbortSignal.timeout(options.timeoutMs),
         });
       } catch (error) {
-        const reason = error instanceof Error && error.name === 'TimeoutError' ? 'timed out' : error instanceof Error ? error.message : String(error);
+        const reason =
+          error instanceof Error && error.name === 'TimeoutError' ? 'timed out' : error instanceof Error ? error.message : String(error);
         throw new ContactsUnavailableError(`accounts unreachable for contact details: ${reason}`, { cause: error });
       }
       if (response.status === 404) return null;
       const body = response.status === 200 ? answer.safeParse(await response.json().catch(() => undefined)) : undefined;
-      if (body === undefined || !body.success) throw new ContactsUnavailableError(`accounts answered the contact lookup with ${response.status}`);
+      if (body === undefined || !body.success)
+        throw new ContactsUnavailableError(`accounts answered the contact lookup with ${response.status}`);
       return { email: body.data.email, phone: body.data.phone };
     },
   };

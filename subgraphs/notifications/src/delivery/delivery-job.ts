@@ -42,12 +42,22 @@ export function deliveryJob(dependencies: DeliveryDependencies, settings: Delive
           const reason = outcome.message.slice(0, 500);
           const last = outcome.permanent || notification.attempts >= settings.maxAttempts;
           if (last) {
-            await notifications.settle(notification, { status: 'FAILED', error: reason }, notificationFailedEvent(origin, notification, reason, now));
-            logger.warn({ notificationId: notification.id, channel: notification.channel, attempts: notification.attempts, reason }, 'notification failed');
+            await notifications.settle(
+              notification,
+              { status: 'FAILED', error: reason },
+              notificationFailedEvent(origin, notification, reason, now),
+            );
+            logger.warn(
+              { notificationId: notification.id, channel: notification.channel, attempts: notification.attempts, reason },
+              'notification failed',
+            );
           } else {
             const retryAt = new Date(now.getTime() + retryDelay(notification.attempts, settings.retryBaseMs, settings.retryMaxMs));
             await notifications.settle(notification, { status: 'PENDING', retryAt, error: reason }, []);
-            logger.info({ notificationId: notification.id, attempts: notification.attempts, retryAt, reason }, 'notification delivery will be retried');
+            logger.info(
+              { notificationId: notification.id, attempts: notification.attempts, retryAt, reason },
+              'notification delivery will be retried',
+            );
           }
         }
         if (due.length < BATCH) return;
@@ -57,7 +67,10 @@ export function deliveryJob(dependencies: DeliveryDependencies, settings: Delive
 }
 
 /** Sends one message; null on success, otherwise why not and whether retrying could help. */
-async function attempt(dependencies: DeliveryDependencies, notification: Notification): Promise<{ message: string; permanent: boolean } | null> {
+async function attempt(
+  dependencies: DeliveryDependencies,
+  notification: Notification,
+): Promise<{ message: string; permanent: boolean } | null> {
   if (notification.channel === 'IN_APP') return null;
   try {
     const to = await addressOf(dependencies.contacts, notification);
@@ -82,6 +95,7 @@ async function addressOf(contacts: ContactDirectory, notification: Notification)
   const contact = await contacts.lookup(notification.userId);
   if (contact === null) throw new PermanentDeliveryError('accounts does not know this user');
   const address = notification.channel === 'EMAIL' ? contact.email : contact.phone;
-  if (address === null) throw new PermanentDeliveryError(`no ${notification.channel === 'EMAIL' ? 'email address' : 'phone number'} on file`);
+  if (address === null)
+    throw new PermanentDeliveryError(`no ${notification.channel === 'EMAIL' ? 'email address' : 'phone number'} on file`);
   return address;
 }

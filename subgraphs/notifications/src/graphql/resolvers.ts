@@ -19,21 +19,28 @@ export const resolvers = {
   Query: {
     notifications: async (_root: unknown, args: PageArgs, context: NotificationsContext) => {
       const after = decodeCursor(args.after);
-      const page = await context.service.list(context.viewer, { first: pageSize(args.first), unreadOnly: args.unreadOnly ?? false, ...(after ? { after } : {}) });
+      const page = await context.service.list(context.viewer, {
+        first: pageSize(args.first),
+        unreadOnly: args.unreadOnly ?? false,
+        ...(after ? { after } : {}),
+      });
       return connection(page.nodes, page.hasNextPage, page.totalCount);
     },
-    notification: async (_root: unknown, { id }: { id: string }, context: NotificationsContext) => context.service.visible(context.viewer, await load(context, id)),
+    notification: async (_root: unknown, { id }: { id: string }, context: NotificationsContext) =>
+      context.service.visible(context.viewer, await load(context, id)),
     notificationPreferences: (_root: unknown, _args: unknown, context: NotificationsContext) => context.service.preferences(context.viewer),
     notificationLocale: (_root: unknown, _args: unknown, context: NotificationsContext) => context.service.locale(context.viewer),
   },
   Mutation: {
-    markNotificationRead: (_root: unknown, { id }: { id: string }, context: NotificationsContext) => context.service.markRead(context.viewer, id),
+    markNotificationRead: (_root: unknown, { id }: { id: string }, context: NotificationsContext) =>
+      context.service.markRead(context.viewer, id),
     setNotificationPreference: (
       _root: unknown,
       args: { channel: NotificationChannel; category: NotificationCategory; enabled: boolean },
       context: NotificationsContext,
     ) => context.service.setPreference(context.viewer, args.channel, args.category, args.enabled),
-    setNotificationLocale: (_root: unknown, { locale }: { locale: string }, context: NotificationsContext) => context.service.setLocale(context.viewer, locale),
+    setNotificationLocale: (_root: unknown, { locale }: { locale: string }, context: NotificationsContext) =>
+      context.service.setLocale(context.viewer, locale),
     broadcastNotification: (_root: unknown, { input }: { input: BroadcastInput }, context: NotificationsContext) =>
       context.service.broadcast(context.viewer, input, origin(context)),
   },

@@ -38,12 +38,30 @@ export async function composeMessages(
       const text = template.render(locale, intent.values(locale));
       for (const channel of intent.channels) {
         if (!isTransactional(intent.category) && disabled.has(key(userId, channel, intent.category))) continue;
-        messages.push({ userId, address: null, eventId: event.id, eventType: event.type, category: intent.category, channel, ...text, locale });
+        messages.push({
+          userId,
+          address: null,
+          eventId: event.id,
+          eventType: event.type,
+          category: intent.category,
+          channel,
+          ...text,
+          locale,
+        });
       }
     } else {
       const text = template.render(DEFAULT_LOCALE, intent.values(DEFAULT_LOCALE));
       const { address, channel } = intent.recipient;
-      messages.push({ userId: null, address, eventId: event.id, eventType: event.type, category: intent.category, channel, ...text, locale: DEFAULT_LOCALE });
+      messages.push({
+        userId: null,
+        address,
+        eventId: event.id,
+        eventType: event.type,
+        category: intent.category,
+        channel,
+        ...text,
+        locale: DEFAULT_LOCALE,
+      });
     }
   }
   return messages;

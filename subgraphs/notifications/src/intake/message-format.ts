@@ -57,7 +57,12 @@ const cancellationReasons: Record<Locale, Record<string, string>> = {
 export const cancellationReason = (code: string, locale: Locale) => cancellationReasons[locale][code] ?? code;
 
 const paymentFailures: Record<Locale, Record<string, string>> = {
-  'pt-BR': { DECLINED: 'recusado.', INSUFFICIENT_FUNDS: 'saldo insuficiente.', PROVIDER_ERROR: 'erro no provedor.', EXPIRED: 'prazo expirado.' },
+  'pt-BR': {
+    DECLINED: 'recusado.',
+    INSUFFICIENT_FUNDS: 'saldo insuficiente.',
+    PROVIDER_ERROR: 'erro no provedor.',
+    EXPIRED: 'prazo expirado.',
+  },
   en: { DECLINED: 'declined.', INSUFFICIENT_FUNDS: 'insufficient funds.', PROVIDER_ERROR: 'provider error.', EXPIRED: 'expired.' },
 };
 export const paymentFailure = (code: string, locale: Locale) => paymentFailures[locale][code] ?? code;

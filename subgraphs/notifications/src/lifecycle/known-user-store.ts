@@ -10,7 +10,11 @@ export function knownUserStore(client: NotificationsDatabase) {
     forget: (transaction: Client, userId: string) => transaction.knownUser.deleteMany({ where: { userId } }),
     /** Every known user, or those holding `role`. */
     async ids(role: string | null): Promise<string[]> {
-      const rows = await client.knownUser.findMany({ where: role === null ? {} : { roles: { has: role } }, select: { userId: true }, orderBy: { userId: 'asc' } });
+      const rows = await client.knownUser.findMany({
+        where: role === null ? {} : { roles: { has: role } },
+        select: { userId: true },
+        orderBy: { userId: 'asc' },
+      });
       return rows.map((row) => row.userId);
     },
   };

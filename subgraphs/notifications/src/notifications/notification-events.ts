@@ -19,7 +19,12 @@ export function notificationSentEvent(origin: EventOrigin, notification: Notific
   ];
 }
 
-export function notificationFailedEvent(origin: EventOrigin, notification: NotificationRow, reason: string, failedAt: Date): PendingEvent[] {
+export function notificationFailedEvent(
+  origin: EventOrigin,
+  notification: NotificationRow,
+  reason: string,
+  failedAt: Date,
+): PendingEvent[] {
   if (notification.userId === null) return [];
   return [
     pendingEvent(NotificationEvents.failed, origin, notification.userId, {

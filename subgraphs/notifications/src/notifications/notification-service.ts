@@ -1,5 +1,18 @@
 import { randomUUID } from 'node:crypto';
-import { Role, invalidInput, isUuid, notFound, recordEvents, requireRole, requireViewer, hasRole, type EventOrigin, type FieldProblem, type KeysetCursor, type Viewer } from '#kit';
+import {
+  Role,
+  invalidInput,
+  isUuid,
+  notFound,
+  recordEvents,
+  requireRole,
+  requireViewer,
+  hasRole,
+  type EventOrigin,
+  type FieldProblem,
+  type KeysetCursor,
+  type Viewer,
+} from '#kit';
 import type { NotificationCategory, NotificationChannel, NotificationsDatabase } from '../database.js';
 import { composeMessages, type ComposeDependencies } from '../intake/compose-messages.js';
 import type { KnownUserStore } from '../lifecycle/known-user-store.js';
@@ -54,7 +67,9 @@ export class NotificationService {
   }
 
   async preferences(viewer: Viewer | null) {
-    const set = new Map((await this.compose.preferences.of(requireViewer(viewer).userId)).map((row) => [`${row.channel}|${row.category}`, row.enabled]));
+    const set = new Map(
+      (await this.compose.preferences.of(requireViewer(viewer).userId)).map((row) => [`${row.channel}|${row.category}`, row.enabled]),
+    );
     return CHANNELS.flatMap((channel) =>
       CATEGORIES.map((category) => {
         const locked = isTransactional(category);
@@ -89,7 +104,11 @@ export class NotificationService {
    * (in-app by default), in batches; in-app ones are announced at once, the rest go through
    * the delivery job like any other message.
    */
-  async broadcast(viewer: Viewer | null, input: BroadcastInput, origin: EventOrigin): Promise<{ broadcastId: string; notificationCount: number }> {
+  async broadcast(
+    viewer: Viewer | null,
+    input: BroadcastInput,
+    origin: EventOrigin,
+  ): Promise<{ broadcastId: string; notificationCount: number }> {
     requireRole(viewer, Role.ADMIN);
     const title = input.title.trim();
     const body = input.body.trim();
@@ -116,7 +135,10 @@ export class NotificationService {
         const messages = await composeMessages(this.compose, transaction, { id: broadcastId, type: 'broadcast' }, intents);
         const now = new Date();
         const written = await this.notifications.createMany(transaction, messages, now);
-        await recordEvents(transaction, written.filter((row) => row.channel === 'IN_APP').flatMap((row) => notificationSentEvent(origin, row, now)));
+        await recordEvents(
+          transaction,
+          written.filter((row) => row.channel === 'IN_APP').flatMap((row) => notificationSentEvent(origin, row, now)),
+        );
         return written.length;
       });
     }

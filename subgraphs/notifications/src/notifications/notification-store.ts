@@ -1,6 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { newestFirstPage, pageOf, recordEvents, type KeysetCursor, type PendingEvent } from '#kit';
-import type { NotificationCategory, NotificationChannel, NotificationRow, NotificationsDatabase, NotificationsTransaction } from '../database.js';
+import type {
+  NotificationCategory,
+  NotificationChannel,
+  NotificationRow,
+  NotificationsDatabase,
+  NotificationsTransaction,
+} from '../database.js';
 import type { Locale } from '../templates/template.js';
 
 export type Notification = NotificationRow;

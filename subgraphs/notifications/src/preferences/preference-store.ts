@@ -12,7 +12,10 @@ type Client = NotificationsDatabase | NotificationsTransaction;
 /** Users' choices: channels per category (a pair without a row is enabled) and the language they read in (pt-BR unless chosen). */
 export function preferenceStore(client: NotificationsDatabase) {
   return {
-    async disabledFor(transaction: Client, userIds: readonly string[]): Promise<Array<{ userId: string; channel: NotificationChannel; category: NotificationCategory }>> {
+    async disabledFor(
+      transaction: Client,
+      userIds: readonly string[],
+    ): Promise<Array<{ userId: string; channel: NotificationChannel; category: NotificationCategory }>> {
       if (userIds.length === 0) return [];
       return transaction.notificationPreference.findMany({
         where: { userId: { in: [...userIds] }, enabled: false },

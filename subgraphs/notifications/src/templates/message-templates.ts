@@ -9,8 +9,14 @@ export const messageTemplates = {
   'order.created.customer': {
     variables: ['orderRef', 'total'],
     text: {
-      'pt-BR': { title: 'Pedido {{orderRef}} recebido', body: 'Recebemos seu pedido {{orderRef}} de {{total}}. Avisaremos quando for confirmado.' },
-      en: { title: 'Order {{orderRef}} received', body: 'We received your order {{orderRef}} for {{total}}. We will tell you when it is confirmed.' },
+      'pt-BR': {
+        title: 'Pedido {{orderRef}} recebido',
+        body: 'Recebemos seu pedido {{orderRef}} de {{total}}. Avisaremos quando for confirmado.',
+      },
+      en: {
+        title: 'Order {{orderRef}} received',
+        body: 'We received your order {{orderRef}} for {{total}}. We will tell you when it is confirmed.',
+      },
     },
   },
   'order.created.supplier': {
@@ -59,14 +65,20 @@ export const messageTemplates = {
   'courier.not_found': {
     variables: ['orderRef'],
     text: {
-      'pt-BR': { title: 'Procurando entregador', body: 'Ainda não encontramos um entregador para o pedido {{orderRef}}. Nossa equipe foi avisada.' },
+      'pt-BR': {
+        title: 'Procurando entregador',
+        body: 'Ainda não encontramos um entregador para o pedido {{orderRef}}. Nossa equipe foi avisada.',
+      },
       en: { title: 'Still looking for a courier', body: 'We have not found a courier for order {{orderRef}} yet. Our team has been told.' },
     },
   },
   'order.in_transit': {
     variables: ['orderRef'],
     text: {
-      'pt-BR': { title: 'Pedido {{orderRef}} saiu para entrega', body: 'Seu gás está a caminho. Tenha o código de entrega em mãos para o entregador.' },
+      'pt-BR': {
+        title: 'Pedido {{orderRef}} saiu para entrega',
+        body: 'Seu gás está a caminho. Tenha o código de entrega em mãos para o entregador.',
+      },
       en: { title: 'Order {{orderRef}} is on its way', body: 'Your gas is on its way. Have your delivery code ready for the courier.' },
     },
   },
@@ -94,7 +106,10 @@ export const messageTemplates = {
   'payment.failed': {
     variables: ['orderRef', 'reason'],
     text: {
-      'pt-BR': { title: 'Pagamento não aprovado', body: 'O pagamento do pedido {{orderRef}} não foi aprovado: {{reason}} Você pode tentar de novo.' },
+      'pt-BR': {
+        title: 'Pagamento não aprovado',
+        body: 'O pagamento do pedido {{orderRef}} não foi aprovado: {{reason}} Você pode tentar de novo.',
+      },
       en: { title: 'Payment not approved', body: 'The payment for order {{orderRef}} was not approved: {{reason}} You can try again.' },
     },
   },
@@ -108,15 +123,27 @@ export const messageTemplates = {
   'invitation.created': {
     variables: ['role', 'code', 'expiresAt'],
     text: {
-      'pt-BR': { title: 'Seu convite para o GasRápido', body: 'Você foi convidado como {{role}}. Use o código {{code}} ao se cadastrar, até {{expiresAt}}.' },
-      en: { title: 'Your GasRápido invitation', body: 'You were invited as {{role}}. Use the code {{code}} when you register, before {{expiresAt}}.' },
+      'pt-BR': {
+        title: 'Seu convite para o GasRápido',
+        body: 'Você foi convidado como {{role}}. Use o código {{code}} ao se cadastrar, até {{expiresAt}}.',
+      },
+      en: {
+        title: 'Your GasRápido invitation',
+        body: 'You were invited as {{role}}. Use the code {{code}} when you register, before {{expiresAt}}.',
+      },
     },
   },
   'alert.escalated': {
     variables: ['severity', 'ruleName', 'summary', 'level'],
     text: {
-      'pt-BR': { title: 'Alerta {{severity}}: {{ruleName}}', body: '{{summary}} Escalonamento nível {{level}}: reconheça o alerta se você está cuidando dele.' },
-      en: { title: '{{severity}} alert: {{ruleName}}', body: '{{summary}} Escalation level {{level}}: acknowledge the alert if you are handling it.' },
+      'pt-BR': {
+        title: 'Alerta {{severity}}: {{ruleName}}',
+        body: '{{summary}} Escalonamento nível {{level}}: reconheça o alerta se você está cuidando dele.',
+      },
+      en: {
+        title: '{{severity}} alert: {{ruleName}}',
+        body: '{{summary}} Escalation level {{level}}: acknowledge the alert if you are handling it.',
+      },
     },
   },
   'report.generated': {

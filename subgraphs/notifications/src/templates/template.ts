@@ -81,7 +81,8 @@ export function compileTemplate(key: string, source: TemplateSource, problems: s
       const where = `${key} (${locale} ${part})`;
       parts[part] = parsePlaceholders(text[part], where, problems);
       for (const piece of parts[part]) {
-        if ('variable' in piece && !declared.has(piece.variable)) problems.push(`${where}: {{${piece.variable}}} is not one of its variables (${[...declared].join(', ') || 'none'})`);
+        if ('variable' in piece && !declared.has(piece.variable))
+          problems.push(`${where}: {{${piece.variable}}} is not one of its variables (${[...declared].join(', ') || 'none'})`);
       }
     }
     compiled[locale] = parts;

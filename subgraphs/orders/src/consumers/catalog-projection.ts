@@ -11,7 +11,10 @@ import { ProductEvents } from '../../../products/src/events/index.js';
  * replayed topic or a repaired message must not roll a price back.
  */
 export function catalogProjectionConsumer(catalog: CatalogStore, transactions: TransactionRunner<OrdersTransaction>): ConsumerDefinition {
-  const snapshot = async (data: EventData<typeof ProductEvents.created>, { transaction, envelope, logger }: HandlerContext<OrdersTransaction>) => {
+  const snapshot = async (
+    data: EventData<typeof ProductEvents.created>,
+    { transaction, envelope, logger }: HandlerContext<OrdersTransaction>,
+  ) => {
     const applied = await catalog.applySnapshot(
       transaction,
       {
@@ -25,7 +28,11 @@ export function catalogProjectionConsumer(catalog: CatalogStore, transactions: T
       },
       new Date(envelope.time),
     );
-    if (!applied) logger.info({ productId: data.productId, eventTime: envelope.time }, 'product event older than orders’ copy (or about a deleted product) ignored');
+    if (!applied)
+      logger.info(
+        { productId: data.productId, eventTime: envelope.time },
+        'product event older than orders’ copy (or about a deleted product) ignored',
+      );
   };
   return eventConsumer({
     name: 'orders.catalog',

@@ -18,7 +18,11 @@ export function orderSagaConsumer(
   transactions: TransactionRunner<OrdersTransaction>,
 ): ConsumerDefinition {
   /** Runs `work` on the event's order, locked; events about orders this service never wrote are logged and skipped. */
-  const withOrder = async (orderId: string, context: HandlerContext<OrdersTransaction>, work: (order: Order, transaction: OrdersTransaction) => Promise<void>) => {
+  const withOrder = async (
+    orderId: string,
+    context: HandlerContext<OrdersTransaction>,
+    work: (order: Order, transaction: OrdersTransaction) => Promise<void>,
+  ) => {
     const transaction = context.transaction;
     const order = await orders.lock(transaction, orderId);
     if (order === null) {
@@ -39,7 +43,8 @@ export function orderSagaConsumer(
           if (order.status === 'CANCELLED') return;
           const reserved = await orders.markStockReserved(transaction, order.id);
           await moves.confirmIfReady(transaction, reserved, origin(context), context.logger);
-        })),
+        }),
+      ),
       on(ProductEvents.stockReservationFailed, (data, context) => {
         const { orderId, reason } = data;
         return withOrder(orderId, context, async (order, transaction) => {
@@ -56,7 +61,8 @@ export function orderSagaConsumer(
           if (order.status === 'CANCELLED') return;
           const paid = await orders.markPaid(transaction, order.id);
           await moves.confirmIfReady(transaction, paid, origin(context), context.logger);
-        })),
+        }),
+      ),
       on(PaymentEvents.failed, (data, context) => {
         const { orderId, reasonCode, reason, failedAt } = data;
         return withOrder(orderId, context, async (order, transaction) => {

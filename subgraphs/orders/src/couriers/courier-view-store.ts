@@ -3,12 +3,18 @@ import type { OrdersDatabase, OrdersTransaction } from '../database.js';
 /** Data access for what orders knows of couriers: their offers and assignments, customers' first names. */
 export interface CourierViewStore {
   /** courier.offered: the courier may see the order's outline until `offeredUntil`. */
-  recordOffer(transaction: OrdersTransaction, offer: { orderId: string; courierId: string; offerId: string; offeredUntil: Date }): Promise<void>;
+  recordOffer(
+    transaction: OrdersTransaction,
+    offer: { orderId: string; courierId: string; offerId: string; offeredUntil: Date },
+  ): Promise<void>;
   /**
    * courier.assigned: the courier sees the address from `at`; any courier assigned before them
    * on this order (a reassignment) stops seeing it.
    */
-  recordAssignment(transaction: OrdersTransaction, assignment: { orderId: string; courierId: string; offerId: string; at: Date }): Promise<void>;
+  recordAssignment(
+    transaction: OrdersTransaction,
+    assignment: { orderId: string; courierId: string; offerId: string; at: Date },
+  ): Promise<void>;
   /** Keeps the first name from the newest user event only; false when the event was older. */
   saveFirstName(transaction: OrdersTransaction, userId: string, firstName: string, at: Date): Promise<void>;
   forgetFirstName(transaction: OrdersTransaction, userId: string): Promise<void>;

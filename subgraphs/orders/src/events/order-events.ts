@@ -44,7 +44,11 @@ export const OrderEvents = {
       confirmedAt: eventTime,
     }),
   }),
-  inTransit: defineEvent({ ...order, type: 'order.in_transit', data: orderPartiesSchema.extend({ courierId: z.uuid().nullable(), at: eventTime }) }),
+  inTransit: defineEvent({
+    ...order,
+    type: 'order.in_transit',
+    data: orderPartiesSchema.extend({ courierId: z.uuid().nullable(), at: eventTime }),
+  }),
   delivered: defineEvent({
     ...order,
     type: 'order.delivered',

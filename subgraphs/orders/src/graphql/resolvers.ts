@@ -61,7 +61,8 @@ export const resolvers = {
       return order !== null && canSee(context.viewer, order) ? order : null;
     },
     customer: (order: Order, _args: unknown, context: OrdersContext) => {
-      if (seesAsCourierOnly(context.viewer, order) !== null) throw refusedToCourier('the customer’s account; Order.customerFirstName is theirs while carrying the order');
+      if (seesAsCourierOnly(context.viewer, order) !== null)
+        throw refusedToCourier('the customer’s account; Order.customerFirstName is theirs while carrying the order');
       return user(order.customerId);
     },
     supplier: (order: Order) => user(order.supplierId),
@@ -72,7 +73,8 @@ export const resolvers = {
     items: (order: Order) => order.items.map((item) => ({ ...item, currency: order.currency })),
     deliveryAddress: (order: Order, _args: unknown, context: OrdersContext) => {
       const asCourier = seesAsCourierOnly(context.viewer, order);
-      if (asCourier !== null && asCourier !== 'ASSIGNED') throw refusedUntilAssigned('the delivery address (Order.dropOffArea is the area)');
+      if (asCourier !== null && asCourier !== 'ASSIGNED')
+        throw refusedUntilAssigned('the delivery address (Order.dropOffArea is the area)');
       return canSee(context.viewer, order)
         ? {
             street: order.street,
@@ -110,19 +112,19 @@ export const resolvers = {
       if (order.status !== 'CANCELLED' || order.cancellationReasonCode === null) return null;
       if (seesAsCourierOnly(context.viewer, order) !== null) throw refusedToCourier('why an order was cancelled (its status says it was)');
       return {
-      reasonCode: order.cancellationReasonCode,
-      reason: order.cancellationReason ?? '',
-      cancelledBy: order.cancelledBy === null ? null : user(order.cancelledBy),
-      cancelledAt: (order.cancelledAt ?? order.updatedAt).toISOString(),
+        reasonCode: order.cancellationReasonCode,
+        reason: order.cancellationReason ?? '',
+        cancelledBy: order.cancelledBy === null ? null : user(order.cancelledBy),
+        cancelledAt: (order.cancelledAt ?? order.updatedAt).toISOString(),
       };
     },
     lastPaymentFailure: (order: Order, _args: unknown, context: OrdersContext) => {
       if (order.lastPaymentFailureCode === null) return null;
       if (seesAsCourierOnly(context.viewer, order) !== null) throw refusedToCourier('the customer’s payment attempts');
       return {
-      reasonCode: order.lastPaymentFailureCode,
-      reason: order.lastPaymentFailureReason ?? '',
-      failedAt: (order.lastPaymentFailedAt ?? order.updatedAt).toISOString(),
+        reasonCode: order.lastPaymentFailureCode,
+        reason: order.lastPaymentFailureReason ?? '',
+        failedAt: (order.lastPaymentFailedAt ?? order.updatedAt).toISOString(),
       };
     },
     paymentDueAt: (order: Order) => order.paymentDueAt?.toISOString() ?? null,

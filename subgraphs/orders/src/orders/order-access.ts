@@ -26,7 +26,11 @@ export function relationsTo(viewer: Viewer | null, order: Pick<Order, 'customerI
  */
 export type CourierView = 'OFFERED' | 'ASSIGNED' | 'CARRIED';
 
-export function courierViewOf(viewer: Viewer | null, order: Pick<Order, 'status' | 'couriers'>, now: Date = new Date()): CourierView | null {
+export function courierViewOf(
+  viewer: Viewer | null,
+  order: Pick<Order, 'status' | 'couriers'>,
+  now: Date = new Date(),
+): CourierView | null {
   if (viewer === null || !hasRole(viewer, Role.COURIER)) return null;
   const own = order.couriers.find((row) => row.courierId === viewer.userId);
   if (own === undefined) return null;

@@ -7,76 +7,81 @@ const location = (order: Order) => ({ latitude: order.latitude, longitude: order
 const lines = (order: Order) => order.items.map((item) => ({ productId: item.productId, quantity: item.quantity }));
 
 /** order.created: everything products needs to reserve stock and payments to open a payment. */
-export const orderCreatedEvents = (origin: EventOrigin) => (order: Order): PendingEvent[] => [
-  pendingEvent(OrderEvents.created, origin, order.id, {
-    orderId: order.id,
-    customerId: order.customerId,
-    supplierId: order.supplierId,
-    items: order.items.map((item) => ({
-      productId: item.productId,
-      quantity: item.quantity,
-      unitPriceAmount: item.unitPriceAmount,
-      lineTotalAmount: item.lineTotalAmount,
-    })),
-    subtotalAmount: order.subtotalAmount,
-    deliveryFeeAmount: order.deliveryFeeAmount,
-    totalAmount: order.totalAmount,
-    currency: order.currency,
-    paymentMethod: order.paymentMethod,
-    deliveryLocation: location(order),
-    createdAt: order.createdAt.toISOString(),
-  }),
-];
+export const orderCreatedEvents =
+  (origin: EventOrigin) =>
+  (order: Order): PendingEvent[] => [
+    pendingEvent(OrderEvents.created, origin, order.id, {
+      orderId: order.id,
+      customerId: order.customerId,
+      supplierId: order.supplierId,
+      items: order.items.map((item) => ({
+        productId: item.productId,
+        quantity: item.quantity,
+        unitPriceAmount: item.unitPriceAmount,
+        lineTotalAmount: item.lineTotalAmount,
+      })),
+      subtotalAmount: order.subtotalAmount,
+      deliveryFeeAmount: order.deliveryFeeAmount,
+      totalAmount: order.totalAmount,
+      currency: order.currency,
+      paymentMethod: order.paymentMethod,
+      deliveryLocation: location(order),
+      createdAt: order.createdAt.toISOString(),
+    }),
+  ];
 
 /**
  * The one event each status announces itself with; its time is the move's. `courierId` is the
  * courier whose pickup or delivery caused the move (null when the supplier or an admin made it).
  */
-export const statusEvents = (origin: EventOrigin, courierId: string | null = null): MoveEvents => (order: Order, previousStatus: OrderStatus): PendingEvent[] => {
-  const at = order.updatedAt.toISOString();
-  const parties = { orderId: order.id, customerId: order.customerId, supplierId: order.supplierId };
-  switch (order.status) {
-    case 'CONFIRMED':
-      return [
-        pendingEvent(OrderEvents.confirmed, origin, order.id, {
-          ...parties,
-          totalAmount: order.totalAmount,
-          currency: order.currency,
-          paymentMethod: order.paymentMethod,
-          cylinderCount: order.items.reduce((sum, item) => sum + item.quantity, 0),
-          deliveryLocation: location(order),
-          confirmedAt: at,
-        }),
-      ];
-    case 'IN_TRANSIT':
-      return [pendingEvent(OrderEvents.inTransit, origin, order.id, { ...parties, courierId, at })];
-    case 'DELIVERED':
-      return [
-        pendingEvent(OrderEvents.delivered, origin, order.id, {
-          ...parties,
-          courierId,
-          paymentMethod: order.paymentMethod,
-          totalAmount: order.totalAmount,
-          currency: order.currency,
-          deliveredAt: at,
-        }),
-      ];
-    case 'CANCELLED': {
-      // The database's CHECK makes these present on every cancelled order.
-      if (order.cancellationReasonCode === null || order.cancelledAt === null) throw new Error(`order ${order.id} is cancelled without a reason`);
-      return [
-        pendingEvent(OrderEvents.cancelled, origin, order.id, {
-          ...parties,
-          previousStatus,
-          reasonCode: order.cancellationReasonCode,
-          reason: order.cancellationReason ?? '',
-          cancelledBy: order.cancelledBy,
-          items: lines(order),
-          cancelledAt: order.cancelledAt.toISOString(),
-        }),
-      ];
+export const statusEvents =
+  (origin: EventOrigin, courierId: string | null = null): MoveEvents =>
+  (order: Order, previousStatus: OrderStatus): PendingEvent[] => {
+    const at = order.updatedAt.toISOString();
+    const parties = { orderId: order.id, customerId: order.customerId, supplierId: order.supplierId };
+    switch (order.status) {
+      case 'CONFIRMED':
+        return [
+          pendingEvent(OrderEvents.confirmed, origin, order.id, {
+            ...parties,
+            totalAmount: order.totalAmount,
+            currency: order.currency,
+            paymentMethod: order.paymentMethod,
+            cylinderCount: order.items.reduce((sum, item) => sum + item.quantity, 0),
+            deliveryLocation: location(order),
+            confirmedAt: at,
+          }),
+        ];
+      case 'IN_TRANSIT':
+        return [pendingEvent(OrderEvents.inTransit, origin, order.id, { ...parties, courierId, at })];
+      case 'DELIVERED':
+        return [
+          pendingEvent(OrderEvents.delivered, origin, order.id, {
+            ...parties,
+            courierId,
+            paymentMethod: order.paymentMethod,
+            totalAmount: order.totalAmount,
+            currency: order.currency,
+            deliveredAt: at,
+          }),
+        ];
+      case 'CANCELLED': {
+        // The database's CHECK makes these present on every cancelled order.
+        if (order.cancellationReasonCode === null || order.cancelledAt === null)
+          throw new Error(`order ${order.id} is cancelled without a reason`);
+        return [
+          pendingEvent(OrderEvents.cancelled, origin, order.id, {
+            ...parties,
+            previousStatus,
+            reasonCode: order.cancellationReasonCode,
+            reason: order.cancellationReason ?? '',
+            cancelledBy: order.cancelledBy,
+            items: lines(order),
+            cancelledAt: order.cancelledAt.toISOString(),
+          }),
+        ];
+      }
+      case 'PENDING_PAYMENT':
+        return [];
     }
-    case 'PENDING_PAYMENT':
-      return [];
-  }
-};
+  };

@@ -8,8 +8,33 @@ export const MAX_DELIVERY_NOTES_LENGTH = 300;
 
 /** The 26 states and the Federal District. */
 const brazilianStates = new Set([
-  'AC', 'AL', 'AP', 'AM', 'BA', 'CE', 'DF', 'ES', 'GO', 'MA', 'MT', 'MS', 'MG', 'PA',
-  'PB', 'PR', 'PE', 'PI', 'RJ', 'RN', 'RS', 'RO', 'RR', 'SC', 'SP', 'SE', 'TO',
+  'AC',
+  'AL',
+  'AP',
+  'AM',
+  'BA',
+  'CE',
+  'DF',
+  'ES',
+  'GO',
+  'MA',
+  'MT',
+  'MS',
+  'MG',
+  'PA',
+  'PB',
+  'PR',
+  'PE',
+  'PI',
+  'RJ',
+  'RN',
+  'RS',
+  'RO',
+  'RR',
+  'SC',
+  'SP',
+  'SE',
+  'TO',
 ]);
 
 export interface PlaceOrderInput {
@@ -67,7 +92,8 @@ export interface OrderRequest {
 export function readOrderInput(input: PlaceOrderInput): { request: OrderRequest; problems: FieldProblem[] } {
   const problems: FieldProblem[] = [];
   if (input.items.length === 0) problems.push({ field: 'input.items', message: 'must list at least one product' });
-  if (input.items.length > MAX_ORDER_ITEMS) problems.push({ field: 'input.items', message: `must list at most ${MAX_ORDER_ITEMS} products` });
+  if (input.items.length > MAX_ORDER_ITEMS)
+    problems.push({ field: 'input.items', message: `must list at most ${MAX_ORDER_ITEMS} products` });
 
   const lines: OrderLine[] = [];
   const firstPosition = new Map<string, number>();
@@ -82,7 +108,10 @@ export function readOrderInput(input: PlaceOrderInput): { request: OrderRequest;
     }
     const earlier = firstPosition.get(productId);
     if (earlier !== undefined) {
-      problems.push({ field: `${path}.productId`, message: `repeats the product of input.items.${earlier}; list each product once with its whole quantity` });
+      problems.push({
+        field: `${path}.productId`,
+        message: `repeats the product of input.items.${earlier}; list each product once with its whole quantity`,
+      });
       return;
     }
     firstPosition.set(productId, position);
@@ -114,9 +143,11 @@ function readAddress(input: PlaceOrderInput['deliveryAddress'], problems: FieldP
   const notes = text('notes', input.notes, MAX_DELIVERY_NOTES_LENGTH, false);
 
   const state = input.state.trim().toUpperCase();
-  if (!brazilianStates.has(state)) problems.push({ field: `${path}.state`, message: 'must be a Brazilian state’s two-letter code, such as SP' });
+  if (!brazilianStates.has(state))
+    problems.push({ field: `${path}.state`, message: 'must be a Brazilian state’s two-letter code, such as SP' });
   const postalCode = input.postalCode.trim().replace(/^(\d{5})-(\d{3})$/, '$1$2');
-  if (!/^\d{8}$/.test(postalCode)) problems.push({ field: `${path}.postalCode`, message: 'must be a CEP: 8 digits, with or without the dash (01310-100)' });
+  if (!/^\d{8}$/.test(postalCode))
+    problems.push({ field: `${path}.postalCode`, message: 'must be a CEP: 8 digits, with or without the dash (01310-100)' });
 
   const latitudeValid = Number.isFinite(input.latitude) && input.latitude >= -90 && input.latitude <= 90;
   const longitudeValid = Number.isFinite(input.longitude) && input.longitude >= -180 && input.longitude <= 180;

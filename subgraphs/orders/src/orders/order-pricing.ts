@@ -49,15 +49,25 @@ export function priceOrder(
   for (const line of lines) {
     const product = catalog.get(line.productId);
     if (product === undefined || !product.available) {
-      problems.push({ field: `input.items.${line.position}.productId`, message: 'is not for sale: no product with this id is in the catalog and active' });
+      problems.push({
+        field: `input.items.${line.position}.productId`,
+        message: 'is not for sale: no product with this id is in the catalog and active',
+      });
     } else found.push({ line, product });
   }
   const suppliers = new Set(found.map(({ product }) => product.supplierId));
   if (suppliers.size > 1) {
-    problems.push({ field: 'input.items', message: `come from ${suppliers.size} suppliers; one supplier delivers an order, so place one order per supplier` });
+    problems.push({
+      field: 'input.items',
+      message: `come from ${suppliers.size} suppliers; one supplier delivers an order, so place one order per supplier`,
+    });
   }
   const currencies = [...new Set(found.map(({ product }) => product.currency))];
-  if (currencies.length > 1) problems.push({ field: 'input.items', message: `are priced in different currencies (${currencies.join(', ')}); an order is paid in one` });
+  if (currencies.length > 1)
+    problems.push({
+      field: 'input.items',
+      message: `are priced in different currencies (${currencies.join(', ')}); an order is paid in one`,
+    });
 
   const items: PricedItem[] = [];
   for (const { line, product } of found) {
@@ -75,7 +85,10 @@ export function priceOrder(
   const subtotalAmount = items.reduce((sum, item) => sum + item.lineTotalAmount, 0);
   const totalAmount = subtotalAmount + deliveryFeeAmount;
   if (totalAmount > MAX_ORDER_TOTAL) {
-    problems.push({ field: 'input.items', message: `bring the total to ${totalAmount} minor units, above the ${MAX_ORDER_TOTAL} an order may cost` });
+    problems.push({
+      field: 'input.items',
+      message: `bring the total to ${totalAmount} minor units, above the ${MAX_ORDER_TOTAL} an order may cost`,
+    });
   }
 
   const [supplierId] = suppliers;

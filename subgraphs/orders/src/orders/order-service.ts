@@ -56,7 +56,15 @@ export class OrderService {
     const paymentDueAt =
       request.paymentMethod === 'CASH_ON_DELIVERY' ? null : new Date(createdAt.getTime() + this.settings.paymentTimeoutMinutes * 60_000);
     return this.orders.create(
-      { ...priced.order, id: randomUUID(), customerId: customer.userId, paymentMethod: request.paymentMethod, address: request.address, createdAt, paymentDueAt },
+      {
+        ...priced.order,
+        id: randomUUID(),
+        customerId: customer.userId,
+        paymentMethod: request.paymentMethod,
+        address: request.address,
+        createdAt,
+        paymentDueAt,
+      },
       orderCreatedEvents(origin),
     );
   }

@@ -117,7 +117,15 @@ export function orderStore(database: OrdersDatabase): OrderStore {
     });
     if (count === 0) return null;
     await transaction.orderStatusChange.create({
-      data: { orderId: order.id, fromStatus: order.status, toStatus: change.to, at, actorId: change.actorId, actorRole: change.actorRole, reason: change.reason },
+      data: {
+        orderId: order.id,
+        fromStatus: order.status,
+        toStatus: change.to,
+        at,
+        actorId: change.actorId,
+        actorRole: change.actorRole,
+        reason: change.reason,
+      },
     });
     const after = await transaction.order.findUniqueOrThrow({ where: { id: order.id }, include: withItems });
     await recordEvents(transaction, events(after, order.status));
@@ -162,7 +170,14 @@ export function orderStore(database: OrdersDatabase): OrderStore {
               })),
             },
             history: {
-              create: { fromStatus: null, toStatus: 'PENDING_PAYMENT', at: order.createdAt, actorId: order.customerId, actorRole: 'CUSTOMER', reason: null },
+              create: {
+                fromStatus: null,
+                toStatus: 'PENDING_PAYMENT',
+                at: order.createdAt,
+                actorId: order.customerId,
+                actorRole: 'CUSTOMER',
+                reason: null,
+              },
             },
           },
         });
@@ -194,8 +209,7 @@ export function orderStore(database: OrdersDatabase): OrderStore {
       if (locked.length === 0) return null;
       return transaction.order.findUniqueOrThrow({ where: { id }, include: withItems });
     },
-    markStockReserved: (transaction, id) =>
-      transaction.order.update({ where: { id }, data: { stockReserved: true }, include: withItems }),
+    markStockReserved: (transaction, id) => transaction.order.update({ where: { id }, data: { stockReserved: true }, include: withItems }),
     markPaid: (transaction, id) => transaction.order.update({ where: { id }, data: { paid: true }, include: withItems }),
     async recordPaymentFailure(transaction, id, failure) {
       await transaction.order.update({

@@ -54,7 +54,8 @@ export function checkTransition(from: OrderStatus, to: OrderStatus, actors: read
   const move = transitions.find((candidate) => candidate.from === from && candidate.to === to);
   if (move === undefined) return refusal(ErrorCode.CONFLICT, illegalMoveMessage(from, to));
   const actor = actors.find((candidate) => move.by.includes(candidate));
-  if (actor === undefined) return refusal(ErrorCode.FORBIDDEN, `Only ${describeActors(move.by, move.systemIs)} may move this order from ${from} to ${to}.`);
+  if (actor === undefined)
+    return refusal(ErrorCode.FORBIDDEN, `Only ${describeActors(move.by, move.systemIs)} may move this order from ${from} to ${to}.`);
   return { allowed: true, actor };
 }
 

@@ -28,7 +28,12 @@ export function systemMoves(orders: OrderStore): SystemMoves {
     }
     const { courierId = null, ...change } = details;
     // A courier's pickup or delivery is recorded as theirs, though it reaches orders as an event.
-    const moved = await orders.move(transaction, order, { to, actorId: courierId, actorRole: 'SYSTEM', ...change }, statusEvents(origin, courierId));
+    const moved = await orders.move(
+      transaction,
+      order,
+      { to, actorId: courierId, actorRole: 'SYSTEM', ...change },
+      statusEvents(origin, courierId),
+    );
     if (moved !== null) logger.info({ orderId: order.id, from: order.status, to }, 'order moved by the saga');
     return moved;
   };

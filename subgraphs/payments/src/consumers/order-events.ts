@@ -1,5 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { eventConsumer, type ConsumerDefinition, type EventData, type EventOrigin, type HandlerContext, type Logger, type TransactionRunner } from '#kit';
+import {
+  eventConsumer,
+  type ConsumerDefinition,
+  type EventData,
+  type EventOrigin,
+  type HandlerContext,
+  type Logger,
+  type TransactionRunner,
+} from '#kit';
 import type { PaymentsTransaction } from '../database.js';
 import { isValidAmount } from '../payments/amounts.js';
 import type { PaymentStore } from '../payments/payment-store.js';
@@ -16,7 +24,12 @@ export interface OrderEventDependencies {
   settlement: Settlement;
 }
 
-type Handler<Definition> = (data: EventData<Definition>, transaction: PaymentsTransaction, origin: EventOrigin, logger: Logger) => Promise<void>;
+type Handler<Definition> = (
+  data: EventData<Definition>,
+  transaction: PaymentsTransaction,
+  origin: EventOrigin,
+  logger: Logger,
+) => Promise<void>;
 
 /**
  * What payments does about orders, each step in the consumer's transaction
@@ -28,7 +41,10 @@ export function orderEventHandlers({ payments, settlement }: OrderEventDependenc
   const opened: Handler<typeof OrderEvents.created> = async (order, transaction, _origin, logger) => {
     // Orders never send these; an order nobody can pay must not block the partition.
     if (!isValidAmount(order.totalAmount) || !/^[A-Z]{3}$/.test(order.currency)) {
-      logger.error({ orderId: order.orderId, totalAmount: order.totalAmount, currency: order.currency }, 'order.created with an amount or currency a payment cannot take; no payment opened');
+      logger.error(
+        { orderId: order.orderId, totalAmount: order.totalAmount, currency: order.currency },
+        'order.created with an amount or currency a payment cannot take; no payment opened',
+      );
       return;
     }
     const created = await payments.open(transaction, {
@@ -67,7 +83,11 @@ export function orderEventHandlers({ payments, settlement }: OrderEventDependenc
         const marked = await payments.update(transaction, payment.id, { cancelRequestedAt: cancelledAt });
         // Reserved here, sent by the recovery job once this transaction has committed.
         const refund = await settlement.reserveCancellationRefund(transaction, marked);
-        if (refund !== null) logger.info({ orderId: order.orderId, refundId: refund.id, amount: refund.amount }, 'automatic refund reserved for a cancelled order');
+        if (refund !== null)
+          logger.info(
+            { orderId: order.orderId, refundId: refund.id, amount: refund.amount },
+            'automatic refund reserved for a cancelled order',
+          );
         return;
       }
       default:
@@ -79,16 +99,28 @@ export function orderEventHandlers({ payments, settlement }: OrderEventDependenc
     if (order.paymentMethod !== 'CASH_ON_DELIVERY') return;
     const payment = await payments.lock(transaction, { orderId: order.orderId });
     if (payment === null || payment.status !== 'AWAITING_DELIVERY') {
-      if (payment?.status !== 'PAID') logger.warn({ orderId: order.orderId, status: payment?.status ?? null }, 'order.delivered for a payment not awaiting delivery; nothing settled');
+      if (payment?.status !== 'PAID')
+        logger.warn(
+          { orderId: order.orderId, status: payment?.status ?? null },
+          'order.delivered for a payment not awaiting delivery; nothing settled',
+        );
       return;
     }
-    await settlement.capture(transaction, payment, { providerReference: CASH_CAPTURE_REFERENCE, amount: payment.amount, capturedAt: new Date(order.deliveredAt) }, origin);
+    await settlement.capture(
+      transaction,
+      payment,
+      { providerReference: CASH_CAPTURE_REFERENCE, amount: payment.amount, capturedAt: new Date(order.deliveredAt) },
+      origin,
+    );
   };
 
   return { opened, cancelled, delivered };
 }
 
-export function orderEventsConsumer(dependencies: OrderEventDependencies, transactions: TransactionRunner<PaymentsTransaction>): ConsumerDefinition {
+export function orderEventsConsumer(
+  dependencies: OrderEventDependencies,
+  transactions: TransactionRunner<PaymentsTransaction>,
+): ConsumerDefinition {
   const handlers = orderEventHandlers(dependencies);
   const adapt =
     <Definition>(handler: Handler<Definition>) =>

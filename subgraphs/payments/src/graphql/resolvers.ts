@@ -40,7 +40,11 @@ export const resolvers = {
       if (args.paymentId && !isUuid(args.paymentId)) throw invalidInput([{ field: 'paymentId', message: 'is not a payment id' }]);
       const first = pageSize(args.first);
       const after = decodeCursor(args.after);
-      const page = await context.ledger.list({ first, ...(after ? { after } : {}), ...(args.paymentId ? { paymentId: args.paymentId } : {}) });
+      const page = await context.ledger.list({
+        first,
+        ...(after ? { after } : {}),
+        ...(args.paymentId ? { paymentId: args.paymentId } : {}),
+      });
       return connection(page.transactions, page.hasNextPage, page.totalCount);
     },
     reconciliation: async (_root: unknown, args: { from: Date; to: Date }, context: PaymentsContext) => {
@@ -53,7 +57,11 @@ export const resolvers = {
         paymentsCompared: report.paymentsCompared,
         balanced: report.mismatches.length === 0,
         mismatches: report.mismatches,
-        totals: report.totals.map((total) => ({ currency: total.currency, ledger: withNet(total.ledger), provider: withNet(total.provider) })),
+        totals: report.totals.map((total) => ({
+          currency: total.currency,
+          ledger: withNet(total.ledger),
+          provider: withNet(total.provider),
+        })),
       };
     },
   },
@@ -76,9 +84,13 @@ export const resolvers = {
     refundable: async (payment: Payment, _args: unknown, context: PaymentsContext) => {
       if (payment.status !== 'PAID' && payment.status !== 'PARTIALLY_REFUNDED') return money(0, payment.currency);
       const inFlight = (await context.refundsByPayment.load(payment.id)).filter((refund) => refund.status === 'PENDING');
-      return money(payment.capturedAmount - payment.refundedAmount - inFlight.reduce((sum, refund) => sum + refund.amount, 0), payment.currency);
+      return money(
+        payment.capturedAmount - payment.refundedAmount - inFlight.reduce((sum, refund) => sum + refund.amount, 0),
+        payment.currency,
+      );
     },
-    pixCode: (payment: Payment, _args: unknown, context: PaymentsContext) => (seesPixCode(context.viewer, payment) ? payment.pixCode : null),
+    pixCode: (payment: Payment, _args: unknown, context: PaymentsContext) =>
+      seesPixCode(context.viewer, payment) ? payment.pixCode : null,
     cancellationRequested: (payment: Payment) => payment.cancelRequestedAt !== null,
     refunds: (payment: Payment, _args: unknown, context: PaymentsContext) => context.refundsByPayment.load(payment.id),
     attempts: (payment: Payment, _args: unknown, context: PaymentsContext) => context.attemptsByPayment.load(payment.id),

@@ -36,7 +36,10 @@ export function idempotencyStore(database: PaymentsDatabase): IdempotencyStore {
       return inserted === 1;
     },
     find: (scope) =>
-      database.idempotencyKey.findUnique({ where: where(scope), select: { requestHash: true, status: true, response: true, createdAt: true } }),
+      database.idempotencyKey.findUnique({
+        where: where(scope),
+        select: { requestHash: true, status: true, response: true, createdAt: true },
+      }),
     async complete(scope, response) {
       await database.idempotencyKey.update({ where: where(scope), data: { status: 'COMPLETED', response, completedAt: new Date() } });
     },
@@ -44,7 +47,9 @@ export function idempotencyStore(database: PaymentsDatabase): IdempotencyStore {
       await database.idempotencyKey.deleteMany({ where: { ownerId, key, status: 'IN_PROGRESS' } });
     },
     async releaseAbandoned({ ownerId, key }, startedBefore) {
-      const { count } = await database.idempotencyKey.deleteMany({ where: { ownerId, key, status: 'IN_PROGRESS', createdAt: { lt: startedBefore } } });
+      const { count } = await database.idempotencyKey.deleteMany({
+        where: { ownerId, key, status: 'IN_PROGRESS', createdAt: { lt: startedBefore } },
+      });
       return count === 1;
     },
     purgeCompleted: (completedBefore, limit) =>

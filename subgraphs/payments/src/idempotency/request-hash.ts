@@ -22,5 +22,7 @@ function canonical(value: unknown): Canonical {
  * request that hashes the same.
  */
 export function requestHash(operation: string, parameters: Record<string, unknown>): string {
-  return createHash('sha256').update(JSON.stringify(canonical({ operation, parameters }))).digest('hex');
+  return createHash('sha256')
+    .update(JSON.stringify(canonical({ operation, parameters })))
+    .digest('hex');
 }

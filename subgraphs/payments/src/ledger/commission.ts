@@ -46,7 +46,8 @@ export function commissionReversal(share: RefundShare): number {
   const { captured, commission, refundedBefore, reversedBefore, amount } = share;
   assertMinorUnits(amount, 'amount');
   const refundedAfter = refundedBefore + amount;
-  if (amount <= 0 || refundedAfter > captured) throw new RangeError(`a refund of ${amount} exceeds what is left of ${captured} after ${refundedBefore}`);
+  if (amount <= 0 || refundedAfter > captured)
+    throw new RangeError(`a refund of ${amount} exceeds what is left of ${captured} after ${refundedBefore}`);
   if (refundedAfter === captured) return commission - reversedBefore;
   const reversedAfter = Number(divideHalfUp(BigInt(refundedAfter) * BigInt(commission), BigInt(captured)));
   return Math.min(amount, Math.max(0, reversedAfter - reversedBefore));

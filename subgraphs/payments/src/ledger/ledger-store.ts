@@ -61,10 +61,12 @@ const accountByStoredName: Readonly<Record<string, LedgerAccount>> = {
 function assertBalanced(entry: NewLedgerTransaction): void {
   let balance = 0;
   for (const line of entry.entries) {
-    if (!Number.isSafeInteger(line.amount) || line.amount <= 0) throw new Error(`ledger entry of ${line.amount} on ${line.account}: amounts are positive whole minor units`);
+    if (!Number.isSafeInteger(line.amount) || line.amount <= 0)
+      throw new Error(`ledger entry of ${line.amount} on ${line.account}: amounts are positive whole minor units`);
     balance += line.direction === 'DEBIT' ? line.amount : -line.amount;
   }
-  if (entry.entries.length === 0 || balance !== 0) throw new Error(`unbalanced ${entry.kind} of payment ${entry.paymentId}: debits − credits = ${balance}`);
+  if (entry.entries.length === 0 || balance !== 0)
+    throw new Error(`unbalanced ${entry.kind} of payment ${entry.paymentId}: debits − credits = ${balance}`);
 }
 
 export function ledgerStore(database: PaymentsDatabase): LedgerStore {
@@ -108,12 +110,20 @@ export function ledgerStore(database: PaymentsDatabase): LedgerStore {
         from ledger_entries e join ledger_transactions t on t.id = e.transaction_id
         where e.account = 'provider_clearing' and t.occurred_at >= ${from} and t.occurred_at < ${to}
         group by t.payment_id, t.currency`;
-      return rows.map((row) => ({ paymentId: row.payment_id, currency: row.currency, captured: Number(row.captured), refunded: Number(row.refunded) }));
+      return rows.map((row) => ({
+        paymentId: row.payment_id,
+        currency: row.currency,
+        captured: Number(row.captured),
+        refunded: Number(row.refunded),
+      }));
     },
     async list(query) {
       const filter = query.paymentId === undefined ? {} : { paymentId: query.paymentId };
       const [rows, totalCount] = await Promise.all([
-        database.ledgerTransaction.findMany({ ...newestFirstPage(filter, query.after, query.first), include: { entries: { orderBy: { id: 'asc' } } } }),
+        database.ledgerTransaction.findMany({
+          ...newestFirstPage(filter, query.after, query.first),
+          include: { entries: { orderBy: { id: 'asc' } } },
+        }),
         database.ledgerTransaction.count({ where: filter }),
       ]);
       const { nodes, hasNextPage } = pageOf(rows, query.first);

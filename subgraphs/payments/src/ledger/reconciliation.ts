@@ -39,7 +39,8 @@ export function checkPeriod(from: Date, to: Date): { from: Date; to: Date } {
   const problems: FieldProblem[] = [];
   const span = to.getTime() - from.getTime();
   if (span <= 0) problems.push({ field: 'to', message: 'must be after from' });
-  else if (span > MAX_RECONCILIATION_DAYS * 86_400_000) problems.push({ field: 'to', message: `must be at most ${MAX_RECONCILIATION_DAYS} days after from` });
+  else if (span > MAX_RECONCILIATION_DAYS * 86_400_000)
+    problems.push({ field: 'to', message: `must be at most ${MAX_RECONCILIATION_DAYS} days after from` });
   if (problems.length > 0) throw invalidInput(problems);
   return { from, to };
 }
@@ -84,7 +85,11 @@ export async function reconcile(ledger: LedgerStore, provider: PaymentProvider, 
     total.provider.captured += compared.provider.captured;
     total.provider.refunded += compared.provider.refunded;
     if (compared.ledger.captured === compared.provider.captured && compared.ledger.refunded === compared.provider.refunded) continue;
-    const kind: MismatchKind = isEmpty(compared.ledger) ? 'MISSING_IN_LEDGER' : isEmpty(compared.provider) ? 'MISSING_AT_PROVIDER' : 'AMOUNT_MISMATCH';
+    const kind: MismatchKind = isEmpty(compared.ledger)
+      ? 'MISSING_IN_LEDGER'
+      : isEmpty(compared.provider)
+        ? 'MISSING_AT_PROVIDER'
+        : 'AMOUNT_MISMATCH';
     mismatches.push({ kind, paymentId, currency: compared.currency, ledger: compared.ledger, provider: compared.provider });
   }
   return {

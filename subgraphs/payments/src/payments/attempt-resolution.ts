@@ -39,7 +39,13 @@ export class AttemptResolution {
     if (attempt === null || !UNRESOLVED.includes(attempt.status)) return;
     const payment = await payments.findById(attempt.paymentId);
     if (payment === null) return;
-    const charge = { reference: attempt.id, paymentId: payment.id, method: attempt.method === 'PIX' ? ('PIX' as const) : ('CARD' as const), amount: attempt.amount, currency: attempt.currency };
+    const charge = {
+      reference: attempt.id,
+      paymentId: payment.id,
+      method: attempt.method === 'PIX' ? ('PIX' as const) : ('CARD' as const),
+      amount: attempt.amount,
+      currency: attempt.currency,
+    };
     let answer: ChargeLookup;
     try {
       const withdrawNow = attempt.status === 'AWAITING_CONFIRMATION' && payment.cancelRequestedAt !== null;

@@ -15,7 +15,12 @@ export interface AttemptStore {
    * Moves an attempt on only if it is still in one of `from`: whoever resolves
    * it first wins, and a late second resolution changes nothing (null).
    */
-  resolve(transaction: PaymentsTransaction, id: string, from: readonly AttemptStatus[], patch: Prisma.PaymentAttemptUpdateManyMutationInput): Promise<Attempt | null>;
+  resolve(
+    transaction: PaymentsTransaction,
+    id: string,
+    from: readonly AttemptStatus[],
+    patch: Prisma.PaymentAttemptUpdateManyMutationInput,
+  ): Promise<Attempt | null>;
   /**
    * Attempts to settle by asking the provider: every UNKNOWN one, every one
    * waiting for its Pix payer, and PENDING ones older than `abandonedBefore`

@@ -33,7 +33,13 @@ export class ChargeOutcomes {
     private readonly settlement: Settlement,
   ) {}
 
-  async record(transaction: PaymentsTransaction, payment: Payment, attempt: Attempt, answer: ChargeAnswer, origin: EventOrigin): Promise<RecordedOutcome> {
+  async record(
+    transaction: PaymentsTransaction,
+    payment: Payment,
+    attempt: Attempt,
+    answer: ChargeAnswer,
+    origin: EventOrigin,
+  ): Promise<RecordedOutcome> {
     const unchanged: RecordedOutcome = { payment, automaticRefund: null };
     const now = new Date();
     switch (answer.status) {
@@ -50,19 +56,52 @@ export class ChargeOutcomes {
         return { payment: await this.payments.update(transaction, payment.id, { pixCode: answer.pixCode }), automaticRefund: null };
       }
       case 'CAPTURED': {
-        const captured = await this.attempts.resolve(transaction, attempt.id, UNRESOLVED, { status: 'CAPTURED', providerReference: answer.providerReference, resolvedAt: now });
+        const captured = await this.attempts.resolve(transaction, attempt.id, UNRESOLVED, {
+          status: 'CAPTURED',
+          providerReference: answer.providerReference,
+          resolvedAt: now,
+        });
         if (captured === null) return unchanged;
-        return this.settlement.capture(transaction, payment, { providerReference: answer.providerReference, amount: answer.amount, capturedAt: answer.capturedAt }, origin);
+        return this.settlement.capture(
+          transaction,
+          payment,
+          { providerReference: answer.providerReference, amount: answer.amount, capturedAt: answer.capturedAt },
+          origin,
+        );
       }
       case 'DECLINED':
-        return this.failure(transaction, payment, attempt, { code: answer.code, reason: answer.reason, providerReference: answer.providerReference }, origin);
+        return this.failure(
+          transaction,
+          payment,
+          attempt,
+          { code: answer.code, reason: answer.reason, providerReference: answer.providerReference },
+          origin,
+        );
       case 'CANCELLED':
         // A Pix code the payer could have paid was withdrawn; anything else was withdrawn before it ever reached the provider.
         return attempt.status === 'AWAITING_CONFIRMATION'
-          ? this.failure(transaction, payment, attempt, { code: 'EXPIRED', reason: reasons.withdrawn, providerReference: answer.providerReference, status: 'CANCELLED' }, origin)
-          : this.failure(transaction, payment, attempt, { code: 'PROVIDER_ERROR', reason: reasons.unknownToProvider, providerReference: answer.providerReference }, origin);
+          ? this.failure(
+              transaction,
+              payment,
+              attempt,
+              { code: 'EXPIRED', reason: reasons.withdrawn, providerReference: answer.providerReference, status: 'CANCELLED' },
+              origin,
+            )
+          : this.failure(
+              transaction,
+              payment,
+              attempt,
+              { code: 'PROVIDER_ERROR', reason: reasons.unknownToProvider, providerReference: answer.providerReference },
+              origin,
+            );
       case 'NOT_FOUND':
-        return this.failure(transaction, payment, attempt, { code: 'PROVIDER_ERROR', reason: reasons.unknownToProvider, providerReference: null }, origin);
+        return this.failure(
+          transaction,
+          payment,
+          attempt,
+          { code: 'PROVIDER_ERROR', reason: reasons.unknownToProvider, providerReference: null },
+          origin,
+        );
     }
   }
 
@@ -70,7 +109,12 @@ export class ChargeOutcomes {
     transaction: PaymentsTransaction,
     payment: Payment,
     attempt: Attempt,
-    failure: { code: 'DECLINED' | 'INSUFFICIENT_FUNDS' | 'PROVIDER_ERROR' | 'EXPIRED'; reason: string; providerReference: string | null; status?: 'FAILED' | 'CANCELLED' },
+    failure: {
+      code: 'DECLINED' | 'INSUFFICIENT_FUNDS' | 'PROVIDER_ERROR' | 'EXPIRED';
+      reason: string;
+      providerReference: string | null;
+      status?: 'FAILED' | 'CANCELLED';
+    },
     origin: EventOrigin,
   ): Promise<RecordedOutcome> {
     const failed = await this.attempts.resolve(transaction, attempt.id, UNRESOLVED, {

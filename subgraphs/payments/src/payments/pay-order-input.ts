@@ -26,7 +26,9 @@ export function validatePayOrderInput(input: PayOrderInput): void {
 /** A card is how card payments pay and nothing else does. */
 export function validateInstrument(payment: Payment, input: PayOrderInput): void {
   if (payment.method === 'CARD' && !input.card) {
-    throw invalidInput([{ field: 'input.card', message: 'is required: this order is paid by card (pass the token from card tokenisation)' }]);
+    throw invalidInput([
+      { field: 'input.card', message: 'is required: this order is paid by card (pass the token from card tokenisation)' },
+    ]);
   }
   if (payment.method === 'PIX' && input.card) {
     throw invalidInput([{ field: 'input.card', message: 'must be left out: this order is paid by Pix' }]);

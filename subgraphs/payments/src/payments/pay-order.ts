@@ -37,7 +37,11 @@ function refuseUnpayable(payment: Payment): void {
     case 'AWAITING_DELIVERY':
       throw paymentConflict(PaymentConflict.CASH_ON_DELIVERY, 'This order is paid in cash on delivery; there is nothing to pay now.');
     case 'PROCESSING':
-      throw paymentConflict(PaymentConflict.PAYMENT_IN_PROGRESS, 'A payment for this order is already under way; query payment(id) or subscribe to paymentUpdated for its outcome.', { paymentId: payment.id });
+      throw paymentConflict(
+        PaymentConflict.PAYMENT_IN_PROGRESS,
+        'A payment for this order is already under way; query payment(id) or subscribe to paymentUpdated for its outcome.',
+        { paymentId: payment.id },
+      );
     default:
       throw paymentConflict(PaymentConflict.ALREADY_PAID, 'This order is already paid.', { paymentId: payment.id });
   }
@@ -76,24 +80,31 @@ export class PayOrder {
 
   private async charge(paymentId: string, idempotencyKey: string, cardToken: string | undefined, origin: EventOrigin): Promise<Payment> {
     const { database, payments, attempts, outcomes, provider, attemptTimeoutMs, logger } = this.dependencies;
-    const started = await database.$transaction(async (transaction): Promise<{ replay: Payment } | { attempt: Attempt; payment: Payment }> => {
-      const payment = await payments.lock(transaction, { id: paymentId });
-      if (payment === null) throw paymentNotOpen();
-      // This key's attempt exists but its answer was never stored (the process died): answer with where it stands.
-      if ((await attempts.latest(transaction, paymentId))?.idempotencyKey === idempotencyKey) return { replay: payment };
-      refuseUnpayable(payment);
-      const attempt = await attempts.create(transaction, {
-        id: randomUUID(),
-        paymentId,
-        method: payment.method,
-        amount: payment.amount,
-        currency: payment.currency,
-        status: 'PENDING',
-        idempotencyKey,
-      });
-      const processing = await payments.update(transaction, paymentId, { status: 'PROCESSING', failureCode: null, failureReason: null, pixCode: null });
-      return { attempt, payment: processing };
-    });
+    const started = await database.$transaction(
+      async (transaction): Promise<{ replay: Payment } | { attempt: Attempt; payment: Payment }> => {
+        const payment = await payments.lock(transaction, { id: paymentId });
+        if (payment === null) throw paymentNotOpen();
+        // This key's attempt exists but its answer was never stored (the process died): answer with where it stands.
+        if ((await attempts.latest(transaction, paymentId))?.idempotencyKey === idempotencyKey) return { replay: payment };
+        refuseUnpayable(payment);
+        const attempt = await attempts.create(transaction, {
+          id: randomUUID(),
+          paymentId,
+          method: payment.method,
+          amount: payment.amount,
+          currency: payment.currency,
+          status: 'PENDING',
+          idempotencyKey,
+        });
+        const processing = await payments.update(transaction, paymentId, {
+          status: 'PROCESSING',
+          failureCode: null,
+          failureReason: null,
+          pixCode: null,
+        });
+        return { attempt, payment: processing };
+      },
+    );
     if ('replay' in started) return started.replay;
 
     const { attempt, payment } = started;
@@ -112,7 +123,10 @@ export class PayOrder {
         'charge',
       );
     } catch (error) {
-      logger.warn({ err: error, paymentId, attemptId: attempt.id }, 'the provider gave no answer to a charge; the recovery job will look it up');
+      logger.warn(
+        { err: error, paymentId, attemptId: attempt.id },
+        'the provider gave no answer to a charge; the recovery job will look it up',
+      );
       answer = { status: 'UNANSWERED' };
     }
     const recorded = await database.$transaction(async (transaction) => {

@@ -20,7 +20,13 @@ export function paymentProcessedEvent(origin: EventOrigin, payment: Payment): Pe
   });
 }
 
-export function paymentFailedEvent(origin: EventOrigin, payment: Payment, code: PaymentFailureCode, reason: string, failedAt: Date): PendingEvent {
+export function paymentFailedEvent(
+  origin: EventOrigin,
+  payment: Payment,
+  code: PaymentFailureCode,
+  reason: string,
+  failedAt: Date,
+): PendingEvent {
   return pendingEvent(PaymentEvents.failed, origin, payment.orderId, {
     paymentId: payment.id,
     orderId: payment.orderId,

@@ -65,9 +65,17 @@ export function paymentJobs(dependencies: PaymentJobDependencies, settings: Paym
       async run() {
         const origin = runOrigin();
         const abandonedBefore = new Date(Date.now() - settings.attemptTimeoutSeconds * 1000);
-        await each(await attempts.needingLookup(abandonedBefore, BATCH), (id) => resolution.resolve(id, origin), 'resolving a payment attempt');
+        await each(
+          await attempts.needingLookup(abandonedBefore, BATCH),
+          (id) => resolution.resolve(id, origin),
+          'resolving a payment attempt',
+        );
         await each(await refunds.pending(BATCH), (id) => dispatcher.dispatch(id, origin), 'sending a refund');
-        await each(await payments.cancelledWithMoneyLeft(BATCH), (id) => refundService.refundCancelled(id, origin), 'refunding a cancelled order');
+        await each(
+          await payments.cancelledWithMoneyLeft(BATCH),
+          (id) => refundService.refundCancelled(id, origin),
+          'refunding a cancelled order',
+        );
         await idempotencyKeys.purgeCompleted(new Date(Date.now() - IDEMPOTENCY_KEY_RETENTION_MS), 10 * BATCH);
       },
     },

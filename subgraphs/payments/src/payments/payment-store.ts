@@ -51,7 +51,9 @@ export function paymentStore(database: PaymentsDatabase): PaymentStore {
       const locked =
         'id' in by
           ? await transaction.$queryRaw<Array<{ id: string }>>`select id::text as id from payments where id = ${by.id}::uuid for update`
-          : await transaction.$queryRaw<Array<{ id: string }>>`select id::text as id from payments where order_id = ${by.orderId}::uuid for update`;
+          : await transaction.$queryRaw<
+              Array<{ id: string }>
+            >`select id::text as id from payments where order_id = ${by.orderId}::uuid for update`;
       const id = locked[0]?.id;
       return id === undefined ? null : transaction.payment.findUniqueOrThrow({ where: { id } });
     },

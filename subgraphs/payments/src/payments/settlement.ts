@@ -12,7 +12,8 @@ import type { Payment, PaymentStore } from './payment-store.js';
 export const CANCELLATION_REFUND_REASON = 'The order was cancelled.';
 
 /** Cash on delivery never reaches the provider, so it clears through an account of its own. */
-export const clearingAccountOf = (method: PaymentMethod): ClearingAccount => (method === 'CASH_ON_DELIVERY' ? 'CASH_COLLECTED' : 'PROVIDER_CLEARING');
+export const clearingAccountOf = (method: PaymentMethod): ClearingAccount =>
+  method === 'CASH_ON_DELIVERY' ? 'CASH_COLLECTED' : 'PROVIDER_CLEARING';
 
 export interface Capture {
   providerReference: string;
@@ -40,7 +41,12 @@ export class Settlement {
    * Money captured. When the order was cancelled meanwhile, the refund of all
    * of it is reserved in the same transaction; the caller sends it.
    */
-  async capture(transaction: PaymentsTransaction, payment: Payment, capture: Capture, origin: EventOrigin): Promise<{ payment: Payment; automaticRefund: Refund | null }> {
+  async capture(
+    transaction: PaymentsTransaction,
+    payment: Payment,
+    capture: Capture,
+    origin: EventOrigin,
+  ): Promise<{ payment: Payment; automaticRefund: Refund | null }> {
     const { payments, ledger, commissionBasisPoints } = this.dependencies;
     const commission = commissionOn(capture.amount, commissionBasisPoints);
     await ledger.record(transaction, {
@@ -66,7 +72,12 @@ export class Settlement {
   }
 
   /** Nothing was captured. A payment whose order was cancelled meanwhile ends CANCELLED rather than FAILED. */
-  async fail(transaction: PaymentsTransaction, payment: Payment, failure: { code: PaymentFailureCode; reason: string }, origin: EventOrigin): Promise<Payment> {
+  async fail(
+    transaction: PaymentsTransaction,
+    payment: Payment,
+    failure: { code: PaymentFailureCode; reason: string },
+    origin: EventOrigin,
+  ): Promise<Payment> {
     const failed = await this.dependencies.payments.update(transaction, payment.id, {
       status: payment.cancelRequestedAt === null ? 'FAILED' : 'CANCELLED',
       failureCode: failure.code,
@@ -104,7 +115,9 @@ export class Settlement {
   /** The automatic refund of whatever a cancelled order's payment still holds; null when nothing is left. */
   async reserveCancellationRefund(transaction: PaymentsTransaction, payment: Payment): Promise<Refund | null> {
     const left = await this.refundable(transaction, payment);
-    return left > 0 ? this.reserveRefund(transaction, payment, { amount: left, reason: CANCELLATION_REFUND_REASON, initiatedBy: null }) : null;
+    return left > 0
+      ? this.reserveRefund(transaction, payment, { amount: left, reason: CANCELLATION_REFUND_REASON, initiatedBy: null })
+      : null;
   }
 
   /** The provider returned the money: ledger, totals and refund.processed. Unchanged when it was settled already. */
@@ -116,7 +129,11 @@ export class Settlement {
     origin: EventOrigin,
   ): Promise<Payment> {
     const { payments, refunds, ledger } = this.dependencies;
-    const settled = await refunds.settle(transaction, refund.id, { status: 'SUCCEEDED', providerReference: outcome.providerReference, processedAt: outcome.refundedAt });
+    const settled = await refunds.settle(transaction, refund.id, {
+      status: 'SUCCEEDED',
+      providerReference: outcome.providerReference,
+      processedAt: outcome.refundedAt,
+    });
     if (settled === null) return payment;
     const reversal = commissionReversal({
       captured: payment.capturedAmount,

@@ -59,9 +59,7 @@ export interface RefundRequest {
   currency: string;
 }
 
-export type RefundResult =
-  | { status: 'REFUNDED'; providerReference: string; refundedAt: Date }
-  | { status: 'REFUSED'; reason: string };
+export type RefundResult = { status: 'REFUNDED'; providerReference: string; refundedAt: Date } | { status: 'REFUSED'; reason: string };
 
 export interface ProviderTransaction {
   providerReference: string;

@@ -66,7 +66,8 @@ export class SandboxProvider implements PaymentProvider {
           select id::text as id, amount, status::text as status, kind::text as kind
           from sandbox_provider_transactions where provider_reference = ${request.chargeReference} for update`;
         const refused = (reason: string) => this.refundRow(transaction, request, charge?.id ?? null, 'REFUSED', reason);
-        if (charge === undefined || charge.kind !== 'CHARGE' || charge.status !== 'CAPTURED') return refused('no captured charge with this reference');
+        if (charge === undefined || charge.kind !== 'CHARGE' || charge.status !== 'CAPTURED')
+          return refused('no captured charge with this reference');
         const [{ refunded }] = (await transaction.$queryRaw<Array<{ refunded: bigint }>>`
           select coalesce(sum(amount), 0)::bigint as refunded from sandbox_provider_transactions
           where charge_id = ${charge.id}::uuid and kind = 'REFUND' and status = 'REFUNDED'`) as [{ refunded: bigint }];
@@ -75,7 +76,8 @@ export class SandboxProvider implements PaymentProvider {
         return this.refundRow(transaction, request, charge.id, 'REFUNDED', null);
       }),
     );
-    if (row.status === 'REFUNDED' && row.settledAt !== null) return { status: 'REFUNDED', providerReference: row.providerReference, refundedAt: row.settledAt };
+    if (row.status === 'REFUNDED' && row.settledAt !== null)
+      return { status: 'REFUNDED', providerReference: row.providerReference, refundedAt: row.settledAt };
     return { status: 'REFUSED', reason: row.refusal ?? 'refused' };
   }
 
@@ -98,7 +100,10 @@ export class SandboxProvider implements PaymentProvider {
     const rows = await this.database.sandboxProviderTransaction.findMany({
       where: {
         settledAt: { gte: from, lt: to },
-        OR: [{ kind: 'CHARGE', status: 'CAPTURED' }, { kind: 'REFUND', status: 'REFUNDED' }],
+        OR: [
+          { kind: 'CHARGE', status: 'CAPTURED' },
+          { kind: 'REFUND', status: 'REFUNDED' },
+        ],
       },
       orderBy: { settledAt: 'asc' },
     });
@@ -149,7 +154,8 @@ export class SandboxProvider implements PaymentProvider {
 
   private newCharge(request: ChargeRequest): Promise<SandboxRow> {
     const base = this.chargeColumns(request);
-    const decline = (code: DeclineCode | string) => this.database.sandboxProviderTransaction.create({ data: { ...base, status: 'DECLINED', refusal: code } });
+    const decline = (code: DeclineCode | string) =>
+      this.database.sandboxProviderTransaction.create({ data: { ...base, status: 'DECLINED', refusal: code } });
     if (request.method === 'PIX') {
       if (request.currency !== 'BRL') return decline('DECLINED');
       return this.database.sandboxProviderTransaction.create({
@@ -168,7 +174,13 @@ export class SandboxProvider implements PaymentProvider {
     }
   }
 
-  private refundRow(transaction: Prisma.TransactionClient, request: RefundRequest, chargeId: string | null, status: 'REFUNDED' | 'REFUSED', reason: string | null) {
+  private refundRow(
+    transaction: Prisma.TransactionClient,
+    request: RefundRequest,
+    chargeId: string | null,
+    status: 'REFUNDED' | 'REFUSED',
+    reason: string | null,
+  ) {
     return transaction.sandboxProviderTransaction.create({
       data: {
         id: randomUUID(),
@@ -191,7 +203,12 @@ export class SandboxProvider implements PaymentProvider {
 function chargeResult(row: SandboxRow): ChargeResult {
   switch (row.status) {
     case 'CAPTURED':
-      return { status: 'CAPTURED', providerReference: row.providerReference, amount: row.amount, capturedAt: row.settledAt ?? row.createdAt };
+      return {
+        status: 'CAPTURED',
+        providerReference: row.providerReference,
+        amount: row.amount,
+        capturedAt: row.settledAt ?? row.createdAt,
+      };
     case 'PENDING':
       return { status: 'AWAITING_CONFIRMATION', providerReference: row.providerReference, pixCode: row.pixCode ?? '' };
     case 'CANCELLED':

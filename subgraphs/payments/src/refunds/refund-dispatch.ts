@@ -40,12 +40,21 @@ export class RefundDispatcher {
     } else {
       try {
         result = await withDeadline(
-          provider.refund({ reference: refund.id, paymentId: payment.id, chargeReference: payment.providerReference ?? '', amount: refund.amount, currency: refund.currency }),
+          provider.refund({
+            reference: refund.id,
+            paymentId: payment.id,
+            chargeReference: payment.providerReference ?? '',
+            amount: refund.amount,
+            currency: refund.currency,
+          }),
           attemptTimeoutMs,
           'refund',
         );
       } catch (error) {
-        logger.warn({ err: error, refundId, paymentId: payment.id }, 'the provider gave no answer to a refund; the recovery job sends it again');
+        logger.warn(
+          { err: error, refundId, paymentId: payment.id },
+          'the provider gave no answer to a refund; the recovery job sends it again',
+        );
         return refund;
       }
     }

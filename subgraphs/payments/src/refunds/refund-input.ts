@@ -24,10 +24,14 @@ export function validateRefundInput(input: RefundPaymentInput): RefundRequest {
   const problems: FieldProblem[] = [];
   if (!isUuid(input.paymentId)) problems.push({ field: 'input.paymentId', message: 'is not a payment id' });
   if (input.amount !== undefined && input.amount !== null && !isValidAmount(input.amount)) {
-    problems.push({ field: 'input.amount', message: `must be a whole number of minor units from 1 to ${MAX_AMOUNT}; leave it out to refund everything left` });
+    problems.push({
+      field: 'input.amount',
+      message: `must be a whole number of minor units from 1 to ${MAX_AMOUNT}; leave it out to refund everything left`,
+    });
   }
   const reason = input.reason.trim().replace(/\s+/g, ' ');
-  if (reason.length < 1 || reason.length > MAX_REASON_LENGTH) problems.push({ field: 'input.reason', message: `must be 1 to ${MAX_REASON_LENGTH} characters` });
+  if (reason.length < 1 || reason.length > MAX_REASON_LENGTH)
+    problems.push({ field: 'input.reason', message: `must be 1 to ${MAX_REASON_LENGTH} characters` });
   const keyProblem = idempotencyKeyProblem(input.idempotencyKey, 'input.idempotencyKey');
   if (keyProblem !== null) problems.push(keyProblem);
   if (problems.length > 0) throw invalidInput(problems);

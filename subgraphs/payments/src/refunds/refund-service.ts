@@ -65,7 +65,9 @@ export class RefundService {
       if (earlier !== null) return earlier;
       const refundable = await settlement.refundable(transaction, payment);
       if (refundable === 0) {
-        throw paymentConflict(PaymentConflict.NOTHING_TO_REFUND, `Nothing on this payment can be refunded (it is ${payment.status}).`, { refundableAmount: 0 });
+        throw paymentConflict(PaymentConflict.NOTHING_TO_REFUND, `Nothing on this payment can be refunded (it is ${payment.status}).`, {
+          refundableAmount: 0,
+        });
       }
       const amount = request.amount ?? refundable;
       if (amount > refundable) {
@@ -75,7 +77,12 @@ export class RefundService {
           { refundableAmount: refundable },
         );
       }
-      return settlement.reserveRefund(transaction, payment, { amount, reason: request.reason, initiatedBy: adminId, idempotencyKey: request.idempotencyKey });
+      return settlement.reserveRefund(transaction, payment, {
+        amount,
+        reason: request.reason,
+        initiatedBy: adminId,
+        idempotencyKey: request.idempotencyKey,
+      });
     });
   }
 }

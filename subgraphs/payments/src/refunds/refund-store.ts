@@ -32,7 +32,12 @@ export function refundStore(database: PaymentsDatabase): RefundStore {
       return count === 0 ? null : transaction.refund.findUniqueOrThrow({ where: { id } });
     },
     async pending(limit) {
-      const rows = await database.refund.findMany({ where: { status: 'PENDING' }, orderBy: { createdAt: 'asc' }, take: limit, select: { id: true } });
+      const rows = await database.refund.findMany({
+        where: { status: 'PENDING' },
+        orderBy: { createdAt: 'asc' },
+        take: limit,
+        select: { id: true },
+      });
       return rows.map((row) => row.id);
     },
   };

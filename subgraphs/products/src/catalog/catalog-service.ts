@@ -1,5 +1,17 @@
 import { randomUUID } from 'node:crypto';
-import { forbidden, hasRole, invalidInput, isUuid, notFound, requireRole, requireVerified, requireViewer, Role, type EventOrigin, type Viewer } from '#kit';
+import {
+  forbidden,
+  hasRole,
+  invalidInput,
+  isUuid,
+  notFound,
+  requireRole,
+  requireVerified,
+  requireViewer,
+  Role,
+  type EventOrigin,
+  type Viewer,
+} from '#kit';
 import { productChangeEvents } from './product-events.js';
 import type { CylinderType } from '../database.js';
 import { nominalSizeKg, validateProductFields, type ProductFields } from './product-input.js';
@@ -36,19 +48,22 @@ export class CatalogService {
     const fields = validateProductFields(input);
     const sellsNow = fields.active ?? (isAdmin || actor.verified);
     if (sellsNow) requireVerifiedUnlessAdmin(actor);
-    return this.products.create({
-      id: randomUUID(),
-      supplierId,
-      name: fields.name!,
-      description: fields.description ?? '',
-      cylinderType: input.cylinderType,
-      sizeGrams: fields.sizeGrams ?? nominalSizeKg[input.cylinderType] * 1000,
-      priceCents: fields.priceCents!,
-      currency: fields.currency ?? 'BRL',
-      stockQuantity: fields.stockQuantity!,
-      lowStockThreshold: fields.lowStockThreshold ?? null,
-      active: sellsNow,
-    }, productChangeEvents(origin));
+    return this.products.create(
+      {
+        id: randomUUID(),
+        supplierId,
+        name: fields.name!,
+        description: fields.description ?? '',
+        cylinderType: input.cylinderType,
+        sizeGrams: fields.sizeGrams ?? nominalSizeKg[input.cylinderType] * 1000,
+        priceCents: fields.priceCents!,
+        currency: fields.currency ?? 'BRL',
+        stockQuantity: fields.stockQuantity!,
+        lowStockThreshold: fields.lowStockThreshold ?? null,
+        active: sellsNow,
+      },
+      productChangeEvents(origin),
+    );
   }
 
   async update(viewer: Viewer | null, id: string, input: ProductFields, origin: EventOrigin): Promise<Product> {

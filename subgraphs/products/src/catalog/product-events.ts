@@ -35,7 +35,9 @@ const watchedFields: ReadonlyArray<[keyof Product, string]> = [
 export function productChangeEvents(origin: EventOrigin): ChangeEvents {
   return (before, after) => {
     if (after === null) {
-      return before === null ? [] : [pendingEvent(ProductEvents.deleted, origin, before.id, { productId: before.id, supplierId: before.supplierId })];
+      return before === null
+        ? []
+        : [pendingEvent(ProductEvents.deleted, origin, before.id, { productId: before.id, supplierId: before.supplierId })];
     }
     if (before === null) return [pendingEvent(ProductEvents.created, origin, after.id, snapshot(after))];
     const changed = [...new Set(watchedFields.filter(([column]) => before[column] !== after[column]).map(([, name]) => name))];

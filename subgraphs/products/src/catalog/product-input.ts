@@ -49,7 +49,10 @@ export function validateProductFields(input: ProductFields): ProductPatch {
   }
   if (input.priceAmount !== undefined && input.priceAmount !== null) {
     if (!Number.isInteger(input.priceAmount) || input.priceAmount < 1 || input.priceAmount > MAX_PRICE_MINOR_UNITS) {
-      problems.push({ field: 'input.priceAmount', message: `must be a whole number of minor units between 1 and ${MAX_PRICE_MINOR_UNITS}` });
+      problems.push({
+        field: 'input.priceAmount',
+        message: `must be a whole number of minor units between 1 and ${MAX_PRICE_MINOR_UNITS}`,
+      });
     } else patch.priceCents = input.priceAmount;
   }
   if (input.currency !== undefined && input.currency !== null) {

@@ -77,7 +77,8 @@ export function productStore(database: ProductsDatabase): ProductStore {
       ],
       ' and ',
     );
-    const after = query.after === undefined ? Prisma.empty : Prisma.sql`where (created_at, id) < (${query.after.createdAt}, ${query.after.id}::uuid)`;
+    const after =
+      query.after === undefined ? Prisma.empty : Prisma.sql`where (created_at, id) < (${query.after.createdAt}, ${query.after.id}::uuid)`;
     // One statement for the page's ids and the total, as the Prisma path takes one each.
     const [result] = await database.$queryRaw<Array<{ total: number; ids: string[] }>>`
       with matching as (select p.id, p.created_at from products p where ${conditions})
@@ -88,10 +89,13 @@ export function productStore(database: ProductsDatabase): ProductStore {
           from (select id, created_at from matching ${after} order by created_at desc, id desc limit ${query.first + 1}) as page
         ), '{}') as ids`;
     const ids = result?.ids ?? [];
-    const found = ids.length === 0 ? [] : await database.product.findMany({
-      where: { id: { in: ids } },
-      orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
-    });
+    const found =
+      ids.length === 0
+        ? []
+        : await database.product.findMany({
+            where: { id: { in: ids } },
+            orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+          });
     const { nodes, hasNextPage } = pageOf(found, query.first);
     return { products: nodes, hasNextPage, totalCount: result?.total ?? 0 };
   }
@@ -131,10 +135,13 @@ export function productStore(database: ProductsDatabase): ProductStore {
           _count: { _all: true },
         }),
       ]);
-      const products = rows.length === 0 ? [] : await database.product.findMany({
-        where: { id: { in: rows.map((row) => row.id) } },
-        orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
-      });
+      const products =
+        rows.length === 0
+          ? []
+          : await database.product.findMany({
+              where: { id: { in: rows.map((row) => row.id) } },
+              orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+            });
       const pages = new Map<string, ProductPage>(ids.map((id) => [id, { products: [], hasNextPage: false, totalCount: 0 }]));
       for (const product of products) pages.get(product.supplierId)?.products.push(product);
       for (const count of counts) {
@@ -176,7 +183,10 @@ export function productStore(database: ProductsDatabase): ProductStore {
       await transaction.product.updateMany({ where: { id: { in: targets.map((product) => product.id) } }, data: { active: false } });
       const changed = await transaction.product.findMany({ where: { id: { in: targets.map((product) => product.id) } } });
       const before = new Map(targets.map((product) => [product.id, product]));
-      await recordEvents(transaction, changed.flatMap((product) => events(before.get(product.id) ?? null, product)));
+      await recordEvents(
+        transaction,
+        changed.flatMap((product) => events(before.get(product.id) ?? null, product)),
+      );
       return changed;
     },
   };

@@ -15,14 +15,21 @@ import { OrderEvents } from '../../../orders/src/events/index.js';
 import { ProductEvents } from '../events/index.js';
 
 /** Why an order cannot have its stock, in words the customer can be shown. */
-function refusal(order: EventData<typeof OrderEvents.created>, products: Map<string, { supplierId: string; active: boolean; stockQuantity: number; name: string }>) {
+function refusal(
+  order: EventData<typeof OrderEvents.created>,
+  products: Map<string, { supplierId: string; active: boolean; stockQuantity: number; name: string }>,
+) {
   for (const line of order.items) {
     const product = products.get(line.productId);
     if (product === undefined) return { productId: line.productId, reason: 'A product of this order no longer exists.' };
-    if (product.supplierId !== order.supplierId) return { productId: line.productId, reason: `${product.name} is not sold by this order's supplier.` };
+    if (product.supplierId !== order.supplierId)
+      return { productId: line.productId, reason: `${product.name} is not sold by this order's supplier.` };
     if (!product.active) return { productId: line.productId, reason: `${product.name} is no longer offered.` };
     if (product.stockQuantity < line.quantity) {
-      return { productId: line.productId, reason: `Only ${product.stockQuantity} of ${product.name} left in stock; the order asked for ${line.quantity}.` };
+      return {
+        productId: line.productId,
+        reason: `Only ${product.stockQuantity} of ${product.name} left in stock; the order asked for ${line.quantity}.`,
+      };
     }
   }
   return undefined;
@@ -58,16 +65,24 @@ export function stockReservationConsumer(
         const tx = transaction;
         const origin: EventOrigin = { source: 'products', correlationId: envelope.correlationId };
         const lines = order.items.map(({ productId, quantity }) => ({ productId, quantity }));
-        const products = await reservations.lockProducts(tx, lines.map((line) => line.productId));
+        const products = await reservations.lockProducts(
+          tx,
+          lines.map((line) => line.productId),
+        );
         const refused = refusal(order, products);
         if (refused !== undefined) {
-          await recordEvents(tx, [pendingEvent(ProductEvents.stockReservationFailed, origin, order.orderId, { orderId: order.orderId, ...refused })]);
+          await recordEvents(tx, [
+            pendingEvent(ProductEvents.stockReservationFailed, origin, order.orderId, { orderId: order.orderId, ...refused }),
+          ]);
           logger.info({ orderId: order.orderId, productId: refused.productId }, 'stock reservation refused');
           return;
         }
         const changes = await stockChanges(tx, lines, -1, origin);
         await reservations.record(tx, order.orderId, lines);
-        await recordEvents(tx, [...changes, pendingEvent(ProductEvents.stockReserved, origin, order.orderId, { orderId: order.orderId, items: lines })]);
+        await recordEvents(tx, [
+          ...changes,
+          pendingEvent(ProductEvents.stockReserved, origin, order.orderId, { orderId: order.orderId, items: lines }),
+        ]);
       }),
       on(OrderEvents.cancelled, async (data, { transaction, envelope }) => {
         const { orderId } = data;
@@ -75,7 +90,10 @@ export function stockReservationConsumer(
         const origin: EventOrigin = { source: 'products', correlationId: envelope.correlationId };
         const released = await reservations.release(tx, orderId);
         if (released.length === 0) return;
-        await reservations.lockProducts(tx, released.map((line) => line.productId));
+        await reservations.lockProducts(
+          tx,
+          released.map((line) => line.productId),
+        );
         const changes = await stockChanges(tx, released, 1, origin);
         await recordEvents(tx, [...changes, pendingEvent(ProductEvents.stockReleased, origin, orderId, { orderId, items: released })]);
       }),

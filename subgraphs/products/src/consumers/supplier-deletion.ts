@@ -9,10 +9,7 @@ import { UserEvents } from '../../../accounts/src/events/index.js';
  * catalog (deactivated, not deleted, so past orders keep their references),
  * and each change is announced like any other product.updated.
  */
-export function supplierDeletionConsumer(
-  products: ProductStore,
-  transactions: TransactionRunner<ProductsTransaction>,
-): ConsumerDefinition {
+export function supplierDeletionConsumer(products: ProductStore, transactions: TransactionRunner<ProductsTransaction>): ConsumerDefinition {
   return eventConsumer({
     name: 'products.user-deletions',
     transactions,

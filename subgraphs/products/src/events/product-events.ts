@@ -37,11 +37,19 @@ export const ProductEvents = {
       crossedLowThreshold: z.boolean(),
     }),
   }),
-  stockReserved: defineEvent({ ...stock, type: 'stock.reserved', data: z.object({ orderId: z.uuid(), items: z.array(orderLineSchema).min(1) }) }),
+  stockReserved: defineEvent({
+    ...stock,
+    type: 'stock.reserved',
+    data: z.object({ orderId: z.uuid(), items: z.array(orderLineSchema).min(1) }),
+  }),
   stockReservationFailed: defineEvent({
     ...stock,
     type: 'stock.reservation_failed',
     data: z.object({ orderId: z.uuid(), reason: z.string(), productId: z.uuid().nullable() }),
   }),
-  stockReleased: defineEvent({ ...stock, type: 'stock.released', data: z.object({ orderId: z.uuid(), items: z.array(orderLineSchema).min(1) }) }),
+  stockReleased: defineEvent({
+    ...stock,
+    type: 'stock.released',
+    data: z.object({ orderId: z.uuid(), items: z.array(orderLineSchema).min(1) }),
+  }),
 } as const;

@@ -28,7 +28,9 @@ export const stockReservationStore: StockReservationStore = {
     return count === 0 ? null : transaction.product.findUnique({ where: { id: productId } });
   },
   async record(transaction, orderId, lines) {
-    await transaction.stockReservation.createMany({ data: lines.map((line) => ({ orderId, productId: line.productId, quantity: line.quantity })) });
+    await transaction.stockReservation.createMany({
+      data: lines.map((line) => ({ orderId, productId: line.productId, quantity: line.quantity })),
+    });
   },
   async release(transaction, orderId) {
     const held = await transaction.$queryRaw<Array<{ product_id: string; quantity: number }>>`

@@ -9,7 +9,10 @@ import { UserEvents } from '../../../accounts/src/events/index.js';
  * decisions, as the audit trail of who was verified on what evidence.
  * Deleting is idempotent, so a retried event deletes nothing twice.
  */
-export function userDeletionConsumer(storage: DocumentStorage, transactions: TransactionRunner<VerificationTransaction>): ConsumerDefinition {
+export function userDeletionConsumer(
+  storage: DocumentStorage,
+  transactions: TransactionRunner<VerificationTransaction>,
+): ConsumerDefinition {
   return eventConsumer({
     name: 'verification.user-deletions',
     transactions,

@@ -48,7 +48,11 @@ export const resolvers = {
   Mutation: {
     requestVerification: (_root: unknown, { role }: { role: VerificationRole }, context: VerificationContext) =>
       context.verification.requestVerification(context.viewer, role, origin(context)),
-    requestDocumentUpload: async (_root: unknown, { input }: { input: { documentType: string; contentType: string } }, context: VerificationContext) => {
+    requestDocumentUpload: async (
+      _root: unknown,
+      { input }: { input: { documentType: string; contentType: string } },
+      context: VerificationContext,
+    ) => {
       const upload = await context.uploads.requestUpload(context.viewer, input);
       return { ...upload, expiresAt: upload.expiresAt.toISOString() };
     },

@@ -5,7 +5,11 @@ import type { VerificationStore } from '../verification/verification-store.js';
  * Removes upload slots whose URL expired unused (a client that asked for a URL
  * and never sent the file). One DELETE per run: safe on every instance at once.
  */
-export function unusedUploadSlotsJob(store: VerificationStore, uploadUrlTtlSeconds: number, now: () => Date = () => new Date()): ScheduledJob {
+export function unusedUploadSlotsJob(
+  store: VerificationStore,
+  uploadUrlTtlSeconds: number,
+  now: () => Date = () => new Date(),
+): ScheduledJob {
   return {
     name: 'verification.unused-upload-slots',
     intervalMs: 15 * 60 * 1000,

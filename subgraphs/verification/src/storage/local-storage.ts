@@ -22,7 +22,10 @@ export function localDocumentStorage(directory: string): DocumentStorage {
       await mkdir(dirname(target), { recursive: true });
       const partial = `${target}.${randomBytes(6).toString('hex')}.partial`;
       try {
-        await pipeline(Buffer.isBuffer(content) ? Readable.from([content]) : content, createWriteStream(partial, { flags: 'wx', mode: 0o600 }));
+        await pipeline(
+          Buffer.isBuffer(content) ? Readable.from([content]) : content,
+          createWriteStream(partial, { flags: 'wx', mode: 0o600 }),
+        );
         await rename(partial, target);
       } catch (error) {
         await rm(partial, { force: true });

@@ -39,7 +39,10 @@ const hmac = (key: Buffer | string, value: string) => createHmac('sha256', key).
 
 /** `20130524T000000Z` */
 export function amzDate(at: Date): string {
-  return at.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+  return at
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, '');
 }
 
 /** The headers to send with the request: the given ones plus host, x-amz-date, x-amz-content-sha256 and authorization. */

@@ -15,7 +15,8 @@ const payloadSchema = z.discriminatedUnion('p', [
   z.object({ p: z.literal('d'), d: z.uuid(), e: z.number().int() }),
 ]);
 
-export type TokenCheck = { ok: true; grant: TokenGrant } | { ok: false; reason: 'MALFORMED' | 'BAD_SIGNATURE' | 'EXPIRED'; expiredAt?: number };
+export type TokenCheck =
+  { ok: true; grant: TokenGrant } | { ok: false; reason: 'MALFORMED' | 'BAD_SIGNATURE' | 'EXPIRED'; expiredAt?: number };
 
 /**
  * Signs and checks URL tokens: `base64url(JSON payload).base64url(HMAC-SHA256(payload))`.
@@ -58,7 +59,14 @@ export class UrlTokenSigner {
     if (Math.floor(this.now() / 1000) >= payload.e) return { ok: false, reason: 'EXPIRED', expiredAt: payload.e };
     const grant: TokenGrant =
       payload.p === 'u'
-        ? { purpose: 'upload', documentId: payload.d, userId: payload.u, documentType: payload.t, contentType: payload.c, expiresAt: payload.e }
+        ? {
+            purpose: 'upload',
+            documentId: payload.d,
+            userId: payload.u,
+            documentType: payload.t,
+            contentType: payload.c,
+            expiresAt: payload.e,
+          }
         : { purpose: 'download', documentId: payload.d, expiresAt: payload.e };
     return { ok: true, grant };
   }

@@ -18,13 +18,21 @@ export function uploadRoute(uploads: UploadService): Route {
         const grant = uploads.uploadGrant(url.searchParams.get('token'));
         const declaredLength = Number(request.headers['content-length']);
         if (Number.isFinite(declaredLength) && declaredLength > uploads.maxUploadBytes) {
-          throw appError(ErrorCode.REQUEST_TOO_LARGE, `The file is larger than the limit of ${uploads.maxUploadBytes} bytes (Content-Length says ${declaredLength}).`);
+          throw appError(
+            ErrorCode.REQUEST_TOO_LARGE,
+            `The file is larger than the limit of ${uploads.maxUploadBytes} bytes (Content-Length says ${declaredLength}).`,
+          );
         }
         const document = await uploads.receive(grant, request, {
           source: 'verification',
           correlationId: String(response.getHeader(CORRELATION_HEADER)),
         });
-        sendJson(response, 201, { documentId: document.id, sha256: document.sha256, sizeBytes: document.sizeBytes, status: document.status });
+        sendJson(response, 201, {
+          documentId: document.id,
+          sha256: document.sha256,
+          sizeBytes: document.sizeBytes,
+          status: document.status,
+        });
       }),
   };
 }

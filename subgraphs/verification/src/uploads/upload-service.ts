@@ -83,15 +83,22 @@ export class UploadService {
     const store = verificationStore(this.options.database);
     const request = await store.requestOf(actor.userId);
     if (request === null) {
-      throw appError(ErrorCode.CONFLICT, 'You have no verification request open. Call requestVerification with your role first (accepting an invitation opens one).');
+      throw appError(
+        ErrorCode.CONFLICT,
+        'You have no verification request open. Call requestVerification with your role first (accepting an invitation opens one).',
+      );
     }
-    if (!actor.roles.includes(request.role)) throw forbidden(`Your verification request is for the ${request.role} role, which you no longer hold.`);
+    if (!actor.roles.includes(request.role))
+      throw forbidden(`Your verification request is for the ${request.role} role, which you no longer hold.`);
     const required = this.options.settings.requiredDocuments[request.role];
     const documentType = input.documentType.trim();
     const contentType = input.contentType.trim().toLowerCase();
     const problems: FieldProblem[] = [];
     if (!required.includes(documentType)) {
-      problems.push({ field: 'input.documentType', message: `must be one of the documents a ${request.role} submits: ${required.join(', ')}` });
+      problems.push({
+        field: 'input.documentType',
+        message: `must be one of the documents a ${request.role} submits: ${required.join(', ')}`,
+      });
     }
     if (!isAcceptedContentType(contentType)) {
       problems.push({ field: 'input.contentType', message: `must be one of ${acceptedContentTypes.join(', ')}` });
@@ -141,7 +148,12 @@ export class UploadService {
   async receive(grant: UploadGrant, body: Readable, origin: EventOrigin): Promise<VerificationDocument> {
     const store = verificationStore(this.options.database);
     const slot = await store.findDocument(grant.documentId);
-    if (slot === null || slot.userId !== grant.userId || slot.documentType !== grant.documentType || slot.contentType !== grant.contentType) {
+    if (
+      slot === null ||
+      slot.userId !== grant.userId ||
+      slot.documentType !== grant.documentType ||
+      slot.contentType !== grant.contentType
+    ) {
       throw forbidden(`This upload URL no longer grants an upload. ${newUrlHint}`);
     }
     if (slot.status !== 'AWAITING_UPLOAD') throw alreadyUsed();
@@ -171,21 +183,30 @@ export class UploadService {
         const uploadedAt = this.now();
         await tx.supersedeCurrent(slot.userId, slot.documentType);
         const version = await tx.nextVersion(slot.userId, slot.documentType);
-        const document = await tx.fillSlot(slot.id, { version, sizeBytes: inspector.sizeBytes, sha256: inspector.sha256, storageKey, uploadedAt });
+        const document = await tx.fillSlot(slot.id, {
+          version,
+          sizeBytes: inspector.sizeBytes,
+          sha256: inspector.sha256,
+          storageKey,
+          uploadedAt,
+        });
         if (document === null) throw alreadyUsed();
         const required = this.options.settings.requiredDocuments[request.role];
         const state = settleRequest(required, await tx.currentDocumentsOf([slot.userId]));
         await tx.setRequestState(request.id, state, decidedAtFor(state, request, uploadedAt));
         const events = [verificationEvents.documentUploaded(origin, document)];
         // An approved user who replaces a document is back in review until it is approved.
-        if (request.state === 'APPROVED' && state !== 'APPROVED') events.push(verificationEvents.requested(origin, request, required, 'DOCUMENT_REPLACED'));
+        if (request.state === 'APPROVED' && state !== 'APPROVED')
+          events.push(verificationEvents.requested(origin, request, required, 'DOCUMENT_REPLACED'));
         await tx.record(events);
         return document;
       });
     } catch (error) {
-      await this.options.storage.delete(storageKey).catch((cleanup: unknown) =>
-        this.options.logger.warn({ err: cleanup, storageKey }, 'could not remove the file of a failed upload'),
-      );
+      await this.options.storage
+        .delete(storageKey)
+        .catch((cleanup: unknown) =>
+          this.options.logger.warn({ err: cleanup, storageKey }, 'could not remove the file of a failed upload'),
+        );
       throw error;
     }
   }
@@ -202,7 +223,11 @@ export class UploadService {
   async download(token: string | null): Promise<{ document: VerificationDocument; content: Readable; fileName: string }> {
     const check = this.options.signer.verify(token);
     if (!check.ok || check.grant.purpose !== 'download') {
-      const why = check.ok ? 'it does not grant a download' : check.reason === 'EXPIRED' ? 'it has expired' : 'its token is missing, altered or not ours';
+      const why = check.ok
+        ? 'it does not grant a download'
+        : check.reason === 'EXPIRED'
+          ? 'it has expired'
+          : 'its token is missing, altered or not ours';
       throw forbidden(`This download URL is not valid: ${why}. Read the document's downloadUrl again for a fresh one.`);
     }
     const document = await verificationStore(this.options.database).findDocument(check.grant.documentId);
@@ -222,7 +247,9 @@ function alreadyUsed() {
 /** The client-facing error for a refused upload stream; undefined for failures that are ours. */
 function refusalFor(error: unknown) {
   if (error instanceof UploadTooLargeError) {
-    return appError(ErrorCode.REQUEST_TOO_LARGE, `${error.message} Send a smaller file (scan at a lower resolution, or compress it).`, { maxBytes: error.limitBytes });
+    return appError(ErrorCode.REQUEST_TOO_LARGE, `${error.message} Send a smaller file (scan at a lower resolution, or compress it).`, {
+      maxBytes: error.limitBytes,
+    });
   }
   if (error instanceof UnexpectedContentError) return appError(ErrorCode.UNSUPPORTED_MEDIA_TYPE, error.message);
   if (error instanceof EmptyUploadError || error instanceof UploadAbortedError) return appError(ErrorCode.BAD_REQUEST, error.message);

@@ -39,7 +39,13 @@ export const verificationEvents = {
       approvedAt: approvedAt.toISOString(),
     }),
 
-  rejected: (origin: EventOrigin, request: VerificationRequest, document: VerificationDocument, reviewedBy: string, rejectedAt: Date): PendingEvent =>
+  rejected: (
+    origin: EventOrigin,
+    request: VerificationRequest,
+    document: VerificationDocument,
+    reviewedBy: string,
+    rejectedAt: Date,
+  ): PendingEvent =>
     pendingEvent(VerificationEvents.rejected, origin, request.userId, {
       requestId: request.id,
       userId: request.userId,

@@ -77,7 +77,14 @@ export class VerificationService {
     const [requests, documents] = await Promise.all([this.store.requestsOf(userIds), this.store.currentDocumentsOf(userIds)]);
     const requestByUser = new Map(requests.map((request) => [request.userId, request]));
     return new Map(
-      userIds.map((userId) => [userId, this.statusView(userId, requestByUser.get(userId) ?? null, documents.filter((document) => document.userId === userId))]),
+      userIds.map((userId) => [
+        userId,
+        this.statusView(
+          userId,
+          requestByUser.get(userId) ?? null,
+          documents.filter((document) => document.userId === userId),
+        ),
+      ]),
     );
   }
 
@@ -89,7 +96,9 @@ export class VerificationService {
       throw appError(ErrorCode.CONFLICT, `You already have a verification request as ${existing.role}; one user has one request.`);
     }
     if (existing === null) {
-      await this.options.database.$transaction((transaction) => this.open(verificationStore(transaction), actor.userId, role, 'SELF_REQUESTED', origin));
+      await this.options.database.$transaction((transaction) =>
+        this.open(verificationStore(transaction), actor.userId, role, 'SELF_REQUESTED', origin),
+      );
     }
     return (await this.statusesOf([actor.userId])).get(actor.userId)!;
   }
@@ -106,7 +115,8 @@ export class VerificationService {
     origin: EventOrigin,
   ): Promise<{ request: VerificationRequest; opened: boolean }> {
     const result = await store.openRequest({ id: randomUUID(), userId, role, state: 'PENDING_DOCUMENTS' });
-    if (result.opened) await store.record([verificationEvents.requested(origin, result.request, this.options.requiredDocuments[role], reason)]);
+    if (result.opened)
+      await store.record([verificationEvents.requested(origin, result.request, this.options.requiredDocuments[role], reason)]);
     return result;
   }
 
@@ -143,7 +153,8 @@ export class VerificationService {
       await store.setRequestState(request.id, state, decidedAtFor(state, request, reviewedAt));
       const events = [];
       if (decision === 'REJECT') events.push(verificationEvents.rejected(origin, request, decided, admin.userId, reviewedAt));
-      if (state === 'APPROVED' && request.state !== 'APPROVED') events.push(verificationEvents.approved(origin, request, admin.userId, reviewedAt));
+      if (state === 'APPROVED' && request.state !== 'APPROVED')
+        events.push(verificationEvents.approved(origin, request, admin.userId, reviewedAt));
       await store.record(events);
       return decided;
     });
@@ -170,7 +181,9 @@ function validReason(reason: string | null | undefined): string {
   const trimmed = reason?.trim() ?? '';
   const { min, max } = REJECTION_REASON_LENGTH;
   if (trimmed.length < min || trimmed.length > max) {
-    throw invalidInput([{ field: 'reason', message: `is required when rejecting: between ${min} and ${max} characters telling the user what to fix` }]);
+    throw invalidInput([
+      { field: 'reason', message: `is required when rejecting: between ${min} and ${max} characters telling the user what to fix` },
+    ]);
   }
   return trimmed;
 }

@@ -24,7 +24,10 @@ export function requestStateOf(statuses: readonly RequiredDocumentStatus[]): Req
 }
 
 /** The state of a request with these required types, given its current documents. */
-export function settleRequest(required: readonly string[], current: ReadonlyArray<{ documentType: string; status: DocumentStatus }>): RequestState {
+export function settleRequest(
+  required: readonly string[],
+  current: ReadonlyArray<{ documentType: string; status: DocumentStatus }>,
+): RequestState {
   const byType = new Map(current.map((document) => [document.documentType, document]));
   return requestStateOf(required.map((type) => requiredDocumentStatus(byType.get(type))));
 }

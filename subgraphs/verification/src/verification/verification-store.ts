@@ -1,5 +1,12 @@
 import { isUuid, recordEvents, type PendingEvent } from '#kit';
-import { Prisma, type DocumentRow, type RequestState, type VerificationDatabase, type VerificationRequestRow, type VerificationRole } from '../database.js';
+import {
+  Prisma,
+  type DocumentRow,
+  type RequestState,
+  type VerificationDatabase,
+  type VerificationRequestRow,
+  type VerificationRole,
+} from '../database.js';
 import { currentStatuses } from './verification-state.js';
 
 export type VerificationTransaction = Parameters<Parameters<VerificationDatabase['$transaction']>[0]>[0];
@@ -48,7 +55,12 @@ export function verificationStore(client: Client) {
       client.verificationRequest.findMany({ where: { userId: { in: userIds.filter(isUuid) } } }),
 
     /** Creates the user's request unless one exists; `opened` says whether this call created it. */
-    async openRequest(request: { id: string; userId: string; role: VerificationRole; state: RequestState }): Promise<{ request: VerificationRequest; opened: boolean }> {
+    async openRequest(request: {
+      id: string;
+      userId: string;
+      role: VerificationRole;
+      state: RequestState;
+    }): Promise<{ request: VerificationRequest; opened: boolean }> {
       const { count } = await client.verificationRequest.createMany({ data: [request], skipDuplicates: true });
       const stored = await client.verificationRequest.findUniqueOrThrow({ where: { userId: request.userId } });
       return { request: stored, opened: count === 1 };
@@ -67,8 +79,13 @@ export function verificationStore(client: Client) {
     setRequestState: (requestId: string, state: RequestState, decidedAt: Date | null): Promise<VerificationRequest> =>
       client.verificationRequest.update({ where: { id: requestId }, data: { state, decidedAt } }),
 
-    createUploadSlot: (slot: { id: string; userId: string; requestId: string; documentType: string; contentType: string }): Promise<VerificationDocument> =>
-      client.document.create({ data: { ...slot, status: 'AWAITING_UPLOAD' } }),
+    createUploadSlot: (slot: {
+      id: string;
+      userId: string;
+      requestId: string;
+      documentType: string;
+      contentType: string;
+    }): Promise<VerificationDocument> => client.document.create({ data: { ...slot, status: 'AWAITING_UPLOAD' } }),
 
     findDocument: (id: string): Promise<VerificationDocument | null> =>
       isUuid(id) ? client.document.findUnique({ where: { id } }) : Promise.resolve(null),
