@@ -9,7 +9,9 @@ export default defineConfig({
   // graphql refuses schemas and errors "from another module or realm".
   resolve: { alias: [{ find: /^graphql$/, replacement: require.resolve('graphql') }] },
   test: {
-    include: ['test/**/*.test.ts'],
+    // Each package's own tests sit beside it (kit/test, gateway/test, subgraphs/<name>/test, …); tests that boot the
+    // whole platform, and the deployment's, are in test/.
+    include: ['test/**/*.test.ts', '{kit,gateway,platform,scripts}/test/**/*.test.ts', 'subgraphs/*/test/**/*.test.ts'],
     globalSetup: ['test/support/global-setup.ts'],
     // Integration tests start real servers and databases: give each file its own process,
     // and no more files at once than this 2-core machine can run.

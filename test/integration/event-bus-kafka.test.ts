@@ -2,7 +2,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { IncomingMessage } from '../../kit/src/events/event-bus.js';
 import { KafkaEventBus } from '../../kit/src/events/kafka-event-bus.js';
-import { describeEventBusContract, uniqueName, waitFor } from '../contract/event-bus.contract.js';
+import { describeEventBusContract, uniqueName, waitFor } from '../../kit/test/event-bus.contract.js';
 import { startKafkaBroker, type KafkaBroker } from '../support/kafka-broker.js';
 
 const brokers = inject('kafkaBrokers');

@@ -47,7 +47,7 @@ export interface FederatedExecutorOptions {
  * operation alone is done once and kept by query hash: the operation, its
  * plan, and a shaper compiled from its selections. A request then only fetches,
  * merges and shapes. The responses are the stock executor's, error for error;
- * `test/unit/gateway-federated-executor.test.ts` compares the two. One
+ * `gateway/test/federated-executor.test.ts` compares the two. One
  * deliberate exception: values a subgraph returns against its declared schema
  * are reported in `errors`, not in `extensions.valueCompletion`.
  *

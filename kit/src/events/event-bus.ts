@@ -1,7 +1,7 @@
 /**
  * The transport under GasRápido's events: Kafka in deployments and tests
  * (KafkaEventBus), in memory for `npm start` and unit tests (MemoryEventBus).
- * Both pass one contract suite (test/contract/event-bus.contract.ts).
+ * Both pass one contract suite (kit/test/event-bus.contract.ts).
  *
  * Semantics every implementation keeps:
  * - at least once: a message is delivered again until its handler resolves;
