@@ -28,6 +28,8 @@ COPY --from=build /app/dist ./dist
 # The kit's outbox migration, applied to every service database before the service's own.
 COPY --from=build /app/prisma/outbox ./prisma/outbox
 COPY --from=build /app/schema ./schema
+# The subgraphs, and their order, for the platform's scripts (db:deploy reads them from rover.yaml).
+COPY --from=build /app/rover.yaml ./
 # Each subgraph reads its own schema file at start and applies its migrations
 # (subgraphs/<name>/prisma/migrations); only those, not the sources.
 COPY --from=build /schemas/subgraphs ./subgraphs
