@@ -1,11 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { afterEach, describe, expect, expectTypeOf, it } from 'vitest';
-import { z } from 'zod';
 import {
   createEnvelope,
   createLogger,
-  defineEvent,
   MemoryEventBus,
   parseEnvelope,
   eventConsumer,
@@ -17,38 +15,7 @@ import {
   DEAD_LETTER_TOPIC,
 } from '#kit';
 import { topicsOfHandlers } from '../src/events/event-consumer.js';
-
-// Contracts of the shape domains declare (the kit knows none of them): a user topic and an order topic.
-const USER_TOPIC = 'user.events';
-const ORDER_TOPIC = 'order.events';
-const UserEvents = {
-  deleted: defineEvent({
-    type: 'user.deleted',
-    topic: USER_TOPIC,
-    version: 1,
-    producer: 'accounts',
-    key: 'userId',
-    data: z.object({ userId: z.uuid(), roles: z.array(z.string()) }),
-  }),
-};
-const order = { topic: ORDER_TOPIC, version: 1, producer: 'orders', key: 'orderId' } as const;
-const OrderEvents = {
-  created: defineEvent({
-    ...order,
-    type: 'order.created',
-    data: z.object({ orderId: z.uuid(), createdAt: z.iso.datetime({ offset: true }) }),
-  }),
-  cancelled: defineEvent({
-    ...order,
-    type: 'order.cancelled',
-    data: z.object({
-      orderId: z.uuid(),
-      reasonCode: z.enum(['CUSTOMER_REQUEST', 'SUPPLIER_REQUEST', 'ADMIN_REQUEST', 'STOCK_UNAVAILABLE', 'PAYMENT_EXPIRED']),
-      items: z.array(z.object({ productId: z.uuid() })),
-      cancelledAt: z.iso.datetime({ offset: true }),
-    }),
-  }),
-};
+import { ORDER_TOPIC, OrderEvents, USER_TOPIC, UserEvents } from './example-contracts.js';
 
 /**
  * The consumer's transaction contract in memory: markProcessed and the

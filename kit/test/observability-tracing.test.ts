@@ -20,7 +20,7 @@ import {
   type TransactionRunner,
   type Tracing,
 } from '#kit';
-import { USER_TOPIC, UserEvents } from '../src/events/index.js';
+import { USER_TOPIC, UserEvents } from './example-contracts.js';
 
 const exporter = new InMemorySpanExporter();
 let tracing: Tracing;

@@ -1,19 +1,19 @@
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import { describe, expect, it } from 'vitest';
-import { AccessRevocations, type AccessRevocation } from '../../../kit/src/auth/access-revocations.js';
+import { AccessRevocations, type AccessRevocation } from '../src/auth/access-revocations.js';
 import {
   createAccessTokenVerifier,
   InvalidTokenError,
   refusingRevokedTokens,
   RevokedTokenError,
   type AccessTokenVerifier,
-} from '../../../kit/src/auth/access-token-verifier.js';
-import { startRevocationFeed } from '../../../kit/src/auth/revocation-feed.js';
-import { createEnvelope } from '../../../kit/src/events/envelope.js';
-import { MemoryEventBus } from '../../../kit/src/events/memory-event-bus.js';
-import { createLogger } from '../../../kit/src/logger.js';
-import { UserEvents } from '../src/events/index.js';
+} from '../src/auth/access-token-verifier.js';
+import { startRevocationFeed } from '../src/auth/revocation-feed.js';
+import { createEnvelope } from '../src/events/envelope.js';
+import { MemoryEventBus } from '../src/events/memory-event-bus.js';
+import { createLogger } from '../src/logger.js';
+import { accessRevokedEvent } from '../src/auth/access-revocation-event.js';
 
 const ISSUER = 'https://accounts.gasrapido.test';
 const AUDIENCE = 'gasrapido-api';
@@ -114,10 +114,10 @@ describe('the revocations a process keeps', () => {
 describe('the revocation feed', () => {
   const revoked = (userId: string, accessVersion: number) =>
     createEnvelope({
-      type: UserEvents.accessRevoked.type,
+      type: accessRevokedEvent.type,
       source: 'accounts',
       subject: userId,
-      schemaVersion: UserEvents.accessRevoked.version,
+      schemaVersion: accessRevokedEvent.version,
       correlationId: 'test',
       data: {
         userId,
@@ -131,13 +131,13 @@ describe('the revocation feed', () => {
   it('replays the revocations published within the token lifetime before it resolves, then follows new ones', async () => {
     const bus = new MemoryEventBus();
     const earlier = randomUUID();
-    await bus.publish([{ topic: UserEvents.accessRevoked.topic, key: earlier, value: JSON.stringify(revoked(earlier, 1)) }]);
+    await bus.publish([{ topic: accessRevokedEvent.topic, key: earlier, value: JSON.stringify(revoked(earlier, 1)) }]);
 
     const feed = await startRevocationFeed({ bus, accessTokenTtlSeconds: TTL_SECONDS, logger });
     expect(feed.revocations.revocationOf(earlier, 0)?.reason).toBe('ACCOUNT_DELETED');
 
     const later = randomUUID();
-    await bus.publish([{ topic: UserEvents.accessRevoked.topic, key: later, value: JSON.stringify(revoked(later, 4)) }]);
+    await bus.publish([{ topic: accessRevokedEvent.topic, key: later, value: JSON.stringify(revoked(later, 4)) }]);
     await new Promise((resolve) => setTimeout(resolve, 20));
     expect(feed.revocations.revocationOf(later, 3)?.accessVersion).toBe(4);
     await feed.stop();

@@ -19,7 +19,7 @@ import {
   type ServiceMetrics,
   type TransactionRunner,
 } from '#kit';
-import { USER_TOPIC, UserEvents } from '../src/events/index.js';
+import { USER_TOPIC, UserEvents } from './example-contracts.js';
 
 /** The value of one series, or undefined when the registry has no such series. */
 async function valueOf(metrics: ServiceMetrics, name: string, labels: Record<string, string> = {}): Promise<number | undefined> {
