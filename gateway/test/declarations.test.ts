@@ -1,23 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { createEnvelope, createLogger, supergraphPath } from '#kit';
 import { DeclarationProblems, readDeclarations } from '../src/declarations/supergraph-declarations.js';
 import { compileSubscriptionField } from '../src/subscriptions/subscription-fields.js';
+import { capturedLogger } from '../../test/support/captured-logger.js';
 
 const supergraph = readFileSync(supergraphPath, 'utf8');
-
-function capturedLogger() {
-  const lines: Array<Record<string, unknown>> = [];
-  const destination = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      for (const line of chunk.toString('utf8').split('\n')) if (line.trim()) lines.push(JSON.parse(line) as Record<string, unknown>);
-      done();
-    },
-  });
-  return { logger: createLogger({ service: 'gateway', level: 'info', destination }), lines };
-}
 
 /** The committed supergraph with one declaration's text replaced. */
 function problemsOf(from: string, to: string): readonly string[] {

@@ -1,23 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { Writable } from 'node:stream';
 import { setTimeout as delay } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createEnvelope, createLogger, MemoryEventBus, type EventEnvelope } from '#kit';
+import { createEnvelope, MemoryEventBus, type EventEnvelope } from '#kit';
 import { startEventFanout, type EventFanout } from '../src/subscriptions/event-fanout.js';
+import { capturedLogger } from '../../test/support/captured-logger.js';
 
 /** The fanout is topic-agnostic: any topic a subgraph declares. */
 const TOPIC = 'product.events';
-
-function capturedLogger() {
-  const lines: Array<Record<string, unknown>> = [];
-  const destination = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      for (const line of chunk.toString('utf8').split('\n')) if (line.trim()) lines.push(JSON.parse(line) as Record<string, unknown>);
-      done();
-    },
-  });
-  return { logger: createLogger({ service: 'gateway', level: 'info', destination }), lines };
-}
 
 function productUpdated(productId: string = randomUUID(), supplierId: string = randomUUID()): EventEnvelope<Record<string, unknown>> {
   return createEnvelope({

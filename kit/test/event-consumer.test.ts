@@ -15,7 +15,7 @@ import {
   DEAD_LETTER_TOPIC,
 } from '#kit';
 import { topicsOfHandlers } from '../src/events/event-consumer.js';
-import { ORDER_TOPIC, OrderEvents, USER_TOPIC, UserEvents } from './example-contracts.js';
+import { ORDER_TOPIC, OrderEvents, USER_TOPIC, UserEvents, userDeletedEnvelope } from './example-contracts.js';
 
 /**
  * The consumer's transaction contract in memory: markProcessed and the
@@ -50,15 +50,7 @@ const silent = createLogger({
   level: 'silent',
   destination: new Writable({ write: (_chunk, _encoding, done) => done() }),
 });
-const userDeleted = (userId = randomUUID()) =>
-  createEnvelope({
-    type: 'user.deleted',
-    source: 'accounts',
-    subject: userId,
-    schemaVersion: 1,
-    correlationId: 'c',
-    data: { userId, roles: ['SUPPLIER'] },
-  });
+const userDeleted = userDeletedEnvelope;
 
 let bus: MemoryEventBus;
 let consumer: EventConsumer | undefined;

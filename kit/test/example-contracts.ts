@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { defineEvent } from '#kit';
+import { randomUUID } from 'node:crypto';
+import { createEnvelope, defineEvent } from '#kit';
 
 // Contracts of the shape domains declare, for the kit's own tests: the kit knows no domain's events.
 export const USER_TOPIC = 'user.events';
@@ -32,3 +33,14 @@ export const OrderEvents = {
     }),
   }),
 };
+
+/** A valid `user.deleted` envelope of the example contract. */
+export const userDeletedEnvelope = (userId: string = randomUUID()) =>
+  createEnvelope({
+    type: UserEvents.deleted.type,
+    source: 'accounts',
+    subject: userId,
+    schemaVersion: 1,
+    correlationId: 'c',
+    data: { userId, roles: ['SUPPLIER'] },
+  });

@@ -4,7 +4,6 @@ import { ApolloServer } from '@apollo/server';
 import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
-  createEnvelope,
   createLogger,
   createServiceMetrics,
   createServiceTelemetry,
@@ -19,7 +18,7 @@ import {
   type ServiceMetrics,
   type TransactionRunner,
 } from '#kit';
-import { USER_TOPIC, UserEvents } from './example-contracts.js';
+import { USER_TOPIC, UserEvents, userDeletedEnvelope } from './example-contracts.js';
 
 /** The value of one series, or undefined when the registry has no such series. */
 async function valueOf(metrics: ServiceMetrics, name: string, labels: Record<string, string> = {}): Promise<number | undefined> {
@@ -198,15 +197,7 @@ describe('event consumer metrics', () => {
         }),
       ],
     });
-    const event = (userId: string) =>
-      createEnvelope({
-        type: 'user.deleted',
-        source: 'accounts',
-        subject: userId,
-        schemaVersion: 1,
-        correlationId: 'c',
-        data: { userId, roles: ['SUPPLIER'] },
-      });
+    const event = userDeletedEnvelope;
     const flaky = event(randomUUID());
     await bus.publish([
       { topic: USER_TOPIC, key: 'a', value: JSON.stringify(flaky) },

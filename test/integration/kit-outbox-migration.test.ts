@@ -25,6 +25,7 @@ import {
   type BusMessage,
   type Migration,
 } from '#kit';
+import { queryRows } from '../support/sql.js';
 
 const serverUrl = inject('postgresServerUrl');
 const createdDatabases: string[] = [];
@@ -41,22 +42,8 @@ async function freshDatabase(): Promise<string> {
 
 // Dropped after each test, not all at the end: a few at a time stay well inside a hook's time limit.
 afterEach(async () => {
-  for (const name of createdDatabases.splice(0)) await query(serverUrl, `drop database if exists ${name} with (force)`);
+  for (const name of createdDatabases.splice(0)) await queryRows(serverUrl, `drop database if exists ${name} with (force)`);
 });
-
-async function query<Row extends pg.QueryResultRow = Record<string, unknown>>(
-  url: string,
-  sql: string,
-  values: unknown[] = [],
-): Promise<Row[]> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return (await client.query<Row>(sql, values)).rows;
-  } finally {
-    await client.end();
-  }
-}
 
 /** A subgraph's migrations as the previous release shipped them: today's files, with the edited ones put back. */
 async function previousReleaseMigrations(subgraph: string): Promise<Migration[]> {
@@ -76,7 +63,7 @@ async function previousReleaseMigrations(subgraph: string): Promise<Migration[]>
  * with the same shape give the same value, and a table, index, trigger or function made twice shows.
  */
 async function schemaShape(url: string) {
-  const rows = async (sql: string) => (await query(url, sql)).map((row) => Object.values(row).join(' | '));
+  const rows = async (sql: string) => (await queryRows(url, sql)).map((row) => Object.values(row).join(' | '));
   return {
     columns: await rows(`select table_name, column_name, data_type, is_nullable, column_default from information_schema.columns
       where table_schema = 'public' and table_name <> '_migrations' order by table_name, column_name`),
@@ -109,7 +96,7 @@ describe("the kit's outbox migration", () => {
       const upgraded = await freshDatabase();
       const previous = await previousReleaseMigrations(subgraph);
       await applyMigrations(upgraded, previous);
-      expect(await query(upgraded, `select to_regclass('outbox_events')::text as outbox`)).toEqual([{ outbox: 'outbox_events' }]);
+      expect(await queryRows(upgraded, `select to_regclass('outbox_events')::text as outbox`)).toEqual([{ outbox: 'outbox_events' }]);
 
       const current = await readServiceMigrations(subgraph);
       expect(await applyMigrations(upgraded, current)).toEqual({ applied: kitMigrationNames, alreadyApplied: previous.length });
@@ -175,7 +162,9 @@ describe("the kit's outbox migration", () => {
       for (let waited = 0; received.length === 0 && waited < 5_000; waited += 20) await sleep(20);
       expect(received.map((message) => message.key)).toEqual(['order-1']);
       expect(JSON.parse(received[0]?.value ?? '{}')).toMatchObject({ id });
-      expect(await query(url, 'select count(*)::int as count from outbox_events where published_at is not null')).toEqual([{ count: 1 }]);
+      expect(await queryRows(url, 'select count(*)::int as count from outbox_events where published_at is not null')).toEqual([
+        { count: 1 },
+      ]);
 
       // Consumers record what they handled; the key refuses a second record of one event.
       await pool.query(`insert into processed_events (consumer, event_id) values ('upgrade-test', $1)`, [id]);

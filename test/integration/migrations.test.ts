@@ -2,9 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import { afterAll, afterEach, describe, expect, inject, it } from 'vitest';
 import { applyMigrations, databaseUrl, ensureDatabase, readMigrations, readServiceMigrations } from '#kit';
+import { queryRows } from '../support/sql.js';
 
 const serverUrl = inject('postgresServerUrl');
 const createdDatabases: string[] = [];
@@ -33,27 +33,13 @@ async function writeMigrations(directory: string, migrations: Record<string, str
   }
 }
 
-async function query<Row extends pg.QueryResultRow = Record<string, unknown>>(
-  url: string,
-  sql: string,
-  values: unknown[] = [],
-): Promise<Row[]> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return (await client.query<Row>(sql, values)).rows;
-  } finally {
-    await client.end();
-  }
-}
-
 async function tableExists(url: string, table: string): Promise<boolean> {
-  const rows = await query<{ exists: string | null }>(url, 'select to_regclass($1)::text as exists', [`public.${table}`]);
+  const rows = await queryRows<{ exists: string | null }>(url, 'select to_regclass($1)::text as exists', [`public.${table}`]);
   return rows[0]?.exists !== null && rows[0]?.exists !== undefined;
 }
 
 const recorded = async (url: string) =>
-  (await query<{ name: string; checksum: string }>(url, 'select name, checksum from _migrations order by name')).map((row) => ({
+  (await queryRows<{ name: string; checksum: string }>(url, 'select name, checksum from _migrations order by name')).map((row) => ({
     name: row.name,
     checksum: row.checksum,
   }));
@@ -64,7 +50,7 @@ afterEach(async () => {
 
 afterAll(async () => {
   for (const name of createdDatabases.splice(0)) {
-    await query(serverUrl, `drop database if exists ${name} with (force)`);
+    await queryRows(serverUrl, `drop database if exists ${name} with (force)`);
   }
 });
 
@@ -103,7 +89,7 @@ describe('applyMigrations', () => {
     const report = await applyMigrations(url, migrations);
 
     expect(report).toEqual({ applied: basicNames, alreadyApplied: 0 });
-    const log = await query<{ name: string }>(url, 'select name from migration_log order by position');
+    const log = await queryRows<{ name: string }>(url, 'select name from migration_log order by position');
     expect(log.map((row) => row.name)).toEqual(['init', 'customer_email', 'orders']);
     expect(await recorded(url)).toEqual(migrations.map(({ name, checksum }) => ({ name, checksum })));
     expect(await tableExists(url, 'orders')).toBe(true);
@@ -115,7 +101,7 @@ describe('applyMigrations', () => {
     await applyMigrations(url, await readMigrations(directory));
 
     expect(await applyMigrations(url, await readMigrations(directory))).toEqual({ applied: [], alreadyApplied: 3 });
-    const log = await query<{ count: string }>(url, 'select count(*) as count from migration_log');
+    const log = await queryRows<{ count: string }>(url, 'select count(*) as count from migration_log');
     expect(log[0]!.count).toBe('3');
 
     await writeMigrations(directory, {
@@ -160,7 +146,7 @@ describe('applyMigrations', () => {
 
     expect(await tableExists(url, 'first_table')).toBe(true);
     expect(await tableExists(url, 'half_done')).toBe(false);
-    expect(await query(url, 'select * from first_table')).toEqual([]);
+    expect(await queryRows(url, 'select * from first_table')).toEqual([]);
     expect(await tableExists(url, 'after_broken')).toBe(false);
     expect((await recorded(url)).map((row) => row.name)).toEqual(['20260101000000_first']);
 
@@ -224,7 +210,7 @@ describe('applyMigrations', () => {
     expect([...first.applied, ...second.applied].sort()).toEqual(names);
     expect([first, second]).toContainEqual({ applied: names, alreadyApplied: 0 });
     expect([first, second]).toContainEqual({ applied: [], alreadyApplied: 3 });
-    const log = await query<{ name: string }>(url, 'select name from migration_log order by position');
+    const log = await queryRows<{ name: string }>(url, 'select name from migration_log order by position');
     expect(log.map((row) => row.name)).toEqual(['slow', 'last']);
     expect((await recorded(url)).map((row) => row.name)).toEqual(names);
   });
@@ -263,7 +249,7 @@ describe('ensureDatabase', () => {
     createdDatabases.push(name);
     await ensureDatabase(serverUrl, name);
     const url = databaseUrl(serverUrl, name);
-    await query(url, 'create table kept (id int)');
+    await queryRows(url, 'create table kept (id int)');
     await ensureDatabase(serverUrl, name);
     expect(await tableExists(url, 'kept')).toBe(true);
   });
@@ -272,7 +258,7 @@ describe('ensureDatabase', () => {
     const name = `migrations_${randomBytes(6).toString('hex')}`;
     createdDatabases.push(name);
     await Promise.all([ensureDatabase(serverUrl, name), ensureDatabase(serverUrl, name), ensureDatabase(serverUrl, name)]);
-    const rows = await query(serverUrl, 'select 1 from pg_database where datname = $1', [name]);
+    const rows = await queryRows(serverUrl, 'select 1 from pg_database where datname = $1', [name]);
     expect(rows).toHaveLength(1);
   });
 
