@@ -12,6 +12,7 @@ import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import { postGraphQL } from '../../test/support/graphql-client.js';
 import { percentile, startBenchPlatform } from '../support/bench-platform.js';
+import { ruaAugusta } from '../../test/support/delivery-address.js';
 
 const updates = Number(process.argv[2] ?? 500);
 const warmUp = 30;
@@ -53,16 +54,6 @@ try {
     'mutation { createProduct(input: { name: "Botijão P13 bench", cylinderType: P13, priceAmount: 11500, stockQuantity: 10 }) { id } }',
     supplier,
   );
-  const address = {
-    street: 'Rua Augusta',
-    number: '1500',
-    district: 'Consolação',
-    city: 'São Paulo',
-    state: 'SP',
-    postalCode: '01304001',
-    latitude: -23.5587,
-    longitude: -46.6603,
-  };
   const orderId = await until('the order', async () => {
     const placed = await postGraphQL<{ placeOrder: { id: string } }>(
       bench.graphqlUrl,
@@ -70,7 +61,7 @@ try {
       {
         token: customer,
         variables: {
-          input: { items: [{ productId: createProduct.id, quantity: 1 }], deliveryAddress: address, paymentMethod: 'CASH_ON_DELIVERY' },
+          input: { items: [{ productId: createProduct.id, quantity: 1 }], deliveryAddress: ruaAugusta, paymentMethod: 'CASH_ON_DELIVERY' },
         },
       },
     );

@@ -16,19 +16,10 @@ import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import { postGraphQL } from '../../test/support/graphql-client.js';
 import { percentile, startBenchPlatform } from '../support/bench-platform.js';
+import { ruaAugusta } from '../../test/support/delivery-address.js';
 
 const orders = Number(process.argv[2] ?? 200);
 const warmUp = 20;
-const deliveryAddress = {
-  street: 'Rua Augusta',
-  number: '1500',
-  district: 'Consolação',
-  city: 'São Paulo',
-  state: 'SP',
-  postalCode: '01304001',
-  latitude: -23.5587,
-  longitude: -46.6603,
-};
 
 const bench = await startBenchPlatform();
 try {
@@ -69,7 +60,7 @@ try {
   const placeOrder = () =>
     postGraphQL<{ placeOrder: { id: string } }>(graphqlUrl, 'mutation ($input: PlaceOrderInput!) { placeOrder(input: $input) { id } }', {
       token: customer,
-      variables: { input: { items: [{ productId, quantity: 1 }], deliveryAddress, paymentMethod: 'CARD' } },
+      variables: { input: { items: [{ productId, quantity: 1 }], deliveryAddress: ruaAugusta, paymentMethod: 'CARD' } },
     });
   // The orders catalog hears of the product by event.
   for (let attempt = 0; (await placeOrder()).errors !== undefined; attempt += 1) {

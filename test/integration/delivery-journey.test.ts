@@ -7,6 +7,7 @@ import { verifiedUser } from '../support/onboarding.js';
 import { startTestPlatform, type TestPlatform } from '../support/platform.js';
 import { decodeQuotedPrintable, startSmtpServer, type SmtpServer } from '../support/smtp-server.js';
 import { registerUser, type SignedInUser } from '../support/users.js';
+import { ruaAugusta } from '../support/delivery-address.js';
 
 /**
  * Issue 7's journey, through the gateway on the real PostgreSQL and Kafka: a customer orders gas
@@ -42,17 +43,6 @@ afterAll(async () => {
   await smtp?.close();
 });
 
-/** Rua Augusta, São Paulo. */
-const home = { latitude: -23.5587, longitude: -46.6603 };
-const deliveryAddress = {
-  street: 'Rua Augusta',
-  number: '1500',
-  district: 'Consolação',
-  city: 'São Paulo',
-  state: 'SP',
-  postalCode: '01304001',
-  ...home,
-};
 /** On the way: a few hundred metres and then a few dozen from the door. */
 const onTheWay = [
   { latitude: -23.5552, longitude: -46.6589 },
@@ -115,7 +105,11 @@ async function placeCashOrder(): Promise<string> {
         {
           token: customer.accessToken,
           variables: {
-            input: { items: [{ productId: createProduct.id, quantity: 2 }], deliveryAddress, paymentMethod: 'CASH_ON_DELIVERY' },
+            input: {
+              items: [{ productId: createProduct.id, quantity: 2 }],
+              deliveryAddress: ruaAugusta,
+              paymentMethod: 'CASH_ON_DELIVERY',
+            },
           },
         },
       );

@@ -6,6 +6,7 @@ import { connectAs, liveFeed } from '../support/live-updates.js';
 import { verifiedUser } from '../support/onboarding.js';
 import { startTestPlatform, type TestPlatform } from '../support/platform.js';
 import { registerUser, type SignedInUser } from '../support/users.js';
+import { ruaAugusta } from '../support/delivery-address.js';
 
 /**
  * Issue 6's journey, through the gateway on the real PostgreSQL and Kafka: a
@@ -28,17 +29,6 @@ afterAll(async () => {
   await Promise.all(clients.map((client) => client.dispose()));
   await test?.stop();
 });
-
-const deliveryAddress = {
-  street: 'Rua Augusta',
-  number: '1500',
-  district: 'Consolação',
-  city: 'São Paulo',
-  state: 'SP',
-  postalCode: '01304001',
-  latitude: -23.5587,
-  longitude: -46.6603,
-};
 
 interface OrderMessage {
   orderStatusChanged: {
@@ -78,7 +68,10 @@ async function placeOrder(productId: string, quantity: number): Promise<string> 
     async () => {
       const result = await test.query<{ placeOrder: { id: string } }>(
         'mutation ($input: PlaceOrderInput!) { placeOrder(input: $input) { id } }',
-        { token: customer.accessToken, variables: { input: { items: [{ productId, quantity }], deliveryAddress, paymentMethod: 'CARD' } } },
+        {
+          token: customer.accessToken,
+          variables: { input: { items: [{ productId, quantity }], deliveryAddress: ruaAugusta, paymentMethod: 'CARD' } },
+        },
       );
       if (result.data?.placeOrder) return result.data.placeOrder.id;
       if (result.errors?.[0]?.extensions?.['code'] !== 'BAD_USER_INPUT') throw new Error(JSON.stringify(result.errors));
@@ -176,7 +169,7 @@ describe('ordering gas', () => {
             'mutation ($input: PlaceOrderInput!) { placeOrder(input: $input) { id } }',
             {
               token: buyer.accessToken,
-              variables: { input: { items: [{ productId, quantity: 1 }], deliveryAddress, paymentMethod: 'CASH_ON_DELIVERY' } },
+              variables: { input: { items: [{ productId, quantity: 1 }], deliveryAddress: ruaAugusta, paymentMethod: 'CASH_ON_DELIVERY' } },
             },
           );
           return result.data?.placeOrder.id;
