@@ -82,12 +82,55 @@ const statusByCode: Readonly<Record<ErrorCode, number>> = {
   UNSUPPORTED_MEDIA_TYPE: 415,
 };
 
-export function httpStatusFor(code: ErrorCode): number {
-  return statusByCode[code];
+/** A refusal a domain defines beside the kit's codes: its HTTP status and what a client does about it. */
+export interface DomainErrorCodeSpec {
+  status: number;
+  /** For docs/errors.md: when the code is sent and what `extensions` carries to recover. */
+  description: string;
 }
 
+/** Domain codes by code, with the subgraph that defined each: added by `defineErrorCodes` and `registerErrorCodes`. */
+const domainCodes = new Map<string, DomainErrorCodeSpec & { owner: string }>();
+
+/**
+ * Adds codes to the closed set. Each is defined once, by the subgraph that refuses with it, beside
+ * its code (`src/errors.ts`); a code the kit owns, or another subgraph defined, cannot be defined again.
+ */
+export function registerErrorCodes(owner: string, codes: Readonly<Record<string, DomainErrorCodeSpec>>): void {
+  for (const [code, spec] of Object.entries(codes)) {
+    if (!/^[A-Z][A-Z0-9_]*$/.test(code)) throw new Error(`error code ${code} must be UPPER_SNAKE_CASE`);
+    if (Object.hasOwn(statusByCode, code)) throw new Error(`error code ${code} is the kit's own`);
+    const existing = domainCodes.get(code);
+    if (existing !== undefined && existing.owner !== owner) throw new Error(`error code ${code} is already defined by ${existing.owner}`);
+    domainCodes.set(code, { ...spec, owner });
+  }
+}
+
+/** Every domain code registered in this process, with its owner. */
+export function registeredErrorCodes(): ReadonlyMap<string, DomainErrorCodeSpec & { owner: string }> {
+  return domainCodes;
+}
+
+/**
+ * A subgraph's own refusals: registers them and returns a builder typed on them, so a subgraph
+ * can raise only the codes it defined.
+ */
+export function defineErrorCodes<const Codes extends Record<string, DomainErrorCodeSpec>>(owner: string, codes: Codes) {
+  registerErrorCodes(owner, codes);
+  return {
+    codes,
+    error: (code: keyof Codes & string, message: string, extensions: Record<string, unknown> = {}): GraphQLError =>
+      new GraphQLError(message, { extensions: { ...extensions, code, http: { status: codes[code]!.status } } }),
+  };
+}
+
+export function httpStatusFor(code: ErrorCode | string): number {
+  return (statusByCode as Readonly<Record<string, number>>)[code] ?? domainCodes.get(code)?.status ?? 500;
+}
+
+/** Whether a code is in the closed set: the kit's own, or a domain code registered in this process. */
 export function isErrorCode(value: unknown): value is ErrorCode {
-  return typeof value === 'string' && Object.hasOwn(statusByCode, value);
+  return typeof value === 'string' && (Object.hasOwn(statusByCode, value) || domainCodes.has(value));
 }
 
 /** One invalid input field, reported in `extensions.fields`. */

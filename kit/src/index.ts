@@ -10,8 +10,15 @@ export {
   forbidden,
   notFound,
   rateLimited,
+  defineErrorCodes,
+  registerErrorCodes,
+  registeredErrorCodes,
 } from './errors.js';
-export type { FieldProblem } from './errors.js';
+export type { FieldProblem, DomainErrorCodeSpec } from './errors.js';
+export { greatCircleMeters, insidePolygon } from './geo/geo.js';
+export type { GeoPoint } from './geo/geo.js';
+export { openingState, zonedDate, zonedWallTime, isTimeZone, HOURS_PATTERN } from './time/weekly-schedule.js';
+export type { WeeklySchedule, WeeklyHours, DatedHours, OpeningState } from './time/weekly-schedule.js';
 export { ConfigError, parseEnvironment, loadConfigOrExit, env } from './config.js';
 export type { Environment, NodeEnvironment, LogLevel } from './config.js';
 export { createLogger } from './logger.js';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineEvent, eventTime } from '#kit';
-import { ORDER_TOPIC, orderPartiesSchema } from '../../../orders/src/events/index.js';
+import { cylinderTypeSchema, ORDER_TOPIC, orderPartiesSchema } from '../../../orders/src/events/index.js';
 
 /** A delivery belongs to its order: on orders' topic, keyed by the order, in order with its events. */
 const delivery = { topic: ORDER_TOPIC, version: 1, producer: 'couriers', key: 'orderId' } as const;
@@ -13,6 +13,9 @@ export const CourierEvents = {
       courierId: z.uuid(),
       offerId: z.uuid(),
       distanceMeters: z.number().int().nonnegative(),
+      /** Since stores (issue 17): the courier's ride to the store, and the store-to-customer leg; distanceMeters is their sum. */
+      pickupDistanceMeters: z.number().int().nonnegative().optional(),
+      dropOffDistanceMeters: z.number().int().nonnegative().optional(),
       expiresAt: eventTime,
     }),
   }),
@@ -55,6 +58,11 @@ export const CourierEvents = {
   deliveryCompleted: defineEvent({
     ...delivery,
     type: 'delivery.completed',
-    data: orderPartiesSchema.extend({ courierId: z.uuid(), completedAt: eventTime }),
+    data: orderPartiesSchema.extend({
+      courierId: z.uuid(),
+      /** Since stores (issue 17): the empties collected at the door, per class (troca). */
+      emptiesCollected: z.array(z.object({ cylinderType: cylinderTypeSchema, quantity: z.number().int().nonnegative() })).optional(),
+      completedAt: eventTime,
+    }),
   }),
 } as const;

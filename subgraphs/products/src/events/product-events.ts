@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { defineEvent } from '#kit';
 import { orderLineSchema } from '../../../orders/src/events/index.js';
+import { saleTypeSchema } from './store-events.js';
 
 export const PRODUCT_TOPIC = 'product.events';
 
@@ -14,6 +15,15 @@ const productSnapshot = z.object({
   stockQuantity: z.number().int().nonnegative(),
   lowStockThreshold: z.number().int().nonnegative().nullable(),
   active: z.boolean(),
+  /*
+   * Since stores (issue 17). Absent only in events written before them; products' migration to
+   * stores published every product again with them.
+   */
+  /** The store that sells the product. */
+  storeId: z.uuid().optional(),
+  /** The gas brand (Ultragaz, Liquigás, Supergasbras, Nacional Gás, Copagaz…), as the store names it. */
+  brand: z.string().optional(),
+  saleType: saleTypeSchema.optional(),
 });
 
 const product = { topic: PRODUCT_TOPIC, version: 1, producer: 'products', key: 'productId' } as const;
@@ -23,13 +33,18 @@ const stock = { topic: PRODUCT_TOPIC, version: 1, producer: 'products', key: 'or
 export const ProductEvents = {
   created: defineEvent({ ...product, type: 'product.created', data: productSnapshot }),
   updated: defineEvent({ ...product, type: 'product.updated', data: productSnapshot.extend({ changed: z.array(z.string()) }) }),
-  deleted: defineEvent({ ...product, type: 'product.deleted', data: z.object({ productId: z.uuid(), supplierId: z.uuid() }) }),
+  deleted: defineEvent({
+    ...product,
+    type: 'product.deleted',
+    data: z.object({ productId: z.uuid(), supplierId: z.uuid(), storeId: z.uuid().optional() }),
+  }),
   inventoryUpdated: defineEvent({
     ...product,
     type: 'inventory.updated',
     data: z.object({
       productId: z.uuid(),
       supplierId: z.uuid(),
+      storeId: z.uuid().optional(),
       previousQuantity: z.number().int().nonnegative(),
       stockQuantity: z.number().int().nonnegative(),
       lowStockThreshold: z.number().int().nonnegative().nullable(),

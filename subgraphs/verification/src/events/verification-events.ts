@@ -53,4 +53,22 @@ export const VerificationEvents = {
       rejectedAt: eventTime,
     }),
   }),
+  /**
+   * An admin approved a supplier's ANP licence document (GAS_DISTRIBUTION_LICENCE) and recorded its
+   * authorisation number and validity: products gives them to the supplier's stores.
+   */
+  licenceApproved: defineEvent({
+    ...verification,
+    type: 'licence.approved',
+    data: z.object({
+      userId: z.uuid(),
+      documentId: z.uuid(),
+      /** The ANP authorisation number as printed on the document. */
+      authorizationNumber: z.string().min(1),
+      /** The last day it is valid (YYYY-MM-DD). */
+      validUntil: z.iso.date(),
+      reviewedBy: z.uuid(),
+      approvedAt: eventTime,
+    }),
+  }),
 } as const;
