@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { z } from 'zod';
 import {
   ConfigError,
@@ -5,6 +6,7 @@ import {
   defineSettings,
   env,
   parseOriginList,
+  projectRoot,
   setting,
   sharedSettings,
   supergraphPath,
@@ -50,6 +52,12 @@ export const gatewaySettings = defineSettings({
   supergraphPath: setting('SUPERGRAPH_PATH', z.string().default(supergraphPath), 'The composed supergraph.', {
     documentedDefault: '`schema/supergraph.graphql`',
   }),
+  errorCodesPath: setting(
+    'ERROR_CODES_PATH',
+    z.string().default(join(projectRoot, 'schema', 'error-codes.json')),
+    "The subgraphs' domain error codes, composed beside the supergraph: the gateway passes these codes to clients with their HTTP status and masks any other.",
+    { documentedDefault: '`schema/error-codes.json`' },
+  ),
   introspection: setting('GATEWAY_INTROSPECTION', env.optionalFlag(), 'Introspection; on by default outside production.', {
     documentedDefault: 'on outside production',
   }),

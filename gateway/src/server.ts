@@ -23,6 +23,7 @@ import { authenticate } from './authenticate.js';
 import type { GatewaySettings } from './config.js';
 import type { GatewayContext } from './gateway-context.js';
 import { formatGatewayError } from './gateway-errors.js';
+import { registerDomainErrorCodes } from './domain-error-codes.js';
 import { completionErrorsPlugin } from './completion-errors-plugin.js';
 import { responseStatusPlugin } from './response-status-plugin.js';
 import {
@@ -122,6 +123,8 @@ export async function startGateway(settings: GatewaySettings, deps: GatewayDepen
     process.env['APOLLO_TELEMETRY_DISABLED'] = 'true';
   }
   const supergraphSdl = readFileSync(settings.supergraphPath, 'utf8');
+  const domainErrorCodes = registerDomainErrorCodes(settings.errorCodesPath);
+  logger.debug({ domainErrorCodes }, 'domain error codes registered');
   // What the subgraphs declared (subscriptions, forwarded routes, cache invalidation); a bad declaration stops the start here.
   const declarations = readDeclarations(supergraphSdl);
   const subscriptionFields = subscriptionRegistry(declarations.live, logger.child({ component: 'subscriptions' }));

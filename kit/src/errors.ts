@@ -100,6 +100,10 @@ export function registerErrorCodes(owner: string, codes: Readonly<Record<string,
   for (const [code, spec] of Object.entries(codes)) {
     if (!/^[A-Z][A-Z0-9_]*$/.test(code)) throw new Error(`error code ${code} must be UPPER_SNAKE_CASE`);
     if (Object.hasOwn(statusByCode, code)) throw new Error(`error code ${code} is the kit's own`);
+    // A domain refusal is the client's to recover from (422 a business rule, 409 a state conflict), never a server fault.
+    if (!Number.isInteger(spec.status) || spec.status < 400 || spec.status > 499)
+      throw new Error(`error code ${code}: status ${spec.status} is not a 4xx client error`);
+    if (spec.description.trim() === '') throw new Error(`error code ${code} needs a description for docs/errors.md`);
     const existing = domainCodes.get(code);
     if (existing !== undefined && existing.owner !== owner) throw new Error(`error code ${code} is already defined by ${existing.owner}`);
     domainCodes.set(code, { ...spec, owner });

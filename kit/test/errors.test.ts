@@ -1,6 +1,18 @@
 import { GraphQLError } from 'graphql';
 import { describe, expect, it } from 'vitest';
-import { appError, ErrorCode, forbidden, httpStatusFor, invalidInput, isErrorCode, notFound, unauthenticated } from '../src/errors.js';
+import {
+  appError,
+  defineErrorCodes,
+  ErrorCode,
+  forbidden,
+  httpStatusFor,
+  invalidInput,
+  isErrorCode,
+  notFound,
+  registerErrorCodes,
+  registeredErrorCodes,
+  unauthenticated,
+} from '../src/errors.js';
 
 describe('error codes', () => {
   it('gives every code an HTTP status', () => {
@@ -67,5 +79,50 @@ describe('appError', () => {
     expect(unauthenticated().extensions['code']).toBe('UNAUTHENTICATED');
     expect(forbidden().extensions).toMatchObject({ code: 'FORBIDDEN', http: { status: 403 } });
     expect(notFound('Order 42')).toMatchObject({ message: 'Order 42 was not found.', extensions: { code: 'NOT_FOUND' } });
+  });
+});
+
+describe('domain error codes', () => {
+  const closed = { status: 422, description: 'The depot is closed; `extensions.nextOpensAt` says when it opens.' };
+
+  it('join the closed set with their own HTTP status and owner', () => {
+    expect(isErrorCode('REGISTRY_DEPOT_CLOSED')).toBe(false);
+    expect(httpStatusFor('REGISTRY_DEPOT_CLOSED')).toBe(500);
+    registerErrorCodes('depots', { REGISTRY_DEPOT_CLOSED: closed, REGISTRY_ORDER_TAKEN: { status: 409, description: 'Taken.' } });
+    expect(isErrorCode('REGISTRY_DEPOT_CLOSED')).toBe(true);
+    expect(httpStatusFor('REGISTRY_DEPOT_CLOSED')).toBe(422);
+    expect(httpStatusFor('REGISTRY_ORDER_TAKEN')).toBe(409);
+    expect(registeredErrorCodes().get('REGISTRY_DEPOT_CLOSED')).toEqual({ ...closed, owner: 'depots' });
+  });
+
+  it('may be registered again by their owner (a module imported twice), never by another subgraph', () => {
+    registerErrorCodes('depots', { REGISTRY_DEPOT_FULL: closed });
+    expect(() => registerErrorCodes('depots', { REGISTRY_DEPOT_FULL: closed })).not.toThrow();
+    expect(() => registerErrorCodes('couriers', { REGISTRY_DEPOT_FULL: closed })).toThrow(
+      'error code REGISTRY_DEPOT_FULL is already defined by depots',
+    );
+    expect(registeredErrorCodes().get('REGISTRY_DEPOT_FULL')?.owner).toBe('depots');
+  });
+
+  it("refuse the kit's own codes, names not in UPPER_SNAKE_CASE, a status that is not 4xx and an empty description", () => {
+    expect(() => registerErrorCodes('depots', { CONFLICT: { status: 409, description: 'Again.' } })).toThrow("CONFLICT is the kit's own");
+    expect(() => registerErrorCodes('depots', { depotClosed: closed })).toThrow('must be UPPER_SNAKE_CASE');
+    for (const status of [200, 302, 500, 503, 422.5]) {
+      expect(() => registerErrorCodes('depots', { REGISTRY_DEPOT_BROKEN: { status, description: 'Broken.' } }), String(status)).toThrow(
+        'is not a 4xx client error',
+      );
+    }
+    expect(() => registerErrorCodes('depots', { REGISTRY_DEPOT_BROKEN: { status: 422, description: ' ' } })).toThrow('needs a description');
+    expect(isErrorCode('REGISTRY_DEPOT_BROKEN')).toBe(false);
+    // The kit's status stays the kit's.
+    expect(httpStatusFor('CONFLICT')).toBe(409);
+  });
+
+  it('raise, through the builder of their owner, an error carrying the code and its status', () => {
+    const refusals = defineErrorCodes('depots', { REGISTRY_BELOW_MINIMUM: closed });
+    const error = refusals.error('REGISTRY_BELOW_MINIMUM', 'The order is below the minimum.', { minimumOrderAmount: 5000 });
+    expect(error).toBeInstanceOf(GraphQLError);
+    expect(error.extensions).toEqual({ code: 'REGISTRY_BELOW_MINIMUM', http: { status: 422 }, minimumOrderAmount: 5000 });
+    expect(isErrorCode('REGISTRY_BELOW_MINIMUM')).toBe(true);
   });
 });

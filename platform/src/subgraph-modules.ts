@@ -1,19 +1,12 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
-import { parse as parseYaml } from 'yaml';
-import { projectRoot, type PrismaLike, type SubgraphModule, type SubgraphProcessSettings } from '#kit';
+import type { PrismaLike, SubgraphModule, SubgraphProcessSettings } from '#kit';
+import { loadSubgraphErrorCodes } from './subgraph-error-codes.js';
+import { subgraphNames, subgraphSourceFile } from './subgraph-sources.js';
+
+export { subgraphNames } from './subgraph-sources.js';
 
 export type AnySubgraphModule = SubgraphModule<SubgraphProcessSettings, PrismaLike>;
-
-/**
- * The subgraphs rover.yaml lists, in its order, which is the order `npm start` and the tests
- * start them: accounts first, since the others verify tokens against its JWKS.
- */
-export function subgraphNames(): string[] {
-  const rover = parseYaml(readFileSync(join(projectRoot, 'rover.yaml'), 'utf8')) as { subgraphs?: Record<string, unknown> };
-  return Object.keys(rover.subgraphs ?? {});
-}
 
 const isModuleNamed =
   (name: string) =>
@@ -25,9 +18,7 @@ const isModuleNamed =
 
 /** A subgraph's module: the one SubgraphModule its `src/module.ts` exports, named after its folder. */
 async function loadSubgraphModule(name: string): Promise<AnySubgraphModule> {
-  // From the sources (tsx, vitest) the module is TypeScript; in the image, compiled JavaScript beside this file's.
-  const compiled = import.meta.url.endsWith('.js');
-  const file = join(compiled ? join(projectRoot, 'dist') : projectRoot, 'subgraphs', name, 'src', compiled ? 'module.js' : 'module.ts');
+  const file = subgraphSourceFile(name, 'module');
   if (!existsSync(file)) throw new Error(`rover.yaml lists the subgraph '${name}', but ${file} does not exist`);
   const exported: Record<string, unknown> = await import(/* @vite-ignore */ pathToFileURL(file).href);
   const modules = Object.values(exported).filter(isModuleNamed(name));
@@ -39,6 +30,11 @@ async function loadSubgraphModule(name: string): Promise<AnySubgraphModule> {
 
 /**
  * Every subgraph the platform runs, found from rover.yaml: adding a subgraph is its folder and
- * its entry there, nothing in this file.
+ * its entry there, nothing in this file. Each one's error codes (`src/errors.ts`) are registered
+ * first, so a process running several subgraphs knows all their codes, whether or not its module
+ * imports them (in its own process, a subgraph registers the codes its resolvers raise: raising
+ * one imports its errors.ts).
  */
-export const subgraphModules: readonly AnySubgraphModule[] = await Promise.all(subgraphNames().map(loadSubgraphModule));
+export const subgraphModules: readonly AnySubgraphModule[] = await loadSubgraphErrorCodes().then(() =>
+  Promise.all(subgraphNames().map(loadSubgraphModule)),
+);

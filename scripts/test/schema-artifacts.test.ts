@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { buildSchema } from 'graphql';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { projectRoot } from '#kit';
-import { composeSchemas, SchemaArtifact, staleArtifacts, writeArtifacts } from '../schema-artifacts.js';
+import { loadSubgraphErrorCodes } from '../../platform/src/subgraph-error-codes.js';
+import { composeSchemas, SchemaArtifact, staleArtifacts, withErrorCodes, writeArtifacts } from '../schema-artifacts.js';
 
 // A copy of what composition reads and writes, so that the tests can make it stale.
 let root: string;
@@ -20,8 +21,18 @@ beforeEach(() => {
 afterEach(() => rmSync(root, { recursive: true, force: true }));
 
 describe('the committed schemas', () => {
-  it('are what composition produces from the subgraphs', () => {
-    expect(staleArtifacts(projectRoot, composeSchemas(projectRoot))).toEqual([]);
+  it('are what composition produces from the subgraphs, with their error codes', async () => {
+    expect(staleArtifacts(projectRoot, withErrorCodes(composeSchemas(projectRoot), await loadSubgraphErrorCodes()))).toEqual([]);
+  });
+
+  it('are reported stale when a subgraph defined an error code and nobody recomposed', () => {
+    const code = { code: 'DEPOT_CLOSED', owner: 'products', status: 422, description: 'The depot is closed.' };
+    const composed = composeSchemas(root);
+    writeArtifacts(root, withErrorCodes(composed, []));
+    expect(staleArtifacts(root, withErrorCodes(composed, [code]))).toEqual([SchemaArtifact.errorCodes]);
+    writeArtifacts(root, withErrorCodes(composed, [code]));
+    expect(JSON.parse(readFileSync(join(root, SchemaArtifact.errorCodes), 'utf8'))).toMatchObject({ codes: [code] });
+    expect(staleArtifacts(root, withErrorCodes(composed, [code]))).toEqual([]);
   });
 
   it('are reported stale when api.graphql was edited by hand', () => {
