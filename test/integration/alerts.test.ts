@@ -1,7 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import type { Client } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createEnvelope, type EventEnvelope, type PrismaLike, type ScheduledJob, type StartedSubgraph } from '#kit';
+import {
+  createEnvelope,
+  type EventData,
+  type EventDefinition,
+  type EventEnvelope,
+  type PrismaLike,
+  type ScheduledJob,
+  type StartedSubgraph,
+} from '#kit';
+import type { z } from 'zod';
 import { eventually, probeEvents, publishEvent, type EventProbe } from '../support/event-probe.js';
 import { connectAs, liveFeed } from '../support/live-updates.js';
 import { startTestPlatform, type TestPlatform } from '../support/platform.js';
@@ -345,10 +354,9 @@ describe('an incident', () => {
 });
 
 describe('stores and their promises', () => {
-  const publishOrder = <Definition extends Parameters<typeof publishEvent>[1]>(
-    definition: Definition,
-    data: Parameters<typeof publishEvent<Definition>>[3],
-  ) => publishEvent(test.platform.eventBus, definition, (data as { orderId: string }).orderId, data, 'orders');
+  /** Publishes an order event as orders would, keyed by its order. */
+  const publishOrder = <Schema extends z.ZodType>(definition: EventDefinition<Schema>, data: EventData<EventDefinition<Schema>>) =>
+    publishEvent(test.platform.eventBus, definition, (data as { orderId: string }).orderId, data, 'orders');
 
   /** An order placed with a store, accepted with a promise, and confirmed (as orders publishes them). */
   async function acceptedOrder(storeId: string, promisedBy: Date) {
