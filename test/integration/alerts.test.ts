@@ -1,7 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import type { Client } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createEnvelope, type EventEnvelope, type PrismaLike, type ScheduledJob, type StartedSubgraph } from '#kit';
+import {
+  createEnvelope,
+  type EventData,
+  type EventDefinition,
+  type EventEnvelope,
+  type PrismaLike,
+  type ScheduledJob,
+  type StartedSubgraph,
+} from '#kit';
+import type { z } from 'zod';
 import { eventually, probeEvents, publishEvent, type EventProbe } from '../support/event-probe.js';
 import { connectAs, liveFeed } from '../support/live-updates.js';
 import { startTestPlatform, type TestPlatform } from '../support/platform.js';
@@ -341,6 +350,113 @@ describe('an incident', () => {
       (candidate) => candidate.envelope?.type === 'alert.resolved' && candidate.envelope.data.alertId === alertId,
     );
     expect(event!.envelope!.data.resolvedBy).toBe(admin.id);
+  });
+});
+
+describe('stores and their promises', () => {
+  /** Publishes an order event as orders would, keyed by its order. */
+  const publishOrder = <Schema extends z.ZodType>(definition: EventDefinition<Schema>, data: EventData<EventDefinition<Schema>>) =>
+    publishEvent(test.platform.eventBus, definition, (data as { orderId: string }).orderId, data, 'orders');
+
+  /** An order placed with a store, accepted with a promise, and confirmed (as orders publishes them). */
+  async function acceptedOrder(storeId: string, promisedBy: Date) {
+    const order = parties();
+    const now = new Date().toISOString();
+    await publishEvent(
+      test.platform.eventBus,
+      OrderEvents.accepted,
+      order.orderId,
+      { ...order, storeId, acceptedBy: null, promisedBy: promisedBy.toISOString(), at: now },
+      'orders',
+    );
+    await publishEvent(
+      test.platform.eventBus,
+      OrderEvents.confirmed,
+      order.orderId,
+      {
+        ...order,
+        totalAmount: 11_500,
+        currency: 'BRL',
+        paymentMethod: 'PIX',
+        cylinderCount: 1,
+        deliveryLocation: { latitude: -23.55, longitude: -46.63 },
+        promisedBy: promisedBy.toISOString(),
+        confirmedAt: now,
+      },
+      'orders',
+    );
+    return order;
+  }
+
+  it('counts an order late once the time promised to its customer has passed, whatever the window, until it is delivered', async () => {
+    // A window of a day: without the promise, none of these orders confirmed just now would be late.
+    const rule = await ruleId({ name: 'Entrega atrasada', kind: 'DELIVERY_LATE', threshold: 1, windowMinutes: 1440 });
+    const storeId = randomUUID();
+    const late = await acceptedOrder(storeId, new Date(Date.now() - 60_000));
+    await acceptedOrder(storeId, new Date(Date.now() + 3_600_000));
+    const raised = await eventually(
+      async () => ((await alertsOf(rule)).length > 0 ? alertsOf(rule) : undefined),
+      30_000,
+      'the late-delivery alert',
+    );
+    expect(raised).toHaveLength(1);
+    expect(raised[0]).toMatchObject({ status: 'OPEN', triggerValue: 1 });
+    expect(raised[0].summary).toContain('past the time promised to the customer');
+
+    await publishOrder(OrderEvents.delivered, {
+      ...late,
+      courierId: null,
+      paymentMethod: 'PIX',
+      totalAmount: 11_500,
+      currency: 'BRL',
+      deliveredAt: new Date().toISOString(),
+    });
+    await eventually(async () => ((await alertsOf(rule))[0]?.status === 'RESOLVED' ? true : undefined), 30_000, 'the alert resolved');
+  });
+
+  it('raises one alert per store whose orders were cancelled unanswered over the window', async () => {
+    const rule = await ruleId({ name: 'Revenda sem resposta', kind: 'STORE_NOT_ANSWERING', threshold: 2, windowMinutes: 60 });
+    const silent = randomUUID();
+    const once = randomUUID();
+    for (const storeId of [silent, silent, once]) {
+      const order = parties();
+      const at = new Date().toISOString();
+      await publishOrder(OrderEvents.awaitingAcceptance, {
+        ...order,
+        storeId,
+        totalAmount: 11_500,
+        currency: 'BRL',
+        paymentMethod: 'CASH_ON_DELIVERY',
+        cylinders: [{ cylinderType: 'P13', quantity: 1, emptiesToCollect: 1 }],
+        acceptBy: at,
+        at,
+      });
+      await publishOrder(OrderEvents.cancelled, {
+        ...order,
+        previousStatus: 'AWAITING_ACCEPTANCE',
+        reasonCode: 'STORE_DID_NOT_ANSWER',
+        reason: 'The store did not answer in time.',
+        cancelledBy: null,
+        items: [{ productId: randomUUID(), quantity: 1 }],
+        cancelledAt: at,
+      });
+    }
+    const raised = await eventually(
+      async () => ((await alertsOf(rule)).length > 0 ? alertsOf(rule) : undefined),
+      30_000,
+      'the unanswered-store alert',
+    );
+    // The other store's one unanswered order is under the threshold; give its event time to be judged too.
+    await eventually(
+      async () => {
+        const { rows } = await sql('select count(*)::int as n from order_watch where store_id = $1 and unanswered', [once]);
+        return rows[0].n === 1 ? true : undefined;
+      },
+      30_000,
+      'the other store’s unanswered order observed',
+    );
+    expect((await alertsOf(rule)).map((alert) => alert.key)).toEqual([silent]);
+    expect(raised[0]).toMatchObject({ status: 'OPEN', triggerValue: 2 });
   });
 });
 

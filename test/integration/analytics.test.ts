@@ -10,7 +10,7 @@ import { ANALYTICS_TOPIC } from '../../subgraphs/analytics/src/events/index.js';
 import { CourierEvents } from '../../subgraphs/couriers/src/events/index.js';
 import { OrderEvents } from '../../subgraphs/orders/src/events/index.js';
 import { PaymentEvents } from '../../subgraphs/payments/src/events/index.js';
-import { ProductEvents } from '../../subgraphs/products/src/events/index.js';
+import { ProductEvents, StoreEvents, type StoreSnapshot } from '../../subgraphs/products/src/events/index.js';
 
 /**
  * A scripted day of marketplace events on the real broker, fed to analytics, and its metrics
@@ -548,6 +548,192 @@ describe('reports', () => {
       variables: { input: { kind: 'TOP_PRODUCTS', periodStart: iso(DAY_START), periodEnd: iso(DAY_START + HOUR), format: 'JSON' } },
     });
     expect(refused.errors?.[0]?.extensions?.['code']).toBe('FORBIDDEN');
+  });
+});
+
+describe('a store’s figures', () => {
+  const STORE_DAY = Date.parse('2026-04-01T12:00:00.000Z');
+  const storeMetricsQuery = `query ($storeId: ID!, $from: DateTime!, $to: DateTime!) {
+    storeMetrics(storeId: $storeId, from: $from, to: $to) {
+      storeId storeName ordersPlaced grossMerchandiseValue ordersToAnswer accepted autoAccepted rejected unanswered
+      acceptanceRate rejectionRate unansweredRate medianSecondsToAccept deliveredOnTime deliveredLate onTimeRate
+    }
+  }`;
+  const storeMetricsAs = (user: SignedInUser, storeId: string) =>
+    test.query<{ storeMetrics: any }>(storeMetricsQuery, {
+      token: user.accessToken,
+      variables: { storeId, from: iso(STORE_DAY - HOUR), to: iso(STORE_DAY + 23 * HOUR) },
+    });
+
+  function storeSnapshot(storeId: string, supplierId: string, name: string, revision: number): StoreSnapshot {
+    return {
+      storeId,
+      supplierId,
+      revision,
+      name,
+      address: {
+        street: 'Rua Augusta',
+        number: '1500',
+        complement: null,
+        district: 'Consolação',
+        city: 'São Paulo',
+        state: 'SP',
+        postalCode: '01304001',
+        latitude: -23.5587,
+        longitude: -46.6602,
+      },
+      timeZone: 'America/Sao_Paulo',
+      deliveryArea: { radiusMeters: 5_000, polygon: null },
+      openingHours: [{ weekday: 1, opens: '08:00', closes: '20:00' }],
+      exceptions: [],
+      pause: null,
+      authorization: { number: 'ANP-SP-0042', validUntil: '2030-06-30' },
+      resellerType: 'INDEPENDENT',
+      brand: null,
+      minimumOrderAmount: 0,
+      currency: 'BRL',
+      deliveryFee: { baseAmount: 500, perKmAmount: 100, freeAboveAmount: null },
+      preparationMinutes: 10,
+      autoAccept: false,
+      active: true,
+      updatedAt: iso(STORE_DAY - 2 * HOUR),
+    };
+  }
+
+  /** One order placed with the store and what became of it, as orders (and couriers) would publish it. */
+  async function storeOrder(
+    storeId: string,
+    supplierId: string,
+    totalAmount: number,
+    outcome:
+      | { accepted: 'BY_HAND' | 'AUTOMATICALLY'; afterSeconds: number; promisedMinutes: number; deliveredMinutes: number | null }
+      | { rejected: true }
+      | { unanswered: true },
+  ) {
+    const parties = { orderId: randomUUID(), customerId: randomUUID(), supplierId };
+    const at = (seconds: number) => iso(STORE_DAY + seconds * 1000);
+    const send = (definition: Parameters<typeof publishEvent>[1], data: unknown) =>
+      publishEvent(test.platform.eventBus, definition, parties.orderId, data as never, 'orders');
+    await send(OrderEvents.created, {
+      ...parties,
+      items: [{ productId: randomUUID(), quantity: 1, unitPriceAmount: totalAmount, lineTotalAmount: totalAmount }],
+      subtotalAmount: totalAmount,
+      deliveryFeeAmount: 0,
+      totalAmount,
+      currency: 'BRL',
+      paymentMethod: 'PIX',
+      deliveryLocation: { latitude: -23.56, longitude: -46.65 },
+      storeId,
+      createdAt: at(0),
+    });
+    await send(OrderEvents.awaitingAcceptance, {
+      ...parties,
+      storeId,
+      totalAmount,
+      currency: 'BRL',
+      paymentMethod: 'PIX',
+      cylinders: [{ cylinderType: 'P13', quantity: 1, emptiesToCollect: 1 }],
+      acceptBy: at(300),
+      at: at(10),
+    });
+    const cancelled = (reasonCode: 'STORE_REJECTED' | 'STORE_DID_NOT_ANSWER', cancelledBy: string | null, seconds: number) =>
+      send(OrderEvents.cancelled, {
+        ...parties,
+        previousStatus: 'AWAITING_ACCEPTANCE',
+        reasonCode,
+        reason: 'x',
+        cancelledBy,
+        items: [],
+        cancelledAt: at(seconds),
+      });
+    if ('rejected' in outcome) {
+      await send(OrderEvents.rejected, {
+        ...parties,
+        storeId,
+        rejectedBy: supplierId,
+        reason: 'Sem P13',
+        outOfStockProductIds: [],
+        at: at(60),
+      });
+      await cancelled('STORE_REJECTED', supplierId, 60);
+      return;
+    }
+    if ('unanswered' in outcome) {
+      await cancelled('STORE_DID_NOT_ANSWER', null, 300);
+      return;
+    }
+    const acceptedAt = 10 + outcome.afterSeconds;
+    await send(OrderEvents.accepted, {
+      ...parties,
+      storeId,
+      acceptedBy: outcome.accepted === 'BY_HAND' ? supplierId : null,
+      promisedBy: at(outcome.promisedMinutes * 60),
+      at: at(acceptedAt),
+    });
+    if (outcome.deliveredMinutes !== null)
+      await send(OrderEvents.delivered, {
+        ...parties,
+        courierId: null,
+        paymentMethod: 'PIX',
+        totalAmount,
+        currency: 'BRL',
+        deliveredAt: at(outcome.deliveredMinutes * 60),
+      });
+  }
+
+  it('counts a store’s orders, answers, time to accept and promises kept, for its owner and admins only', async () => {
+    const owner = await registerUser(test, 'SUPPLIER', 'Gás do Centro');
+    const storeId = randomUUID();
+    // Analytics learns the owner and the newest name from the store events.
+    await publishEvent(test.platform.eventBus, StoreEvents.created, storeId, storeSnapshot(storeId, owner.id, 'Centro', 1), 'products');
+    await publishEvent(
+      test.platform.eventBus,
+      StoreEvents.updated,
+      storeId,
+      { ...storeSnapshot(storeId, owner.id, 'Gás do Centro — Augusta', 2), changed: ['name'] },
+      'products',
+    );
+    await storeOrder(storeId, owner.id, 11_500, { accepted: 'BY_HAND', afterSeconds: 90, promisedMinutes: 60, deliveredMinutes: 30 });
+    await storeOrder(storeId, owner.id, 12_000, { accepted: 'BY_HAND', afterSeconds: 150, promisedMinutes: 40, deliveredMinutes: 50 });
+    await storeOrder(storeId, owner.id, 30_000, {
+      accepted: 'AUTOMATICALLY',
+      afterSeconds: 0,
+      promisedMinutes: 45,
+      deliveredMinutes: null,
+    });
+    await storeOrder(storeId, owner.id, 11_500, { rejected: true });
+    await storeOrder(storeId, owner.id, 11_500, { unanswered: true });
+
+    const answered = await eventually(
+      async () => {
+        const result = await storeMetricsAs(owner, storeId);
+        const metrics = result.data?.storeMetrics;
+        return metrics?.ordersPlaced === 5 && metrics.unanswered === 1 && metrics.deliveredLate === 1 ? metrics : undefined;
+      },
+      30_000,
+      'the store’s orders ingested',
+    );
+    expect(answered).toEqual({
+      storeId,
+      storeName: 'Gás do Centro — Augusta',
+      ordersPlaced: 5,
+      grossMerchandiseValue: 23_500,
+      ordersToAnswer: 5,
+      accepted: 3,
+      autoAccepted: 1,
+      rejected: 1,
+      unanswered: 1,
+      acceptanceRate: 0.6,
+      rejectionRate: 0.2,
+      unansweredRate: 0.2,
+      medianSecondsToAccept: 120,
+      deliveredOnTime: 1,
+      deliveredLate: 1,
+      onTimeRate: 0.5,
+    });
+    expect((await storeMetricsAs(admin, storeId)).data?.storeMetrics.ordersPlaced).toBe(5);
+    expect((await storeMetricsAs(supplierA, storeId)).errors?.[0]?.extensions?.['code']).toBe('FORBIDDEN');
+    expect((await storeMetricsAs(admin, randomUUID())).errors?.[0]?.extensions?.['code']).toBe('NOT_FOUND');
   });
 });
 

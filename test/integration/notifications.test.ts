@@ -10,7 +10,9 @@ import { createAdmin, registerUser, type SignedInUser } from '../support/users.j
 import { AlertEvents } from '../../subgraphs/alerts/src/events/index.js';
 import { AnalyticsEvents } from '../../subgraphs/analytics/src/events/index.js';
 import { NOTIFICATION_TOPIC, NotificationEvents } from '../../subgraphs/notifications/src/events/index.js';
+import { OrderEvents } from '../../subgraphs/orders/src/events/index.js';
 import { PAYMENT_TOPIC, PaymentEvents } from '../../subgraphs/payments/src/events/index.js';
+import { VerificationEvents } from '../../subgraphs/verification/src/events/index.js';
 
 const MAX_ATTEMPTS = 3;
 
@@ -288,6 +290,103 @@ describe('notifications', () => {
       onCall.id,
     ]);
     expect(rows.map((row: { channel: string }) => row.channel)).toEqual(['EMAIL', 'IN_APP', 'SMS']);
+  });
+
+  it('tells a store owner of an order to answer and of one left unanswered, the customer of the answer, and the supplier of their licence', async () => {
+    const supplier = await registerUser(test, 'SUPPLIER');
+    const customer = await registerUser(test, 'CUSTOMER');
+    const parties = { customerId: customer.id, supplierId: supplier.id };
+    const storeId = randomUUID();
+    const now = new Date();
+    const waiting = randomUUID();
+    const acceptBy = new Date(now.getTime() + 5 * 60_000).toISOString();
+    await publishEvent(
+      test.platform.eventBus,
+      OrderEvents.awaitingAcceptance,
+      waiting,
+      {
+        orderId: waiting,
+        ...parties,
+        storeId,
+        totalAmount: 11_500,
+        currency: 'BRL',
+        paymentMethod: 'PIX',
+        cylinders: [{ cylinderType: 'P13', quantity: 1, emptiesToCollect: 1 }],
+        acceptBy,
+        at: now.toISOString(),
+      },
+      'orders',
+    );
+    const accepted = randomUUID();
+    await publishEvent(
+      test.platform.eventBus,
+      OrderEvents.accepted,
+      accepted,
+      { orderId: accepted, ...parties, storeId, acceptedBy: supplier.id, promisedBy: acceptBy, at: now.toISOString() },
+      'orders',
+    );
+    await publishEvent(
+      test.platform.eventBus,
+      OrderEvents.cancelled,
+      waiting,
+      {
+        orderId: waiting,
+        ...parties,
+        previousStatus: 'AWAITING_ACCEPTANCE',
+        reasonCode: 'STORE_DID_NOT_ANSWER',
+        reason: 'The store did not answer in time.',
+        cancelledBy: null,
+        items: [{ productId: randomUUID(), quantity: 1 }],
+        cancelledAt: now.toISOString(),
+      },
+      'orders',
+    );
+    await publishEvent(
+      test.platform.eventBus,
+      VerificationEvents.licenceApproved,
+      supplier.id,
+      {
+        userId: supplier.id,
+        documentId: randomUUID(),
+        authorizationNumber: 'ANP-SP-0042',
+        validUntil: '2030-06-30',
+        reviewedBy: admin.id,
+        approvedAt: now.toISOString(),
+      },
+      'verification',
+    );
+
+    const inAppOf = (user: SignedInUser, count: number) =>
+      eventually(
+        async () => {
+          const list = await test.query(`{ notifications(first: 10) { nodes { category channel eventType title body } } }`, {
+            token: user.accessToken,
+          });
+          const nodes = (list.data!['notifications'].nodes as Array<{ eventType: string; body: string; category: string }>).filter(
+            (node) => node.eventType !== 'user.created',
+          );
+          return nodes.length >= count ? nodes : undefined;
+        },
+        20_000,
+        'the store notifications',
+      );
+    const owner = await inAppOf(supplier, 3);
+    expect(owner.map((node) => node.eventType).sort()).toEqual(['licence.approved', 'order.awaiting_acceptance', 'order.cancelled']);
+    expect(owner.find((node) => node.eventType === 'order.awaiting_acceptance')!.body).toContain('aguarda sua resposta até');
+    expect(owner.find((node) => node.eventType === 'order.cancelled')!.body).toContain('Você não respondeu ao pedido');
+    expect(owner.find((node) => node.eventType === 'licence.approved')).toMatchObject({
+      category: 'ACCOUNT',
+      body: expect.stringContaining('ANP-SP-0042 foi aprovada e vale até 30/06/2030'),
+    });
+    const told = await inAppOf(customer, 2);
+    expect(told.map((node) => node.eventType).sort()).toEqual(['order.accepted', 'order.cancelled']);
+    expect(told.find((node) => node.eventType === 'order.cancelled')!.body).toContain('A revenda não respondeu ao pedido');
+    // The store owner is reached by push as well: they have minutes to answer.
+    const { rows } = await sql(
+      `SELECT channel::text FROM notifications WHERE user_id = $1 AND event_type = 'order.awaiting_acceptance' ORDER BY 1`,
+      [supplier.id],
+    );
+    expect(rows.map((row: { channel: string }) => row.channel)).toEqual(['EMAIL', 'IN_APP', 'PUSH']);
   });
 
   it('keeps transactional categories on and lets others be switched off', async () => {

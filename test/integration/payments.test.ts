@@ -48,10 +48,12 @@ interface PaymentView {
   cancellationRequested: boolean;
   attempts: Array<{ status: string }>;
   refunds: Array<{ amount: { amount: number }; status: string; automatic: boolean }>;
+  emptiesShortfall: { amount: { amount: number }; status: string } | null;
 }
 
 const paymentFields = `id status method amount { amount currency } captured { amount } refunded { amount } refundable { amount }
-  failureCode failureReason pixCode cancellationRequested attempts { status } refunds { amount { amount } status automatic }`;
+  failureCode failureReason pixCode cancellationRequested attempts { status } refunds { amount { amount } status automatic }
+  emptiesShortfall { amount { amount } status }`;
 const payMutation = `mutation ($input: PayOrderInput!) { payOrder(input: $input) { ${paymentFields} } }`;
 const refundMutation = `mutation ($input: RefundPaymentInput!) {
   refundPayment(input: $input) { id status amount { amount currency } reason automatic initiatedBy { id } payment { id status refunded { amount } } }
@@ -520,6 +522,132 @@ describe('cancelled orders', () => {
     await publishEvent(test.platform.eventBus, OrderEvents.cancelled, orderId, orderCancelled(orderId, customer.id), 'orders');
     const refunded = await paymentReaches(opened.id, 'REFUNDED');
     expect(refunded).toMatchObject({ captured: { amount: 6_000 }, refunded: { amount: 6_000 } });
+  });
+});
+
+describe('orders a store turned down or left unanswered', () => {
+  it('are refunded in full, like any cancelled order', async () => {
+    for (const reasonCode of ['STORE_REJECTED', 'STORE_DID_NOT_ANSWER'] as const) {
+      const { orderId, payment: opened } = await openOrder(customer, 'CARD', 11_500);
+      expect((await pay(orderId)).data!.payOrder.status).toBe('PAID');
+      await publishEvent(
+        test.platform.eventBus,
+        OrderEvents.cancelled,
+        orderId,
+        { ...orderCancelled(orderId, customer.id), previousStatus: 'AWAITING_ACCEPTANCE', reasonCode, cancelledBy: null },
+        'orders',
+      );
+      const refunded = await paymentReaches(opened.id, 'REFUNDED');
+      expect(refunded, reasonCode).toMatchObject({
+        refunded: { amount: 11_500 },
+        refunds: [{ amount: { amount: 11_500 }, status: 'SUCCEEDED', automatic: true }],
+      });
+    }
+  });
+});
+
+// ---------------------------------------------------------------------------
+// Empties shortfall
+// ---------------------------------------------------------------------------
+
+function emptiesShortfall(orderId: string, method: Method, chargeAmount: number): EventData<typeof OrderEvents.emptiesShortfall> {
+  return {
+    orderId,
+    customerId: customer.id,
+    supplierId: randomUUID(),
+    courierId: randomUUID(),
+    paymentMethod: method,
+    lines: [{ productId: randomUUID(), cylinderType: 'P13', expected: 1, collected: 0, unitAmount: chargeAmount }],
+    chargeAmount,
+    currency: 'BRL',
+    at: new Date().toISOString(),
+  };
+}
+
+function cashDelivered(orderId: string, totalAmount: number): EventData<typeof OrderEvents.delivered> {
+  return {
+    orderId,
+    customerId: customer.id,
+    supplierId: randomUUID(),
+    courierId: null,
+    paymentMethod: 'CASH_ON_DELIVERY',
+    totalAmount,
+    currency: 'BRL',
+    deliveredAt: new Date().toISOString(),
+  };
+}
+
+const shortfallRecorded = (id: string) =>
+  eventually(
+    async () => {
+      const found = (await payment(id)).data?.payment;
+      return found?.emptiesShortfall ? found : undefined;
+    },
+    15_000,
+    'the shortfall recorded',
+  );
+
+describe('an empties shortfall', () => {
+  it('paid in cash is collected at the door with the order, once however often it is announced', async () => {
+    const { orderId, payment: opened } = await openOrder(customer, 'CASH_ON_DELIVERY', 11_500);
+    const envelope = await publishEvent(
+      test.platform.eventBus,
+      OrderEvents.emptiesShortfall,
+      orderId,
+      emptiesShortfall(orderId, 'CASH_ON_DELIVERY', 17_500),
+      'orders',
+    );
+    await test.platform.eventBus.publish([{ topic: OrderEvents.emptiesShortfall.topic, key: orderId, value: JSON.stringify(envelope) }]);
+    await publishEvent(
+      test.platform.eventBus,
+      OrderEvents.emptiesShortfall,
+      orderId,
+      emptiesShortfall(orderId, 'CASH_ON_DELIVERY', 17_500),
+      'orders',
+    );
+    const recorded = await shortfallRecorded(opened.id);
+    expect(recorded).toMatchObject({
+      status: 'AWAITING_DELIVERY',
+      amount: { amount: 29_000 },
+      emptiesShortfall: { amount: { amount: 17_500 }, status: 'COLLECTED_WITH_CASH' },
+    });
+
+    await publishEvent(test.platform.eventBus, OrderEvents.delivered, orderId, cashDelivered(orderId, 11_500), 'orders');
+    expect((await paymentReaches(opened.id, 'PAID')).captured.amount).toBe(29_000);
+    const ledger = await ledgerOf(opened.id);
+    expect(ledger.nodes).toHaveLength(1);
+    expect(ledger.nodes[0]!.entries).toContainEqual({ account: 'CASH_COLLECTED', direction: 'DEBIT', amount: 29_000 });
+  });
+
+  it('announced after a cash delivery was settled is captured as cash of its own, with its commission', async () => {
+    const { orderId, payment: opened } = await openOrder(customer, 'CASH_ON_DELIVERY', 11_500);
+    await publishEvent(test.platform.eventBus, OrderEvents.delivered, orderId, cashDelivered(orderId, 11_500), 'orders');
+    await paymentReaches(opened.id, 'PAID');
+    await publishEvent(
+      test.platform.eventBus,
+      OrderEvents.emptiesShortfall,
+      orderId,
+      emptiesShortfall(orderId, 'CASH_ON_DELIVERY', 17_500),
+      'orders',
+    );
+    const recorded = await shortfallRecorded(opened.id);
+    expect(recorded).toMatchObject({ status: 'PAID', amount: { amount: 29_000 }, captured: { amount: 29_000 } });
+    const ledger = await ledgerOf(opened.id);
+    expect(ledger.nodes.map((node) => node.kind).sort()).toEqual(['CAPTURE', 'EMPTIES_SHORTFALL']);
+    expect(ledger.nodes.flatMap((node) => node.entries)).toContainEqual({ account: 'CASH_COLLECTED', direction: 'DEBIT', amount: 17_500 });
+  });
+
+  it('on a card order is owed, not taken from the captured payment', async () => {
+    const { orderId, payment: opened } = await openOrder(customer, 'CARD', 11_500);
+    await pay(orderId);
+    await publishEvent(test.platform.eventBus, OrderEvents.emptiesShortfall, orderId, emptiesShortfall(orderId, 'CARD', 17_500), 'orders');
+    const recorded = await shortfallRecorded(opened.id);
+    expect(recorded).toMatchObject({
+      status: 'PAID',
+      amount: { amount: 11_500 },
+      captured: { amount: 11_500 },
+      emptiesShortfall: { status: 'DUE' },
+    });
   });
 });
 

@@ -59,7 +59,7 @@ const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex
 const COURIER_DOCUMENTS = ['IDENTITY_DOCUMENT', 'PROOF_OF_ADDRESS', 'DRIVING_LICENCE', 'VEHICLE_REGISTRATION'] as const;
 
 const documentFields = `id documentType label version status contentType sizeBytes sha256 uploadedAt reviewedAt rejectionReason
-  owner { id } reviewedBy { id } downloadUrl history { id version status sha256 }`;
+  owner { id } reviewedBy { id } licence { authorizationNumber validUntil } downloadUrl history { id version status sha256 }`;
 const statusFields = `userId role state openedAt decidedAt requiredDocuments { type label status current { ${documentFields} } }`;
 
 interface DocumentView {
@@ -76,6 +76,7 @@ interface DocumentView {
   rejectionReason: string | null;
   owner: { id: string };
   reviewedBy: { id: string } | null;
+  licence: { authorizationNumber: string; validUntil: string } | null;
   downloadUrl: string | null;
   history: Array<{ id: string; version: number; status: string; sha256: string }>;
 }
@@ -158,12 +159,14 @@ async function review(
   documentId: string,
   decision: 'APPROVE' | 'REJECT',
   reason?: string,
+  licence?: { authorizationNumber?: string; validUntil?: string },
 ): Promise<GraphQLExchange<{ reviewDocument: DocumentView }>> {
   return test.query(
-    `mutation ($id: ID!, $decision: ReviewDecision!, $reason: String) { reviewDocument(documentId: $id, decision: $decision, reason: $reason) { ${documentFields} } }`,
+    `mutation ($id: ID!, $decision: ReviewDecision!, $reason: String, $licence: LicenceDetailsInput) {
+      reviewDocument(documentId: $id, decision: $decision, reason: $reason, licence: $licence) { ${documentFields} } }`,
     {
       token: typeof reviewer === 'string' ? reviewer : reviewer.accessToken,
-      variables: { id: documentId, decision, ...(reason === undefined ? {} : { reason }) },
+      variables: { id: documentId, decision, ...(reason === undefined ? {} : { reason }), ...(licence === undefined ? {} : { licence }) },
     },
   );
 }
@@ -651,6 +654,59 @@ describe('reviewing documents', () => {
 
     await upload(courier, 'DRIVING_LICENCE');
     expect((await statusOf(courier)).data!.verificationStatus.state).toBe('IN_REVIEW');
+  });
+
+  it('approves a supplier’s ANP licence only with its authorisation number and a current validity, shows them, and announces licence.approved', async () => {
+    const supplier = await registerUser(test, 'SUPPLIER', 'Revenda Paulista');
+    const opened = await requestVerification(supplier, 'SUPPLIER');
+    expect(opened.errors).toBeUndefined();
+    const { documentId: licence } = await upload(supplier, 'GAS_DISTRIBUTION_LICENCE');
+    const { documentId: identity } = await upload(supplier, 'IDENTITY_DOCUMENT');
+    const nextYear = `${new Date().getUTCFullYear() + 1}-06-30`;
+
+    const refusals: Array<[{ authorizationNumber?: string; validUntil?: string } | undefined, string[]]> = [
+      [undefined, ['licence.authorizationNumber', 'licence.validUntil']],
+      [{ authorizationNumber: ' ', validUntil: nextYear }, ['licence.authorizationNumber']],
+      [{ authorizationNumber: 'ANP-SP-0042', validUntil: '2020-01-31' }, ['licence.validUntil']],
+      [{ authorizationNumber: 'ANP-SP-0042', validUntil: '31/12/2030' }, ['licence.validUntil']],
+      [{ authorizationNumber: 'ANP-SP-0042', validUntil: '2030-02-30' }, ['licence.validUntil']],
+    ];
+    for (const [details, fields] of refusals) {
+      const refused = await review(admin, licence, 'APPROVE', undefined, details);
+      expect(firstCode(refused), JSON.stringify(details)).toBe('BAD_USER_INPUT');
+      expect((refused.errors?.[0]?.extensions?.['fields'] as Array<{ field: string }>).map((problem) => problem.field)).toEqual(fields);
+    }
+    const misplaced = await review(admin, identity, 'APPROVE', undefined, { authorizationNumber: 'ANP-SP-0042', validUntil: nextYear });
+    expect(firstCode(misplaced)).toBe('BAD_USER_INPUT');
+    expect((await review(admin, identity, 'APPROVE')).data?.reviewDocument.licence).toBeNull();
+
+    const approved = await review(admin, licence, 'APPROVE', undefined, { authorizationNumber: ' ANP-SP-0042 ', validUntil: nextYear });
+    expect(approved.data?.reviewDocument).toMatchObject({
+      status: 'APPROVED',
+      licence: { authorizationNumber: 'ANP-SP-0042', validUntil: nextYear },
+    });
+    const shown = (await statusOf(supplier)).data!.verificationStatus.requiredDocuments.find(
+      (document) => document.type === 'GAS_DISTRIBUTION_LICENCE',
+    );
+    expect(shown?.current?.licence).toEqual({ authorizationNumber: 'ANP-SP-0042', validUntil: nextYear });
+    const [first] = await probe.waitFor(eventsFor('licence.approved', supplier.id));
+    expect(first!.envelope!.data).toEqual({
+      userId: supplier.id,
+      documentId: licence,
+      authorizationNumber: 'ANP-SP-0042',
+      validUntil: nextYear,
+      reviewedBy: admin.id,
+      approvedAt: approved.data!.reviewDocument.reviewedAt,
+    });
+
+    // A renewed licence, approved later, is announced again with its own details.
+    const { documentId: renewed } = await upload(supplier, 'GAS_DISTRIBUTION_LICENCE');
+    const later = `${new Date().getUTCFullYear() + 3}-06-30`;
+    await review(admin, renewed, 'APPROVE', undefined, { authorizationNumber: 'ANP-SP-0099', validUntil: later });
+    await probe.waitFor((event) => eventsFor('licence.approved', supplier.id)(event) && event.envelope?.data.documentId === renewed);
+    expect(
+      probe.received.filter(eventsFor('licence.approved', supplier.id)).map((event) => event.envelope!.data.authorizationNumber),
+    ).toEqual(['ANP-SP-0042', 'ANP-SP-0099']);
   });
 
   it('refuses reviews by anyone but an admin', async () => {

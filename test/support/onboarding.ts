@@ -72,11 +72,19 @@ export async function uploadDocument(
   return upload.documentId;
 }
 
-/** Approves a document as an admin whose second factor is recent. */
-export async function approveDocument(test: TestPlatform, admin: SignedInUser, documentId: string): Promise<void> {
+/**
+ * Approves a document as an admin whose second factor is recent; a GAS_DISTRIBUTION_LICENCE
+ * needs its `licence` details (authorisation number and last valid day).
+ */
+export async function approveDocument(
+  test: TestPlatform,
+  admin: SignedInUser,
+  documentId: string,
+  licence?: { authorizationNumber: string; validUntil: string },
+): Promise<void> {
   const result = await test.query<{ reviewDocument: { status: string } }>(
-    'mutation ($id: ID!) { reviewDocument(documentId: $id, decision: APPROVE) { status } }',
-    { token: admin.accessToken, variables: { id: documentId } },
+    'mutation ($id: ID!, $licence: LicenceDetailsInput) { reviewDocument(documentId: $id, decision: APPROVE, licence: $licence) { status } }',
+    { token: admin.accessToken, variables: { id: documentId, licence: licence ?? null } },
   );
   if (result.data?.reviewDocument.status !== 'APPROVED') throw new Error(`reviewDocument failed: ${JSON.stringify(result.errors)}`);
 }

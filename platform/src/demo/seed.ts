@@ -21,6 +21,11 @@ import {
   type DemoPerson,
 } from './demo-data.js';
 
+/** The ANP authorisation the demo admin reads off every demo supplier's licence. */
+const DEMO_ANP_AUTHORIZATION = 'ANP-SP-2024-0042';
+/** Valid through the end of next year, so the demo stores stay open whenever the demo is seeded. */
+const demoLicenceValidUntil = () => `${new Date().getUTCFullYear() + 1}-12-31`;
+
 export interface SeedOptions {
   /** The gateway's GraphQL endpoint, e.g. http://127.0.0.1:4000/graphql. */
   graphqlUrl: string;
@@ -214,9 +219,14 @@ export async function seedDemoData(options: SeedOptions): Promise<DemoSummary> {
           throw new Error(`uploading ${document.type} for ${person.email} answered ${response.status}: ${await response.text()}`);
         documentId = upload.documentId;
       }
+      // An ANP licence is approved with the authorisation printed on it, which its stores then carry.
+      const licence =
+        document.type === 'GAS_DISTRIBUTION_LICENCE'
+          ? { authorizationNumber: DEMO_ANP_AUTHORIZATION, validUntil: demoLicenceValidUntil() }
+          : null;
       await api.call(
-        'mutation DemoReview($id: ID!) { reviewDocument(documentId: $id, decision: APPROVE) { status } }',
-        { id: documentId },
+        'mutation DemoReview($id: ID!, $licence: LicenceDetailsInput) { reviewDocument(documentId: $id, decision: APPROVE, licence: $licence) { status } }',
+        { id: documentId, licence },
         (await admin()).accessToken,
       );
       created.push(`approved ${document.type} of ${person.email}`);

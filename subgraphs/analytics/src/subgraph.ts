@@ -18,6 +18,8 @@ import { ReportLinkSigner } from './reports/report-links.js';
 import { reportDownloadRoute } from './reports/report-route.js';
 import { ReportService } from './reports/report-service.js';
 import { reportStore } from './reports/report-store.js';
+import { StoreMetrics } from './stores/store-metrics.js';
+import { StoreMetricsStore } from './stores/store-metrics-store.js';
 
 export type AnalyticsSubgraph = Omit<AssembledSubgraph, 'tokenVerifier'> & { definition: SubgraphDefinition<AnalyticsContext> };
 
@@ -31,12 +33,13 @@ export function createAnalyticsSubgraph(
   const reports = reportStore(database.client);
   const links = new ReportLinkSigner(settings.reports.signingSecret);
   const service = new ReportService(reports, links, settings.reports);
+  const storeMetrics = new StoreMetrics(new StoreMetricsStore(database.pool));
   return {
     definition: {
       name: 'analytics',
       typeDefs: loadTypeDefs(subgraphSchemaPath('analytics')),
       resolvers,
-      createContext: (request) => ({ ...request, metrics, reports: service, reportById: reportLoader(reports) }),
+      createContext: (request) => ({ ...request, metrics, reports: service, storeMetrics, reportById: reportLoader(reports) }),
       routes: [reportDownloadRoute(reports, links)],
       readiness: { database: () => database.ping() },
     },

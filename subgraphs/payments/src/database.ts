@@ -12,6 +12,7 @@ export type {
   RefundStatus,
   LedgerAccount,
   EntryDirection,
+  EmptiesShortfallStatus,
 } from './generated/prisma/client.js';
 import type { PrismaClient } from './generated/prisma/client.js';
 

@@ -16,9 +16,11 @@ import {
   recordCourierMiss,
   recordDeadLetter,
   recordOrderMilestone,
+  recordOrderPromise,
   recordPaymentOutcome,
   recordProductGone,
   recordStock,
+  recordUnanswered,
 } from '../evaluation/observation-store.js';
 import type { RuleEvaluator } from '../evaluation/rule-evaluator.js';
 import { CourierEvents } from '../../../couriers/src/events/index.js';
@@ -47,9 +49,17 @@ const observations = (observe: Observe) => [
     recordPaymentOutcome(tx, envelope.id, false, data.failedAt),
   ),
   observe(OrderEvents.created, ORDER_KINDS, (tx, data) => recordOrderMilestone(tx, 'created_at', data.orderId, data.createdAt)),
-  observe(OrderEvents.confirmed, ORDER_KINDS, (tx, data) => recordOrderMilestone(tx, 'confirmed_at', data.orderId, data.confirmedAt)),
+  observe(OrderEvents.awaitingAcceptance, [], (tx, data) => recordOrderPromise(tx, data.orderId, null, data.storeId)),
+  observe(OrderEvents.accepted, ['DELIVERY_LATE'], (tx, data) => recordOrderPromise(tx, data.orderId, data.promisedBy, data.storeId)),
+  observe(OrderEvents.confirmed, ORDER_KINDS, async (tx, data) => {
+    await recordOrderMilestone(tx, 'confirmed_at', data.orderId, data.confirmedAt);
+    if (data.promisedBy !== undefined) await recordOrderPromise(tx, data.orderId, data.promisedBy, data.pickup?.storeId ?? null);
+  }),
   observe(OrderEvents.delivered, ORDER_KINDS, (tx, data) => recordOrderMilestone(tx, 'delivered_at', data.orderId, data.deliveredAt)),
-  observe(OrderEvents.cancelled, ORDER_KINDS, (tx, data) => recordOrderMilestone(tx, 'cancelled_at', data.orderId, data.cancelledAt)),
+  observe(OrderEvents.cancelled, [...ORDER_KINDS, 'STORE_NOT_ANSWERING'], async (tx, data) => {
+    await recordOrderMilestone(tx, 'cancelled_at', data.orderId, data.cancelledAt);
+    if (data.reasonCode === 'STORE_DID_NOT_ANSWER') await recordUnanswered(tx, data.orderId);
+  }),
   observe(CourierEvents.notFound, ['COURIER_NOT_FOUND'], (tx, data, envelope) => recordCourierMiss(tx, envelope.id, data.orderId, data.at)),
   observe(ProductEvents.inventoryUpdated, ['LOW_STOCK'], (tx, data, envelope) =>
     recordStock(

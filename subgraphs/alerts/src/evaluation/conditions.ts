@@ -1,5 +1,13 @@
 import type { AlertRuleRow, AlertsTransaction } from '../database.js';
-import { courierMisses, deadLetters, lowStock, paymentOutcomes, undeliveredOrders, unconfirmedOrders } from './observation-store.js';
+import {
+  courierMisses,
+  deadLetters,
+  lateOrders,
+  lowStock,
+  paymentOutcomes,
+  unansweredByStore,
+  unconfirmedOrders,
+} from './observation-store.js';
 
 /** A condition's value for one key of a rule; null when there is not enough data to judge (nothing changes). */
 export interface Reading {
@@ -31,11 +39,17 @@ export async function readCondition(
     case 'ORDER_NOT_CONFIRMED':
       return new Map([['', { value: await unconfirmedOrders(tx, windowStart, now) }]]);
     case 'DELIVERY_LATE':
-      return new Map([['', { value: await undeliveredOrders(tx, windowStart, now) }]]);
+      return new Map([['', { value: await lateOrders(tx, windowStart, now) }]]);
     case 'COURIER_NOT_FOUND':
       return new Map([['', { value: await courierMisses(tx, windowStart, now) }]]);
     case 'DEAD_LETTERS':
       return new Map([['', { value: await deadLetters(tx, windowStart, now) }]]);
+    case 'STORE_NOT_ANSWERING': {
+      const readings = new Map<string, Reading>();
+      for (const [storeId, unanswered] of await unansweredByStore(tx, windowStart, now, openKeys))
+        readings.set(storeId, { value: unanswered, label: `store ${storeId}` });
+      return readings;
+    }
     case 'LOW_STOCK': {
       const readings = new Map<string, Reading>();
       for (const level of await lowStock(tx, rule.threshold, openKeys)) {

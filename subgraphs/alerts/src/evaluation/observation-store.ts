@@ -47,6 +47,28 @@ export const recordOrderMilestone = (tx: AlertsTransaction, milestone: OrderMile
     at,
   );
 
+/**
+ * Records the delivery promise (and the store) of an order; the first promise heard wins, as
+ * order.accepted and order.confirmed carry the same one.
+ */
+export const recordOrderPromise = (tx: AlertsTransaction, orderId: string, promisedBy: string | null, storeId: string | null) =>
+  tx.$executeRawUnsafe(
+    `insert into order_watch (order_id, promised_by, store_id) values ($1::uuid, $2::timestamptz, $3::uuid)
+     on conflict (order_id) do update set promised_by = coalesce(order_watch.promised_by, excluded.promised_by),
+       store_id = coalesce(order_watch.store_id, excluded.store_id)`,
+    orderId,
+    promisedBy,
+    storeId,
+  );
+
+/** Marks an order cancelled because its store did not answer in time. */
+export const recordUnanswered = (tx: AlertsTransaction, orderId: string) =>
+  tx.$executeRawUnsafe(
+    `insert into order_watch (order_id, unanswered) values ($1::uuid, true)
+     on conflict (order_id) do update set unanswered = true`,
+    orderId,
+  );
+
 export const recordCourierMiss = (tx: AlertsTransaction, eventId: string, orderId: string, at: string) =>
   tx.$executeRawUnsafe(
     'insert into courier_misses (event_id, order_id, at) values ($1::uuid, $2::uuid, $3::timestamptz) on conflict do nothing',
@@ -108,14 +130,41 @@ export const unconfirmedOrders = (tx: AlertsTransaction, createdBy: Date, now: D
     now,
   );
 
-/** Open orders confirmed at or before `confirmedBy` (and within the lookback of `now`) and not delivered. */
-export const undeliveredOrders = (tx: AlertsTransaction, confirmedBy: Date, now: Date) =>
+/**
+ * Open orders late at `now` (within the lookback) and neither delivered nor cancelled: those
+ * promised by a time now past, and those without a promise (placed before stores) confirmed at
+ * or before `confirmedBy`.
+ */
+export const lateOrders = (tx: AlertsTransaction, confirmedBy: Date, now: Date) =>
   count(
     tx,
-    `select count(*)::int as n from order_watch where delivered_at is null and cancelled_at is null and confirmed_at <= $1 and confirmed_at > $2::timestamptz - ${ORDER_LOOKBACK}`,
+    `select count(*)::int as n from order_watch where delivered_at is null and cancelled_at is null and (
+       (promised_by is null and confirmed_at <= $1 and confirmed_at > $2::timestamptz - ${ORDER_LOOKBACK})
+       or (promised_by < $2 and promised_by > $2::timestamptz - ${ORDER_LOOKBACK}))`,
     confirmedBy,
     now,
   );
+
+/**
+ * Per store, the orders cancelled in (from, to] because the store did not answer; the stores
+ * named in `alsoStoreIds` (an alert open) are read too, at 0 when they had none, so they may clear.
+ */
+export async function unansweredByStore(
+  tx: AlertsTransaction,
+  from: Date,
+  to: Date,
+  alsoStoreIds: readonly string[],
+): Promise<Map<string, number>> {
+  const rows = await tx.$queryRawUnsafe<Row[]>(
+    `select store_id::text as key, count(*)::int as n from order_watch
+     where unanswered and store_id is not null and cancelled_at > $1 and cancelled_at <= $2 group by store_id`,
+    from,
+    to,
+  );
+  const counts = new Map<string, number>(alsoStoreIds.map((storeId) => [storeId, 0]));
+  for (const row of rows) counts.set(String(row['key']), Number(row['n']));
+  return counts;
+}
 
 export const courierMisses = (tx: AlertsTransaction, from: Date, to: Date) =>
   count(tx, 'select count(*)::int as n from courier_misses where at > $1 and at <= $2', from, to);

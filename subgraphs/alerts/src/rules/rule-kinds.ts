@@ -34,7 +34,8 @@ export const ruleKinds: Readonly<Record<AlertRuleKind, KindSpec>> = {
     integral: true,
     minThreshold: 1,
     maxThreshold: 1_000_000,
-    describe: (value, window) => `${value} order(s) not delivered within ${window} minutes of confirmation`,
+    describe: (value, window) =>
+      `${value} order(s) late: past the time promised to the customer, or (without a promise) not delivered within ${window} minutes of confirmation`,
   },
   COURIER_NOT_FOUND: {
     direction: 'RISING',
@@ -56,6 +57,13 @@ export const ruleKinds: Readonly<Record<AlertRuleKind, KindSpec>> = {
     minThreshold: 1,
     maxThreshold: 1_000_000,
     describe: (value, window) => `${value} message(s) dead-lettered over the last ${window} minutes`,
+  },
+  STORE_NOT_ANSWERING: {
+    direction: 'RISING',
+    integral: true,
+    minThreshold: 1,
+    maxThreshold: 1_000_000,
+    describe: (value, window) => `${value} order(s) cancelled over the last ${window} minutes because the store did not answer`,
   },
 };
 

@@ -12,6 +12,7 @@ import {
 } from '#kit';
 import type { AnalyticsTransaction } from '../database.js';
 import { recordItemsDelivered, recordOrderFacts, recordOrderItems } from './order-facts.js';
+import { recordStore } from './store-facts.js';
 import { UserEvents } from '../../../accounts/src/events/index.js';
 import { AlertEvents } from '../../../alerts/src/events/index.js';
 import { CourierEvents } from '../../../couriers/src/events/index.js';
@@ -19,7 +20,7 @@ import { InvitationEvents } from '../../../invitations/src/events/index.js';
 import { NotificationEvents } from '../../../notifications/src/events/index.js';
 import { OrderEvents } from '../../../orders/src/events/index.js';
 import { PaymentEvents } from '../../../payments/src/events/index.js';
-import { ProductEvents } from '../../../products/src/events/index.js';
+import { ProductEvents, StoreEvents } from '../../../products/src/events/index.js';
 import { VerificationEvents } from '../../../verification/src/events/index.js';
 
 /** The handler of one event type that also records facts: `record` runs once the event is counted. */
@@ -37,9 +38,26 @@ const facts = (fact: Fact) => [
       payment_method: data.paymentMethod,
       cylinder_count: data.items.reduce((sum, item) => sum + item.quantity, 0),
       placed_at: data.createdAt,
+      store_id: data.storeId ?? null,
     });
     await recordOrderItems(tx, data.orderId, data.items);
   }),
+  fact(OrderEvents.awaitingAcceptance, (data, tx) =>
+    recordOrderFacts(tx, data, { store_id: data.storeId, awaiting_acceptance_at: data.at }),
+  ),
+  fact(OrderEvents.accepted, (data, tx) =>
+    recordOrderFacts(tx, data, {
+      store_id: data.storeId,
+      accepted_at: data.at,
+      auto_accepted: data.acceptedBy === null,
+      promised_by: data.promisedBy,
+    }),
+  ),
+  fact(OrderEvents.rejected, (data, tx) => recordOrderFacts(tx, data, { store_id: data.storeId, rejected_at: data.at })),
+  fact(StoreEvents.created, (data, tx) => recordStore(tx, data)),
+  fact(StoreEvents.updated, (data, tx) => recordStore(tx, data)),
+  fact(StoreEvents.paused, (data, tx) => recordStore(tx, data)),
+  fact(StoreEvents.resumed, (data, tx) => recordStore(tx, data)),
   fact(OrderEvents.confirmed, (data, tx) =>
     recordOrderFacts(tx, data, {
       total_amount: data.totalAmount,
@@ -47,6 +65,8 @@ const facts = (fact: Fact) => [
       payment_method: data.paymentMethod,
       cylinder_count: data.cylinderCount,
       confirmed_at: data.confirmedAt,
+      store_id: data.pickup?.storeId ?? null,
+      promised_by: data.promisedBy ?? null,
     }),
   ),
   fact(CourierEvents.assigned, (data, tx) =>
@@ -64,7 +84,7 @@ const facts = (fact: Fact) => [
     await recordItemsDelivered(tx, data.orderId, data.deliveredAt);
   }),
   fact(CourierEvents.deliveryCompleted, (data, tx) => recordOrderFacts(tx, data, { courier_id: data.courierId })),
-  fact(OrderEvents.cancelled, (data, tx) => recordOrderFacts(tx, data, { cancelled_at: data.cancelledAt })),
+  fact(OrderEvents.cancelled, (data, tx) => recordOrderFacts(tx, data, { cancelled_at: data.cancelledAt, cancel_reason: data.reasonCode })),
   fact(PaymentEvents.processed, (data, tx, envelope) =>
     tx
       .$executeRawUnsafe(
@@ -120,6 +140,7 @@ function supplierOf(data: unknown): string | null {
 const ingested: readonly EventContracts[] = [
   UserEvents,
   ProductEvents,
+  StoreEvents,
   InvitationEvents,
   VerificationEvents,
   OrderEvents,

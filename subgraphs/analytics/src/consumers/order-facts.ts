@@ -12,7 +12,14 @@ export type OrderFactColumn =
   | 'courier_assigned_at'
   | 'in_transit_at'
   | 'delivered_at'
-  | 'cancelled_at';
+  | 'cancelled_at'
+  | 'store_id'
+  | 'awaiting_acceptance_at'
+  | 'accepted_at'
+  | 'auto_accepted'
+  | 'rejected_at'
+  | 'cancel_reason'
+  | 'promised_by';
 
 export interface OrderParties {
   orderId: string;
@@ -32,6 +39,13 @@ const casts: Record<OrderFactColumn, string> = {
   in_transit_at: 'timestamptz',
   delivered_at: 'timestamptz',
   cancelled_at: 'timestamptz',
+  store_id: 'uuid',
+  awaiting_acceptance_at: 'timestamptz',
+  accepted_at: 'timestamptz',
+  auto_accepted: 'boolean',
+  rejected_at: 'timestamptz',
+  cancel_reason: 'text',
+  promised_by: 'timestamptz',
 };
 
 /**
@@ -42,10 +56,10 @@ const casts: Record<OrderFactColumn, string> = {
 export async function recordOrderFacts(
   transaction: AnalyticsTransaction,
   parties: OrderParties,
-  facts: Partial<Record<OrderFactColumn, string | number | null>>,
+  facts: Partial<Record<OrderFactColumn, string | number | boolean | null>>,
 ): Promise<void> {
   const entries = Object.entries(facts).filter(([, value]) => value !== null && value !== undefined) as Array<
-    [OrderFactColumn, string | number]
+    [OrderFactColumn, string | number | boolean]
   >;
   const columns = entries.map(([column]) => `"${column}"`);
   const placeholders = entries.map(([column], index) => `$${index + 4}::${casts[column]}`);

@@ -29,6 +29,10 @@ export const resolvers = {
     },
     report: async (_root: unknown, { id }: { id: string }, context: AnalyticsContext) =>
       context.reports.visible(context.viewer, await load(context, id)),
+    storeMetrics: async (_root: unknown, args: { storeId: string; from: Date; to: Date }, context: AnalyticsContext) => {
+      const view = await context.storeMetrics.of(context.viewer, args.storeId, args.from, args.to);
+      return { ...view, from: view.from.toISOString(), to: view.to.toISOString() };
+    },
   },
   Mutation: {
     requestReport: (_root: unknown, { input }: { input: RequestReportInput }, context: AnalyticsContext) =>

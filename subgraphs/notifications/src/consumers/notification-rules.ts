@@ -7,6 +7,7 @@ import {
   cancellationReason,
   formatDate,
   formatDistance,
+  formatLocalDate,
   formatMoney,
   formatPeriod,
   orderRef,
@@ -20,6 +21,7 @@ import { CourierEvents } from '../../../couriers/src/events/index.js';
 import { InvitationEvents } from '../../../invitations/src/events/index.js';
 import { OrderEvents } from '../../../orders/src/events/index.js';
 import { PaymentEvents } from '../../../payments/src/events/index.js';
+import { VerificationEvents } from '../../../verification/src/events/index.js';
 
 /** Someone an event should reach: a user, or an address the event itself gives (an invitee). */
 export type Recipient = { userId: string } | { address: string; channel: NotificationChannel };
@@ -40,10 +42,14 @@ const ON_THE_ROAD: readonly NotificationChannel[] = ['IN_APP', 'EMAIL', 'PUSH'];
 const ON_CALL: readonly NotificationChannel[] = ['IN_APP', 'EMAIL', 'SMS'];
 /** A courier deciding on an offer is on the road: the phone, not the mailbox. */
 const ON_THE_PHONE: readonly NotificationChannel[] = ['IN_APP', 'PUSH'];
+/** A store has minutes to answer an order: every channel that reaches a shop counter. */
+const ANSWER_NOW: readonly NotificationChannel[] = ['IN_APP', 'EMAIL', 'PUSH'];
 
 /** What one event type calls for: the event's contract and the intents its data gives. */
 export interface NotificationRule {
   readonly definition: EventDefinition;
+  /** The intents an event's data (checked against the contract) calls for. */
+  intentsOf(data: unknown): Intent[];
   /** The consumer's handler for the rule's event: `write` stores the intents in the consumer's transaction. */
   handler<Transaction>(
     on: On<Transaction>,
@@ -56,6 +62,7 @@ const rule = <Schema extends z.ZodType>(
   intents: (data: z.output<Schema>) => Intent[],
 ): NotificationRule => ({
   definition,
+  intentsOf: (data) => intents(definition.data.parse(data)),
   handler: (on, write) => on(definition, (data, context) => write(intents(data), context)),
 });
 
@@ -66,20 +73,88 @@ const rule = <Schema extends z.ZodType>(
 export const notificationRules: readonly NotificationRule[] = [
   rule(OrderEvents.created, (data) => {
     const values = (locale: Locale) => ({ orderRef: orderRef(data.orderId), total: formatMoney(data.totalAmount, data.currency, locale) });
+    const customer: Intent = {
+      recipient: { userId: data.customerId },
+      category: 'ORDER',
+      template: 'order.created.customer',
+      channels: APP_AND_EMAIL,
+      values,
+    };
+    // A store hears of its order once it is paid and waits for an answer (order.awaiting_acceptance), not before.
+    if (data.storeId !== undefined) return [customer];
     return [
-      { recipient: { userId: data.customerId }, category: 'ORDER', template: 'order.created.customer', channels: APP_AND_EMAIL, values },
+      customer,
       { recipient: { userId: data.supplierId }, category: 'ORDER', template: 'order.created.supplier', channels: APP_AND_EMAIL, values },
     ];
   }),
-  rule(OrderEvents.confirmed, (data) => [
+  rule(OrderEvents.awaitingAcceptance, (data) => [
+    {
+      recipient: { userId: data.supplierId },
+      category: 'ORDER',
+      template: 'order.awaiting_acceptance',
+      channels: ANSWER_NOW,
+      values: (locale) => ({
+        orderRef: orderRef(data.orderId),
+        total: formatMoney(data.totalAmount, data.currency, locale),
+        deadline: formatDate(data.acceptBy, locale),
+      }),
+    },
+  ]),
+  rule(OrderEvents.accepted, (data) => [
     {
       recipient: { userId: data.customerId },
       category: 'ORDER',
-      template: 'order.confirmed',
+      template: 'order.accepted',
       channels: APP_AND_EMAIL,
-      values: () => ({ orderRef: orderRef(data.orderId) }),
+      values: (locale) => ({ orderRef: orderRef(data.orderId), promisedBy: formatDate(data.promisedBy, locale) }),
     },
   ]),
+  // The order.cancelled (STORE_REJECTED) that follows does not tell the customer again.
+  rule(OrderEvents.rejected, (data) => [
+    {
+      recipient: { userId: data.customerId },
+      category: 'ORDER',
+      template: 'order.rejected',
+      channels: APP_AND_EMAIL,
+      values: () => ({ orderRef: orderRef(data.orderId), reason: data.reason.trim().replace(/[.!]+$/, '') }),
+    },
+  ]),
+  rule(OrderEvents.emptiesShortfall, (data) => [
+    {
+      recipient: { userId: data.customerId },
+      category: 'PAYMENT',
+      template: 'order.empties_shortfall',
+      channels: APP_AND_EMAIL,
+      values: (locale) => ({
+        orderRef: orderRef(data.orderId),
+        missing: String(data.lines.reduce((sum, line) => sum + Math.max(0, line.expected - line.collected), 0)),
+        amount: formatMoney(data.chargeAmount, data.currency, locale),
+      }),
+    },
+  ]),
+  rule(VerificationEvents.licenceApproved, (data) => [
+    {
+      recipient: { userId: data.userId },
+      category: 'ACCOUNT',
+      template: 'licence.approved',
+      channels: APP_AND_EMAIL,
+      values: (locale) => ({ authorizationNumber: data.authorizationNumber, validUntil: formatLocalDate(data.validUntil, locale) }),
+    },
+  ]),
+  // An order placed with a store was accepted first, and order.accepted told the customer with the promise.
+  rule(OrderEvents.confirmed, (data) =>
+    data.promisedBy !== undefined
+      ? []
+      : [
+          {
+            recipient: { userId: data.customerId },
+            category: 'ORDER',
+            template: 'order.confirmed',
+            channels: APP_AND_EMAIL,
+            values: () => ({ orderRef: orderRef(data.orderId) }),
+          },
+        ],
+  ),
   rule(CourierEvents.offered, (data) => [
     {
       recipient: { userId: data.courierId },
@@ -141,9 +216,14 @@ export const notificationRules: readonly NotificationRule[] = [
   ]),
   rule(OrderEvents.cancelled, (data) => {
     const values = (locale: Locale) => ({ orderRef: orderRef(data.orderId), reason: cancellationReason(data.reasonCode, locale) });
-    // Whoever cancelled knows already; the other party is told.
+    if (data.reasonCode === 'STORE_DID_NOT_ANSWER')
+      return [
+        { userId: data.customerId, template: 'order.unanswered.customer' as const },
+        { userId: data.supplierId, template: 'order.unanswered.supplier' as const },
+      ].map(({ userId, template }): Intent => ({ recipient: { userId }, category: 'ORDER', template, channels: APP_AND_EMAIL, values }));
+    // Whoever cancelled knows already; the other party is told (a customer the store turned down heard it from order.rejected).
     return [data.customerId, data.supplierId]
-      .filter((userId) => userId !== data.cancelledBy)
+      .filter((userId) => userId !== data.cancelledBy && !(data.reasonCode === 'STORE_REJECTED' && userId === data.customerId))
       .map((userId): Intent => ({
         recipient: { userId },
         category: 'ORDER',

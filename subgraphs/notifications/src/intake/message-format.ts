@@ -28,6 +28,11 @@ export function formatPeriod(startIso: string, endIso: string, locale: Locale): 
   return `${day.format(new Date(startIso))} – ${day.format(new Date(new Date(endIso).getTime() - 1))}`;
 }
 
+/** A local date (YYYY-MM-DD, no time of day) as people read it; formatted at noon UTC so no zone moves it to another day. */
+export function formatLocalDate(date: string, locale: Locale): string {
+  return new Intl.DateTimeFormat(locale, { dateStyle: 'short', timeZone: 'UTC' }).format(new Date(`${date}T12:00:00Z`));
+}
+
 export function formatDate(iso: string, locale: Locale): string {
   return new Intl.DateTimeFormat(locale, { dateStyle: 'short', timeStyle: 'short', timeZone: 'America/Sao_Paulo' }).format(new Date(iso));
 }
@@ -45,6 +50,8 @@ const cancellationReasons: Record<Locale, Record<string, string>> = {
     ADMIN_REQUEST: 'pela administração.',
     STOCK_UNAVAILABLE: 'sem estoque disponível.',
     PAYMENT_EXPIRED: 'o pagamento não foi feito a tempo.',
+    STORE_REJECTED: 'a revenda recusou o pedido.',
+    STORE_DID_NOT_ANSWER: 'a revenda não respondeu a tempo.',
   },
   en: {
     CUSTOMER_REQUEST: 'at the customer’s request.',
@@ -52,6 +59,8 @@ const cancellationReasons: Record<Locale, Record<string, string>> = {
     ADMIN_REQUEST: 'by an administrator.',
     STOCK_UNAVAILABLE: 'the stock is not available.',
     PAYMENT_EXPIRED: 'the payment was not made in time.',
+    STORE_REJECTED: 'the store turned it down.',
+    STORE_DID_NOT_ANSWER: 'the store did not answer in time.',
   },
 };
 export const cancellationReason = (code: string, locale: Locale) => cancellationReasons[locale][code] ?? code;

@@ -33,6 +33,98 @@ export const messageTemplates = {
       en: { title: 'Order {{orderRef}} confirmed', body: 'Your order {{orderRef}} is confirmed and will be on its way soon.' },
     },
   },
+  // Stores (issue 17): the store answers each order; the customer hears the answer.
+  'order.awaiting_acceptance': {
+    variables: ['orderRef', 'total', 'deadline'],
+    text: {
+      'pt-BR': {
+        title: 'Novo pedido {{orderRef}}: aceite ou recuse',
+        body: 'O pedido {{orderRef}} de {{total}} aguarda sua resposta até {{deadline}}. Sem resposta, ele é cancelado e o cliente reembolsado.',
+      },
+      en: {
+        title: 'New order {{orderRef}}: accept or refuse it',
+        body: 'Order {{orderRef}} for {{total}} waits for your answer until {{deadline}}. Unanswered, it is cancelled and the customer refunded.',
+      },
+    },
+  },
+  'order.accepted': {
+    variables: ['orderRef', 'promisedBy'],
+    text: {
+      'pt-BR': {
+        title: 'Pedido {{orderRef}} aceito pela revenda',
+        body: 'A revenda aceitou seu pedido {{orderRef}}. Entrega prevista até {{promisedBy}}.',
+      },
+      en: {
+        title: 'Order {{orderRef}} accepted by the store',
+        body: 'The store accepted your order {{orderRef}}. Delivery by {{promisedBy}}.',
+      },
+    },
+  },
+  'order.rejected': {
+    variables: ['orderRef', 'reason'],
+    text: {
+      'pt-BR': {
+        title: 'A revenda recusou o pedido {{orderRef}}',
+        body: 'A revenda não pôde atender o pedido {{orderRef}}: {{reason}}. O pedido foi cancelado; se você já pagou, o valor será devolvido integralmente.',
+      },
+      en: {
+        title: 'The store turned down order {{orderRef}}',
+        body: 'The store could not take order {{orderRef}}: {{reason}}. The order is cancelled; if you paid, the full amount is refunded.',
+      },
+    },
+  },
+  'order.unanswered.customer': {
+    variables: ['orderRef'],
+    text: {
+      'pt-BR': {
+        title: 'Pedido {{orderRef}} cancelado: a revenda não respondeu',
+        body: 'A revenda não respondeu ao pedido {{orderRef}} a tempo, então o cancelamos. Se você já pagou, o valor será devolvido integralmente. Tente outra revenda próxima.',
+      },
+      en: {
+        title: 'Order {{orderRef}} cancelled: the store did not answer',
+        body: 'The store did not answer order {{orderRef}} in time, so we cancelled it. If you paid, the full amount is refunded. Try another store near you.',
+      },
+    },
+  },
+  'order.unanswered.supplier': {
+    variables: ['orderRef'],
+    text: {
+      'pt-BR': {
+        title: 'Pedido {{orderRef}} cancelado sem resposta',
+        body: 'Você não respondeu ao pedido {{orderRef}} dentro do prazo: ele foi cancelado e o cliente reembolsado. Pause a loja quando não puder atender.',
+      },
+      en: {
+        title: 'Order {{orderRef}} cancelled unanswered',
+        body: 'You did not answer order {{orderRef}} in time: it was cancelled and the customer refunded. Pause the store when you cannot serve.',
+      },
+    },
+  },
+  'order.empties_shortfall': {
+    variables: ['orderRef', 'missing', 'amount'],
+    text: {
+      'pt-BR': {
+        title: 'Vasilhame não devolvido: pedido {{orderRef}}',
+        body: 'Na entrega do pedido {{orderRef}} faltaram {{missing}} botijão(ões) vazio(s) da troca. Cobramos {{amount}}, a diferença para o preço com vasilhame.',
+      },
+      en: {
+        title: 'Empties not handed back: order {{orderRef}}',
+        body: 'At the delivery of order {{orderRef}}, {{missing}} empty cylinder(s) of the exchange were missing. We charge {{amount}}, the difference to the price with a cylinder.',
+      },
+    },
+  },
+  'licence.approved': {
+    variables: ['authorizationNumber', 'validUntil'],
+    text: {
+      'pt-BR': {
+        title: 'Autorização ANP aprovada',
+        body: 'Sua autorização ANP {{authorizationNumber}} foi aprovada e vale até {{validUntil}}. Suas lojas podem vender até essa data; envie a renovação antes.',
+      },
+      en: {
+        title: 'ANP authorisation approved',
+        body: 'Your ANP authorisation {{authorizationNumber}} was approved and is valid until {{validUntil}}. Your stores may sell until then; upload the renewal before.',
+      },
+    },
+  },
   'courier.offered': {
     variables: ['orderRef', 'distance', 'deadline'],
     text: {

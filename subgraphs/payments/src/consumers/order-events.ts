@@ -10,6 +10,7 @@ import {
 } from '#kit';
 import type { PaymentsTransaction } from '../database.js';
 import { isValidAmount } from '../payments/amounts.js';
+import { settleEmptiesShortfall } from '../payments/empties-shortfall.js';
 import type { PaymentStore } from '../payments/payment-store.js';
 import type { Settlement } from '../payments/settlement.js';
 import { OrderEvents } from '../../../orders/src/events/index.js';
@@ -114,7 +115,26 @@ export function orderEventHandlers({ payments, settlement }: OrderEventDependenc
     );
   };
 
-  return { opened, cancelled, delivered };
+  const emptiesShortfall: Handler<typeof OrderEvents.emptiesShortfall> = async (shortfall, transaction, _origin, logger) => {
+    if (shortfall.chargeAmount === 0) return;
+    const payment = await payments.lock(transaction, { orderId: shortfall.orderId });
+    if (payment === null) {
+      logger.warn({ orderId: shortfall.orderId }, 'order.empties_shortfall for an order without a payment; nothing charged');
+      return;
+    }
+    const settled = await settleEmptiesShortfall(transaction, { payments, settlement }, payment, {
+      amount: shortfall.chargeAmount,
+      currency: shortfall.currency,
+      at: new Date(shortfall.at),
+    });
+    if (settled !== null)
+      logger.info(
+        { orderId: shortfall.orderId, amount: shortfall.chargeAmount, status: settled.emptiesShortfallStatus },
+        'empties shortfall settled on the payment',
+      );
+  };
+
+  return { opened, cancelled, delivered, emptiesShortfall };
 }
 
 export function orderEventsConsumer(
@@ -133,6 +153,7 @@ export function orderEventsConsumer(
       on(OrderEvents.created, adapt(handlers.opened)),
       on(OrderEvents.cancelled, adapt(handlers.cancelled)),
       on(OrderEvents.delivered, adapt(handlers.delivered)),
+      on(OrderEvents.emptiesShortfall, adapt(handlers.emptiesShortfall)),
     ],
   });
 }

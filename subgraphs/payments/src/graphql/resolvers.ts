@@ -94,6 +94,11 @@ export const resolvers = {
     cancellationRequested: (payment: Payment) => payment.cancelRequestedAt !== null,
     refunds: (payment: Payment, _args: unknown, context: PaymentsContext) => context.refundsByPayment.load(payment.id),
     attempts: (payment: Payment, _args: unknown, context: PaymentsContext) => context.attemptsByPayment.load(payment.id),
+    // A payment replayed from an idempotency key stored before shortfalls existed lacks the fields: none.
+    emptiesShortfall: ({ emptiesShortfallAmount: amount, emptiesShortfallStatus: status, emptiesShortfallAt: at, currency }: Payment) =>
+      amount === null || amount === undefined || status === null || status === undefined || at === null || at === undefined
+        ? null
+        : { amount: money(amount, currency), status, at: iso(at) },
     createdAt: (payment: Payment) => iso(payment.createdAt),
     updatedAt: (payment: Payment) => iso(payment.updatedAt),
   },

@@ -6,7 +6,7 @@ import type { EntryLine } from './ledger-entries.js';
 export type LedgerTransaction = LedgerTransactionRow & { entries: LedgerEntryRow[] };
 
 export interface NewLedgerTransaction {
-  kind: 'CAPTURE' | 'REFUND';
+  kind: 'CAPTURE' | 'REFUND' | 'EMPTIES_SHORTFALL';
   paymentId: string;
   refundId?: string;
   currency: string;

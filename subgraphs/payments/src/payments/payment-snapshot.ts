@@ -5,7 +5,7 @@ import type { Payment } from './payment-store.js';
 // The answers idempotency keys replay, stored as JSON: dates travel as ISO strings.
 
 const dateFields = {
-  payment: ['cancelRequestedAt', 'capturedAt', 'createdAt', 'updatedAt'],
+  payment: ['cancelRequestedAt', 'capturedAt', 'emptiesShortfallAt', 'createdAt', 'updatedAt'],
   refund: ['createdAt', 'processedAt'],
 } as const;
 

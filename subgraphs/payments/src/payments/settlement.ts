@@ -71,6 +71,29 @@ export class Settlement {
     return { payment: paid, automaticRefund };
   }
 
+  /**
+   * Cash collected at the door on top of a payment already captured (the empties shortfall of an
+   * order whose delivery was settled first): booked as a ledger transaction of its own kind (a
+   * payment has one CAPTURE), entered as a capture is, with the commission on it, so the ledger
+   * and the payment's totals move together.
+   */
+  async captureCashAddition(transaction: PaymentsTransaction, payment: Payment, amount: number, capturedAt: Date): Promise<Payment> {
+    const { payments, ledger, commissionBasisPoints } = this.dependencies;
+    const commission = commissionOn(amount, commissionBasisPoints);
+    await ledger.record(transaction, {
+      kind: 'EMPTIES_SHORTFALL',
+      paymentId: payment.id,
+      currency: payment.currency,
+      occurredAt: capturedAt,
+      entries: captureEntries(amount, commission, 'CASH_COLLECTED'),
+    });
+    return payments.update(transaction, payment.id, {
+      amount: payment.amount + amount,
+      capturedAmount: payment.capturedAmount + amount,
+      commissionAmount: payment.commissionAmount + commission,
+    });
+  }
+
   /** Nothing was captured. A payment whose order was cancelled meanwhile ends CANCELLED rather than FAILED. */
   async fail(
     transaction: PaymentsTransaction,

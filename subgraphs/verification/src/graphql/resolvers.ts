@@ -1,6 +1,7 @@
 import { decodeCursor, encodeCursor, pageSize, requireRole, Role, type EventOrigin } from '#kit';
 import type { VerificationRole } from '../database.js';
 import { documentLabel, type LabelLanguage } from '../verification/document-types.js';
+import type { LicenceDetailsInput } from '../verification/licence-details.js';
 import { seesVerificationOf, type ReviewDecision, type VerificationStatusView } from '../verification/verification-service.js';
 import type { VerificationDocument } from '../verification/verification-store.js';
 import type { VerificationContext } from './context.js';
@@ -58,9 +59,14 @@ export const resolvers = {
     },
     reviewDocument: (
       _root: unknown,
-      { documentId, decision, reason }: { documentId: string; decision: ReviewDecision; reason?: string | null },
+      {
+        documentId,
+        decision,
+        reason,
+        licence,
+      }: { documentId: string; decision: ReviewDecision; reason?: string | null; licence?: LicenceDetailsInput | null },
       context: VerificationContext,
-    ) => context.verification.review(context.viewer, documentId, decision, reason, origin(context)),
+    ) => context.verification.review(context.viewer, documentId, decision, reason, licence, origin(context)),
   },
   DocumentTypeInfo: {
     label: ({ type }: { type: string }, { language }: LabelArgs) => documentLabel(type, language ?? 'PT_BR'),
@@ -77,6 +83,10 @@ export const resolvers = {
     label: (document: VerificationDocument, { language }: LabelArgs) => documentLabel(document.documentType, language ?? 'PT_BR'),
     uploadedAt: (document: VerificationDocument) => isoOrNull(document.uploadedAt),
     reviewedAt: (document: VerificationDocument) => isoOrNull(document.reviewedAt),
+    licence: (document: VerificationDocument) =>
+      document.authorizationNumber === null || document.authorizationValidUntil === null
+        ? null
+        : { authorizationNumber: document.authorizationNumber, validUntil: document.authorizationValidUntil.toISOString().slice(0, 10) },
     owner: (document: VerificationDocument) => ({ __typename: 'User', id: document.userId }),
     reviewedBy: (document: VerificationDocument) => (document.reviewedBy === null ? null : { __typename: 'User', id: document.reviewedBy }),
     downloadUrl: (document: VerificationDocument, _args: unknown, context: VerificationContext) => context.uploads.downloadUrl(document),

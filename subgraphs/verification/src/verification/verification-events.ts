@@ -1,5 +1,6 @@
 import { pendingEvent, type EventOrigin, type PendingEvent } from '#kit';
 import type { AcceptedContentType } from '../uploads/content-types.js';
+import type { LicenceDetails } from './licence-details.js';
 import type { VerificationDocument, VerificationRequest } from './verification-store.js';
 import { VerificationEvents } from '../events/index.js';
 
@@ -55,5 +56,21 @@ export const verificationEvents = {
       reason: document.rejectionReason ?? '',
       reviewedBy,
       rejectedAt: rejectedAt.toISOString(),
+    }),
+
+  licenceApproved: (
+    origin: EventOrigin,
+    document: VerificationDocument,
+    licence: LicenceDetails,
+    reviewedBy: string,
+    approvedAt: Date,
+  ): PendingEvent =>
+    pendingEvent(VerificationEvents.licenceApproved, origin, document.userId, {
+      userId: document.userId,
+      documentId: document.id,
+      authorizationNumber: licence.authorizationNumber,
+      validUntil: licence.validUntil,
+      reviewedBy,
+      approvedAt: approvedAt.toISOString(),
     }),
 };

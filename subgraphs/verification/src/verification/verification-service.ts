@@ -15,6 +15,7 @@ import {
   type Viewer,
 } from '#kit';
 import type { VerificationDatabase, VerificationRole } from '../database.js';
+import { licenceDetailsFor, type LicenceDetailsInput } from './licence-details.js';
 import { verificationEvents } from './verification-events.js';
 import { decidedAtFor, requiredDocumentStatus, settleRequest, type RequiredDocumentStatus } from './verification-state.js';
 import { verificationStore, type VerificationDocument, type VerificationRequest, type VerificationStore } from './verification-store.js';
@@ -124,13 +125,15 @@ export class VerificationService {
    * An admin with a recent second factor approves or rejects one pending
    * document. The request row is locked first, so when two admins approve the
    * last two documents at once, exactly one of them sees every document
-   * approved and announces verification.approved.
+   * approved and announces verification.approved. Approving an ANP licence records its
+   * authorisation number and validity and announces licence.approved with the approval.
    */
   async review(
     viewer: Viewer | null,
     documentId: string,
     decision: ReviewDecision,
     reason: string | null | undefined,
+    licenceInput: LicenceDetailsInput | null | undefined,
     origin: EventOrigin,
   ): Promise<VerificationDocument> {
     const admin = requireRecentMfa(requireRole(viewer, Role.ADMIN), this.options.mfaMaxAgeSeconds);
@@ -138,6 +141,7 @@ export class VerificationService {
     const found = await this.store.findDocument(documentId);
     if (found === null || found.status === 'AWAITING_UPLOAD') throw notFound('Document');
     if (found.userId === admin.userId) throw forbidden('Another admin must review your own documents.');
+    const licence = licenceDetailsFor(found.documentType, decision, licenceInput, this.now());
     return this.options.database.$transaction(async (transaction) => {
       const store = verificationStore(transaction);
       const request = await store.lockRequest(found.requestId);
@@ -147,12 +151,15 @@ export class VerificationService {
         reviewedBy: admin.userId,
         reviewedAt,
         rejectionReason,
+        authorizationNumber: licence?.authorizationNumber ?? null,
+        authorizationValidUntil: licence === null ? null : new Date(`${licence.validUntil}T00:00:00Z`),
       });
       if (decided === null) throw notPending((await store.findDocument(found.id)) ?? found);
       const state = settleRequest(this.options.requiredDocuments[request.role], await store.currentDocumentsOf([request.userId]));
       await store.setRequestState(request.id, state, decidedAtFor(state, request, reviewedAt));
       const events = [];
       if (decision === 'REJECT') events.push(verificationEvents.rejected(origin, request, decided, admin.userId, reviewedAt));
+      if (licence !== null) events.push(verificationEvents.licenceApproved(origin, decided, licence, admin.userId, reviewedAt));
       if (state === 'APPROVED' && request.state !== 'APPROVED')
         events.push(verificationEvents.approved(origin, request, admin.userId, reviewedAt));
       await store.record(events);

@@ -39,6 +39,9 @@ export interface Review {
   reviewedBy: string;
   reviewedAt: Date;
   rejectionReason: string | null;
+  /** Set only when approving a GAS_DISTRIBUTION_LICENCE. */
+  authorizationNumber: string | null;
+  authorizationValidUntil: Date | null;
 }
 
 /**
