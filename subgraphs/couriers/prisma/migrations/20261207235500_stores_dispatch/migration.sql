@@ -75,3 +75,15 @@ SELECT "order_id", 'P13', "cylinder_count" FROM "deliveries";
 -- AlterTable
 ALTER TABLE "delivery_offers" ADD COLUMN     "pickup_distance_meters" INTEGER,
 ADD COLUMN     "drop_off_distance_meters" INTEGER;
+
+-- What the schema cannot say: the same ranges the application keeps.
+ALTER TABLE "courier_capacities" ADD CONSTRAINT "courier_capacities_quantity_range" CHECK ("quantity" BETWEEN 1 AND 200);
+ALTER TABLE "delivery_cylinders" ADD CONSTRAINT "delivery_cylinders_counts_nonnegative"
+  CHECK ("quantity" >= 0 AND "empties_to_collect" >= 0);
+ALTER TABLE "delivery_cylinders" ADD CONSTRAINT "delivery_cylinders_collected_at_most_expected"
+  CHECK ("empties_collected" BETWEEN 0 AND "empties_to_collect");
+ALTER TABLE "deliveries" ADD CONSTRAINT "deliveries_pickup_range"
+  CHECK ("pickup_latitude" BETWEEN -90 AND 90 AND "pickup_longitude" BETWEEN -180 AND 180);
+ALTER TABLE "deliveries" ADD CONSTRAINT "deliveries_pickup_whole" CHECK (("store_id" IS NULL) = ("pickup_latitude" IS NULL));
+ALTER TABLE "delivery_offers" ADD CONSTRAINT "delivery_offers_legs_nonnegative"
+  CHECK ("pickup_distance_meters" >= 0 AND "drop_off_distance_meters" >= 0);
