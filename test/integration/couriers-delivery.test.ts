@@ -210,7 +210,11 @@ describe('offering a confirmed order', () => {
     const courier = await onlineCourier(north(point, 500));
     const client = (test.platform.subgraphs.get('couriers') as StartedSubgraph<PrismaLike>).database.client as unknown as CouriersDatabase;
     const deliveries = deliveryStore(client);
-    const offers = assignment(deliveries, { offerSeconds: 60, assignmentTimeoutSeconds: 600 });
+    const offers = assignment(deliveries, {
+      offerSeconds: 60,
+      assignmentTimeoutSeconds: 600,
+      vehicleCylinderClasses: parseVehicleCylinderRules(DEFAULT_VEHICLE_CYLINDER_CLASSES),
+    });
     const logger = createLogger({ service: 'race-test', level: 'silent' });
     // Each order is written and searched in a transaction of its own, both open at once: neither
     // sees the other's offer until it commits, which is the race the database must settle.

@@ -3,11 +3,13 @@ import type { EventOrigin, Logger } from '#kit';
 import type { CouriersTransaction } from '../profiles/profile-store.js';
 import { greatCircleMeters, type Point } from './distance.js';
 import { notFoundEvent, offeredEvent } from './delivery-events.js';
+import type { VehicleCylinderRules } from '../profiles/vehicles.js';
 import type { CandidateCourier, Delivery, DeliveryStore } from './delivery-store.js';
 
 export interface AssignmentSettings {
   offerSeconds: number;
   assignmentTimeoutSeconds: number;
+  vehicleCylinderClasses: VehicleCylinderRules;
 }
 
 /** The courier an offer goes to, and the ride it asks of them. */
@@ -102,7 +104,7 @@ export function assignment(deliveries: DeliveryStore, settings: AssignmentSettin
       // holds at most one open offer (a partial unique index), so the second order's offer is
       // not written and it goes to its next courier instead.
       for (const courier of rankCouriers(
-        await deliveries.candidates(transaction, delivery.orderId, route.pickup ?? route.dropOff),
+        await deliveries.candidates(transaction, delivery.orderId, route.pickup ?? route.dropOff, settings.vehicleCylinderClasses),
         route,
         delivery.supplierId,
       )) {

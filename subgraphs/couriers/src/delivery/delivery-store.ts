@@ -10,6 +10,7 @@ import {
 import type { CouriersTransaction } from '../profiles/profile-store.js';
 import { boundingBox, type Point } from './distance.js';
 import { MAX_RADIUS_KM } from '../profiles/profile-input.js';
+import { VEHICLE_TYPES, type VehicleCylinderRules } from '../profiles/vehicles.js';
 
 /** A delivery with its cylinders by class, smallest class first. */
 export type Delivery = DeliveryRow & { cylinders: DeliveryCylindersRow[] };
@@ -83,11 +84,11 @@ export interface DeliveryStore {
    */
   lockSearching(transaction: CouriersTransaction, limit: number): Promise<Delivery[]>;
   /**
-   * Online couriers whose vehicle carries every class of the order's cylinders with room for
-   * them, whose area centre falls in the box around `point` that any area can reach, who have
+   * Online couriers whose vehicle type may carry every class of the order's cylinders (`rules`)
+   * and who have room for them, whose area centre falls in the box around `point` that any area can reach, who have
    * not been offered this order and are neither holding another offer nor carrying another delivery.
    */
-  candidates(transaction: CouriersTransaction, orderId: string, point: Point): Promise<CandidateCourier[]>;
+  candidates(transaction: CouriersTransaction, orderId: string, point: Point, rules: VehicleCylinderRules): Promise<CandidateCourier[]>;
   /**
    * Writes an open offer and its events; false, writing nothing, when the courier already holds
    * an open offer (another order took them first).
@@ -205,7 +206,9 @@ export function deliveryStore(database: CouriersDatabase): DeliveryStore {
         include: withCylinders,
       });
     },
-    async candidates(transaction, orderId, point) {
+    async candidates(transaction, orderId, point, rules) {
+      // The vehicle rules as VEHICLE:CLASS pairs, so one array parameter carries them all.
+      const allowed = VEHICLE_TYPES.flatMap((vehicle) => [...rules[vehicle]].map((cylinderType) => `${vehicle}:${cylinderType}`));
       // A centre farther than the largest radius cannot cover the point.
       const box = boundingBox(point, MAX_RADIUS_KM * 1000);
       const longitudes =
@@ -229,7 +232,12 @@ export function deliveryStore(database: CouriersDatabase): DeliveryStore {
         where p.availability = 'ONLINE'
           and p.service_area_latitude between ${box.minLatitude} and ${box.maxLatitude}
           and ${longitudes}
-          -- The vehicle carries every class on the order (a class without a capacity row is one it may not carry)...
+          -- The vehicle type may carry every class on the order under the current rules...
+          and not exists (
+            select 1 from delivery_cylinders need
+            where need.order_id = ${orderId}::uuid and need.quantity > 0
+              and not (p.vehicle_type::text || ':' || need.cylinder_type::text = any(${allowed}::text[])))
+          -- ...the courier carries each of them (a class without a capacity row is one they do not)...
           and not exists (
             select 1 from delivery_cylinders need
             where need.order_id = ${orderId}::uuid and need.quantity > 0
