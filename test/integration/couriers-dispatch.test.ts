@@ -76,7 +76,7 @@ async function onlineCourier(
         vehicleType: options.vehicleType ?? 'PICKUP',
         vehiclePlate: 'ABC1D23',
         capacity: options.capacity ?? [{ cylinderType: 'P13', quantity: 10 }],
-        serviceArea: { ...areaCentre, radiusKm: options.radiusKm ?? 10 },
+        serviceArea: { latitude: areaCentre.latitude, longitude: areaCentre.longitude, radiusKm: options.radiusKm ?? 10 },
       },
     },
   });
@@ -319,7 +319,12 @@ describe('empties collected at the door', () => {
   it('requires them for a troca, refuses more than expected without spending a code attempt, and publishes them', async () => {
     const customer = region();
     const store = storeAt(north(customer, 1_500));
-    const courier = await onlineCourier(store);
+    const courier = await onlineCourier(store, {
+      capacity: [
+        { cylinderType: 'P5', quantity: 4 },
+        { cylinderType: 'P13', quantity: 10 },
+      ],
+    });
     const orderId = await confirmOrder({
       dropOff: customer,
       pickup: store,
