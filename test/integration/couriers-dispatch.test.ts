@@ -153,7 +153,7 @@ describe('dispatch from the store', () => {
 
     const open = await test.query(
       `{ myDeliveryOffers { id distanceMeters pickupDistanceMeters dropOffDistanceMeters promisedBy
-           pickup { storeId storeName street number district city state latitude longitude }
+           pickup { store { id } storeId storeName street number district city state latitude longitude }
            cylinders { cylinderType quantity emptiesToCollect emptiesCollected } } }`,
       { token: byTheStore.accessToken },
     );
@@ -166,7 +166,18 @@ describe('dispatch from the store', () => {
         pickupDistanceMeters: offer!.pickupDistanceMeters,
         dropOffDistanceMeters: offer!.dropOffDistanceMeters,
         promisedBy,
-        pickup: { storeId, storeName, street, number, district, city, state, latitude: store.latitude, longitude: store.longitude },
+        pickup: {
+          store: { id: storeId },
+          storeId,
+          storeName,
+          street,
+          number,
+          district,
+          city,
+          state,
+          latitude: store.latitude,
+          longitude: store.longitude,
+        },
         cylinders: [{ cylinderType: 'P13', quantity: 1, emptiesToCollect: 1, emptiesCollected: null }],
       },
     ]);

@@ -25,6 +25,7 @@ const pickupOf = (delivery: Delivery) => {
     delivery;
   if (storeId === null || pickupLatitude === null || pickupLongitude === null) return null;
   return {
+    store: { __typename: 'Store', id: storeId },
     storeId,
     storeName: storeName ?? '',
     street: pickupStreet ?? '',
