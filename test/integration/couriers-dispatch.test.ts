@@ -3,12 +3,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PrismaLike, StartedSubgraph } from '#kit';
 import type { CouriersDatabase } from '../../subgraphs/couriers/src/database.js';
 import { deliveryCode } from '../../subgraphs/couriers/src/delivery/delivery-code.js';
-import { probeEvents, publishEvent, type EventProbe } from '../support/event-probe.js';
+import { eventually, probeEvents, publishEvent, type EventProbe } from '../support/event-probe.js';
 import { firstCode } from '../support/graphql-client.js';
 import { verifiedUser } from '../support/onboarding.js';
 import { startTestPlatform, type TestPlatform } from '../support/platform.js';
 import type { SignedInUser } from '../support/users.js';
 import { ORDER_TOPIC, OrderEvents } from '../../subgraphs/orders/src/events/index.js';
+import { UserEvents } from '../../subgraphs/accounts/src/events/index.js';
 
 // Dispatch from the store (issue 17): both legs, the supplier's fleet first, vehicles and load,
 // empties collected at the door. Orders are confirmed by publishing order.confirmed as orders does.
@@ -203,7 +204,7 @@ describe('dispatch from the store', () => {
     const own = await test.query(`{ myCourierProfile { fleet { id } } }`, { token: fleetCourier.accessToken });
     expect(own.data?.['myCourierProfile']).toEqual({ fleet: { id: supplier.id } });
 
-    // One fleet at a time; another supplier neither takes the courier nor sees whose fleet it is.
+    // One fleet at a time: another supplier cannot take the courier.
     const rival = await verifiedUser(test, 'SUPPLIER', 'Gás Rival');
     const taken = await test.query(`mutation ($courierId: ID!) { addFleetCourier(courierId: $courierId) { id } }`, {
       token: rival.accessToken,
@@ -235,6 +236,20 @@ describe('dispatch from the store', () => {
     });
     expect(firstCode(removed)).toBe('NOT_FOUND');
   }, 90_000);
+
+  it("releases a deleted supplier's fleet to the platform", async () => {
+    const supplier = await verifiedUser(test, 'SUPPLIER', 'Gás Que Fechou');
+    const courier = await onlineCourier(region());
+    await test.query(`mutation ($courierId: ID!) { addFleetCourier(courierId: $courierId) { id } }`, {
+      token: supplier.accessToken,
+      variables: { courierId: courier.id },
+    });
+    const fleetOf = async () =>
+      (await test.query(`{ myCourierProfile { fleet { id } } }`, { token: courier.accessToken })).data?.['myCourierProfile']?.fleet;
+    expect(await fleetOf()).toEqual({ id: supplier.id });
+    await publishEvent(test.platform.eventBus, UserEvents.deleted, supplier.id, { userId: supplier.id, roles: ['SUPPLIER'] });
+    await eventually(async () => ((await fleetOf()) === null ? true : undefined), 15_000, 'fleet released');
+  }, 60_000);
 });
 
 describe('vehicles and load', () => {
