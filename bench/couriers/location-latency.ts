@@ -45,7 +45,7 @@ try {
     input: {
       vehicleType: 'MOTORCYCLE',
       vehiclePlate: 'ABC1D23',
-      capacityCylinders: 2,
+      capacity: [{ cylinderType: 'P13', quantity: 2 }],
       serviceArea: { latitude: -23.5505, longitude: -46.6333, radiusKm: 20 },
     },
   });

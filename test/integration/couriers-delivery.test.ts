@@ -6,6 +6,7 @@ import { deliveryStore } from '../../subgraphs/couriers/src/delivery/delivery-st
 import type { CouriersDatabase } from '../../subgraphs/couriers/src/database.js';
 import { deliveryCode } from '../../subgraphs/couriers/src/delivery/delivery-code.js';
 import { DeliveryService } from '../../subgraphs/couriers/src/delivery/delivery-service.js';
+import { DEFAULT_VEHICLE_CYLINDER_CLASSES, parseVehicleCylinderRules } from '../../subgraphs/couriers/src/profiles/vehicles.js';
 import { eventually, probeEvents, publishEvent, type EventProbe } from '../support/event-probe.js';
 import { firstCode } from '../support/graphql-client.js';
 import { verifiedUser } from '../support/onboarding.js';
@@ -69,7 +70,7 @@ async function onlineCourier(
       input: {
         vehicleType: 'PICKUP',
         vehiclePlate: 'ABC1D23',
-        capacityCylinders: options.capacity ?? 10,
+        capacity: [{ cylinderType: 'P13', quantity: options.capacity ?? 10 }],
         serviceArea: { ...areaCentre, radiusKm: options.radiusKm ?? 10 },
       },
     },
@@ -209,7 +210,11 @@ describe('offering a confirmed order', () => {
     const courier = await onlineCourier(north(point, 500));
     const client = (test.platform.subgraphs.get('couriers') as StartedSubgraph<PrismaLike>).database.client as unknown as CouriersDatabase;
     const deliveries = deliveryStore(client);
-    const offers = assignment(deliveries, { offerSeconds: 60, assignmentTimeoutSeconds: 600 });
+    const offers = assignment(deliveries, {
+      offerSeconds: 60,
+      assignmentTimeoutSeconds: 600,
+      vehicleCylinderClasses: parseVehicleCylinderRules(DEFAULT_VEHICLE_CYLINDER_CLASSES),
+    });
     const logger = createLogger({ service: 'race-test', level: 'silent' });
     // Each order is written and searched in a transaction of its own, both open at once: neither
     // sees the other's offer until it commits, which is the race the database must settle.
@@ -222,6 +227,9 @@ describe('offering a confirmed order', () => {
           supplierId: randomUUID(),
           cylinderCount: 1,
           location: point,
+          pickup: null,
+          cylinders: [{ cylinderType: 'P13', quantity: 1, emptiesToCollect: 0 }],
+          promisedBy: null,
           searchStartedAt: new Date(),
         });
         const delivery = await deliveries.lockDelivery(transaction, orderId);
@@ -352,6 +360,7 @@ describe('carrying an assigned order', () => {
     // In process, so that the twelve tries really overlap: each reads the delivery before any has counted.
     const client = (test.platform.subgraphs.get('couriers') as StartedSubgraph<PrismaLike>).database.client as unknown as CouriersDatabase;
     const service = new DeliveryService(deliveryStore(client), {
+      vehicleCylinderClasses: parseVehicleCylinderRules(DEFAULT_VEHICLE_CYLINDER_CLASSES),
       offerSeconds: OFFER_SECONDS,
       assignmentTimeoutSeconds: ASSIGNMENT_TIMEOUT_SECONDS,
       assignmentSweepMs: 200,
@@ -369,7 +378,7 @@ describe('carrying an assigned order', () => {
       verified: true,
     };
     const origin = { source: 'couriers', correlationId: randomUUID() };
-    const answers = await Promise.allSettled(guesses.map((guess) => service.complete(viewer, orderId, guess, origin)));
+    const answers = await Promise.allSettled(guesses.map((guess) => service.complete(viewer, orderId, guess, null, origin)));
     const codes = answers.map((answer) =>
       answer.status === 'rejected' ? (answer.reason as { extensions?: { code?: string } }).extensions?.code : 'DELIVERED',
     );

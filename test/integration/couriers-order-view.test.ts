@@ -81,7 +81,12 @@ async function onlineCourier(point: Point): Promise<SignedInUser> {
   const saved = await test.query('mutation ($input: CourierProfileInput!) { saveCourierProfile(input: $input) { id } }', {
     token: courier.accessToken,
     variables: {
-      input: { vehicleType: 'MOTORCYCLE', vehiclePlate: 'GAS2R26', capacityCylinders: 4, serviceArea: { ...point, radiusKm: 5 } },
+      input: {
+        vehicleType: 'MOTORCYCLE',
+        vehiclePlate: 'GAS2R26',
+        capacity: [{ cylinderType: 'P13', quantity: 4 }],
+        serviceArea: { ...point, radiusKm: 5 },
+      },
     },
   });
   expect(saved.errors).toBeUndefined();

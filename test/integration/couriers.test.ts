@@ -27,14 +27,14 @@ interface CourierView {
   user: { id: string; name: string };
   vehicleType: string;
   vehiclePlate: string | null;
-  capacityCylinders: number;
+  capacity: Array<{ cylinderType: string; quantity: number }>;
   serviceArea: { latitude: number; longitude: number; radiusKm: number } | null;
   availability: 'ONLINE' | 'OFFLINE';
   availabilityChangedAt: string;
 }
 
 const courierFields =
-  'id user { id name } vehicleType vehiclePlate capacityCylinders serviceArea { latitude longitude radiusKm } availability availabilityChangedAt';
+  'id user { id name } vehicleType vehiclePlate capacity { cylinderType quantity } serviceArea { latitude longitude radiusKm } availability availabilityChangedAt';
 const saveMutation = `mutation ($input: CourierProfileInput!) { saveCourierProfile(input: $input) { ${courierFields} } }`;
 const availabilityMutation = `mutation ($availability: CourierAvailability!) { setCourierAvailability(availability: $availability) { ${courierFields} } }`;
 const myProfileQuery = `{ myCourierProfile { ${courierFields} } }`;
@@ -44,7 +44,7 @@ const courierQuery = `query ($id: ID!) { courier(id: $id) { ${courierFields} } }
 const motorcycleProfile = {
   vehicleType: 'MOTORCYCLE',
   vehiclePlate: 'abc-1234',
-  capacityCylinders: 2,
+  capacity: [{ cylinderType: 'P13', quantity: 2 }],
   serviceArea: { latitude: -23.5503, longitude: -46.6342, radiusKm: 7.5 },
 };
 
@@ -128,7 +128,7 @@ describe('saving a courier profile', () => {
       user: { id: courier.id, name: 'Carlos Entregador' },
       vehicleType: 'MOTORCYCLE',
       vehiclePlate: 'ABC1234',
-      capacityCylinders: 2,
+      capacity: [{ cylinderType: 'P13', quantity: 2 }],
       serviceArea: { latitude: -23.5503, longitude: -46.6342, radiusKm: 7.5 },
       availability: 'OFFLINE',
     });
@@ -144,17 +144,70 @@ describe('saving a courier profile', () => {
     await saveProfile(courier.accessToken);
     const replaced = await saveProfile(courier.accessToken, {
       vehicleType: 'CARGO_BIKE',
-      capacityCylinders: 3,
+      capacity: [{ cylinderType: 'P5', quantity: 3 }],
       serviceArea: { latitude: -22.9068, longitude: -43.1729, radiusKm: 2 },
     });
-    expect(replaced).toMatchObject({ vehicleType: 'CARGO_BIKE', vehiclePlate: null, capacityCylinders: 3, serviceArea: { radiusKm: 2 } });
+    expect(replaced).toMatchObject({
+      vehicleType: 'CARGO_BIKE',
+      vehiclePlate: null,
+      capacity: [{ cylinderType: 'P5', quantity: 3 }],
+      serviceArea: { radiusKm: 2 },
+    });
     const truck = await saveProfile(courier.accessToken, {
       ...motorcycleProfile,
       vehicleType: 'TRUCK',
       vehiclePlate: 'bra2e19',
-      capacityCylinders: 180,
+      capacity: [
+        { cylinderType: 'P90', quantity: 40 },
+        { cylinderType: 'P13', quantity: 180 },
+      ],
     });
-    expect(truck).toMatchObject({ vehicleType: 'TRUCK', vehiclePlate: 'BRA2E19', capacityCylinders: 180 });
+    expect(truck).toMatchObject({
+      vehicleType: 'TRUCK',
+      vehiclePlate: 'BRA2E19',
+      capacity: [
+        { cylinderType: 'P13', quantity: 180 },
+        { cylinderType: 'P90', quantity: 40 },
+      ],
+    });
+  });
+
+  it('refuses classes the vehicle may not carry: a motorcycle only P13, a car none at all', async () => {
+    const courier = await createCourier();
+    const refusedFields = async (input: Record<string, unknown>) => {
+      const result = await test.query(saveMutation, {
+        token: courier.accessToken,
+        variables: { input: { ...motorcycleProfile, ...input } },
+      });
+      expect(firstCode(result)).toBe('BAD_USER_INPUT');
+      return result.errors![0]!.extensions!['fields'];
+    };
+    expect(
+      await refusedFields({
+        capacity: [
+          { cylinderType: 'P13', quantity: 2 },
+          { cylinderType: 'P45', quantity: 1 },
+        ],
+      }),
+    ).toEqual([{ field: 'input.capacity[1].cylinderType', message: 'a MOTORCYCLE may not carry P45: it may carry only P13' }]);
+    expect(await refusedFields({ vehicleType: 'CAR' })).toEqual([
+      { field: 'input.vehicleType', message: expect.stringContaining('a CAR may not carry LPG cylinders') },
+    ]);
+    expect(await myProfile(courier.accessToken)).toBeNull();
+  });
+
+  it('still takes the deprecated capacityCylinders, as that many of every class the vehicle may carry', async () => {
+    const courier = await createCourier();
+    const { capacity: _capacity, ...withoutCapacity } = motorcycleProfile;
+    const saved = await test.query(saveMutation.replace('availabilityChangedAt', 'availabilityChangedAt capacityCylinders'), {
+      token: courier.accessToken,
+      variables: { input: { ...withoutCapacity, vehicleType: 'VAN', capacityCylinders: 12 } },
+    });
+    expect(saved.errors).toBeUndefined();
+    const profile = saved.data?.['saveCourierProfile'] as CourierView & { capacityCylinders: number };
+    expect(profile.capacity.map((capacity) => capacity.cylinderType)).toEqual(['P2', 'P5', 'P8', 'P13', 'P20', 'P45', 'P90']);
+    expect(profile.capacity.every((capacity) => capacity.quantity === 12)).toBe(true);
+    expect(profile.capacityCylinders).toBe(12);
   });
 
   it('lists every invalid field together: plate, capacity and coordinates', async () => {
@@ -165,7 +218,7 @@ describe('saving a courier profile', () => {
         input: {
           vehicleType: 'MOTORCYCLE',
           vehiclePlate: 'AB-123',
-          capacityCylinders: 12,
+          capacity: [{ cylinderType: 'P13', quantity: 12 }],
           serviceArea: { latitude: -95, longitude: 200, radiusKm: 150 },
         },
       },
@@ -175,7 +228,7 @@ describe('saving a courier profile', () => {
     const fields = (result.errors![0]!.extensions!['fields'] as Array<{ field: string; message: string }>).map((problem) => problem.field);
     expect(fields).toEqual([
       'input.vehiclePlate',
-      'input.capacityCylinders',
+      'input.capacity[0].quantity',
       'input.serviceArea.latitude',
       'input.serviceArea.longitude',
       'input.serviceArea.radiusKm',

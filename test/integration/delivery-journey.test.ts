@@ -81,7 +81,7 @@ async function goOnline(): Promise<void> {
         input: {
           vehicleType: 'MOTORCYCLE',
           vehiclePlate: 'GAS2R26',
-          capacityCylinders: 2,
+          capacity: [{ cylinderType: 'P13', quantity: 2 }],
           serviceArea: { latitude: -23.5505, longitude: -46.6333, radiusKm: 15 },
         },
       },

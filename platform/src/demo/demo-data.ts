@@ -83,7 +83,8 @@ export const demoSuppliers: readonly DemoSupplier[] = [
 ];
 
 export interface DemoCourier extends DemoPerson {
-  vehicleType: 'MOTORCYCLE' | 'CAR';
+  /** A car may not carry LPG cylinders (COURIERS_VEHICLE_CYLINDER_CLASSES). */
+  vehicleType: 'MOTORCYCLE' | 'PICKUP';
   vehiclePlate: string;
   capacityCylinders: number;
 }
@@ -101,7 +102,7 @@ export const demoCouriers: readonly DemoCourier[] = [
     email: 'joana.motorista@demo.gasrapido.com.br',
     phone: '+5511990000022',
     name: 'Joana Motorista',
-    vehicleType: 'CAR',
+    vehicleType: 'PICKUP',
     vehiclePlate: 'BRA2E19',
     capacityCylinders: 6,
   },

@@ -1,9 +1,25 @@
 import { z } from 'zod';
+import { DEFAULT_VEHICLE_CYLINDER_CLASSES, parseVehicleCylinderRules } from './profiles/vehicles.js';
 import { defineSettings, env, setting, subgraphSettings, type Environment, type SettingsOf } from '#kit';
 
 export const COURIERS_DEFAULT_PORT = 4007;
 
 const deliverySettings = {
+  vehicleCylinderClasses: setting(
+    'COURIERS_VEHICLE_CYLINDER_CLASSES',
+    z
+      .string()
+      .default(DEFAULT_VEHICLE_CYLINDER_CLASSES)
+      .transform((text, context) => {
+        try {
+          return parseVehicleCylinderRules(text);
+        } catch (error) {
+          context.addIssue({ code: 'custom', message: error instanceof Error ? error.message : String(error) });
+          return z.NEVER;
+        }
+      }),
+    'Which cylinder classes each vehicle type may carry, as VEHICLE=CLASS,CLASS;… naming every vehicle type (* is every class, nothing after = none). The default follows ANP 26/2015 and Contran 356: a motorcycle (with sidecar or trailer) only P13, a car none, a cargo bike up to P8. Saving a profile refuses other classes and offers never ask for them.',
+  ),
   offerSeconds: setting(
     'COURIERS_OFFER_SECONDS',
     env.seconds(60),

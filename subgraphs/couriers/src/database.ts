@@ -2,6 +2,9 @@ export { PrismaClient as CouriersDatabase, Prisma } from './generated/prisma/cli
 export type {
   CourierProfile as CourierProfileRow,
   VehicleType,
+  CylinderType,
+  CourierCapacity as CourierCapacityRow,
+  DeliveryCylinders as DeliveryCylindersRow,
   CourierAvailability,
   Delivery as DeliveryRow,
   DeliveryOffer as DeliveryOfferRow,

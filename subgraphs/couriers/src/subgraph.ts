@@ -28,7 +28,7 @@ export type CouriersSubgraph = Omit<AssembledSubgraph, 'tokenVerifier'> & { defi
 /** Assembles the couriers subgraph: schema, consumers and the assignment job. Starts nothing. */
 export function createCouriersSubgraph(database: Database<CouriersDatabase>, settings: DeliverySettings, logger: Logger): CouriersSubgraph {
   const profiles = courierProfileStore(database.client);
-  const couriers = new CourierProfileService(profiles);
+  const couriers = new CourierProfileService(profiles, settings.vehicleCylinderClasses);
   const deliveryRows = deliveryStore(database.client);
   const tracks = trackStore(database.client);
   const deliveries = new DeliveryService(deliveryRows, settings);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { nearestCourier } from '../src/delivery/assignment.js';
+import { rankCouriers } from '../src/delivery/assignment.js';
 import { deliveryCode, hashDeliveryCode, matchesDeliveryCode } from '../src/delivery/delivery-code.js';
 import { boundingBox, greatCircleMeters, isPlausiblePosition } from '../src/delivery/distance.js';
 
@@ -58,40 +58,90 @@ describe('bounding box', () => {
   });
 });
 
-describe('nearest courier', () => {
-  const point = { latitude: -23.55, longitude: -46.63 };
+describe('courier ranking', () => {
+  const customer = { latitude: -23.55, longitude: -46.63 };
+  const supplierId = 'supplier-1';
   const candidate = (
     userId: string,
     latitude: number,
     longitude: number,
-    radiusMeters = 10_000,
-    position: { latitude: number; longitude: number } | null = null,
+    options: { radiusMeters?: number; position?: { latitude: number; longitude: number }; fleetSupplierId?: string } = {},
   ) => ({
     userId,
     areaCentre: { latitude, longitude },
-    radiusMeters,
-    position,
+    radiusMeters: options.radiusMeters ?? 10_000,
+    position: options.position ?? null,
+    fleetSupplierId: options.fleetSupplierId ?? null,
   });
+  const straight = { pickup: null, dropOff: customer };
 
-  it('chooses the nearest courier whose area contains the point', () => {
-    const chosen = nearestCourier(
-      [candidate('far', -23.6, -46.63), candidate('near', -23.56, -46.63), candidate('outside', -23.551, -46.63, 500 - 400)],
-      point,
+  it('without a pickup, chooses the nearest courier whose area contains the customer', () => {
+    const [chosen] = rankCouriers(
+      [candidate('far', -23.6, -46.63), candidate('near', -23.56, -46.63), candidate('outside', -23.551, -46.63, { radiusMeters: 100 })],
+      straight,
+      supplierId,
     );
     expect(chosen?.userId).toBe('near');
     expect(chosen?.distanceMeters).toBeGreaterThan(1_000);
+    expect(chosen).toMatchObject({ pickupDistanceMeters: null, dropOffDistanceMeters: null, fleet: false });
   });
 
   it('measures from the live position when the courier sent one', () => {
-    const chosen = nearestCourier(
-      [candidate('a', -23.56, -46.63), candidate('b', -23.6, -46.63, 10_000, { latitude: -23.5501, longitude: -46.63 })],
-      point,
+    const [chosen] = rankCouriers(
+      [candidate('a', -23.56, -46.63), candidate('b', -23.6, -46.63, { position: { latitude: -23.5501, longitude: -46.63 } })],
+      straight,
+      supplierId,
     );
     expect(chosen?.userId).toBe('b');
   });
 
   it('finds nobody when no area contains the point', () => {
-    expect(nearestCourier([candidate('x', -22.9, -43.17, 50_000)], point)).toBeNull();
+    expect(rankCouriers([candidate('x', -22.9, -43.17, { radiusMeters: 50_000 })], straight, supplierId)).toEqual([]);
+  });
+
+  it('with a store, ranks by the ride to the store plus the store-to-customer leg', () => {
+    // The store is 4.4 km north of the customer; "by the customer" waits next to the customer.
+    const store = { latitude: -23.51, longitude: -46.63 };
+    const ranked = rankCouriers(
+      [candidate('by the customer', -23.551, -46.63), candidate('by the store', -23.505, -46.63)],
+      { pickup: store, dropOff: customer },
+      supplierId,
+    );
+    expect(ranked.map((courier) => courier.userId)).toEqual(['by the store', 'by the customer']);
+    const [best] = ranked;
+    expect(best?.pickupDistanceMeters).toBeGreaterThan(500);
+    expect(best?.dropOffDistanceMeters).toBeGreaterThan(4_000);
+    expect(best?.distanceMeters).toBe((best?.pickupDistanceMeters ?? 0) + (best?.dropOffDistanceMeters ?? 0));
+  });
+
+  it("needs the courier's area to contain both the store and the customer", () => {
+    const store = { latitude: -23.45, longitude: -46.63 };
+    // Centred on the store with 5 km: the customer, 11 km away, is outside.
+    expect(
+      rankCouriers([candidate('store only', -23.45, -46.63, { radiusMeters: 5_000 })], { pickup: store, dropOff: customer }, supplierId),
+    ).toEqual([]);
+    // Centred on the customer with 5 km: the store is outside.
+    expect(
+      rankCouriers([candidate('customer only', -23.55, -46.63, { radiusMeters: 5_000 })], { pickup: store, dropOff: customer }, supplierId),
+    ).toEqual([]);
+  });
+
+  it("puts the supplier's own fleet before nearer platform couriers, and other suppliers' fleets with the platform", () => {
+    const store = { latitude: -23.51, longitude: -46.63 };
+    const ranked = rankCouriers(
+      [
+        candidate('platform, at the store', -23.51, -46.63),
+        candidate('fleet, farther', -23.53, -46.63, { fleetSupplierId: supplierId }),
+        candidate('other fleet, near', -23.511, -46.63, { fleetSupplierId: 'supplier-2' }),
+      ],
+      { pickup: store, dropOff: customer },
+      supplierId,
+    );
+    expect(ranked.map((courier) => [courier.userId, courier.fleet])).toEqual([
+      ['fleet, farther', true],
+      ['platform, at the store', false],
+      ['other fleet, near', false],
+    ]);
   });
 });
 

@@ -1,11 +1,11 @@
 import { eventConsumer, type ConsumerDefinition, type HandlerContext, type TransactionRunner } from '#kit';
 import type { CouriersTransaction } from '../profiles/profile-store.js';
 import type { Assignment } from '../delivery/assignment.js';
-import type { DeliveryStore } from '../delivery/delivery-store.js';
+import type { CylinderLoad, DeliveryStore } from '../delivery/delivery-store.js';
 import { OrderEvents } from '../../../orders/src/events/index.js';
 
 /**
- * A confirmed order becomes a delivery and is offered at once to the nearest courier; a
+ * A confirmed order becomes a delivery (from the store, when it names one) and is offered at once to the best-placed courier; a
  * cancelled one stops being offered or carried, and one an admin marked delivered ends. The kit records each event as processed in
  * the same transaction, so a redelivered order.confirmed makes no second offer.
  */
@@ -20,7 +20,7 @@ export function orderIntakeConsumer(
     transactions,
     handlers: (on) => [
       on(OrderEvents.confirmed, async (data, context) => {
-        const { orderId, customerId, supplierId, cylinderCount, deliveryLocation, confirmedAt } = data;
+        const { orderId, customerId, supplierId, cylinderCount, deliveryLocation, pickup, cylinders, promisedBy, confirmedAt } = data;
         const transaction = context.transaction;
         const created = await deliveries.createDelivery(transaction, {
           orderId,
@@ -28,6 +28,10 @@ export function orderIntakeConsumer(
           supplierId,
           cylinderCount,
           location: deliveryLocation,
+          pickup: pickup ?? null,
+          // Orders confirmed before stores counted cylinders without a class: household P13s.
+          cylinders: loadsOf(cylinders ?? [{ cylinderType: 'P13', quantity: cylinderCount, emptiesToCollect: 0 }]),
+          promisedBy: promisedBy === undefined ? null : new Date(promisedBy),
           // The search is timed from the moment it starts here, not from the confirmation, so a
           // consumer that was down does not give up on orders it never tried.
           searchStartedAt: new Date(Math.max(Date.now(), new Date(confirmedAt).getTime())),
@@ -65,4 +69,18 @@ export function orderIntakeConsumer(
       }),
     ],
   });
+}
+
+/** One load per class (an order may list a class on several lines), dropping classes with nothing to carry or collect. */
+function loadsOf(cylinders: ReadonlyArray<CylinderLoad>): CylinderLoad[] {
+  const byClass = new Map<CylinderLoad['cylinderType'], CylinderLoad>();
+  for (const { cylinderType, quantity, emptiesToCollect } of cylinders) {
+    const sum = byClass.get(cylinderType) ?? { cylinderType, quantity: 0, emptiesToCollect: 0 };
+    byClass.set(cylinderType, {
+      cylinderType,
+      quantity: sum.quantity + quantity,
+      emptiesToCollect: sum.emptiesToCollect + emptiesToCollect,
+    });
+  }
+  return [...byClass.values()].filter((load) => load.quantity > 0 || load.emptiesToCollect > 0);
 }

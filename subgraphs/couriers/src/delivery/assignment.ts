@@ -1,44 +1,76 @@
 import { randomUUID } from 'node:crypto';
 import type { EventOrigin, Logger } from '#kit';
 import type { CouriersTransaction } from '../profiles/profile-store.js';
-import { greatCircleMeters } from './distance.js';
+import { greatCircleMeters, type Point } from './distance.js';
 import { notFoundEvent, offeredEvent } from './delivery-events.js';
+import type { VehicleCylinderRules } from '../profiles/vehicles.js';
 import type { CandidateCourier, Delivery, DeliveryStore } from './delivery-store.js';
 
 export interface AssignmentSettings {
   offerSeconds: number;
   assignmentTimeoutSeconds: number;
+  vehicleCylinderClasses: VehicleCylinderRules;
 }
 
-/** The courier an offer goes to, and how far they are from the delivery point. */
+/** The courier an offer goes to, and the ride it asks of them. */
 export interface RankedCourier {
   userId: string;
+  /** The whole ride: to the store and on to the customer, or straight to the customer without a pickup. */
   distanceMeters: number;
+  /** Courier to store; null without a pickup. */
+  pickupDistanceMeters: number | null;
+  /** Store to customer; null without a pickup. */
+  dropOffDistanceMeters: number | null;
+  /** Rides in the fleet of the order's supplier. */
+  fleet: boolean;
 }
+
+/** Where a delivery starts and ends; orders confirmed before stores have no pickup. */
+export interface Route {
+  pickup: Point | null;
+  dropOff: Point;
+}
+
+const covers = (candidate: CandidateCourier, point: Point) => greatCircleMeters(candidate.areaCentre, point) <= candidate.radiusMeters;
 
 /**
- * The candidates whose service area contains the point, nearest first. Nearness is measured from
- * the courier's live position when there is one (where they are now), else from the area's
- * centre. Ties go to the lower id, so every instance ranks couriers the same way.
+ * The candidates who may take the delivery, best first. A courier's service area is where they
+ * agreed to ride, so it must contain both the store and the customer. The supplier's own fleet
+ * comes before the platform's couriers; within each, the shortest ride wins: from the courier
+ * (live position when there is one, else the area's centre) to the store, plus the store to the
+ * customer — the second leg is the same for everyone today, but it is what the courier rides.
+ * Without a pickup (older orders) the ride is straight to the customer. Ties go to the lower id,
+ * so every instance ranks couriers the same way.
  */
-export function rankCouriers(candidates: readonly CandidateCourier[], point: { latitude: number; longitude: number }): RankedCourier[] {
+export function rankCouriers(candidates: readonly CandidateCourier[], route: Route, supplierId: string): RankedCourier[] {
+  const { pickup, dropOff } = route;
+  const dropOffLeg = pickup === null ? null : Math.round(greatCircleMeters(pickup, dropOff));
   const ranked: RankedCourier[] = [];
   for (const candidate of candidates) {
-    if (greatCircleMeters(candidate.areaCentre, point) > candidate.radiusMeters) continue;
+    if (!covers(candidate, dropOff) || (pickup !== null && !covers(candidate, pickup))) continue;
+    const from = candidate.position ?? candidate.areaCentre;
+    const firstLeg = Math.round(greatCircleMeters(from, pickup ?? dropOff));
     ranked.push({
       userId: candidate.userId,
-      distanceMeters: Math.round(greatCircleMeters(candidate.position ?? candidate.areaCentre, point)),
+      distanceMeters: firstLeg + (dropOffLeg ?? 0),
+      pickupDistanceMeters: pickup === null ? null : firstLeg,
+      dropOffDistanceMeters: dropOffLeg,
+      fleet: candidate.fleetSupplierId === supplierId,
     });
   }
-  return ranked.sort((a, b) => a.distanceMeters - b.distanceMeters || (a.userId < b.userId ? -1 : a.userId > b.userId ? 1 : 0));
+  return ranked.sort(
+    (a, b) =>
+      Number(b.fleet) - Number(a.fleet) || a.distanceMeters - b.distanceMeters || (a.userId < b.userId ? -1 : a.userId > b.userId ? 1 : 0),
+  );
 }
 
-/** The nearest candidate whose service area contains the point, or null. */
-export function nearestCourier(
-  candidates: readonly CandidateCourier[],
-  point: { latitude: number; longitude: number },
-): RankedCourier | null {
-  return rankCouriers(candidates, point)[0] ?? null;
+/** Where a delivery is picked up and dropped off. */
+export function routeOf(delivery: Delivery): Route {
+  const { pickupLatitude, pickupLongitude } = delivery;
+  return {
+    pickup: pickupLatitude === null || pickupLongitude === null ? null : { latitude: pickupLatitude, longitude: pickupLongitude },
+    dropOff: { latitude: delivery.latitude, longitude: delivery.longitude },
+  };
 }
 
 export interface Assignment {
@@ -67,24 +99,30 @@ export function assignment(deliveries: DeliveryStore, settings: AssignmentSettin
         logger.warn({ orderId: delivery.orderId, offersMade }, 'no courier found for the order');
         return 'not_found';
       }
-      const point = { latitude: delivery.latitude, longitude: delivery.longitude };
+      const route = routeOf(delivery);
       // Two orders searched at the same moment can rank the same free courier first. A courier
       // holds at most one open offer (a partial unique index), so the second order's offer is
       // not written and it goes to its next courier instead.
       for (const courier of rankCouriers(
-        await deliveries.candidates(transaction, delivery.orderId, point, delivery.cylinderCount),
-        point,
+        await deliveries.candidates(transaction, delivery.orderId, route.pickup ?? route.dropOff, settings.vehicleCylinderClasses),
+        route,
+        delivery.supplierId,
       )) {
         const offer = {
           id: randomUUID(),
           orderId: delivery.orderId,
           courierId: courier.userId,
           distanceMeters: courier.distanceMeters,
+          pickupDistanceMeters: courier.pickupDistanceMeters,
+          dropOffDistanceMeters: courier.dropOffDistanceMeters,
           offeredAt: now,
           expiresAt: new Date(now.getTime() + settings.offerSeconds * 1000),
         };
         if (!(await deliveries.createOffer(transaction, offer, [offeredEvent(origin, delivery, offer)]))) continue;
-        logger.info({ orderId: delivery.orderId, courierId: courier.userId, distanceMeters: courier.distanceMeters }, 'delivery offered');
+        logger.info(
+          { orderId: delivery.orderId, courierId: courier.userId, distanceMeters: courier.distanceMeters, fleet: courier.fleet },
+          'delivery offered',
+        );
         return 'offered';
       }
       return 'waiting';

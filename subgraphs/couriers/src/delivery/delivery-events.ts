@@ -1,4 +1,5 @@
 import { pendingEvent, type EventOrigin, type PendingEvent } from '#kit';
+import type { CylinderType } from '../database.js';
 import type { Delivery, DeliveryOffer } from './delivery-store.js';
 import { CourierEvents } from '../events/index.js';
 
@@ -7,13 +8,15 @@ const parties = (delivery: Delivery) => ({ orderId: delivery.orderId, customerId
 export const offeredEvent = (
   origin: EventOrigin,
   delivery: Delivery,
-  offer: Pick<DeliveryOffer, 'id' | 'courierId' | 'distanceMeters' | 'expiresAt'>,
+  offer: Pick<DeliveryOffer, 'id' | 'courierId' | 'distanceMeters' | 'pickupDistanceMeters' | 'dropOffDistanceMeters' | 'expiresAt'>,
 ): PendingEvent =>
   pendingEvent(CourierEvents.offered, origin, delivery.orderId, {
     ...parties(delivery),
     courierId: offer.courierId,
     offerId: offer.id,
     distanceMeters: offer.distanceMeters,
+    ...(offer.pickupDistanceMeters === null ? {} : { pickupDistanceMeters: offer.pickupDistanceMeters }),
+    ...(offer.dropOffDistanceMeters === null ? {} : { dropOffDistanceMeters: offer.dropOffDistanceMeters }),
     expiresAt: offer.expiresAt.toISOString(),
   });
 
@@ -40,12 +43,26 @@ export const codeIssuedEvent = (origin: EventOrigin, delivery: Delivery, courier
 export const pickedUpEvent = (origin: EventOrigin, delivery: Delivery, courierId: string, at: Date): PendingEvent =>
   pendingEvent(CourierEvents.pickedUp, origin, delivery.orderId, { ...parties(delivery), courierId, pickedUpAt: at.toISOString() });
 
-export const completedEvent = (origin: EventOrigin, delivery: Delivery, courierId: string, at: Date): PendingEvent =>
-  pendingEvent(CourierEvents.deliveryCompleted, origin, delivery.orderId, {
+/** Carries the empties collected per class whenever the delivery had empties to collect (troca). */
+export const completedEvent = (
+  origin: EventOrigin,
+  delivery: Delivery,
+  courierId: string,
+  emptiesCollected: ReadonlyMap<CylinderType, number>,
+  at: Date,
+): PendingEvent => {
+  const expected = delivery.cylinders.filter((cylinder) => cylinder.emptiesToCollect > 0);
+  return pendingEvent(CourierEvents.deliveryCompleted, origin, delivery.orderId, {
     ...parties(delivery),
     courierId,
+    ...(expected.length === 0
+      ? {}
+      : {
+          emptiesCollected: expected.map(({ cylinderType }) => ({ cylinderType, quantity: emptiesCollected.get(cylinderType) ?? 0 })),
+        }),
     completedAt: at.toISOString(),
   });
+};
 
 export const locationEvent = (
   origin: EventOrigin,

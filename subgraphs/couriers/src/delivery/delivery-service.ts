@@ -14,6 +14,7 @@ import {
   type Viewer,
 } from '#kit';
 import type { DeliverySettings } from '../config.js';
+import type { CylinderType } from '../database.js';
 import { deliveryCode, hashDeliveryCode, matchesDeliveryCode } from './delivery-code.js';
 import { assignedEvent, codeIssuedEvent, completedEvent, locationEvent, pickedUpEvent } from './delivery-events.js';
 import type { Delivery, DeliveryOffer, DeliveryStore } from './delivery-store.js';
@@ -116,10 +117,18 @@ export class DeliveryService {
    * delivery refuses every code (six digits must not be guessable at the door) and only an
    * admin can resolve it (completeDelivery in orders).
    */
-  async complete(viewer: Viewer | null, orderId: string, code: string, origin: EventOrigin): Promise<Delivery> {
+  async complete(
+    viewer: Viewer | null,
+    orderId: string,
+    code: string,
+    emptiesCollected: readonly EmptiesCollected[] | null,
+    origin: EventOrigin,
+  ): Promise<Delivery> {
     const courier = requireRole(viewer, Role.COURIER);
     const delivery = await this.assignedTo(courier, orderId);
     if (delivery.status !== 'PICKED_UP') throw wrongStatus(delivery, 'completed', 'PICKED_UP');
+    // Checked before a code attempt is spent: a mistake here must not bring the lock closer.
+    const collected = validateEmptiesCollected(delivery, emptiesCollected);
     const limit = this.settings.deliveryCodeMaxAttempts;
     const attempts = await this.deliveries.takeCodeAttempt(orderId, limit);
     if (attempts === null) throw codeLocked();
@@ -128,13 +137,20 @@ export class DeliveryService {
       throw invalidInput([{ field: 'code', message: `is not this delivery's code; ${limit - attempts} attempt(s) left` }]);
     }
     const at = new Date();
-    const moved = await this.deliveries.run((transaction) =>
-      this.deliveries.moveDelivery(transaction, orderId, 'PICKED_UP', { status: 'DELIVERED', deliveredAt: at }, [
-        completedEvent(origin, delivery, courier.userId, at),
-      ]),
-    );
+    const moved = await this.deliveries.run(async (transaction) => {
+      const done = await this.deliveries.moveDelivery(transaction, orderId, 'PICKED_UP', { status: 'DELIVERED', deliveredAt: at }, [
+        completedEvent(origin, delivery, courier.userId, collected, at),
+      ]);
+      if (done) await this.deliveries.recordEmptiesCollected(transaction, orderId, collected);
+      return done;
+    });
     if (!moved) throw wrongStatus(delivery, 'completed', 'PICKED_UP');
-    return { ...delivery, status: 'DELIVERED', deliveredAt: at };
+    return {
+      ...delivery,
+      status: 'DELIVERED',
+      deliveredAt: at,
+      cylinders: delivery.cylinders.map((cylinder) => ({ ...cylinder, emptiesCollected: collected.get(cylinder.cylinderType) ?? 0 })),
+    };
   }
 
   /**
@@ -207,6 +223,47 @@ export class DeliveryService {
 export function seesDelivery(viewer: Viewer | null, delivery: Delivery): boolean {
   if (viewer === null) return false;
   return [delivery.customerId, delivery.supplierId, delivery.courierId].includes(viewer.userId) || hasRole(viewer, Role.ADMIN);
+}
+
+/** Empties of one class the courier collected at the door. */
+export interface EmptiesCollected {
+  cylinderType: CylinderType;
+  quantity: number;
+}
+
+/**
+ * The empties collected per class: required when the delivery has empties to collect (troca),
+ * never more than expected, and only of classes expected; classes left out count as none.
+ */
+function validateEmptiesCollected(delivery: Delivery, given: readonly EmptiesCollected[] | null): Map<CylinderType, number> {
+  const expected = new Map(delivery.cylinders.filter((c) => c.emptiesToCollect > 0).map((c) => [c.cylinderType, c.emptiesToCollect]));
+  const collected = new Map<CylinderType, number>();
+  if (given === null) {
+    if (expected.size === 0) return collected;
+    const list = [...expected].map(([cylinderType, count]) => `${count} × ${cylinderType}`).join(', ');
+    throw invalidInput([
+      {
+        field: 'emptiesCollected',
+        message: `is required: this delivery has empties to collect (${list}); send how many of each you collected, 0 when the customer had none`,
+      },
+    ]);
+  }
+  const problems: FieldProblem[] = [];
+  given.forEach(({ cylinderType, quantity }, index) => {
+    const field = `emptiesCollected[${index}]`;
+    const limit = expected.get(cylinderType);
+    if (collected.has(cylinderType)) problems.push({ field: `${field}.cylinderType`, message: `${cylinderType} is named twice` });
+    else if (limit === undefined)
+      problems.push({ field: `${field}.cylinderType`, message: `this delivery has no ${cylinderType} empties to collect` });
+    else if (!Number.isInteger(quantity) || quantity < 0 || quantity > limit)
+      problems.push({
+        field: `${field}.quantity`,
+        message: `must be a whole number from 0 to ${limit} (the ${cylinderType} empties to collect)`,
+      });
+    collected.set(cylinderType, quantity);
+  });
+  if (problems.length > 0) throw invalidInput(problems);
+  return collected;
 }
 
 const offerClosed = (offer: DeliveryOffer) =>

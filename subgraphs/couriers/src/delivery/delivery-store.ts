@@ -1,11 +1,38 @@
 import { isUuid, recordEvents, type KeysetCursor, type PendingEvent } from '#kit';
-import { Prisma, type CouriersDatabase, type DeliveryOfferRow, type DeliveryRow } from '../database.js';
+import {
+  Prisma,
+  type CouriersDatabase,
+  type CylinderType,
+  type DeliveryCylindersRow,
+  type DeliveryOfferRow,
+  type DeliveryRow,
+} from '../database.js';
 import type { CouriersTransaction } from '../profiles/profile-store.js';
 import { boundingBox, type Point } from './distance.js';
 import { MAX_RADIUS_KM } from '../profiles/profile-input.js';
+import { VEHICLE_TYPES, type VehicleCylinderRules } from '../profiles/vehicles.js';
 
-export type Delivery = DeliveryRow;
+/** A delivery with its cylinders by class, smallest class first. */
+export type Delivery = DeliveryRow & { cylinders: DeliveryCylindersRow[] };
 export type DeliveryOffer = DeliveryOfferRow;
+
+/** The store the courier picks the order up at, with its public address. */
+export interface Pickup extends Point {
+  storeId: string;
+  storeName: string;
+  street: string;
+  number: string;
+  district: string;
+  city: string;
+  state: string;
+}
+
+/** Cylinders of one class on a delivery, and the empties of that class to collect. */
+export interface CylinderLoad {
+  cylinderType: CylinderType;
+  quantity: number;
+  emptiesToCollect: number;
+}
 
 export interface NewDelivery {
   orderId: string;
@@ -13,16 +40,22 @@ export interface NewDelivery {
   supplierId: string;
   cylinderCount: number;
   location: Point;
+  /** Null for orders confirmed before stores: the courier is matched to the customer only. */
+  pickup: Pickup | null;
+  cylinders: CylinderLoad[];
+  promisedBy: Date | null;
   searchStartedAt: Date;
 }
 
-/** An online courier whose area centre lies near the delivery point; the exact test is done in code. */
+/** An online courier near the pickup with room for the load; the exact area test is done in code. */
 export interface CandidateCourier {
   userId: string;
   areaCentre: Point;
   radiusMeters: number;
   /** The live position, when the courier has sent one. */
   position: Point | null;
+  /** The supplier whose fleet the courier rides in; null for a platform courier. */
+  fleetSupplierId: string | null;
 }
 
 export interface CourierDeliveryQuery {
@@ -51,11 +84,11 @@ export interface DeliveryStore {
    */
   lockSearching(transaction: CouriersTransaction, limit: number): Promise<Delivery[]>;
   /**
-   * Online couriers with room for `cylinderCount` whose area centre falls in the box around
-   * `point` that any area can reach, who have not been offered this order and are neither
-   * holding another offer nor carrying another delivery.
+   * Online couriers whose vehicle type may carry every class of the order's cylinders (`rules`)
+   * and who have room for them, whose area centre falls in the box around `point` that any area can reach, who have
+   * not been offered this order and are neither holding another offer nor carrying another delivery.
    */
-  candidates(transaction: CouriersTransaction, orderId: string, point: Point, cylinderCount: number): Promise<CandidateCourier[]>;
+  candidates(transaction: CouriersTransaction, orderId: string, point: Point, rules: VehicleCylinderRules): Promise<CandidateCourier[]>;
   /**
    * Writes an open offer and its events; false, writing nothing, when the courier already holds
    * an open offer (another order took them first).
@@ -86,6 +119,8 @@ export interface DeliveryStore {
     data: Prisma.DeliveryUpdateManyMutationInput,
     events: PendingEvent[],
   ): Promise<boolean>;
+  /** Records the empties collected per class at the door (absent classes: none). */
+  recordEmptiesCollected(transaction: CouriersTransaction, orderId: string, collected: ReadonlyMap<CylinderType, number>): Promise<void>;
   /** Withdraws the open offer of an order (cancelled) inside `transaction`. */
   withdrawOffers(transaction: CouriersTransaction, orderId: string): Promise<void>;
   /**
@@ -104,9 +139,15 @@ export interface DeliveryStore {
   run<T>(work: (transaction: CouriersTransaction) => Promise<T>): Promise<T>;
 }
 
+/** Shares of capacity add up in floating point: 1/3 + 1/3 + 1/3 must still fit. */
+const FULL_LOAD = 1 + 1e-9;
+
+const withCylinders = { cylinders: { orderBy: { cylinderType: 'asc' } } } as const;
+
 export function deliveryStore(database: CouriersDatabase): DeliveryStore {
   return {
     async createDelivery(transaction, delivery) {
+      const { pickup } = delivery;
       const { count } = await transaction.delivery.createMany({
         data: {
           orderId: delivery.orderId,
@@ -115,20 +156,40 @@ export function deliveryStore(database: CouriersDatabase): DeliveryStore {
           cylinderCount: delivery.cylinderCount,
           latitude: delivery.location.latitude,
           longitude: delivery.location.longitude,
+          ...(pickup === null
+            ? {}
+            : {
+                storeId: pickup.storeId,
+                storeName: pickup.storeName,
+                pickupStreet: pickup.street,
+                pickupNumber: pickup.number,
+                pickupDistrict: pickup.district,
+                pickupCity: pickup.city,
+                pickupState: pickup.state,
+                pickupLatitude: pickup.latitude,
+                pickupLongitude: pickup.longitude,
+              }),
+          promisedBy: delivery.promisedBy,
           searchStartedAt: delivery.searchStartedAt,
         },
         skipDuplicates: true,
       });
-      return count > 0;
+      if (count === 0) return false;
+      await transaction.deliveryCylinders.createMany({
+        data: delivery.cylinders.map((load) => ({ orderId: delivery.orderId, ...load })),
+      });
+      return true;
     },
-    findDelivery: async (orderId) => (isUuid(orderId) ? database.delivery.findUnique({ where: { orderId } }) : null),
-    findDeliveries: (orderIds) => database.delivery.findMany({ where: { orderId: { in: orderIds.filter(isUuid) } } }),
+    findDelivery: async (orderId) =>
+      isUuid(orderId) ? database.delivery.findUnique({ where: { orderId }, include: withCylinders }) : null,
+    findDeliveries: (orderIds) =>
+      database.delivery.findMany({ where: { orderId: { in: orderIds.filter(isUuid) } }, include: withCylinders }),
     async lockDelivery(transaction, orderId) {
       if (!isUuid(orderId)) return null;
       const rows = await transaction.$queryRaw<
         Array<{ order_id: string }>
       >`select order_id from deliveries where order_id = ${orderId}::uuid for update`;
-      return rows.length === 0 ? null : transaction.delivery.findUnique({ where: { orderId } });
+      return rows.length === 0 ? null : transaction.delivery.findUnique({ where: { orderId }, include: withCylinders });
     },
     async lockSearching(transaction, limit) {
       const rows = await transaction.$queryRaw<Array<{ order_id: string }>>`
@@ -142,9 +203,12 @@ export function deliveryStore(database: CouriersDatabase): DeliveryStore {
       return transaction.delivery.findMany({
         where: { orderId: { in: rows.map((row) => row.order_id) } },
         orderBy: { searchStartedAt: 'asc' },
+        include: withCylinders,
       });
     },
-    async candidates(transaction, orderId, point, cylinderCount) {
+    async candidates(transaction, orderId, point, rules) {
+      // The vehicle rules as VEHICLE:CLASS pairs, so one array parameter carries them all.
+      const allowed = VEHICLE_TYPES.flatMap((vehicle) => [...rules[vehicle]].map((cylinderType) => `${vehicle}:${cylinderType}`));
       // A centre farther than the largest radius cannot cover the point.
       const box = boundingBox(point, MAX_RADIUS_KM * 1000);
       const longitudes =
@@ -152,15 +216,37 @@ export function deliveryStore(database: CouriersDatabase): DeliveryStore {
           ? Prisma.sql`p.service_area_longitude between ${box.minLongitude} and ${box.maxLongitude}`
           : Prisma.sql`(p.service_area_longitude >= ${box.minLongitude} or p.service_area_longitude <= ${box.maxLongitude})`;
       const rows = await transaction.$queryRaw<
-        Array<{ user_id: string; lat: number; lon: number; radius: number; last_latitude: number | null; last_longitude: number | null }>
+        Array<{
+          user_id: string;
+          lat: number;
+          lon: number;
+          radius: number;
+          last_latitude: number | null;
+          last_longitude: number | null;
+          fleet_supplier_id: string | null;
+        }>
       >`
         select p.user_id, p.service_area_latitude as lat, p.service_area_longitude as lon, p.service_area_radius_meters as radius,
-               p.last_latitude, p.last_longitude
+               p.last_latitude, p.last_longitude, p.fleet_supplier_id
         from courier_profiles p
         where p.availability = 'ONLINE'
           and p.service_area_latitude between ${box.minLatitude} and ${box.maxLatitude}
           and ${longitudes}
-          and p.capacity_cylinders >= ${cylinderCount}
+          -- The vehicle type may carry every class on the order under the current rules...
+          and not exists (
+            select 1 from delivery_cylinders need
+            where need.order_id = ${orderId}::uuid and need.quantity > 0
+              and not (p.vehicle_type::text || ':' || need.cylinder_type::text = any(${allowed}::text[])))
+          -- ...the courier carries each of them (a class without a capacity row is one they do not)...
+          and not exists (
+            select 1 from delivery_cylinders need
+            where need.order_id = ${orderId}::uuid and need.quantity > 0
+              and not exists (select 1 from courier_capacities c where c.user_id = p.user_id and c.cylinder_type = need.cylinder_type))
+          -- ...and has room for the whole load: each class takes its share of that class's capacity.
+          and (select coalesce(sum(need.quantity::float8 / c.quantity), 0)
+               from delivery_cylinders need
+               join courier_capacities c on c.user_id = p.user_id and c.cylinder_type = need.cylinder_type
+               where need.order_id = ${orderId}::uuid) <= ${FULL_LOAD}
           and not exists (select 1 from delivery_offers o where o.order_id = ${orderId}::uuid and o.courier_id = p.user_id)
           and not exists (select 1 from delivery_offers o where o.courier_id = p.user_id and o.status = 'PENDING')
           and not exists (select 1 from deliveries d where d.courier_id = p.user_id and d.status in ('ASSIGNED', 'PICKED_UP'))`;
@@ -170,6 +256,7 @@ export function deliveryStore(database: CouriersDatabase): DeliveryStore {
         radiusMeters: row.radius,
         position:
           row.last_latitude === null || row.last_longitude === null ? null : { latitude: row.last_latitude, longitude: row.last_longitude },
+        fleetSupplierId: row.fleet_supplier_id,
       }));
     },
     async createOffer(transaction, offer, events) {
@@ -193,7 +280,12 @@ export function deliveryStore(database: CouriersDatabase): DeliveryStore {
           ? filter
           : { AND: [filter, { OR: [{ createdAt: { lt: after.createdAt } }, { createdAt: after.createdAt, orderId: { lt: after.id } }] }] };
       const [rows, totalCount] = await Promise.all([
-        database.delivery.findMany({ where, orderBy: [{ createdAt: 'desc' }, { orderId: 'desc' }], take: first + 1 }),
+        database.delivery.findMany({
+          where,
+          orderBy: [{ createdAt: 'desc' }, { orderId: 'desc' }],
+          take: first + 1,
+          include: withCylinders,
+        }),
         database.delivery.count({ where: filter }),
       ]);
       return { deliveries: rows.slice(0, first), hasNextPage: rows.length > first, totalCount };
@@ -222,6 +314,14 @@ export function deliveryStore(database: CouriersDatabase): DeliveryStore {
       if (count === 0) return false;
       await recordEvents(transaction, events);
       return true;
+    },
+    async recordEmptiesCollected(transaction, orderId, collected) {
+      for (const cylinder of await transaction.deliveryCylinders.findMany({ where: { orderId } })) {
+        await transaction.deliveryCylinders.update({
+          where: { orderId_cylinderType: { orderId, cylinderType: cylinder.cylinderType } },
+          data: { emptiesCollected: collected.get(cylinder.cylinderType) ?? 0 },
+        });
+      }
     },
     async withdrawOffers(transaction, orderId) {
       await transaction.deliveryOffer.updateMany({

@@ -1,5 +1,7 @@
-import { connection, decodeCursor, pageSize, type EventOrigin } from '#kit';
-import { seesDelivery, type CourierLocation, type DeliveryListFilter } from '../delivery/delivery-service.js';
+import { connection, decodeCursor, hasRole, pageSize, Role, type EventOrigin, type Viewer } from '#kit';
+import { routeOf } from '../delivery/assignment.js';
+import { greatCircleMeters } from '../delivery/distance.js';
+import { seesDelivery, type CourierLocation, type DeliveryListFilter, type EmptiesCollected } from '../delivery/delivery-service.js';
 import type { Delivery, DeliveryOffer } from '../delivery/delivery-store.js';
 import { routeLengthMeters, type TrackPoint } from '../delivery/track-store.js';
 import type { CouriersContext } from './context.js';
@@ -17,7 +19,45 @@ const visibleDelivery = async ({ id }: { id: string }, context: CouriersContext)
   return delivery !== null && seesDelivery(context.viewer, delivery) ? delivery : null;
 };
 
-/** Offers, assignment, pickup, the delivery code and live position (issue 7). */
+/** The store, as the courier finds it; null for orders confirmed before stores. */
+const pickupOf = (delivery: Delivery) => {
+  const { storeId, storeName, pickupStreet, pickupNumber, pickupDistrict, pickupCity, pickupState, pickupLatitude, pickupLongitude } =
+    delivery;
+  if (storeId === null || pickupLatitude === null || pickupLongitude === null) return null;
+  return {
+    store: { __typename: 'Store', id: storeId },
+    storeId,
+    storeName: storeName ?? '',
+    street: pickupStreet ?? '',
+    number: pickupNumber ?? '',
+    district: pickupDistrict ?? '',
+    city: pickupCity ?? '',
+    state: pickupState ?? '',
+    latitude: pickupLatitude,
+    longitude: pickupLongitude,
+  };
+};
+
+/** Store to customer, great circle; null without a pickup. */
+const dropOffLeg = (delivery: Delivery) => {
+  const { pickup, dropOff } = routeOf(delivery);
+  return pickup === null ? null : Math.round(greatCircleMeters(pickup, dropOff));
+};
+
+/**
+ * The customer's point: its courier sees it while carrying the order (as Order shows the address
+ * then); the customer, the supplier and admins always.
+ */
+const seesDropOff = (viewer: Viewer | null, delivery: Delivery) =>
+  viewer !== null &&
+  (viewer.userId === delivery.customerId ||
+    viewer.userId === delivery.supplierId ||
+    hasRole(viewer, Role.ADMIN) ||
+    (viewer.userId === delivery.courierId && (delivery.status === 'ASSIGNED' || delivery.status === 'PICKED_UP')));
+
+const offerDelivery = (offer: DeliveryOffer, context: CouriersContext) => context.deliveryByOrderId.load(offer.orderId);
+
+/** Offers, assignment, pickup, the delivery code and live position (issue 7); from the store (issue 17). */
 export const deliveryResolvers = {
   Query: {
     myDeliveryOffers: (_root: unknown, _args: unknown, context: CouriersContext) => context.deliveries.myOffers(context.viewer),
@@ -49,8 +89,11 @@ export const deliveryResolvers = {
       context.deliveries.decline(context.viewer, offerId),
     pickUpOrder: (_root: unknown, { orderId }: { orderId: string }, context: CouriersContext) =>
       context.deliveries.pickUp(context.viewer, orderId, origin(context)),
-    confirmDelivery: (_root: unknown, { orderId, code }: { orderId: string; code: string }, context: CouriersContext) =>
-      context.deliveries.complete(context.viewer, orderId, code, origin(context)),
+    confirmDelivery: (
+      _root: unknown,
+      args: { orderId: string; code: string; emptiesCollected?: EmptiesCollected[] | null },
+      context: CouriersContext,
+    ) => context.deliveries.complete(context.viewer, args.orderId, args.code, args.emptiesCollected ?? null, origin(context)),
     updateCourierLocation: (_root: unknown, args: { orderId: string; latitude: number; longitude: number }, context: CouriersContext) =>
       context.deliveries.updateLocation(context.viewer, args.orderId, args.latitude, args.longitude, origin(context)),
   },
@@ -70,6 +113,11 @@ export const deliveryResolvers = {
     order: (delivery: Delivery) => order(delivery.orderId),
     courier: (delivery: Delivery, _args: unknown, context: CouriersContext) =>
       delivery.courierId === null ? null : courier(delivery.courierId, context),
+    pickup: pickupOf,
+    dropOff: (delivery: Delivery, _args: unknown, context: CouriersContext) =>
+      seesDropOff(context.viewer, delivery) ? { latitude: delivery.latitude, longitude: delivery.longitude } : null,
+    dropOffDistanceMeters: dropOffLeg,
+    promisedBy: (delivery: Delivery) => iso(delivery.promisedBy),
     assignedAt: (delivery: Delivery) => iso(delivery.assignedAt),
     pickedUpAt: (delivery: Delivery) => iso(delivery.pickedUpAt),
     deliveredAt: (delivery: Delivery) => iso(delivery.deliveredAt),
@@ -84,8 +132,16 @@ export const deliveryResolvers = {
   DeliveryOffer: {
     order: (offer: DeliveryOffer) => order(offer.orderId),
     // Offers are read by the courier they were made to, who needs to know what and where.
+    pickup: async (offer: DeliveryOffer, _args: unknown, context: CouriersContext) => {
+      const delivery = await offerDelivery(offer, context);
+      return delivery === null ? null : pickupOf(delivery);
+    },
     cylinderCount: async (offer: DeliveryOffer, _args: unknown, context: CouriersContext) =>
-      (await context.deliveryByOrderId.load(offer.orderId))?.cylinderCount ?? 0,
+      (await offerDelivery(offer, context))?.cylinderCount ?? 0,
+    cylinders: async (offer: DeliveryOffer, _args: unknown, context: CouriersContext) =>
+      (await offerDelivery(offer, context))?.cylinders ?? [],
+    promisedBy: async (offer: DeliveryOffer, _args: unknown, context: CouriersContext) =>
+      iso((await offerDelivery(offer, context))?.promisedBy ?? null),
     deliveryLatitude: async (offer: DeliveryOffer, _args: unknown, context: CouriersContext) =>
       (await context.deliveryByOrderId.load(offer.orderId))?.latitude ?? 0,
     deliveryLongitude: async (offer: DeliveryOffer, _args: unknown, context: CouriersContext) =>

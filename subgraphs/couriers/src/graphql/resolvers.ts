@@ -1,6 +1,6 @@
 import type { CourierAvailability } from '../database.js';
 import type { CourierProfileInput } from '../profiles/profile-input.js';
-import { seesPrivateDetails } from '../profiles/profile-service.js';
+import { seesFleet, seesPrivateDetails } from '../profiles/profile-service.js';
 import type { CourierProfile } from '../profiles/profile-store.js';
 import type { CouriersContext } from './context.js';
 import { deliveryResolvers } from './delivery-resolvers.js';
@@ -9,6 +9,7 @@ export const resolvers = {
   Query: {
     myCourierProfile: (_root: unknown, _args: unknown, context: CouriersContext) => context.couriers.mine(context.viewer),
     courier: (_root: unknown, { id }: { id: string }, context: CouriersContext) => context.couriers.byId(context.viewer, id),
+    myFleet: (_root: unknown, _args: unknown, context: CouriersContext) => context.couriers.myFleet(context.viewer),
     ...deliveryResolvers.Query,
   },
   Mutation: {
@@ -16,6 +17,11 @@ export const resolvers = {
       context.couriers.save(context.viewer, input),
     setCourierAvailability: (_root: unknown, { availability }: { availability: CourierAvailability }, context: CouriersContext) =>
       context.couriers.setAvailability(context.viewer, availability),
+    addFleetCourier: (_root: unknown, { courierId }: { courierId: string }, context: CouriersContext) =>
+      context.couriers.addFleetCourier(context.viewer, courierId),
+    removeFleetCourier: (_root: unknown, { courierId }: { courierId: string }, context: CouriersContext) =>
+      context.couriers.removeFleetCourier(context.viewer, courierId),
+    leaveFleet: (_root: unknown, _args: unknown, context: CouriersContext) => context.couriers.leaveFleet(context.viewer),
     ...deliveryResolvers.Mutation,
   },
   Courier: {
@@ -34,6 +40,10 @@ export const resolvers = {
             radiusKm: profile.serviceAreaRadiusMeters / 1000,
           }
         : null,
+    capacity: (profile: CourierProfile) => profile.capacities,
+    capacityCylinders: (profile: CourierProfile) => Math.max(0, ...profile.capacities.map((capacity) => capacity.quantity)),
+    fleet: (profile: CourierProfile, _args: unknown, context: CouriersContext) =>
+      profile.fleetSupplierId !== null && seesFleet(context.viewer, profile) ? { __typename: 'User', id: profile.fleetSupplierId } : null,
     availabilityChangedAt: (profile: CourierProfile) => profile.availabilityChangedAt.toISOString(),
   },
   Order: deliveryResolvers.Order,

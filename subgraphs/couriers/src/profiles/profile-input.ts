@@ -1,7 +1,7 @@
 import { invalidInput, type FieldProblem } from '#kit';
-import type { VehicleType } from '../database.js';
+import type { CylinderType, VehicleType } from '../database.js';
 import { normaliseVehiclePlate } from './vehicle-plate.js';
-import { capacityCeiling, carriesPlate, MAX_CAPACITY_CYLINDERS } from './vehicles.js';
+import { capacityCeiling, carriedClasses, carriesPlate, MAX_CAPACITY_CYLINDERS, type VehicleCylinderRules } from './vehicles.js';
 
 export const MIN_RADIUS_KM = 0.5;
 export const MAX_RADIUS_KM = 100;
@@ -11,15 +11,23 @@ export interface CourierProfileInput {
   vehicleType: VehicleType;
   /** Required for motor vehicles, absent for a cargo bike. */
   vehiclePlate?: string | null;
-  capacityCylinders: number;
+  /** How many of each class the vehicle carries when loaded with that class only. */
+  capacity?: readonly CylinderCapacity[] | null;
+  /** Deprecated: one count for every class the vehicle may carry (how profiles were saved before issue 17). */
+  capacityCylinders?: number | null;
   serviceArea: { latitude: number; longitude: number; radiusKm: number };
+}
+
+export interface CylinderCapacity {
+  cylinderType: CylinderType;
+  quantity: number;
 }
 
 /** A validated profile, in stored units. */
 export interface CourierProfileFields {
   vehicleType: VehicleType;
   vehiclePlate: string | null;
-  capacityCylinders: number;
+  capacities: CylinderCapacity[];
   serviceAreaLatitude: number;
   serviceAreaLongitude: number;
   serviceAreaRadiusMeters: number;
@@ -27,8 +35,8 @@ export interface CourierProfileFields {
 
 const between = (value: number, min: number, max: number) => Number.isFinite(value) && value >= min && value <= max;
 
-/** Validates a profile, reporting every problem at once, and maps it to stored columns. */
-export function validateCourierProfile(input: CourierProfileInput): CourierProfileFields {
+/** Validates a profile against the vehicle rules, reporting every problem at once, and maps it to stored columns. */
+export function validateCourierProfile(input: CourierProfileInput, rules: VehicleCylinderRules): CourierProfileFields {
   const problems: FieldProblem[] = [];
   const { vehicleType, serviceArea } = input;
 
@@ -46,12 +54,7 @@ export function validateCourierProfile(input: CourierProfileInput): CourierProfi
     }
   }
 
-  const ceiling = capacityCeiling[vehicleType];
-  if (!Number.isInteger(input.capacityCylinders) || !between(input.capacityCylinders, 1, MAX_CAPACITY_CYLINDERS)) {
-    problems.push({ field: 'input.capacityCylinders', message: `must be a whole number between 1 and ${MAX_CAPACITY_CYLINDERS}` });
-  } else if (input.capacityCylinders > ceiling) {
-    problems.push({ field: 'input.capacityCylinders', message: `must be at most ${ceiling} for a ${vehicleType}` });
-  }
+  const capacities = validateCapacity(input, rules, problems);
 
   const latitudeValid = between(serviceArea.latitude, -90, 90);
   const longitudeValid = between(serviceArea.longitude, -180, 180);
@@ -69,9 +72,68 @@ export function validateCourierProfile(input: CourierProfileInput): CourierProfi
   return {
     vehicleType,
     vehiclePlate,
-    capacityCylinders: input.capacityCylinders,
+    capacities,
     serviceAreaLatitude: serviceArea.latitude,
     serviceAreaLongitude: serviceArea.longitude,
     serviceAreaRadiusMeters: Math.round(serviceArea.radiusKm * 1000),
   };
+}
+
+/**
+ * The capacity per class, from `capacity`, or from the deprecated single count given to every
+ * class the vehicle may carry. Classes the vehicle may not carry are refused, not dropped: the
+ * courier has to know their vehicle will not be offered them.
+ */
+function validateCapacity(input: CourierProfileInput, rules: VehicleCylinderRules, problems: FieldProblem[]): CylinderCapacity[] {
+  const { vehicleType } = input;
+  const allowed = carriedClasses(rules, vehicleType);
+  const ceiling = capacityCeiling[vehicleType];
+  const mayCarry = allowed.length === 0 ? 'none' : `only ${allowed.join(', ')}`;
+  if (allowed.length === 0) {
+    problems.push({
+      field: 'input.vehicleType',
+      message: `a ${vehicleType} may not carry LPG cylinders (COURIERS_VEHICLE_CYLINDER_CLASSES): deliver with a vehicle that may`,
+    });
+    return [];
+  }
+  const quantityProblem = (quantity: number) =>
+    !Number.isInteger(quantity) || !between(quantity, 1, MAX_CAPACITY_CYLINDERS)
+      ? `must be a whole number between 1 and ${MAX_CAPACITY_CYLINDERS}`
+      : quantity > ceiling
+        ? `must be at most ${ceiling} for a ${vehicleType}`
+        : null;
+
+  if (input.capacity !== undefined && input.capacity !== null) {
+    if (input.capacityCylinders !== undefined && input.capacityCylinders !== null) {
+      problems.push({ field: 'input.capacityCylinders', message: 'must be left out when capacity is sent (it is deprecated)' });
+    }
+    if (input.capacity.length === 0) {
+      problems.push({ field: 'input.capacity', message: `must name at least one cylinder class; a ${vehicleType} may carry ${mayCarry}` });
+    }
+    const seen = new Set<CylinderType>();
+    input.capacity.forEach(({ cylinderType, quantity }, index) => {
+      const field = `input.capacity[${index}]`;
+      if (seen.has(cylinderType)) problems.push({ field: `${field}.cylinderType`, message: `${cylinderType} is named twice` });
+      seen.add(cylinderType);
+      if (!allowed.includes(cylinderType)) {
+        problems.push({
+          field: `${field}.cylinderType`,
+          message: `a ${vehicleType} may not carry ${cylinderType}: it may carry ${mayCarry}`,
+        });
+      }
+      const problem = quantityProblem(quantity);
+      if (problem !== null) problems.push({ field: `${field}.quantity`, message: problem });
+    });
+    return input.capacity.map(({ cylinderType, quantity }) => ({ cylinderType, quantity }));
+  }
+  if (input.capacityCylinders === undefined || input.capacityCylinders === null) {
+    problems.push({
+      field: 'input.capacity',
+      message: `is required: how many cylinders of each class you carry (a ${vehicleType} may carry ${mayCarry})`,
+    });
+    return [];
+  }
+  const problem = quantityProblem(input.capacityCylinders);
+  if (problem !== null) problems.push({ field: 'input.capacityCylinders', message: problem });
+  return allowed.map((cylinderType) => ({ cylinderType, quantity: input.capacityCylinders ?? 0 }));
 }
