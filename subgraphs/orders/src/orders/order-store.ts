@@ -13,6 +13,8 @@ import type {
   Prisma,
   StatusChangeRow,
 } from '../database.js';
+import type { z } from 'zod';
+import type { pickupSchema } from '../events/index.js';
 import type { DeliveryAddress } from './order-input.js';
 import type { PricedOrder } from './order-pricing.js';
 
@@ -30,6 +32,18 @@ export interface NewOrder extends PricedOrder {
   address: DeliveryAddress;
   createdAt: Date;
   paymentDueAt: Date | null;
+  pickup: Pickup;
+  distanceMeters: number;
+  promisedBy: Date;
+}
+
+/** Where the courier picks an order up: OrderEvents' pickup. */
+export type Pickup = z.infer<typeof pickupSchema>;
+
+/** The empties the courier collected on each troca line, and what the missing ones cost in all. */
+export interface EmptiesRecord {
+  collectedByProduct: ReadonlyMap<string, number>;
+  shortfallAmount: number;
 }
 
 /** One move of the status machine, as the store records it. */
@@ -40,6 +54,10 @@ export interface StatusMove {
   actorRole: OrderActorRole;
   reason: string | null;
   cancellation?: { code: CancellationReasonCode; reason: string; cancelledBy: string | null };
+  /** Into AWAITING_ACCEPTANCE: the store must answer by then. */
+  acceptBy?: Date;
+  /** Into CONFIRMED by the store: who accepted (null: automatically). */
+  acceptedBy?: string | null;
 }
 
 /** The events a move causes, from the order after it; written in the move's transaction. */
@@ -91,6 +109,10 @@ export interface OrderStore {
    * instance (or a saga event) holds, so each is expired once.
    */
   lockOverdue(transaction: OrdersTransaction, limit: number): Promise<Order[]>;
+  /** Locks up to `limit` orders the store left unanswered past `acceptBy`, skipping those held elsewhere. */
+  lockUnanswered(transaction: OrdersTransaction, limit: number): Promise<Order[]>;
+  /** delivery.completed: the empties collected per troca line and the shortfall charged. */
+  recordEmpties(transaction: OrdersTransaction, id: string, empties: EmptiesRecord): Promise<Order>;
   /** user.deleted: the personal parts of the customer's delivery addresses go; the orders stay. */
   eraseAddressesOf(customerId: string, transaction: OrdersTransaction): Promise<number>;
 }
@@ -113,6 +135,8 @@ export function orderStore(database: OrdersDatabase): OrderStore {
               cancelledBy: change.cancellation.cancelledBy,
               cancelledAt: at,
             }),
+        ...(change.acceptBy === undefined ? {} : { acceptBy: change.acceptBy }),
+        ...(change.acceptedBy === undefined ? {} : { acceptedBy: change.acceptedBy, acceptedAt: at }),
       },
     });
     if (count === 0) return null;
@@ -157,6 +181,10 @@ export function orderStore(database: OrdersDatabase): OrderStore {
             longitude: address.longitude,
             deliveryNotes: address.notes,
             paymentDueAt: order.paymentDueAt,
+            storeId: order.storeId,
+            pickup: order.pickup,
+            distanceMeters: order.distanceMeters,
+            promisedBy: order.promisedBy,
             createdAt: order.createdAt,
             updatedAt: order.createdAt,
             items: {
@@ -167,6 +195,9 @@ export function orderStore(database: OrdersDatabase): OrderStore {
                 quantity: item.quantity,
                 unitPriceAmount: item.unitPriceAmount,
                 lineTotalAmount: item.lineTotalAmount,
+                saleType: item.saleType,
+                cylinderType: item.cylinderType,
+                emptyShortfallUnitPrice: item.emptyShortfallUnitPrice,
               })),
             },
             history: {
@@ -229,6 +260,24 @@ export function orderStore(database: OrdersDatabase): OrderStore {
         for update skip locked`;
       if (rows.length === 0) return [];
       return transaction.order.findMany({ where: { id: { in: rows.map((row) => row.id) } }, include: withItems });
+    },
+    async lockUnanswered(transaction, limit) {
+      const rows = await transaction.$queryRaw<Array<{ id: string }>>`
+        select id from orders
+        where status = 'AWAITING_ACCEPTANCE' and accept_by <= now()
+        order by accept_by
+        limit ${limit}
+        for update skip locked`;
+      if (rows.length === 0) return [];
+      return transaction.order.findMany({ where: { id: { in: rows.map((row) => row.id) } }, include: withItems });
+    },
+    async recordEmpties(transaction, id, empties) {
+      for (const [productId, collected] of empties.collectedByProduct)
+        await transaction.orderItem.update({
+          where: { orderId_productId: { orderId: id, productId } },
+          data: { emptiesCollected: collected },
+        });
+      return transaction.order.update({ where: { id }, data: { emptiesShortfallAmount: empties.shortfallAmount }, include: withItems });
     },
     eraseAddressesOf: (customerId, transaction) =>
       // Two decimals of a degree is about a kilometre: enough for delivery statistics, not a home.
