@@ -4,6 +4,7 @@ import { eventually, probeEvents, type EventProbe } from '../support/event-probe
 import { startKafkaBroker, type KafkaBroker } from '../support/kafka-broker.js';
 import { startTestPlatform, type TestPlatform } from '../support/platform.js';
 import { registerUser } from '../support/users.js';
+import { openStore } from '../support/stores.js';
 import { verifiedUser } from '../support/onboarding.js';
 import { USER_TOPIC } from '../../subgraphs/accounts/src/events/index.js';
 import { ORDER_TOPIC } from '../../subgraphs/orders/src/events/index.js';
@@ -87,6 +88,7 @@ describe('the order saga during a broker outage', () => {
 
   it('captures a payment while Kafka is down and confirms the order once it returns, nothing lost or doubled', async () => {
     const [supplier, customer] = [await verifiedUser(test, 'SUPPLIER', 'Gás no Escuro'), await registerUser(test)];
+    const storeId = await openStore(test, supplier);
     const created = await test.query<{ createProduct: { id: string } }>(
       'mutation { createProduct(input: { name: "Botijão P13", cylinderType: P13, priceAmount: 12000, stockQuantity: 3 }) { id } }',
       { token: supplier.accessToken },
@@ -98,7 +100,7 @@ describe('the order saga during a broker outage', () => {
           'mutation ($input: PlaceOrderInput!) { placeOrder(input: $input) { id } }',
           {
             token: customer.accessToken,
-            variables: { input: { items: [{ productId, quantity: 1 }], deliveryAddress, paymentMethod: 'CARD' } },
+            variables: { input: { storeId, items: [{ productId, quantity: 1 }], deliveryAddress, paymentMethod: 'CARD' } },
           },
         );
         return placed.data?.placeOrder.id;
