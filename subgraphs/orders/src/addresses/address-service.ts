@@ -10,9 +10,10 @@ export const MAX_ADDRESS_LABEL_LENGTH = 40;
 export const MAX_SAVED_ADDRESSES = 20;
 
 /** saveAddress's input: an order's address with a label and, when the geocoder knows the CEP, no coordinates. */
-export interface SaveAddressInput extends Omit<AddressInput, 'latitude' | 'longitude'> {
+export interface SaveAddressInput extends Omit<AddressInput, 'latitude' | 'longitude' | 'notes'> {
   id?: string | null;
   label: string;
+  deliveryNotes?: string | null;
   latitude?: number | null;
   longitude?: number | null;
 }
@@ -52,10 +53,18 @@ export class AddressService {
     const id = input.id?.trim().toLowerCase() ?? null;
     if (id !== null && !isUuid(id)) problems.push({ field: 'input.id', message: 'is not an address id; leave it out to create one' });
     const point = await this.pointOf(input, problems);
-    const address = readAddress({ ...input, latitude: point.latitude, longitude: point.longitude }, problems, 'input');
+    const address = readAddress(
+      { ...input, notes: input.deliveryNotes, latitude: point.latitude, longitude: point.longitude },
+      problems,
+      'input',
+    );
     if (id === null && (await this.addresses.listOf(customer.userId)).length >= MAX_SAVED_ADDRESSES)
       problems.push({ field: 'input', message: `you already saved ${MAX_SAVED_ADDRESSES} addresses: replace or delete one` });
-    if (problems.length > 0) throw invalidInput(problems);
+    // readAddress names the notes as an order does; saveAddress calls them deliveryNotes.
+    if (problems.length > 0)
+      throw invalidInput(
+        problems.map((problem) => (problem.field === 'input.notes' ? { ...problem, field: 'input.deliveryNotes' } : problem)),
+      );
     const saved = await this.addresses.save({ ...address, id: id ?? randomUUID(), userId: customer.userId, label }, (row) => [
       pendingEvent(AddressEvents.saved, origin, row.id, {
         addressId: row.id,

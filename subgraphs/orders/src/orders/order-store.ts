@@ -54,8 +54,8 @@ export interface StatusMove {
   actorRole: OrderActorRole;
   reason: string | null;
   cancellation?: { code: CancellationReasonCode; reason: string; cancelledBy: string | null };
-  /** Into AWAITING_ACCEPTANCE: the store must answer by then. */
-  acceptBy?: Date;
+  /** Into AWAITING_ACCEPTANCE: the store must answer within this many minutes of the move. */
+  acceptWithinMinutes?: number;
   /** Into CONFIRMED by the store: who accepted (null: automatically). */
   acceptedBy?: string | null;
 }
@@ -135,7 +135,7 @@ export function orderStore(database: OrdersDatabase): OrderStore {
               cancelledBy: change.cancellation.cancelledBy,
               cancelledAt: at,
             }),
-        ...(change.acceptBy === undefined ? {} : { acceptBy: change.acceptBy }),
+        ...(change.acceptWithinMinutes === undefined ? {} : { acceptBy: new Date(at.getTime() + change.acceptWithinMinutes * 60_000) }),
         ...(change.acceptedBy === undefined ? {} : { acceptedBy: change.acceptedBy, acceptedAt: at }),
       },
     });

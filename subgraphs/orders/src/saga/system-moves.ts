@@ -13,7 +13,7 @@ export interface SystemMoves {
     to: OrderStatus,
     origin: EventOrigin,
     logger: Logger,
-    details?: Pick<StatusMove, 'reason' | 'cancellation' | 'acceptBy' | 'acceptedBy'> & { courierId?: string },
+    details?: Pick<StatusMove, 'reason' | 'cancellation' | 'acceptWithinMinutes' | 'acceptedBy'> & { courierId?: string },
   ): Promise<Order | null>;
   /**
    * Once products reserved a pending order's stock and its payment is settled (or is cash,
@@ -57,8 +57,12 @@ export function systemMoves(orders: OrderStore, stores: StoreViewStore, acceptan
             acceptedBy: null,
           })) ?? order
         );
-      const acceptBy = new Date(Date.now() + acceptanceTimeoutMinutes * 60_000);
-      return (await move(transaction, order, 'AWAITING_ACCEPTANCE', origin, logger, { reason: null, acceptBy })) ?? order;
+      return (
+        (await move(transaction, order, 'AWAITING_ACCEPTANCE', origin, logger, {
+          reason: null,
+          acceptWithinMinutes: acceptanceTimeoutMinutes,
+        })) ?? order
+      );
     },
   };
 }
