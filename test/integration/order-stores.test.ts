@@ -434,6 +434,11 @@ describe('the store accepting an order', () => {
     const order = await placeOrder(store, lines);
     await reserveStock(order, lines);
     const waiting = await orderBecomes(order.id, 'AWAITING_ACCEPTANCE');
+    const queue = await test.query<{ orders: { nodes: Array<{ id: string }> } }>(
+      'query ($storeId: ID) { orders(storeId: $storeId, status: AWAITING_ACCEPTANCE) { nodes { id } } }',
+      { token: supplier.accessToken, variables: { storeId: store.storeId } },
+    );
+    expect(queue.data?.orders.nodes).toEqual([{ id: order.id }]);
     const heard = await ownerFeed.waitFor((data) => data.orderAwaitingAcceptance.id === order.id);
     expect(heard.orderAwaitingAcceptance).toMatchObject({ status: 'AWAITING_ACCEPTANCE', acceptBy: waiting.acceptBy });
     const awaiting = await eventOf('order.awaiting_acceptance', order.id);

@@ -13,6 +13,7 @@ interface PageArgs {
   first?: number | null;
   after?: string | null;
   status?: OrderStatus | null;
+  storeId?: string | null;
 }
 
 type OrderItem = Order['items'][number];
@@ -24,6 +25,7 @@ const listArgs = (args: PageArgs): OrderListArgs => ({
   first: pageSize(args.first),
   ...(args.after ? { after: decodeCursor(args.after) } : {}),
   ...(args.status ? { status: args.status } : {}),
+  ...(args.storeId ? { storeId: args.storeId.trim().toLowerCase() } : {}),
 });
 
 const money = (amount: number, currency: string) => ({ amount, currency });

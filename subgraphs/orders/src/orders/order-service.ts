@@ -47,6 +47,7 @@ export interface OrderListArgs {
   first: number;
   after?: KeysetCursor;
   status?: OrderStatus;
+  storeId?: string;
 }
 
 /** Why a person cancelled, by how they stand to the order. */

@@ -67,6 +67,8 @@ export interface OrderQuery {
   /** Only orders this user placed or supplies; absent for admins, who see all. */
   participantId?: string;
   status?: OrderStatus;
+  /** Only the orders of this store (a store owner's screen). */
+  storeId?: string;
   first: number;
   after?: KeysetCursor;
 }
@@ -116,6 +118,8 @@ export interface OrderStore {
   /** user.deleted: the personal parts of the customer's delivery addresses go; the orders stay. */
   eraseAddressesOf(customerId: string, transaction: OrdersTransaction): Promise<number>;
 }
+
+const NO_STORE = '00000000-0000-0000-0000-000000000000';
 
 const withItems = { items: { orderBy: { position: 'asc' } }, couriers: true } as const satisfies Prisma.OrderInclude;
 
@@ -222,6 +226,8 @@ export function orderStore(database: OrdersDatabase): OrderStore {
       const filter: Prisma.OrderWhereInput = {
         ...(query.participantId === undefined ? {} : { OR: [{ customerId: query.participantId }, { supplierId: query.participantId }] }),
         ...(query.status === undefined ? {} : { status: query.status }),
+        // A malformed id matches no store rather than failing the query.
+        ...(query.storeId === undefined ? {} : { storeId: isUuid(query.storeId) ? query.storeId : NO_STORE }),
       };
       const [rows, totalCount] = await Promise.all([
         database.order.findMany({ ...newestFirstPage(filter, query.after, query.first), include: withItems }),
