@@ -19,6 +19,7 @@ import {
   type SignedInUser,
 } from '../support/users.js';
 import { VerificationEvents } from '../../subgraphs/verification/src/events/index.js';
+import { supplierWithStore } from '../support/stores.js';
 
 // Every service re-verifies access tokens on its own, without asking accounts: these tests show
 // that a token whose subject was deleted, or whose access was revoked after it was issued, is
@@ -31,7 +32,7 @@ let productId: string;
 beforeAll(async () => {
   test = await startTestPlatform();
   admin = await createAdmin(test);
-  const supplier = await verifiedUser(test, 'SUPPLIER', 'Gás da Vila');
+  const supplier = await supplierWithStore(test, 'Gás da Vila');
   const created = await test.query<{ createProduct: { id: string } }>(
     'mutation ($input: CreateProductInput!) { createProduct(input: $input) { id } }',
     {
@@ -165,7 +166,7 @@ describe('a deleted account', () => {
 
 describe('a revoked role', () => {
   it('takes the token that claimed it out of use; a refreshed token carries the roles that remain', async () => {
-    const user = await verifiedUser(test, 'SUPPLIER', 'Revenda Centro');
+    const user = await supplierWithStore(test, 'Revenda Centro');
     const granted = await asAdmin('mutation ($id: ID!) { setUserRoles(userId: $id, roles: [SUPPLIER, CUSTOMER]) { roles } }', {
       id: user.id,
     });

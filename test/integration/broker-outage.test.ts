@@ -4,10 +4,10 @@ import { eventually, probeEvents, type EventProbe } from '../support/event-probe
 import { startKafkaBroker, type KafkaBroker } from '../support/kafka-broker.js';
 import { startTestPlatform, type TestPlatform } from '../support/platform.js';
 import { registerUser } from '../support/users.js';
-import { verifiedUser } from '../support/onboarding.js';
 import { USER_TOPIC } from '../../subgraphs/accounts/src/events/index.js';
 import { ORDER_TOPIC } from '../../subgraphs/orders/src/events/index.js';
 import { PRODUCT_TOPIC } from '../../subgraphs/products/src/events/index.js';
+import { supplierWithStore } from '../support/stores.js';
 
 // This file stops and restarts a broker, so it runs one of its own rather than the suite's.
 let broker: KafkaBroker;
@@ -27,7 +27,7 @@ afterAll(async () => {
 
 describe('the outbox during a broker outage', () => {
   it('keeps events while Kafka is down and delivers each exactly once, in order, when it returns', async () => {
-    const supplier = await verifiedUser(test, 'SUPPLIER');
+    const supplier = await supplierWithStore(test);
     const created = await test.query(
       `mutation { createProduct(input: { name: "Botijão P13 apagão", cylinderType: P13, priceAmount: 11000, stockQuantity: 0 }) { id } }`,
       { token: supplier.accessToken },
@@ -86,7 +86,7 @@ describe('the order saga during a broker outage', () => {
   };
 
   it('captures a payment while Kafka is down and confirms the order once it returns, nothing lost or doubled', async () => {
-    const [supplier, customer] = [await verifiedUser(test, 'SUPPLIER', 'Gás no Escuro'), await registerUser(test)];
+    const [supplier, customer] = [await supplierWithStore(test, 'Gás no Escuro'), await registerUser(test)];
     const created = await test.query<{ createProduct: { id: string } }>(
       'mutation { createProduct(input: { name: "Botijão P13", cylinderType: P13, priceAmount: 12000, stockQuantity: 3 }) { id } }',
       { token: supplier.accessToken },

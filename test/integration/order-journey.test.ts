@@ -3,10 +3,10 @@ import type { Client } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually } from '../support/event-probe.js';
 import { connectAs, liveFeed } from '../support/live-updates.js';
-import { verifiedUser } from '../support/onboarding.js';
 import { startTestPlatform, type TestPlatform } from '../support/platform.js';
 import { registerUser, type SignedInUser } from '../support/users.js';
 import { ruaAugusta } from '../support/delivery-address.js';
+import { supplierWithStore } from '../support/stores.js';
 
 /**
  * Issue 6's journey, through the gateway on the real PostgreSQL and Kafka: a
@@ -22,7 +22,7 @@ const clients: Client[] = [];
 beforeAll(async () => {
   // The automatic refund of a cancelled paid order is sent by payments' recovery job.
   test = await startTestPlatform({ PAYMENTS_RECOVERY_SECONDS: '1' });
-  [supplier, customer] = await Promise.all([verifiedUser(test, 'SUPPLIER', 'Gás da Vila'), registerUser(test, 'CUSTOMER', 'Ana Cliente')]);
+  [supplier, customer] = await Promise.all([supplierWithStore(test, 'Gás da Vila'), registerUser(test, 'CUSTOMER', 'Ana Cliente')]);
 });
 
 afterAll(async () => {

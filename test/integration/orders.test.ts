@@ -5,13 +5,13 @@ import type { z } from 'zod';
 import { createEnvelope, GATEWAY_CREDENTIAL_HEADER, type EventData, type EventDefinition, type EventEnvelope } from '#kit';
 import { eventually, probeEvents, publishEvent, type EventProbe } from '../support/event-probe.js';
 import { firstCode, postGraphQL, type GraphQLExchange } from '../support/graphql-client.js';
-import { verifiedUser } from '../support/onboarding.js';
 import { startTestPlatform, TEST_GATEWAY_SECRET, type TestPlatform } from '../support/platform.js';
 import { createAdmin, registerUser, type SignedInUser } from '../support/users.js';
 import { UserEvents } from '../../subgraphs/accounts/src/events/index.js';
 import { ORDER_TOPIC } from '../../subgraphs/orders/src/events/index.js';
 import { PaymentEvents } from '../../subgraphs/payments/src/events/index.js';
 import { PRODUCT_TOPIC, ProductEvents } from '../../subgraphs/products/src/events/index.js';
+import { supplierWithStore } from '../support/stores.js';
 
 const DELIVERY_FEE = 1_500;
 
@@ -33,7 +33,7 @@ beforeAll(async () => {
     ?.stop();
   orderEvents = await probeEvents(test.platform.eventBus, [ORDER_TOPIC]);
   [supplier, customer, admin] = await Promise.all([
-    verifiedUser(test, 'SUPPLIER', 'Gás Paulista'),
+    supplierWithStore(test, 'Gás Paulista'),
     registerUser(test, 'CUSTOMER', 'Joana Cliente'),
     createAdmin(test),
   ]);
@@ -404,7 +404,7 @@ describe('placing an order', () => {
   });
 
   it('refuses products of two suppliers in one order', async () => {
-    const other = await verifiedUser(test, 'SUPPLIER', 'Outra Gás');
+    const other = await supplierWithStore(test, 'Outra Gás');
     const theirs = await createProduct(other, { name: 'Botijão P13 da Outra', cylinderType: 'P13', priceAmount: 10_500 });
     const result = await place(customer, {
       items: [
@@ -460,7 +460,7 @@ describe('who sees an order', () => {
   it('answers another customer and another supplier exactly as for a missing order', async () => {
     const order = await placeOrder();
     const strangerCustomer = await registerUser(test);
-    const strangerSupplier = await verifiedUser(test, 'SUPPLIER', 'Gás Alheio');
+    const strangerSupplier = await supplierWithStore(test, 'Gás Alheio');
     const missing = await orderAs(customer, randomUUID());
     expect(firstCode(missing)).toBe('NOT_FOUND');
     for (const stranger of [strangerCustomer, strangerSupplier]) {
