@@ -18,8 +18,8 @@ import {
   type MfaUser,
   type SignedInUser,
 } from '../support/users.js';
-import { openStore } from '../support/stores.js';
 import { VerificationEvents } from '../../subgraphs/verification/src/events/index.js';
+import { openStore, supplierWithStore } from '../support/stores.js';
 
 // Every service re-verifies access tokens on its own, without asking accounts: these tests show
 // that a token whose subject was deleted, or whose access was revoked after it was issued, is
@@ -178,7 +178,7 @@ describe('a deleted account', () => {
 
 describe('a revoked role', () => {
   it('takes the token that claimed it out of use; a refreshed token carries the roles that remain', async () => {
-    const user = await verifiedUser(test, 'SUPPLIER', 'Revenda Centro');
+    const user = await supplierWithStore(test, 'Revenda Centro');
     const granted = await asAdmin('mutation ($id: ID!) { setUserRoles(userId: $id, roles: [SUPPLIER, CUSTOMER]) { roles } }', {
       id: user.id,
     });

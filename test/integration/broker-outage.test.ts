@@ -4,11 +4,11 @@ import { eventually, probeEvents, type EventProbe } from '../support/event-probe
 import { startKafkaBroker, type KafkaBroker } from '../support/kafka-broker.js';
 import { startTestPlatform, type TestPlatform } from '../support/platform.js';
 import { registerUser } from '../support/users.js';
-import { openStore } from '../support/stores.js';
 import { verifiedUser } from '../support/onboarding.js';
 import { USER_TOPIC } from '../../subgraphs/accounts/src/events/index.js';
 import { ORDER_TOPIC } from '../../subgraphs/orders/src/events/index.js';
 import { PRODUCT_TOPIC } from '../../subgraphs/products/src/events/index.js';
+import { openStore, supplierWithStore } from '../support/stores.js';
 
 // This file stops and restarts a broker, so it runs one of its own rather than the suite's.
 let broker: KafkaBroker;
@@ -28,7 +28,7 @@ afterAll(async () => {
 
 describe('the outbox during a broker outage', () => {
   it('keeps events while Kafka is down and delivers each exactly once, in order, when it returns', async () => {
-    const supplier = await verifiedUser(test, 'SUPPLIER');
+    const supplier = await supplierWithStore(test);
     const created = await test.query(
       `mutation { createProduct(input: { name: "Botijão P13 apagão", cylinderType: P13, priceAmount: 11000, stockQuantity: 0 }) { id } }`,
       { token: supplier.accessToken },

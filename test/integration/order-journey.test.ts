@@ -3,10 +3,10 @@ import type { Client } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually } from '../support/event-probe.js';
 import { connectAs, liveFeed } from '../support/live-updates.js';
-import { verifiedUser } from '../support/onboarding.js';
 import { startTestPlatform, type TestPlatform } from '../support/platform.js';
 import { registerUser, type SignedInUser } from '../support/users.js';
 import { ruaAugusta } from '../support/delivery-address.js';
+import { verifiedUser } from '../support/onboarding.js';
 import { openStore } from '../support/stores.js';
 
 /**

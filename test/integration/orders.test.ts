@@ -7,12 +7,12 @@ import { eventually, probeEvents, publishEvent, type EventProbe } from '../suppo
 import { firstCode, postGraphQL, type GraphQLExchange } from '../support/graphql-client.js';
 import { verifiedUser } from '../support/onboarding.js';
 import { startTestPlatform, TEST_GATEWAY_SECRET, type TestPlatform } from '../support/platform.js';
-import { openStore } from '../support/stores.js';
 import { createAdmin, registerUser, type SignedInUser } from '../support/users.js';
 import { UserEvents } from '../../subgraphs/accounts/src/events/index.js';
 import { ORDER_TOPIC } from '../../subgraphs/orders/src/events/index.js';
 import { PaymentEvents } from '../../subgraphs/payments/src/events/index.js';
 import { PRODUCT_TOPIC, ProductEvents } from '../../subgraphs/products/src/events/index.js';
+import { openStore, supplierWithStore } from '../support/stores.js';
 
 /** The test store's fee: a flat R$ 15,00 whatever the distance. */
 const DELIVERY_FEE = 1_500;
@@ -478,7 +478,7 @@ describe('who sees an order', () => {
   it('answers another customer and another supplier exactly as for a missing order', async () => {
     const order = await placeOrder();
     const strangerCustomer = await registerUser(test);
-    const strangerSupplier = await verifiedUser(test, 'SUPPLIER', 'Gás Alheio');
+    const strangerSupplier = await supplierWithStore(test, 'Gás Alheio');
     const missing = await orderAs(customer, randomUUID());
     expect(firstCode(missing)).toBe('NOT_FOUND');
     for (const stranger of [strangerCustomer, strangerSupplier]) {

@@ -67,6 +67,28 @@ const toSession = (payload: SessionPayload): Session => ({
   refreshToken: payload.refreshToken,
 });
 
+/** Where a demo supplier's store is, until the demo data set grows stores of its own: open around the clock, delivering 15 km around Avenida Paulista. */
+const demoStore = {
+  address: {
+    street: 'Avenida Paulista',
+    number: '1000',
+    district: 'Bela Vista',
+    city: 'São Paulo',
+    state: 'SP',
+    postalCode: '01310100',
+    latitude: -23.5654,
+    longitude: -46.6523,
+  },
+  deliveryArea: { radiusKm: 15 },
+  openingHours: [1, 2, 3, 4, 5, 6, 7].map((weekday) => ({ weekday, opens: '00:00', closes: '24:00' })),
+  resellerType: 'BRANDED',
+  brand: 'Ultragaz',
+  minimumOrderAmount: 0,
+  deliveryFee: { baseAmount: 500, perKmAmount: 100, freeAboveAmount: null },
+  preparationMinutes: 10,
+  autoAccept: true,
+};
+
 export async function seedDemoData(options: SeedOptions): Promise<DemoSummary> {
   const api = new DemoClient(options.graphqlUrl);
   const created: string[] = [];
@@ -241,6 +263,20 @@ export async function seedDemoData(options: SeedOptions): Promise<DemoSummary> {
   for (const supplier of demoSuppliers) {
     const session = await verified(supplier, await signInOrRegister(supplier, 'SUPPLIER'));
     supplierSessions.push(session);
+    // Products belong to a store (issue 17): a supplier without one opens a store on Avenida Paulista first.
+    const { myStores } = await api.call<{ myStores: Array<{ id: string }> }>(
+      'query DemoStores { myStores { id } }',
+      {},
+      session.accessToken,
+    );
+    if (myStores.length === 0) {
+      await api.call(
+        'mutation DemoSaveStore($input: SaveStoreInput!) { saveStore(input: $input) { id } }',
+        { input: { ...demoStore, name: supplier.name } },
+        session.accessToken,
+      );
+      created.push(`store of ${supplier.name}`);
+    }
     const { me } = await api.call<{ me: { products: { nodes: Array<{ id: string; name: string }> } } }>(
       'query DemoOwnProducts { me { products(first: 100) { nodes { id name } } } }',
       {},
