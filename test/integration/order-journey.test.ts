@@ -26,7 +26,8 @@ beforeAll(async () => {
   test = await startTestPlatform({ PAYMENTS_RECOVERY_SECONDS: '1' });
   [supplier, customer] = await Promise.all([verifiedUser(test, 'SUPPLIER', 'Gás da Vila'), registerUser(test, 'CUSTOMER', 'Ana Cliente')]);
   // A store accepting orders automatically: this journey is the saga's, acceptance has its own tests.
-  storeId = await openStore(test, supplier);
+  // No delivery fee, so the journey's amounts are the goods' (the fee has its own tests).
+  storeId = await openStore(test, supplier, { deliveryFee: { baseAmount: 0, perKmAmount: 0, freeAboveAmount: null } });
 });
 
 afterAll(async () => {

@@ -603,15 +603,21 @@ describe('the status machine', () => {
     expect(firstCode(afterwards)).toBe('CONFLICT');
     expect(afterwards.errors?.[0]?.message).toContain('DELIVERED, a final status');
 
-    const events = await orderEvents.waitFor((event) => event.envelope?.subject === order.id && event.envelope.type !== 'order.created', 3);
-    expect(events.map((event) => event.envelope?.type)).toEqual(['order.confirmed', 'order.in_transit', 'order.delivered']);
-    expect(events[0]?.envelope?.data).toMatchObject({
+    // The store accepts automatically: order.accepted comes with order.confirmed.
+    const events = await orderEvents.waitFor((event) => event.envelope?.subject === order.id && event.envelope.type !== 'order.created', 4);
+    expect(events.map((event) => event.envelope?.type)).toEqual([
+      'order.accepted',
+      'order.confirmed',
+      'order.in_transit',
+      'order.delivered',
+    ]);
+    expect(events[1]?.envelope?.data).toMatchObject({
       orderId: order.id,
       cylinderCount: 1,
       totalAmount: order.total.amount,
       paymentMethod: 'CARD',
     });
-    expect(events[2]?.envelope?.data).toMatchObject({
+    expect(events[3]?.envelope?.data).toMatchObject({
       courierId: null,
       paymentMethod: 'CARD',
       totalAmount: order.total.amount,
