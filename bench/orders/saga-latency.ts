@@ -17,7 +17,6 @@ import WebSocket from 'ws';
 import { postGraphQL } from '../../test/support/graphql-client.js';
 import { percentile, startBenchPlatform } from '../support/bench-platform.js';
 import { ruaAugusta } from '../../test/support/delivery-address.js';
-import { openStore } from '../../test/support/stores.js';
 
 const orders = Number(process.argv[2] ?? 200);
 const warmUp = 20;
@@ -27,18 +26,17 @@ try {
   const { graphqlUrl } = bench;
   const supplier = await bench.userToken('SUPPLIER', 'Gás de Carga');
   const customer = await bench.userToken('CUSTOMER');
-  // A store accepting orders automatically: the clock below is the saga's, not a person's answer.
-  const supplierId = (JSON.parse(Buffer.from(supplier.split('.')[1] ?? '', 'base64url').toString()) as { sub: string }).sub;
-  const storeId = await openStore(
-    { platform: bench.platform, query: (query, options) => postGraphQL(graphqlUrl, query, options) },
-    { id: supplierId, accessToken: supplier },
-  );
+  // The bench's supplier has one store, accepting orders automatically: the clock below is the saga's.
+  const stores = await postGraphQL<{ myStores: Array<{ id: string }> }>(graphqlUrl, '{ myStores { id } }', { token: supplier });
+  const storeId = stores.data?.myStores[0]?.id;
+  if (storeId === undefined) throw new Error(`myStores failed: ${JSON.stringify(stores.errors)}`);
   const created = await postGraphQL<{ createProduct: { id: string } }>(
     graphqlUrl,
     'mutation { createProduct(input: { name: "Botijão P13", cylinderType: P13, priceAmount: 11000, stockQuantity: 100000 }) { id } }',
     { token: supplier },
   );
-  const productId = created.data!.createProduct.id;
+  if (!created.data?.createProduct) throw new Error(`createProduct failed: ${JSON.stringify(created.errors)}`);
+  const productId = created.data.createProduct.id;
 
   const confirmedAt = new Map<string, number>();
   let waiting: { orderId: string; resolve: () => void } | undefined;

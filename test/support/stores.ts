@@ -34,11 +34,7 @@ export const paulistaStore = {
  * into products' licence table directly, as verifiedUser marks an account verified), and opens
  * a store for them: by default `paulistaStore`, accepting orders automatically. Returns its id.
  */
-export async function openStore(
-  test: Pick<TestPlatform, 'platform' | 'query'>,
-  supplier: Pick<SignedInUser, 'id' | 'accessToken'>,
-  overrides: Record<string, unknown> = {},
-): Promise<string> {
+export async function openStore(test: TestPlatform, supplier: SignedInUser, overrides: Record<string, unknown> = {}): Promise<string> {
   const products = test.platform.subgraphs.get('products');
   if (products === undefined) throw new Error('products subgraph not running');
   await products.database.pool.query(
