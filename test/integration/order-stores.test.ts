@@ -8,6 +8,7 @@ import { connectAs, liveFeed } from '../support/live-updates.js';
 import { verifiedUser } from '../support/onboarding.js';
 import { startTestPlatform, type TestPlatform } from '../support/platform.js';
 import { createAdmin, registerUser, type SignedInUser } from '../support/users.js';
+import { UserEvents } from '../../subgraphs/accounts/src/events/index.js';
 import { CourierEvents } from '../../subgraphs/couriers/src/events/index.js';
 import { ORDER_TOPIC } from '../../subgraphs/orders/src/events/index.js';
 import { ProductEvents, StoreEvents, type StoreSnapshot } from '../../subgraphs/products/src/events/index.js';
@@ -702,5 +703,24 @@ describe('saved addresses', () => {
     );
     expect(rows.map((row: { type: string }) => row.type)).toEqual(['address.saved', 'address.saved', 'address.deleted']);
     expect(Object.keys(rows[0].data).sort()).toEqual(['addressId', 'latitude', 'longitude', 'savedAt', 'userId']);
+  });
+  it('go with their owner’s account, each announced as deleted', async () => {
+    const leaving = await registerUser(test, 'CUSTOMER', 'Cliente de Saída');
+    const saved = await save(leaving, { ...home, latitude: -23.57, longitude: -46.64 });
+    const addressId = saved.data!.saveAddress.id;
+    await publishEvent(test.platform.eventBus, UserEvents.deleted, leaving.id, { userId: leaving.id, roles: ['CUSTOMER'] }, 'accounts');
+    await eventually(
+      async () => {
+        const { rows } = await ordersDatabase().query(
+          `select envelope->'data' as data from outbox_events where key = $1 and envelope->>'type' = 'address.deleted'`,
+          [addressId],
+        );
+        return rows[0] as { data: Record<string, unknown> } | undefined;
+      },
+      20_000,
+      'address.deleted for the erased customer’s address',
+    ).then((row) => expect(row.data).toMatchObject({ addressId, userId: leaving.id }));
+    const { rows } = await ordersDatabase().query('select 1 from saved_addresses where user_id = $1', [leaving.id]);
+    expect(rows).toEqual([]);
   });
 });
