@@ -260,6 +260,8 @@ export async function seedDemoData(options: SeedOptions): Promise<DemoSummary> {
 
   const productIds: string[] = [];
   const supplierSessions: Session[] = [];
+  /** Each supplier's store, in the order of demoSuppliers: orders name the store they are placed with. */
+  const storeIds: string[] = [];
   for (const supplier of demoSuppliers) {
     const session = await verified(supplier, await signInOrRegister(supplier, 'SUPPLIER'));
     supplierSessions.push(session);
@@ -270,13 +272,14 @@ export async function seedDemoData(options: SeedOptions): Promise<DemoSummary> {
       session.accessToken,
     );
     if (myStores.length === 0) {
-      await api.call(
+      const { saveStore } = await api.call<{ saveStore: { id: string } }>(
         'mutation DemoSaveStore($input: SaveStoreInput!) { saveStore(input: $input) { id } }',
         { input: { ...demoStore, name: supplier.name } },
         session.accessToken,
       );
+      storeIds.push(saveStore.id);
       created.push(`store of ${supplier.name}`);
-    }
+    } else storeIds.push(myStores[0]!.id);
     const { me } = await api.call<{ me: { products: { nodes: Array<{ id: string; name: string }> } } }>(
       'query DemoOwnProducts { me { products(first: 100) { nodes { id name } } } }',
       {},
@@ -342,12 +345,20 @@ export async function seedDemoData(options: SeedOptions): Promise<DemoSummary> {
     ).orders.totalCount;
 
   const firstProduct = productIds[0]!;
+  const firstStore = storeIds[0]!;
   async function place(paymentMethod: 'CARD' | 'PIX'): Promise<string> {
-    // Orders hears of a new product by event; until then placing answers BAD_USER_INPUT.
+    // Orders hears of a new store and product by event; until then placing is refused.
     return eventually(async () => {
       const { placeOrder } = await api.call<{ placeOrder: { id: string } }>(
         'mutation DemoPlaceOrder($input: PlaceOrderInput!) { placeOrder(input: $input) { id } }',
-        { input: { items: [{ productId: firstProduct, quantity: 1 }], deliveryAddress: demoDeliveryAddress, paymentMethod } },
+        {
+          input: {
+            storeId: firstStore,
+            items: [{ productId: firstProduct, quantity: 1 }],
+            deliveryAddress: demoDeliveryAddress,
+            paymentMethod,
+          },
+        },
         customer.accessToken,
       );
       return placeOrder.id;
