@@ -26,12 +26,17 @@ try {
   const { graphqlUrl } = bench;
   const supplier = await bench.userToken('SUPPLIER', 'Gás de Carga');
   const customer = await bench.userToken('CUSTOMER');
+  // The bench's supplier has one store, accepting orders automatically: the clock below is the saga's.
+  const stores = await postGraphQL<{ myStores: Array<{ id: string }> }>(graphqlUrl, '{ myStores { id } }', { token: supplier });
+  const storeId = stores.data?.myStores[0]?.id;
+  if (storeId === undefined) throw new Error(`myStores failed: ${JSON.stringify(stores.errors)}`);
   const created = await postGraphQL<{ createProduct: { id: string } }>(
     graphqlUrl,
     'mutation { createProduct(input: { name: "Botijão P13", cylinderType: P13, priceAmount: 11000, stockQuantity: 100000 }) { id } }',
     { token: supplier },
   );
-  const productId = created.data!.createProduct.id;
+  if (!created.data?.createProduct) throw new Error(`createProduct failed: ${JSON.stringify(created.errors)}`);
+  const productId = created.data.createProduct.id;
 
   const confirmedAt = new Map<string, number>();
   let waiting: { orderId: string; resolve: () => void } | undefined;
@@ -60,11 +65,11 @@ try {
   const placeOrder = () =>
     postGraphQL<{ placeOrder: { id: string } }>(graphqlUrl, 'mutation ($input: PlaceOrderInput!) { placeOrder(input: $input) { id } }', {
       token: customer,
-      variables: { input: { items: [{ productId, quantity: 1 }], deliveryAddress: ruaAugusta, paymentMethod: 'CARD' } },
+      variables: { input: { storeId, items: [{ productId, quantity: 1 }], deliveryAddress: ruaAugusta, paymentMethod: 'CARD' } },
     });
-  // The orders catalog hears of the product by event.
+  // The orders catalog hears of the store and the product by event.
   for (let attempt = 0; (await placeOrder()).errors !== undefined; attempt += 1) {
-    if (attempt > 2000) throw new Error('the product never reached the orders catalog');
+    if (attempt > 2000) throw new Error('the store or the product never reached orders');
     await new Promise((resolve) => setTimeout(resolve, 5));
   }
 

@@ -9,6 +9,7 @@ import type { AccountsSubgraph } from '../../subgraphs/accounts/src/subgraph.js'
 import { postGraphQL } from '../../test/support/graphql-client.js';
 import { freePort } from '../../test/support/free-port.js';
 import { startKafkaBroker } from '../../test/support/kafka-broker.js';
+import { paulistaStore } from '../../test/support/stores.js';
 
 export interface BenchPlatform {
   readonly platform: RunningPlatform;
@@ -64,6 +65,24 @@ export async function startBenchPlatform(environment: Record<string, string> = {
       );
       const token = login.data?.login.accessToken;
       if (token === undefined) throw new Error(`login failed: ${JSON.stringify(login.errors)}`);
+      // Suppliers sell from a store (issue 17): an authorised one, open around the clock on Avenida Paulista.
+      if (role === 'SUPPLIER') {
+        await platform.subgraphs
+          .get('products')!
+          .database.pool.query(
+            `INSERT INTO supplier_licences (supplier_id, authorization_number, valid_until) VALUES ($1, $2, '2099-12-31')`,
+            [user.id, `ANP-${user.id.slice(0, 8)}`],
+          );
+        const store = await postGraphQL<{ saveStore: { id: string } }>(
+          graphqlUrl,
+          'mutation ($input: SaveStoreInput!) { saveStore(input: $input) { id } }',
+          {
+            token,
+            variables: { input: paulistaStore },
+          },
+        );
+        if (!store.data?.saveStore) throw new Error(`saveStore failed: ${JSON.stringify(store.errors)}`);
+      }
       return token;
     },
     async stop() {

@@ -19,6 +19,7 @@ import {
   type SignedInUser,
 } from '../support/users.js';
 import { VerificationEvents } from '../../subgraphs/verification/src/events/index.js';
+import { openStore, supplierWithStore } from '../support/stores.js';
 
 // Every service re-verifies access tokens on its own, without asking accounts: these tests show
 // that a token whose subject was deleted, or whose access was revoked after it was issued, is
@@ -27,11 +28,13 @@ import { VerificationEvents } from '../../subgraphs/verification/src/events/inde
 let test: TestPlatform;
 let admin: MfaUser;
 let productId: string;
+let storeId: string;
 
 beforeAll(async () => {
   test = await startTestPlatform();
   admin = await createAdmin(test);
   const supplier = await verifiedUser(test, 'SUPPLIER', 'Gás da Vila');
+  storeId = await openStore(test, supplier);
   const created = await test.query<{ createProduct: { id: string } }>(
     'mutation ($input: CreateProductInput!) { createProduct(input: $input) { id } }',
     {
@@ -51,6 +54,16 @@ beforeAll(async () => {
     },
     15_000,
     'the product to reach orders',
+  );
+  await eventually(
+    async () => {
+      const { rows } = await test.platform.subgraphs
+        .get('orders')!
+        .database.pool.query('select 1 from store_views where store_id = $1', [storeId]);
+      return rows.length > 0 ? true : undefined;
+    },
+    15_000,
+    'the store to reach orders',
   );
 });
 afterAll(async () => {
@@ -72,7 +85,7 @@ const address = {
 
 const placeOrder = `mutation ($input: PlaceOrderInput!) { placeOrder(input: $input) { id } }`;
 const createInvitation = `mutation ($input: CreateInvitationInput!) { createInvitation(input: $input) { code } }`;
-const orderInput = () => ({ items: [{ productId, quantity: 1 }], deliveryAddress: address, paymentMethod: 'PIX' });
+const orderInput = () => ({ storeId, items: [{ productId, quantity: 1 }], deliveryAddress: address, paymentMethod: 'PIX' });
 const invitationInput = () => ({ role: 'CUSTOMER', email: `friend-${randomUUID()}@example.com` });
 
 /** Posts straight to a subgraph, as the gateway does (its credential), with the caller's token. */
@@ -165,7 +178,7 @@ describe('a deleted account', () => {
 
 describe('a revoked role', () => {
   it('takes the token that claimed it out of use; a refreshed token carries the roles that remain', async () => {
-    const user = await verifiedUser(test, 'SUPPLIER', 'Revenda Centro');
+    const user = await supplierWithStore(test, 'Revenda Centro');
     const granted = await asAdmin('mutation ($id: ID!) { setUserRoles(userId: $id, roles: [SUPPLIER, CUSTOMER]) { roles } }', {
       id: user.id,
     });

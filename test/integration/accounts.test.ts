@@ -6,6 +6,7 @@ import { firstCode } from '../support/graphql-client.js';
 import { startTestPlatform, type TestPlatform } from '../support/platform.js';
 import { createAdmin, registerUser, STRONG_PASSWORD, uniqueContact, type SignedInUser } from '../support/users.js';
 import { VerificationEvents } from '../../subgraphs/verification/src/events/index.js';
+import { openStore } from '../support/stores.js';
 
 let test: TestPlatform;
 beforeAll(async () => {
@@ -206,6 +207,7 @@ describe('profiles and roles', () => {
   it('hides email and phone from everybody but the user and admins', async () => {
     // Only a verified supplier's products are on sale, and visible to everyone.
     const supplier = await verified(await registerUser(test, 'SUPPLIER', 'Gás Bom'));
+    await openStore(test, supplier);
     const product = await test.query(
       `mutation { createProduct(input: { name: "Botijão P13", cylinderType: P13, priceAmount: 11000, stockQuantity: 5 }) { id } }`,
       { token: supplier.accessToken },

@@ -8,6 +8,7 @@ import { verifiedUser } from '../support/onboarding.js';
 import { USER_TOPIC } from '../../subgraphs/accounts/src/events/index.js';
 import { ORDER_TOPIC } from '../../subgraphs/orders/src/events/index.js';
 import { PRODUCT_TOPIC } from '../../subgraphs/products/src/events/index.js';
+import { openStore, supplierWithStore } from '../support/stores.js';
 
 // This file stops and restarts a broker, so it runs one of its own rather than the suite's.
 let broker: KafkaBroker;
@@ -27,7 +28,7 @@ afterAll(async () => {
 
 describe('the outbox during a broker outage', () => {
   it('keeps events while Kafka is down and delivers each exactly once, in order, when it returns', async () => {
-    const supplier = await verifiedUser(test, 'SUPPLIER');
+    const supplier = await supplierWithStore(test);
     const created = await test.query(
       `mutation { createProduct(input: { name: "Botijão P13 apagão", cylinderType: P13, priceAmount: 11000, stockQuantity: 0 }) { id } }`,
       { token: supplier.accessToken },
@@ -87,6 +88,7 @@ describe('the order saga during a broker outage', () => {
 
   it('captures a payment while Kafka is down and confirms the order once it returns, nothing lost or doubled', async () => {
     const [supplier, customer] = [await verifiedUser(test, 'SUPPLIER', 'Gás no Escuro'), await registerUser(test)];
+    const storeId = await openStore(test, supplier);
     const created = await test.query<{ createProduct: { id: string } }>(
       'mutation { createProduct(input: { name: "Botijão P13", cylinderType: P13, priceAmount: 12000, stockQuantity: 3 }) { id } }',
       { token: supplier.accessToken },
@@ -98,7 +100,7 @@ describe('the order saga during a broker outage', () => {
           'mutation ($input: PlaceOrderInput!) { placeOrder(input: $input) { id } }',
           {
             token: customer.accessToken,
-            variables: { input: { items: [{ productId, quantity: 1 }], deliveryAddress, paymentMethod: 'CARD' } },
+            variables: { input: { storeId, items: [{ productId, quantity: 1 }], deliveryAddress, paymentMethod: 'CARD' } },
           },
         );
         return placed.data?.placeOrder.id;

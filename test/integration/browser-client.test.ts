@@ -8,9 +8,9 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { verifiedUser } from '../support/onboarding.js';
 import { startTestPlatform, type TestPlatform } from '../support/platform.js';
 import { STRONG_PASSWORD, uniqueContact, type SignedInUser } from '../support/users.js';
+import { supplierWithStore } from '../support/stores.js';
 
 /*
  * A web page on another origin, in a real headless Chromium, calls the gateway
@@ -103,7 +103,7 @@ describe('a web page on another origin, in Chromium', () => {
   beforeAll(async () => {
     const executablePath = await provisionChromium();
     test = await startTestPlatform();
-    supplier = await verifiedUser(test, 'SUPPLIER', 'Gás na Janela');
+    supplier = await supplierWithStore(test, 'Gás na Janela');
     const created = await test.query<{ createProduct: { id: string } }>(
       'mutation ($input: CreateProductInput!) { createProduct(input: $input) { id } }',
       {

@@ -13,6 +13,7 @@ import { verifiedUser } from '../support/onboarding.js';
 import { startTestPlatform, type TestPlatform } from '../support/platform.js';
 import { registerUser, type SignedInUser } from '../support/users.js';
 import { ORDER_TOPIC, OrderEvents } from '../../subgraphs/orders/src/events/index.js';
+import { supplierWithStore } from '../support/stores.js';
 
 const CODE_SECRET = 'test-delivery-code-secret-0123456789';
 const OFFER_SECONDS = 2;
@@ -417,7 +418,7 @@ describe('carrying an assigned order', () => {
 
 describe('a cash order carried by a courier', () => {
   it('should assign, pick up and deliver the order through orders, with the code the customer reads', async () => {
-    const supplier = await verifiedUser(test, 'SUPPLIER', 'Gás Paulista');
+    const supplier = await supplierWithStore(test, 'Gás Paulista');
     const customer = await registerUser(test, 'CUSTOMER', 'Joana Cliente');
     const created = await test.query('mutation ($input: CreateProductInput!) { createProduct(input: $input) { id } }', {
       token: supplier.accessToken,

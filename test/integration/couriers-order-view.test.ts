@@ -6,6 +6,7 @@ import { verifiedUser } from '../support/onboarding.js';
 import { startTestPlatform, type TestPlatform } from '../support/platform.js';
 import { createAdmin, registerUser, type SignedInUser } from '../support/users.js';
 import { ORDER_TOPIC } from '../../subgraphs/orders/src/events/index.js';
+import { supplierWithStore } from '../support/stores.js';
 
 /**
  * Issue 15, items 3 and 4, through the gateway with real orders: what a courier sees of the
@@ -29,7 +30,7 @@ beforeAll(async () => {
   });
   orderEvents = await probeEvents(test.platform.eventBus, [ORDER_TOPIC]);
   [supplier, customer, admin] = await Promise.all([
-    verifiedUser(test, 'SUPPLIER', 'Gás da Praça'),
+    supplierWithStore(test, 'Gás da Praça'),
     registerUser(test, 'CUSTOMER', 'Joana Maria da Silva'),
     createAdmin(test),
   ]);

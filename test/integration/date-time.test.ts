@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectAs, liveFeed } from '../support/live-updates.js';
-import { verifiedUser } from '../support/onboarding.js';
 import { startTestPlatform, type TestPlatform } from '../support/platform.js';
 import { createAdmin, registerUser, type MfaUser, type SignedInUser } from '../support/users.js';
+import { supplierWithStore } from '../support/stores.js';
 
 let test: TestPlatform;
 let customer: SignedInUser;
@@ -80,7 +80,7 @@ describe('timestamps through the gateway', () => {
 
 describe('timestamps in subscription payloads', () => {
   it('arrive over graphql-ws as the same DateTime text as over HTTP', async () => {
-    const supplier = await verifiedUser(test, 'SUPPLIER');
+    const supplier = await supplierWithStore(test);
     const created = await test.query<{ createProduct: { id: string } }>(
       'mutation ($input: CreateProductInput!) { createProduct(input: $input) { id } }',
       {

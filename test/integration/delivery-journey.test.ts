@@ -8,6 +8,7 @@ import { startTestPlatform, type TestPlatform } from '../support/platform.js';
 import { decodeQuotedPrintable, startSmtpServer, type SmtpServer } from '../support/smtp-server.js';
 import { registerUser, type SignedInUser } from '../support/users.js';
 import { ruaAugusta } from '../support/delivery-address.js';
+import { supplierWithStore } from '../support/stores.js';
 
 /**
  * Issue 7's journey, through the gateway on the real PostgreSQL and Kafka: a customer orders gas
@@ -31,7 +32,7 @@ beforeAll(async () => {
     COURIERS_LOCATION_MIN_INTERVAL_MS: '200',
   });
   [supplier, customer, courier] = await Promise.all([
-    verifiedUser(test, 'SUPPLIER', 'Gás da Vila'),
+    supplierWithStore(test, 'Gás da Vila'),
     registerUser(test, 'CUSTOMER', 'Ana Cliente'),
     verifiedUser(test, 'COURIER', 'Carlos Entregador'),
   ]);

@@ -5,9 +5,9 @@ import { firstCode } from '../support/graphql-client.js';
 import { eventually, probeEvents, type EventProbe } from '../support/event-probe.js';
 import { startTestPlatform, type TestPlatform } from '../support/platform.js';
 import { createAdmin, registerUser, STRONG_PASSWORD, uniqueContact } from '../support/users.js';
-import { verifiedUser } from '../support/onboarding.js';
 import { USER_TOPIC, UserEvents } from '../../subgraphs/accounts/src/events/index.js';
 import { PRODUCT_TOPIC } from '../../subgraphs/products/src/events/index.js';
+import { supplierWithStore } from '../support/stores.js';
 
 let test: TestPlatform;
 let probe: EventProbe;
@@ -79,7 +79,7 @@ describe('publishing through the outbox', () => {
   });
 
   it('publishes product.updated with what changed, and inventory.updated saying when stock crossed the low threshold', async () => {
-    const supplier = await verifiedUser(test, 'SUPPLIER');
+    const supplier = await supplierWithStore(test);
     const productId = await createProduct(supplier.accessToken, 'Botijão P13 Ultragaz', { stockQuantity: 10, lowStockThreshold: 3 });
     await probe.waitFor((event) => event.envelope?.type === 'product.created' && event.envelope.subject === productId);
 
@@ -107,7 +107,7 @@ describe('publishing through the outbox', () => {
   });
 
   it('keeps one aggregate’s events in the order they were written', async () => {
-    const supplier = await verifiedUser(test, 'SUPPLIER');
+    const supplier = await supplierWithStore(test);
     const productId = await createProduct(supplier.accessToken, 'Botijão P45 ordem');
     for (let quantity = 1; quantity <= 15; quantity += 1) {
       await test.query(`mutation ($id: ID!, $q: Int!) { updateProduct(id: $id, input: { stockQuantity: $q }) { id } }`, {
@@ -122,7 +122,7 @@ describe('publishing through the outbox', () => {
 
 describe('consuming user.deleted in products', () => {
   it('deactivates a deleted supplier’s products and announces each change', async () => {
-    const supplier = await verifiedUser(test, 'SUPPLIER');
+    const supplier = await supplierWithStore(test);
     const first = await createProduct(supplier.accessToken, 'Botijão P13 A');
     const second = await createProduct(supplier.accessToken, 'Botijão P13 B');
     const deleted = await test.query(`mutation { deleteAccount }`, { token: supplier.accessToken });
@@ -151,7 +151,7 @@ describe('consuming user.deleted in products', () => {
   });
 
   it('has no second effect when the same user.deleted arrives twice', async () => {
-    const supplier = await verifiedUser(test, 'SUPPLIER');
+    const supplier = await supplierWithStore(test);
     const admin = await createAdmin(test);
     await createProduct(supplier.accessToken, 'Botijão P8 duplicado');
     await test.query(`mutation ($id: ID!) { deleteAccount(userId: $id) }`, { token: admin.accessToken, variables: { id: supplier.id } });
@@ -199,7 +199,7 @@ describe('consuming user.deleted in products', () => {
     expect(letters[1]!.headers['x-dead-letter-reason']).toMatch(/data invalid for user\.deleted: userId/);
 
     // The partition is not stuck: a later deletion is still handled.
-    const supplier = await verifiedUser(test, 'SUPPLIER');
+    const supplier = await supplierWithStore(test);
     await createProduct(supplier.accessToken, 'Botijão P2 depois');
     await test.query(`mutation { deleteAccount }`, { token: supplier.accessToken });
     await probe.waitFor((event) => event.envelope?.type === 'product.updated' && event.envelope.data.supplierId === supplier.id);

@@ -10,7 +10,7 @@ import { postGraphQL, type GraphQLExchange } from '../support/graphql-client.js'
 import { startExtraGateway } from '../support/extra-gateway.js';
 import { startTestPlatform, type TestPlatform } from '../support/platform.js';
 import { registerUser, type SignedInUser } from '../support/users.js';
-import { verifiedUser } from '../support/onboarding.js';
+import { supplierWithStore } from '../support/stores.js';
 
 /*
  * Fault tolerance at the gateway, against real processes on loopback: the
@@ -275,7 +275,7 @@ describe('a gateway whose accounts subgraph fails', () => {
   });
 
   it('keeps a catalog page when accounts is down, with an error on each supplier it could not load', async () => {
-    const supplier = await verifiedUser(test, 'SUPPLIER', 'Gás do Bairro');
+    const supplier = await supplierWithStore(test, 'Gás do Bairro');
     const created = await test.query(
       `mutation { createProduct(input: { name: "Botijão P13", cylinderType: P13, priceAmount: 11000, stockQuantity: 3 }) { id } }`,
       {
@@ -370,7 +370,7 @@ describe('a gateway shutting down', () => {
   beforeAll(async () => {
     test = await startTestPlatform();
     customer = await registerUser(test, 'CUSTOMER', 'Rita Reconecta');
-    supplier = await verifiedUser(test, 'SUPPLIER', 'Gás Contínuo');
+    supplier = await supplierWithStore(test, 'Gás Contínuo');
     proxy = await FaultProxy.start(test.subgraphUrl('accounts'));
   });
   afterAll(async () => {

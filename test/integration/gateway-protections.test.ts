@@ -13,9 +13,9 @@ import { firstCode, postGraphQL, type GraphQLExchange } from '../support/graphql
 import { startExtraGateway } from '../support/extra-gateway.js';
 import { startTestPlatform, type TestPlatform } from '../support/platform.js';
 import { registerUser, type SignedInUser } from '../support/users.js';
-import { verifiedUser } from '../support/onboarding.js';
 import { subgraphFetches } from '../support/gateway-metrics.js';
 import { eventually } from '../support/event-probe.js';
+import { supplierWithStore } from '../support/stores.js';
 
 /*
  * What the gateway refuses or serves itself before the supergraph does any
@@ -143,7 +143,7 @@ describe('gateway protections', () => {
     [customer, other, supplier] = await Promise.all([
       registerUser(test, 'CUSTOMER', 'Ana Apressada'),
       registerUser(test, 'CUSTOMER', 'Bruno Paciente'),
-      verifiedUser(test, 'SUPPLIER', 'Gás Protegido'),
+      supplierWithStore(test, 'Gás Protegido'),
     ]);
     const product = await test.query(
       `mutation { createProduct(input: { name: "Botijão P13", cylinderType: P13, priceAmount: 11000, stockQuantity: 9 }) { id } }`,

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { firstCode, postGraphQL } from '../support/graphql-client.js';
 import { startTestPlatform, TEST_GATEWAY_SECRET, type TestPlatform } from '../support/platform.js';
 import { accountsInternals, createAdmin, registerUser, STRONG_PASSWORD, type SignedInUser } from '../support/users.js';
-import { verifiedUser } from '../support/onboarding.js';
+import { supplierWithStore } from '../support/stores.js';
 
 /*
  * The security perimeter of the supergraph: what the gateway refuses before
@@ -109,7 +109,7 @@ describe('on a development platform', () => {
   beforeAll(async () => {
     test = await startTestPlatform({ LOG_LEVEL: 'debug' });
     customer = await registerUser(test, 'CUSTOMER');
-    supplier = await verifiedUser(test, 'SUPPLIER', 'Gás Seguro');
+    supplier = await supplierWithStore(test, 'Gás Seguro');
     const claims = jwtPayload(customer.accessToken);
     issuer = typeof claims['iss'] === 'string' ? claims['iss'] : ISSUER_FALLBACK;
     audience = typeof claims['aud'] === 'string' ? claims['aud'] : AUDIENCE_FALLBACK;

@@ -82,6 +82,7 @@ describe('a control character in a string', () => {
       token: customer.accessToken,
       variables: {
         input: {
+          storeId: randomUUID(),
           items: [{ productId: randomUUID(), quantity: 1 }],
           deliveryAddress: {
             street: `Rua Augusta${NUL}`,

@@ -7,9 +7,9 @@ import { startTracing, type Tracing } from '#kit';
 import { eventually } from '../support/event-probe.js';
 import { startTestPlatform, type TestPlatform } from '../support/platform.js';
 import { STRONG_PASSWORD, uniqueContact, type SignedInUser } from '../support/users.js';
-import { verifiedUser } from '../support/onboarding.js';
 import { USER_TOPIC } from '../../subgraphs/accounts/src/events/index.js';
 import { PRODUCT_TOPIC } from '../../subgraphs/products/src/events/index.js';
+import { supplierWithStore } from '../support/stores.js';
 
 /** One span as an OTLP/HTTP JSON export delivers it, with its resource's service.name. */
 interface ReceivedSpan {
@@ -157,7 +157,7 @@ const spanById = (spanId: string | undefined) => receiver.spans.find((span) => s
 
 describe('tracing', () => {
   it('follows a mutation from the gateway into accounts, across Kafka and into the products consumer, as one trace', async () => {
-    const supplier = await verifiedUser(test, 'SUPPLIER');
+    const supplier = await supplierWithStore(test);
     await createProduct(supplier, 'Botijão P13 rastreado');
     const traceId = randomBytes(16).toString('hex');
     const clientSpanId = randomBytes(8).toString('hex');
@@ -211,7 +211,7 @@ describe('tracing', () => {
   });
 
   it('gives a query that touches products and accounts one trace, with a server span in each subgraph under the gateway’s fetch for it', async () => {
-    const supplier = await verifiedUser(test, 'SUPPLIER', 'Fornecedora Rastreada');
+    const supplier = await supplierWithStore(test, 'Fornecedora Rastreada');
     await createProduct(supplier, 'Botijão P45 rastreado');
     const result = await test.query(`query CatalogWithSuppliers { products(first: 5) { nodes { name supplier { name } } } }`);
     expect(result.errors).toBeUndefined();
@@ -254,7 +254,7 @@ describe('metrics', () => {
     const consumedBefore =
       total(before.products, 'gasrapido_events_consumed_total', { consumer: 'products.user-deletions', outcome: 'handled' }) ?? 0;
 
-    const supplier = await verifiedUser(test, 'SUPPLIER');
+    const supplier = await supplierWithStore(test);
     await createProduct(supplier, 'Botijão P8 medido');
     const refused = await test.query(`query AdminUsers { users { nodes { id } } }`, { token: supplier.accessToken });
     expect(refused.errors?.[0]?.extensions?.['code']).toBe('FORBIDDEN');

@@ -3,10 +3,11 @@ import type { Client } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually } from '../support/event-probe.js';
 import { connectAs, liveFeed } from '../support/live-updates.js';
-import { verifiedUser } from '../support/onboarding.js';
 import { startTestPlatform, type TestPlatform } from '../support/platform.js';
 import { registerUser, type SignedInUser } from '../support/users.js';
 import { ruaAugusta } from '../support/delivery-address.js';
+import { verifiedUser } from '../support/onboarding.js';
+import { openStore } from '../support/stores.js';
 
 /**
  * Issue 6's journey, through the gateway on the real PostgreSQL and Kafka: a
@@ -17,12 +18,16 @@ import { ruaAugusta } from '../support/delivery-address.js';
 let test: TestPlatform;
 let supplier: SignedInUser;
 let customer: SignedInUser;
+let storeId: string;
 const clients: Client[] = [];
 
 beforeAll(async () => {
   // The automatic refund of a cancelled paid order is sent by payments' recovery job.
   test = await startTestPlatform({ PAYMENTS_RECOVERY_SECONDS: '1' });
   [supplier, customer] = await Promise.all([verifiedUser(test, 'SUPPLIER', 'Gás da Vila'), registerUser(test, 'CUSTOMER', 'Ana Cliente')]);
+  // A store accepting orders automatically: this journey is the saga's, acceptance has its own tests.
+  // No delivery fee, so the journey's amounts are the goods' (the fee has its own tests).
+  storeId = await openStore(test, supplier, { deliveryFee: { baseAmount: 0, perKmAmount: 0, freeAboveAmount: null } });
 });
 
 afterAll(async () => {
@@ -51,7 +56,25 @@ async function createProduct(stockQuantity: number): Promise<string> {
     { token: supplier.accessToken, variables: { input: { name: 'Botijão P13', cylinderType: 'P13', priceAmount: 11_500, stockQuantity } } },
   );
   if (!result.data?.createProduct) throw new Error(JSON.stringify(result.errors));
-  return result.data.createProduct.id;
+  const productId = result.data.createProduct.id;
+  await ordersKnow(productId);
+  return productId;
+}
+
+/** Waits until orders' copies (by event) hold the store and the product, so an order can be placed. */
+async function ordersKnow(productId: string): Promise<void> {
+  const orders = test.platform.subgraphs.get('orders')!.database.pool;
+  await eventually(
+    async () => {
+      const { rows } = await orders.query(
+        'select 1 from catalog_products c join store_views s on s.store_id = c.store_id where c.product_id = $1 and s.store_id = $2',
+        [productId, storeId],
+      );
+      return rows.length > 0 ? true : undefined;
+    },
+    20_000,
+    'the store and the product to reach orders',
+  );
 }
 
 async function stockOf(productId: string): Promise<number> {
@@ -62,24 +85,16 @@ async function stockOf(productId: string): Promise<number> {
   return result.data!.product.stockQuantity;
 }
 
-/** Places the order once orders has heard of the product (its catalog arrives by event). */
 async function placeOrder(productId: string, quantity: number): Promise<string> {
-  return eventually(
-    async () => {
-      const result = await test.query<{ placeOrder: { id: string } }>(
-        'mutation ($input: PlaceOrderInput!) { placeOrder(input: $input) { id } }',
-        {
-          token: customer.accessToken,
-          variables: { input: { items: [{ productId, quantity }], deliveryAddress: ruaAugusta, paymentMethod: 'CARD' } },
-        },
-      );
-      if (result.data?.placeOrder) return result.data.placeOrder.id;
-      if (result.errors?.[0]?.extensions?.['code'] !== 'BAD_USER_INPUT') throw new Error(JSON.stringify(result.errors));
-      return undefined;
+  const result = await test.query<{ placeOrder: { id: string } }>(
+    'mutation ($input: PlaceOrderInput!) { placeOrder(input: $input) { id } }',
+    {
+      token: customer.accessToken,
+      variables: { input: { storeId, items: [{ productId, quantity }], deliveryAddress: ruaAugusta, paymentMethod: 'CARD' } },
     },
-    20_000,
-    'the product to reach the orders catalog',
   );
+  if (!result.data?.placeOrder) throw new Error(JSON.stringify(result.errors));
+  return result.data.placeOrder.id;
 }
 
 /** Pays once payments has opened the order's payment (it hears of the order by event). */
@@ -162,21 +177,20 @@ describe('ordering gas', () => {
   it('gives the last cylinder to one of two customers ordering at once; the other order is cancelled with the reason', async () => {
     const productId = await createProduct(1);
     const rival = await registerUser(test, 'CUSTOMER', 'Bruno Rival');
-    const place = async (buyer: SignedInUser) =>
-      eventually(
-        async () => {
-          const result = await test.query<{ placeOrder: { id: string } }>(
-            'mutation ($input: PlaceOrderInput!) { placeOrder(input: $input) { id } }',
-            {
-              token: buyer.accessToken,
-              variables: { input: { items: [{ productId, quantity: 1 }], deliveryAddress: ruaAugusta, paymentMethod: 'CASH_ON_DELIVERY' } },
-            },
-          );
-          return result.data?.placeOrder.id;
+    // Orders' copy says one is in stock, so both orders are taken; products' reservation decides.
+    const place = async (buyer: SignedInUser) => {
+      const result = await test.query<{ placeOrder: { id: string } }>(
+        'mutation ($input: PlaceOrderInput!) { placeOrder(input: $input) { id } }',
+        {
+          token: buyer.accessToken,
+          variables: {
+            input: { storeId, items: [{ productId, quantity: 1 }], deliveryAddress: ruaAugusta, paymentMethod: 'CASH_ON_DELIVERY' },
+          },
         },
-        20_000,
-        'the product in the orders catalog',
       );
+      if (!result.data?.placeOrder) throw new Error(JSON.stringify(result.errors));
+      return result.data.placeOrder.id;
+    };
     const [first, second] = await Promise.all([place(customer), place(rival)]);
     const settled = async (orderId: string, buyer: SignedInUser) =>
       eventually(
@@ -192,7 +206,7 @@ describe('ordering gas', () => {
         'the order settled by the saga',
       );
     const outcomes = await Promise.all([settled(first, customer), settled(second, rival)]);
-    // Cash on delivery is confirmed on the stock alone.
+    // Cash on delivery is confirmed on the stock alone (the store accepts automatically).
     expect(outcomes.map((order) => order.status).sort()).toEqual(['CANCELLED', 'CONFIRMED']);
     const lost = outcomes.find((order) => order.status === 'CANCELLED')!;
     expect(lost.cancellationReason).toMatchObject({ reasonCode: 'STOCK_UNAVAILABLE', reason: expect.stringContaining('left in stock') });

@@ -4,7 +4,7 @@ import type { PrismaLike, StartedSubgraph } from '#kit';
 import { firstCode, type GraphQLExchange } from '../support/graphql-client.js';
 import { startTestPlatform, type TestPlatform } from '../support/platform.js';
 import { createAdmin, registerUser, type SignedInUser } from '../support/users.js';
-import { verifiedUser } from '../support/onboarding.js';
+import { openStore, supplierWithStore } from '../support/stores.js';
 
 let test: TestPlatform;
 beforeAll(async () => {
@@ -123,6 +123,7 @@ const statementsOf = (subgraph: string) => test.statements.get(subgraph) ?? [];
 describe('a supplier under review', () => {
   it('prepares inactive products, and cannot activate one until its documents are approved', async () => {
     const unverified = await registerUser(test, 'SUPPLIER', 'Gás em Análise');
+    await openStore(test, unverified);
     const draft = await createProduct(unverified, { name: 'Botijão rascunho' });
     expect(draft.active).toBe(false);
     const anonymous = await productAs(undefined, draft.id);
@@ -152,7 +153,7 @@ describe('a supplier under review', () => {
 
 describe('creating and browsing the catalog', () => {
   it('lets a supplier create a product with BRL, the nominal size and active as defaults, and see it', async () => {
-    const supplier = await verifiedUser(test, 'SUPPLIER', 'Gás Bom');
+    const supplier = await supplierWithStore(test, 'Gás Bom');
     const created = await createProduct(supplier, {
       name: '  Botijão   P13  ',
       cylinderType: 'P13',
@@ -186,8 +187,8 @@ describe('creating and browsing the catalog', () => {
 
   it('lets anonymous callers search the active catalog by name, case-insensitively, by cylinder type and by supplier', async () => {
     const tag = uniqueTag();
-    const first = await verifiedUser(test, 'SUPPLIER', 'Distribuidora Norte');
-    const second = await verifiedUser(test, 'SUPPLIER', 'Distribuidora Sul');
+    const first = await supplierWithStore(test, 'Distribuidora Norte');
+    const second = await supplierWithStore(test, 'Distribuidora Sul');
     const a = await createProduct(first, { name: `Botijão Azul ${tag}`, cylinderType: 'P13' });
     const b = await createProduct(first, { name: `Cilindro Industrial ${tag}`, cylinderType: 'P45' });
     const c = await createProduct(second, { name: `BOTIJÃO VERDE ${tag}`, cylinderType: 'P13' });
@@ -222,7 +223,7 @@ describe('creating and browsing the catalog', () => {
   });
 
   it('pages through the catalog newest first without overlaps or gaps', async () => {
-    const supplier = await verifiedUser(test, 'SUPPLIER', 'Gás Paginado');
+    const supplier = await supplierWithStore(test, 'Gás Paginado');
     const created: ProductView[] = [];
     for (let index = 0; index < 7; index += 1) created.push(await createProduct(supplier, { name: `Botijão número ${index}` }));
     const expectedOrder = [...created].sort(newestFirst).map((product) => product.id);
@@ -246,7 +247,7 @@ describe('creating and browsing the catalog', () => {
 
   it('pages through a search as well, and uses 20 as the default page size', async () => {
     const tag = uniqueTag();
-    const supplier = await verifiedUser(test, 'SUPPLIER', 'Gás Vinte e Dois');
+    const supplier = await supplierWithStore(test, 'Gás Vinte e Dois');
     const created = await inBatches(
       Array.from({ length: 22 }, (_, index) => () => createProduct(supplier, { name: `Carga ${tag} ${index}`, cylinderType: 'P8' })),
       11,
@@ -275,8 +276,8 @@ describe('inactive products', () => {
   beforeAll(async () => {
     tag = uniqueTag();
     [owner, otherSupplier, customer, admin] = await Promise.all([
-      verifiedUser(test, 'SUPPLIER', 'Gás Reservado'),
-      verifiedUser(test, 'SUPPLIER', 'Concorrente'),
+      supplierWithStore(test, 'Gás Reservado'),
+      supplierWithStore(test, 'Concorrente'),
       registerUser(test, 'CUSTOMER'),
       createAdmin(test),
     ]);
@@ -351,8 +352,8 @@ describe('who may change the catalog', () => {
 
   beforeAll(async () => {
     [owner, otherSupplier, customer, admin] = await Promise.all([
-      verifiedUser(test, 'SUPPLIER', 'Gás do Dono'),
-      verifiedUser(test, 'SUPPLIER', 'Gás Alheio'),
+      supplierWithStore(test, 'Gás do Dono'),
+      supplierWithStore(test, 'Gás Alheio'),
       registerUser(test, 'CUSTOMER'),
       createAdmin(test),
     ]);
@@ -491,7 +492,7 @@ describe('input validation', () => {
   const valid = { name: 'Botijão P13', cylinderType: 'P13', priceAmount: 11_000, stockQuantity: 10 };
 
   beforeAll(async () => {
-    supplier = await verifiedUser(test, 'SUPPLIER', 'Gás Validado');
+    supplier = await supplierWithStore(test, 'Gás Validado');
     product = await createProduct(supplier);
   });
 
@@ -594,7 +595,7 @@ describe('input validation', () => {
 
 describe('federation with accounts', () => {
   it('resolves a product’s supplier name from the accounts subgraph', async () => {
-    const supplier = await verifiedUser(test, 'SUPPLIER', 'Ultragás Centro');
+    const supplier = await supplierWithStore(test, 'Ultragás Centro');
     const product = await createProduct(supplier);
     const result = await test.query(
       `query ($id: ID!) { product(id: $id) { name supplier { id name roles } } }`,
@@ -608,7 +609,7 @@ describe('federation with accounts', () => {
   });
 
   it('adds products to me for a supplier, and an empty list for a customer', async () => {
-    const supplier = await verifiedUser(test, 'SUPPLIER', 'Liquigás Leste');
+    const supplier = await supplierWithStore(test, 'Liquigás Leste');
     const older = await createProduct(supplier, { name: 'Botijão P5', cylinderType: 'P5' });
     const newer = await createProduct(supplier, { name: 'Botijão P20', cylinderType: 'P20' });
     const me = await test.query(`{ me { id name products { totalCount nodes { id name sizeKg } pageInfo { hasNextPage } } } }`, {
@@ -634,7 +635,7 @@ describe('federation with accounts', () => {
   });
 
   it('pages through a supplier’s products under User.products with after', async () => {
-    const supplier = await verifiedUser(test, 'SUPPLIER', 'Gás em Páginas');
+    const supplier = await supplierWithStore(test, 'Gás em Páginas');
     const created: ProductView[] = [];
     for (let index = 0; index < 5; index += 1) created.push(await createProduct(supplier, { name: `Botijão ${index}` }));
     const query = `query ($after: String) { me { products(first: 2, after: $after) { totalCount nodes { id } pageInfo { endCursor hasNextPage } } } }`;
@@ -654,7 +655,7 @@ describe('federation with accounts', () => {
 
   it('crosses the boundary both ways: products to their supplier and back to the supplier’s products', async () => {
     const tag = uniqueTag();
-    const supplier = await verifiedUser(test, 'SUPPLIER', 'Gás Circular');
+    const supplier = await supplierWithStore(test, 'Gás Circular');
     await createProduct(supplier, { name: `Botijão ${tag} 1` });
     await createProduct(supplier, { name: `Botijão ${tag} 2` });
     await createProduct(supplier, { name: `Botijão ${tag} 3`, active: false });
@@ -683,7 +684,7 @@ describe('batched entity resolution', () => {
     suppliers = await Promise.all(
       Array.from({ length: supplierCount }, async (_, index) => {
         const name = `Fornecedor ${index + 1} ${tag}`;
-        return { ...(await verifiedUser(test, 'SUPPLIER', name)), name };
+        return { ...(await supplierWithStore(test, name)), name };
       }),
     );
     const tasks = suppliers.flatMap((supplier, index) =>
@@ -758,7 +759,7 @@ describe('batched entity resolution', () => {
 
 describe('deleting products', () => {
   it('removes the product: deleteProduct returns its id and product(id) is null afterwards', async () => {
-    const supplier = await verifiedUser(test, 'SUPPLIER', 'Gás Descontinuado');
+    const supplier = await supplierWithStore(test, 'Gás Descontinuado');
     const product = await createProduct(supplier, { name: 'Botijão antigo' });
     const kept = await createProduct(supplier, { name: 'Botijão novo' });
 
@@ -781,7 +782,7 @@ describe('deleting products', () => {
   });
 
   it('lets an admin delete any supplier’s product, including an inactive one', async () => {
-    const supplier = await verifiedUser(test, 'SUPPLIER', 'Gás Fiscalizado');
+    const supplier = await supplierWithStore(test, 'Gás Fiscalizado');
     const admin = await createAdmin(test);
     const product = await createProduct(supplier, { active: false });
     const removed = await test.query(deleteMutation, as(admin, { id: product.id }));
@@ -792,7 +793,7 @@ describe('deleting products', () => {
 
 describe('searching like a Brazilian types', () => {
   it('finds a name whatever accents and case the search is typed with, and the other way round', async () => {
-    const supplier = await verifiedUser(test, 'SUPPLIER', 'Gás Sem Acento');
+    const supplier = await supplierWithStore(test, 'Gás Sem Acento');
     const botijao = await createProduct(supplier, { name: 'Botijão de Gás P13' });
     const agua = await createProduct(supplier, { name: 'Galão de ÁGUA 20 L', cylinderType: 'P20' });
     const plain = await createProduct(supplier, { name: 'Botijao Economico P5', cylinderType: 'P5' });
@@ -841,7 +842,7 @@ describe('searching like a Brazilian types', () => {
 
 describe('searching with LIKE wildcards', () => {
   it('treats %, _ and \\ in a search as literal characters of the name', async () => {
-    const supplier = await verifiedUser(test, 'SUPPLIER', 'Gás Literal');
+    const supplier = await supplierWithStore(test, 'Gás Literal');
     // Ends in %, so an unescaped backslash (LIKE '%\\%') would match it.
     const percent = await createProduct(supplier, { name: 'Botijão cheio 100%' });
     const thousand = await createProduct(supplier, { name: 'Botijão 1000 gramas' });
@@ -869,7 +870,7 @@ describe('searching with LIKE wildcards', () => {
 
 describe('malformed ids', () => {
   it('treats a product id that is not a UUID as an unknown product, not as an internal error', async () => {
-    const supplier = await verifiedUser(test, 'SUPPLIER', 'Gás Curioso');
+    const supplier = await supplierWithStore(test, 'Gás Curioso');
     const lookup = await productAs(undefined, 'not-a-uuid');
     const update = await test.query(updateMutation, as(supplier, { id: 'not-a-uuid', input: { priceAmount: 1 } }));
     const removal = await test.query(deleteMutation, as(supplier, { id: 'not-a-uuid' }));

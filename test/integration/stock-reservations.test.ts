@@ -2,11 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type EventData } from '#kit';
 import { eventually, probeEvents, publishEvent, type EventProbe, type ReceivedEvent } from '../support/event-probe.js';
-import { verifiedUser } from '../support/onboarding.js';
 import { startTestPlatform, type TestPlatform } from '../support/platform.js';
 import type { SignedInUser } from '../support/users.js';
 import { OrderEvents } from '../../subgraphs/orders/src/events/index.js';
 import { PRODUCT_TOPIC, ProductEvents } from '../../subgraphs/products/src/events/index.js';
+import { supplierWithStore } from '../support/stores.js';
 
 /**
  * Products' part of the order saga, on the real broker: order.created takes
@@ -19,7 +19,7 @@ let supplier: SignedInUser;
 beforeAll(async () => {
   test = await startTestPlatform();
   events = await probeEvents(test.platform.eventBus, [PRODUCT_TOPIC]);
-  supplier = await verifiedUser(test, 'SUPPLIER', 'Gás Reservado');
+  supplier = await supplierWithStore(test, 'Gás Reservado');
 });
 
 afterAll(async () => {
@@ -125,7 +125,7 @@ describe('reserving stock for an order', () => {
   });
 
   it('refuses a product of another supplier, or one no longer offered', async () => {
-    const other = await verifiedUser(test, 'SUPPLIER', 'Outra Revenda');
+    const other = await supplierWithStore(test, 'Outra Revenda');
     const foreign = await product(5, other);
     const wrongSupplier = orderCreated([{ productId: foreign, quantity: 1 }]);
     await publishEvent(test.platform.eventBus, OrderEvents.created, wrongSupplier.orderId, wrongSupplier);

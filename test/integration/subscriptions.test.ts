@@ -7,9 +7,9 @@ import { createEnvelope } from '#kit';
 import { startExtraGateway } from '../support/extra-gateway.js';
 import { startTestPlatform, type TestPlatform } from '../support/platform.js';
 import { registerUser, STRONG_PASSWORD, type SignedInUser } from '../support/users.js';
-import { verifiedUser } from '../support/onboarding.js';
 import { subgraphFetches } from '../support/gateway-metrics.js';
 import { PRODUCT_TOPIC, ProductEvents } from '../../subgraphs/products/src/events/index.js';
+import { supplierWithStore } from '../support/stores.js';
 
 /*
  * Subscriptions at the gateway: GraphQL over WebSocket (graphql-ws) on the
@@ -206,7 +206,7 @@ describe('the subscription endpoint', () => {
       SUBSCRIPTION_MAX_MESSAGE_BYTES: '4096',
     });
     customer = await registerUser(test, 'CUSTOMER', 'Carla Cliente');
-    supplier = await verifiedUser(test, 'SUPPLIER', 'Gás Seguro');
+    supplier = await supplierWithStore(test, 'Gás Seguro');
   });
   afterAll(async () => {
     await test?.stop();
@@ -455,8 +455,8 @@ describe('the subscription endpoint', () => {
 
   describe('per-user filtering', () => {
     it('inventoryLow tells each supplier about their own products only', async () => {
-      const supplierA = await verifiedUser(test, 'SUPPLIER', 'Gás A');
-      const supplierB = await verifiedUser(test, 'SUPPLIER', 'Gás B');
+      const supplierA = await supplierWithStore(test, 'Gás A');
+      const supplierB = await supplierWithStore(test, 'Gás B');
       const productA = await createProduct(test, supplierA, { stockQuantity: 5, lowStockThreshold: 2 });
       const productB = await createProduct(test, supplierB, { stockQuantity: 5, lowStockThreshold: 2 });
       const a = subscribe<{ inventoryLow: { id: string; stockQuantity: number } }>(
@@ -565,7 +565,7 @@ describe('connection lifetime', () => {
 
   beforeAll(async () => {
     test = await startTestPlatform({ ACCESS_TOKEN_TTL_SECONDS: String(ttlSeconds) });
-    supplier = await verifiedUser(test, 'SUPPLIER', 'Gás Breve');
+    supplier = await supplierWithStore(test, 'Gás Breve');
     customer = await registerUser(test, 'CUSTOMER');
   });
   afterAll(async () => {

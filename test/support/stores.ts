@@ -1,5 +1,6 @@
 import type { TestPlatform } from './platform.js';
 import type { SignedInUser } from './users.js';
+import { verifiedUser } from './onboarding.js';
 
 /** Every day of the week, around the clock: a store that is open whenever a test runs. */
 export const alwaysOpen = [1, 2, 3, 4, 5, 6, 7].map((weekday) => ({ weekday, opens: '00:00', closes: '24:00' }));
@@ -47,4 +48,11 @@ export async function openStore(test: TestPlatform, supplier: SignedInUser, over
   });
   if (!result.data?.saveStore) throw new Error(`saveStore failed: ${JSON.stringify(result.errors)}`);
   return result.data.saveStore.id;
+}
+
+/** A verified supplier with `paulistaStore` open (openStore), for tests that need one selling something. */
+export async function supplierWithStore(test: TestPlatform, name?: string): Promise<SignedInUser> {
+  const supplier = await verifiedUser(test, 'SUPPLIER', name);
+  await openStore(test, supplier);
+  return supplier;
 }

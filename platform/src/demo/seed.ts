@@ -72,6 +72,28 @@ const toSession = (payload: SessionPayload): Session => ({
   refreshToken: payload.refreshToken,
 });
 
+/** Where a demo supplier's store is, until the demo data set grows stores of its own: open around the clock, delivering 15 km around Avenida Paulista. */
+const demoStore = {
+  address: {
+    street: 'Avenida Paulista',
+    number: '1000',
+    district: 'Bela Vista',
+    city: 'São Paulo',
+    state: 'SP',
+    postalCode: '01310100',
+    latitude: -23.5654,
+    longitude: -46.6523,
+  },
+  deliveryArea: { radiusKm: 15 },
+  openingHours: [1, 2, 3, 4, 5, 6, 7].map((weekday) => ({ weekday, opens: '00:00', closes: '24:00' })),
+  resellerType: 'BRANDED',
+  brand: 'Ultragaz',
+  minimumOrderAmount: 0,
+  deliveryFee: { baseAmount: 500, perKmAmount: 100, freeAboveAmount: null },
+  preparationMinutes: 10,
+  autoAccept: true,
+};
+
 export async function seedDemoData(options: SeedOptions): Promise<DemoSummary> {
   const api = new DemoClient(options.graphqlUrl);
   const created: string[] = [];
@@ -248,9 +270,26 @@ export async function seedDemoData(options: SeedOptions): Promise<DemoSummary> {
 
   const productIds: string[] = [];
   const supplierSessions: Session[] = [];
+  /** Each supplier's store, in the order of demoSuppliers: orders name the store they are placed with. */
+  const storeIds: string[] = [];
   for (const supplier of demoSuppliers) {
     const session = await verified(supplier, await signInOrRegister(supplier, 'SUPPLIER'));
     supplierSessions.push(session);
+    // Products belong to a store (issue 17): a supplier without one opens a store on Avenida Paulista first.
+    const { myStores } = await api.call<{ myStores: Array<{ id: string }> }>(
+      'query DemoStores { myStores { id } }',
+      {},
+      session.accessToken,
+    );
+    if (myStores.length === 0) {
+      const { saveStore } = await api.call<{ saveStore: { id: string } }>(
+        'mutation DemoSaveStore($input: SaveStoreInput!) { saveStore(input: $input) { id } }',
+        { input: { ...demoStore, name: supplier.name } },
+        session.accessToken,
+      );
+      storeIds.push(saveStore.id);
+      created.push(`store of ${supplier.name}`);
+    } else storeIds.push(myStores[0]!.id);
     const { me } = await api.call<{ me: { products: { nodes: Array<{ id: string; name: string }> } } }>(
       'query DemoOwnProducts { me { products(first: 100) { nodes { id name } } } }',
       {},
@@ -316,12 +355,20 @@ export async function seedDemoData(options: SeedOptions): Promise<DemoSummary> {
     ).orders.totalCount;
 
   const firstProduct = productIds[0]!;
+  const firstStore = storeIds[0]!;
   async function place(paymentMethod: 'CARD' | 'PIX'): Promise<string> {
-    // Orders hears of a new product by event; until then placing answers BAD_USER_INPUT.
+    // Orders hears of a new store and product by event; until then placing is refused.
     return eventually(async () => {
       const { placeOrder } = await api.call<{ placeOrder: { id: string } }>(
         'mutation DemoPlaceOrder($input: PlaceOrderInput!) { placeOrder(input: $input) { id } }',
-        { input: { items: [{ productId: firstProduct, quantity: 1 }], deliveryAddress: demoDeliveryAddress, paymentMethod } },
+        {
+          input: {
+            storeId: firstStore,
+            items: [{ productId: firstProduct, quantity: 1 }],
+            deliveryAddress: demoDeliveryAddress,
+            paymentMethod,
+          },
+        },
         customer.accessToken,
       );
       return placeOrder.id;

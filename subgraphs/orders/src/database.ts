@@ -4,6 +4,7 @@ export type {
   OrderItem as OrderItemRow,
   OrderStatusChange as StatusChangeRow,
   CatalogProduct as CatalogProductRow,
+  SavedAddress as SavedAddressRow,
   OrderCourier as OrderCourierRow,
   OrderStatus,
   PaymentMethod,

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { readOrderInput, type PlaceOrderInput } from '../src/orders/order-input.js';
+import { readOrderInput, type AddressInput, type OrderRequest, type PlaceOrderInput } from '../src/orders/order-input.js';
 
-const address: PlaceOrderInput['deliveryAddress'] = {
+const address: AddressInput = {
   street: '  Avenida   Paulista ',
   number: '1578',
   complement: '',
@@ -14,12 +14,20 @@ const address: PlaceOrderInput['deliveryAddress'] = {
   longitude: -46.6559,
 };
 
+const storeId = randomUUID();
 const input = (overrides: Partial<PlaceOrderInput> = {}): PlaceOrderInput => ({
+  storeId,
   items: [{ productId: randomUUID(), quantity: 2 }],
   deliveryAddress: address,
   paymentMethod: 'PIX',
   ...overrides,
 });
+
+/** The address of a request that gave one in full. */
+const given = (request: OrderRequest) => {
+  if (!('address' in request.destination)) throw new Error('the request names a saved address');
+  return request.destination.address;
+};
 
 const fields = (value: PlaceOrderInput) => readOrderInput(value).problems.map((problem) => problem.field);
 
@@ -29,7 +37,7 @@ describe('reading placeOrder input', () => {
     const { request, problems } = readOrderInput(input({ items: [{ productId: productId.toUpperCase(), quantity: 2 }] }));
     expect(problems).toEqual([]);
     expect(request.lines).toEqual([{ position: 0, productId, quantity: 2 }]);
-    expect(request.address).toMatchObject({ street: 'Avenida Paulista', complement: null, state: 'SP', postalCode: '01310200' });
+    expect(given(request)).toMatchObject({ street: 'Avenida Paulista', complement: null, state: 'SP', postalCode: '01310200' });
   });
 
   it('reports every bad quantity, repeated product and malformed id at once', () => {
@@ -91,12 +99,12 @@ describe('reading placeOrder input', () => {
 
   it('keeps the courier’s delivery notes trimmed, blank as none, and at most 300 characters', () => {
     const withNotes = (notes: string | null | undefined) => input({ deliveryAddress: { ...address, notes } });
-    expect(readOrderInput(withNotes('  Portão azul,   tocar o interfone 12 ')).request.address.notes).toBe(
+    expect(given(readOrderInput(withNotes('  Portão azul,   tocar o interfone 12 ')).request).notes).toBe(
       'Portão azul, tocar o interfone 12',
     );
-    expect(readOrderInput(withNotes('   ')).request.address.notes).toBeNull();
-    expect(readOrderInput(withNotes(null)).request.address.notes).toBeNull();
-    expect(readOrderInput(withNotes(undefined)).request.address.notes).toBeNull();
+    expect(given(readOrderInput(withNotes('   ')).request).notes).toBeNull();
+    expect(given(readOrderInput(withNotes(null)).request).notes).toBeNull();
+    expect(given(readOrderInput(withNotes(undefined)).request).notes).toBeNull();
     expect(fields(withNotes('x'.repeat(300)))).toEqual([]);
     const tooLong = readOrderInput(withNotes(`${'x'.repeat(301)}  `)).problems;
     expect(tooLong).toEqual([{ field: 'input.deliveryAddress.notes', message: 'must be at most 300 characters' }]);
@@ -105,5 +113,17 @@ describe('reading placeOrder input', () => {
   it('refuses the position 0, 0, which a client sends when it has none', () => {
     expect(fields(input({ deliveryAddress: { ...address, latitude: 0, longitude: 0 } }))).toEqual(['input.deliveryAddress']);
     expect(fields(input({ deliveryAddress: { ...address, latitude: 90, longitude: -180 } }))).toEqual([]);
+  });
+
+  it('takes exactly one of a full address and a saved one, and a well-formed store id', () => {
+    const addressId = randomUUID();
+    const { deliveryAddress: _omitted, ...withoutAddress } = input();
+    const saved = readOrderInput({ ...withoutAddress, addressId: addressId.toUpperCase() });
+    expect(saved.problems).toEqual([]);
+    expect(saved.request.destination).toEqual({ addressId });
+    expect(fields(withoutAddress)).toEqual(['input']);
+    expect(fields(input({ addressId }))).toEqual(['input.addressId']);
+    expect(fields({ ...withoutAddress, addressId: 'home' })).toEqual(['input.addressId']);
+    expect(fields(input({ storeId: 'loja-1' }))).toEqual(['input.storeId']);
   });
 });

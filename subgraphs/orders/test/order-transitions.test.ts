@@ -2,16 +2,19 @@ import { describe, expect, it } from 'vitest';
 import type { OrderActorRole, OrderStatus } from '../src/database.js';
 import { checkTransition, movesFrom, transitionError, transitions } from '../src/orders/order-transitions.js';
 
-const statuses: OrderStatus[] = ['PENDING_PAYMENT', 'CONFIRMED', 'IN_TRANSIT', 'DELIVERED', 'CANCELLED'];
+const statuses: OrderStatus[] = ['PENDING_PAYMENT', 'AWAITING_ACCEPTANCE', 'CONFIRMED', 'IN_TRANSIT', 'DELIVERED', 'CANCELLED'];
 const actors: OrderActorRole[] = ['CUSTOMER', 'SUPPLIER', 'ADMIN', 'SYSTEM'];
 
 describe('the order status machine', () => {
   it('is exactly the table of the issue: who may make each move', () => {
     expect(transitions.map((move) => `${move.from} → ${move.to}: ${[...move.by].sort().join(', ')}`)).toEqual([
+      'PENDING_PAYMENT → AWAITING_ACCEPTANCE: SYSTEM',
       'PENDING_PAYMENT → CONFIRMED: SYSTEM',
+      'AWAITING_ACCEPTANCE → CONFIRMED: ADMIN, SUPPLIER',
       'CONFIRMED → IN_TRANSIT: ADMIN, SUPPLIER, SYSTEM',
       'IN_TRANSIT → DELIVERED: ADMIN, SYSTEM',
       'PENDING_PAYMENT → CANCELLED: ADMIN, CUSTOMER, SUPPLIER, SYSTEM',
+      'AWAITING_ACCEPTANCE → CANCELLED: ADMIN, CUSTOMER, SUPPLIER, SYSTEM',
       'CONFIRMED → CANCELLED: ADMIN, CUSTOMER, SUPPLIER',
     ]);
   });
@@ -59,7 +62,7 @@ describe('the order status machine', () => {
   it('refuses someone who may never make the move with FORBIDDEN, whatever the status', () => {
     for (const from of statuses) {
       expect(checkTransition(from, 'IN_TRANSIT', ['CUSTOMER'])).toMatchObject({ allowed: false, code: 'FORBIDDEN' });
-      expect(checkTransition(from, 'CONFIRMED', ['ADMIN', 'SUPPLIER'])).toMatchObject({ allowed: false, code: 'FORBIDDEN' });
+      expect(checkTransition(from, 'CONFIRMED', ['CUSTOMER'])).toMatchObject({ allowed: false, code: 'FORBIDDEN' });
     }
     const error = checkTransition('CONFIRMED', 'IN_TRANSIT', ['CUSTOMER']);
     if (!error.allowed) expect(transitionError(error, 'CONFIRMED', 'IN_TRANSIT').extensions['code']).toBe('FORBIDDEN');

@@ -4,11 +4,20 @@ import { productStore } from './catalog/product-store.js';
 import type { ProductsDatabase } from './database.js';
 import { productLoader, supplierPageLoader, type ProductsContext } from './graphql/context.js';
 import { resolvers } from './graphql/resolvers.js';
+import { authorizationLoader, storeLoader } from './graphql/store-loaders.js';
+import { StoreService } from './stores/store-service.js';
+import { storeStore } from './stores/store-store.js';
+import { StoresNearService } from './nearby/stores-near-service.js';
+import { nearbyStoreStore } from './nearby/nearby-store-store.js';
+import { addressPointStore } from './nearby/address-point-store.js';
 
 /** Assembles the products subgraph from its database. Starts nothing. */
 export function createProductsSubgraph(database: Database<ProductsDatabase>): SubgraphDefinition<ProductsContext> {
   const products = productStore(database.client);
-  const catalog = new CatalogService(products);
+  const stores = storeStore(database.client);
+  const catalog = new CatalogService(products, stores);
+  const storeService = new StoreService(stores, products);
+  const storesNear = new StoresNearService(nearbyStoreStore(database.client), addressPointStore(database.client));
   return {
     name: 'products',
     typeDefs: loadTypeDefs(subgraphSchemaPath('products')),
@@ -19,6 +28,12 @@ export function createProductsSubgraph(database: Database<ProductsDatabase>): Su
       products,
       productById: productLoader(products),
       firstPageBySupplier: supplierPageLoader(products, request.viewer),
+      storeService,
+      storesNear,
+      stores,
+      storeById: storeLoader(stores),
+      authorizationBySupplier: authorizationLoader(stores),
+      now: new Date(),
     }),
     readiness: { database: () => database.ping() },
   };

@@ -5,8 +5,9 @@ import { ProductEvents } from '../../../products/src/events/index.js';
 
 /**
  * Keeps orders' copy of the catalog from products' events, so placing an order prices items
- * without calling products. The other events on the topic (inventory.updated, stock.*) have no
- * handler here and are skipped. Each snapshot is stamped with its event's time, and an event
+ * without calling products. inventory.updated keeps the stock figure, so an order for more than
+ * the store has is refused early (products' reservation still decides a race); the stock.* events
+ * have no handler here and are skipped. Each snapshot is stamped with its event's time, and an event
  * older than the row changes nothing: one product's events arrive in order (same key), but a
  * replayed topic or a repaired message must not roll a price back.
  */
@@ -25,6 +26,10 @@ export function catalogProjectionConsumer(catalog: CatalogStore, transactions: T
         priceAmount: data.priceAmount,
         currency: data.currency,
         active: data.active,
+        stockQuantity: data.stockQuantity,
+        storeId: data.storeId ?? null,
+        brand: data.brand ?? null,
+        saleType: data.saleType ?? null,
       },
       new Date(envelope.time),
     );
@@ -40,6 +45,9 @@ export function catalogProjectionConsumer(catalog: CatalogStore, transactions: T
     handlers: (on) => [
       on(ProductEvents.created, (data, context) => snapshot(data, context)),
       on(ProductEvents.updated, (data, context) => snapshot(data, context)),
+      on(ProductEvents.inventoryUpdated, async (data, { transaction, envelope }) => {
+        await catalog.applyStock(transaction, data.productId, data.stockQuantity, new Date(envelope.time));
+      }),
       on(ProductEvents.deleted, async (data, { transaction, envelope }) => {
         const { productId, supplierId } = data;
         await catalog.markDeleted(transaction, productId, supplierId, new Date(envelope.time));

@@ -1,4 +1,6 @@
-import { eventConsumer, type ConsumerDefinition, type HandlerContext, type TransactionRunner } from '#kit';
+import { eventConsumer, pendingEvent, recordEvents, type ConsumerDefinition, type HandlerContext, type TransactionRunner } from '#kit';
+import { cylinderTypeSchema, OrderEvents } from '../events/index.js';
+import { settleEmpties } from '../orders/empties.js';
 import type { OrdersTransaction } from '../database.js';
 import type { OrderStore } from '../orders/order-store.js';
 import type { SystemMoves } from '../saga/system-moves.js';
@@ -26,6 +28,41 @@ export function deliveryProgressConsumer(
     const origin = { source: 'orders', correlationId: context.envelope.correlationId };
     await moves.move(transaction, order, to, origin, context.logger, { reason: null, courierId });
   };
+  /**
+   * The empties the courier brought back: recorded per troca line, and a shortfall charged as the
+   * order said at placement (order.empties_shortfall, which payments collects). Once per order:
+   * a repeated delivery.completed finds the empties recorded and changes nothing.
+   */
+  const recordEmpties = async (
+    orderId: string,
+    courierId: string,
+    collected: ReadonlyArray<{ cylinderType: string; quantity: number }>,
+    context: HandlerContext<OrdersTransaction>,
+  ) => {
+    const order = await orders.lock(context.transaction, orderId);
+    if (order === null || order.emptiesShortfallAmount !== null) return;
+    const settled = settleEmpties(order, collected);
+    const after = await orders.recordEmpties(context.transaction, order.id, {
+      collectedByProduct: settled.collectedByProduct,
+      shortfallAmount: settled.shortfallAmount,
+    });
+    if (settled.shortfall.length === 0) return;
+    const origin = { source: 'orders', correlationId: context.envelope.correlationId };
+    await recordEvents(context.transaction, [
+      pendingEvent(OrderEvents.emptiesShortfall, origin, after.id, {
+        orderId: after.id,
+        customerId: after.customerId,
+        supplierId: after.supplierId,
+        courierId,
+        paymentMethod: after.paymentMethod,
+        lines: settled.shortfall.map((line) => ({ ...line, cylinderType: cylinderTypeSchema.parse(line.cylinderType) })),
+        chargeAmount: settled.shortfallAmount,
+        currency: after.currency,
+        at: new Date().toISOString(),
+      }),
+    ]);
+    context.logger.info({ orderId, chargeAmount: settled.shortfallAmount }, 'empties short at delivery: charge published');
+  };
   return eventConsumer({
     name: 'orders.deliveries',
     transactions,
@@ -35,8 +72,9 @@ export function deliveryProgressConsumer(
         await moveTo(orderId, courierId, 'IN_TRANSIT', context);
       }),
       on(CourierEvents.deliveryCompleted, async (data, context) => {
-        const { orderId, courierId } = data;
+        const { orderId, courierId, emptiesCollected } = data;
         await moveTo(orderId, courierId, 'DELIVERED', context);
+        if (emptiesCollected !== undefined) await recordEmpties(orderId, courierId, emptiesCollected, context);
       }),
     ],
   });

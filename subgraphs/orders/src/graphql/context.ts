@@ -1,11 +1,13 @@
 import DataLoader from 'dataloader';
 import type { RequestContext } from '#kit';
+import type { AddressService } from '../addresses/address-service.js';
 import type { CourierViewStore } from '../couriers/courier-view-store.js';
 import type { OrderService } from '../orders/order-service.js';
 import type { Order, OrderStore, StatusChange } from '../orders/order-store.js';
 
 export interface OrdersContext extends RequestContext {
   readonly service: OrderService;
+  readonly addresses: AddressService;
   /** Batches `order` and `_entities` lookups into one query per request. */
   readonly orderById: DataLoader<string, Order | null>;
   /** Batches `Order.history` across a page into one query. */

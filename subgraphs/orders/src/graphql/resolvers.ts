@@ -4,12 +4,16 @@ import { canSee, seesAsCourierOnly } from '../orders/order-access.js';
 import type { PlaceOrderInput } from '../orders/order-input.js';
 import type { OrderListArgs } from '../orders/order-service.js';
 import type { Order, StatusChange } from '../orders/order-store.js';
+import type { SaveAddressInput } from '../addresses/address-service.js';
+import type { SavedAddress } from '../addresses/address-store.js';
+import { pickupSchema } from '../events/index.js';
 import type { OrdersContext } from './context.js';
 
 interface PageArgs {
   first?: number | null;
   after?: string | null;
   status?: OrderStatus | null;
+  storeId?: string | null;
 }
 
 type OrderItem = Order['items'][number];
@@ -21,6 +25,7 @@ const listArgs = (args: PageArgs): OrderListArgs => ({
   first: pageSize(args.first),
   ...(args.after ? { after: decodeCursor(args.after) } : {}),
   ...(args.status ? { status: args.status } : {}),
+  ...(args.storeId ? { storeId: args.storeId.trim().toLowerCase() } : {}),
 });
 
 const money = (amount: number, currency: string) => ({ amount, currency });
@@ -43,8 +48,22 @@ export const resolvers = {
       const page = await context.service.list(context.viewer, listArgs(args));
       return connection(page.orders, page.hasNextPage, page.totalCount);
     },
+    myAddresses: (_root: unknown, _args: unknown, context: OrdersContext) => context.addresses.mine(context.viewer),
   },
   Mutation: {
+    acceptOrder: (_root: unknown, { id }: { id: string }, context: OrdersContext) =>
+      context.service.accept(context.viewer, id, origin(context)),
+    rejectOrder: (_root: unknown, args: { id: string; reason: string; outOfStockProductIds?: string[] | null }, context: OrdersContext) =>
+      context.service.reject(
+        context.viewer,
+        args.id,
+        { reason: args.reason, outOfStockProductIds: args.outOfStockProductIds ?? null },
+        origin(context),
+      ),
+    saveAddress: (_root: unknown, { input }: { input: SaveAddressInput }, context: OrdersContext) =>
+      context.addresses.save(context.viewer, input, origin(context)),
+    deleteAddress: (_root: unknown, { id }: { id: string }, context: OrdersContext) =>
+      context.addresses.delete(context.viewer, id, origin(context)),
     placeOrder: (_root: unknown, { input }: { input: PlaceOrderInput }, context: OrdersContext) =>
       context.service.place(context.viewer, input, origin(context)),
     cancelOrder: (_root: unknown, { id, reason }: { id: string; reason?: string | null }, context: OrdersContext) =>
@@ -66,6 +85,13 @@ export const resolvers = {
       return user(order.customerId);
     },
     supplier: (order: Order) => user(order.supplierId),
+    store: (order: Order) => (order.storeId === null ? null : { __typename: 'Store', id: order.storeId }),
+    pickup: (order: Order) => (order.pickup === null ? null : pickupSchema.parse(order.pickup)),
+    promisedBy: (order: Order) => order.promisedBy?.toISOString() ?? null,
+    acceptBy: (order: Order) => order.acceptBy?.toISOString() ?? null,
+    acceptedAt: (order: Order) => order.acceptedAt?.toISOString() ?? null,
+    emptiesShortfall: (order: Order) =>
+      order.emptiesShortfallAmount === null ? null : money(order.emptiesShortfallAmount, order.currency),
     subtotal: (order: Order) => money(order.subtotalAmount, order.currency),
     deliveryFee: (order: Order) => money(order.deliveryFeeAmount, order.currency),
     total: (order: Order) => money(order.totalAmount, order.currency),
@@ -135,6 +161,12 @@ export const resolvers = {
     product: (item: OrderItem) => ({ __typename: 'Product', id: item.productId }),
     unitPrice: (item: OrderItem & { currency: string }) => money(item.unitPriceAmount, item.currency),
     lineTotal: (item: OrderItem & { currency: string }) => money(item.lineTotalAmount, item.currency),
+    emptyShortfallUnitPrice: (item: OrderItem & { currency: string }) =>
+      item.emptyShortfallUnitPrice === null ? null : money(item.emptyShortfallUnitPrice, item.currency),
+  },
+  SavedAddress: {
+    createdAt: (address: SavedAddress) => address.createdAt.toISOString(),
+    updatedAt: (address: SavedAddress) => address.updatedAt.toISOString(),
   },
   OrderStatusChange: {
     from: (change: StatusChange) => change.fromStatus,

@@ -1,9 +1,27 @@
 import { pendingEvent, type EventOrigin, type PendingEvent } from '#kit';
 import type { OrderStatus } from '../database.js';
 import type { MoveEvents, Order } from './order-store.js';
-import { OrderEvents } from '../events/index.js';
+import { cylinderTypeSchema, OrderEvents, pickupSchema } from '../events/index.js';
 
 const location = (order: Order) => ({ latitude: order.latitude, longitude: order.longitude });
+
+/**
+ * The order's cylinders by class: every line is a container to carry (a vasilhame too), and each
+ * troca line is as many empties to collect. Lines placed before stores carry no class and are left out.
+ */
+export function cylindersOf(order: Order) {
+  const byClass = new Map<string, { quantity: number; emptiesToCollect: number }>();
+  for (const item of order.items) {
+    if (item.cylinderType === null) continue;
+    const load = byClass.get(item.cylinderType) ?? { quantity: 0, emptiesToCollect: 0 };
+    load.quantity += item.quantity;
+    if (item.saleType === 'REFILL_EXCHANGE') load.emptiesToCollect += item.quantity;
+    byClass.set(item.cylinderType, load);
+  }
+  return [...byClass].map(([cylinderType, load]) => ({ cylinderType: cylinderTypeSchema.parse(cylinderType), ...load }));
+}
+
+const pickupOf = (order: Order) => (order.pickup === null ? undefined : pickupSchema.parse(order.pickup));
 const lines = (order: Order) => order.items.map((item) => ({ productId: item.productId, quantity: item.quantity }));
 
 /** order.created: everything products needs to reserve stock and payments to open a payment. */
@@ -26,6 +44,7 @@ export const orderCreatedEvents =
       currency: order.currency,
       paymentMethod: order.paymentMethod,
       deliveryLocation: location(order),
+      ...(order.storeId === null ? {} : { storeId: order.storeId }),
       createdAt: order.createdAt.toISOString(),
     }),
   ];
@@ -40,18 +59,49 @@ export const statusEvents =
     const at = order.updatedAt.toISOString();
     const parties = { orderId: order.id, customerId: order.customerId, supplierId: order.supplierId };
     switch (order.status) {
-      case 'CONFIRMED':
+      case 'AWAITING_ACCEPTANCE': {
+        if (order.storeId === null || order.acceptBy === null)
+          throw new Error(`order ${order.id} awaits acceptance without a store or deadline`);
         return [
-          pendingEvent(OrderEvents.confirmed, origin, order.id, {
+          pendingEvent(OrderEvents.awaitingAcceptance, origin, order.id, {
             ...parties,
+            storeId: order.storeId,
             totalAmount: order.totalAmount,
             currency: order.currency,
             paymentMethod: order.paymentMethod,
-            cylinderCount: order.items.reduce((sum, item) => sum + item.quantity, 0),
-            deliveryLocation: location(order),
-            confirmedAt: at,
+            cylinders: cylindersOf(order),
+            acceptBy: order.acceptBy.toISOString(),
+            at,
           }),
         ];
+      }
+      case 'CONFIRMED': {
+        const promisedBy = order.promisedBy?.toISOString();
+        const confirmed = pendingEvent(OrderEvents.confirmed, origin, order.id, {
+          ...parties,
+          totalAmount: order.totalAmount,
+          currency: order.currency,
+          paymentMethod: order.paymentMethod,
+          cylinderCount: order.items.reduce((sum, item) => sum + item.quantity, 0),
+          deliveryLocation: location(order),
+          ...(order.storeId === null
+            ? {}
+            : { pickup: pickupOf(order), cylinders: cylindersOf(order), ...(promisedBy === undefined ? {} : { promisedBy }) }),
+          confirmedAt: at,
+        });
+        // Orders placed before stores are confirmed by the saga alone: nobody accepted them.
+        if (order.storeId === null || promisedBy === undefined) return [confirmed];
+        return [
+          pendingEvent(OrderEvents.accepted, origin, order.id, {
+            ...parties,
+            storeId: order.storeId,
+            acceptedBy: order.acceptedBy,
+            promisedBy,
+            at,
+          }),
+          confirmed,
+        ];
+      }
       case 'IN_TRANSIT':
         return [pendingEvent(OrderEvents.inTransit, origin, order.id, { ...parties, courierId, at })];
       case 'DELIVERED':

@@ -38,8 +38,11 @@ const brazilianStates = new Set([
 ]);
 
 export interface PlaceOrderInput {
+  storeId: string;
   items: ReadonlyArray<{ productId: string; quantity: number }>;
-  deliveryAddress: {
+  /** Exactly one of deliveryAddress and addressId (a saved address of the customer). */
+  addressId?: string | null;
+  deliveryAddress?: {
     street: string;
     number: string;
     complement?: string | null;
@@ -77,10 +80,14 @@ export interface DeliveryAddress {
   notes: string | null;
 }
 
+export type AddressInput = NonNullable<PlaceOrderInput['deliveryAddress']>;
+
 /** The input as far as it checks out by itself; the lines still need the catalog to be priced. */
 export interface OrderRequest {
+  storeId: string;
   lines: OrderLine[];
-  address: DeliveryAddress;
+  /** Where to deliver: given in full, or a saved address still to be read. */
+  destination: { address: DeliveryAddress } | { addressId: string };
   paymentMethod: PaymentMethod;
 }
 
@@ -119,12 +126,27 @@ export function readOrderInput(input: PlaceOrderInput): { request: OrderRequest;
     lines.push({ position, productId, quantity: quantityValid ? item.quantity : null });
   });
 
-  const address = readAddress(input.deliveryAddress, problems);
-  return { request: { lines, address, paymentMethod: input.paymentMethod }, problems };
+  const storeId = input.storeId.trim().toLowerCase();
+  if (!isUuid(storeId))
+    problems.push({ field: 'input.storeId', message: 'is not a store id (storesNear lists the stores that deliver to you)' });
+
+  const addressId = input.addressId?.trim().toLowerCase() ?? '';
+  let destination: OrderRequest['destination'];
+  if (input.deliveryAddress != null) {
+    if (addressId !== '')
+      problems.push({ field: 'input.addressId', message: 'must be left out when deliveryAddress is given: send one of the two' });
+    destination = { address: readAddress(input.deliveryAddress, problems, 'input.deliveryAddress') };
+  } else {
+    if (addressId === '')
+      problems.push({ field: 'input', message: 'needs deliveryAddress or addressId (one of your saved addresses, myAddresses)' });
+    else if (!isUuid(addressId)) problems.push({ field: 'input.addressId', message: 'is not an address id (myAddresses lists yours)' });
+    destination = { addressId };
+  }
+  return { request: { storeId, lines, destination, paymentMethod: input.paymentMethod }, problems };
 }
 
-function readAddress(input: PlaceOrderInput['deliveryAddress'], problems: FieldProblem[]): DeliveryAddress {
-  const path = 'input.deliveryAddress';
+/** Checks and tidies an address given in full: for an order, or saved (the path names where it was given). */
+export function readAddress(input: AddressInput, problems: FieldProblem[], path: string): DeliveryAddress {
   const text = (field: string, value: string | null | undefined, max: number, required: boolean): string | null => {
     const cleaned = (value ?? '').trim().replace(/\s+/g, ' ');
     if (cleaned === '') {

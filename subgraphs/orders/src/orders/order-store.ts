@@ -13,6 +13,8 @@ import type {
   Prisma,
   StatusChangeRow,
 } from '../database.js';
+import type { z } from 'zod';
+import type { pickupSchema } from '../events/index.js';
 import type { DeliveryAddress } from './order-input.js';
 import type { PricedOrder } from './order-pricing.js';
 
@@ -30,6 +32,18 @@ export interface NewOrder extends PricedOrder {
   address: DeliveryAddress;
   createdAt: Date;
   paymentDueAt: Date | null;
+  pickup: Pickup;
+  distanceMeters: number;
+  promisedBy: Date;
+}
+
+/** Where the courier picks an order up: OrderEvents' pickup. */
+export type Pickup = z.infer<typeof pickupSchema>;
+
+/** The empties the courier collected on each troca line, and what the missing ones cost in all. */
+export interface EmptiesRecord {
+  collectedByProduct: ReadonlyMap<string, number>;
+  shortfallAmount: number;
 }
 
 /** One move of the status machine, as the store records it. */
@@ -40,6 +54,10 @@ export interface StatusMove {
   actorRole: OrderActorRole;
   reason: string | null;
   cancellation?: { code: CancellationReasonCode; reason: string; cancelledBy: string | null };
+  /** Into AWAITING_ACCEPTANCE: the store must answer within this many minutes of the move. */
+  acceptWithinMinutes?: number;
+  /** Into CONFIRMED by the store: who accepted (null: automatically). */
+  acceptedBy?: string | null;
 }
 
 /** The events a move causes, from the order after it; written in the move's transaction. */
@@ -49,6 +67,8 @@ export interface OrderQuery {
   /** Only orders this user placed or supplies; absent for admins, who see all. */
   participantId?: string;
   status?: OrderStatus;
+  /** Only the orders of this store (a store owner's screen). */
+  storeId?: string;
   first: number;
   after?: KeysetCursor;
 }
@@ -91,9 +111,15 @@ export interface OrderStore {
    * instance (or a saga event) holds, so each is expired once.
    */
   lockOverdue(transaction: OrdersTransaction, limit: number): Promise<Order[]>;
+  /** Locks up to `limit` orders the store left unanswered past `acceptBy`, skipping those held elsewhere. */
+  lockUnanswered(transaction: OrdersTransaction, limit: number): Promise<Order[]>;
+  /** delivery.completed: the empties collected per troca line and the shortfall charged. */
+  recordEmpties(transaction: OrdersTransaction, id: string, empties: EmptiesRecord): Promise<Order>;
   /** user.deleted: the personal parts of the customer's delivery addresses go; the orders stay. */
   eraseAddressesOf(customerId: string, transaction: OrdersTransaction): Promise<number>;
 }
+
+const NO_STORE = '00000000-0000-0000-0000-000000000000';
 
 const withItems = { items: { orderBy: { position: 'asc' } }, couriers: true } as const satisfies Prisma.OrderInclude;
 
@@ -113,6 +139,8 @@ export function orderStore(database: OrdersDatabase): OrderStore {
               cancelledBy: change.cancellation.cancelledBy,
               cancelledAt: at,
             }),
+        ...(change.acceptWithinMinutes === undefined ? {} : { acceptBy: new Date(at.getTime() + change.acceptWithinMinutes * 60_000) }),
+        ...(change.acceptedBy === undefined ? {} : { acceptedBy: change.acceptedBy, acceptedAt: at }),
       },
     });
     if (count === 0) return null;
@@ -157,6 +185,10 @@ export function orderStore(database: OrdersDatabase): OrderStore {
             longitude: address.longitude,
             deliveryNotes: address.notes,
             paymentDueAt: order.paymentDueAt,
+            storeId: order.storeId,
+            pickup: order.pickup,
+            distanceMeters: order.distanceMeters,
+            promisedBy: order.promisedBy,
             createdAt: order.createdAt,
             updatedAt: order.createdAt,
             items: {
@@ -167,6 +199,9 @@ export function orderStore(database: OrdersDatabase): OrderStore {
                 quantity: item.quantity,
                 unitPriceAmount: item.unitPriceAmount,
                 lineTotalAmount: item.lineTotalAmount,
+                saleType: item.saleType,
+                cylinderType: item.cylinderType,
+                emptyShortfallUnitPrice: item.emptyShortfallUnitPrice,
               })),
             },
             history: {
@@ -191,6 +226,8 @@ export function orderStore(database: OrdersDatabase): OrderStore {
       const filter: Prisma.OrderWhereInput = {
         ...(query.participantId === undefined ? {} : { OR: [{ customerId: query.participantId }, { supplierId: query.participantId }] }),
         ...(query.status === undefined ? {} : { status: query.status }),
+        // A malformed id matches no store rather than failing the query.
+        ...(query.storeId === undefined ? {} : { storeId: isUuid(query.storeId) ? query.storeId : NO_STORE }),
       };
       const [rows, totalCount] = await Promise.all([
         database.order.findMany({ ...newestFirstPage(filter, query.after, query.first), include: withItems }),
@@ -229,6 +266,24 @@ export function orderStore(database: OrdersDatabase): OrderStore {
         for update skip locked`;
       if (rows.length === 0) return [];
       return transaction.order.findMany({ where: { id: { in: rows.map((row) => row.id) } }, include: withItems });
+    },
+    async lockUnanswered(transaction, limit) {
+      const rows = await transaction.$queryRaw<Array<{ id: string }>>`
+        select id from orders
+        where status = 'AWAITING_ACCEPTANCE' and accept_by <= now()
+        order by accept_by
+        limit ${limit}
+        for update skip locked`;
+      if (rows.length === 0) return [];
+      return transaction.order.findMany({ where: { id: { in: rows.map((row) => row.id) } }, include: withItems });
+    },
+    async recordEmpties(transaction, id, empties) {
+      for (const [productId, collected] of empties.collectedByProduct)
+        await transaction.orderItem.update({
+          where: { orderId_productId: { orderId: id, productId } },
+          data: { emptiesCollected: collected },
+        });
+      return transaction.order.update({ where: { id }, data: { emptiesShortfallAmount: empties.shortfallAmount }, include: withItems });
     },
     eraseAddressesOf: (customerId, transaction) =>
       // Two decimals of a degree is about a kilometre: enough for delivery statistics, not a home.

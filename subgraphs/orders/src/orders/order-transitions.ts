@@ -27,10 +27,15 @@ export interface Transition {
  * couriers, with the code, like everybody else.
  */
 export const transitions: readonly Transition[] = [
+  { from: 'PENDING_PAYMENT', to: 'AWAITING_ACCEPTANCE', by: ['SYSTEM'] },
+  // The saga confirms directly when the store auto-accepts, and orders placed before stores.
   { from: 'PENDING_PAYMENT', to: 'CONFIRMED', by: ['SYSTEM'] },
+  { from: 'AWAITING_ACCEPTANCE', to: 'CONFIRMED', by: ['SUPPLIER', 'ADMIN'] },
   { from: 'CONFIRMED', to: 'IN_TRANSIT', by: ['SUPPLIER', 'ADMIN', 'SYSTEM'] },
   { from: 'IN_TRANSIT', to: 'DELIVERED', by: ['ADMIN', 'SYSTEM'], systemIs: 'its courier with the customer’s delivery code' },
   { from: 'PENDING_PAYMENT', to: 'CANCELLED', by: ['CUSTOMER', 'SUPPLIER', 'ADMIN', 'SYSTEM'] },
+  // The store rejects (SUPPLIER, rejectOrder), the customer changes their mind, or nobody answers in time (SYSTEM).
+  { from: 'AWAITING_ACCEPTANCE', to: 'CANCELLED', by: ['CUSTOMER', 'SUPPLIER', 'ADMIN', 'SYSTEM'] },
   { from: 'CONFIRMED', to: 'CANCELLED', by: ['CUSTOMER', 'SUPPLIER', 'ADMIN'] },
 ];
 

@@ -12,6 +12,9 @@ const snapshot = (product: Product) => ({
   stockQuantity: product.stockQuantity,
   lowStockThreshold: product.lowStockThreshold,
   active: product.active,
+  storeId: product.storeId,
+  brand: product.brand,
+  saleType: product.saleType,
 });
 
 /** Public names of the columns that changed, as consumers see them. */
@@ -25,6 +28,8 @@ const watchedFields: ReadonlyArray<[keyof Product, string]> = [
   ['stockQuantity', 'stockQuantity'],
   ['lowStockThreshold', 'lowStockThreshold'],
   ['active', 'active'],
+  ['brand', 'brand'],
+  ['saleType', 'saleType'],
 ];
 
 /**
@@ -37,7 +42,13 @@ export function productChangeEvents(origin: EventOrigin): ChangeEvents {
     if (after === null) {
       return before === null
         ? []
-        : [pendingEvent(ProductEvents.deleted, origin, before.id, { productId: before.id, supplierId: before.supplierId })];
+        : [
+            pendingEvent(ProductEvents.deleted, origin, before.id, {
+              productId: before.id,
+              supplierId: before.supplierId,
+              storeId: before.storeId,
+            }),
+          ];
     }
     if (before === null) return [pendingEvent(ProductEvents.created, origin, after.id, snapshot(after))];
     const changed = [...new Set(watchedFields.filter(([column]) => before[column] !== after[column]).map(([, name]) => name))];
@@ -49,6 +60,7 @@ export function productChangeEvents(origin: EventOrigin): ChangeEvents {
         pendingEvent(ProductEvents.inventoryUpdated, origin, after.id, {
           productId: after.id,
           supplierId: after.supplierId,
+          storeId: after.storeId,
           previousQuantity: before.stockQuantity,
           stockQuantity: after.stockQuantity,
           lowStockThreshold: threshold,

@@ -1,6 +1,7 @@
 import { invalidInput, type FieldProblem } from '#kit';
 import type { CylinderType } from '../database.js';
 import type { ProductPatch } from './product-store.js';
+import type { SaleType } from '../events/index.js';
 
 /** Nominal net weight of each cylinder class, in kilograms. */
 export const nominalSizeKg: Readonly<Record<CylinderType, number>> = {
@@ -26,6 +27,8 @@ export interface ProductFields {
   stockQuantity?: number | null;
   lowStockThreshold?: number | null;
   active?: boolean | null;
+  brand?: string | null;
+  saleType?: SaleType | null;
 }
 
 /** Validates the given fields, reporting every problem at once, and maps them to stored columns. */
@@ -71,6 +74,12 @@ export function validateProductFields(input: ProductFields): ProductPatch {
     } else patch.lowStockThreshold = input.lowStockThreshold;
   }
   if (input.active !== undefined && input.active !== null) patch.active = input.active;
+  if (input.brand !== undefined && input.brand !== null) {
+    const brand = input.brand.trim().replace(/\s+/g, ' ');
+    if (brand.length < 2 || brand.length > 60) problems.push({ field: 'input.brand', message: 'must be between 2 and 60 characters' });
+    else patch.brand = brand;
+  }
+  if (input.saleType !== undefined && input.saleType !== null) patch.saleType = input.saleType;
   if (problems.length > 0) throw invalidInput(problems);
   return patch;
 }

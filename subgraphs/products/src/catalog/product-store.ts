@@ -1,11 +1,15 @@
 import { escapeLikePattern, isUuid, newestFirstPage, pageOf, recordEvents, type KeysetCursor, type PendingEvent } from '#kit';
 import { Prisma, type CylinderType, type ProductRow, type ProductsDatabase } from '../database.js';
+import type { SaleType } from '../events/index.js';
 
 export type Product = ProductRow;
 
 export interface NewProduct {
   id: string;
   supplierId: string;
+  storeId: string;
+  brand: string;
+  saleType: SaleType;
   name: string;
   description: string;
   cylinderType: CylinderType;
@@ -17,12 +21,14 @@ export interface NewProduct {
   active: boolean;
 }
 
-export type ProductPatch = Partial<Omit<NewProduct, 'id' | 'supplierId'>>;
+export type ProductPatch = Partial<Omit<NewProduct, 'id' | 'supplierId' | 'storeId'>>;
 
 export interface CatalogQuery {
   search?: string;
   cylinderType?: CylinderType;
   supplierId?: string;
+  storeId?: string;
+  saleType?: SaleType;
   /** Include inactive products; only for their supplier and admins. */
   includeInactive?: boolean;
   first: number;
@@ -47,6 +53,8 @@ export interface ProductStore {
   firstPagesBySupplier(supplierIds: readonly string[], first: number, includeInactive: boolean): Promise<Map<string, ProductPage>>;
   update(id: string, patch: ProductPatch, events: ChangeEvents): Promise<Product | null>;
   delete(id: string, events: ChangeEvents): Promise<boolean>;
+  /** The products of a store whose brand is not this one (a store tying itself to a brand). */
+  idsInStoreNotOfBrand(storeId: string, brand: string): Promise<string[]>;
   /** Deactivates every active product of a supplier; returns the products it changed. */
   deactivateAllOf(supplierId: string, transaction: ProductsTransaction, events: ChangeEvents): Promise<Product[]>;
 }
@@ -58,6 +66,8 @@ export function productStore(database: ProductsDatabase): ProductStore {
     ...(query.includeInactive ? {} : { active: true }),
     ...(query.supplierId === undefined ? {} : { supplierId: query.supplierId }),
     ...(query.cylinderType === undefined ? {} : { cylinderType: query.cylinderType }),
+    ...(query.storeId === undefined ? {} : { storeId: query.storeId }),
+    ...(query.saleType === undefined ? {} : { saleType: query.saleType }),
   });
   /**
    * A search page in SQL, because Prisma cannot filter on a function of a column:
@@ -74,6 +84,8 @@ export function productStore(database: ProductsDatabase): ProductStore {
         ...(query.includeInactive ? [] : [Prisma.sql`p.active`]),
         ...(query.supplierId === undefined ? [] : [Prisma.sql`p.supplier_id = ${query.supplierId}::uuid`]),
         ...(query.cylinderType === undefined ? [] : [Prisma.sql`p.cylinder_type = ${query.cylinderType}::"CylinderType"`]),
+        ...(query.storeId === undefined ? [] : [Prisma.sql`p.store_id = ${query.storeId}::uuid`]),
+        ...(query.saleType === undefined ? [] : [Prisma.sql`p.sale_type = ${query.saleType}::"SaleType"`]),
       ],
       ' and ',
     );
@@ -176,6 +188,15 @@ export function productStore(database: ProductsDatabase): ProductStore {
         await recordEvents(transaction, events(before, null));
         return true;
       });
+    },
+    async idsInStoreNotOfBrand(storeId, brand) {
+      if (!isUuid(storeId)) return [];
+      const rows = await database.product.findMany({
+        where: { storeId, brand: { not: brand } },
+        select: { id: true },
+        orderBy: { id: 'asc' },
+      });
+      return rows.map((row) => row.id);
     },
     async deactivateAllOf(supplierId, transaction, events) {
       const targets = await transaction.product.findMany({ where: { supplierId, active: true } });

@@ -2,6 +2,10 @@ import DataLoader from 'dataloader';
 import { hasRole, Role, type RequestContext, type Viewer } from '#kit';
 import type { CatalogService } from '../catalog/catalog-service.js';
 import type { Product, ProductPage, ProductStore } from '../catalog/product-store.js';
+import type { StoreService } from '../stores/store-service.js';
+import type { StoresNearService } from '../nearby/stores-near-service.js';
+import type { StoreStore } from '../stores/store-store.js';
+import type { Store, StoreAuthorization } from '../stores/store.js';
 
 export interface ProductsContext extends RequestContext {
   readonly catalog: CatalogService;
@@ -10,6 +14,13 @@ export interface ProductsContext extends RequestContext {
   readonly productById: DataLoader<string, Product | null>;
   /** Batches the first page of `User.products` across every user of one request. */
   readonly firstPageBySupplier: DataLoader<{ supplierId: string; first: number }, ProductPage, string>;
+  readonly storeService: StoreService;
+  readonly storesNear: StoresNearService;
+  readonly stores: StoreStore;
+  readonly storeById: DataLoader<string, Store | null>;
+  readonly authorizationBySupplier: DataLoader<string, StoreAuthorization | null>;
+  /** The instant this request judges stores at (open now, paused, authorised today), the same for every store of it. */
+  readonly now: Date;
 }
 
 export function productLoader(products: ProductStore): DataLoader<string, Product | null> {

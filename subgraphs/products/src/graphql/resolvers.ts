@@ -6,11 +6,15 @@ import type { ProductFields } from '../catalog/product-input.js';
 import type { Product } from '../catalog/product-store.js';
 import type { CylinderType } from '../database.js';
 import type { ProductsContext } from './context.js';
+import { storeResolvers, visibleStore } from './store-resolvers.js';
+import type { SaleType } from '../events/index.js';
 
 interface ProductFilterInput {
   search?: string | null;
   cylinderType?: CylinderType | null;
   supplierId?: string | null;
+  storeId?: string | null;
+  saleType?: SaleType | null;
 }
 
 interface PageArgs {
@@ -33,6 +37,7 @@ function privateToSignedInViewers(context: ProductsContext, info: GraphQLResolve
 
 export const resolvers = {
   Query: {
+    ...storeResolvers.Query,
     product: (_root: unknown, { id }: { id: string }, context: ProductsContext, info: GraphQLResolveInfo) => {
       privateToSignedInViewers(context, info);
       return visibleProduct(id, context);
@@ -48,17 +53,23 @@ export const resolvers = {
       if (filter?.supplierId && !isUuid(filter.supplierId)) {
         throw invalidInput([{ field: 'filter.supplierId', message: 'is not a user id' }]);
       }
+      if (filter?.storeId && !isUuid(filter.storeId)) {
+        throw invalidInput([{ field: 'filter.storeId', message: 'is not a store id' }]);
+      }
       const result = await context.products.list({
         first: pageSize(page.first),
         ...(page.after ? { after: decodeCursor(page.after) } : {}),
         ...(search ? { search } : {}),
         ...(filter?.cylinderType ? { cylinderType: filter.cylinderType } : {}),
         ...(filter?.supplierId ? { supplierId: filter.supplierId } : {}),
+        ...(filter?.storeId ? { storeId: filter.storeId } : {}),
+        ...(filter?.saleType ? { saleType: filter.saleType } : {}),
       });
       return connection(result.products, result.hasNextPage, result.totalCount);
     },
   },
   Mutation: {
+    ...storeResolvers.Mutation,
     createProduct: (_root: unknown, { input }: { input: CreateProductInput }, context: ProductsContext) =>
       context.catalog.create(context.viewer, input, origin(context)),
     updateProduct: (_root: unknown, { id, input }: { id: string; input: ProductFields }, context: ProductsContext) =>
@@ -73,9 +84,12 @@ export const resolvers = {
       managesProduct(context.viewer, product) ? product.lowStockThreshold : null,
     price: (product: Product) => ({ amount: product.priceCents, currency: product.currency }),
     supplier: (product: Product) => ({ __typename: 'User', id: product.supplierId }),
+    store: (product: Product, _args: unknown, context: ProductsContext) => visibleStore(product.storeId, context),
     createdAt: (product: Product) => product.createdAt.toISOString(),
     updatedAt: (product: Product) => product.updatedAt.toISOString(),
   },
+  Store: storeResolvers.Store,
+  StoreNearby: storeResolvers.StoreNearby,
   User: {
     products: async ({ id }: { id: string }, page: PageArgs, context: ProductsContext) => {
       const first = pageSize(page.first);

@@ -1,0 +1,180 @@
+import { invalidInput, notFound, requireViewer, type FieldProblem, type GeoPoint, type Viewer } from '#kit';
+import { deliveryFeeFor, deliveryReach, estimatedDeliveryMinutes, type SaleType } from '../events/index.js';
+import type { CylinderType } from '../database.js';
+import type { Product } from '../catalog/product-store.js';
+import { storeState, type StoreStatus } from '../stores/store-status.js';
+import type { Store } from '../stores/store.js';
+import type { AddressPointStore } from './address-point-store.js';
+import type { NearbyStoreStore } from './nearby-store-store.js';
+
+export const MAX_NEARBY_QUANTITY = 50;
+export const MAX_NEARBY_RESULTS = 50;
+
+export type StoresNearSort = 'TOTAL_PRICE' | 'DELIVERY_TIME' | 'DISTANCE';
+
+export interface StoresNearQuery {
+  near: { latitude?: number | null; longitude?: number | null; addressId?: string | null };
+  cylinderType?: CylinderType | null;
+  saleType?: SaleType | null;
+  brand?: string | null;
+  quantity?: number | null;
+  sort?: StoresNearSort | null;
+  openOnly?: boolean | null;
+  first?: number | null;
+}
+
+/** One store that delivers to the point, with what it would cost and when it would arrive. */
+export interface NearbyStore {
+  store: Store;
+  status: StoreStatus;
+  distanceMeters: number;
+  openNow: boolean;
+  opensAt: Date | null;
+  /** Preparation plus the ride (estimatedDeliveryMinutes), from when the store can start. */
+  estimatedMinutes: number;
+  /** When it would arrive if ordered now: from now when the store takes orders, else from its opening (or the pause's end); null when unknown. */
+  estimatedDeliveryAt: Date | null;
+  /** Active, in stock for the quantity, of the class, sale type and brand asked; cheapest first. */
+  products: Product[];
+  cheapestPriceAmount: number;
+  subtotalAmount: number;
+  deliveryFeeAmount: number;
+  totalAmount: number;
+  currency: string;
+}
+
+interface ValidQuery {
+  point: GeoPoint | null;
+  addressId: string | null;
+  quantity: number;
+  first: number;
+  sort: StoresNearSort;
+  openOnly: boolean;
+  brand: string | null;
+}
+
+function validate(query: StoresNearQuery): ValidQuery {
+  const problems: FieldProblem[] = [];
+  const { latitude, longitude, addressId } = query.near;
+  const hasPoint = (latitude ?? null) !== null || (longitude ?? null) !== null;
+  const hasAddress = (addressId ?? null) !== null;
+  if (hasPoint && hasAddress) problems.push({ field: 'near', message: 'give either latitude and longitude or addressId, not both' });
+  if (!hasPoint && !hasAddress)
+    problems.push({ field: 'near', message: 'give latitude and longitude, or the addressId of a saved address' });
+  if (hasPoint) {
+    if (latitude === null || latitude === undefined || !Number.isFinite(latitude) || latitude < -90 || latitude > 90) {
+      problems.push({ field: 'near.latitude', message: 'must be between -90 and 90' });
+    }
+    if (longitude === null || longitude === undefined || !Number.isFinite(longitude) || longitude < -180 || longitude > 180) {
+      problems.push({ field: 'near.longitude', message: 'must be between -180 and 180' });
+    }
+  }
+  const quantity = query.quantity ?? 1;
+  if (!Number.isInteger(quantity) || quantity < 1 || quantity > MAX_NEARBY_QUANTITY) {
+    problems.push({ field: 'quantity', message: `must be a whole number from 1 to ${MAX_NEARBY_QUANTITY}` });
+  }
+  const first = query.first ?? 20;
+  if (!Number.isInteger(first) || first < 1 || first > MAX_NEARBY_RESULTS) {
+    problems.push({ field: 'first', message: `must be a whole number from 1 to ${MAX_NEARBY_RESULTS}` });
+  }
+  const brand = query.brand?.trim() || null;
+  if (problems.length > 0) throw invalidInput(problems);
+  return {
+    point: hasPoint ? { latitude: latitude!, longitude: longitude! } : null,
+    addressId: hasAddress ? addressId! : null,
+    quantity,
+    first,
+    sort: query.sort ?? 'TOTAL_PRICE',
+    openOnly: query.openOnly ?? false,
+    brand,
+  };
+}
+
+const MINUTE = 60_000;
+
+/** "Who delivers to me": the stores whose area covers a point, judged with the store contract's functions. */
+export class StoresNearService {
+  constructor(
+    private readonly nearby: NearbyStoreStore,
+    private readonly addresses: AddressPointStore,
+  ) {}
+
+  async find(viewer: Viewer | null, query: StoresNearQuery, now: Date): Promise<NearbyStore[]> {
+    const valid = validate(query);
+    const point = valid.point ?? (await this.addressPoint(viewer, valid.addressId!));
+    const candidates = await this.nearby.candidatesCovering(point);
+    const reachable = candidates.flatMap((candidate) => {
+      const address = candidate.store.address!;
+      const reach = deliveryReach(candidate.store.deliveryArea, address, point);
+      if (!reach.covered) return [];
+      const state = storeState(candidate.store, candidate.authorization, now);
+      // An unauthorised store may not sell gas: it is never listed. Closed and paused ones are, with their status.
+      if (!state.authorized) return [];
+      if (valid.openOnly && state.status !== 'OPEN') return [];
+      return [{ ...candidate, state, distanceMeters: reach.distanceMeters }];
+    });
+    const products = await this.nearby.matchingProducts(
+      reachable.map((candidate) => candidate.store.id),
+      {
+        quantity: valid.quantity,
+        ...(query.cylinderType ? { cylinderType: query.cylinderType } : {}),
+        ...(query.saleType ? { saleType: query.saleType } : {}),
+        ...(valid.brand === null ? {} : { brand: valid.brand }),
+      },
+    );
+    const byStore = new Map<string, Product[]>();
+    for (const product of products) byStore.set(product.storeId, [...(byStore.get(product.storeId) ?? []), product]);
+
+    const results = reachable.flatMap(({ store, state, distanceMeters }): NearbyStore[] => {
+      const matching = byStore.get(store.id) ?? [];
+      const cheapest = matching[0];
+      if (cheapest === undefined) return [];
+      const subtotalAmount = cheapest.priceCents * valid.quantity;
+      const deliveryFeeAmount = deliveryFeeFor(store.deliveryFee, distanceMeters, subtotalAmount);
+      const estimatedMinutes = estimatedDeliveryMinutes(store.preparationMinutes, distanceMeters);
+      const startsAt = state.status === 'OPEN' ? now : state.status === 'PAUSED' ? (store.pause?.until ?? null) : state.opensAt;
+      return [
+        {
+          store,
+          status: state.status,
+          distanceMeters,
+          openNow: state.openNow,
+          opensAt: state.opensAt,
+          estimatedMinutes,
+          estimatedDeliveryAt: startsAt === null ? null : new Date(startsAt.getTime() + estimatedMinutes * MINUTE),
+          products: matching,
+          cheapestPriceAmount: cheapest.priceCents,
+          subtotalAmount,
+          deliveryFeeAmount,
+          totalAmount: subtotalAmount + deliveryFeeAmount,
+          currency: store.currency,
+        },
+      ];
+    });
+    return results.sort(comparing(valid.sort)).slice(0, valid.first);
+  }
+
+  private async addressPoint(viewer: Viewer | null, addressId: string): Promise<GeoPoint> {
+    const actor = requireViewer(viewer);
+    const address = await this.addresses.find(addressId);
+    // Someone else's address is as unknown as a missing one.
+    if (address === null || address.userId !== actor.userId) throw notFound('Address');
+    return address;
+  }
+}
+
+const arrival = (result: NearbyStore) => result.estimatedDeliveryAt?.getTime() ?? Number.POSITIVE_INFINITY;
+
+/** Stores taking orders now come first; then the order asked for, ties broken by distance and id so pages are stable. */
+function comparing(sort: StoresNearSort): (a: NearbyStore, b: NearbyStore) => number {
+  const key: Record<StoresNearSort, (a: NearbyStore, b: NearbyStore) => number> = {
+    TOTAL_PRICE: (a, b) => a.totalAmount - b.totalAmount || arrival(a) - arrival(b),
+    DELIVERY_TIME: (a, b) => arrival(a) - arrival(b) || a.totalAmount - b.totalAmount,
+    DISTANCE: (a, b) => a.distanceMeters - b.distanceMeters,
+  };
+  return (a, b) =>
+    Number(b.status === 'OPEN') - Number(a.status === 'OPEN') ||
+    key[sort](a, b) ||
+    a.distanceMeters - b.distanceMeters ||
+    (a.store.id < b.store.id ? -1 : a.store.id > b.store.id ? 1 : 0);
+}
