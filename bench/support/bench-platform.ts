@@ -21,8 +21,18 @@ export interface BenchPlatform {
 
 const PASSWORD = 'Str0ng-Passw0rd!';
 
-export async function startBenchPlatform(environment: Record<string, string> = {}): Promise<BenchPlatform> {
-  const broker = await startKafkaBroker();
+export interface BenchPlatformOptions {
+  /** Run on the in-memory event bus instead of a Kafka broker, for benchmarks that measure no event path. */
+  withoutKafka?: boolean;
+  /** Observes each subgraph's SQL (launchPlatform's onStatement), to count statements per call. */
+  onStatement?: (subgraph: string, sql: string, backgroundWork: string | undefined) => void;
+}
+
+export async function startBenchPlatform(
+  environment: Record<string, string> = {},
+  options: BenchPlatformOptions = {},
+): Promise<BenchPlatform> {
+  const broker = options.withoutKafka ? undefined : await startKafkaBroker();
   const dataDirectory = mkdtempSync(join(tmpdir(), 'gasrapido-bench-pg-'));
   const postgres = await startEmbeddedPostgres({ dataDirectory, port: await freePort(), ephemeral: true });
   const platform = await launchPlatform({
@@ -32,11 +42,12 @@ export async function startBenchPlatform(environment: Record<string, string> = {
     environment: {
       NODE_ENV: 'test',
       LOG_LEVEL: 'warn',
-      KAFKA_BROKERS: broker.bootstrap,
+      ...(broker === undefined ? {} : { KAFKA_BROKERS: broker.bootstrap }),
       GATEWAY_RATE_LIMIT_USER_PER_SECOND: '10000',
       GATEWAY_RATE_LIMIT_USER_BURST: '10000',
       ...environment,
     },
+    ...(options.onStatement ? { onStatement: options.onStatement } : {}),
   });
   const graphqlUrl = `${platform.gateway.url}/graphql`;
   const accounts = platform.subgraphs.get('accounts')!;
@@ -89,7 +100,7 @@ export async function startBenchPlatform(environment: Record<string, string> = {
       await platform.stop();
       await postgres.stop();
       rmSync(dataDirectory, { recursive: true, force: true });
-      await broker.dispose();
+      await broker?.dispose();
     },
   };
 }

@@ -304,6 +304,21 @@ describe('authorisation', () => {
   });
 });
 
+describe('a deleted supplier', () => {
+  it('has its stores deactivated, each announced with store.updated', async () => {
+    const owner = await verifiedUser(test, 'SUPPLIER', 'Gás Encerrado');
+    const storeId = await openStore(test, owner);
+    expect((await test.query('mutation { deleteAccount }', { token: owner.accessToken })).data).toEqual({ deleteAccount: true });
+    await expect
+      .poll(async () => (await storeEvents(storeId)).at(-1), { timeout: 20_000 })
+      .toMatchObject({
+        type: 'store.updated',
+        data: { active: false, revision: 2, changed: ['active'] },
+      });
+    expect(await storeAs(undefined, storeId)).toBeNull();
+  });
+});
+
 describe('products in a store', () => {
   const create = `mutation ($input: CreateProductInput!) { createProduct(input: $input) { id brand saleType store { id name } } }`;
 

@@ -63,8 +63,26 @@ export function isTimeZone(timeZone: string): boolean {
   }
 }
 
+/**
+ * Wall clocks already read, by zone and instant. Schedules ask about the same few instants over and
+ * over (midnights and opening times of the next two weeks, for every store of a zone), and
+ * Intl's formatToParts costs tens of microseconds a call. Bounded: emptied when full.
+ */
+const wallClocks = new Map<string, number>();
+const WALL_CLOCK_MEMO_SIZE = 50_000;
+
 /** The wall clock at an instant in a time zone, as the UTC instant with the same fields. */
 function wallClockAsUtc(at: Date, timeZone: string): number {
+  const key = `${timeZone}|${at.getTime()}`;
+  const known = wallClocks.get(key);
+  if (known !== undefined) return known;
+  const wall = readWallClock(at, timeZone);
+  if (wallClocks.size >= WALL_CLOCK_MEMO_SIZE) wallClocks.clear();
+  wallClocks.set(key, wall);
+  return wall;
+}
+
+function readWallClock(at: Date, timeZone: string): number {
   const parts = Object.fromEntries(
     formatter(timeZone)
       .formatToParts(at)

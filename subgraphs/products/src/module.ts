@@ -31,7 +31,7 @@ export const productsModule: SubgraphModule<ProductsProcessSettings, ProductsDat
     tokenVerifier: remoteTokenVerifier(settings),
     publishesEvents: true,
     consumers: [
-      supplierDeletionConsumer(productStore(database.client), prismaTransactions(database.client)),
+      supplierDeletionConsumer(productStore(database.client), storeStore(database.client), prismaTransactions(database.client)),
       stockReservationConsumer(stockReservationStore, prismaTransactions(database.client)),
       licenceApprovalConsumer(storeStore(database.client), prismaTransactions(database.client)),
       addressPointConsumer(addressPointStore(database.client), prismaTransactions(database.client)),

@@ -8,6 +8,7 @@ import { authorizationLoader, storeLoader } from './graphql/store-loaders.js';
 import { StoreService } from './stores/store-service.js';
 import { storeStore } from './stores/store-store.js';
 import { StoresNearService } from './nearby/stores-near-service.js';
+import { OpeningHoursMemo } from './stores/opening-hours-memo.js';
 import { nearbyStoreStore } from './nearby/nearby-store-store.js';
 import { addressPointStore } from './nearby/address-point-store.js';
 
@@ -17,7 +18,8 @@ export function createProductsSubgraph(database: Database<ProductsDatabase>): Su
   const stores = storeStore(database.client);
   const catalog = new CatalogService(products, stores);
   const storeService = new StoreService(stores, products);
-  const storesNear = new StoresNearService(nearbyStoreStore(database.client), addressPointStore(database.client));
+  const openingHours = new OpeningHoursMemo();
+  const storesNear = new StoresNearService(nearbyStoreStore(database.client), addressPointStore(database.client), openingHours);
   return {
     name: 'products',
     typeDefs: loadTypeDefs(subgraphSchemaPath('products')),
@@ -30,6 +32,7 @@ export function createProductsSubgraph(database: Database<ProductsDatabase>): Su
       firstPageBySupplier: supplierPageLoader(products, request.viewer),
       storeService,
       storesNear,
+      openingHours,
       stores,
       storeById: storeLoader(stores),
       authorizationBySupplier: authorizationLoader(stores),

@@ -6,6 +6,7 @@ import type { StoreService } from '../stores/store-service.js';
 import type { StoresNearService } from '../nearby/stores-near-service.js';
 import type { StoreStore } from '../stores/store-store.js';
 import type { Store, StoreAuthorization } from '../stores/store.js';
+import type { OpeningHoursMemo } from '../stores/opening-hours-memo.js';
 
 export interface ProductsContext extends RequestContext {
   readonly catalog: CatalogService;
@@ -16,6 +17,8 @@ export interface ProductsContext extends RequestContext {
   readonly firstPageBySupplier: DataLoader<{ supplierId: string; first: number }, ProductPage, string>;
   readonly storeService: StoreService;
   readonly storesNear: StoresNearService;
+  /** Shared by every request: whether stores are open, until that changes. */
+  readonly openingHours: OpeningHoursMemo;
   readonly stores: StoreStore;
   readonly storeById: DataLoader<string, Store | null>;
   readonly authorizationBySupplier: DataLoader<string, StoreAuthorization | null>;

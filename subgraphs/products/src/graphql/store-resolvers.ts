@@ -21,7 +21,12 @@ export async function visibleStore(id: string, context: ProductsContext): Promis
 }
 
 async function stateOf(store: Store, context: ProductsContext): Promise<StoreState> {
-  return storeState(store, await context.authorizationBySupplier.load(store.supplierId), context.now);
+  return storeState(
+    store,
+    await context.authorizationBySupplier.load(store.supplierId),
+    context.now,
+    context.openingHours.stateOf(store, context.now),
+  );
 }
 
 const money = (amount: number, currency: string) => ({ amount, currency });
@@ -85,7 +90,7 @@ export const storeResolvers = {
     closedReason: async (store: Store, _args: unknown, context: ProductsContext) => {
       if (!managesStore(context.viewer, store)) return null;
       const authorization = await context.authorizationBySupplier.load(store.supplierId);
-      return closedReason(store, authorization, storeState(store, authorization, context.now));
+      return closedReason(store, authorization, await stateOf(store, context));
     },
     minimumOrder: (store: Store) => money(store.minimumOrderAmount, store.currency),
     deliveryFeeRule: (store: Store) => ({

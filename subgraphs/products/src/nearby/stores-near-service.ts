@@ -1,11 +1,12 @@
-import { invalidInput, notFound, requireViewer, type FieldProblem, type GeoPoint, type Viewer } from '#kit';
-import { deliveryFeeFor, deliveryReach, estimatedDeliveryMinutes, type SaleType } from '../events/index.js';
+import { invalidInput, notFound, requireViewer, zonedDate, type FieldProblem, type GeoPoint, type Viewer } from '#kit';
+import { authorizationValidOn, deliveryFeeFor, deliveryReach, estimatedDeliveryMinutes, type SaleType } from '../events/index.js';
 import type { CylinderType } from '../database.js';
 import type { Product } from '../catalog/product-store.js';
 import { storeState, type StoreStatus } from '../stores/store-status.js';
 import type { Store } from '../stores/store.js';
 import type { AddressPointStore } from './address-point-store.js';
 import type { NearbyStoreStore } from './nearby-store-store.js';
+import type { OpeningHoursMemo } from '../stores/opening-hours-memo.js';
 
 export const MAX_NEARBY_QUANTITY = 50;
 export const MAX_NEARBY_RESULTS = 50;
@@ -97,21 +98,18 @@ export class StoresNearService {
   constructor(
     private readonly nearby: NearbyStoreStore,
     private readonly addresses: AddressPointStore,
+    private readonly openingHours: OpeningHoursMemo,
   ) {}
 
   async find(viewer: Viewer | null, query: StoresNearQuery, now: Date): Promise<NearbyStore[]> {
     const valid = validate(query);
     const point = valid.point ?? (await this.addressPoint(viewer, valid.addressId!));
     const candidates = await this.nearby.candidatesCovering(point);
+    // An unauthorised store may not sell gas: it is never listed. Closed and paused ones are, with their status.
     const reachable = candidates.flatMap((candidate) => {
-      const address = candidate.store.address!;
-      const reach = deliveryReach(candidate.store.deliveryArea, address, point);
-      if (!reach.covered) return [];
-      const state = storeState(candidate.store, candidate.authorization, now);
-      // An unauthorised store may not sell gas: it is never listed. Closed and paused ones are, with their status.
-      if (!state.authorized) return [];
-      if (valid.openOnly && state.status !== 'OPEN') return [];
-      return [{ ...candidate, state, distanceMeters: reach.distanceMeters }];
+      const reach = deliveryReach(candidate.store.deliveryArea, candidate.store.address!, point);
+      const authorized = authorizationValidOn(candidate.authorization, zonedDate(now, candidate.store.timeZone).date);
+      return reach.covered && authorized ? [{ ...candidate, distanceMeters: reach.distanceMeters }] : [];
     });
     const products = await this.nearby.matchingProducts(
       reachable.map((candidate) => candidate.store.id),
@@ -123,12 +121,18 @@ export class StoresNearService {
       },
     );
     const byStore = new Map<string, Product[]>();
-    for (const product of products) byStore.set(product.storeId, [...(byStore.get(product.storeId) ?? []), product]);
+    for (const product of products) {
+      const list = byStore.get(product.storeId);
+      if (list === undefined) byStore.set(product.storeId, [product]);
+      else list.push(product);
+    }
 
-    const results = reachable.flatMap(({ store, state, distanceMeters }): NearbyStore[] => {
+    const results = reachable.flatMap(({ store, authorization, distanceMeters }): NearbyStore[] => {
       const matching = byStore.get(store.id) ?? [];
       const cheapest = matching[0];
       if (cheapest === undefined) return [];
+      const state = storeState(store, authorization, now, this.openingHours.stateOf(store, now));
+      if (valid.openOnly && state.status !== 'OPEN') return [];
       const subtotalAmount = cheapest.priceCents * valid.quantity;
       const deliveryFeeAmount = deliveryFeeFor(store.deliveryFee, distanceMeters, subtotalAmount);
       const estimatedMinutes = estimatedDeliveryMinutes(store.preparationMinutes, distanceMeters);

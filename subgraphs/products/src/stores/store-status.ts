@@ -1,4 +1,4 @@
-import { openingState, zonedDate } from '#kit';
+import { zonedDate, type OpeningState } from '#kit';
 import { authorizationValidOn, pausedAt } from '../events/index.js';
 import type { Store, StoreAuthorization } from './store.js';
 
@@ -19,9 +19,8 @@ export interface StoreState {
   authorized: boolean;
 }
 
-/** The store at an instant, judged with the store contract's functions and the kit's schedule. */
-export function storeState(store: Store, authorization: StoreAuthorization | null, at: Date): StoreState {
-  const hours = openingState({ timeZone: store.timeZone, weekly: store.openingHours, exceptions: store.exceptions }, at);
+/** The store at an instant, judged with the store contract's functions and the kit's schedule (`hours`: openingState at `at`). */
+export function storeState(store: Store, authorization: StoreAuthorization | null, at: Date, hours: OpeningState): StoreState {
   const pauseHolds =
     store.pause !== null &&
     pausedAt({ reason: store.pause.reason, since: store.pause.since.toISOString(), until: store.pause.until?.toISOString() ?? null }, at);

@@ -30,6 +30,8 @@ export interface StoreStore {
     change: (before: Store) => StoreChange | null | Promise<StoreChange | null>,
     events: StoreChangeEvents,
   ): Promise<Store | null>;
+  /** Deactivates every active store of a supplier, each with a new revision and its events; returns the stores changed. */
+  deactivateAllOf(transaction: ProductsTransaction, supplierId: string, events: StoreChangeEvents): Promise<Store[]>;
   /** The authorisations of these suppliers, by supplier. */
   authorizationsOf(supplierIds: readonly string[]): Promise<Map<string, StoreAuthorization>>;
   /**
@@ -181,6 +183,21 @@ export function storeStore(database: ProductsDatabase): StoreStore {
         await recordEvents(transaction, events(before, after, await authorizationOf(transaction, after.supplierId)));
         return after;
       });
+    },
+    async deactivateAllOf(transaction, supplierId, events) {
+      const locked = await transaction.$queryRaw<Array<{ id: string }>>`
+        select id from stores where supplier_id = ${supplierId}::uuid and active order by id for update`;
+      if (locked.length === 0) return [];
+      const ids = locked.map((row) => row.id);
+      const before = new Map((await transaction.store.findMany({ where: { id: { in: ids } } })).map((row) => [row.id, storeFromRow(row)]));
+      await transaction.store.updateMany({ where: { id: { in: ids } }, data: { active: false, revision: { increment: 1 } } });
+      const after = (await transaction.store.findMany({ where: { id: { in: ids } }, orderBy: { id: 'asc' } })).map(storeFromRow);
+      const authorization = await authorizationOf(transaction, supplierId);
+      await recordEvents(
+        transaction,
+        after.flatMap((store) => events(before.get(store.id) ?? null, store, authorization)),
+      );
+      return after;
     },
     async authorizationsOf(supplierIds) {
       const valid = [...new Set(supplierIds.filter(isUuid))];
