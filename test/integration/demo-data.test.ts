@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Role } from '#kit';
 import { parseDemoSettings } from '../../platform/src/demo/demo-settings.js';
-import { DEMO_PASSWORD, demoCustomer, demoSuppliers } from '../../platform/src/demo/demo-data.js';
+import { DEMO_PASSWORD, demoCustomer, demoDeliveryAddress, demoSuppliers } from '../../platform/src/demo/demo-data.js';
 import { seedDemoData, type DemoSummary } from '../../platform/src/demo/seed.js';
 import { startTestPlatform, type TestPlatform } from '../support/platform.js';
 import { accountsInternals, signIn } from '../support/users.js';
@@ -41,7 +41,15 @@ describe('the demo data set', () => {
 
   it('fills an empty platform through the API: an admin with MFA, verified suppliers and couriers, a catalog, a customer and an order in each state', async () => {
     first = await seed();
-    expect(first.ordersByState).toEqual({ DELIVERED: 1, IN_TRANSIT: 1, CONFIRMED: 1, PENDING_PAYMENT: 1, CANCELLED: 1 });
+    expect(first.ordersByState).toEqual({
+      DELIVERED: 1,
+      IN_TRANSIT: 1,
+      CONFIRMED: 1,
+      AWAITING_ACCEPTANCE: 1,
+      PENDING_PAYMENT: 1,
+      CANCELLED: 1,
+    });
+    expect(first.stores).toBe(demoSuppliers.reduce((sum, supplier) => sum + supplier.stores.length, 0));
     expect(first.admin.totpSecret).toMatch(/^[A-Z2-7]{16,}$/);
     expect(JSON.parse(readFileSync(join(stateDirectory, 'demo-data.json'), 'utf8'))).toMatchObject({
       adminTotpSecret: first.admin.totpSecret,
@@ -52,10 +60,23 @@ describe('the demo data set', () => {
       '{ products(first: 50) { nodes { name supplier { name } } } }',
     );
     const expected = demoSuppliers.flatMap((supplier) =>
-      supplier.products.map((product) => ({ name: product.name, supplier: { name: supplier.name } })),
+      supplier.stores.flatMap((store) => store.products.map((product) => ({ name: product.name, supplier: { name: supplier.name } }))),
     );
     expect(catalog.data?.products.nodes).toHaveLength(expected.length);
     expect(catalog.data?.products.nodes).toEqual(expect.arrayContaining(expected));
+
+    // Who delivers gas to the customer's address: every demo store but Lapa's, whose area stops short of Rua Augusta.
+    const near = await test.query<{ storesNear: Array<{ store: { name: string } }> }>(
+      'query ($near: StoresNearInput!) { storesNear(near: $near, cylinderType: P13, saleType: REFILL_EXCHANGE) { store { name } } }',
+      { variables: { near: { latitude: demoDeliveryAddress.latitude, longitude: demoDeliveryAddress.longitude } } },
+    );
+    expect(near.errors).toBeUndefined();
+    expect(near.data?.storesNear.map((result) => result.store.name).sort()).toEqual(
+      demoSuppliers
+        .flatMap((supplier) => supplier.stores.map((store) => store.name))
+        .filter((name) => name !== 'Botijão Express Lapa')
+        .sort(),
+    );
 
     // The delivered order went through the handover with the code and was paid.
     const customer = await signIn(test, demoCustomer.email, DEMO_PASSWORD);
@@ -64,7 +85,7 @@ describe('the demo data set', () => {
       { token: customer.accessToken },
     );
     expect(delivered.data?.orders.nodes[0]).toEqual({
-      history: [{ to: 'PENDING_PAYMENT' }, { to: 'CONFIRMED' }, { to: 'IN_TRANSIT' }, { to: 'DELIVERED' }],
+      history: [{ to: 'PENDING_PAYMENT' }, { to: 'AWAITING_ACCEPTANCE' }, { to: 'CONFIRMED' }, { to: 'IN_TRANSIT' }, { to: 'DELIVERED' }],
       delivery: { status: 'DELIVERED' },
     });
 

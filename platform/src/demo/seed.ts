@@ -15,6 +15,8 @@ import {
   demoCustomer,
   demoDeliveryAddress,
   demoOrderStates,
+  demoOrderStore,
+  DEMO_ADDRESS_LABEL,
   demoSuppliers,
   saoPauloCentre,
   type DemoOrderState,
@@ -44,6 +46,7 @@ export interface DemoSummary {
   password: string;
   admin: { email: string; totpSecret: string | undefined };
   suppliers: string[];
+  stores: number;
   couriers: string[];
   customer: string;
   products: number;
@@ -71,28 +74,6 @@ const toSession = (payload: SessionPayload): Session => ({
   accessToken: payload.accessToken,
   refreshToken: payload.refreshToken,
 });
-
-/** Where a demo supplier's store is, until the demo data set grows stores of its own: open around the clock, delivering 15 km around Avenida Paulista. */
-const demoStore = {
-  address: {
-    street: 'Avenida Paulista',
-    number: '1000',
-    district: 'Bela Vista',
-    city: 'São Paulo',
-    state: 'SP',
-    postalCode: '01310100',
-    latitude: -23.5654,
-    longitude: -46.6523,
-  },
-  deliveryArea: { radiusKm: 15 },
-  openingHours: [1, 2, 3, 4, 5, 6, 7].map((weekday) => ({ weekday, opens: '00:00', closes: '24:00' })),
-  resellerType: 'BRANDED',
-  brand: 'Ultragaz',
-  minimumOrderAmount: 0,
-  deliveryFee: { baseAmount: 500, perKmAmount: 100, freeAboveAmount: null },
-  preparationMinutes: 10,
-  autoAccept: true,
-};
 
 export async function seedDemoData(options: SeedOptions): Promise<DemoSummary> {
   const api = new DemoClient(options.graphqlUrl);
@@ -266,49 +247,62 @@ export async function seedDemoData(options: SeedOptions): Promise<DemoSummary> {
     }, `${person.email} to be verified (verification is ${status.state})`);
   }
 
-  // ---- suppliers and their catalog -----------------------------------------------------------
+  // ---- suppliers, their stores and catalog -----------------------------------------------
 
   const productIds: string[] = [];
   const supplierSessions: Session[] = [];
-  /** Each supplier's store, in the order of demoSuppliers: orders name the store they are placed with. */
-  const storeIds: string[] = [];
+  /** Store ids by supplier index, in demoSuppliers' order. */
+  const storeIds: string[][] = [];
+  /** Product ids by supplier and store index. */
+  const storeProductIds: string[][][] = [];
   for (const supplier of demoSuppliers) {
     const session = await verified(supplier, await signInOrRegister(supplier, 'SUPPLIER'));
     supplierSessions.push(session);
-    // Products belong to a store (issue 17): a supplier without one opens a store on Avenida Paulista first.
-    const { myStores } = await api.call<{ myStores: Array<{ id: string }> }>(
-      'query DemoStores { myStores { id } }',
+    const { myStores } = await api.call<{ myStores: Array<{ id: string; name: string }> }>(
+      'query DemoStores { myStores { id name } }',
       {},
       session.accessToken,
     );
-    if (myStores.length === 0) {
-      const { saveStore } = await api.call<{ saveStore: { id: string } }>(
-        'mutation DemoSaveStore($input: SaveStoreInput!) { saveStore(input: $input) { id } }',
-        { input: { ...demoStore, name: supplier.name } },
-        session.accessToken,
-      );
-      storeIds.push(saveStore.id);
-      created.push(`store of ${supplier.name}`);
-    } else storeIds.push(myStores[0]!.id);
-    const { me } = await api.call<{ me: { products: { nodes: Array<{ id: string; name: string }> } } }>(
-      'query DemoOwnProducts { me { products(first: 100) { nodes { id name } } } }',
-      {},
-      session.accessToken,
-    );
-    for (const product of supplier.products) {
-      const existing = me.products.nodes.find((node) => node.name === product.name);
-      if (existing !== undefined) {
-        productIds.push(existing.id);
-        continue;
+    const ids: string[] = [];
+    const productsByStore: string[][] = [];
+    for (const store of supplier.stores) {
+      const { products, ...input } = store;
+      let storeId = myStores.find((existing) => existing.name === store.name)?.id;
+      if (storeId === undefined) {
+        const { saveStore } = await api.call<{ saveStore: { id: string } }>(
+          'mutation DemoSaveStore($input: SaveStoreInput!) { saveStore(input: $input) { id } }',
+          { input },
+          session.accessToken,
+        );
+        storeId = saveStore.id;
+        created.push(`store “${store.name}”`);
       }
-      const { createProduct } = await api.call<{ createProduct: { id: string } }>(
-        'mutation DemoCreateProduct($input: CreateProductInput!) { createProduct(input: $input) { id } }',
-        { input: product },
+      ids.push(storeId);
+      const { store: listed } = await api.call<{ store: { products: { nodes: Array<{ id: string; name: string }> } } }>(
+        'query DemoStoreProducts($id: ID!) { store(id: $id) { products(first: 100) { nodes { id name } } } }',
+        { id: storeId },
         session.accessToken,
       );
-      productIds.push(createProduct.id);
-      created.push(`product “${product.name}” of ${supplier.name}`);
+      const storeProducts: string[] = [];
+      for (const product of products) {
+        const existing = listed.products.nodes.find((node) => node.name === product.name);
+        if (existing !== undefined) {
+          storeProducts.push(existing.id);
+          continue;
+        }
+        const { createProduct } = await api.call<{ createProduct: { id: string } }>(
+          'mutation DemoCreateProduct($input: CreateProductInput!) { createProduct(input: $input) { id } }',
+          { input: { ...product, storeId } },
+          session.accessToken,
+        );
+        storeProducts.push(createProduct.id);
+        created.push(`product “${product.name}” of ${store.name}`);
+      }
+      productIds.push(...storeProducts);
+      productsByStore.push(storeProducts);
     }
+    storeIds.push(ids);
+    storeProductIds.push(productsByStore);
   }
 
   // ---- couriers ------------------------------------------------------------------------------
@@ -329,7 +323,7 @@ export async function seedDemoData(options: SeedOptions): Promise<DemoSummary> {
           input: {
             vehicleType: courier.vehicleType,
             vehiclePlate: courier.vehiclePlate,
-            capacityCylinders: courier.capacityCylinders,
+            capacity: courier.capacity,
             serviceArea: saoPauloCentre,
           },
         },
@@ -340,11 +334,35 @@ export async function seedDemoData(options: SeedOptions): Promise<DemoSummary> {
     if (myCourierProfile?.availability !== 'ONLINE') {
       await api.call('mutation DemoOnline { setCourierAvailability(availability: ONLINE) { availability } }', {}, session.accessToken);
     }
+    if (courier.fleetOf !== undefined) {
+      // The store's own courier: its orders are offered to them before the platform's couriers.
+      const owner = supplierSessions[courier.fleetOf]!;
+      const { myFleet } = await api.call<{ myFleet: Array<{ id: string }> }>('query DemoFleet { myFleet { id } }', {}, owner.accessToken);
+      if (!myFleet.some((member) => member.id === session.id)) {
+        await api.call('mutation DemoAddFleet($id: ID!) { addFleetCourier(courierId: $id) { id } }', { id: session.id }, owner.accessToken);
+        created.push(`${courier.email} in the fleet of ${demoSuppliers[courier.fleetOf]!.name}`);
+      }
+    }
   }
 
   // ---- the customer and one order in each state ----------------------------------------------
 
   const customer = await signInOrRegister(demoCustomer, 'CUSTOMER');
+  const { myAddresses } = await api.call<{ myAddresses: Array<{ id: string; label: string }> }>(
+    'query DemoAddresses { myAddresses { id label } }',
+    {},
+    customer.accessToken,
+  );
+  let addressId = myAddresses.find((address) => address.label === DEMO_ADDRESS_LABEL)?.id;
+  if (addressId === undefined) {
+    const { saveAddress } = await api.call<{ saveAddress: { id: string } }>(
+      'mutation DemoSaveAddress($input: SaveAddressInput!) { saveAddress(input: $input) { id } }',
+      { input: { label: DEMO_ADDRESS_LABEL, ...demoDeliveryAddress } },
+      customer.accessToken,
+    );
+    addressId = saveAddress.id;
+    created.push(`the saved address “${DEMO_ADDRESS_LABEL}” of ${demoCustomer.email}`);
+  }
   const countIn = async (status: DemoOrderState) =>
     (
       await api.call<{ orders: { totalCount: number } }>(
@@ -354,25 +372,19 @@ export async function seedDemoData(options: SeedOptions): Promise<DemoSummary> {
       )
     ).orders.totalCount;
 
-  const firstProduct = productIds[0]!;
-  const firstStore = storeIds[0]!;
+  const orderStoreId = storeIds[demoOrderStore.supplier]![demoOrderStore.store]!;
+  const orderProductId = storeProductIds[demoOrderStore.supplier]![demoOrderStore.store]![demoOrderStore.product]!;
+  const storeOwner = supplierSessions[demoOrderStore.supplier]!;
   async function place(paymentMethod: 'CARD' | 'PIX'): Promise<string> {
-    // Orders hears of a new store and product by event; until then placing is refused.
+    // Orders hears of a new store, product and address by event; until then placing is refused.
     return eventually(async () => {
       const { placeOrder } = await api.call<{ placeOrder: { id: string } }>(
         'mutation DemoPlaceOrder($input: PlaceOrderInput!) { placeOrder(input: $input) { id } }',
-        {
-          input: {
-            storeId: firstStore,
-            items: [{ productId: firstProduct, quantity: 1 }],
-            deliveryAddress: demoDeliveryAddress,
-            paymentMethod,
-          },
-        },
+        { input: { storeId: orderStoreId, items: [{ productId: orderProductId, quantity: 1 }], addressId, paymentMethod } },
         customer.accessToken,
       );
       return placeOrder.id;
-    }, 'the demo products to reach the orders catalog');
+    }, 'the demo store, products and address to reach orders');
   }
   const statusOf = async (orderId: string) =>
     (
@@ -385,6 +397,7 @@ export async function seedDemoData(options: SeedOptions): Promise<DemoSummary> {
   const reach = (orderId: string, status: string) =>
     eventually(async () => ((await statusOf(orderId)) === status ? true : undefined), `order ${orderId} to become ${status}`);
 
+  /** Placed and paid: it waits for the store to answer. */
   async function placePaid(): Promise<string> {
     const orderId = await place('CARD');
     const idempotencyKey = randomUUID();
@@ -397,6 +410,14 @@ export async function seedDemoData(options: SeedOptions): Promise<DemoSummary> {
       );
       return payOrder.status;
     }, `the payment of order ${orderId} to open`);
+    await reach(orderId, 'AWAITING_ACCEPTANCE');
+    return orderId;
+  }
+
+  /** Placed, paid and accepted by the store: couriers are offered it. */
+  async function placeAccepted(): Promise<string> {
+    const orderId = await placePaid();
+    await api.call('mutation DemoAcceptOrder($id: ID!) { acceptOrder(id: $id) { status } }', { id: orderId }, storeOwner.accessToken);
     await reach(orderId, 'CONFIRMED');
     return orderId;
   }
@@ -429,7 +450,7 @@ export async function seedDemoData(options: SeedOptions): Promise<DemoSummary> {
 
   const makers: Record<DemoOrderState, () => Promise<void>> = {
     DELIVERED: async () => {
-      const orderId = await placePaid();
+      const orderId = await placeAccepted();
       const courier = await pickUp(orderId);
       // The handover: the courier enters the code the customer sees in the app.
       const { order } = await api.call<{ order: { deliveryCode: string } }>(
@@ -437,17 +458,21 @@ export async function seedDemoData(options: SeedOptions): Promise<DemoSummary> {
         { id: orderId },
         customer.accessToken,
       );
+      // Troca: the customer hands the empty P13 back to the courier.
       await api.call(
-        'mutation DemoHandover($orderId: ID!, $code: String!) { confirmDelivery(orderId: $orderId, code: $code) { status } }',
-        { orderId, code: order.deliveryCode },
+        'mutation DemoHandover($orderId: ID!, $code: String!, $empties: [EmptiesCollectedInput!]) { confirmDelivery(orderId: $orderId, code: $code, emptiesCollected: $empties) { status } }',
+        { orderId, code: order.deliveryCode, empties: [{ cylinderType: 'P13', quantity: 1 }] },
         courier.accessToken,
       );
       await reach(orderId, 'DELIVERED');
     },
     IN_TRANSIT: async () => {
-      await pickUp(await placePaid());
+      await pickUp(await placeAccepted());
     },
     CONFIRMED: async () => {
+      await placeAccepted();
+    },
+    AWAITING_ACCEPTANCE: async () => {
       await placePaid();
     },
     PENDING_PAYMENT: async () => {
@@ -480,6 +505,7 @@ export async function seedDemoData(options: SeedOptions): Promise<DemoSummary> {
     password: DEMO_PASSWORD,
     admin: { email: demoAdmin.email, totpSecret: state.adminTotpSecret },
     suppliers: demoSuppliers.map((supplier) => supplier.email),
+    stores: storeIds.flat().length,
     couriers: demoCouriers.map((courier) => courier.email),
     customer: demoCustomer.email,
     products: productIds.length,
@@ -508,6 +534,7 @@ export function describeDemo(summary: DemoSummary, publicUrl: string): string {
     ...summary.suppliers.map((email) => `  supplier  ${email}`),
     ...summary.couriers.map((email) => `  courier   ${email}`),
     `  customer  ${summary.customer}`,
+    `  stores    ${summary.stores} (myStores as a supplier; storesNear for anyone)`,
     `  products  ${summary.products}; orders by state: ${Object.entries(summary.ordersByState)
       .map(([status, count]) => `${status} ${count}`)
       .join(', ')}`,
