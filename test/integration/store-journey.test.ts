@@ -128,14 +128,14 @@ describe('a store on the map, from set-up to the door', () => {
         products: Array<{ id: string; saleType: string }>;
       }>;
     };
+    // Products learns the saved address by event (address.saved): until then the address is NOT_FOUND there.
     const nearby = await eventually(
       async () => {
-        const found = await ok<Nearby>(
+        const found = await test.query<Nearby>(
           'query ($near: StoresNearInput!) { storesNear(near: $near, cylinderType: P13, saleType: REFILL_EXCHANGE) { store { id name } status distanceMeters deliveryFee { amount } total { amount } estimatedMinutes products { id saleType } } }',
-          customer.accessToken,
-          { near: { addressId: saveAddress.id } },
+          { token: customer.accessToken, variables: { near: { addressId: saveAddress.id } } },
         );
-        return found.storesNear.find((result) => result.store.id === storeId);
+        return found.data?.storesNear.find((result) => result.store.id === storeId);
       },
       20_000,
       'the store to deliver to the saved address',
