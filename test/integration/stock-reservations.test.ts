@@ -186,4 +186,40 @@ describe('releasing stock', () => {
     expect(await stockOf(scarce)).toBe(1);
     expect(events.ofType('stock.released').filter((event) => event.envelope?.data.orderId === order.orderId)).toHaveLength(0);
   });
+
+  it('takes the products a store named out of stock off sale when it rejects the order, and gives the rest back', async () => {
+    const [gone, plenty, foreign] = [await product(4), await product(6), await product(5, await supplierWithStore(test, 'Vizinha'))];
+    const order = orderCreated([
+      { productId: gone, quantity: 1 },
+      { productId: plenty, quantity: 2 },
+    ]);
+    await publishEvent(test.platform.eventBus, OrderEvents.created, order.orderId, order);
+    expect((await outcome(order.orderId)).envelope?.type).toBe('stock.reserved');
+    await publishEvent(test.platform.eventBus, OrderEvents.rejected, order.orderId, {
+      orderId: order.orderId,
+      customerId: order.customerId,
+      supplierId: order.supplierId,
+      storeId: randomUUID(),
+      rejectedBy: order.supplierId,
+      reason: 'Acabou o P13',
+      outOfStockProductIds: [gone, foreign],
+      at: new Date().toISOString(),
+    });
+    // Orders publishes order.cancelled right after order.rejected: nothing is left to release then.
+    await publishEvent(test.platform.eventBus, OrderEvents.cancelled, order.orderId, orderCancelled(order));
+    const [released] = await events.waitFor(
+      (event) => event.envelope?.type === 'stock.released' && event.envelope.data.orderId === order.orderId,
+    );
+    expect(released!.envelope?.data.items).toEqual([{ productId: plenty, quantity: 2 }]);
+    await eventually(async () => ((await stockOf(plenty)) === 6 ? true : undefined), 10_000, 'the other line back in stock');
+    expect(await stockOf(gone)).toBe(0);
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    expect(await stockOf(gone)).toBe(0);
+    expect(await stockOf(plenty)).toBe(6);
+    // Another supplier's product named by mistake keeps its stock.
+    const other = await test.query<{ product: { stockQuantity: number } }>('query ($id: ID!) { product(id: $id) { stockQuantity } }', {
+      variables: { id: foreign },
+    });
+    expect(other.data?.product.stockQuantity).toBe(5);
+  });
 });

@@ -40,7 +40,9 @@ function refusal(
  * is taken at once or none is (the products are locked in id order, so two
  * orders racing for the last cylinder queue and exactly one gets it), and the
  * outcome is published: stock.reserved or stock.reservation_failed. On
- * order.cancelled whatever the order still holds goes back (stock.released).
+ * order.cancelled whatever the order still holds goes back (stock.released). On order.rejected the
+ * products the store named as out of stock go off sale (stock 0): what the order held of them does
+ * not go back, the rest does; order.cancelled, which follows, then finds nothing left to release.
  */
 export function stockReservationConsumer(
   reservations: StockReservationStore,
@@ -96,6 +98,26 @@ export function stockReservationConsumer(
         );
         const changes = await stockChanges(tx, released, 1, origin);
         await recordEvents(tx, [...changes, pendingEvent(ProductEvents.stockReleased, origin, orderId, { orderId, items: released })]);
+      }),
+      on(OrderEvents.rejected, async (data, { transaction, envelope, logger }) => {
+        const { orderId, supplierId, outOfStockProductIds } = data;
+        if (outOfStockProductIds.length === 0) return;
+        const tx = transaction;
+        const origin: EventOrigin = { source: 'products', correlationId: envelope.correlationId };
+        const soldOut = new Set(outOfStockProductIds);
+        const released = await reservations.release(tx, orderId);
+        const products = await reservations.lockProducts(tx, [...released.map((line) => line.productId), ...soldOut]);
+        const returned = released.filter((line) => !soldOut.has(line.productId));
+        const events = await stockChanges(tx, returned, 1, origin);
+        for (const productId of soldOut) {
+          const product = products.get(productId);
+          // Only the rejecting supplier's own products: an id of somebody else's product changes nothing.
+          if (product === undefined || product.supplierId !== supplierId || product.stockQuantity === 0) continue;
+          events.push(...(await stockChanges(tx, [{ productId, quantity: product.stockQuantity }], -1, origin)));
+        }
+        if (returned.length > 0) events.push(pendingEvent(ProductEvents.stockReleased, origin, orderId, { orderId, items: returned }));
+        await recordEvents(tx, events);
+        logger.info({ orderId, outOfStock: [...soldOut] }, 'products the store named out of stock taken off sale');
       }),
     ],
   });
