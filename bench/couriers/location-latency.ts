@@ -51,9 +51,11 @@ try {
   });
   await call('mutation { setCourierAvailability(availability: ONLINE) { availability } }', courier);
   const { createProduct } = await call<{ createProduct: { id: string } }>(
-    'mutation { createProduct(input: { name: "Botijão P13 bench", cylinderType: P13, priceAmount: 11500, stockQuantity: 10 }) { id } }',
+    'mutation { createProduct(input: { name: "Botijão P13 bench", cylinderType: P13, saleType: FULL_WITH_CYLINDER, priceAmount: 11500, stockQuantity: 10 }) { id } }',
     supplier,
   );
+  const { myStores } = await call<{ myStores: Array<{ id: string }> }>('{ myStores { id } }', supplier);
+  const storeId = myStores[0]!.id;
   const orderId = await until('the order', async () => {
     const placed = await postGraphQL<{ placeOrder: { id: string } }>(
       bench.graphqlUrl,
@@ -61,7 +63,12 @@ try {
       {
         token: customer,
         variables: {
-          input: { items: [{ productId: createProduct.id, quantity: 1 }], deliveryAddress: ruaAugusta, paymentMethod: 'CASH_ON_DELIVERY' },
+          input: {
+            storeId,
+            items: [{ productId: createProduct.id, quantity: 1 }],
+            deliveryAddress: ruaAugusta,
+            paymentMethod: 'CASH_ON_DELIVERY',
+          },
         },
       },
     );

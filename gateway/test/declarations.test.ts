@@ -28,6 +28,7 @@ describe('the declarations the gateway reads from the supergraph', () => {
       'courierLocation',
       'inventoryLow',
       'notificationReceived',
+      'orderAwaitingAcceptance',
       'orderStatusChanged',
       'paymentUpdated',
       'productUpdated',
@@ -38,7 +39,7 @@ describe('the declarations the gateway reads from the supergraph', () => {
       'PUT /uploads -> verification',
     ]);
     expect(declarations.routes.find((route) => route.path === '/uploads')).toMatchObject({ streamBody: true, timeoutMs: 120_000 });
-    expect(declarations.cacheInvalidatingTopics).toEqual(['product.events']);
+    expect([...declarations.cacheInvalidatingTopics].sort()).toEqual(['product.events', 'store.events']);
     expect(declarations.subgraphUrls.get('verification')).toMatch(/^http:\/\/.+\/graphql$/);
   });
 

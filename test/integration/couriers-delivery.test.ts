@@ -13,7 +13,7 @@ import { verifiedUser } from '../support/onboarding.js';
 import { startTestPlatform, type TestPlatform } from '../support/platform.js';
 import { registerUser, type SignedInUser } from '../support/users.js';
 import { ORDER_TOPIC, OrderEvents } from '../../subgraphs/orders/src/events/index.js';
-import { supplierWithStore } from '../support/stores.js';
+import { onlyStoreOf, supplierWithStore } from '../support/stores.js';
 
 const CODE_SECRET = 'test-delivery-code-secret-0123456789';
 const OFFER_SECONDS = 2;
@@ -422,13 +422,22 @@ describe('a cash order carried by a courier', () => {
     const customer = await registerUser(test, 'CUSTOMER', 'Joana Cliente');
     const created = await test.query('mutation ($input: CreateProductInput!) { createProduct(input: $input) { id } }', {
       token: supplier.accessToken,
-      variables: { input: { name: 'Botijão P13', cylinderType: 'P13', priceAmount: 11_000, stockQuantity: 50 } },
+      variables: {
+        input: {
+          name: 'Botijão P13',
+          cylinderType: 'P13',
+          saleType: 'FULL_WITH_CYLINDER',
+          priceAmount: 11_000,
+          stockQuantity: 50,
+        },
+      },
     });
     const productId = created.data?.['createProduct']?.id as string;
     expect(productId).toBeDefined();
     // Rua Augusta, São Paulo; the courier serves the centre of the city.
     const home = { latitude: -23.556123, longitude: -46.658987 };
     const courier = await onlineCourier({ latitude: -23.5503, longitude: -46.6342 });
+    const storeId = await onlyStoreOf(test, supplier);
 
     const orderId = await eventually(
       async () => {
@@ -436,6 +445,7 @@ describe('a cash order carried by a courier', () => {
           token: customer.accessToken,
           variables: {
             input: {
+              storeId,
               items: [{ productId, quantity: 2 }],
               paymentMethod: 'CASH_ON_DELIVERY',
               deliveryAddress: {

@@ -6,7 +6,7 @@ import { verifiedUser } from '../support/onboarding.js';
 import { startTestPlatform, type TestPlatform } from '../support/platform.js';
 import { createAdmin, registerUser, type SignedInUser } from '../support/users.js';
 import { ORDER_TOPIC } from '../../subgraphs/orders/src/events/index.js';
-import { supplierWithStore } from '../support/stores.js';
+import { openStore, paulistaStore, supplierWithStore } from '../support/stores.js';
 
 /**
  * Issue 15, items 3 and 4, through the gateway with real orders: what a courier sees of the
@@ -20,7 +20,6 @@ let orderEvents: EventProbe;
 let supplier: SignedInUser;
 let customer: SignedInUser;
 let admin: SignedInUser;
-let productId: string;
 
 beforeAll(async () => {
   test = await startTestPlatform({
@@ -34,14 +33,6 @@ beforeAll(async () => {
     registerUser(test, 'CUSTOMER', 'Joana Maria da Silva'),
     createAdmin(test),
   ]);
-  const created = await test.query<{ createProduct: { id: string } }>(
-    'mutation ($input: CreateProductInput!) { createProduct(input: $input) { id } }',
-    {
-      token: supplier.accessToken,
-      variables: { input: { name: 'Botijão P13', cylinderType: 'P13', priceAmount: 11_000, stockQuantity: 100 } },
-    },
-  );
-  productId = created.data!.createProduct.id;
 }, 120_000);
 
 afterAll(async () => {
@@ -98,7 +89,44 @@ async function onlineCourier(point: Point): Promise<SignedInUser> {
   return courier;
 }
 
+/** The supplier's store in a block, opened on first use, with its P13: orders are picked up in the block they go to. */
+const storesByBlock = new Map<number, Promise<{ storeId: string; productId: string }>>();
+function storeIn(point: Point): Promise<{ storeId: string; productId: string }> {
+  let store = storesByBlock.get(point.latitude);
+  if (store === undefined) {
+    store = (async () => {
+      const storeId = await openStore(test, supplier, {
+        name: `Gás da Praça ${storesByBlock.size}`,
+        address: { ...paulistaStore.address, latitude: point.latitude, longitude: point.longitude },
+        deliveryArea: { radiusKm: 3 },
+        // No fee: the order's total is its goods.
+        deliveryFee: { baseAmount: 0, perKmAmount: 0, freeAboveAmount: null },
+      });
+      const created = await test.query<{ createProduct: { id: string } }>(
+        'mutation ($input: CreateProductInput!) { createProduct(input: $input) { id } }',
+        {
+          token: supplier.accessToken,
+          variables: {
+            input: {
+              storeId,
+              name: 'Botijão P13',
+              cylinderType: 'P13',
+              saleType: 'FULL_WITH_CYLINDER',
+              priceAmount: 11_000,
+              stockQuantity: 100,
+            },
+          },
+        },
+      );
+      return { storeId, productId: created.data!.createProduct.id };
+    })();
+    storesByBlock.set(point.latitude, store);
+  }
+  return store;
+}
+
 async function placeCashOrder(point: Point): Promise<string> {
+  const { storeId, productId } = await storeIn(point);
   return eventually(
     async () => {
       const placed = await test.query<{ placeOrder: { id: string } }>(
@@ -106,7 +134,7 @@ async function placeCashOrder(point: Point): Promise<string> {
         {
           token: customer.accessToken,
           variables: {
-            input: { items: [{ productId, quantity: 2 }], deliveryAddress: addressAt(point), paymentMethod: 'CASH_ON_DELIVERY' },
+            input: { storeId, items: [{ productId, quantity: 2 }], deliveryAddress: addressAt(point), paymentMethod: 'CASH_ON_DELIVERY' },
           },
         },
       );

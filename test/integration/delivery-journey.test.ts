@@ -8,7 +8,7 @@ import { startTestPlatform, type TestPlatform } from '../support/platform.js';
 import { decodeQuotedPrintable, startSmtpServer, type SmtpServer } from '../support/smtp-server.js';
 import { registerUser, type SignedInUser } from '../support/users.js';
 import { ruaAugusta } from '../support/delivery-address.js';
-import { supplierWithStore } from '../support/stores.js';
+import { onlyStoreOf, openStore } from '../support/stores.js';
 
 /**
  * Issue 7's journey, through the gateway on the real PostgreSQL and Kafka: a customer orders gas
@@ -32,10 +32,12 @@ beforeAll(async () => {
     COURIERS_LOCATION_MIN_INTERVAL_MS: '200',
   });
   [supplier, customer, courier] = await Promise.all([
-    supplierWithStore(test, 'Gás da Vila'),
+    verifiedUser(test, 'SUPPLIER', 'Gás da Vila'),
     registerUser(test, 'CUSTOMER', 'Ana Cliente'),
     verifiedUser(test, 'COURIER', 'Carlos Entregador'),
   ]);
+  // A store that charges no delivery fee: the cash collected at the door is the goods'.
+  await openStore(test, supplier, { deliveryFee: { baseAmount: 0, perKmAmount: 0, freeAboveAmount: null } });
 });
 
 afterAll(async () => {
@@ -95,10 +97,19 @@ async function placeCashOrder(): Promise<string> {
   const { createProduct } = await ok(
     test.query<{ createProduct: { id: string } }>('mutation ($input: CreateProductInput!) { createProduct(input: $input) { id } }', {
       token: supplier.accessToken,
-      variables: { input: { name: 'Botijão P13', cylinderType: 'P13', priceAmount: 11_500, stockQuantity: 10 } },
+      variables: {
+        input: {
+          name: 'Botijão P13',
+          cylinderType: 'P13',
+          saleType: 'FULL_WITH_CYLINDER',
+          priceAmount: 11_500,
+          stockQuantity: 10,
+        },
+      },
     }),
   );
-  // Orders hears of the product by event; until it has, placing answers BAD_USER_INPUT.
+  const storeId = await onlyStoreOf(test, supplier);
+  // Orders hears of the store and the product by event; until it has, placing is refused.
   return eventually(
     async () => {
       const placed = await test.query<{ placeOrder: { id: string } }>(
@@ -107,6 +118,7 @@ async function placeCashOrder(): Promise<string> {
           token: customer.accessToken,
           variables: {
             input: {
+              storeId,
               items: [{ productId: createProduct.id, quantity: 2 }],
               deliveryAddress: ruaAugusta,
               paymentMethod: 'CASH_ON_DELIVERY',
@@ -133,7 +145,8 @@ const updateLocation = (orderId: string, position: { latitude: number; longitude
 /** The steps the customer must hear of, by the event that causes each message. */
 const CUSTOMER_STEPS = [
   'order.created',
-  'order.confirmed',
+  // The store took the order (it accepts automatically), with the time promised: order.confirmed adds nothing the customer needs.
+  'order.accepted',
   'delivery.code_issued',
   'order.in_transit',
   'order.delivered',

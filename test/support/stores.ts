@@ -56,3 +56,11 @@ export async function supplierWithStore(test: TestPlatform, name?: string): Prom
   await openStore(test, supplier);
   return supplier;
 }
+
+/** The id of a supplier's store, for a supplier that runs exactly one (supplierWithStore's). */
+export async function onlyStoreOf(test: TestPlatform, supplier: SignedInUser): Promise<string> {
+  const result = await test.query<{ myStores: Array<{ id: string }> }>('{ myStores { id } }', { token: supplier.accessToken });
+  const [store, ...others] = result.data?.myStores ?? [];
+  if (store === undefined || others.length > 0) throw new Error(`expected exactly one store: ${JSON.stringify(result)}`);
+  return store.id;
+}
