@@ -15,7 +15,7 @@ export {
   registeredErrorCodes,
 } from './errors.js';
 export type { FieldProblem, DomainErrorCodeSpec } from './errors.js';
-export { greatCircleMeters, insidePolygon } from './geo/geo.js';
+export { EARTH_RADIUS_METERS, greatCircleMeters, insidePolygon } from './geo/geo.js';
 export type { GeoPoint } from './geo/geo.js';
 export { openingState, zonedDate, zonedWallTime, isTimeZone, HOURS_PATTERN } from './time/weekly-schedule.js';
 export type { WeeklySchedule, WeeklyHours, DatedHours, OpeningState } from './time/weekly-schedule.js';

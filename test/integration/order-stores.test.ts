@@ -12,6 +12,7 @@ import { UserEvents } from '../../subgraphs/accounts/src/events/index.js';
 import { CourierEvents } from '../../subgraphs/couriers/src/events/index.js';
 import { ORDER_TOPIC } from '../../subgraphs/orders/src/events/index.js';
 import { ProductEvents, StoreEvents, type StoreSnapshot } from '../../subgraphs/products/src/events/index.js';
+import { storeSnapshot } from '../../subgraphs/orders/test/store-fixture.js';
 
 /**
  * Orders against a store, through the gateway on the real PostgreSQL and Kafka: every refusal,
@@ -86,39 +87,17 @@ async function publishStore(overrides: Partial<StoreSnapshot> & { storeId?: stri
   const storeId = overrides.storeId ?? randomUUID();
   const revision = (revisions.get(storeId) ?? 0) + 1;
   revisions.set(storeId, revision);
-  const snapshot: StoreSnapshot = {
+  const base = storeSnapshot();
+  const snapshot: StoreSnapshot = storeSnapshot({
     storeId,
     supplierId: supplier.id,
-    name: 'Gás da Paulista',
-    address: {
-      street: 'Avenida Paulista',
-      number: '1000',
-      complement: null,
-      district: 'Bela Vista',
-      city: 'São Paulo',
-      state: 'SP',
-      postalCode: '01310100',
-      ...storePoint,
-    },
-    timeZone: 'America/Sao_Paulo',
-    deliveryArea: { radiusMeters: 5_000, polygon: null },
+    address: { ...base.address, ...storePoint },
     openingHours: [1, 2, 3, 4, 5, 6, 7].map((weekday) => ({ weekday, opens: '00:00', closes: '24:00' })),
-    exceptions: [],
-    pause: null,
-    authorization: { number: 'ANP-SP-0001', validUntil: '2099-12-31' },
-    resellerType: 'INDEPENDENT',
-    brand: null,
-    minimumOrderAmount: 0,
-    currency: 'BRL',
-    deliveryFee: { baseAmount: 500, perKmAmount: 200, freeAboveAmount: null },
-    preparationMinutes: 10,
-    autoAccept: false,
-    active: true,
     updatedAt: new Date().toISOString(),
     ...overrides,
     // The revision is this helper's: a test passes the fields it changes.
     revision,
-  };
+  });
   await publishEvent(test.platform.eventBus, revision === 1 ? StoreEvents.created : StoreEvents.paused, storeId, snapshot, 'products');
   await eventually(
     async () => {

@@ -5,7 +5,7 @@ export interface GeoPoint {
 }
 
 /** Mean Earth radius (IUGG), in metres: the sphere every distance in GasRápido is measured on. */
-const EARTH_RADIUS_METERS = 6_371_008.8;
+export const EARTH_RADIUS_METERS = 6_371_008.8;
 
 const radians = (degrees: number) => (degrees * Math.PI) / 180;
 

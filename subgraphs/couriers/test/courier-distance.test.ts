@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { rankCouriers } from '../src/delivery/assignment.js';
 import { deliveryCode, hashDeliveryCode, matchesDeliveryCode } from '../src/delivery/delivery-code.js';
-import { boundingBox, greatCircleMeters, isPlausiblePosition } from '../src/delivery/distance.js';
+import { greatCircleMeters } from '#kit';
+import { boundingBox, isPlausiblePosition } from '../src/delivery/distance.js';
 
 const saoPaulo = { latitude: -23.5505, longitude: -46.6333 };
 const rioDeJaneiro = { latitude: -22.9068, longitude: -43.1729 };

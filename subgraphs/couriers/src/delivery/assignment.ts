@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import type { EventOrigin, Logger } from '#kit';
+import { greatCircleMeters, type EventOrigin, type Logger } from '#kit';
 import type { CouriersTransaction } from '../profiles/profile-store.js';
-import { greatCircleMeters, type Point } from './distance.js';
+import type { Point } from './distance.js';
 import { notFoundEvent, offeredEvent } from './delivery-events.js';
 import type { VehicleCylinderRules } from '../profiles/vehicles.js';
 import type { CandidateCourier, Delivery, DeliveryStore } from './delivery-store.js';

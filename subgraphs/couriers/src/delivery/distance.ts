@@ -1,23 +1,9 @@
-/** Mean Earth radius (IUGG), in metres: the sphere the great-circle distance is measured on. */
-export const EARTH_RADIUS_METERS = 6_371_008.8;
+import { EARTH_RADIUS_METERS, type GeoPoint } from '#kit';
 
-export interface Point {
-  latitude: number;
-  longitude: number;
-}
+/** A position in WGS 84 degrees; distances between two are the kit's greatCircleMeters. */
+export type Point = GeoPoint;
 
 const radians = (degrees: number) => (degrees * Math.PI) / 180;
-
-/**
- * Great-circle distance by the haversine formula. On a sphere it is within about 0.5% of the
- * ellipsoidal distance, far below what matters for choosing the nearest courier.
- */
-export function greatCircleMeters(from: Point, to: Point): number {
-  const dLat = radians(to.latitude - from.latitude);
-  const dLon = radians(to.longitude - from.longitude);
-  const h = Math.sin(dLat / 2) ** 2 + Math.cos(radians(from.latitude)) * Math.cos(radians(to.latitude)) * Math.sin(dLon / 2) ** 2;
-  return 2 * EARTH_RADIUS_METERS * Math.asin(Math.min(1, Math.sqrt(h)));
-}
 
 export interface BoundingBox {
   minLatitude: number;

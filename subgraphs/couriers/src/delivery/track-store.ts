@@ -1,7 +1,7 @@
-import { isUuid } from '#kit';
+import { greatCircleMeters, isUuid } from '#kit';
 import type { CouriersDatabase } from '../database.js';
 import type { CouriersTransaction } from '../profiles/profile-store.js';
-import { greatCircleMeters, type Point } from './distance.js';
+import type { Point } from './distance.js';
 
 export interface TrackPoint extends Point {
   recordedAt: Date;

@@ -1,6 +1,5 @@
-import { connection, decodeCursor, hasRole, pageSize, Role, type EventOrigin, type Viewer } from '#kit';
+import { connection, decodeCursor, greatCircleMeters, hasRole, pageSize, Role, type EventOrigin, type Viewer } from '#kit';
 import { routeOf } from '../delivery/assignment.js';
-import { greatCircleMeters } from '../delivery/distance.js';
 import { seesDelivery, type CourierLocation, type DeliveryListFilter, type EmptiesCollected } from '../delivery/delivery-service.js';
 import type { Delivery, DeliveryOffer } from '../delivery/delivery-store.js';
 import { routeLengthMeters, type TrackPoint } from '../delivery/track-store.js';
