@@ -19,7 +19,7 @@ export function createProductsSubgraph(database: Database<ProductsDatabase>): Su
   const catalog = new CatalogService(products, stores);
   const storeService = new StoreService(stores, products);
   const openingHours = new OpeningHoursMemo();
-  const storesNear = new StoresNearService(nearbyStoreStore(database.client), addressPointStore(database.client), openingHours);
+  const storesNear = new StoresNearService(nearbyStoreStore(database.pool), addressPointStore(database.client), openingHours);
   return {
     name: 'products',
     typeDefs: loadTypeDefs(subgraphSchemaPath('products')),

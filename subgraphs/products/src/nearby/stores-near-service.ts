@@ -5,7 +5,7 @@ import type { Product } from '../catalog/product-store.js';
 import { storeState, type StoreStatus } from '../stores/store-status.js';
 import type { Store } from '../stores/store.js';
 import type { AddressPointStore } from './address-point-store.js';
-import type { NearbyStoreStore } from './nearby-store-store.js';
+import type { NearbyStoreStore, ProductMatch } from './nearby-store-store.js';
 import type { OpeningHoursMemo } from '../stores/opening-hours-memo.js';
 
 export const MAX_NEARBY_QUANTITY = 50;
@@ -104,21 +104,42 @@ export class StoresNearService {
   async find(viewer: Viewer | null, query: StoresNearQuery, now: Date): Promise<NearbyStore[]> {
     const valid = validate(query);
     const point = valid.point ?? (await this.addressPoint(viewer, valid.addressId!));
-    const candidates = await this.nearby.candidatesCovering(point);
-    // An unauthorised store may not sell gas: it is never listed. Closed and paused ones are, with their status.
-    const reachable = candidates.flatMap((candidate) => {
-      const reach = deliveryReach(candidate.store.deliveryArea, candidate.store.address!, point);
-      const authorized = authorizationValidOn(candidate.authorization, zonedDate(now, candidate.store.timeZone).date);
-      return reach.covered && authorized ? [{ ...candidate, distanceMeters: reach.distanceMeters }] : [];
+    const match: ProductMatch = {
+      quantity: valid.quantity,
+      ...(query.cylinderType ? { cylinderType: query.cylinderType } : {}),
+      ...(query.saleType ? { saleType: query.saleType } : {}),
+      ...(valid.brand === null ? {} : { brand: valid.brand }),
+    };
+    // Each candidate comes with its cheapest matching price only: ranking needs no more, and only
+    // the stores listed need their products.
+    const candidates = await this.nearby.candidatesCovering(point, match);
+    const ranked = candidates.flatMap(({ store, authorization, cheapestPriceAmount }): Unpriced[] => {
+      const reach = deliveryReach(store.deliveryArea, store.address!, point);
+      // An unauthorised store may not sell gas: it is never listed. Closed and paused ones are, with their status.
+      if (!reach.covered || !authorizationValidOn(authorization, zonedDate(now, store.timeZone).date)) return [];
+      const state = storeState(store, authorization, now, this.openingHours.stateOf(store, now));
+      if (valid.openOnly && state.status !== 'OPEN') return [];
+      const estimatedMinutes = estimatedDeliveryMinutes(store.preparationMinutes, reach.distanceMeters);
+      const startsAt = state.status === 'OPEN' ? now : state.status === 'PAUSED' ? (store.pause?.until ?? null) : state.opensAt;
+      return [
+        {
+          ...priced(store, reach.distanceMeters, cheapestPriceAmount, valid.quantity),
+          store,
+          status: state.status,
+          distanceMeters: reach.distanceMeters,
+          openNow: state.openNow,
+          opensAt: state.opensAt,
+          estimatedMinutes,
+          estimatedDeliveryAt: startsAt === null ? null : new Date(startsAt.getTime() + estimatedMinutes * MINUTE),
+        },
+      ];
     });
+    const listed = ranked.sort(comparing(valid.sort)).slice(0, valid.first);
+
+    if (listed.length === 0) return [];
     const products = await this.nearby.matchingProducts(
-      reachable.map((candidate) => candidate.store.id),
-      {
-        quantity: valid.quantity,
-        ...(query.cylinderType ? { cylinderType: query.cylinderType } : {}),
-        ...(query.saleType ? { saleType: query.saleType } : {}),
-        ...(valid.brand === null ? {} : { brand: valid.brand }),
-      },
+      listed.map((entry) => entry.store.id),
+      match,
     );
     const byStore = new Map<string, Product[]>();
     for (const product of products) {
@@ -126,36 +147,14 @@ export class StoresNearService {
       if (list === undefined) byStore.set(product.storeId, [product]);
       else list.push(product);
     }
-
-    const results = reachable.flatMap(({ store, authorization, distanceMeters }): NearbyStore[] => {
-      const matching = byStore.get(store.id) ?? [];
-      const cheapest = matching[0];
-      if (cheapest === undefined) return [];
-      const state = storeState(store, authorization, now, this.openingHours.stateOf(store, now));
-      if (valid.openOnly && state.status !== 'OPEN') return [];
-      const subtotalAmount = cheapest.priceCents * valid.quantity;
-      const deliveryFeeAmount = deliveryFeeFor(store.deliveryFee, distanceMeters, subtotalAmount);
-      const estimatedMinutes = estimatedDeliveryMinutes(store.preparationMinutes, distanceMeters);
-      const startsAt = state.status === 'OPEN' ? now : state.status === 'PAUSED' ? (store.pause?.until ?? null) : state.opensAt;
-      return [
-        {
-          store,
-          status: state.status,
-          distanceMeters,
-          openNow: state.openNow,
-          opensAt: state.opensAt,
-          estimatedMinutes,
-          estimatedDeliveryAt: startsAt === null ? null : new Date(startsAt.getTime() + estimatedMinutes * MINUTE),
-          products: matching,
-          cheapestPriceAmount: cheapest.priceCents,
-          subtotalAmount,
-          deliveryFeeAmount,
-          totalAmount: subtotalAmount + deliveryFeeAmount,
-          currency: store.currency,
-        },
-      ];
+    return listed.flatMap((entry): NearbyStore[] => {
+      const matching = byStore.get(entry.store.id);
+      // Sold out or repriced between the two statements: the entry says what the store sells now.
+      if (matching === undefined) return [];
+      const cheapest = matching[0]!.priceCents;
+      const repriced = cheapest === entry.cheapestPriceAmount ? {} : priced(entry.store, entry.distanceMeters, cheapest, valid.quantity);
+      return [{ ...entry, ...repriced, products: matching }];
     });
-    return results.sort(comparing(valid.sort)).slice(0, valid.first);
   }
 
   private async addressPoint(viewer: Viewer | null, addressId: string): Promise<GeoPoint> {
@@ -167,11 +166,26 @@ export class StoresNearService {
   }
 }
 
-const arrival = (result: NearbyStore) => result.estimatedDeliveryAt?.getTime() ?? Number.POSITIVE_INFINITY;
+type Unpriced = Omit<NearbyStore, 'products'>;
+
+/** What `quantity` of the cheapest product would cost, delivered over this distance. */
+function priced(store: Store, distanceMeters: number, cheapestPriceAmount: number, quantity: number) {
+  const subtotalAmount = cheapestPriceAmount * quantity;
+  const deliveryFeeAmount = deliveryFeeFor(store.deliveryFee, distanceMeters, subtotalAmount);
+  return {
+    cheapestPriceAmount,
+    subtotalAmount,
+    deliveryFeeAmount,
+    totalAmount: subtotalAmount + deliveryFeeAmount,
+    currency: store.currency,
+  };
+}
+
+const arrival = (result: Unpriced) => result.estimatedDeliveryAt?.getTime() ?? Number.POSITIVE_INFINITY;
 
 /** Stores taking orders now come first; then the order asked for, ties broken by distance and id so pages are stable. */
-function comparing(sort: StoresNearSort): (a: NearbyStore, b: NearbyStore) => number {
-  const key: Record<StoresNearSort, (a: NearbyStore, b: NearbyStore) => number> = {
+function comparing(sort: StoresNearSort): (a: Unpriced, b: Unpriced) => number {
+  const key: Record<StoresNearSort, (a: Unpriced, b: Unpriced) => number> = {
     TOTAL_PRICE: (a, b) => a.totalAmount - b.totalAmount || arrival(a) - arrival(b),
     DELIVERY_TIME: (a, b) => arrival(a) - arrival(b) || a.totalAmount - b.totalAmount,
     DISTANCE: (a, b) => a.distanceMeters - b.distanceMeters,
