@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ruaAugusta } from '../support/delivery-address.js';
 import { eventually } from '../support/event-probe.js';
 import { verifiedUser } from '../support/onboarding.js';
 import { startTestPlatform, type TestPlatform } from '../support/platform.js';
@@ -21,7 +22,7 @@ let nearCustomer: SignedInUser;
 
 const vilaMariana = { latitude: -23.5893, longitude: -46.6345 };
 /** Rua Augusta, Consolação: 4.3 km from the store. */
-const home = { latitude: -23.5587, longitude: -46.6603 };
+const home = { latitude: ruaAugusta.latitude, longitude: ruaAugusta.longitude };
 
 beforeAll(async () => {
   test = await startTestPlatform({ COURIERS_ASSIGNMENT_SWEEP_MS: '200' });
@@ -106,13 +107,7 @@ describe('a store on the map, from set-up to the door', () => {
       {
         input: {
           label: 'Casa',
-          street: 'Rua Augusta',
-          number: '1500',
-          district: 'Consolação',
-          city: 'São Paulo',
-          state: 'SP',
-          postalCode: '01304001',
-          ...home,
+          ...ruaAugusta,
           deliveryNotes: 'Portão azul',
         },
       },

@@ -1,47 +1,9 @@
-import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { zonedWallTime } from '#kit';
 import { OpeningHoursMemo } from '../src/stores/opening-hours-memo.js';
 import { closedReason, storeState } from '../src/stores/store-status.js';
 import type { Store, StoreAuthorization } from '../src/stores/store.js';
-
-const weekdays = [1, 2, 3, 4, 5, 6, 7];
-
-function store(overrides: Partial<Store> = {}): Store {
-  return {
-    id: randomUUID(),
-    supplierId: randomUUID(),
-    name: 'Gás da Paulista',
-    address: {
-      street: 'Avenida Paulista',
-      number: '1000',
-      complement: null,
-      district: 'Bela Vista',
-      city: 'São Paulo',
-      state: 'SP',
-      postalCode: '01310100',
-      latitude: -23.5654,
-      longitude: -46.6523,
-    },
-    timeZone: 'America/Sao_Paulo',
-    deliveryArea: { radiusMeters: 5_000, polygon: null },
-    openingHours: weekdays.map((weekday) => ({ weekday, opens: '08:00', closes: '18:00' })),
-    exceptions: [],
-    pause: null,
-    resellerType: 'INDEPENDENT',
-    brand: null,
-    minimumOrderAmount: 0,
-    currency: 'BRL',
-    deliveryFee: { baseAmount: 500, perKmAmount: 100, freeAboveAmount: null },
-    preparationMinutes: 10,
-    autoAccept: false,
-    active: true,
-    revision: 1,
-    createdAt: new Date('2026-01-01T00:00:00Z'),
-    updatedAt: new Date('2026-01-01T00:00:00Z'),
-    ...overrides,
-  };
-}
+import { storeFixture as store } from './store-fixture.js';
 
 const authorized: StoreAuthorization = { number: 'ANP-1', validUntil: '2030-12-31' };
 /** 10:00 and 20:00 on a Tuesday in São Paulo. */

@@ -7,6 +7,7 @@ import type { CandidateStore, NearbyStoreStore, ProductMatch } from '../src/near
 import { StoresNearService } from '../src/nearby/stores-near-service.js';
 import { OpeningHoursMemo } from '../src/stores/opening-hours-memo.js';
 import type { Store } from '../src/stores/store.js';
+import { paulistaAddress, storeFixture } from './store-fixture.js';
 
 const customer = { latitude: -23.5654, longitude: -46.6523 };
 /** 10:00 on a Tuesday in São Paulo. */
@@ -14,38 +15,14 @@ const morning = zonedWallTime('2026-12-08', '10:00', 'America/Sao_Paulo');
 
 /** A store open around the clock, `meters` north of the customer. */
 function storeNorth(meters: number): Store {
-  return {
-    id: randomUUID(),
-    supplierId: randomUUID(),
+  return storeFixture({
     name: `Revenda a ${meters} m`,
-    address: {
-      street: 'Rua Augusta',
-      number: '1',
-      complement: null,
-      district: 'Consolação',
-      city: 'São Paulo',
-      state: 'SP',
-      postalCode: '01305000',
-      latitude: customer.latitude + meters / 111_195,
-      longitude: customer.longitude,
-    },
-    timeZone: 'America/Sao_Paulo',
+    address: { ...paulistaAddress, latitude: customer.latitude + meters / 111_195, longitude: customer.longitude },
     deliveryArea: { radiusMeters: 10_000, polygon: null },
     openingHours: [1, 2, 3, 4, 5, 6, 7].map((weekday) => ({ weekday, opens: '00:00', closes: '24:00' })),
-    exceptions: [],
-    pause: null,
-    resellerType: 'INDEPENDENT',
-    brand: null,
-    minimumOrderAmount: 0,
-    currency: 'BRL',
-    deliveryFee: { baseAmount: 500, perKmAmount: 100, freeAboveAmount: null },
-    preparationMinutes: 10,
-    autoAccept: false,
-    active: true,
-    revision: 1,
     createdAt: morning,
     updatedAt: morning,
-  };
+  });
 }
 
 function product(store: Store, priceCents: number): Product {

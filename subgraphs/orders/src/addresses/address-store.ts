@@ -1,6 +1,7 @@
 import { isUuid, recordEvents, type PendingEvent } from '#kit';
 import type { OrdersDatabase, OrdersTransaction, SavedAddressRow } from '../database.js';
 import type { DeliveryAddress } from '../orders/order-input.js';
+import { deliveryAddressColumns } from '../orders/order-store.js';
 
 export type SavedAddress = SavedAddressRow;
 
@@ -32,16 +33,7 @@ export function addressStore(database: OrdersDatabase): AddressStore {
         if (existing !== null && existing.userId !== address.userId) return null;
         const fields = {
           label: address.label,
-          street: address.street,
-          number: address.number,
-          complement: address.complement,
-          district: address.district,
-          city: address.city,
-          state: address.state,
-          postalCode: address.postalCode,
-          latitude: address.latitude,
-          longitude: address.longitude,
-          deliveryNotes: address.notes,
+          ...deliveryAddressColumns(address),
         };
         const saved = await transaction.savedAddress.upsert({
           where: { id: address.id },

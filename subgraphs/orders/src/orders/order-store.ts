@@ -18,6 +18,22 @@ import type { pickupSchema } from '../events/index.js';
 import type { DeliveryAddress } from './order-input.js';
 import type { PricedOrder } from './order-pricing.js';
 
+/** A delivery address as orders stores it, on an order and on a saved address alike (the same columns). */
+export function deliveryAddressColumns(address: DeliveryAddress) {
+  return {
+    street: address.street,
+    number: address.number,
+    complement: address.complement,
+    district: address.district,
+    city: address.city,
+    state: address.state,
+    postalCode: address.postalCode,
+    latitude: address.latitude,
+    longitude: address.longitude,
+    deliveryNotes: address.notes,
+  };
+}
+
 /**
  * An order with its lines, in the order they were placed, and the couriers it was offered or
  * assigned to (what a courier may see of it follows from them).
@@ -174,16 +190,7 @@ export function orderStore(database: OrdersDatabase): OrderStore {
             subtotalAmount: order.subtotalAmount,
             deliveryFeeAmount: order.deliveryFeeAmount,
             totalAmount: order.totalAmount,
-            street: address.street,
-            number: address.number,
-            complement: address.complement,
-            district: address.district,
-            city: address.city,
-            state: address.state,
-            postalCode: address.postalCode,
-            latitude: address.latitude,
-            longitude: address.longitude,
-            deliveryNotes: address.notes,
+            ...deliveryAddressColumns(address),
             paymentDueAt: order.paymentDueAt,
             storeId: order.storeId,
             pickup: order.pickup,
