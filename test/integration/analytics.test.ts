@@ -708,7 +708,15 @@ describe('a store’s figures', () => {
       async () => {
         const result = await storeMetricsAs(owner, storeId);
         const metrics = result.data?.storeMetrics;
-        return metrics?.ordersPlaced === 5 && metrics.unanswered === 1 && metrics.deliveredLate === 1 ? metrics : undefined;
+        // Each order's events travel on its own partition: wait until every one of them is in.
+        const ingested =
+          metrics?.ordersPlaced === 5 &&
+          metrics.accepted === 3 &&
+          metrics.rejected === 1 &&
+          metrics.unanswered === 1 &&
+          metrics.deliveredOnTime === 1 &&
+          metrics.deliveredLate === 1;
+        return ingested ? metrics : undefined;
       },
       30_000,
       'the store’s orders ingested',
